@@ -1,0 +1,1 @@
+//! `vpclint.toml`: rule selection and levels, path excludes, declared on-premises prefixes.

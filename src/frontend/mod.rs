@@ -1,0 +1,187 @@
+//! Frontends turn source files into evaluated resources ([`Unit`]s). They know Terraform
+//! and CloudFormation and nothing of the model or the rules; lowering (`crate::model::lower`)
+//! maps their output onto the network model.
+
+pub mod cloudformation;
+pub mod terraform;
+
+use crate::source::{FileId, Span};
+use std::path::PathBuf;
+
+/// The language a unit was written in; lowering picks its table by this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lang {
+    Terraform,
+    /// `terraform show -json` output: resource kinds and attributes are Terraform's.
+    TerraformPlan,
+    CloudFormation,
+}
+
+/// One independently evaluated piece of code: a Terraform root module (with its child
+/// modules expanded), a plan file, or a CloudFormation template. References resolve only
+/// within a unit.
+#[derive(Debug)]
+pub struct Unit {
+    pub lang: Lang,
+    /// The root module directory, plan file or template file.
+    pub path: PathBuf,
+    /// Every file read for this unit (for the summary and for suppression scanning).
+    pub files: Vec<FileId>,
+    pub resources: Vec<Resource>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// One evaluated resource instance (`count`/`for_each` expanded, conditions applied).
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Provider type: `aws_vpc`, `AWS::EC2::VPC`.
+    pub kind: String,
+    /// `module.net.aws_subnet.a[0]` (as `terraform state list` prints it) or a CloudFormation
+    /// logical ID.
+    pub address: String,
+    /// The whole resource block / logical-ID entry.
+    pub span: Span,
+    /// The block header (`resource "aws_vpc" "a"`) or the logical-ID key: where a finding
+    /// about a missing attribute points.
+    pub name_span: Span,
+    /// Evaluated arguments. Nested blocks (`route { }`, `ingress { }`) appear as a `List`
+    /// of `Map`s under the block type name, one per block, each with the block's span.
+    /// CloudFormation: the `Properties` mapping.
+    pub attrs: Val,
+    /// The AWS region the resource is created in, when known (Terraform: the provider
+    /// configuration it uses; CloudFormation: `AWS::Region`).
+    pub region: Option<String>,
+}
+
+impl Resource {
+    pub fn attr(&self, name: &str) -> Option<&Val> {
+        self.attrs.get(name)
+    }
+}
+
+/// An evaluated value with the span of the expression it came from. When a value flows
+/// through variables or locals, the span is that of the attribute in the resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Val {
+    pub span: Span,
+    pub v: V,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Val>),
+    /// Keys in source order (Terraform objects: lexical order, as Terraform iterates them).
+    Map(Vec<(String, Val)>),
+    /// A computed attribute of another resource of the same unit (`aws_vpc.a.id`,
+    /// `!Ref Vpc`, `!GetAtt Vpc.DefaultSecurityGroup`).
+    Ref(Ref),
+    /// Not knowable statically; the reason is shown by `vpclint model`.
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Ref {
+    /// Address of the referenced resource instance, as in [`Resource::address`].
+    pub address: String,
+    /// The attribute referenced: `id`, `default_route_table_id`; for CloudFormation
+    /// `!Ref` this is `Ref`, for `!GetAtt X.Attr` it is `Attr`.
+    pub attribute: String,
+}
+
+impl Val {
+    pub fn new(span: Span, v: V) -> Self {
+        Val { span, v }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        match &self.v {
+            V::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.v {
+            V::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.v {
+            V::Bool(b) => Some(*b),
+            V::String(s) if s == "true" => Some(true),
+            V::String(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A number, or a string that is one (both languages convert `"443"` to 443).
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.v {
+            V::Number(n) => Some(*n),
+            V::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Val]> {
+        match &self.v {
+            V::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_ref(&self) -> Option<&Ref> {
+        match &self.v {
+            V::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.v, V::Unknown(_))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.v, V::Null)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file could not be read or parsed: becomes a `parse-error` finding.
+    Error,
+    /// Evaluation gave up on something (unsupported function, module not installed): the
+    /// values involved are unknown. Shown by `vpclint model`, not by `lint`.
+    Note,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file, and the position where known (`Span::file_start` otherwise).
+    pub span: Span,
+}
+
+/// A suppression written in the source: `# vpclint:ignore[rule-a,rule-b] reason` in
+/// Terraform, `Metadata: {vpclint: {ignore: [rule]}}` in CloudFormation. Frontends find
+/// them; the rule names are opaque strings here.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    /// The comment or metadata entry itself (an unused suppression is reported here).
+    pub span: Span,
+    /// Findings whose primary span lies inside this span are suppressed: the resource or
+    /// attribute the comment stands above or beside.
+    pub applies_to: Span,
+}

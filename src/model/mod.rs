@@ -1,0 +1,741 @@
+//! The normalized AWS network model. Source-agnostic: entities live in arenas with typed
+//! ids, references are resolved to ids once while lowering, and every field a rule may
+//! point at carries its span. Rules read this and nothing else.
+
+pub mod analysis;
+pub mod dump;
+pub mod lower;
+
+use crate::source::Span;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use serde::Serialize;
+use std::marker::PhantomData;
+
+/// A typed index into one of the [`Network`]'s arenas.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Id<T> {
+    index: u32,
+    #[serde(skip)]
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Id<T> {
+    pub fn new(index: usize) -> Self {
+        Id {
+            index: index as u32,
+            kind: PhantomData,
+        }
+    }
+    pub fn index(self) -> usize {
+        self.index as usize
+    }
+}
+impl<T> Clone for Id<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Id<T> {}
+impl<T> PartialEq for Id<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+    }
+}
+impl<T> Eq for Id<T> {}
+impl<T> std::hash::Hash for Id<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.index.hash(state)
+    }
+}
+impl<T> PartialOrd for Id<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Id<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.index.cmp(&other.index)
+    }
+}
+impl<T> std::fmt::Debug for Id<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.index)
+    }
+}
+
+/// An append-only arena of one entity type.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct Arena<T> {
+    items: Vec<T>,
+}
+
+impl<T> Default for Arena<T> {
+    fn default() -> Self {
+        Arena { items: Vec::new() }
+    }
+}
+
+impl<T> Arena<T> {
+    pub fn push(&mut self, item: T) -> Id<T> {
+        self.items.push(item);
+        Id::new(self.items.len() - 1)
+    }
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (Id<T>, &T)> + '_ {
+        self.items.iter().enumerate().map(|(i, t)| (Id::new(i), t))
+    }
+    pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
+        self.items.iter()
+    }
+}
+
+impl<T> std::ops::Index<Id<T>> for Arena<T> {
+    type Output = T;
+    fn index(&self, id: Id<T>) -> &T {
+        &self.items[id.index()]
+    }
+}
+impl<T> std::ops::IndexMut<Id<T>> for Arena<T> {
+    fn index_mut(&mut self, id: Id<T>) -> &mut T {
+        &mut self.items[id.index()]
+    }
+}
+
+/// Where an entity was declared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Origin {
+    /// `module.net.aws_route.to_c[0]` or a CloudFormation logical ID.
+    pub address: String,
+    /// Provider type as written (`aws_route`, `AWS::EC2::Route`), for display only: rules
+    /// must not branch on it.
+    pub kind: String,
+    /// The whole resource (or inline block, for entities lowered from one).
+    #[serde(skip)]
+    pub span: Span,
+    /// The block header or logical-ID key.
+    #[serde(skip)]
+    pub name_span: Span,
+}
+
+/// Whether a field was written in the source or filled in with the provider/service default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provenance {
+    Set,
+    Default,
+}
+
+/// A field of an entity: its value (`None` when unknown) and the span to point at. For a
+/// defaulted field the span is the resource's name span (where the argument would go).
+#[derive(Debug, Clone, Serialize)]
+pub struct Field<T> {
+    pub value: Option<T>,
+    #[serde(skip)]
+    pub span: Span,
+    pub provenance: Provenance,
+}
+
+impl<T> Field<T> {
+    pub fn known(value: T, span: Span) -> Self {
+        Field {
+            value: Some(value),
+            span,
+            provenance: Provenance::Set,
+        }
+    }
+    pub fn unknown(span: Span) -> Self {
+        Field {
+            value: None,
+            span,
+            provenance: Provenance::Set,
+        }
+    }
+    pub fn default(value: T, span: Span) -> Self {
+        Field {
+            value: Some(value),
+            span,
+            provenance: Provenance::Default,
+        }
+    }
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+}
+
+impl<T: Copy> Field<T> {
+    pub fn copied(&self) -> Option<T> {
+        self.value
+    }
+}
+
+pub type VpcId = Id<Vpc>;
+pub type CidrBlockId = Id<CidrBlock>;
+pub type SubnetId = Id<Subnet>;
+pub type RouteTableId = Id<RouteTable>;
+pub type RouteId = Id<Route>;
+pub type PeeringId = Id<PeeringConnection>;
+pub type InternetGatewayId = Id<InternetGateway>;
+pub type EgressOnlyIgwId = Id<EgressOnlyIgw>;
+pub type NatGatewayId = Id<NatGateway>;
+pub type InstanceId = Id<Instance>;
+pub type NetworkInterfaceId = Id<NetworkInterface>;
+pub type SecurityGroupId = Id<SecurityGroup>;
+pub type SgRuleId = Id<SgRule>;
+pub type NaclId = Id<NetworkAcl>;
+pub type NaclEntryId = Id<NaclEntry>;
+pub type VpnGatewayId = Id<VpnGateway>;
+pub type CustomerGatewayId = Id<CustomerGateway>;
+pub type VpnConnectionId = Id<VpnConnection>;
+pub type VpnRouteId = Id<VpnConnectionRoute>;
+pub type DxGatewayId = Id<DxGateway>;
+pub type DxAssociationId = Id<DxGatewayAssociation>;
+pub type TransitGatewayId = Id<TransitGateway>;
+pub type TgwAttachmentId = Id<TgwAttachment>;
+pub type TgwRouteTableId = Id<TgwRouteTable>;
+pub type TgwRouteId = Id<TgwRoute>;
+pub type VpcEndpointId = Id<VpcEndpoint>;
+pub type HostedZoneId = Id<PrivateHostedZone>;
+pub type DhcpOptionsId = Id<DhcpOptions>;
+pub type LoadBalancerId = Id<LoadBalancer>;
+
+/// The whole analyzed network: every unit lowered into one set of arenas.
+#[derive(Debug, Default, Serialize)]
+pub struct Network {
+    pub vpcs: Arena<Vpc>,
+    pub cidr_blocks: Arena<CidrBlock>,
+    pub subnets: Arena<Subnet>,
+    pub route_tables: Arena<RouteTable>,
+    pub route_table_associations: Arena<RouteTableAssociation>,
+    pub routes: Arena<Route>,
+    pub peerings: Arena<PeeringConnection>,
+    pub internet_gateways: Arena<InternetGateway>,
+    pub egress_only_igws: Arena<EgressOnlyIgw>,
+    pub nat_gateways: Arena<NatGateway>,
+    pub instances: Arena<Instance>,
+    pub network_interfaces: Arena<NetworkInterface>,
+    pub security_groups: Arena<SecurityGroup>,
+    pub sg_rules: Arena<SgRule>,
+    pub nacls: Arena<NetworkAcl>,
+    pub nacl_entries: Arena<NaclEntry>,
+    pub vpn_gateways: Arena<VpnGateway>,
+    pub vgw_propagations: Arena<VgwPropagation>,
+    pub customer_gateways: Arena<CustomerGateway>,
+    pub vpn_connections: Arena<VpnConnection>,
+    pub vpn_routes: Arena<VpnConnectionRoute>,
+    pub dx_gateways: Arena<DxGateway>,
+    pub dx_associations: Arena<DxGatewayAssociation>,
+    pub transit_gateways: Arena<TransitGateway>,
+    pub tgw_attachments: Arena<TgwAttachment>,
+    pub tgw_route_tables: Arena<TgwRouteTable>,
+    pub tgw_associations: Arena<TgwAssociation>,
+    pub tgw_propagations: Arena<TgwPropagation>,
+    pub tgw_routes: Arena<TgwRoute>,
+    pub vpc_endpoints: Arena<VpcEndpoint>,
+    pub hosted_zones: Arena<PrivateHostedZone>,
+    pub dhcp_options: Arena<DhcpOptions>,
+    pub load_balancers: Arena<LoadBalancer>,
+    /// Facts the code cannot contain, declared in the config file.
+    pub declared: Declared,
+}
+
+/// On-premises prefixes declared in `vpclint.toml` (`[onprem]`).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Declared {
+    /// Prefixes advertised to AWS over Direct Connect.
+    pub direct_connect: Vec<Ipv4Net>,
+}
+
+// ---------------------------------------------------------------- addressing
+
+#[derive(Debug, Serialize)]
+pub struct Vpc {
+    pub origin: Origin,
+    /// Primary IPv4 block; unknown with IPAM allocation or an unresolvable value.
+    pub cidr: Field<CidrValue>,
+    /// Set when the primary block did not parse as an IPv4 CIDR.
+    pub invalid_cidr: Option<InvalidCidr>,
+    /// Amazon-provided or BYOIP IPv6 blocks (usually unknown: Amazon assigns them).
+    pub ipv6_cidrs: Vec<Field<Ipv6Net>>,
+    /// `enableDnsSupport`, default true.
+    pub enable_dns_support: Field<bool>,
+    /// `enableDnsHostnames`, default false.
+    pub enable_dns_hostnames: Field<bool>,
+    pub region: Option<String>,
+    /// The VPC's main route table when the code manages it (`aws_default_route_table`,
+    /// `aws_main_route_table_association`); otherwise AWS's implicit one, not in the model.
+    pub main_route_table: Option<Field<RouteTableId>>,
+    pub dhcp_options: Option<Field<DhcpOptionsId>>,
+}
+
+/// An IPv4 CIDR as written, and the network it denotes (`net` keeps the address as
+/// written: `10.0.1.0/16` stays so; `net.trunc()` is what EC2 would use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CidrValue {
+    pub net: Ipv4Net,
+    /// How the deploying tool treats host bits set in `net`.
+    pub host_bits: HostBitsHandling,
+}
+
+impl CidrValue {
+    pub fn has_host_bits(&self) -> bool {
+        self.net != self.net.trunc()
+    }
+    /// The network AWS would create.
+    pub fn network(&self) -> Ipv4Net {
+        self.net.trunc()
+    }
+}
+
+/// What happens to `10.0.1.0/16`: the Terraform provider rejects it at plan time, while
+/// CloudFormation passes it to EC2, which silently truncates it to `10.0.0.0/16`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostBitsHandling {
+    Rejected,
+    Truncated,
+}
+
+/// A secondary IPv4 block associated with a VPC.
+#[derive(Debug, Serialize)]
+pub struct CidrBlock {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+    pub cidr: Field<CidrValue>,
+    pub invalid_cidr: Option<InvalidCidr>,
+}
+
+/// A CIDR string that failed to parse, kept so `invalid-cidr` can report it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvalidCidr {
+    pub text: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Subnet {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+    /// Absent for IPv6-only subnets.
+    pub cidr: Option<Field<CidrValue>>,
+    pub invalid_cidr: Option<InvalidCidr>,
+    pub ipv6_cidr: Option<Field<Ipv6Net>>,
+    /// Availability Zone name or ID (CloudFormation `!GetAZs` gives symbolic names such
+    /// as `us-east-1a`, `us-east-1b` that are distinct and ordered).
+    pub az: Field<String>,
+    pub map_public_ip_on_launch: Field<bool>,
+}
+
+// ---------------------------------------------------------------- routing
+
+#[derive(Debug, Serialize)]
+pub struct RouteTable {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+    /// True for `aws_default_route_table`: it is the VPC's main route table.
+    pub is_main: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RouteTableAssociation {
+    pub origin: Origin,
+    pub route_table: Field<RouteTableId>,
+    /// A subnet association, or `None` for a gateway (edge) association.
+    pub subnet: Option<Field<SubnetId>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "cidr")]
+pub enum Destination {
+    Ipv4(Ipv4Net),
+    Ipv6(Ipv6Net),
+    /// A managed prefix list: its CIDRs are not in the code.
+    PrefixList,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum Target {
+    InternetGateway(InternetGatewayId),
+    EgressOnlyIgw(EgressOnlyIgwId),
+    NatGateway(NatGatewayId),
+    Instance(InstanceId),
+    NetworkInterface(NetworkInterfaceId),
+    Peering(PeeringId),
+    VpnGateway(VpnGatewayId),
+    TransitGateway(TransitGatewayId),
+    /// Gateway Load Balancer endpoint (or another endpoint used as a route target).
+    VpcEndpoint(VpcEndpointId),
+    /// The VPC's local route (only when a route explicitly names `local`).
+    Local,
+    /// A target kind the model does not follow (carrier/local gateway, core network).
+    Other,
+}
+
+/// A static route in a route table (inline block or separate resource).
+#[derive(Debug, Serialize)]
+pub struct Route {
+    pub origin: Origin,
+    pub route_table: Field<RouteTableId>,
+    pub destination: Field<Destination>,
+    /// Set when the destination did not parse as a CIDR.
+    pub invalid_destination: Option<InvalidCidr>,
+    pub target: Field<Target>,
+    /// The route is an inline block of its route table (the primary span is then in the
+    /// route table resource).
+    pub inline: bool,
+}
+
+/// Route propagation from a virtual private gateway into a route table.
+#[derive(Debug, Serialize)]
+pub struct VgwPropagation {
+    pub origin: Origin,
+    pub route_table: Field<RouteTableId>,
+    pub vpn_gateway: Field<VpnGatewayId>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PeeringConnection {
+    pub origin: Origin,
+    pub requester_vpc: Field<VpcId>,
+    pub accepter_vpc: Field<VpcId>,
+    pub requester_region: Option<String>,
+    /// `peer_region` / `PeerRegion`; defaults to the requester's region.
+    pub accepter_region: Field<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InternetGateway {
+    pub origin: Origin,
+    /// Inline `vpc_id`, or an attachment resource.
+    pub vpc: Option<Field<VpcId>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EgressOnlyIgw {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Connectivity {
+    Public,
+    Private,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NatGateway {
+    pub origin: Origin,
+    pub subnet: Field<SubnetId>,
+    /// Default public.
+    pub connectivity: Field<Connectivity>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Instance {
+    pub origin: Origin,
+    pub subnet: Field<SubnetId>,
+    /// Governs the primary ENI only. Default true.
+    pub source_dest_check: Field<bool>,
+    pub security_groups: Vec<Field<SecurityGroupId>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NetworkInterface {
+    pub origin: Origin,
+    pub subnet: Field<SubnetId>,
+    /// Default true.
+    pub source_dest_check: Field<bool>,
+    pub attached_instance: Option<Field<InstanceId>>,
+    pub security_groups: Vec<Field<SecurityGroupId>>,
+}
+
+// ---------------------------------------------------------------- filtering
+
+#[derive(Debug, Serialize)]
+pub struct SecurityGroup {
+    pub origin: Origin,
+    /// Unknown when omitted (the account's default VPC).
+    pub vpc: Field<VpcId>,
+    /// The VPC's default security group (`aws_default_security_group`).
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+/// IP protocol: `-1`/`all` is `All`; others by number (tcp 6, udp 17, icmp 1, icmpv6 58).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    All,
+    Number(u8),
+}
+
+impl Protocol {
+    pub const TCP: Protocol = Protocol::Number(6);
+    pub const UDP: Protocol = Protocol::Number(17);
+    pub const ICMP: Protocol = Protocol::Number(1);
+    pub const ICMPV6: Protocol = Protocol::Number(58);
+}
+
+/// An inclusive port range. All ports is `0..=65535`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PortRange {
+    pub from: u16,
+    pub to: u16,
+}
+
+impl PortRange {
+    pub const ALL: PortRange = PortRange { from: 0, to: 65535 };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
+pub enum SgPeer {
+    Cidr(IpNet),
+    Group(SecurityGroupId),
+    PrefixList,
+}
+
+/// One (protocol, ports, peer) permission of a security group. A rule with several CIDRs
+/// is lowered to one `SgRule` per CIDR, each with the span of its CIDR.
+#[derive(Debug, Serialize)]
+pub struct SgRule {
+    pub origin: Origin,
+    pub group: Field<SecurityGroupId>,
+    pub direction: Direction,
+    pub protocol: Field<Protocol>,
+    /// For TCP/UDP; `ALL` for protocol `-1`. ICMP type/code are not modelled as ports.
+    pub ports: Field<PortRange>,
+    pub peer: Field<SgPeer>,
+    /// Part of the group resource (inline `ingress`/`egress` block or property).
+    pub inline: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NetworkAcl {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+    /// The VPC's default NACL (`aws_default_network_acl`).
+    pub is_default: bool,
+    pub subnets: Vec<Field<SubnetId>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NaclAction {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NaclEntry {
+    pub origin: Origin,
+    pub nacl: Field<NaclId>,
+    pub rule_number: Field<u32>,
+    pub direction: Direction,
+    pub protocol: Field<Protocol>,
+    pub action: Field<NaclAction>,
+    pub cidr: Field<IpNet>,
+    /// For TCP/UDP; `ALL` for other protocols.
+    pub ports: Field<PortRange>,
+    pub inline: bool,
+}
+
+// ---------------------------------------------------------------- hybrid
+
+#[derive(Debug, Serialize)]
+pub struct VpnGateway {
+    pub origin: Origin,
+    /// Inline `vpc_id`, or an attachment resource.
+    pub vpc: Option<Field<VpcId>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CustomerGateway {
+    pub origin: Origin,
+    pub bgp_asn: Field<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VpnConnection {
+    pub origin: Origin,
+    pub vpn_gateway: Option<Field<VpnGatewayId>>,
+    pub transit_gateway: Option<Field<TransitGatewayId>>,
+    pub customer_gateway: Field<CustomerGatewayId>,
+    /// Default false (BGP).
+    pub static_routes_only: Field<bool>,
+}
+
+/// A static route of a VPN connection: an on-premises prefix.
+#[derive(Debug, Serialize)]
+pub struct VpnConnectionRoute {
+    pub origin: Origin,
+    pub vpn_connection: Field<VpnConnectionId>,
+    pub destination: Field<Ipv4Net>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DxGateway {
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum DxAssociated {
+    VpnGateway(VpnGatewayId),
+    TransitGateway(TransitGatewayId),
+}
+
+#[derive(Debug, Serialize)]
+pub struct DxGatewayAssociation {
+    pub origin: Origin,
+    pub dx_gateway: Field<DxGatewayId>,
+    pub associated: Field<DxAssociated>,
+    pub allowed_prefixes: Vec<Field<Ipv4Net>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TransitGateway {
+    pub origin: Origin,
+    /// Default true: attachments are associated with the default route table.
+    pub default_route_table_association: Field<bool>,
+    /// Default true: attachments propagate into the default route table.
+    pub default_route_table_propagation: Field<bool>,
+    /// Security group referencing support; default false.
+    pub security_group_referencing: Field<bool>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum TgwAttachmentKind {
+    Vpc(VpcId),
+    Vpn(VpnConnectionId),
+    DxGateway(DxGatewayId),
+    Peering,
+    Connect,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TgwAttachment {
+    pub origin: Origin,
+    pub transit_gateway: Field<TransitGatewayId>,
+    pub kind: Field<TgwAttachmentKind>,
+    /// VPC attachments: subnets.
+    pub subnets: Vec<Field<SubnetId>>,
+    /// VPC attachments: security group referencing support on the attachment (default
+    /// true on the attachment since 2024; it only works when the gateway enables it too).
+    pub security_group_referencing: Field<bool>,
+    /// `transit_gateway_default_route_table_association` (default true).
+    pub default_association: Field<bool>,
+    /// `transit_gateway_default_route_table_propagation` (default true).
+    pub default_propagation: Field<bool>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TgwRouteTable {
+    pub origin: Origin,
+    pub transit_gateway: Field<TransitGatewayId>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TgwAssociation {
+    pub origin: Origin,
+    pub route_table: Field<TgwRouteTableId>,
+    pub attachment: Field<TgwAttachmentId>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TgwPropagation {
+    pub origin: Origin,
+    pub route_table: Field<TgwRouteTableId>,
+    pub attachment: Field<TgwAttachmentId>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TgwRoute {
+    pub origin: Origin,
+    pub route_table: Field<TgwRouteTableId>,
+    pub destination: Field<Ipv4Net>,
+    /// `None` value with `blackhole = true`.
+    pub attachment: Option<Field<TgwAttachmentId>>,
+    pub blackhole: bool,
+}
+
+// ---------------------------------------------------------------- endpoints, DNS, LB
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointKind {
+    Gateway,
+    Interface,
+    GatewayLoadBalancer,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VpcEndpoint {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+    /// Default `Gateway`.
+    pub kind: Field<EndpointKind>,
+    pub service_name: Field<String>,
+    /// Default false in Terraform and CloudFormation.
+    pub private_dns_enabled: Field<bool>,
+    pub subnets: Vec<Field<SubnetId>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrivateHostedZone {
+    pub origin: Origin,
+    /// Inline `vpc` blocks and separate association resources.
+    pub vpcs: Vec<Field<VpcId>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DhcpOptions {
+    pub origin: Origin,
+    /// `AmazonProvidedDNS` or IP addresses, as written.
+    pub domain_name_servers: Vec<Field<String>>,
+    pub vpcs: Vec<Field<VpcId>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadBalancerKind {
+    Application,
+    Network,
+    Gateway,
+    Classic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheme {
+    InternetFacing,
+    Internal,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LoadBalancer {
+    pub origin: Origin,
+    /// Default `Application` (Terraform `aws_lb`, CloudFormation `AWS::ElasticLoadBalancingV2::LoadBalancer`).
+    pub kind: Field<LoadBalancerKind>,
+    /// Default internet-facing.
+    pub scheme: Field<Scheme>,
+    /// `subnets` and `subnet_mapping` blocks.
+    pub subnets: Vec<Field<SubnetId>>,
+}

@@ -1,0 +1,1 @@
+//! Reporters: text (miette), JSON, SARIF, GitHub workflow commands. Nothing else prints.

@@ -1,0 +1,101 @@
+//! The rule catalog. One file per rule; each implements [`Rule`] over the model only.
+//! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
+//! in the binary through [`RuleMeta::doc`].
+
+use crate::model::Network;
+use crate::source::Span;
+
+/// How bad a finding is. Ordered: `Note < Warning < Error`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable public ID (`transitive-peering`).
+    pub name: &'static str,
+    pub level: Level,
+    /// One line, shown by `vpclint rules` and as SARIF `shortDescription`.
+    pub summary: &'static str,
+    /// The Markdown document `rules/<name>.md`.
+    pub doc: &'static str,
+}
+
+/// A span with the text that labels it in a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+    /// The resource address (or logical ID) this span belongs to.
+    pub address: String,
+}
+
+impl Label {
+    pub fn new(span: Span, address: impl Into<String>, message: impl Into<String>) -> Self {
+        Label {
+            span,
+            message: message.into(),
+            address: address.into(),
+        }
+    }
+}
+
+/// One problem found by a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub level: Level,
+    /// States the concrete values: `route 10.2.0.0/16 -> pcx ab: 10.2.0.0/16 is outside vpc b (10.1.0.0/16)`.
+    pub message: String,
+    /// The attribute that is wrong.
+    pub primary: Label,
+    /// The other things involved (the peering connection, the other VPC's block).
+    pub related: Vec<Label>,
+    /// How to fix it.
+    pub help: String,
+}
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Findings at `meta().level`; the engine applies level overrides and suppressions.
+    fn check(&self, network: &Network) -> Vec<Finding>;
+}
+
+/// Metadata of `parse-error`: its findings come from the frontends' diagnostics, not from
+/// the model, but it is listed, documented and configurable like every rule.
+pub static PARSE_ERROR: RuleMeta = RuleMeta {
+    name: "parse-error",
+    level: Level::Error,
+    summary: "A file that cannot be read or parsed.",
+    doc: include_str!("../../rules/parse-error.md"),
+};
+
+/// Every rule that checks the model, in catalog order.
+pub fn registry() -> Vec<&'static dyn Rule> {
+    vec![]
+}
+
+/// Metadata of every rule, `parse-error` included, sorted by name.
+pub fn catalog() -> Vec<&'static RuleMeta> {
+    let mut all: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
+    all.push(&PARSE_ERROR);
+    all.sort_by_key(|m| m.name);
+    all
+}

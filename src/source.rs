@@ -1,0 +1,185 @@
+//! Source files and byte spans. Every value a rule may point at carries a [`Span`];
+//! line and column numbers are computed here, once, for every reporter.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
+    }
+
+    /// An empty span at the start of a file, for whole-file diagnostics.
+    pub fn file_start(file: FileId) -> Self {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    pub fn contains(&self, other: &Span) -> bool {
+        self.file == other.file && self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// 1-based line and column (column in Unicode code points, as SARIF's
+/// `unicodeCodePoints` column kind and editors count them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as given or discovered (relative to the working directory when it was given so).
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: Arc<str>) -> Self {
+        let mut line_starts = vec![0u32];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let mut offset = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_index] as usize;
+        let column = self.text[line_start..offset].chars().count() as u32 + 1;
+        LineCol {
+            line: line_index as u32 + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of the start of a 1-based line.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.line_starts.get(line.checked_sub(1)? as usize).copied()
+    }
+
+    pub fn line_count(&self) -> u32 {
+        self.line_starts.len() as u32
+    }
+
+    /// The text of a 1-based line, without its line terminator.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let start = self.line_start(line)? as usize;
+        let end = self
+            .line_start(line + 1)
+            .map(|e| e as usize)
+            .unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
+}
+
+/// All files read during one run. Append-only and shared between threads: frontends
+/// add the files they read (child modules, tfvars) while parsing in parallel.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: RwLock<Vec<Arc<SourceFile>>>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id. Adding the same path twice returns the first id.
+    pub fn add(&self, path: PathBuf, text: Arc<str>) -> FileId {
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = files.iter().position(|f| f.path == path) {
+            return FileId(i as u32);
+        }
+        files.push(Arc::new(SourceFile::new(path, text)));
+        FileId(files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> Arc<SourceFile> {
+        self.files.read().unwrap_or_else(|e| e.into_inner())[id.0 as usize].clone()
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        files
+            .iter()
+            .position(|f| f.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Start line/column and end line/column of a span.
+    pub fn resolve(&self, span: Span) -> (LineCol, LineCol) {
+        let file = self.get(span.file);
+        (file.line_col(span.start), file.line_col(span.end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_code_points_and_lines_from_one() {
+        let file = SourceFile::new("a.tf".into(), "ab\nçd = 1\n".into());
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
+        // 'ç' is two bytes but one column.
+        assert_eq!(file.line_col(5), LineCol { line: 2, column: 2 });
+        // Offsets inside a multi-byte char snap back.
+        assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
+        assert_eq!(file.line_text(2), Some("çd = 1"));
+    }
+
+    #[test]
+    fn adding_a_path_twice_returns_the_same_id() {
+        let map = SourceMap::new();
+        let a = map.add("a".into(), "x".into());
+        let b = map.add("b".into(), "y".into());
+        assert_ne!(a, b);
+        assert_eq!(map.add("a".into(), "x".into()), a);
+    }
+}

@@ -1,0 +1,1 @@
+//! Applying in-source suppressions found by the frontends to findings.
