@@ -5,6 +5,7 @@
 use super::ports::{matched_ports, PortSet};
 use crate::model::{
     Direction, NaclAction, NaclEntry, NaclEntryId, NaclId, Network, PortRange, Protocol, SubnetId,
+    VpcId,
 };
 use ipnet::IpNet;
 use std::collections::HashMap;
@@ -66,6 +67,7 @@ pub struct NaclIndex<'n> {
     network: &'n Network,
     entries: Vec<OrderedEntries>,
     explicit: HashMap<SubnetId, NaclId>,
+    default_of_vpc: HashMap<VpcId, NaclId>,
     /// Some NACL has a subnet association whose subnet is unknown.
     unknown_association: bool,
 }
@@ -101,8 +103,12 @@ impl<'n> NaclIndex<'n> {
             }
         }
         let mut explicit = HashMap::new();
+        let mut default_of_vpc = HashMap::new();
         let mut unknown_association = false;
         for (nacl_id, nacl) in network.nacls.iter() {
+            if let (true, Some(vpc)) = (nacl.is_default, nacl.vpc.copied()) {
+                default_of_vpc.entry(vpc).or_insert(nacl_id);
+            }
             for subnet in &nacl.subnets {
                 match subnet.copied() {
                     Some(subnet) => {
@@ -116,6 +122,7 @@ impl<'n> NaclIndex<'n> {
             network,
             entries,
             explicit,
+            default_of_vpc,
             unknown_association,
         }
     }
@@ -140,11 +147,7 @@ impl<'n> NaclIndex<'n> {
             return None;
         }
         let vpc = self.network.subnets[subnet].vpc.copied()?;
-        self.network
-            .nacls
-            .iter()
-            .find(|(_, nacl)| nacl.is_default && nacl.vpc.copied() == Some(vpc))
-            .map(|(id, _)| id)
+        self.default_of_vpc.get(&vpc).copied()
     }
 
     /// The verdict of `nacl` on one packet of `protocol` to/from `peer` on destination
@@ -324,4 +327,274 @@ fn split_off(outer: IpNet, inner: IpNet) -> Vec<IpNet> {
         }
     }
     pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::NetworkBuilder;
+    use crate::model::NaclAction::{Allow, Deny};
+    use crate::model::{Direction::Egress, Direction::Ingress};
+
+    fn r(from: u16, to: u16) -> PortRange {
+        PortRange { from, to }
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap_or_else(|_| panic!("{text}"))
+    }
+
+    fn cidr(text: &str) -> IpNet {
+        text.parse().unwrap_or_else(|_| panic!("{text}"))
+    }
+
+    struct Fixture {
+        b: NetworkBuilder,
+        nacl: NaclId,
+    }
+
+    fn fixture() -> Fixture {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let nacl = b.nacl("aws_network_acl.a", vpc);
+        Fixture { b, nacl }
+    }
+
+    impl Fixture {
+        #[allow(clippy::too_many_arguments)]
+        fn entry(
+            &mut self,
+            number: u32,
+            direction: Direction,
+            protocol: Protocol,
+            action: NaclAction,
+            cidr: &str,
+            ports: PortRange,
+        ) -> NaclEntryId {
+            let address = format!("aws_network_acl_rule.r{number}");
+            self.b.nacl_entry(
+                &address, self.nacl, number, direction, protocol, action, cidr, ports,
+            )
+        }
+    }
+
+    #[test]
+    fn first_matching_entry_wins_whatever_the_declaration_order() {
+        let mut f = fixture();
+        let allow = f.entry(200, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22));
+        let deny = f.entry(
+            100,
+            Ingress,
+            Protocol::TCP,
+            Deny,
+            "203.0.113.0/24",
+            r(0, 65535),
+        );
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        let eval = |addr, port| index.evaluate(nacl, Ingress, Protocol::TCP, ip(addr), port);
+        assert_eq!(eval("203.0.113.7", 22), NaclVerdict::Deny(Some(deny)));
+        assert_eq!(eval("198.51.100.1", 22), NaclVerdict::Allow(allow));
+        assert_eq!(eval("198.51.100.1", 23), NaclVerdict::Deny(None));
+        assert_eq!(
+            index.evaluate(nacl, Egress, Protocol::TCP, ip("198.51.100.1"), 22),
+            NaclVerdict::Deny(None),
+            "directions are separate lists"
+        );
+    }
+
+    #[test]
+    fn protocol_all_matches_any_port_and_other_protocols_do_not_match() {
+        let mut f = fixture();
+        f.entry(100, Egress, Protocol::UDP, Allow, "0.0.0.0/0", r(0, 65535));
+        let all = f.entry(200, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0));
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        assert_eq!(
+            index.evaluate(nacl, Egress, Protocol::TCP, ip("10.1.2.3"), 5000),
+            NaclVerdict::Allow(all)
+        );
+        assert_eq!(
+            index.evaluate(nacl, Egress, Protocol::TCP, ip("192.0.2.1"), 5000),
+            NaclVerdict::Deny(None)
+        );
+    }
+
+    #[test]
+    fn allowed_subtracts_earlier_denies_by_address_and_port() {
+        let mut f = fixture();
+        f.entry(
+            90,
+            Egress,
+            Protocol::TCP,
+            Deny,
+            "10.0.0.0/9",
+            r(1024, 65535),
+        );
+        f.entry(100, Egress, Protocol::TCP, Deny, "0.0.0.0/0", r(1024, 2047));
+        let allow = f.entry(110, Egress, Protocol::TCP, Allow, "10.0.0.0/8", r(0, 65535));
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        let allowed = index.allowed(
+            nacl,
+            Egress,
+            Protocol::TCP,
+            cidr("0.0.0.0/0"),
+            r(1024, 65535),
+        );
+        assert!(allowed.complete);
+        assert_eq!(
+            allowed.regions,
+            vec![AllowedRegion {
+                peer: cidr("10.128.0.0/9"),
+                ports: PortSet::of(r(2048, 65535)),
+                entry: allow,
+            }]
+        );
+        let allowed = index.allowed(
+            nacl,
+            Egress,
+            Protocol::TCP,
+            cidr("10.0.0.0/9"),
+            r(1024, 65535),
+        );
+        assert!(allowed.allows_none());
+    }
+
+    #[test]
+    fn a_broader_later_allow_still_allows_what_a_narrow_deny_leaves() {
+        let mut f = fixture();
+        f.entry(
+            100,
+            Ingress,
+            Protocol::TCP,
+            Deny,
+            "10.0.0.0/24",
+            r(1024, 65535),
+        );
+        f.entry(
+            200,
+            Ingress,
+            Protocol::TCP,
+            Allow,
+            "10.0.0.0/16",
+            r(1024, 65535),
+        );
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        let allowed = index.allowed(
+            nacl,
+            Ingress,
+            Protocol::TCP,
+            cidr("10.0.0.0/16"),
+            r(1024, 65535),
+        );
+        assert!(allowed.allows_some());
+        let peers: Vec<IpNet> = allowed.regions.iter().map(|r| r.peer).collect();
+        assert!(!peers.iter().any(|p| p.contains(&ip("10.0.0.5"))));
+        assert!(peers.iter().any(|p| p.contains(&ip("10.0.1.5"))));
+        assert!(peers.iter().any(|p| p.contains(&ip("10.0.255.5"))));
+    }
+
+    #[test]
+    fn ipv6_entries_never_match_ipv4_traffic() {
+        let mut f = fixture();
+        f.entry(100, Ingress, Protocol::All, Allow, "::/0", r(0, 65535));
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        let allowed = index.allowed(nacl, Ingress, Protocol::TCP, cidr("0.0.0.0/0"), r(0, 65535));
+        assert!(allowed.allows_none());
+        let allowed = index.allowed(
+            nacl,
+            Ingress,
+            Protocol::TCP,
+            cidr("2001:db8::/32"),
+            r(443, 443),
+        );
+        assert!(allowed.allows_some());
+    }
+
+    #[test]
+    fn unknown_entries_make_the_rest_unknown_but_keep_what_came_before() {
+        let mut f = fixture();
+        let unknown = f.entry(100, Ingress, Protocol::TCP, Deny, "0.0.0.0/0", r(22, 22));
+        f.entry(200, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(0, 65535));
+        f.b.network.nacl_entries[unknown].cidr.value = None;
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        let ssh = index.allowed(nacl, Ingress, Protocol::TCP, cidr("0.0.0.0/0"), r(22, 22));
+        assert!(!ssh.allows_some() && !ssh.allows_none());
+        assert_eq!(
+            index.evaluate(nacl, Ingress, Protocol::TCP, ip("1.2.3.4"), 22),
+            NaclVerdict::Unknown
+        );
+        let https = index.allowed(nacl, Ingress, Protocol::TCP, cidr("0.0.0.0/0"), r(443, 443));
+        assert!(
+            https.allows_some(),
+            "the unknown entry cannot match port 443"
+        );
+        let udp = index.allowed(nacl, Ingress, Protocol::UDP, cidr("0.0.0.0/0"), r(53, 53));
+        assert!(udp.allows_none(), "the unknown entry is TCP only");
+    }
+
+    #[test]
+    fn an_unknown_rule_number_makes_the_order_unknown() {
+        let mut f = fixture();
+        let entry = f.entry(100, Egress, Protocol::All, Allow, "0.0.0.0/0", r(0, 65535));
+        f.b.network.nacl_entries[entry].rule_number.value = None;
+        let nacl = f.nacl;
+        let network = f.b.finish();
+        let index = NaclIndex::new(&network);
+        assert_eq!(index.ordered(nacl, Egress), None);
+        assert_eq!(index.ordered(nacl, Ingress), Some(&[][..]));
+        let allowed = index.allowed(nacl, Egress, Protocol::TCP, cidr("0.0.0.0/0"), r(0, 65535));
+        assert!(!allowed.allows_some() && !allowed.allows_none());
+    }
+
+    #[test]
+    fn effective_nacl_is_the_association_else_the_managed_default() {
+        for with_default in [false, true] {
+            let mut b = NetworkBuilder::new();
+            let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+            let associated = b.subnet("aws_subnet.a", vpc, "10.0.1.0/24");
+            let other = b.subnet("aws_subnet.b", vpc, "10.0.2.0/24");
+            let custom = b.nacl("aws_network_acl.custom", vpc);
+            let field = b.known(associated);
+            b.network.nacls[custom].subnets.push(field);
+            let default = with_default.then(|| {
+                let default = b.nacl("aws_default_network_acl.d", vpc);
+                b.network.nacls[default].is_default = true;
+                default
+            });
+            let network = b.finish();
+            let index = NaclIndex::new(&network);
+            assert_eq!(index.effective_nacl(associated), Some(custom));
+            // Without a managed default NACL, AWS's implicit one is not in the model.
+            assert_eq!(index.effective_nacl(other), default);
+        }
+    }
+
+    #[test]
+    fn split_off_covers_the_rest_of_the_outer_block() {
+        let pieces = split_off(cidr("10.0.0.0/8"), cidr("10.1.0.0/16"));
+        assert_eq!(pieces.len(), 8);
+        let total: u64 = pieces
+            .iter()
+            .map(|p| 1u64 << (32 - u32::from(p.prefix_len())))
+            .sum();
+        assert_eq!(total, (1 << 24) - (1 << 16));
+        assert!(pieces.iter().all(|p| !p.contains(&ip("10.1.2.3"))));
+        assert!(pieces.iter().any(|p| p.contains(&ip("10.0.2.3"))));
+        assert!(pieces.iter().any(|p| p.contains(&ip("10.255.0.1"))));
+        assert_eq!(
+            split_off(cidr("::/0"), cidr("8000::/1")),
+            vec![cidr("::/1")]
+        );
+    }
 }

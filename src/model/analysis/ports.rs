@@ -241,7 +241,10 @@ mod tests {
         assert!(r(1024, 65535).is_ephemeral());
         assert!(r(32768, 60999).is_ephemeral());
         assert!(r(49152, 65535).is_ephemeral());
-        assert!(!r(0, 65535).is_ephemeral(), "all ports is not a return range");
+        assert!(
+            !r(0, 65535).is_ephemeral(),
+            "all ports is not a return range"
+        );
         assert!(!r(1000, 2000).is_ephemeral(), "starts below 1024");
         assert!(!r(8000, 8998).is_ephemeral(), "999 ports wide");
         assert!(r(8000, 8999).is_ephemeral());
