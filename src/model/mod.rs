@@ -5,6 +5,8 @@
 pub mod analysis;
 pub mod dump;
 pub mod lower;
+#[doc(hidden)]
+pub mod testing;
 
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
