@@ -2,6 +2,8 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod source_dest_check_enabled;
+
 use crate::model::Network;
 use crate::source::Span;
 
@@ -89,7 +91,7 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
 
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![&source_dest_check_enabled::SourceDestCheckEnabled]
 }
 
 /// Metadata of every rule, `parse-error` included, sorted by name.

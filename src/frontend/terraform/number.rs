@@ -16,8 +16,15 @@ impl Number {
     }
     /// Parses Terraform number syntax (`5`, `-1.5`, `1e3`); `None` if it is not a number.
     pub fn parse(text: &str) -> Option<Self> {
-        text.trim()
-            .parse::<f64>()
+        Self::parse_exact(text.trim())
+    }
+    /// Parses a string as `tonumber` does: optional sign, digits with an optional point,
+    /// optional exponent; no surrounding whitespace, no hex, no `_`.
+    pub fn parse_exact(text: &str) -> Option<Self> {
+        if !is_decimal_syntax(text) {
+            return None;
+        }
+        text.parse::<f64>()
             .ok()
             .filter(|n| n.is_finite())
             .map(Number)
@@ -40,6 +47,23 @@ impl Number {
     pub fn total_cmp(&self, other: &Number) -> Ordering {
         self.0.total_cmp(&other.0)
     }
+}
+
+/// `[+-]digits[.digits][(e|E)[+-]digits]`, with at least one mantissa digit.
+fn is_decimal_syntax(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = digits(int) && digits(frac) && !(int.is_empty() && frac.is_empty());
+    let exponent_ok = exponent.map_or(true, |e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
 }
 
 impl std::ops::Add for Number {

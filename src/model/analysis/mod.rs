@@ -2,6 +2,9 @@
 //! NACL evaluation, which VPCs a connection joins.
 
 pub mod cidr;
+pub mod nacl;
 pub mod peering;
+pub mod ports;
 pub mod routing;
+pub mod sg;
 pub mod source_order;
