@@ -3,6 +3,7 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod nacl_missing_return_traffic;
+mod nacl_rule_shadowed;
 mod sg_redundant_return_rule;
 mod source_dest_check_enabled;
 
@@ -96,6 +97,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &nacl_rule_shadowed::NaclRuleShadowed,
         &source_dest_check_enabled::SourceDestCheckEnabled,
     ]
 }
