@@ -2,7 +2,9 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod invalid_cidr;
 mod source_dest_check_enabled;
+mod subnet_outside_vpc;
 
 use crate::model::Network;
 use crate::source::Span;
@@ -91,7 +93,11 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
 
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
-    vec![&source_dest_check_enabled::SourceDestCheckEnabled]
+    vec![
+        &invalid_cidr::InvalidCidr,
+        &subnet_outside_vpc::SubnetOutsideVpc,
+        &source_dest_check_enabled::SourceDestCheckEnabled,
+    ]
 }
 
 /// Metadata of every rule, `parse-error` included, sorted by name.
