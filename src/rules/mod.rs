@@ -2,6 +2,10 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod nacl_missing_return_traffic;
+mod sg_redundant_return_rule;
+mod source_dest_check_enabled;
+
 use crate::model::Network;
 use crate::source::Span;
 
@@ -89,7 +93,11 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
 
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &sg_redundant_return_rule::SgRedundantReturnRule,
+        &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &source_dest_check_enabled::SourceDestCheckEnabled,
+    ]
 }
 
 /// Metadata of every rule, `parse-error` included, sorted by name.
