@@ -3,6 +3,8 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod invalid_cidr;
+mod nacl_missing_return_traffic;
+mod sg_redundant_return_rule;
 mod source_dest_check_enabled;
 mod subnet_outside_vpc;
 
@@ -96,6 +98,8 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
         &invalid_cidr::InvalidCidr,
         &subnet_outside_vpc::SubnetOutsideVpc,
+        &sg_redundant_return_rule::SgRedundantReturnRule,
+        &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &source_dest_check_enabled::SourceDestCheckEnabled,
     ]
 }
