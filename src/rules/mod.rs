@@ -6,6 +6,7 @@ mod invalid_cidr;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod sg_redundant_return_rule;
+mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod subnet_outside_vpc;
 
@@ -102,6 +103,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
+        &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
     ]
 }
