@@ -4,6 +4,7 @@
 
 mod invalid_cidr;
 mod nacl_missing_return_traffic;
+mod nacl_rule_shadowed;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
@@ -106,6 +107,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &transitive_peering::TransitivePeering,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &nacl_rule_shadowed::NaclRuleShadowed,
         &source_dest_check_enabled::SourceDestCheckEnabled,
     ]
 }
