@@ -4,11 +4,11 @@
 //! [`super::instance`].
 
 use super::config::Expr;
+use super::convert::{self, to_bool, to_number};
 use super::functions;
 use super::instance::{Evaluator, InstanceId};
 use super::json::JsonExpr;
 use super::number::Number;
-use super::types::{self, to_bool, to_number};
 use super::value::Value;
 use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::edit::template::{Directive, Element, Template};
@@ -140,7 +140,7 @@ impl Evaluator<'_> {
                                     deferred_reason(&key)
                                 )));
                             }
-                            types::to_string(&key)?
+                            convert::to_string(&key)?
                         }
                     };
                     map.insert(key, self.eval(inst, value.expr(), scope)?);
@@ -343,7 +343,7 @@ impl Evaluator<'_> {
                 Some(if is_deferred(&key) {
                     Value::Unknown(format!("for key is unknown: {}", deferred_reason(&key)))
                 } else {
-                    Value::String(types::to_string(&key)?)
+                    Value::String(convert::to_string(&key)?)
                 })
             }
             None => None,
@@ -486,10 +486,10 @@ impl Evaluator<'_> {
             Value::List(_) | Value::Set(_) | Value::Map(_) => {
                 return Err(format!(
                     "cannot include a {} in a string template",
-                    types::type_name(&value)
+                    convert::type_name(&value)
                 ))
             }
-            other => out.push_str(&types::to_string(&other)?),
+            other => out.push_str(&convert::to_string(&other)?),
         }
         Ok(())
     }
@@ -605,7 +605,7 @@ fn iteration_items(collection: Value) -> Result<Result<Vec<(Value, Value)>, Valu
         other => {
             return Err(format!(
                 "cannot iterate over a {}",
-                types::type_name(&other)
+                convert::type_name(&other)
             ))
         }
     }))
@@ -622,7 +622,7 @@ pub(super) fn get_attr(value: Value, name: &str) -> EvalResult {
         )),
         other => Err(format!(
             "cannot get attribute \"{name}\" of a {}",
-            types::type_name(&other)
+            convert::type_name(&other)
         )),
     }
 }
@@ -644,7 +644,7 @@ pub(super) fn index(value: Value, key: Value) -> EvalResult {
             Ok(items.swap_remove(i as usize))
         }
         Value::Map(mut entries) => {
-            let k = types::to_string(&key)?;
+            let k = convert::to_string(&key)?;
             entries
                 .remove(&k)
                 .ok_or_else(|| format!("no element with key \"{k}\""))
@@ -652,7 +652,7 @@ pub(super) fn index(value: Value, key: Value) -> EvalResult {
         Value::Unknown(_) | Value::Ref(_) => Ok(Value::Unknown(deferred_reason(&value))),
         Value::Set(_) => Err("elements of a set cannot be accessed by index".into()),
         Value::Null => Err("cannot index a null value".into()),
-        other => Err(format!("cannot index a {}", types::type_name(&other))),
+        other => Err(format!("cannot index a {}", convert::type_name(&other))),
     }
 }
 

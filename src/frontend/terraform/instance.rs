@@ -3,6 +3,7 @@
 //! Everything is evaluated lazily and memoized, with cycle detection.
 
 use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
+use super::convert;
 use super::eval::{EvalResult, Scope};
 use super::number::Number;
 use super::render;
@@ -478,7 +479,7 @@ impl<'s> Evaluator<'s> {
                         unknown: Some(reason),
                     };
                 }
-                other => types::to_number(&other)
+                other => convert::to_number(&other)
                     .map_err(|e| e.to_string())
                     .and_then(|n| {
                         n.to_i64()
@@ -523,7 +524,7 @@ impl<'s> Evaluator<'s> {
                         Value::Unknown(_) | Value::Ref(_) => Err(unknown_reason(&item)),
                         other => Err(format!(
                             "for_each set elements must be strings, got {}",
-                            types::type_name(other)
+                            convert::type_name(other)
                         )),
                     })
                     .collect(),
@@ -531,7 +532,7 @@ impl<'s> Evaluator<'s> {
                 Value::Null => Err("for_each must not be null".into()),
                 other => Err(format!(
                     "for_each must be a map or a set of strings, got a {} (use toset())",
-                    types::type_name(&other)
+                    convert::type_name(&other)
                 )),
             };
             return match items {
@@ -854,8 +855,8 @@ impl<'s> Evaluator<'s> {
             )));
         }
         let found = instances.iter().find(|i| match (&i.key, &key) {
-            (Key::Index(n), k) => types::to_number(k).ok().and_then(|k| k.to_i64()) == Some(*n),
-            (Key::Name(name), k) => types::to_string(k).ok().as_deref() == Some(name.as_str()),
+            (Key::Index(n), k) => convert::to_number(k).ok().and_then(|k| k.to_i64()) == Some(*n),
+            (Key::Name(name), k) => convert::to_string(k).ok().as_deref() == Some(name.as_str()),
             (Key::None, _) => false,
         });
         match found {
@@ -1034,8 +1035,12 @@ impl<'s> Evaluator<'s> {
         }
         let pick = |key: &Value| {
             children.instances.iter().find(|(k, _)| match (k, key) {
-                (Key::Index(n), k) => types::to_number(k).ok().and_then(|k| k.to_i64()) == Some(*n),
-                (Key::Name(name), k) => types::to_string(k).ok().as_deref() == Some(name.as_str()),
+                (Key::Index(n), k) => {
+                    convert::to_number(k).ok().and_then(|k| k.to_i64()) == Some(*n)
+                }
+                (Key::Name(name), k) => {
+                    convert::to_string(k).ok().as_deref() == Some(name.as_str())
+                }
                 (Key::None, _) => false,
             })
         };
@@ -1208,7 +1213,7 @@ fn unknown_reason(value: &Value) -> String {
     match value {
         Value::Unknown(reason) => reason.clone(),
         Value::Ref(r) => format!("computed attribute {}.{}", r.address, r.attribute),
-        other => format!("a {}", types::type_name(other)),
+        other => format!("a {}", convert::type_name(other)),
     }
 }
 

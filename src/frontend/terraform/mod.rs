@@ -2,6 +2,7 @@
 //! `count`/`for_each`, functions; and `terraform show -json` plans.
 
 mod config;
+pub mod convert;
 mod eval;
 pub mod functions;
 mod instance;

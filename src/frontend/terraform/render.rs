@@ -137,6 +137,6 @@ pub(super) fn describe(value: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Null => "null".into(),
-        other => super::types::type_name(other).to_string(),
+        other => super::convert::type_name(other).to_string(),
     }
 }

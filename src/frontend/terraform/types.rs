@@ -1,7 +1,7 @@
 //! Variable type constraints (`list(string)`, `object({a = optional(number, 1)})`) and the
 //! conversions Terraform applies to values given for them, and to operator operands.
 
-use super::number::Number;
+use super::convert::{make_set, to_bool, to_number, to_string, type_name};
 use super::value::Value;
 use hcl::edit::expr::{Expression, ObjectKey, TraversalOperator};
 use std::collections::BTreeMap;
@@ -125,51 +125,6 @@ fn is_deferred(value: &Value) -> bool {
     matches!(value, Value::Unknown(_) | Value::Ref(_))
 }
 
-pub(super) fn to_number(value: &Value) -> Result<Number, String> {
-    match value {
-        Value::Number(n) => Ok(*n),
-        Value::String(s) => {
-            Number::parse(s).ok_or_else(|| format!("cannot convert \"{s}\" to number"))
-        }
-        Value::Null => Err("a number is required, got null".into()),
-        other => Err(format!("a number is required, got {}", type_name(other))),
-    }
-}
-
-pub(super) fn to_bool(value: &Value) -> Result<bool, String> {
-    match value {
-        Value::Bool(b) => Ok(*b),
-        Value::String(s) if s == "true" || s == "1" => Ok(true),
-        Value::String(s) if s == "false" || s == "0" => Ok(false),
-        Value::Null => Err("a bool is required, got null".into()),
-        other => Err(format!("a bool is required, got {}", type_name(other))),
-    }
-}
-
-/// A primitive value as a string (numbers as `terraform console` prints them).
-pub(super) fn to_string(value: &Value) -> Result<String, String> {
-    match value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(n.to_string()),
-        Value::Bool(b) => Ok(b.to_string()),
-        Value::Null => Err("a string is required, got null".into()),
-        other => Err(format!("a string is required, got {}", type_name(other))),
-    }
-}
-
-pub(super) fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::List(_) => "list",
-        Value::Set(_) => "set",
-        Value::Map(_) => "object",
-        Value::Ref(_) | Value::Unknown(_) => "unknown",
-    }
-}
-
 /// Converts a value to a type as Terraform does for variables.
 pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
     if matches!(value, Value::Null) || is_deferred(&value) {
@@ -251,25 +206,10 @@ pub(super) fn is_primitive(ty: &Type) -> bool {
     matches!(ty, Type::String | Type::Number | Type::Bool | Type::Any)
 }
 
-/// A set: duplicates removed, in Terraform's order (strings lexically, numbers by value).
-pub(super) fn make_set(items: Vec<Value>) -> Value {
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out.sort_by(|a, b| match (a, b) {
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
-        _ => std::cmp::Ordering::Equal,
-    });
-    Value::Set(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::terraform::number::Number;
 
     fn ty(text: &str) -> Type {
         let expr = hcl::edit::parser::parse_expr(text).unwrap();
