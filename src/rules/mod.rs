@@ -4,6 +4,7 @@
 
 mod invalid_cidr;
 mod nacl_missing_return_traffic;
+mod nacl_rule_shadowed;
 mod sg_redundant_return_rule;
 mod source_dest_check_enabled;
 mod subnet_outside_vpc;
@@ -100,6 +101,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &subnet_outside_vpc::SubnetOutsideVpc,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &nacl_rule_shadowed::NaclRuleShadowed,
         &source_dest_check_enabled::SourceDestCheckEnabled,
     ]
 }
