@@ -2,6 +2,13 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod invalid_cidr;
+mod nacl_missing_return_traffic;
+mod nacl_rule_shadowed;
+mod sg_redundant_return_rule;
+mod source_dest_check_enabled;
+mod subnet_outside_vpc;
+
 use crate::model::Network;
 use crate::source::Span;
 
@@ -89,7 +96,14 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
 
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &invalid_cidr::InvalidCidr,
+        &subnet_outside_vpc::SubnetOutsideVpc,
+        &sg_redundant_return_rule::SgRedundantReturnRule,
+        &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &nacl_rule_shadowed::NaclRuleShadowed,
+        &source_dest_check_enabled::SourceDestCheckEnabled,
+    ]
 }
 
 /// Metadata of every rule, `parse-error` included, sorted by name.
