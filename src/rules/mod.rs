@@ -5,9 +5,13 @@
 mod invalid_cidr;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
+mod overlapping_subnets;
+mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
+mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod subnet_outside_vpc;
+mod transitive_peering;
 
 use crate::model::Network;
 use crate::source::Span;
@@ -99,9 +103,13 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
         &invalid_cidr::InvalidCidr,
         &subnet_outside_vpc::SubnetOutsideVpc,
+        &overlapping_subnets::OverlappingSubnets,
+        &peering_cidr_overlap::PeeringCidrOverlap,
+        &transitive_peering::TransitivePeering,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
+        &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
     ]
 }
