@@ -9,6 +9,7 @@ mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
 mod source_dest_check_enabled;
+mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod transitive_peering;
 
@@ -105,6 +106,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
