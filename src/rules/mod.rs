@@ -3,6 +3,7 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod invalid_cidr;
+mod lb_single_az;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod overlapping_subnets;
@@ -13,6 +14,7 @@ mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod transitive_peering;
+mod vpn_static_route_on_bgp_connection;
 
 use crate::model::Network;
 use crate::source::Span;
@@ -113,6 +115,8 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &nacl_rule_shadowed::NaclRuleShadowed,
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
+        &lb_single_az::LbSingleAz,
+        &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
     ]
 }
 
