@@ -12,6 +12,7 @@ mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
 mod sg_world_open_admin;
 mod source_dest_check_enabled;
+mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod transitive_peering;
 mod vpn_static_route_on_bgp_connection;
@@ -109,6 +110,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
