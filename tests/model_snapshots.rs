@@ -44,11 +44,6 @@ fn snapshot_all(lang: &str) {
 }
 
 #[test]
-fn terraform_models() {
-    snapshot_all("terraform");
-}
-
-#[test]
 fn cloudformation_models() {
     snapshot_all("cloudformation");
 }

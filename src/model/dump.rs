@@ -57,7 +57,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "subnets",
             d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
-                o.route_table_of(id, e);
+                o.route_table_of(id);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
                 o.opt("ipv6_cidr", &e.ipv6_cidr);
@@ -462,18 +462,17 @@ impl Out<'_> {
 
     /// The route table a subnet uses: its explicit association, else (marked as a
     /// default) its VPC's main route table; `null` when that is AWS's implicit one.
-    fn route_table_of(&mut self, id: SubnetId, subnet: &Subnet) {
+    fn route_table_of(&mut self, id: SubnetId) {
         let explicit = self
             .net
             .route_table_associations
             .values()
             .any(|association| association.subnet.as_ref().and_then(Field::copied) == Some(id));
-        if !explicit && subnet.vpc.get().is_some() {
+        let table = self.net.subnet_route_table(id);
+        if !explicit && table.is_some() {
             self.defaults.push("route_table");
         }
-        let table = self
-            .net
-            .subnet_route_table(id)
+        let table = table
             .map(|table| table.show(self.net))
             .unwrap_or(Value::Null);
         self.obj.insert("route_table".into(), table);
