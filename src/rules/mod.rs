@@ -3,6 +3,7 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod invalid_cidr;
+mod lb_single_az;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod overlapping_subnets;
@@ -10,8 +11,10 @@ mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
 mod sg_world_open_admin;
 mod source_dest_check_enabled;
+mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod transitive_peering;
+mod vpn_static_route_on_bgp_connection;
 
 use crate::model::Network;
 use crate::source::Span;
@@ -106,11 +109,14 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
+        &lb_single_az::LbSingleAz,
+        &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
     ]
 }
 
