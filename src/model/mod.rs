@@ -96,6 +96,9 @@ impl<T> Arena<T> {
     pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
         self.items.iter()
     }
+    pub fn get(&self, id: Id<T>) -> Option<&T> {
+        self.items.get(id.index())
+    }
 }
 
 impl<T> std::ops::Index<Id<T>> for Arena<T> {

@@ -2,9 +2,20 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod dns_attributes_required;
+mod invalid_cidr;
+mod lb_single_az;
 mod nacl_missing_return_traffic;
+mod nacl_rule_shadowed;
+mod overlapping_subnets;
+mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
+mod sg_world_open_admin;
 mod source_dest_check_enabled;
+mod static_route_shadows_propagated;
+mod subnet_outside_vpc;
+mod transitive_peering;
+mod vpn_static_route_on_bgp_connection;
 
 use crate::model::Network;
 use crate::source::Span;
@@ -94,9 +105,20 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
+        &invalid_cidr::InvalidCidr,
+        &subnet_outside_vpc::SubnetOutsideVpc,
+        &overlapping_subnets::OverlappingSubnets,
+        &peering_cidr_overlap::PeeringCidrOverlap,
+        &transitive_peering::TransitivePeering,
+        &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &nacl_rule_shadowed::NaclRuleShadowed,
+        &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
+        &dns_attributes_required::DnsAttributesRequired,
+        &lb_single_az::LbSingleAz,
+        &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
     ]
 }
 

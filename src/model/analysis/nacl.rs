@@ -256,6 +256,24 @@ impl<'n> NaclIndex<'n> {
     }
 }
 
+/// Whether `earlier` matches all the traffic `later` matches (same direction assumed);
+/// `None` when a field of either is unknown. ICMP type/code are not modelled, so two entries
+/// of one non-TCP/UDP protocol are never said to cover each other.
+pub fn entry_covers(earlier: &NaclEntry, later: &NaclEntry) -> Option<bool> {
+    let (earlier_protocol, later_protocol) = (earlier.protocol.copied()?, later.protocol.copied()?);
+    let (earlier_cidr, later_cidr) = (earlier.cidr.copied()?.trunc(), later.cidr.copied()?.trunc());
+    if !earlier_cidr.contains(&later_cidr) {
+        return Some(false);
+    }
+    Some(match (earlier_protocol, later_protocol) {
+        (Protocol::All, _) => true,
+        (_, Protocol::All) => false,
+        (a, b) if a != b => false,
+        (p, _) if p.has_ports() => earlier.ports.copied()?.contains(later.ports.copied()?),
+        _ => false,
+    })
+}
+
 /// The CIDR and the ports (for `protocol` traffic) an entry matches, when both are known;
 /// the inner `None` when the entry is for another protocol. `None` when unknown.
 fn known_rectangle(entry: &NaclEntry, protocol: Protocol) -> Option<(IpNet, Option<PortRange>)> {
@@ -578,6 +596,55 @@ mod tests {
             // Without a managed default NACL, AWS's implicit one is not in the model.
             assert_eq!(index.effective_nacl(other), default);
         }
+    }
+
+    #[test]
+    fn entry_covers_needs_the_protocol_addresses_and_ports() {
+        let mut f = fixture();
+        let all = f.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
+        let ssh = f.entry(110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22));
+        let tcp_low = f.entry(
+            120,
+            Ingress,
+            Protocol::TCP,
+            Allow,
+            "10.0.0.0/16",
+            r(0, 1023),
+        );
+        let icmp_a = f.entry(
+            130,
+            Ingress,
+            Protocol::ICMP,
+            Allow,
+            "0.0.0.0/0",
+            r(0, 65535),
+        );
+        let icmp_b = f.entry(140, Ingress, Protocol::ICMP, Deny, "0.0.0.0/0", r(0, 65535));
+        let v6 = f.entry(150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22));
+        let network = f.b.finish();
+        let e = |id: NaclEntryId| &network.nacl_entries[id];
+        assert_eq!(entry_covers(e(all), e(ssh)), Some(true));
+        assert_eq!(entry_covers(e(ssh), e(all)), Some(false));
+        assert_eq!(
+            entry_covers(e(tcp_low), e(ssh)),
+            Some(false),
+            "10.0.0.0/16 < 10.0.0.0/8"
+        );
+        assert_eq!(
+            entry_covers(e(ssh), e(tcp_low)),
+            Some(false),
+            "port 22 < 0-1023"
+        );
+        assert_eq!(
+            entry_covers(e(icmp_a), e(icmp_b)),
+            Some(false),
+            "ICMP types unknown"
+        );
+        assert_eq!(
+            entry_covers(e(all), e(v6)),
+            Some(false),
+            "IPv4 entry, IPv6 traffic"
+        );
     }
 
     #[test]
