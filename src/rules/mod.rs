@@ -2,6 +2,7 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod dns_attributes_required;
 mod invalid_cidr;
 mod lb_single_az;
 mod nacl_missing_return_traffic;
@@ -115,6 +116,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &nacl_rule_shadowed::NaclRuleShadowed,
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
+        &dns_attributes_required::DnsAttributesRequired,
         &lb_single_az::LbSingleAz,
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
     ]
