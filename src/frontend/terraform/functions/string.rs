@@ -189,13 +189,12 @@ fn substr(name: &str, args: &[Value]) -> Result<Value, String> {
     if length < 0 {
         return Ok(Value::String(rest.concat()));
     }
-    // cty counts clusters until its position reaches offset + length; a target it
-    // has already passed means the whole rest.
-    let target = offset + length;
-    let taken = if target > start as i64 {
-        ((target - start as i64) as usize).min(rest.len())
-    } else {
+    // cty counts clusters until it has `length` of them; a zero length (reachable
+    // with a negative offset) never matches, so the whole rest is taken.
+    let taken = if length == 0 {
         rest.len()
+    } else {
+        (length as usize).min(rest.len())
     };
     Ok(Value::String(rest[..taken].concat()))
 }
