@@ -10,6 +10,7 @@ mod nacl_rule_shadowed;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
+mod sg_reference_unsupported;
 mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
@@ -115,6 +116,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
+        &sg_reference_unsupported::SgReferenceUnsupported,
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
         &dns_attributes_required::DnsAttributesRequired,
