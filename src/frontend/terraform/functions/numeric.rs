@@ -14,13 +14,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "abs" => unary(name, args, Number::abs),
         "ceil" => unary(name, args, Number::ceil),
         "floor" => unary(name, args, Number::floor),
-        "signum" => unary(name, args, |n| {
-            Number::from_i64(match n.total_cmp(&Number::from_i64(0)) {
-                std::cmp::Ordering::Less => -1,
-                std::cmp::Ordering::Equal => 0,
-                std::cmp::Ordering::Greater => 1,
-            })
-        }),
+        "signum" => arity(name, args, 1, 1).and_then(|()| signum(&args[0])),
         "max" => extreme(args, std::cmp::Ordering::Greater),
         "min" => extreme(args, std::cmp::Ordering::Less),
         "sum" => arity(name, args, 1, 1).and_then(|()| sum(&args[0])),
@@ -59,6 +53,15 @@ fn extreme(args: &[Value], wanted: std::cmp::Ordering) -> Result<Value, String> 
     }
     best.map(Value::Number)
         .ok_or_else(|| "must pass at least one number".to_string())
+}
+
+/// `signum` takes whole numbers only.
+fn signum(value: &Value) -> Result<Value, String> {
+    let n = number_arg(value)?;
+    let n = n
+        .to_i64()
+        .ok_or_else(|| arg_error("num", format!("value must be a whole number, got {n}")))?;
+    Ok(Value::Number(Number::from_i64(n.signum())))
 }
 
 fn sum(list: &Value) -> Result<Value, String> {
