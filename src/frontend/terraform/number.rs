@@ -692,6 +692,12 @@ impl fmt::Display for Number {
             return write!(f, "{}", self.to_f64());
         }
         let m = self.nat();
+        // Fast path: an integer held exactly in 64 bits prints as its digits (no shorter
+        // decimal lies within half an ulp of it).
+        if self.exponent >= 0 && m.bit_len() + self.exponent as u64 <= 64 {
+            let exact = m.shl(self.exponent as u64).low_u64();
+            return write!(f, "{sign}{exact}");
+        }
         let mut d = Decimal::new(&m, self.exponent);
         shortest_round(&mut d, &m, self.exponent, self.prec);
         f.write_str(sign)?;

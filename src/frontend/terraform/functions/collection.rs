@@ -56,6 +56,10 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
     if !NAMES.contains(&name) {
         return None;
     }
+    // `tostring` of a reference to an attribute is still that reference.
+    if let ("tostring", [Value::Ref(r)]) = (name, args) {
+        return Some(Ok(Value::Ref(r.clone())));
+    }
     // A top-level unknown argument makes every one of these unknown.
     if let Some(unknown) = first_unknown(args) {
         return Some(Ok(unknown));
