@@ -3,8 +3,11 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod dns_attributes_required;
+mod duplicate_route;
+mod egress_only_igw_ipv4;
 mod invalid_cidr;
 mod lb_single_az;
+mod local_route_conflict;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod overlapping_subnets;
@@ -112,6 +115,9 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &duplicate_route::DuplicateRoute,
+        &local_route_conflict::LocalRouteConflict,
+        &egress_only_igw_ipv4::EgressOnlyIgwIpv4,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
