@@ -70,6 +70,14 @@ fn prerequisites(test: &str) -> Option<&'static Path> {
         eprintln!("skipping {test}: {reason}");
         return None;
     }
+    let checkout = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo_root())
+        .output();
+    if !checkout.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipping {test}: pre-commit try-repo needs this repository as a git checkout");
+        return None;
+    }
     match pre_commit() {
         Ok(exe) => Some(exe),
         Err(reason) => {
