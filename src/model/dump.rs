@@ -9,12 +9,22 @@
 use super::*;
 use crate::source::SourceMap;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 pub const FORMAT_VERSION: u32 = 1;
 
 pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
+    let mut explicit_tables = HashMap::new();
+    for association in network.route_table_associations.values() {
+        if let Some(subnet) = association.subnet.as_ref().and_then(Field::copied) {
+            explicit_tables
+                .entry(subnet)
+                .or_insert(association.route_table.copied());
+        }
+    }
     let d = Dumper {
         net: network,
+        explicit_tables,
         sources,
     };
     let mut root = Map::new();
@@ -55,8 +65,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
         ),
         (
             "subnets",
-            d.all(&n.subnets, |e, o| {
+            d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
+                o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
                 o.opt("ipv6_cidr", &e.ipv6_cidr);
@@ -369,6 +380,11 @@ fn plain(value: &Value) -> String {
             "[{}]",
             items.iter().map(plain).collect::<Vec<_>>().join(", ")
         ),
+        Value::Object(entries) if entries.len() == 2 && entries.contains_key("from") => format!(
+            "{}-{}",
+            entries.get("from").map(plain).unwrap_or_default(),
+            entries.get("to").map(plain).unwrap_or_default()
+        ),
         Value::Object(entries) => entries.values().map(plain).collect::<Vec<_>>().join(" "),
         other => other.to_string(),
     }
@@ -376,16 +392,27 @@ fn plain(value: &Value) -> String {
 
 struct Dumper<'a> {
     net: &'a Network,
+    /// Each subnet's explicitly associated route table (the first association wins).
+    explicit_tables: HashMap<SubnetId, Option<RouteTableId>>,
     sources: &'a SourceMap,
 }
 
 impl Dumper<'_> {
     fn all<T: HasOrigin>(&self, arena: &Arena<T>, fields: impl Fn(&T, &mut Out)) -> Vec<Value> {
+        self.all_with_id(arena, |_, entity, out| fields(entity, out))
+    }
+
+    fn all_with_id<T: HasOrigin>(
+        &self,
+        arena: &Arena<T>,
+        fields: impl Fn(Id<T>, &T, &mut Out),
+    ) -> Vec<Value> {
         arena
-            .values()
-            .map(|entity| {
+            .iter()
+            .map(|(id, entity)| {
                 let mut out = Out {
                     net: self.net,
+                    explicit_tables: &self.explicit_tables,
                     obj: Map::new(),
                     defaults: Vec::new(),
                 };
@@ -395,7 +422,7 @@ impl Dumper<'_> {
                 let (file, line) = self.location(origin.span);
                 out.raw("file", json!(file));
                 out.raw("line", json!(line));
-                fields(entity, &mut out);
+                fields(id, entity, &mut out);
                 if !out.defaults.is_empty() {
                     let defaults = std::mem::take(&mut out.defaults);
                     out.raw("defaults", json!(defaults));
@@ -418,6 +445,7 @@ impl Dumper<'_> {
 /// One entity's JSON object being built.
 struct Out<'a> {
     net: &'a Network,
+    explicit_tables: &'a HashMap<SubnetId, Option<RouteTableId>>,
     obj: Map<String, Value>,
     defaults: Vec<&'static str>,
 }
@@ -444,6 +472,33 @@ impl Out<'_> {
     fn list<T: Show>(&mut self, name: &'static str, fields: &[Field<T>]) {
         let values = fields.iter().map(|field| self.value(field)).collect();
         self.obj.insert(name.into(), Value::Array(values));
+    }
+
+    /// The route table a subnet uses: its explicit association, else (marked as a
+    /// default) its VPC's main route table; `null` when that is AWS's implicit one.
+    /// The route table a subnet uses: its explicit association, else (marked as a
+    /// default) its VPC's main route table; `null` when that is AWS's implicit one.
+    /// Mirrors [`Network::subnet_route_table`] over a prebuilt association index.
+    fn route_table_of(&mut self, id: SubnetId, subnet: &Subnet) {
+        let table = match self.explicit_tables.get(&id) {
+            Some(table) => *table,
+            None => {
+                let main = subnet
+                    .vpc
+                    .copied()
+                    .and_then(|vpc| self.net.vpcs.get(vpc))
+                    .and_then(|vpc| vpc.main_route_table.as_ref())
+                    .and_then(Field::copied);
+                if main.is_some() {
+                    self.defaults.push("route_table");
+                }
+                main
+            }
+        };
+        let table = table
+            .map(|table| table.show(self.net))
+            .unwrap_or(Value::Null);
+        self.obj.insert("route_table".into(), table);
     }
 
     fn invalid(&mut self, invalid: &Option<InvalidCidr>) {
