@@ -250,11 +250,11 @@ fn analyzed_units(report: &Value) -> Vec<String> {
         .collect()
 }
 
-/// In a repository of many root modules, a commit touching one file lints that file's
-/// module only. A wrapper named `vpclint` first on PATH records what pre-commit passed
-/// and makes the real binary write a JSON report.
+/// In a repository of many root modules, a commit touching a few files lints only the
+/// modules they belong to. A wrapper named `vpclint` first on PATH records what
+/// pre-commit passed and makes the real binary write a JSON report.
 #[test]
-fn a_changed_file_lints_only_its_module() {
+fn changed_files_lint_only_their_modules() {
     let Some(pre_commit) = prerequisites("the changed-file hook test") else {
         return;
     };
@@ -297,7 +297,12 @@ fn a_changed_file_lints_only_its_module() {
         "stacks/s17/main.tf",
         "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.17.0.0/16\"\n  enable_dns_support = true\n}\n",
     );
-    repo.git(&["add", "stacks/s17/main.tf"]);
+    // A variables file of another module, and JSON/YAML files that are not templates
+    // (the hook's `files` pattern passes them too).
+    repo.write("stacks/s42/terraform.tfvars", "region = \"eu-west-3\"\n");
+    repo.write("docs/settings.json", "{\"theme\": \"dark\"}\n");
+    repo.write(".github/workflows/build.yml", "on: push\njobs: {}\n");
+    repo.git(&["add", "."]);
     let wrapper = wrapper_dir.display().to_string();
     let started = Instant::now();
     let out = repo.try_repo(
@@ -311,11 +316,24 @@ fn a_changed_file_lints_only_its_module() {
     assert_eq!(out.status.code(), Some(0), "{log}");
 
     let args = std::fs::read_to_string(&args_file).expect("the hook ran vpclint");
-    assert_eq!(args, "lint\nstacks/s17/main.tf\n");
+    let mut args: Vec<&str> = args.lines().collect();
+    args.sort_unstable();
+    assert_eq!(
+        args,
+        [
+            ".github/workflows/build.yml",
+            "docs/settings.json",
+            "lint",
+            "stacks/s17/main.tf",
+            "stacks/s42/terraform.tfvars",
+        ]
+    );
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&report).expect("read JSON report"))
             .expect("JSON report");
     assert!(report.get("version").is_some(), "{report}");
-    assert_eq!(analyzed_units(&report), ["stacks/s17"], "{report}");
-    assert_eq!(report["summary"]["units"], 1, "{report}");
+    let mut units = analyzed_units(&report);
+    units.sort();
+    assert_eq!(units, ["stacks/s17", "stacks/s42"], "{report}");
+    assert_eq!(report["summary"]["units"], 2, "{report}");
 }
