@@ -692,9 +692,10 @@ impl fmt::Display for Number {
             return write!(f, "{}", self.to_f64());
         }
         let m = self.nat();
-        // Fast path: an integer held exactly in 64 bits prints as its digits (no shorter
-        // decimal lies within half an ulp of it).
-        if self.exponent >= 0 && m.bit_len() + self.exponent as u64 <= 64 {
+        // Fast path: an integer of at most 64 bits and no more bits than the precision
+        // prints as its digits (no shorter decimal lies within half an ulp of it).
+        let bits = m.bit_len() + self.exponent.max(0) as u64;
+        if self.exponent >= 0 && bits <= 64 && bits <= u64::from(self.prec) {
             let exact = m.shl(self.exponent as u64).low_u64();
             return write!(f, "{sign}{exact}");
         }

@@ -8,6 +8,7 @@
 mod cidr;
 mod collection;
 mod encoding;
+mod gomath;
 mod numeric;
 mod string;
 
