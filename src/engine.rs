@@ -160,3 +160,273 @@ pub fn compare(a: &Finding, b: &Finding, sources: &SourceMap) -> Ordering {
 pub fn fails(findings: &[Finding], fail_level: Level) -> bool {
     findings.iter().any(|f| f.level >= fail_level)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::{Diagnostic, Lang, Suppression};
+    use crate::source::{FileId, Span};
+    use std::sync::Arc;
+
+    static ROUTE_RULE: RuleMeta = RuleMeta {
+        name: "fake-route",
+        level: Level::Error,
+        summary: "fake",
+        doc: "",
+    };
+    static SG_RULE: RuleMeta = RuleMeta {
+        name: "fake-sg",
+        level: Level::Warning,
+        summary: "fake",
+        doc: "",
+    };
+
+    /// A rule that returns fixed findings.
+    struct FakeRule {
+        meta: &'static RuleMeta,
+        findings: Vec<Finding>,
+        panics: bool,
+    }
+
+    impl Rule for FakeRule {
+        fn meta(&self) -> &'static RuleMeta {
+            self.meta
+        }
+        fn check(&self, _: &Network) -> Vec<Finding> {
+            assert!(!self.panics, "boom");
+            self.findings.clone()
+        }
+    }
+
+    fn finding(meta: &'static RuleMeta, file: FileId, start: usize, message: &str) -> Finding {
+        Finding {
+            rule: meta.name,
+            level: meta.level,
+            message: message.into(),
+            primary: Label::new(Span::new(file, start, start + 2), "aws_route.a", "here"),
+            related: Vec::new(),
+            help: "fix it".into(),
+        }
+    }
+
+    struct Setup {
+        sources: SourceMap,
+        a: FileId,
+        b: FileId,
+    }
+
+    fn setup() -> Setup {
+        let sources = SourceMap::new();
+        // Added in reverse path order: sorting must follow paths, not file ids.
+        let b = sources.add("b.tf".into(), Arc::from("x".repeat(100).as_str()));
+        let a = sources.add("a.tf".into(), Arc::from("x".repeat(100).as_str()));
+        Setup { sources, a, b }
+    }
+
+    fn unit(diagnostics: Vec<Diagnostic>, suppressions: Vec<Suppression>) -> Unit {
+        Unit {
+            lang: Lang::Terraform,
+            path: ".".into(),
+            files: Vec::new(),
+            resources: Vec::new(),
+            diagnostics,
+            suppressions,
+        }
+    }
+
+    fn catalog() -> Vec<&'static RuleMeta> {
+        vec![&ROUTE_RULE, &SG_RULE, &PARSE_ERROR, &UNUSED_SUPPRESSION]
+    }
+
+    fn run_fake(
+        setup: &Setup,
+        rules: &[FakeRule],
+        units: &[Unit],
+        selection: &Selection,
+    ) -> Outcome {
+        let rules: Vec<&dyn Rule> = rules.iter().map(|r| r as &dyn Rule).collect();
+        run(
+            &rules,
+            &catalog(),
+            &Network::default(),
+            units,
+            &setup.sources,
+            selection,
+        )
+    }
+
+    fn summary(outcome: &[Finding], sources: &SourceMap) -> Vec<String> {
+        outcome
+            .iter()
+            .map(|f| {
+                let file = sources.get(f.primary.span.file);
+                format!(
+                    "{}:{} {} {} {}",
+                    file.path.display(),
+                    f.primary.span.start,
+                    f.rule,
+                    f.level.as_str(),
+                    f.message
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorts_by_path_position_rule_message_and_drops_exact_duplicates() {
+        let s = setup();
+        let rules = [
+            FakeRule {
+                meta: &SG_RULE,
+                findings: vec![
+                    finding(&SG_RULE, s.b, 1, "z"),
+                    finding(&SG_RULE, s.a, 5, "m"),
+                    finding(&SG_RULE, s.a, 5, "m"),
+                ],
+                panics: false,
+            },
+            FakeRule {
+                meta: &ROUTE_RULE,
+                findings: vec![
+                    finding(&ROUTE_RULE, s.a, 5, "m"),
+                    finding(&ROUTE_RULE, s.a, 1, "q"),
+                ],
+                panics: false,
+            },
+        ];
+        let outcome = run_fake(&s, &rules, &[], &Selection::default());
+        assert_eq!(
+            summary(&outcome.findings, &s.sources),
+            [
+                "a.tf:1 fake-route error q",
+                "a.tf:5 fake-route error m",
+                "a.tf:5 fake-sg warning m",
+                "b.tf:1 fake-sg warning z",
+            ]
+        );
+    }
+
+    #[test]
+    fn error_diagnostics_become_parse_errors_and_notes_do_not() {
+        let s = setup();
+        let span = Span::new(s.a, 3, 4);
+        let diagnostics = vec![
+            Diagnostic {
+                severity: Severity::Error,
+                message: "expected `}`".into(),
+                span,
+            },
+            Diagnostic {
+                severity: Severity::Note,
+                message: "module not installed".into(),
+                span,
+            },
+        ];
+        let outcome = run_fake(&s, &[], &[unit(diagnostics, vec![])], &Selection::default());
+        assert_eq!(outcome.findings.len(), 1);
+        assert_eq!(outcome.findings[0].rule, "parse-error");
+        assert_eq!(outcome.findings[0].primary.span, span);
+    }
+
+    #[test]
+    fn config_turns_rules_off_overrides_levels_and_cli_selects() {
+        let s = setup();
+        let rules = || {
+            [
+                FakeRule {
+                    meta: &SG_RULE,
+                    findings: vec![finding(&SG_RULE, s.a, 1, "sg")],
+                    panics: false,
+                },
+                FakeRule {
+                    meta: &ROUTE_RULE,
+                    findings: vec![finding(&ROUTE_RULE, s.a, 2, "route")],
+                    panics: false,
+                },
+            ]
+        };
+        let mut selection = Selection::default();
+        selection
+            .settings
+            .insert("fake-sg".into(), RuleSetting::Off);
+        selection
+            .settings
+            .insert("fake-route".into(), RuleSetting::Level(Level::Note));
+        let outcome = run_fake(&s, &rules(), &[], &selection);
+        assert_eq!(
+            summary(&outcome.findings, &s.sources),
+            ["a.tf:2 fake-route note route"]
+        );
+        selection.select = vec!["fake-sg".into()];
+        let outcome = run_fake(&s, &rules(), &[], &selection);
+        assert_eq!(
+            summary(&outcome.findings, &s.sources),
+            ["a.tf:1 fake-sg warning sg"]
+        );
+        selection.ignore = vec!["fake-sg".into()];
+        assert!(run_fake(&s, &rules(), &[], &selection).findings.is_empty());
+    }
+
+    #[test]
+    fn suppressions_silence_matching_findings_and_report_unused_ones() {
+        let s = setup();
+        let rules = [FakeRule {
+            meta: &ROUTE_RULE,
+            findings: vec![
+                finding(&ROUTE_RULE, s.a, 10, "inside"),
+                finding(&ROUTE_RULE, s.a, 50, "outside"),
+            ],
+            panics: false,
+        }];
+        let suppression = |rules: &[&str], start: usize, applies: (usize, usize)| Suppression {
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+            reason: Some("accepted".into()),
+            span: Span::new(s.a, start, start + 1),
+            applies_to: Span::new(s.a, applies.0, applies.1),
+        };
+        let units = [unit(
+            vec![],
+            vec![
+                suppression(&["fake-route", "fake-sg"], 8, (9, 20)),
+                suppression(&["fake-route"], 30, (31, 40)),
+                suppression(&["no-such-rule"], 60, (61, 70)),
+            ],
+        )];
+        let outcome = run_fake(&s, &rules, &units, &Selection::default());
+        assert_eq!(outcome.suppressed.len(), 1);
+        assert_eq!(outcome.suppressed[0].finding.message, "inside");
+        assert_eq!(outcome.suppressed[0].reason.as_deref(), Some("accepted"));
+        // fake-sg did not run (no such rule registered): its entry is not reported.
+        assert_eq!(
+            summary(&outcome.findings, &s.sources),
+            [
+                "a.tf:30 unused-suppression note suppression of `fake-route` matches no finding",
+                "a.tf:50 fake-route error outside",
+                "a.tf:60 unused-suppression note suppression names unknown rule `no-such-rule`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_panicking_rule_is_reported_and_the_others_still_run() {
+        let s = setup();
+        let rules = [
+            FakeRule {
+                meta: &SG_RULE,
+                findings: vec![],
+                panics: true,
+            },
+            FakeRule {
+                meta: &ROUTE_RULE,
+                findings: vec![finding(&ROUTE_RULE, s.a, 1, "ok")],
+                panics: false,
+            },
+        ];
+        let outcome = run_fake(&s, &rules, &[], &Selection::default());
+        assert_eq!(outcome.findings.len(), 1);
+        assert_eq!(outcome.internal_errors.len(), 1);
+        assert!(outcome.internal_errors[0].contains("fake-sg"));
+        assert!(fails(&outcome.findings, Level::Error));
+        assert!(!fails(&outcome.findings[..0], Level::Note));
+    }
+}

@@ -169,7 +169,10 @@ fn json_report() {
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(value["version"], 1);
     assert_eq!(value["summary"]["units"], 1);
-    assert_eq!(value["suppressed"][0]["reason"], "bastion, reviewed in SEC-12");
+    assert_eq!(
+        value["suppressed"][0]["reason"],
+        "bastion, reviewed in SEC-12"
+    );
     insta::assert_snapshot!(out);
 }
 
@@ -181,13 +184,19 @@ fn sarif_report_is_valid_and_carries_suppressions_and_fingerprints() {
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     let run = &value["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
-    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///repo/");
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        "file:///repo/"
+    );
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 3);
     // ruleIndex points at the rule in tool.driver.rules.
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(run["tool"]["driver"]["rules"][index]["id"], result["ruleId"]);
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
     }
     let suppressed = &results[2];
     assert_eq!(suppressed["suppressions"][0]["kind"], "inSource");
@@ -214,8 +223,12 @@ fn sarif_fingerprint_survives_line_moves() {
     let mut moved = fixture;
     let shifted = format!("\n\n{ROUTES}");
     moved.sources = SourceMap::new();
-    moved.sources.add("net/routes.tf".into(), Arc::from(shifted.as_str()));
-    moved.sources.add("net/peering.tf".into(), Arc::from(PEERING));
+    moved
+        .sources
+        .add("net/routes.tf".into(), Arc::from(shifted.as_str()));
+    moved
+        .sources
+        .add("net/peering.tf".into(), Arc::from(PEERING));
     for finding in &mut moved.findings {
         finding.primary.span.start += 2;
         finding.primary.span.end += 2;
@@ -236,6 +249,10 @@ fn github_report_escapes_messages_and_properties() {
     let out = with_report(&fixture, github::render);
     assert!(out.contains("::warning file=net/routes.tf,line=8,col=17,"));
     assert!(out.contains("100%25 open"), "{out}");
-    assert_eq!(out.lines().count(), 2, "suppressed findings are not annotated");
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "suppressed findings are not annotated"
+    );
     insta::assert_snapshot!(out);
 }

@@ -150,17 +150,35 @@ fn location(report: &Report, label: &Label) -> Value {
     } else {
         json!({ "uri": encode_uri_path(&at.path), "uriBaseId": SRCROOT })
     };
-    let mut value = json!({
-        "physicalLocation": {
-            "artifactLocation": artifact,
-            "region": {
-                "startLine": at.start.line,
-                "startColumn": at.start.column,
-                "endLine": at.end.line,
-                "endColumn": at.end.column,
-            },
-        },
+    let file = report.sources.get(label.span.file);
+    let snippet = file
+        .text
+        .get(label.span.start as usize..label.span.end as usize)
+        .unwrap_or_default();
+    let mut region = json!({
+        "startLine": at.start.line,
+        "startColumn": at.start.column,
+        "endLine": at.end.line,
+        "endColumn": at.end.column,
     });
+    if !snippet.is_empty() {
+        region["snippet"] = json!({ "text": snippet });
+    }
+    let mut physical = json!({ "artifactLocation": artifact, "region": region });
+    // The whole lines around the region, so viewers can show context without the file.
+    let context_start = at.start.line.saturating_sub(1).max(1);
+    let context_end = (at.end.line + 1).min(file.line_count());
+    let context: Vec<&str> = (context_start..=context_end)
+        .filter_map(|line| file.line_text(line))
+        .collect();
+    if !context.is_empty() && !file.text.is_empty() {
+        physical["contextRegion"] = json!({
+            "startLine": context_start,
+            "endLine": context_end,
+            "snippet": { "text": context.join("\n") + "\n" },
+        });
+    }
+    let mut value = json!({ "physicalLocation": physical });
     if !label.message.is_empty() {
         value["message"] = json!({ "text": sentence(&label.message) });
     }
