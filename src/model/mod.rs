@@ -5,6 +5,8 @@
 pub mod analysis;
 pub mod dump;
 pub mod lower;
+#[doc(hidden)]
+pub mod testing;
 
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -93,6 +95,9 @@ impl<T> Arena<T> {
     }
     pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
         self.items.iter()
+    }
+    pub fn get(&self, id: Id<T>) -> Option<&T> {
+        self.items.get(id.index())
     }
 }
 
@@ -250,6 +255,40 @@ pub struct Network {
 pub struct Declared {
     /// Prefixes advertised to AWS over Direct Connect.
     pub direct_connect: Vec<Ipv4Net>,
+}
+
+impl Network {
+    /// A VPC's IPv4 blocks: the primary block, then its secondary associations in source
+    /// order. Unknown blocks are included (as unknown fields) so callers can tell "no
+    /// other block" from "a block we cannot know".
+    pub fn vpc_cidrs(&self, vpc: VpcId) -> impl Iterator<Item = &Field<CidrValue>> + '_ {
+        std::iter::once(&self.vpcs[vpc].cidr).chain(
+            self.cidr_blocks
+                .values()
+                .filter(move |block| block.vpc.copied() == Some(vpc))
+                .map(|block| &block.cidr),
+        )
+    }
+
+    /// The route table a subnet uses: its explicit association, else its VPC's main route
+    /// table when the code manages it. `None` when neither is known (AWS's implicit main
+    /// route table has only the local route).
+    pub fn subnet_route_table(&self, subnet: SubnetId) -> Option<RouteTableId> {
+        let explicit = self.route_table_associations.values().find(|association| {
+            association
+                .subnet
+                .as_ref()
+                .and_then(Field::copied)
+                .is_some_and(|s| s == subnet)
+        });
+        match explicit {
+            Some(association) => association.route_table.copied(),
+            None => {
+                let vpc = self.subnets[subnet].vpc.copied()?;
+                self.vpcs[vpc].main_route_table.as_ref()?.copied()
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- addressing

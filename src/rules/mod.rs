@@ -2,6 +2,19 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod invalid_cidr;
+mod lb_single_az;
+mod nacl_missing_return_traffic;
+mod nacl_rule_shadowed;
+mod overlapping_subnets;
+mod peering_cidr_overlap;
+mod sg_redundant_return_rule;
+mod sg_world_open_admin;
+mod source_dest_check_enabled;
+mod subnet_outside_vpc;
+mod transitive_peering;
+mod vpn_static_route_on_bgp_connection;
+
 use crate::model::Network;
 use crate::source::Span;
 
@@ -98,7 +111,20 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
 
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
-    vec![]
+    vec![
+        &invalid_cidr::InvalidCidr,
+        &subnet_outside_vpc::SubnetOutsideVpc,
+        &overlapping_subnets::OverlappingSubnets,
+        &peering_cidr_overlap::PeeringCidrOverlap,
+        &transitive_peering::TransitivePeering,
+        &sg_redundant_return_rule::SgRedundantReturnRule,
+        &nacl_missing_return_traffic::NaclMissingReturnTraffic,
+        &nacl_rule_shadowed::NaclRuleShadowed,
+        &sg_world_open_admin::SgWorldOpenAdmin,
+        &source_dest_check_enabled::SourceDestCheckEnabled,
+        &lb_single_az::LbSingleAz,
+        &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
+    ]
 }
 
 /// Metadata of every rule, `parse-error` and `unused-suppression` included, sorted by name.

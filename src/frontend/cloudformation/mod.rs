@@ -1,8 +1,20 @@
 //! CloudFormation templates in YAML or JSON: parameters, conditions, mappings and every
 //! intrinsic function, evaluated as CloudFormation would.
+//!
+//! Both formats are parsed into one span-carrying tree ([`node`]); evaluation ([`eval`])
+//! works on that tree only.
 
-use super::{Lang, Unit};
-use crate::source::SourceMap;
+mod cidr;
+mod eval;
+mod json;
+mod node;
+mod yaml;
+
+use super::{Diagnostic, Lang, Resource, Severity, Suppression, Unit, Val, V};
+use crate::source::{FileId, SourceMap, Span};
+use eval::{format_number, Evaluator, ResourceDecl};
+use node::{Kind, Node, SyntaxError};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,6 +28,8 @@ pub struct Options {
     pub region: Option<String>,
 }
 
+const DEFAULT_REGION: &str = "us-east-1";
+
 /// Evaluates a template. `None` when the file turns out not to be a CloudFormation
 /// template (discovery only pre-filters by content).
 pub fn load_template(
@@ -24,14 +38,361 @@ pub fn load_template(
     options: &Options,
     sources: &SourceMap,
 ) -> Option<Unit> {
-    let _ = options;
-    let file = sources.add(path.to_path_buf(), text);
-    Some(Unit {
+    let file = sources.add(path.to_path_buf(), text.clone());
+    let mut unit = Unit {
         lang: Lang::CloudFormation,
         path: path.to_path_buf(),
         files: vec![file],
         resources: Vec::new(),
         diagnostics: Vec::new(),
         suppressions: Vec::new(),
+    };
+    let root = match parse(file, &text).and_then(|root| {
+        if let Some(root) = &root {
+            check_functions(root)?;
+        }
+        Ok(root)
+    }) {
+        Ok(Some(root)) if is_template(&root) => root,
+        Ok(_) => return None,
+        Err(error) => {
+            if !looks_like_template(&text) {
+                return None;
+            }
+            unit.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                message: error.message,
+                span: error.span,
+            });
+            return Some(unit);
+        }
+    };
+    evaluate(&root, options, sources, &mut unit);
+    Some(unit)
+}
+
+fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxError> {
+    if text.trim_start().starts_with('{') {
+        json::parse(file, text)
+    } else {
+        yaml::parse(file, text)
+    }
+}
+
+/// A broken file is reported only when it clearly was meant to be a template.
+fn looks_like_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+}
+
+/// A template has `AWSTemplateFormatVersion`, or `Resources` with an `AWS::` type.
+fn is_template(root: &Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources")
+        .and_then(Node::as_map)
+        .is_some_and(|resources| {
+            resources.iter().any(|r| {
+                r.value
+                    .get("Type")
+                    .and_then(Node::as_str)
+                    .is_some_and(|t| t.starts_with("AWS::"))
+            })
+        })
+}
+
+/// Every `Fn::` key anywhere must name a real function (CloudFormation rejects the
+/// template otherwise). Iterative: the tree depth is bounded, but this costs nothing.
+fn check_functions(root: &Node) -> Result<(), SyntaxError> {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            Kind::Seq(items) => stack.extend(items),
+            Kind::Map(entries) => {
+                for entry in entries {
+                    if entry.key.starts_with("Fn::") && !node::is_known_function(&entry.key) {
+                        return Err(SyntaxError {
+                            message: format!("unknown intrinsic function \"{}\"", entry.key),
+                            span: entry.key_span,
+                        });
+                    }
+                    stack.push(&entry.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit) {
+    let region = options
+        .region
+        .clone()
+        .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let mut ev = Evaluator::new(region.clone());
+    if let Some(transform) = root.entry("Transform") {
+        ev.has_transform = true;
+        ev.note(
+            transform.span(),
+            "the template uses a transform: resources it generates are not analyzed and values it produces are unknown",
+        );
+    }
+    let overrides = parameter_overrides(options, sources, unit);
+    if let Some(params) = root.get("Parameters").and_then(Node::as_map) {
+        for param in params {
+            let value =
+                parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()));
+            ev.params.insert(param.key.as_str(), value);
+        }
+    }
+    ev.mappings = root.get("Mappings");
+    if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
+        ev.conditions = conditions
+            .iter()
+            .map(|c| (c.key.as_str(), &c.value))
+            .collect();
+    }
+    let resources = root.get("Resources").and_then(Node::as_map).unwrap_or(&[]);
+    for entry in resources {
+        if let Some(kind) = entry.value.get("Type").and_then(Node::as_str) {
+            ev.resources.insert(
+                entry.key.as_str(),
+                ResourceDecl {
+                    kind,
+                    properties: entry.value.get("Properties"),
+                },
+            );
+        }
+    }
+    for entry in resources {
+        let span = entry.span();
+        if entry.key.starts_with("Fn::") {
+            ev.note(
+                span,
+                format!(
+                    "{} in Resources is not expanded: the resources it generates are not analyzed",
+                    entry.key
+                ),
+            );
+            continue;
+        }
+        let Some(kind) = entry.value.get("Type").and_then(Node::as_str) else {
+            ev.error(span, format!("resource {} has no Type", entry.key));
+            continue;
+        };
+        if let Some(condition) = entry.value.get("Condition") {
+            let Some(name) = condition.as_str() else {
+                ev.error(
+                    condition.span,
+                    "a resource Condition must be a condition name",
+                );
+                continue;
+            };
+            match ev.condition(name, condition.span) {
+                Some(true) => {}
+                Some(false) => continue,
+                None => {
+                    ev.note(
+                        condition.span,
+                        format!("resource {} is left out: condition {name} cannot be decided statically", entry.key),
+                    );
+                    continue;
+                }
+            }
+        }
+        let attrs = match entry.value.get("Properties") {
+            None => Val::new(span, V::Map(Vec::new())),
+            Some(properties) => match ev.eval(properties) {
+                Some(val @ Val { v: V::Map(_), .. }) => val,
+                Some(other) => {
+                    if !matches!(other.v, V::Unknown(_)) {
+                        ev.error(properties.span, "Properties must be a mapping");
+                    }
+                    Val::new(properties.span, V::Map(Vec::new()))
+                }
+                None => Val::new(properties.span, V::Map(Vec::new())),
+            },
+        };
+        if let Some(suppression) = suppression(&entry.value, span) {
+            unit.suppressions.push(suppression);
+        }
+        unit.resources.push(Resource {
+            kind: kind.to_string(),
+            address: entry.key.clone(),
+            span,
+            name_span: entry.key_span,
+            attrs,
+            region: Some(region.clone()),
+        });
+    }
+    unit.diagnostics.append(&mut ev.diagnostics);
+}
+
+/// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}`; `ignore` may also be
+/// a single rule name and `reason` may be left out.
+fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
+    let config = resource.get("Metadata")?.get("vpclint")?;
+    let ignore = config.entry("ignore")?;
+    let rules: Vec<String> = match &ignore.value.kind {
+        Kind::Str(rule) => vec![rule.clone()],
+        Kind::Seq(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(Suppression {
+        rules,
+        reason: config
+            .get("reason")
+            .and_then(Node::as_str)
+            .map(str::to_string),
+        span: ignore.span(),
+        applies_to,
     })
+}
+
+/// The value a parameter takes: override, else `Default`, typed as CloudFormation does.
+fn parameter_value(name: &str, decl: &Node, given: Option<&String>) -> Val {
+    let span = decl.span;
+    let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
+    if kind.starts_with("AWS::SSM::Parameter::") {
+        // The value (even an override) names an SSM parameter, read at deploy time.
+        return Val::new(
+            span,
+            V::Unknown(format!(
+                "parameter {name} is read from SSM Parameter Store at deploy time"
+            )),
+        );
+    }
+    let raw = match given {
+        Some(value) => Some(value.clone()),
+        None => decl.get("Default").and_then(default_text),
+    };
+    let Some(raw) = raw else {
+        return Val::new(span, V::Unknown(format!("parameter {name} has no value")));
+    };
+    let is_list = kind == "CommaDelimitedList" || kind.starts_with("List<");
+    if is_list {
+        let items = raw
+            .split(',')
+            .map(|item| Val::new(span, V::String(item.trim().to_string())))
+            .collect();
+        Val::new(span, V::List(items))
+    } else {
+        Val::new(span, V::String(raw))
+    }
+}
+
+/// A `Default` as the string CloudFormation sees (`Default: 10` is "10").
+fn default_text(node: &Node) -> Option<String> {
+    match &node.kind {
+        Kind::Str(s) => Some(s.clone()),
+        Kind::Number(n) => Some(format_number(*n)),
+        Kind::Bool(b) => Some(b.to_string()),
+        Kind::Seq(items) => items
+            .iter()
+            .map(default_text)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.join(",")),
+        _ => None,
+    }
+}
+
+/// Parameter values from the parameter files (in order), then `--parameter` (last wins).
+fn parameter_overrides(
+    options: &Options,
+    sources: &SourceMap,
+    unit: &mut Unit,
+) -> HashMap<String, String> {
+    let mut values = HashMap::new();
+    for path in &options.parameter_files {
+        match read_parameter_file(path, sources, unit) {
+            Ok(pairs) => values.extend(pairs),
+            Err(diagnostic) => unit.diagnostics.push(diagnostic),
+        }
+    }
+    values.extend(options.parameters.iter().cloned());
+    values
+}
+
+/// Reads `[{"ParameterKey": k, "ParameterValue": v}, ...]` (the AWS CLI form) or
+/// `{"Parameters": {k: v}}` (the CodePipeline template configuration form).
+fn read_parameter_file(
+    path: &Path,
+    sources: &SourceMap,
+    unit: &mut Unit,
+) -> Result<Vec<(String, String)>, Diagnostic> {
+    let text = match crate::pipeline::read(path) {
+        Ok(text) => text,
+        Err(message) => {
+            let file = sources.add(path.to_path_buf(), Arc::from(""));
+            return Err(Diagnostic {
+                severity: Severity::Error,
+                message: format!("parameter file: {message}"),
+                span: Span::file_start(file),
+            });
+        }
+    };
+    let file = sources.add(path.to_path_buf(), text.clone());
+    if !unit.files.contains(&file) {
+        unit.files.push(file);
+    }
+    let bad = |message: String, span: Span| Diagnostic {
+        severity: Severity::Error,
+        message: format!("parameter file: {message}"),
+        span,
+    };
+    let root = json::parse(file, &text)
+        .map_err(|e| bad(e.message, e.span))?
+        .ok_or_else(|| bad("empty file".into(), Span::file_start(file)))?;
+    let mut pairs = Vec::new();
+    match &root.kind {
+        Kind::Seq(items) => {
+            for item in items {
+                let key = item.get("ParameterKey").and_then(Node::as_str);
+                let value = item.get("ParameterValue");
+                match (key, value.and_then(default_text)) {
+                    (Some(key), Some(text)) => {
+                        pairs.push((key.to_string(), text));
+                    }
+                    (Some(_), None) if item.get("UsePreviousValue").is_some() => {}
+                    _ => {
+                        return Err(bad(
+                            "each entry needs ParameterKey and ParameterValue".into(),
+                            item.span,
+                        ))
+                    }
+                }
+            }
+        }
+        Kind::Map(_) => {
+            let Some(params) = root.get("Parameters").and_then(Node::as_map) else {
+                return Err(bad(
+                    "expected a list of {ParameterKey, ParameterValue} or {\"Parameters\": {...}}"
+                        .into(),
+                    root.span,
+                ));
+            };
+            for param in params {
+                match default_text(&param.value) {
+                    Some(text) => pairs.push((param.key.clone(), text)),
+                    None => {
+                        return Err(bad(
+                            "parameter values must be strings".into(),
+                            param.value.span,
+                        ))
+                    }
+                }
+            }
+        }
+        _ => {
+            return Err(bad(
+                "expected a list of {ParameterKey, ParameterValue}".into(),
+                root.span,
+            ))
+        }
+    }
+    Ok(pairs)
 }

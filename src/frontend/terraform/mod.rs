@@ -1,6 +1,7 @@
 //! Terraform: native syntax and `.tf.json`, local and installed modules, variables,
 //! `count`/`for_each`, functions; and `terraform show -json` plans.
 
+pub mod convert;
 pub mod functions;
 pub mod number;
 pub mod value;

@@ -1,81 +1,727 @@
-//! Terraform numbers. Terraform computes with arbitrary-precision decimals; this type
-//! keeps that behaviour behind a small API.
+//! Terraform numbers: an emulation of Go's `big.Float` as cty (Terraform's type system)
+//! uses it, so results print exactly as `terraform console` prints them.
+//!
+//! A number is `mantissa * 2^exponent` rounded to a binary precision (nearest even):
+//! 512 bits for literals and parsed strings, 64 for integers that functions return
+//! (`length`), 53 for floats (`pow`, `log`). Addition and division round to the larger
+//! precision of their operands; multiplication keeps up to 512 bits as the product
+//! needs; printing uses the shortest decimal that rounds back to the same value at the
+//! number's precision (Go's `Text('f', -1)`), which is why `0.1 + 0.2` prints `0.3` and
+//! `1/3` prints 155 digits.
 
+mod nat;
+
+use nat::Nat;
 use std::cmp::Ordering;
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
-pub struct Number(f64);
+/// The precision of numbers parsed from text, and the most a number carries.
+const PARSE_PREC: u32 = 512;
+const LIMBS: usize = (PARSE_PREC / 64) as usize;
+/// Decimal exponents beyond this are refused when parsing, so that printing stays cheap.
+const MAX_DECIMAL_EXPONENT: i64 = 10_000;
+/// Binary exponents beyond this are printed approximately, for the same reason.
+const MAX_PRINTED_EXPONENT: i64 = 200_000;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Number {
+    negative: bool,
+    infinite: bool,
+    /// Odd, or zero; at most `prec` bits.
+    mantissa: [u64; LIMBS],
+    exponent: i64,
+    prec: u32,
+}
 
 impl Number {
+    fn zero(negative: bool, prec: u32) -> Number {
+        Number {
+            negative,
+            infinite: false,
+            mantissa: [0; LIMBS],
+            exponent: 0,
+            prec,
+        }
+    }
+
+    fn infinity(negative: bool) -> Number {
+        Number {
+            infinite: true,
+            ..Number::zero(negative, PARSE_PREC)
+        }
+    }
+
+    /// `m * 2^e` (plus a sliver when `sticky`), rounded to `prec` bits.
+    fn from_parts(negative: bool, m: Nat, e: i64, prec: u32, sticky: bool) -> Number {
+        let prec = prec.clamp(1, PARSE_PREC);
+        let (m, e) = round_nat(m, e, prec, sticky);
+        let mut mantissa = [0; LIMBS];
+        for (slot, limb) in mantissa.iter_mut().zip(m.limbs()) {
+            *slot = *limb;
+        }
+        Number {
+            negative,
+            infinite: false,
+            mantissa,
+            exponent: e,
+            prec,
+        }
+    }
+
+    fn nat(&self) -> Nat {
+        Nat::from_limbs(&self.mantissa)
+    }
+
+    fn is_zero(&self) -> bool {
+        !self.infinite && self.mantissa.iter().all(|l| *l == 0)
+    }
+
+    /// An integer, as Terraform's functions return them (`length`, `index`): 64 bits.
     pub fn from_i64(n: i64) -> Self {
-        Number(n as f64)
+        Number::from_parts(n < 0, Nat::from_u64(n.unsigned_abs()), 0, 64, false)
     }
+
+    pub fn from_u64(n: u64) -> Self {
+        Number::from_parts(false, Nat::from_u64(n), 0, 64, false)
+    }
+
+    /// A float, as Terraform's float functions return them (`pow`, `log`): 53 bits.
+    /// NaN becomes zero; infinities stay infinite.
     pub fn from_f64(n: f64) -> Self {
-        Number(n)
+        if n.is_infinite() {
+            return Number::infinity(n < 0.0);
+        }
+        if n.is_nan() || n == 0.0 {
+            return Number::zero(n.is_sign_negative() && !n.is_nan(), 53);
+        }
+        let bits = n.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = bits & ((1 << 52) - 1);
+        let (m, e) = if biased == 0 {
+            (fraction, -1074)
+        } else {
+            (fraction | (1 << 52), biased - 1075)
+        };
+        Number::from_parts(n < 0.0, Nat::from_u64(m), e, 53, false)
     }
-    /// Parses Terraform number syntax (`5`, `-1.5`, `1e3`); `None` if it is not a number.
+
+    /// Parses Terraform number syntax (`5`, `-1.5`, `1e3`) around which there may be
+    /// whitespace; `None` if it is not a number.
     pub fn parse(text: &str) -> Option<Self> {
-        text.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Number)
+        Self::parse_exact(text.trim())
     }
+
+    /// Parses a string as `tonumber` does (Go's `big.ParseFloat` at 512 bits): optional
+    /// sign, digits with an optional point, optional exponent, or `Inf`; no surrounding
+    /// whitespace, no hex, no `_`.
+    pub fn parse_exact(text: &str) -> Option<Self> {
+        let (negative, body) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        if body == "Inf" || body == "inf" {
+            return Some(Number::infinity(negative));
+        }
+        let (mantissa, exponent) = match body.find(['e', 'E']) {
+            Some(at) => (&body[..at], Some(&body[at + 1..])),
+            None => (body, None),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(int) || !all_digits(frac) || (int.is_empty() && frac.is_empty()) {
+            return None;
+        }
+        let exp10 = match exponent {
+            None => 0,
+            Some(e) => {
+                let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+                if digits.is_empty() || !all_digits(digits) {
+                    return None;
+                }
+                let magnitude = digits.trim_start_matches('0');
+                if magnitude.len() > 6 {
+                    return None;
+                }
+                let value: i64 = magnitude.parse().unwrap_or(0);
+                if e.starts_with('-') {
+                    -value
+                } else {
+                    value
+                }
+            }
+        };
+        let digits: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
+        let d = Nat::from_decimal(&digits);
+        if d.is_zero() {
+            return Some(Number::zero(negative, PARSE_PREC));
+        }
+        let exp = exp10 - frac.len() as i64;
+        if exp.abs() > MAX_DECIMAL_EXPONENT {
+            return None;
+        }
+        // As Go does: d * 2^exp * 5^exp, with 5^|exp| computed at 576 bits.
+        let (p, pe) = pow5(exp.unsigned_abs(), PARSE_PREC + 64);
+        Some(if exp >= 0 {
+            Number::from_parts(negative, d.mul(&p), exp + pe, PARSE_PREC, false)
+        } else {
+            let (q, qe, sticky) = divide(&d, 0, &p, pe, PARSE_PREC);
+            Number::from_parts(negative, q, qe + exp, PARSE_PREC, sticky)
+        })
+    }
+
+    /// The nearest `f64`.
     pub fn to_f64(self) -> f64 {
-        self.0
+        if self.infinite {
+            return if self.negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
+        }
+        let (m, e) = round_nat(self.nat(), self.exponent, 53, false);
+        let magnitude = if m.is_zero() {
+            0.0
+        } else if e > 1100 {
+            f64::INFINITY
+        } else if e < -1200 {
+            0.0
+        } else {
+            let half = (e / 2) as i32;
+            m.low_u64() as f64 * 2f64.powi(half) * 2f64.powi(e as i32 - half)
+        };
+        if self.negative {
+            -magnitude
+        } else {
+            magnitude
+        }
     }
-    /// The value as an integer, if it is one exactly.
+
+    /// Whether the number is a whole number (not infinite).
+    pub fn is_integer(&self) -> bool {
+        !self.infinite && (self.is_zero() || self.exponent >= 0)
+    }
+
+    pub fn is_infinite(&self) -> bool {
+        self.infinite
+    }
+
+    /// The value as an integer, if it is one exactly and fits.
     pub fn to_i64(self) -> Option<i64> {
-        (self.0.fract() == 0.0 && self.0.abs() < 9.2e18).then_some(self.0 as i64)
+        if !self.is_integer() {
+            return None;
+        }
+        if self.is_zero() {
+            return Some(0);
+        }
+        let m = self.nat();
+        if m.bit_len() + self.exponent as u64 > 64 {
+            return None;
+        }
+        let magnitude = m.shl(self.exponent as u64).low_u64();
+        if self.negative {
+            0i64.checked_sub_unsigned(magnitude)
+        } else {
+            i64::try_from(magnitude).ok()
+        }
     }
-    /// `None` on division by zero.
+
+    /// `self / other`; `None` on division by zero.
     pub fn checked_div(self, other: Number) -> Option<Number> {
-        (other.0 != 0.0).then(|| Number(self.0 / other.0))
+        (!other.is_zero()).then(|| self / other)
     }
-    /// `None` on modulo by zero.
+
+    /// `self % other` as Terraform computes it (the sign of the dividend); `None` on
+    /// modulo by zero (where Terraform returns `self`).
     pub fn checked_rem(self, other: Number) -> Option<Number> {
-        (other.0 != 0.0).then(|| Number(self.0 % other.0))
+        if other.is_zero() {
+            return None;
+        }
+        if self.infinite || other.infinite {
+            return Some(self * other);
+        }
+        // cty: self - other * trunc(self / other), at self's precision.
+        let ratio = (self / other).trunc();
+        let prec = self.prec;
+        let ratio = Number::from_parts(ratio.negative, ratio.nat(), ratio.exponent, prec, false);
+        let product = mul_at(other, ratio, prec);
+        Some(add_at(self, -product, prec))
     }
+
+    /// Rounds toward zero.
+    pub fn trunc(self) -> Number {
+        if self.infinite || self.is_integer() {
+            return self;
+        }
+        let m = self.nat().shr(self.exponent.unsigned_abs());
+        if m.is_zero() {
+            return Number::zero(self.negative, self.prec);
+        }
+        Number::from_parts(self.negative, m, 0, self.prec, false)
+    }
+
+    pub fn floor(self) -> Number {
+        let t = self.trunc();
+        if self.negative && !self.is_integer() && !self.infinite {
+            t - Number::from_parts(false, Nat::from_u64(1), 0, self.prec, false)
+        } else {
+            t
+        }
+    }
+
+    pub fn ceil(self) -> Number {
+        let t = self.trunc();
+        if !self.negative && !self.is_integer() && !self.infinite {
+            t + Number::from_parts(false, Nat::from_u64(1), 0, self.prec, false)
+        } else {
+            t
+        }
+    }
+
+    pub fn abs(self) -> Number {
+        Number {
+            negative: false,
+            ..self
+        }
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.negative && !self.is_zero()
+    }
+
+    /// Orders numbers by value (`-0` equals `0`).
     pub fn total_cmp(&self, other: &Number) -> Ordering {
-        self.0.total_cmp(&other.0)
+        let sign = |n: &Number| -> i8 {
+            if n.is_zero() {
+                0
+            } else if n.negative {
+                -1
+            } else {
+                1
+            }
+        };
+        let (sa, sb) = (sign(self), sign(other));
+        if sa != sb || sa == 0 {
+            return sa.cmp(&sb);
+        }
+        let magnitude = magnitude_cmp(self, other);
+        if sa < 0 {
+            magnitude.reverse()
+        } else {
+            magnitude
+        }
+    }
+}
+
+fn magnitude_cmp(a: &Number, b: &Number) -> Ordering {
+    match (a.infinite, b.infinite) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    let (ma, mb) = (a.nat(), b.nat());
+    let top_a = ma.bit_len() as i64 + a.exponent;
+    let top_b = mb.bit_len() as i64 + b.exponent;
+    if top_a != top_b {
+        return top_a.cmp(&top_b);
+    }
+    let low = a.exponent.min(b.exponent);
+    ma.shl((a.exponent - low) as u64)
+        .cmp(&mb.shl((b.exponent - low) as u64))
+}
+
+/// Rounds `m * 2^e` (plus a sliver below its last bit when `sticky`) to `prec` bits,
+/// nearest even; the result's mantissa is odd or zero.
+fn round_nat(m: Nat, e: i64, prec: u32, sticky: bool) -> (Nat, i64) {
+    let bits = m.bit_len();
+    let (mut m, mut e) = (m, e);
+    if bits > u64::from(prec) {
+        let drop = bits - u64::from(prec);
+        let half = m.bit(drop - 1);
+        let rest = sticky || m.any_bit_below(drop - 1);
+        m = m.shr(drop);
+        e += drop as i64;
+        if half && (rest || m.bit(0)) {
+            m = m.add(&Nat::from_u64(1));
+            if m.bit_len() > u64::from(prec) {
+                m = m.shr(1);
+                e += 1;
+            }
+        }
+    }
+    if m.is_zero() {
+        return (m, 0);
+    }
+    let zeros = m.trailing_zeros();
+    (m.shr(zeros), e + zeros as i64)
+}
+
+/// `(m1 * 2^e1) / (m2 * 2^e2)` with at least `prec + 2` quotient bits; returns the
+/// quotient, its exponent and whether a remainder was left.
+fn divide(m1: &Nat, e1: i64, m2: &Nat, e2: i64, prec: u32) -> (Nat, i64, bool) {
+    let want = u64::from(prec) + 2 + m2.bit_len();
+    let shift = want.saturating_sub(m1.bit_len());
+    match m1.shl(shift).div_rem(m2) {
+        Some((q, r)) => (q, e1 - e2 - shift as i64, !r.is_zero()),
+        None => (Nat::default(), 0, false),
+    }
+}
+
+/// `5^n` as Go's `big.Float.pow5` computes it at precision `prec`.
+fn pow5(n: u64, prec: u32) -> (Nat, i64) {
+    const EXACT: u64 = 27;
+    if n <= EXACT {
+        return (Nat::pow5(n), 0);
+    }
+    let (mut z, mut ze) = (Nat::pow5(EXACT), 0i64);
+    let (mut f, mut fe) = (Nat::from_u64(5), 0i64);
+    let mut n = n - EXACT;
+    while n > 0 {
+        if n & 1 == 1 {
+            (z, ze) = round_nat(z.mul(&f), ze + fe, prec, false);
+        }
+        (f, fe) = round_nat(f.mul(&f), fe + fe, prec + 64, false);
+        n >>= 1;
+    }
+    (z, ze)
+}
+
+/// `a + b` rounded to `prec` bits.
+fn add_at(a: Number, b: Number, prec: u32) -> Number {
+    if a.infinite || b.infinite {
+        return if a.infinite { a } else { b };
+    }
+    if b.is_zero() {
+        if a.is_zero() {
+            return Number::zero(a.negative && b.negative, prec);
+        }
+        return Number::from_parts(a.negative, a.nat(), a.exponent, prec, false);
+    }
+    if a.is_zero() {
+        return Number::from_parts(b.negative, b.nat(), b.exponent, prec, false);
+    }
+    let (ma, mb) = (a.nat(), b.nat());
+    // Keep the shift bounded: an operand far below the other's last bit only matters
+    // as a sliver (it can be replaced by one unit a few bits below that last bit).
+    let guard = u64::from(prec) + 3;
+    let (hi, lo, m_hi, m_lo) = if a.exponent >= b.exponent {
+        (a, b, ma, mb)
+    } else {
+        (b, a, mb, ma)
+    };
+    let gap = (hi.exponent - lo.exponent) as u64;
+    let (m_hi, m_lo, e) = if gap > guard + m_lo.bit_len() {
+        (
+            m_hi.shl(guard),
+            Nat::from_u64(1),
+            hi.exponent - guard as i64,
+        )
+    } else {
+        (m_hi.shl(gap), m_lo, lo.exponent)
+    };
+    if hi.negative == lo.negative {
+        return Number::from_parts(hi.negative, m_hi.add(&m_lo), e, prec, false);
+    }
+    match m_hi.cmp(&m_lo) {
+        Ordering::Equal => Number::zero(false, prec),
+        Ordering::Greater => Number::from_parts(hi.negative, m_hi.sub(&m_lo), e, prec, false),
+        Ordering::Less => Number::from_parts(lo.negative, m_lo.sub(&m_hi), e, prec, false),
+    }
+}
+
+/// `a * b` rounded to `prec` bits.
+fn mul_at(a: Number, b: Number, prec: u32) -> Number {
+    let negative = a.negative != b.negative;
+    if a.infinite || b.infinite {
+        return Number::infinity(negative);
+    }
+    if a.is_zero() || b.is_zero() {
+        return Number::zero(negative, prec);
+    }
+    Number::from_parts(
+        negative,
+        a.nat().mul(&b.nat()),
+        a.exponent + b.exponent,
+        prec,
+        false,
+    )
+}
+
+impl PartialEq for Number {
+    /// Equal values, whatever their precision (as cty compares numbers).
+    fn eq(&self, other: &Number) -> bool {
+        self.infinite == other.infinite && self.total_cmp(other) == Ordering::Equal
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
+        Some(self.total_cmp(other))
     }
 }
 
 impl std::ops::Add for Number {
     type Output = Number;
     fn add(self, other: Number) -> Number {
-        Number(self.0 + other.0)
+        add_at(self, other, self.prec.max(other.prec))
     }
 }
 
 impl std::ops::Sub for Number {
     type Output = Number;
     fn sub(self, other: Number) -> Number {
-        Number(self.0 - other.0)
+        self + -other
     }
 }
 
 impl std::ops::Mul for Number {
     type Output = Number;
+    /// cty rounds the product to 512 bits, then keeps the larger of the operands'
+    /// precisions and the bits the product needs.
     fn mul(self, other: Number) -> Number {
-        Number(self.0 * other.0)
+        let product = mul_at(self, other, PARSE_PREC);
+        let needed = product.nat().bit_len() as u32;
+        Number {
+            prec: self.prec.max(other.prec).max(needed),
+            ..product
+        }
+    }
+}
+
+impl std::ops::Div for Number {
+    type Output = Number;
+    /// `self / other` as Terraform computes it: division by zero is infinite.
+    fn div(self, other: Number) -> Number {
+        let negative = self.negative != other.negative;
+        if self.infinite || other.is_zero() {
+            return Number::infinity(negative);
+        }
+        let prec = self.prec.max(other.prec);
+        if other.infinite || self.is_zero() {
+            return Number::zero(negative, prec);
+        }
+        let (q, e, sticky) = divide(
+            &self.nat(),
+            self.exponent,
+            &other.nat(),
+            other.exponent,
+            prec,
+        );
+        Number::from_parts(negative, q, e, prec, sticky)
     }
 }
 
 impl std::ops::Neg for Number {
     type Output = Number;
     fn neg(self) -> Number {
-        Number(-self.0)
+        Number {
+            negative: !self.negative,
+            ..self
+        }
+    }
+}
+
+/// A decimal `0.digits * 10^point`, as Go's `big.decimal`.
+struct Decimal {
+    digits: Vec<u8>,
+    point: i64,
+}
+
+impl Decimal {
+    /// The exact decimal of `m * 2^e`.
+    fn new(m: &Nat, e: i64) -> Decimal {
+        let (n, scale) = if e >= 0 {
+            (m.shl(e as u64), 0)
+        } else {
+            (m.mul(&Nat::pow5(e.unsigned_abs())), e)
+        };
+        let mut digits = n.to_decimal().into_bytes();
+        let point = digits.len() as i64 + scale;
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        Decimal { digits, point }
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.digits.get(i).copied().unwrap_or(b'0')
+    }
+
+    fn round_down(&mut self, n: usize) {
+        self.digits.truncate(n);
+        while self.digits.last() == Some(&b'0') {
+            self.digits.pop();
+        }
+    }
+
+    fn round_up(&mut self, n: usize) {
+        if n >= self.digits.len() {
+            return;
+        }
+        let mut i = n;
+        while i > 0 && self.digits[i - 1] >= b'9' {
+            i -= 1;
+        }
+        if i == 0 {
+            self.digits = vec![b'1'];
+            self.point += 1;
+        } else {
+            self.digits[i - 1] += 1;
+            self.digits.truncate(i);
+        }
+    }
+
+    fn round(&mut self, n: usize) {
+        let up = match self.digits.get(n) {
+            Some(b'5') if n + 1 == self.digits.len() => {
+                n > 0 && (self.digits[n - 1] - b'0') % 2 == 1
+            }
+            Some(d) => *d >= b'5',
+            None => false,
+        };
+        if up {
+            self.round_up(n);
+        } else {
+            self.round_down(n);
+        }
     }
 }
 
 impl fmt::Display for Number {
-    /// As `terraform console` prints a number.
+    /// As `terraform console` prints a number (Go's `big.Float.Text('f', -1)`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.to_i64() {
-            Some(i) => write!(f, "{i}"),
-            None => write!(f, "{}", self.0),
+        let sign = if self.negative { "-" } else { "" };
+        if self.infinite {
+            let sign = if self.negative { "-" } else { "+" };
+            return write!(f, "{sign}Inf");
         }
+        if self.is_zero() {
+            return write!(f, "{sign}0");
+        }
+        if self.exponent.abs() > MAX_PRINTED_EXPONENT {
+            return write!(f, "{}", self.to_f64());
+        }
+        let m = self.nat();
+        let mut d = Decimal::new(&m, self.exponent);
+        shortest(&mut d, &m, self.exponent, self.prec);
+        f.write_str(sign)?;
+        if d.point > 0 {
+            let int_len = d.point as usize;
+            for i in 0..int_len {
+                write!(f, "{}", d.at(i) as char)?;
+            }
+            if d.digits.len() > int_len {
+                f.write_str(".")?;
+                f.write_str(std::str::from_utf8(&d.digits[int_len..]).unwrap_or(""))?;
+            }
+        } else {
+            f.write_str("0.")?;
+            for _ in 0..d.point.unsigned_abs() {
+                f.write_str("0")?;
+            }
+            f.write_str(std::str::from_utf8(&d.digits).unwrap_or(""))?;
+        }
+        Ok(())
+    }
+}
+
+/// Go's `roundShortest`: the fewest digits that still round to `m * 2^e` at `prec` bits.
+fn shortest(d: &mut Decimal, m: &Nat, e: i64, prec: u32) {
+    if d.digits.is_empty() {
+        return;
+    }
+    // Scale the mantissa to prec+1 bits so its last bit is half an ulp.
+    let s = m.bit_len() as i64 - (i64::from(prec) + 1);
+    let m = if s < 0 {
+        m.shl(s.unsigned_abs())
+    } else {
+        m.shr(s as u64)
+    };
+    let e = e + s;
+    let one = Nat::from_u64(1);
+    let lower = Decimal::new(&m.sub(&one), e);
+    let upper = Decimal::new(&m.add(&one), e);
+    let inclusive = !m.bit(1);
+    for i in 0..d.digits.len() {
+        let digit = d.digits[i];
+        let l = lower.at(i);
+        let u = upper.at(i);
+        let ok_down = l != digit || (inclusive && i + 1 == lower.digits.len());
+        let ok_up = digit != u && (inclusive || digit + 1 < u || i + 1 < upper.digits.len());
+        match (ok_down, ok_up) {
+            (true, true) => return d.round(i + 1),
+            (true, false) => return d.round_down(i + 1),
+            (false, true) => return d.round_up(i + 1),
+            (false, false) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(text: &str) -> Number {
+        Number::parse(text).unwrap_or(Number::from_i64(-999))
+    }
+
+    #[test]
+    fn prints_like_terraform_console() {
+        assert_eq!((n("0.1") + n("0.2")).to_string(), "0.3");
+        assert_eq!((n("0.1") * n("3")).to_string(), "0.3");
+        assert_eq!(n("1e3").to_string(), "1000");
+        assert_eq!(n("1e-7").to_string(), "0.0000001");
+        assert_eq!(n("-0").to_string(), "-0");
+        assert_eq!(
+            (n("9007199254740993") + n("0")).to_string(),
+            "9007199254740993"
+        );
+        let third = "0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335";
+        assert_eq!((n("1") / n("3")).to_string(), third);
+        let len = Number::from_i64(4) / Number::from_i64(3);
+        assert_eq!(len.to_string(), "1.3333333333333333334");
+        assert_eq!(
+            Number::from_f64(2f64.sqrt()).to_string(),
+            "1.4142135623730951"
+        );
+        let root = Number::from_f64(2f64.sqrt());
+        assert_eq!(
+            (root + n("0")).to_string(),
+            "1.4142135623730951454746218587388284504413604736328125"
+        );
+        assert_eq!(
+            (root * root).to_string(),
+            "2.00000000000000027343234630647693"
+        );
+        assert_eq!((n("1") / n("0")).to_string(), "+Inf");
+    }
+
+    #[test]
+    fn remainder_takes_the_dividends_sign() {
+        let rem = |a: &str, b: &str| n(a).checked_rem(n(b)).map(|r| r.to_string());
+        assert_eq!(rem("-7", "3").as_deref(), Some("-1"));
+        assert_eq!(rem("7", "-3").as_deref(), Some("1"));
+        assert_eq!(rem("-7.5", "2").as_deref(), Some("-1.5"));
+        assert_eq!(rem("5", "0"), None);
+    }
+
+    #[test]
+    fn integers_and_rounding() {
+        assert_eq!(
+            n("12345678901234567890123").to_string(),
+            "12345678901234567890123"
+        );
+        assert_eq!(n("2.5").floor().to_string(), "2");
+        assert_eq!(n("-2.5").floor().to_string(), "-3");
+        assert_eq!(n("2.1").ceil().to_string(), "3");
+        assert_eq!(n("-2.5").trunc().to_i64(), Some(-2));
+        assert_eq!(n("1.5").to_i64(), None);
+        assert_eq!(n("-9223372036854775808").to_i64(), Some(i64::MIN));
+        assert_eq!(n("0.1").to_f64(), 0.1);
+        assert!(n("2") > n("1.5"));
+        assert_eq!(Number::from_i64(1), n("1"));
+        assert!(Number::parse("0x10").is_none());
+        assert!(Number::parse("1_000").is_none());
     }
 }

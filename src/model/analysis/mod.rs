@@ -1,2 +1,10 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
 //! NACL evaluation, which VPCs a connection joins.
+
+pub mod cidr;
+pub mod nacl;
+pub mod peering;
+pub mod ports;
+pub mod routing;
+pub mod sg;
+pub mod source_order;

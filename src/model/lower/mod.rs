@@ -1,14 +1,2157 @@
-//! Lowering: frontend resources → model entities. One small table per source language;
-//! references are resolved to typed ids here, once.
+//! Lowering: frontend resources → model entities. Source-agnostic: each language gives a
+//! small table ([`Dialect`]) mapping its resource kinds and attribute names onto the
+//! lowerings below. Two passes per unit: create the entities that can be referenced, then
+//! fill every entity, resolving references (`V::Ref`) to typed ids within the unit.
+//!
+//! Resolution never guesses: a reference to nothing in the unit, to an entity of the wrong
+//! type, or a literal AWS id (`vpc-0abc…`, existing infrastructure) gives an unknown field.
 
-use super::{Declared, Network};
-use crate::frontend::Unit;
+mod cloudformation;
+mod terraform;
 
-/// Lowers every unit into one network.
+use super::*;
+use crate::frontend::{Lang, Resource, Unit, Val, V};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// How many references a chain (`aws_subnet.a.vpc_id` → `aws_vpc.x.id`) may follow.
+const MAX_REF_DEPTH: usize = 8;
+
+/// Lowers every unit into one network. Units are taken in path order so the arenas (and
+/// therefore every output) are deterministic.
 pub fn lower(units: &[Unit], declared: Declared) -> Network {
-    let _ = units;
-    Network {
+    let mut network = Network {
         declared,
         ..Network::default()
+    };
+    let mut ordered: Vec<&Unit> = units.iter().collect();
+    ordered.sort_by(|a, b| a.path.cmp(&b.path));
+    for unit in ordered {
+        let dialect = match unit.lang {
+            Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
+            Lang::CloudFormation => &cloudformation::DIALECT,
+        };
+        UnitLowering::new(unit, dialect, &mut network).run();
+    }
+    network
+}
+
+/// One source language's table.
+struct Dialect {
+    host_bits: HostBitsHandling,
+    /// The lowering of a resource kind; `None` for kinds the model does not represent.
+    lowering: fn(kind: &str) -> Option<Lowering>,
+    /// Whether `attribute` of a resource of `kind` is the id of the entity lowered from it
+    /// (`id`, `Ref`, `GroupId`).
+    identity: fn(kind: &str, attribute: &str) -> bool,
+    /// Attributes that name an entity AWS creates implicitly with the resource
+    /// (`aws_vpc.x.default_security_group_id`, `!GetAtt Vpc.DefaultNetworkAcl`).
+    implicit: fn(kind: &str, attribute: &str) -> Option<Implicit>,
+    /// Resource kinds whose id is another resource's id (a peering accepter), and the
+    /// attribute that names that resource.
+    alias: fn(kind: &str) -> Option<&'static str>,
+}
+
+/// Entities AWS creates along with a resource, which the code can reference without
+/// declaring them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Implicit {
+    DefaultSecurityGroup,
+    DefaultNetworkAcl,
+    MainRouteTable,
+    TgwDefaultRouteTable,
+    /// The transit gateway attachment of a VPN connection that terminates on a TGW.
+    VpnTgwAttachment,
+}
+
+macro_rules! entities {
+    ($($variant:ident => $ty:ident;)*) => {
+        /// Any entity a reference can resolve to.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum Entity { $($variant(Id<$ty>)),* }
+
+        /// An entity type that references can name.
+        trait Linkable: Sized {
+            fn pick(entity: Entity) -> Option<Id<Self>>;
+        }
+        $(impl Linkable for $ty {
+            fn pick(entity: Entity) -> Option<Id<Self>> {
+                match entity {
+                    Entity::$variant(id) => Some(id),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+entities! {
+    Vpc => Vpc;
+    Subnet => Subnet;
+    RouteTable => RouteTable;
+    Peering => PeeringConnection;
+    InternetGateway => InternetGateway;
+    EgressOnlyIgw => EgressOnlyIgw;
+    NatGateway => NatGateway;
+    Instance => Instance;
+    NetworkInterface => NetworkInterface;
+    SecurityGroup => SecurityGroup;
+    NetworkAcl => NetworkAcl;
+    VpnGateway => VpnGateway;
+    CustomerGateway => CustomerGateway;
+    VpnConnection => VpnConnection;
+    DxGateway => DxGateway;
+    TransitGateway => TransitGateway;
+    TgwAttachment => TgwAttachment;
+    TgwRouteTable => TgwRouteTable;
+    VpcEndpoint => VpcEndpoint;
+    HostedZone => PrivateHostedZone;
+    DhcpOptions => DhcpOptions;
+    LoadBalancer => LoadBalancer;
+}
+
+// ------------------------------------------------------------------ the tables' vocabulary
+
+/// What a resource kind lowers to, with the attribute names of its language.
+enum Lowering {
+    Vpc(&'static VpcNames),
+    CidrBlock(&'static CidrBlockNames),
+    Subnet(&'static SubnetNames),
+    RouteTable(&'static RouteTableNames),
+    Route(&'static RouteNames),
+    RouteTableAssociation(&'static RouteTableAssociationNames),
+    MainRouteTableAssociation {
+        vpc: &'static str,
+        route_table: &'static str,
+    },
+    VgwPropagation {
+        /// One route table id or a list of them.
+        route_tables: &'static str,
+        vpn_gateway: &'static str,
+    },
+    Peering(&'static PeeringNames),
+    /// A resource whose id is its peering connection's (the accepter side).
+    PeeringAccepter,
+    InternetGateway {
+        vpc: Option<&'static str>,
+    },
+    GatewayAttachment(&'static GatewayAttachmentNames),
+    EgressOnlyIgw {
+        vpc: &'static str,
+    },
+    NatGateway {
+        subnet: &'static str,
+        connectivity: &'static str,
+    },
+    Instance(&'static InstanceNames),
+    NetworkInterface(&'static NetworkInterfaceNames),
+    InterfaceAttachment {
+        instance: &'static str,
+        network_interface: &'static str,
+    },
+    SecurityGroup(&'static SecurityGroupNames),
+    SgRule(&'static SgRuleResourceNames),
+    NetworkAcl(&'static NetworkAclNames),
+    NaclEntry(&'static NaclEntryResourceNames),
+    NaclAssociation {
+        nacl: &'static str,
+        subnet: &'static str,
+    },
+    VpnGateway {
+        vpc: Option<&'static str>,
+    },
+    CustomerGateway {
+        bgp_asn: &'static str,
+    },
+    VpnConnection(&'static VpnConnectionNames),
+    VpnRoute {
+        vpn_connection: &'static str,
+        destination: &'static str,
+    },
+    DxGateway,
+    DxAssociation(&'static DxAssociationNames),
+    TransitGateway(&'static TransitGatewayNames),
+    TgwVpcAttachment(&'static TgwVpcAttachmentNames),
+    TgwPeeringAttachment {
+        transit_gateway: &'static str,
+    },
+    TgwRouteTable {
+        transit_gateway: &'static str,
+    },
+    TgwAssociation(&'static TgwLinkNames),
+    TgwPropagation(&'static TgwLinkNames),
+    TgwRoute(&'static TgwRouteNames),
+    VpcEndpoint(&'static VpcEndpointNames),
+    HostedZone {
+        /// The list of VPC blocks/objects; the zone is private only when it has some.
+        vpcs: &'static str,
+        vpc_id: &'static str,
+    },
+    HostedZoneAssociation {
+        zone: &'static str,
+        vpc: &'static str,
+    },
+    DhcpOptions {
+        name_servers: &'static str,
+    },
+    DhcpAssociation {
+        dhcp_options: &'static str,
+        vpc: &'static str,
+    },
+    LoadBalancer(&'static LoadBalancerNames),
+}
+
+struct VpcNames {
+    cidr: &'static str,
+    ipv6_cidr: Option<&'static str>,
+    /// A boolean asking Amazon for an IPv6 block (unknown until created).
+    amazon_ipv6: Option<&'static str>,
+    dns_support: &'static str,
+    dns_hostnames: &'static str,
+}
+
+struct CidrBlockNames {
+    vpc: &'static str,
+    cidr: Option<&'static str>,
+    ipam: &'static [&'static str],
+    ipv6_cidr: Option<&'static str>,
+    amazon_ipv6: Option<&'static str>,
+}
+
+struct SubnetNames {
+    vpc: &'static str,
+    cidr: &'static str,
+    ipv6_cidr: &'static str,
+    /// First one present wins (AZ name, then AZ id).
+    az: &'static [&'static str],
+    map_public_ip: &'static str,
+}
+
+struct RouteTableNames {
+    vpc: Option<&'static str>,
+    /// The attribute by which a default route table adopts its VPC's main route table.
+    adopts_main_of: Option<&'static str>,
+    /// Inline route blocks.
+    routes: Option<(&'static str, &'static RouteNames)>,
+    propagating_vgws: Option<&'static str>,
+}
+
+struct RouteNames {
+    /// Separate route resources only.
+    route_table: Option<&'static str>,
+    destination_v4: &'static str,
+    destination_v6: &'static str,
+    destination_prefix_list: &'static str,
+    /// Target attributes, in the order they are tried, with what each may name.
+    targets: &'static [(&'static str, TargetSlot)],
+}
+
+/// What a route target attribute may name.
+#[derive(Clone, Copy)]
+enum TargetSlot {
+    /// Internet gateway or virtual private gateway (`gateway_id`); `local` is the local route.
+    Gateway,
+    EgressOnlyIgw,
+    NatGateway,
+    Instance,
+    /// A network interface, or an instance's primary one.
+    NetworkInterface,
+    Peering,
+    TransitGateway,
+    VpcEndpoint,
+    /// Carrier/local gateways, core networks: not followed.
+    Other,
+}
+
+struct RouteTableAssociationNames {
+    route_table: &'static str,
+    subnet: Option<&'static str>,
+    gateway: Option<&'static str>,
+}
+
+struct PeeringNames {
+    vpc: &'static str,
+    peer_vpc: &'static str,
+    peer_region: &'static str,
+}
+
+struct GatewayAttachmentNames {
+    vpc: &'static str,
+    internet_gateway: Option<&'static str>,
+    vpn_gateway: Option<&'static str>,
+}
+
+struct InstanceNames {
+    subnet: &'static str,
+    source_dest_check: &'static str,
+    security_groups: &'static str,
+    /// Inline network interfaces: (list, device index, interface id, subnet id).
+    interfaces: &'static str,
+    device_index: &'static str,
+    interface_id: &'static str,
+    interface_subnet: Option<&'static str>,
+    interface_groups: Option<&'static str>,
+    /// The subnet attribute of a network interface resource (for an instance whose primary
+    /// interface is a separate resource).
+    eni_subnet: &'static str,
+}
+
+struct NetworkInterfaceNames {
+    subnet: &'static str,
+    source_dest_check: &'static str,
+    security_groups: &'static str,
+    /// Inline attachment blocks and their instance attribute.
+    attachments: Option<(&'static str, &'static str)>,
+}
+
+struct SecurityGroupNames {
+    vpc: &'static str,
+    is_default: bool,
+    ingress: &'static str,
+    egress: &'static str,
+    ingress_rule: &'static SgRuleNames,
+    egress_rule: &'static SgRuleNames,
+}
+
+/// The attributes of one security group permission (inline block or separate resource).
+struct SgRuleNames {
+    protocol: &'static str,
+    from_port: &'static str,
+    to_port: &'static str,
+    /// Each attribute holds one CIDR or a list.
+    cidrs: &'static [&'static str],
+    groups: &'static [&'static str],
+    prefix_lists: &'static [&'static str],
+    self_: Option<&'static str>,
+}
+
+struct SgRuleResourceNames {
+    group: &'static str,
+    direction: DirectionSource,
+    rule: &'static SgRuleNames,
+}
+
+enum DirectionSource {
+    Fixed(Direction),
+    /// An attribute holding `ingress` or `egress`.
+    Attr(&'static str),
+    /// A boolean attribute, true for egress, default false.
+    EgressFlag(&'static str),
+}
+
+struct NetworkAclNames {
+    vpc: Option<&'static str>,
+    adopts_default_of: Option<&'static str>,
+    subnets: Option<&'static str>,
+    /// Inline entry blocks.
+    ingress: Option<&'static str>,
+    egress: Option<&'static str>,
+    entry: &'static NaclEntryNames,
+}
+
+struct NaclEntryNames {
+    rule_number: &'static str,
+    protocol: &'static str,
+    action: &'static str,
+    cidr: &'static str,
+    ipv6_cidr: &'static str,
+    from_port: &'static str,
+    to_port: &'static str,
+    /// A `{From, To}` object instead of two attributes.
+    port_range: Option<(&'static str, &'static str, &'static str)>,
+}
+
+struct NaclEntryResourceNames {
+    nacl: &'static str,
+    direction: DirectionSource,
+    entry: &'static NaclEntryNames,
+}
+
+struct VpnConnectionNames {
+    vpn_gateway: &'static str,
+    transit_gateway: &'static str,
+    customer_gateway: &'static str,
+    static_routes_only: &'static str,
+    /// How the implicit TGW attachment is named (`<address>.<this>`).
+    tgw_attachment: &'static str,
+}
+
+struct DxAssociationNames {
+    dx_gateway: &'static str,
+    associated: &'static [&'static str],
+    allowed_prefixes: &'static str,
+}
+
+struct TransitGatewayNames {
+    default_association: &'static str,
+    default_propagation: &'static str,
+    sg_referencing: &'static str,
+}
+
+struct TgwVpcAttachmentNames {
+    transit_gateway: &'static str,
+    vpc: &'static str,
+    subnets: &'static str,
+    /// Path to the `enable`/`disable` option.
+    sg_referencing: &'static [&'static str],
+    /// Booleans on the attachment (Terraform only).
+    default_association: Option<&'static str>,
+    default_propagation: Option<&'static str>,
+}
+
+struct TgwLinkNames {
+    route_table: &'static str,
+    attachment: &'static str,
+}
+
+struct TgwRouteNames {
+    route_table: &'static str,
+    destination: &'static str,
+    attachment: &'static str,
+    blackhole: &'static str,
+}
+
+struct VpcEndpointNames {
+    vpc: &'static str,
+    kind: &'static str,
+    service_name: &'static str,
+    private_dns: &'static str,
+    subnets: &'static str,
+}
+
+struct LoadBalancerNames {
+    /// `None` for classic load balancers.
+    kind: Option<&'static str>,
+    scheme: SchemeSource,
+    subnets: &'static str,
+    /// Subnet mapping objects and their subnet attribute.
+    subnet_mappings: Option<(&'static str, &'static str)>,
+}
+
+enum SchemeSource {
+    /// Terraform: `internal = true`, default false.
+    InternalFlag(&'static str),
+    /// CloudFormation: `Scheme: internal | internet-facing`, default internet-facing.
+    Scheme(&'static str),
+}
+
+// ------------------------------------------------------------------ lowering one unit
+
+struct UnitLowering<'a> {
+    unit: &'a Unit,
+    dialect: &'static Dialect,
+    net: &'a mut Network,
+    by_address: HashMap<&'a str, usize>,
+    /// The entity lowered from each resource, by resource index.
+    primary: Vec<Option<Entity>>,
+    implicit: HashMap<(usize, Implicit), Entity>,
+}
+
+/// A parsed scalar: its value, unknown, or text that does not parse.
+enum Parsed<T> {
+    Known(T),
+    Unknown,
+    Invalid(String),
+}
+
+/// A present, non-null attribute.
+fn attr<'r>(res: &'r Resource, name: &str) -> Option<&'r Val> {
+    res.attr(name).filter(|v| !v.is_null())
+}
+
+fn get<'v>(val: &'v Val, name: &str) -> Option<&'v Val> {
+    val.get(name).filter(|v| !v.is_null())
+}
+
+fn origin(res: &Resource) -> Origin {
+    Origin {
+        address: res.address.clone(),
+        kind: res.kind.clone(),
+        span: res.span,
+        name_span: res.name_span,
     }
 }
+
+/// The origin of an entity lowered from an inline block of `res`.
+fn inline_origin(res: &Resource, block: &Val) -> Origin {
+    Origin {
+        span: block.span,
+        ..origin(res)
+    }
+}
+
+/// A span covering two spans of one file (a port range written as two attributes).
+fn cover(a: Span, b: Span) -> Span {
+    if a.file == b.file {
+        Span::new(
+            a.file,
+            a.start.min(b.start) as usize,
+            a.end.max(b.end) as usize,
+        )
+    } else {
+        a
+    }
+}
+
+fn enable_flag(text: &str) -> Option<bool> {
+    match text {
+        "enable" => Some(true),
+        "disable" => Some(false),
+        _ => None,
+    }
+}
+
+/// IP protocol names and numbers as both languages accept them.
+fn parse_protocol(val: &Val) -> Option<Protocol> {
+    fn by_number(n: f64) -> Option<Protocol> {
+        if n == -1.0 {
+            Some(Protocol::All)
+        } else if n.fract() == 0.0 && (0.0..=255.0).contains(&n) {
+            Some(Protocol::Number(n as u8))
+        } else {
+            None
+        }
+    }
+    match &val.v {
+        V::Number(n) => by_number(*n),
+        V::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "all" => Some(Protocol::All),
+            "tcp" => Some(Protocol::TCP),
+            "udp" => Some(Protocol::UDP),
+            "icmp" => Some(Protocol::ICMP),
+            "icmpv6" | "icmp6" => Some(Protocol::ICMPV6),
+            other => other.parse().ok().and_then(by_number),
+        },
+        _ => None,
+    }
+}
+
+/// A port number; `-1` is returned as `-1` (all ports / all ICMP types).
+fn parse_port(val: &Val) -> Option<i32> {
+    let n = val.as_f64()?;
+    (n.fract() == 0.0 && (-1.0..=65535.0).contains(&n)).then_some(n as i32)
+}
+
+fn has_ports(protocol: Protocol) -> bool {
+    protocol == Protocol::TCP || protocol == Protocol::UDP
+}
+
+impl<'a> UnitLowering<'a> {
+    fn new(unit: &'a Unit, dialect: &'static Dialect, net: &'a mut Network) -> Self {
+        let mut by_address = HashMap::with_capacity(unit.resources.len());
+        for (index, res) in unit.resources.iter().enumerate() {
+            by_address.entry(res.address.as_str()).or_insert(index);
+        }
+        UnitLowering {
+            unit,
+            dialect,
+            net,
+            by_address,
+            primary: vec![None; unit.resources.len()],
+            implicit: HashMap::new(),
+        }
+    }
+
+    fn run(mut self) {
+        let unit = self.unit;
+        let lowerings: Vec<Option<Lowering>> = unit
+            .resources
+            .iter()
+            .map(|res| (self.dialect.lowering)(&res.kind))
+            .collect();
+        for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
+            if let Some(lowering) = lowering {
+                self.primary[index] = self.create(res, lowering);
+            }
+        }
+        for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
+            if let Some(lowering) = lowering {
+                self.adopt_default(index, res, lowering);
+            }
+        }
+        for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
+            if let Some(lowering) = lowering {
+                self.fill(index, res, lowering);
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- resolution
+
+    /// Follows a reference to an attribute that echoes an argument of its resource
+    /// (`aws_vpc.a.cidr_block`, `!GetAtt Subnet.VpcId`) to that argument's value.
+    fn follow(&self, val: &'a Val) -> &'a Val {
+        let mut current = val;
+        for _ in 0..MAX_REF_DEPTH {
+            let Some(r) = current.as_ref() else {
+                return current;
+            };
+            let Some(target) = self.resource(&r.address) else {
+                return current;
+            };
+            if (self.dialect.identity)(&target.kind, &r.attribute)
+                || (self.dialect.implicit)(&target.kind, &r.attribute).is_some()
+            {
+                return current;
+            }
+            match attr(target, &r.attribute) {
+                Some(echoed) => current = echoed,
+                None => return current,
+            }
+        }
+        current
+    }
+
+    fn resource(&self, address: &str) -> Option<&'a Resource> {
+        let unit = self.unit;
+        unit.resources.get(*self.by_address.get(address)?)
+    }
+
+    /// The entity a value names, if it is a reference to one in this unit.
+    fn entity(&mut self, val: &'a Val) -> Option<Entity> {
+        let mut current = val;
+        for _ in 0..MAX_REF_DEPTH {
+            let r = current.as_ref()?;
+            let index = *self.by_address.get(r.address.as_str())?;
+            let target = self.unit.resources.get(index)?;
+            if let Some(which) = (self.dialect.implicit)(&target.kind, &r.attribute) {
+                return self.implicit_entity(index, which, &r.attribute);
+            }
+            if (self.dialect.identity)(&target.kind, &r.attribute) {
+                match (self.dialect.alias)(&target.kind) {
+                    Some(aliased) => current = attr(target, aliased)?,
+                    None => return self.primary.get(index).copied().flatten(),
+                }
+            } else {
+                current = attr(target, &r.attribute)?;
+            }
+        }
+        None
+    }
+
+    fn link<T: Linkable>(&mut self, res: &'a Resource, name: &str) -> Field<Id<T>> {
+        match attr(res, name) {
+            Some(val) => self.link_val(val),
+            None => Field::unknown(res.name_span),
+        }
+    }
+
+    fn link_val<T: Linkable>(&mut self, val: &'a Val) -> Field<Id<T>> {
+        match self.entity(val).and_then(T::pick) {
+            Some(id) => Field::known(id, val.span),
+            None => Field::unknown(val.span),
+        }
+    }
+
+    fn opt_link<T: Linkable>(&mut self, res: &'a Resource, name: &str) -> Option<Field<Id<T>>> {
+        attr(res, name).map(|val| self.link_val(val))
+    }
+
+    fn links<T: Linkable>(&mut self, val: Option<&'a Val>) -> Vec<Field<Id<T>>> {
+        self.elements(val)
+            .into_iter()
+            .map(|element| self.link_val(element))
+            .collect()
+    }
+
+    /// The elements of a list-valued attribute: an unknown list is one unknown element.
+    fn elements(&self, val: Option<&'a Val>) -> Vec<&'a Val> {
+        let Some(val) = val else {
+            return Vec::new();
+        };
+        match &self.follow(val).v {
+            V::Null => Vec::new(),
+            V::List(items) => items.iter().filter(|item| !item.is_null()).collect(),
+            _ => vec![val],
+        }
+    }
+
+    // -------------------------------------------------------------- scalars
+
+    fn text(&self, val: &'a Val) -> Parsed<&'a str> {
+        match &self.follow(val).v {
+            V::String(s) => Parsed::Known(s.as_str()),
+            V::Number(n) => Parsed::Invalid(n.to_string()),
+            V::Bool(b) => Parsed::Invalid(b.to_string()),
+            _ => Parsed::Unknown,
+        }
+    }
+
+    fn parse<T: FromStr>(&self, val: &'a Val) -> Parsed<T> {
+        match self.text(val) {
+            Parsed::Known(s) => match s.trim().parse() {
+                Ok(v) => Parsed::Known(v),
+                Err(_) => Parsed::Invalid(s.to_string()),
+            },
+            Parsed::Unknown => Parsed::Unknown,
+            Parsed::Invalid(s) => Parsed::Invalid(s),
+        }
+    }
+
+    /// An IPv4 CIDR field: `None` when the attribute is absent.
+    fn cidr4(&self, val: Option<&'a Val>) -> Option<(Field<CidrValue>, Option<InvalidCidr>)> {
+        let val = val?;
+        Some(match self.parse::<Ipv4Net>(val) {
+            Parsed::Known(net) => (
+                Field::known(
+                    CidrValue {
+                        net,
+                        host_bits: self.dialect.host_bits,
+                    },
+                    val.span,
+                ),
+                None,
+            ),
+            Parsed::Unknown => (Field::unknown(val.span), None),
+            Parsed::Invalid(text) => (
+                Field::unknown(val.span),
+                Some(InvalidCidr {
+                    text,
+                    span: val.span,
+                }),
+            ),
+        })
+    }
+
+    fn known_or_unknown<T>(&self, val: &'a Val, parsed: Parsed<T>) -> Field<T> {
+        match parsed {
+            Parsed::Known(v) => Field::known(v, val.span),
+            _ => Field::unknown(val.span),
+        }
+    }
+
+    fn ipv6(&self, val: &'a Val) -> Field<Ipv6Net> {
+        let parsed = self.parse::<Ipv6Net>(val);
+        self.known_or_unknown(val, parsed)
+    }
+
+    fn ipv4(&self, val: &'a Val) -> Field<Ipv4Net> {
+        let parsed = self.parse::<Ipv4Net>(val);
+        self.known_or_unknown(val, parsed)
+    }
+
+    fn boolean(&self, res: &'a Resource, name: &str, default: Option<bool>) -> Field<bool> {
+        match attr(res, name) {
+            Some(val) => match self.follow(val).as_bool() {
+                Some(b) => Field::known(b, val.span),
+                None => Field::unknown(val.span),
+            },
+            None => match default {
+                Some(b) => Field::default(b, res.name_span),
+                None => Field::unknown(res.name_span),
+            },
+        }
+    }
+
+    /// An `enable`/`disable` string option.
+    fn enable_option(&self, res: &Resource, val: Option<&'a Val>, default: bool) -> Field<bool> {
+        match val {
+            Some(val) => match self.text(val) {
+                Parsed::Known(s) => match enable_flag(s) {
+                    Some(b) => Field::known(b, val.span),
+                    None => Field::unknown(val.span),
+                },
+                _ => Field::unknown(val.span),
+            },
+            None => Field::default(default, res.name_span),
+        }
+    }
+
+    fn string(&self, res: &'a Resource, name: &str) -> Field<String> {
+        match attr(res, name) {
+            Some(val) => match self.text(val) {
+                Parsed::Known(s) => Field::known(s.to_string(), val.span),
+                _ => Field::unknown(val.span),
+            },
+            None => Field::unknown(res.name_span),
+        }
+    }
+
+    fn number(&self, val: &'a Val) -> Option<f64> {
+        self.follow(val).as_f64()
+    }
+
+    // -------------------------------------------------------------- pass 1: create
+
+    /// Creates the entity other resources can reference, with every field unknown until
+    /// [`Self::fill`].
+    fn create(&mut self, res: &'a Resource, lowering: &Lowering) -> Option<Entity> {
+        let o = origin(res);
+        let unknown = res.name_span;
+        let net = &mut *self.net;
+        Some(match lowering {
+            Lowering::Vpc(_) => Entity::Vpc(net.vpcs.push(Vpc {
+                origin: o,
+                cidr: Field::unknown(unknown),
+                invalid_cidr: None,
+                ipv6_cidrs: Vec::new(),
+                enable_dns_support: Field::unknown(unknown),
+                enable_dns_hostnames: Field::unknown(unknown),
+                region: res.region.clone(),
+                main_route_table: None,
+                dhcp_options: None,
+            })),
+            Lowering::Subnet(_) => Entity::Subnet(net.subnets.push(Subnet {
+                origin: o,
+                vpc: Field::unknown(unknown),
+                cidr: None,
+                invalid_cidr: None,
+                ipv6_cidr: None,
+                az: Field::unknown(unknown),
+                map_public_ip_on_launch: Field::unknown(unknown),
+            })),
+            Lowering::RouteTable(names) => Entity::RouteTable(net.route_tables.push(RouteTable {
+                origin: o,
+                vpc: Field::unknown(unknown),
+                is_main: names.adopts_main_of.is_some(),
+            })),
+            Lowering::Peering(_) => Entity::Peering(net.peerings.push(PeeringConnection {
+                origin: o,
+                requester_vpc: Field::unknown(unknown),
+                accepter_vpc: Field::unknown(unknown),
+                requester_region: res.region.clone(),
+                accepter_region: Field::unknown(unknown),
+            })),
+            Lowering::InternetGateway { .. } => {
+                Entity::InternetGateway(net.internet_gateways.push(InternetGateway {
+                    origin: o,
+                    vpc: None,
+                }))
+            }
+            Lowering::EgressOnlyIgw { .. } => {
+                Entity::EgressOnlyIgw(net.egress_only_igws.push(EgressOnlyIgw {
+                    origin: o,
+                    vpc: Field::unknown(unknown),
+                }))
+            }
+            Lowering::NatGateway { .. } => Entity::NatGateway(net.nat_gateways.push(NatGateway {
+                origin: o,
+                subnet: Field::unknown(unknown),
+                connectivity: Field::unknown(unknown),
+            })),
+            Lowering::Instance(_) => Entity::Instance(net.instances.push(Instance {
+                origin: o,
+                subnet: Field::unknown(unknown),
+                source_dest_check: Field::unknown(unknown),
+                security_groups: Vec::new(),
+            })),
+            Lowering::NetworkInterface(_) => {
+                Entity::NetworkInterface(net.network_interfaces.push(NetworkInterface {
+                    origin: o,
+                    subnet: Field::unknown(unknown),
+                    source_dest_check: Field::unknown(unknown),
+                    attached_instance: None,
+                    security_groups: Vec::new(),
+                }))
+            }
+            Lowering::SecurityGroup(names) => {
+                Entity::SecurityGroup(net.security_groups.push(SecurityGroup {
+                    origin: o,
+                    vpc: Field::unknown(unknown),
+                    is_default: names.is_default,
+                }))
+            }
+            Lowering::NetworkAcl(names) => Entity::NetworkAcl(net.nacls.push(NetworkAcl {
+                origin: o,
+                vpc: Field::unknown(unknown),
+                is_default: names.adopts_default_of.is_some(),
+                subnets: Vec::new(),
+            })),
+            Lowering::VpnGateway { .. } => Entity::VpnGateway(net.vpn_gateways.push(VpnGateway {
+                origin: o,
+                vpc: None,
+            })),
+            Lowering::CustomerGateway { .. } => {
+                Entity::CustomerGateway(net.customer_gateways.push(CustomerGateway {
+                    origin: o,
+                    bgp_asn: Field::unknown(unknown),
+                }))
+            }
+            Lowering::VpnConnection(_) => {
+                Entity::VpnConnection(net.vpn_connections.push(VpnConnection {
+                    origin: o,
+                    vpn_gateway: None,
+                    transit_gateway: None,
+                    customer_gateway: Field::unknown(unknown),
+                    static_routes_only: Field::unknown(unknown),
+                }))
+            }
+            Lowering::DxGateway => Entity::DxGateway(net.dx_gateways.push(DxGateway { origin: o })),
+            Lowering::TransitGateway(_) => {
+                Entity::TransitGateway(net.transit_gateways.push(TransitGateway {
+                    origin: o,
+                    default_route_table_association: Field::unknown(unknown),
+                    default_route_table_propagation: Field::unknown(unknown),
+                    security_group_referencing: Field::unknown(unknown),
+                    region: res.region.clone(),
+                }))
+            }
+            Lowering::TgwVpcAttachment(_) | Lowering::TgwPeeringAttachment { .. } => {
+                Entity::TgwAttachment(net.tgw_attachments.push(TgwAttachment {
+                    origin: o,
+                    transit_gateway: Field::unknown(unknown),
+                    kind: Field::unknown(unknown),
+                    subnets: Vec::new(),
+                    security_group_referencing: Field::unknown(unknown),
+                    default_association: Field::unknown(unknown),
+                    default_propagation: Field::unknown(unknown),
+                }))
+            }
+            Lowering::TgwRouteTable { .. } => {
+                Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
+                    origin: o,
+                    transit_gateway: Field::unknown(unknown),
+                }))
+            }
+            Lowering::VpcEndpoint(_) => Entity::VpcEndpoint(net.vpc_endpoints.push(VpcEndpoint {
+                origin: o,
+                vpc: Field::unknown(unknown),
+                kind: Field::unknown(unknown),
+                service_name: Field::unknown(unknown),
+                private_dns_enabled: Field::unknown(unknown),
+                subnets: Vec::new(),
+            })),
+            Lowering::HostedZone { vpcs, .. } => {
+                // A zone without VPCs is public: not part of the network.
+                let private = match attr(res, vpcs).map(|v| &v.v) {
+                    None => false,
+                    Some(V::List(items)) => !items.is_empty(),
+                    Some(_) => true,
+                };
+                if !private {
+                    return None;
+                }
+                Entity::HostedZone(net.hosted_zones.push(PrivateHostedZone {
+                    origin: o,
+                    vpcs: Vec::new(),
+                }))
+            }
+            Lowering::DhcpOptions { .. } => {
+                Entity::DhcpOptions(net.dhcp_options.push(DhcpOptions {
+                    origin: o,
+                    domain_name_servers: Vec::new(),
+                    vpcs: Vec::new(),
+                }))
+            }
+            Lowering::LoadBalancer(_) => {
+                Entity::LoadBalancer(net.load_balancers.push(LoadBalancer {
+                    origin: o,
+                    kind: Field::unknown(unknown),
+                    scheme: Field::unknown(unknown),
+                    subnets: Vec::new(),
+                }))
+            }
+            _ => return None,
+        })
+    }
+
+    /// A default route table / NACL / security group resource takes the place of the one
+    /// AWS created with its VPC, so references to that one resolve to it.
+    fn adopt_default(&mut self, index: usize, res: &'a Resource, lowering: &Lowering) {
+        let (name, which) = match lowering {
+            Lowering::RouteTable(RouteTableNames {
+                adopts_main_of: Some(name),
+                ..
+            }) => (*name, Implicit::MainRouteTable),
+            Lowering::NetworkAcl(NetworkAclNames {
+                adopts_default_of: Some(name),
+                ..
+            }) => (*name, Implicit::DefaultNetworkAcl),
+            Lowering::SecurityGroup(names) if names.is_default => {
+                (names.vpc, Implicit::DefaultSecurityGroup)
+            }
+            _ => return,
+        };
+        let Some(entity) = self.primary.get(index).copied().flatten() else {
+            return;
+        };
+        if let Some(vpc_index) = self.vpc_resource_of(attr(res, name)) {
+            self.implicit.entry((vpc_index, which)).or_insert(entity);
+        }
+    }
+
+    /// The index of the VPC resource a reference names (`aws_vpc.x.id`,
+    /// `aws_vpc.x.default_network_acl_id`).
+    fn vpc_resource_of(&self, val: Option<&'a Val>) -> Option<usize> {
+        let r = val?.as_ref()?;
+        let index = *self.by_address.get(r.address.as_str())?;
+        matches!(self.primary.get(index), Some(Some(Entity::Vpc(_)))).then_some(index)
+    }
+
+    fn implicit_entity(
+        &mut self,
+        index: usize,
+        which: Implicit,
+        attribute: &str,
+    ) -> Option<Entity> {
+        if let Some(entity) = self.implicit.get(&(index, which)) {
+            return Some(*entity);
+        }
+        let owner = self.unit.resources.get(index)?;
+        let owner_entity = self.primary.get(index).copied().flatten()?;
+        let o = Origin {
+            address: format!("{}.{}", owner.address, attribute),
+            ..origin(owner)
+        };
+        let span = owner.name_span;
+        let net = &mut *self.net;
+        let entity = match which {
+            Implicit::DefaultSecurityGroup => {
+                let vpc = Vpc::pick(owner_entity)?;
+                Entity::SecurityGroup(net.security_groups.push(SecurityGroup {
+                    origin: o,
+                    vpc: Field::known(vpc, span),
+                    is_default: true,
+                }))
+            }
+            Implicit::DefaultNetworkAcl => {
+                let vpc = Vpc::pick(owner_entity)?;
+                Entity::NetworkAcl(net.nacls.push(NetworkAcl {
+                    origin: o,
+                    vpc: Field::known(vpc, span),
+                    is_default: true,
+                    subnets: Vec::new(),
+                }))
+            }
+            Implicit::MainRouteTable => {
+                let vpc = Vpc::pick(owner_entity)?;
+                let table = net.route_tables.push(RouteTable {
+                    origin: o,
+                    vpc: Field::known(vpc, span),
+                    is_main: true,
+                });
+                if net.vpcs[vpc].main_route_table.is_none() {
+                    net.vpcs[vpc].main_route_table = Some(Field::default(table, span));
+                }
+                Entity::RouteTable(table)
+            }
+            Implicit::TgwDefaultRouteTable => {
+                let tgw = TransitGateway::pick(owner_entity)?;
+                Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
+                    origin: o,
+                    transit_gateway: Field::known(tgw, span),
+                }))
+            }
+            Implicit::VpnTgwAttachment => {
+                let vpn = VpnConnection::pick(owner_entity)?;
+                Entity::TgwAttachment(net.tgw_attachments.push(TgwAttachment {
+                    origin: o,
+                    transit_gateway: Field::unknown(span),
+                    kind: Field::known(TgwAttachmentKind::Vpn(vpn), span),
+                    subnets: Vec::new(),
+                    security_group_referencing: Field::default(false, span),
+                    default_association: Field::default(true, span),
+                    default_propagation: Field::default(true, span),
+                }))
+            }
+        };
+        self.implicit.insert((index, which), entity);
+        Some(entity)
+    }
+
+    // -------------------------------------------------------------- pass 2: fill
+
+    fn fill(&mut self, index: usize, res: &'a Resource, lowering: &Lowering) {
+        let me = self.primary.get(index).copied().flatten();
+        match lowering {
+            Lowering::Vpc(names) => {
+                if let Some(id) = me.and_then(Vpc::pick) {
+                    self.fill_vpc(id, res, names);
+                }
+            }
+            Lowering::CidrBlock(names) => self.cidr_block(res, names),
+            Lowering::Subnet(names) => {
+                if let Some(id) = me.and_then(Subnet::pick) {
+                    self.fill_subnet(id, res, names);
+                }
+            }
+            Lowering::RouteTable(names) => {
+                if let Some(id) = me.and_then(RouteTable::pick) {
+                    self.fill_route_table(id, res, names);
+                }
+            }
+            Lowering::Route(names) => {
+                let table = match names.route_table {
+                    Some(name) => self.link(res, name),
+                    None => Field::unknown(res.name_span),
+                };
+                self.route(origin(res), table, res, &res.attrs, names, false);
+            }
+            Lowering::RouteTableAssociation(names) => {
+                let route_table = self.link(res, names.route_table);
+                let subnet = match (names.subnet, names.gateway) {
+                    (Some(subnet), _) if attr(res, subnet).is_some() => {
+                        Some(self.link(res, subnet))
+                    }
+                    (_, Some(gateway)) if attr(res, gateway).is_some() => None,
+                    (Some(subnet), _) => Some(self.link(res, subnet)),
+                    _ => None,
+                };
+                self.net
+                    .route_table_associations
+                    .push(RouteTableAssociation {
+                        origin: origin(res),
+                        route_table,
+                        subnet,
+                    });
+            }
+            Lowering::MainRouteTableAssociation { vpc, route_table } => {
+                let vpc: Field<VpcId> = self.link(res, vpc);
+                let table = self.link(res, route_table);
+                if let Some(vpc) = vpc.copied() {
+                    self.net.vpcs[vpc].main_route_table = Some(table);
+                }
+            }
+            Lowering::VgwPropagation {
+                route_tables,
+                vpn_gateway,
+            } => {
+                let vgw: Field<VpnGatewayId> = self.link(res, vpn_gateway);
+                let tables = self.links::<RouteTable>(attr(res, route_tables));
+                for route_table in tables {
+                    self.net.vgw_propagations.push(VgwPropagation {
+                        origin: origin(res),
+                        route_table,
+                        vpn_gateway: vgw.clone(),
+                    });
+                }
+            }
+            Lowering::Peering(names) => {
+                if let Some(id) = me.and_then(PeeringConnection::pick) {
+                    self.fill_peering(id, res, names);
+                }
+            }
+            Lowering::PeeringAccepter | Lowering::DxGateway => {}
+            Lowering::InternetGateway { vpc } => {
+                if let (Some(id), Some(vpc)) = (me.and_then(InternetGateway::pick), vpc) {
+                    if let Some(vpc) = self.opt_link(res, vpc) {
+                        self.net.internet_gateways[id].vpc = Some(vpc);
+                    }
+                }
+            }
+            Lowering::VpnGateway { vpc } => {
+                if let (Some(id), Some(vpc)) = (me.and_then(VpnGateway::pick), vpc) {
+                    if let Some(vpc) = self.opt_link(res, vpc) {
+                        self.net.vpn_gateways[id].vpc = Some(vpc);
+                    }
+                }
+            }
+            Lowering::GatewayAttachment(names) => self.gateway_attachment(res, names),
+            Lowering::EgressOnlyIgw { vpc } => {
+                if let Some(id) = me.and_then(EgressOnlyIgw::pick) {
+                    let vpc = self.link(res, vpc);
+                    self.net.egress_only_igws[id].vpc = vpc;
+                }
+            }
+            Lowering::NatGateway {
+                subnet,
+                connectivity,
+            } => {
+                if let Some(id) = me.and_then(NatGateway::pick) {
+                    let subnet = self.link(res, subnet);
+                    let connectivity = match attr(res, connectivity) {
+                        Some(val) => match self.text(val) {
+                            Parsed::Known("public") => Field::known(Connectivity::Public, val.span),
+                            Parsed::Known("private") => {
+                                Field::known(Connectivity::Private, val.span)
+                            }
+                            _ => Field::unknown(val.span),
+                        },
+                        None => Field::default(Connectivity::Public, res.name_span),
+                    };
+                    let nat = &mut self.net.nat_gateways[id];
+                    nat.subnet = subnet;
+                    nat.connectivity = connectivity;
+                }
+            }
+            Lowering::Instance(names) => {
+                if let Some(id) = me.and_then(Instance::pick) {
+                    self.fill_instance(id, res, names);
+                }
+            }
+            Lowering::NetworkInterface(names) => {
+                if let Some(id) = me.and_then(NetworkInterface::pick) {
+                    self.fill_network_interface(id, res, names);
+                }
+            }
+            Lowering::InterfaceAttachment {
+                instance,
+                network_interface,
+            } => {
+                let instance = self.link(res, instance);
+                let eni: Field<NetworkInterfaceId> = self.link(res, network_interface);
+                if let Some(eni) = eni.copied() {
+                    self.net.network_interfaces[eni].attached_instance = Some(instance);
+                }
+            }
+            Lowering::SecurityGroup(names) => {
+                if let Some(id) = me.and_then(SecurityGroup::pick) {
+                    self.fill_security_group(id, res, names);
+                }
+            }
+            Lowering::SgRule(names) => {
+                let Some(direction) = self.direction(res, &names.direction) else {
+                    return;
+                };
+                let group = self.link(res, names.group);
+                self.sg_rules(res, &res.attrs, group, direction, names.rule, false);
+            }
+            Lowering::NetworkAcl(names) => {
+                if let Some(id) = me.and_then(NetworkAcl::pick) {
+                    self.fill_nacl(id, res, names);
+                }
+            }
+            Lowering::NaclEntry(names) => {
+                let Some(direction) = self.direction(res, &names.direction) else {
+                    return;
+                };
+                let nacl = self.link(res, names.nacl);
+                self.nacl_entry(
+                    origin(res),
+                    nacl,
+                    res,
+                    &res.attrs,
+                    direction,
+                    names.entry,
+                    false,
+                );
+            }
+            Lowering::NaclAssociation { nacl, subnet } => {
+                let nacl: Field<NaclId> = self.link(res, nacl);
+                let subnet = self.link(res, subnet);
+                if let Some(nacl) = nacl.copied() {
+                    self.net.nacls[nacl].subnets.push(subnet);
+                }
+            }
+            Lowering::CustomerGateway { bgp_asn } => {
+                if let Some(id) = me.and_then(CustomerGateway::pick) {
+                    let asn = match attr(res, bgp_asn) {
+                        Some(val) => match self.number(val) {
+                            Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => {
+                                Field::known(n as u64, val.span)
+                            }
+                            _ => Field::unknown(val.span),
+                        },
+                        None => Field::unknown(res.name_span),
+                    };
+                    self.net.customer_gateways[id].bgp_asn = asn;
+                }
+            }
+            Lowering::VpnConnection(names) => {
+                if let Some(id) = me.and_then(VpnConnection::pick) {
+                    self.fill_vpn_connection(index, id, res, names);
+                }
+            }
+            Lowering::VpnRoute {
+                vpn_connection,
+                destination,
+            } => {
+                let vpn_connection = self.link(res, vpn_connection);
+                let destination = match attr(res, destination) {
+                    Some(val) => self.ipv4(val),
+                    None => Field::unknown(res.name_span),
+                };
+                self.net.vpn_routes.push(VpnConnectionRoute {
+                    origin: origin(res),
+                    vpn_connection,
+                    destination,
+                });
+            }
+            Lowering::DxAssociation(names) => self.dx_association(res, names),
+            Lowering::TransitGateway(names) => {
+                if let Some(id) = me.and_then(TransitGateway::pick) {
+                    let association =
+                        self.enable_option(res, attr(res, names.default_association), true);
+                    let propagation =
+                        self.enable_option(res, attr(res, names.default_propagation), true);
+                    let referencing =
+                        self.enable_option(res, attr(res, names.sg_referencing), false);
+                    let tgw = &mut self.net.transit_gateways[id];
+                    tgw.default_route_table_association = association;
+                    tgw.default_route_table_propagation = propagation;
+                    tgw.security_group_referencing = referencing;
+                }
+            }
+            Lowering::TgwVpcAttachment(names) => {
+                if let Some(id) = me.and_then(TgwAttachment::pick) {
+                    self.fill_tgw_vpc_attachment(id, res, names);
+                }
+            }
+            Lowering::TgwPeeringAttachment { transit_gateway } => {
+                if let Some(id) = me.and_then(TgwAttachment::pick) {
+                    let tgw = self.link(res, transit_gateway);
+                    let span = res.name_span;
+                    let attachment = &mut self.net.tgw_attachments[id];
+                    attachment.transit_gateway = tgw;
+                    attachment.kind = Field::known(TgwAttachmentKind::Peering, span);
+                    // Peering attachments are never associated or propagated by default.
+                    attachment.security_group_referencing = Field::default(false, span);
+                    attachment.default_association = Field::default(false, span);
+                    attachment.default_propagation = Field::default(false, span);
+                }
+            }
+            Lowering::TgwRouteTable { transit_gateway } => {
+                if let Some(id) = me.and_then(TgwRouteTable::pick) {
+                    let tgw = self.link(res, transit_gateway);
+                    self.net.tgw_route_tables[id].transit_gateway = tgw;
+                }
+            }
+            Lowering::TgwAssociation(names) => {
+                let route_table = self.link(res, names.route_table);
+                let attachment = self.link(res, names.attachment);
+                self.net.tgw_associations.push(TgwAssociation {
+                    origin: origin(res),
+                    route_table,
+                    attachment,
+                });
+            }
+            Lowering::TgwPropagation(names) => {
+                let route_table = self.link(res, names.route_table);
+                let attachment = self.link(res, names.attachment);
+                self.net.tgw_propagations.push(TgwPropagation {
+                    origin: origin(res),
+                    route_table,
+                    attachment,
+                });
+            }
+            Lowering::TgwRoute(names) => {
+                let route_table = self.link(res, names.route_table);
+                let destination = match attr(res, names.destination) {
+                    Some(val) => self.ipv4(val),
+                    None => Field::unknown(res.name_span),
+                };
+                let blackhole = self
+                    .boolean(res, names.blackhole, Some(false))
+                    .copied()
+                    .unwrap_or(false);
+                let attachment = self.opt_link(res, names.attachment);
+                self.net.tgw_routes.push(TgwRoute {
+                    origin: origin(res),
+                    route_table,
+                    destination,
+                    attachment,
+                    blackhole,
+                });
+            }
+            Lowering::VpcEndpoint(names) => {
+                if let Some(id) = me.and_then(VpcEndpoint::pick) {
+                    self.fill_endpoint(id, res, names);
+                }
+            }
+            Lowering::HostedZone { vpcs, vpc_id } => {
+                if let Some(id) = me.and_then(PrivateHostedZone::pick) {
+                    for block in self.elements(attr(res, vpcs)) {
+                        let vpc = match get(block, vpc_id) {
+                            Some(val) => self.link_val(val),
+                            None => Field::unknown(block.span),
+                        };
+                        self.net.hosted_zones[id].vpcs.push(vpc);
+                    }
+                }
+            }
+            Lowering::HostedZoneAssociation { zone, vpc } => {
+                let zone: Field<HostedZoneId> = self.link(res, zone);
+                let vpc = self.link(res, vpc);
+                if let Some(zone) = zone.copied() {
+                    self.net.hosted_zones[zone].vpcs.push(vpc);
+                }
+            }
+            Lowering::DhcpOptions { name_servers } => {
+                if let Some(id) = me.and_then(DhcpOptions::pick) {
+                    let servers = self
+                        .elements(attr(res, name_servers))
+                        .into_iter()
+                        .map(|val| match self.text(val) {
+                            Parsed::Known(s) => Field::known(s.to_string(), val.span),
+                            _ => Field::unknown(val.span),
+                        })
+                        .collect();
+                    self.net.dhcp_options[id].domain_name_servers = servers;
+                }
+            }
+            Lowering::DhcpAssociation { dhcp_options, vpc } => {
+                let options: Field<DhcpOptionsId> = self.link(res, dhcp_options);
+                let vpc: Field<VpcId> = self.link(res, vpc);
+                if let Some(options_id) = options.copied() {
+                    self.net.dhcp_options[options_id].vpcs.push(vpc.clone());
+                }
+                if let Some(vpc) = vpc.copied() {
+                    self.net.vpcs[vpc].dhcp_options = Some(options);
+                }
+            }
+            Lowering::LoadBalancer(names) => {
+                if let Some(id) = me.and_then(LoadBalancer::pick) {
+                    self.fill_load_balancer(id, res, names);
+                }
+            }
+        }
+    }
+
+    fn fill_vpc(&mut self, id: VpcId, res: &'a Resource, names: &VpcNames) {
+        let (cidr, invalid) = match self.cidr4(attr(res, names.cidr)) {
+            Some(parsed) => parsed,
+            None => (Field::unknown(res.name_span), None),
+        };
+        let mut ipv6 = Vec::new();
+        if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
+            ipv6.push(self.ipv6(val));
+        } else if let Some(val) = names.amazon_ipv6.and_then(|name| attr(res, name)) {
+            if self.follow(val).as_bool() != Some(false) {
+                ipv6.push(Field::unknown(val.span));
+            }
+        }
+        let dns_support = self.boolean(res, names.dns_support, Some(true));
+        let dns_hostnames = self.boolean(res, names.dns_hostnames, Some(false));
+        let vpc = &mut self.net.vpcs[id];
+        vpc.cidr = cidr;
+        vpc.invalid_cidr = invalid;
+        vpc.ipv6_cidrs.extend(ipv6);
+        vpc.enable_dns_support = dns_support;
+        vpc.enable_dns_hostnames = dns_hostnames;
+    }
+
+    fn cidr_block(&mut self, res: &'a Resource, names: &CidrBlockNames) {
+        let vpc: Field<VpcId> = self.link(res, names.vpc);
+        let ipv4 = names.cidr.and_then(|name| self.cidr4(attr(res, name)));
+        let ipam = names.ipam.iter().any(|name| attr(res, name).is_some());
+        if let Some((cidr, invalid_cidr)) = ipv4 {
+            self.net.cidr_blocks.push(CidrBlock {
+                origin: origin(res),
+                vpc,
+                cidr,
+                invalid_cidr,
+            });
+            return;
+        }
+        if ipam {
+            self.net.cidr_blocks.push(CidrBlock {
+                origin: origin(res),
+                vpc,
+                cidr: Field::unknown(res.name_span),
+                invalid_cidr: None,
+            });
+            return;
+        }
+        let ipv6 = if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
+            Some(self.ipv6(val))
+        } else {
+            names
+                .amazon_ipv6
+                .and_then(|name| attr(res, name))
+                .filter(|val| self.follow(val).as_bool() != Some(false))
+                .map(|val| Field::unknown(val.span))
+        };
+        if let (Some(ipv6), Some(vpc)) = (ipv6, vpc.copied()) {
+            self.net.vpcs[vpc].ipv6_cidrs.push(ipv6);
+        }
+    }
+
+    fn fill_subnet(&mut self, id: SubnetId, res: &'a Resource, names: &SubnetNames) {
+        let vpc = self.link(res, names.vpc);
+        let ipv4 = self.cidr4(attr(res, names.cidr));
+        let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.ipv6(val));
+        let az = names
+            .az
+            .iter()
+            .find(|name| attr(res, name).is_some())
+            .map(|name| self.string(res, name))
+            .unwrap_or_else(|| Field::unknown(res.name_span));
+        let public = self.boolean(res, names.map_public_ip, Some(false));
+        let subnet = &mut self.net.subnets[id];
+        subnet.vpc = vpc;
+        if let Some((cidr, invalid)) = ipv4 {
+            subnet.cidr = Some(cidr);
+            subnet.invalid_cidr = invalid;
+        }
+        subnet.ipv6_cidr = ipv6;
+        subnet.az = az;
+        subnet.map_public_ip_on_launch = public;
+    }
+
+    fn fill_route_table(&mut self, id: RouteTableId, res: &'a Resource, names: &RouteTableNames) {
+        let vpc = match (names.vpc, names.adopts_main_of) {
+            (Some(vpc), _) => self.link(res, vpc),
+            (None, Some(adopts)) => self.vpc_of_default(res, adopts),
+            (None, None) => Field::unknown(res.name_span),
+        };
+        if names.adopts_main_of.is_some() {
+            if let Some(vpc) = vpc.copied() {
+                if self.net.vpcs[vpc].main_route_table.is_none() {
+                    self.net.vpcs[vpc].main_route_table = Some(Field::known(id, res.name_span));
+                }
+            }
+        }
+        self.net.route_tables[id].vpc = vpc;
+        if let Some((block_name, route_names)) = names.routes {
+            for block in self.elements(attr(res, block_name)) {
+                let table = Field::known(id, block.span);
+                self.route(
+                    inline_origin(res, block),
+                    table,
+                    res,
+                    block,
+                    route_names,
+                    true,
+                );
+            }
+        }
+        if let Some(name) = names.propagating_vgws {
+            for val in self.elements(attr(res, name)) {
+                let vpn_gateway = self.link_val(val);
+                self.net.vgw_propagations.push(VgwPropagation {
+                    origin: inline_origin(res, val),
+                    route_table: Field::known(id, val.span),
+                    vpn_gateway,
+                });
+            }
+        }
+    }
+
+    /// The VPC of a default route table / NACL: the VPC whose implicit one it adopts.
+    fn vpc_of_default(&mut self, res: &'a Resource, name: &str) -> Field<VpcId> {
+        match attr(res, name) {
+            Some(val) => match self
+                .vpc_resource_of(Some(val))
+                .and_then(|index| self.primary.get(index).copied().flatten())
+                .and_then(Vpc::pick)
+            {
+                Some(vpc) => Field::known(vpc, val.span),
+                None => Field::unknown(val.span),
+            },
+            None => Field::unknown(res.name_span),
+        }
+    }
+
+    /// One route from `body` (the route resource's attributes or an inline block).
+    fn route(
+        &mut self,
+        origin: Origin,
+        route_table: Field<RouteTableId>,
+        res: &'a Resource,
+        body: &'a Val,
+        names: &RouteNames,
+        inline: bool,
+    ) {
+        let fallback = if inline { body.span } else { res.name_span };
+        let mut invalid_destination = None;
+        let destination = if let Some(val) = get(body, names.destination_v4) {
+            match self.parse::<Ipv4Net>(val) {
+                Parsed::Known(net) => Field::known(Destination::Ipv4(net), val.span),
+                Parsed::Unknown => Field::unknown(val.span),
+                Parsed::Invalid(text) => {
+                    invalid_destination = Some(InvalidCidr {
+                        text,
+                        span: val.span,
+                    });
+                    Field::unknown(val.span)
+                }
+            }
+        } else if let Some(val) = get(body, names.destination_v6) {
+            match self.parse::<Ipv6Net>(val) {
+                Parsed::Known(net) => Field::known(Destination::Ipv6(net), val.span),
+                Parsed::Unknown => Field::unknown(val.span),
+                Parsed::Invalid(text) => {
+                    invalid_destination = Some(InvalidCidr {
+                        text,
+                        span: val.span,
+                    });
+                    Field::unknown(val.span)
+                }
+            }
+        } else if let Some(val) = get(body, names.destination_prefix_list) {
+            Field::known(Destination::PrefixList, val.span)
+        } else {
+            Field::unknown(fallback)
+        };
+        let target = names
+            .targets
+            .iter()
+            .find_map(|(name, slot)| get(body, name).map(|val| (val, *slot)))
+            .map(|(val, slot)| self.target(val, slot))
+            .unwrap_or_else(|| Field::unknown(fallback));
+        self.net.routes.push(Route {
+            origin,
+            route_table,
+            destination,
+            invalid_destination,
+            target,
+            inline,
+        });
+    }
+
+    fn target(&mut self, val: &'a Val, slot: TargetSlot) -> Field<Target> {
+        if let (TargetSlot::Gateway, Parsed::Known("local")) = (slot, self.text(val)) {
+            return Field::known(Target::Local, val.span);
+        }
+        if let TargetSlot::Other = slot {
+            return Field::known(Target::Other, val.span);
+        }
+        let target = self.entity(val).and_then(|entity| match (slot, entity) {
+            (TargetSlot::Gateway, Entity::InternetGateway(id)) => Some(Target::InternetGateway(id)),
+            (TargetSlot::Gateway, Entity::VpnGateway(id)) => Some(Target::VpnGateway(id)),
+            (TargetSlot::EgressOnlyIgw, Entity::EgressOnlyIgw(id)) => {
+                Some(Target::EgressOnlyIgw(id))
+            }
+            (TargetSlot::NatGateway, Entity::NatGateway(id)) => Some(Target::NatGateway(id)),
+            (TargetSlot::Instance | TargetSlot::NetworkInterface, Entity::Instance(id)) => {
+                Some(Target::Instance(id))
+            }
+            (TargetSlot::NetworkInterface, Entity::NetworkInterface(id)) => {
+                Some(Target::NetworkInterface(id))
+            }
+            (TargetSlot::Peering, Entity::Peering(id)) => Some(Target::Peering(id)),
+            (TargetSlot::TransitGateway, Entity::TransitGateway(id)) => {
+                Some(Target::TransitGateway(id))
+            }
+            (TargetSlot::VpcEndpoint, Entity::VpcEndpoint(id)) => Some(Target::VpcEndpoint(id)),
+            _ => None,
+        });
+        match target {
+            Some(target) => Field::known(target, val.span),
+            None => Field::unknown(val.span),
+        }
+    }
+
+    fn fill_peering(&mut self, id: PeeringId, res: &'a Resource, names: &PeeringNames) {
+        let requester = self.link(res, names.vpc);
+        let accepter = self.link(res, names.peer_vpc);
+        let region = match attr(res, names.peer_region) {
+            Some(_) => self.string(res, names.peer_region),
+            None => match &res.region {
+                Some(region) => Field::default(region.clone(), res.name_span),
+                None => Field::unknown(res.name_span),
+            },
+        };
+        let peering = &mut self.net.peerings[id];
+        peering.requester_vpc = requester;
+        peering.accepter_vpc = accepter;
+        peering.accepter_region = region;
+    }
+
+    fn gateway_attachment(&mut self, res: &'a Resource, names: &GatewayAttachmentNames) {
+        let vpc: Field<VpcId> = self.link(res, names.vpc);
+        if let Some(igw) = names
+            .internet_gateway
+            .and_then(|name| self.opt_link::<InternetGateway>(res, name))
+            .and_then(|field| field.copied())
+        {
+            self.net.internet_gateways[igw].vpc = Some(vpc.clone());
+        }
+        if let Some(vgw) = names
+            .vpn_gateway
+            .and_then(|name| self.opt_link::<VpnGateway>(res, name))
+            .and_then(|field| field.copied())
+        {
+            self.net.vpn_gateways[vgw].vpc = Some(vpc);
+        }
+    }
+
+    fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
+        let mut subnet = self.opt_link(res, names.subnet);
+        let mut groups = self.links(attr(res, names.security_groups));
+        for block in self.elements(attr(res, names.interfaces)) {
+            let primary = get(block, names.device_index).and_then(|v| self.number(v)) == Some(0.0);
+            if let Some(eni_val) = get(block, names.interface_id) {
+                let eni: Field<NetworkInterfaceId> = self.link_val(eni_val);
+                if let Some(eni) = eni.copied() {
+                    self.net.network_interfaces[eni].attached_instance =
+                        Some(Field::known(id, block.span));
+                }
+                if primary && subnet.is_none() {
+                    subnet = Some(self.subnet_of_interface(eni_val, names.eni_subnet));
+                }
+            } else if let Some(val) = names.interface_subnet.and_then(|name| get(block, name)) {
+                if primary && subnet.is_none() {
+                    subnet = Some(self.link_val(val));
+                }
+            }
+            if let Some(name) = names
+                .interface_groups
+                .filter(|_| primary && groups.is_empty())
+            {
+                groups = self.links(get(block, name));
+            }
+        }
+        let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
+        let instance = &mut self.net.instances[id];
+        instance.subnet = subnet.unwrap_or_else(|| Field::unknown(res.name_span));
+        instance.source_dest_check = source_dest_check;
+        instance.security_groups = groups;
+    }
+
+    /// The subnet of the network interface a value references, through that interface's
+    /// own subnet attribute.
+    fn subnet_of_interface(&mut self, eni_val: &'a Val, subnet_attr: &str) -> Field<SubnetId> {
+        let eni_resource = eni_val
+            .as_ref()
+            .and_then(|r| self.resource(&r.address))
+            .filter(|eni| {
+                matches!(
+                    self.dialect_lowering(eni),
+                    Some(Lowering::NetworkInterface(_))
+                )
+            });
+        match eni_resource.and_then(|eni| attr(eni, subnet_attr)) {
+            Some(val) => match self.entity(val).and_then(Subnet::pick) {
+                Some(subnet) => Field::known(subnet, eni_val.span),
+                None => Field::unknown(eni_val.span),
+            },
+            None => Field::unknown(eni_val.span),
+        }
+    }
+
+    fn dialect_lowering(&self, res: &Resource) -> Option<Lowering> {
+        (self.dialect.lowering)(&res.kind)
+    }
+
+    fn fill_network_interface(
+        &mut self,
+        id: NetworkInterfaceId,
+        res: &'a Resource,
+        names: &NetworkInterfaceNames,
+    ) {
+        let subnet = self.link(res, names.subnet);
+        let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
+        let groups = self.links(attr(res, names.security_groups));
+        let mut attached = None;
+        if let Some((blocks, instance)) = names.attachments {
+            for block in self.elements(attr(res, blocks)) {
+                if let Some(val) = get(block, instance) {
+                    attached = Some(self.link_val(val));
+                }
+            }
+        }
+        let eni = &mut self.net.network_interfaces[id];
+        eni.subnet = subnet;
+        eni.source_dest_check = source_dest_check;
+        eni.security_groups = groups;
+        if attached.is_some() {
+            eni.attached_instance = attached;
+        }
+    }
+
+    fn direction(&self, res: &'a Resource, source: &DirectionSource) -> Option<Direction> {
+        match source {
+            DirectionSource::Fixed(direction) => Some(*direction),
+            DirectionSource::Attr(name) => match self.text(attr(res, name)?) {
+                Parsed::Known("ingress") => Some(Direction::Ingress),
+                Parsed::Known("egress") => Some(Direction::Egress),
+                _ => None,
+            },
+            DirectionSource::EgressFlag(name) => match attr(res, name) {
+                None => Some(Direction::Ingress),
+                Some(val) => match self.follow(val).as_bool()? {
+                    true => Some(Direction::Egress),
+                    false => Some(Direction::Ingress),
+                },
+            },
+        }
+    }
+
+    fn fill_security_group(
+        &mut self,
+        id: SecurityGroupId,
+        res: &'a Resource,
+        names: &SecurityGroupNames,
+    ) {
+        let vpc = self.link(res, names.vpc);
+        self.net.security_groups[id].vpc = vpc;
+        for (blocks, direction, rule) in [
+            (names.ingress, Direction::Ingress, names.ingress_rule),
+            (names.egress, Direction::Egress, names.egress_rule),
+        ] {
+            for block in self.elements(attr(res, blocks)) {
+                let group = Field::known(id, block.span);
+                self.sg_rules(res, block, group, direction, rule, true);
+            }
+        }
+    }
+
+    /// The permissions of one rule body: one `SgRule` per CIDR, group or prefix list.
+    fn sg_rules(
+        &mut self,
+        res: &'a Resource,
+        body: &'a Val,
+        group: Field<SecurityGroupId>,
+        direction: Direction,
+        names: &SgRuleNames,
+        inline: bool,
+    ) {
+        let fallback = if inline { body.span } else { res.name_span };
+        let (protocol, ports) = self.protocol_and_ports(
+            body,
+            names.protocol,
+            names.from_port,
+            names.to_port,
+            None,
+            fallback,
+        );
+        let mut peers: Vec<Field<SgPeer>> = Vec::new();
+        for name in names.cidrs {
+            for val in self.elements(get(body, name)) {
+                peers.push(match self.parse::<IpNet>(val) {
+                    Parsed::Known(net) => Field::known(SgPeer::Cidr(net), val.span),
+                    _ => Field::unknown(val.span),
+                });
+            }
+        }
+        for name in names.groups {
+            for val in self.elements(get(body, name)) {
+                peers.push(match self.entity(val).and_then(SecurityGroup::pick) {
+                    Some(other) => Field::known(SgPeer::Group(other), val.span),
+                    None => Field::unknown(val.span),
+                });
+            }
+        }
+        for name in names.prefix_lists {
+            for val in self.elements(get(body, name)) {
+                peers.push(Field::known(SgPeer::PrefixList, val.span));
+            }
+        }
+        if let Some(val) = names.self_.and_then(|name| get(body, name)) {
+            match (self.follow(val).as_bool(), group.copied()) {
+                (Some(false), _) => {}
+                (Some(true), Some(own)) => peers.push(Field::known(SgPeer::Group(own), val.span)),
+                _ => peers.push(Field::unknown(val.span)),
+            }
+        }
+        let rule_origin = if inline {
+            inline_origin(res, body)
+        } else {
+            origin(res)
+        };
+        for peer in peers {
+            self.net.sg_rules.push(SgRule {
+                origin: rule_origin.clone(),
+                group: group.clone(),
+                direction,
+                protocol: protocol.clone(),
+                ports: ports.clone(),
+                peer,
+                inline,
+            });
+        }
+    }
+
+    /// Protocol and port range of a rule. Protocols without ports (all, ICMP, others) get
+    /// `PortRange::ALL`; `-1` ports mean all.
+    fn protocol_and_ports(
+        &self,
+        body: &'a Val,
+        protocol_name: &str,
+        from_name: &str,
+        to_name: &str,
+        port_range: Option<(&str, &str, &str)>,
+        fallback: Span,
+    ) -> (Field<Protocol>, Field<PortRange>) {
+        let protocol = match get(body, protocol_name) {
+            Some(val) => match parse_protocol(self.follow(val)) {
+                Some(p) => Field::known(p, val.span),
+                None => Field::unknown(val.span),
+            },
+            None => Field::unknown(fallback),
+        };
+        let (from, to) = match port_range {
+            Some((object, from, to)) => match get(body, object) {
+                Some(range) => (get(range, from), get(range, to)),
+                None => (None, None),
+            },
+            None => (get(body, from_name), get(body, to_name)),
+        };
+        let ports = match protocol.copied() {
+            Some(p) if !has_ports(p) => Field::known(PortRange::ALL, protocol.span),
+            _ => match (from, to) {
+                (Some(from), Some(to)) => {
+                    let span = cover(from.span, to.span);
+                    match (parse_port(self.follow(from)), parse_port(self.follow(to))) {
+                        (Some(-1), _) | (_, Some(-1)) => Field::known(PortRange::ALL, span),
+                        (Some(a), Some(b)) if a <= b => Field::known(
+                            PortRange {
+                                from: a as u16,
+                                to: b as u16,
+                            },
+                            span,
+                        ),
+                        _ => Field::unknown(span),
+                    }
+                }
+                _ => Field::unknown(protocol.span),
+            },
+        };
+        (protocol, ports)
+    }
+
+    fn fill_nacl(&mut self, id: NaclId, res: &'a Resource, names: &NetworkAclNames) {
+        let vpc = match (names.vpc, names.adopts_default_of) {
+            (Some(vpc), _) => self.link(res, vpc),
+            (None, Some(adopts)) => self.vpc_of_default(res, adopts),
+            (None, None) => Field::unknown(res.name_span),
+        };
+        let subnets = match names.subnets {
+            Some(name) => self.links(attr(res, name)),
+            None => Vec::new(),
+        };
+        let nacl = &mut self.net.nacls[id];
+        nacl.vpc = vpc;
+        nacl.subnets.extend(subnets);
+        for (blocks, direction) in [
+            (names.ingress, Direction::Ingress),
+            (names.egress, Direction::Egress),
+        ] {
+            let Some(blocks) = blocks else { continue };
+            for block in self.elements(attr(res, blocks)) {
+                let nacl = Field::known(id, block.span);
+                self.nacl_entry(
+                    inline_origin(res, block),
+                    nacl,
+                    res,
+                    block,
+                    direction,
+                    names.entry,
+                    true,
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn nacl_entry(
+        &mut self,
+        origin: Origin,
+        nacl: Field<NaclId>,
+        res: &'a Resource,
+        body: &'a Val,
+        direction: Direction,
+        names: &NaclEntryNames,
+        inline: bool,
+    ) {
+        let fallback = if inline { body.span } else { res.name_span };
+        let rule_number = match get(body, names.rule_number) {
+            Some(val) => match self.number(val) {
+                Some(n) if n.fract() == 0.0 && (1.0..=32766.0).contains(&n) => {
+                    Field::known(n as u32, val.span)
+                }
+                _ => Field::unknown(val.span),
+            },
+            None => Field::unknown(fallback),
+        };
+        let action = match get(body, names.action) {
+            Some(val) => match self.text(val) {
+                Parsed::Known(s) if s.eq_ignore_ascii_case("allow") => {
+                    Field::known(NaclAction::Allow, val.span)
+                }
+                Parsed::Known(s) if s.eq_ignore_ascii_case("deny") => {
+                    Field::known(NaclAction::Deny, val.span)
+                }
+                _ => Field::unknown(val.span),
+            },
+            None => Field::unknown(fallback),
+        };
+        let cidr = if let Some(val) = get(body, names.cidr) {
+            match self.parse::<Ipv4Net>(val) {
+                Parsed::Known(net) => Field::known(IpNet::V4(net), val.span),
+                _ => Field::unknown(val.span),
+            }
+        } else if let Some(val) = get(body, names.ipv6_cidr) {
+            match self.parse::<Ipv6Net>(val) {
+                Parsed::Known(net) => Field::known(IpNet::V6(net), val.span),
+                _ => Field::unknown(val.span),
+            }
+        } else {
+            Field::unknown(fallback)
+        };
+        let (protocol, ports) = self.protocol_and_ports(
+            body,
+            names.protocol,
+            names.from_port,
+            names.to_port,
+            names.port_range,
+            fallback,
+        );
+        self.net.nacl_entries.push(NaclEntry {
+            origin,
+            nacl,
+            rule_number,
+            direction,
+            protocol,
+            action,
+            cidr,
+            ports,
+            inline,
+        });
+    }
+
+    fn fill_vpn_connection(
+        &mut self,
+        index: usize,
+        id: VpnConnectionId,
+        res: &'a Resource,
+        names: &VpnConnectionNames,
+    ) {
+        let vpn_gateway = self.opt_link(res, names.vpn_gateway);
+        let transit_gateway: Option<Field<TransitGatewayId>> =
+            self.opt_link(res, names.transit_gateway);
+        let customer_gateway = self.link(res, names.customer_gateway);
+        let static_routes_only = self.boolean(res, names.static_routes_only, Some(false));
+        if let Some(tgw) = &transit_gateway {
+            if let Some(Entity::TgwAttachment(attachment)) =
+                self.implicit_entity(index, Implicit::VpnTgwAttachment, names.tgw_attachment)
+            {
+                self.net.tgw_attachments[attachment].transit_gateway = tgw.clone();
+            }
+        }
+        let vpn = &mut self.net.vpn_connections[id];
+        vpn.vpn_gateway = vpn_gateway;
+        vpn.transit_gateway = transit_gateway;
+        vpn.customer_gateway = customer_gateway;
+        vpn.static_routes_only = static_routes_only;
+    }
+
+    fn dx_association(&mut self, res: &'a Resource, names: &DxAssociationNames) {
+        let dx_gateway = self.link(res, names.dx_gateway);
+        let associated = match names.associated.iter().find_map(|name| attr(res, name)) {
+            Some(val) => match self.entity(val) {
+                Some(Entity::VpnGateway(id)) => {
+                    Field::known(DxAssociated::VpnGateway(id), val.span)
+                }
+                Some(Entity::TransitGateway(id)) => {
+                    Field::known(DxAssociated::TransitGateway(id), val.span)
+                }
+                _ => Field::unknown(val.span),
+            },
+            None => Field::unknown(res.name_span),
+        };
+        let allowed_prefixes = self
+            .elements(attr(res, names.allowed_prefixes))
+            .into_iter()
+            .map(|val| self.ipv4(val))
+            .collect();
+        self.net.dx_associations.push(DxGatewayAssociation {
+            origin: origin(res),
+            dx_gateway,
+            associated,
+            allowed_prefixes,
+        });
+    }
+
+    fn fill_tgw_vpc_attachment(
+        &mut self,
+        id: TgwAttachmentId,
+        res: &'a Resource,
+        names: &TgwVpcAttachmentNames,
+    ) {
+        let tgw = self.link(res, names.transit_gateway);
+        let vpc: Field<VpcId> = self.link(res, names.vpc);
+        let kind = match vpc.copied() {
+            Some(vpc_id) => Field::known(TgwAttachmentKind::Vpc(vpc_id), vpc.span),
+            None => Field::unknown(vpc.span),
+        };
+        let subnets = self.links(attr(res, names.subnets));
+        let mut option = Some(&res.attrs);
+        for key in names.sg_referencing {
+            option = option.and_then(|val| get(self.follow(val), key));
+        }
+        let referencing = self.enable_option(res, option, true);
+        let association = match names.default_association {
+            Some(name) => self.boolean(res, name, Some(true)),
+            None => Field::default(true, res.name_span),
+        };
+        let propagation = match names.default_propagation {
+            Some(name) => self.boolean(res, name, Some(true)),
+            None => Field::default(true, res.name_span),
+        };
+        let attachment = &mut self.net.tgw_attachments[id];
+        attachment.transit_gateway = tgw;
+        attachment.kind = kind;
+        attachment.subnets = subnets;
+        attachment.security_group_referencing = referencing;
+        attachment.default_association = association;
+        attachment.default_propagation = propagation;
+    }
+
+    fn fill_endpoint(&mut self, id: VpcEndpointId, res: &'a Resource, names: &VpcEndpointNames) {
+        let vpc = self.link(res, names.vpc);
+        let kind = match attr(res, names.kind) {
+            Some(val) => match self.text(val) {
+                Parsed::Known(s) => match s.to_ascii_lowercase().as_str() {
+                    "gateway" => Field::known(EndpointKind::Gateway, val.span),
+                    "interface" => Field::known(EndpointKind::Interface, val.span),
+                    "gatewayloadbalancer" => {
+                        Field::known(EndpointKind::GatewayLoadBalancer, val.span)
+                    }
+                    _ => Field::unknown(val.span),
+                },
+                _ => Field::unknown(val.span),
+            },
+            None => Field::default(EndpointKind::Gateway, res.name_span),
+        };
+        let service_name = self.string(res, names.service_name);
+        let private_dns = self.boolean(res, names.private_dns, Some(false));
+        let subnets = self.links(attr(res, names.subnets));
+        let endpoint = &mut self.net.vpc_endpoints[id];
+        endpoint.vpc = vpc;
+        endpoint.kind = kind;
+        endpoint.service_name = service_name;
+        endpoint.private_dns_enabled = private_dns;
+        endpoint.subnets = subnets;
+    }
+
+    fn fill_load_balancer(
+        &mut self,
+        id: LoadBalancerId,
+        res: &'a Resource,
+        names: &LoadBalancerNames,
+    ) {
+        let kind = match names.kind {
+            None => Field::known(LoadBalancerKind::Classic, res.name_span),
+            Some(name) => match attr(res, name) {
+                Some(val) => match self.text(val) {
+                    Parsed::Known(s) => match s.to_ascii_lowercase().as_str() {
+                        "application" => Field::known(LoadBalancerKind::Application, val.span),
+                        "network" => Field::known(LoadBalancerKind::Network, val.span),
+                        "gateway" => Field::known(LoadBalancerKind::Gateway, val.span),
+                        _ => Field::unknown(val.span),
+                    },
+                    _ => Field::unknown(val.span),
+                },
+                None => Field::default(LoadBalancerKind::Application, res.name_span),
+            },
+        };
+        let scheme = match names.scheme {
+            SchemeSource::InternalFlag(name) => match attr(res, name) {
+                Some(val) => match self.follow(val).as_bool() {
+                    Some(true) => Field::known(Scheme::Internal, val.span),
+                    Some(false) => Field::known(Scheme::InternetFacing, val.span),
+                    None => Field::unknown(val.span),
+                },
+                None => Field::default(Scheme::InternetFacing, res.name_span),
+            },
+            SchemeSource::Scheme(name) => match attr(res, name) {
+                Some(val) => match self.text(val) {
+                    Parsed::Known("internal") => Field::known(Scheme::Internal, val.span),
+                    Parsed::Known("internet-facing") => {
+                        Field::known(Scheme::InternetFacing, val.span)
+                    }
+                    _ => Field::unknown(val.span),
+                },
+                None => Field::default(Scheme::InternetFacing, res.name_span),
+            },
+        };
+        let mut subnets = self.links(attr(res, names.subnets));
+        if let Some((mappings, subnet)) = names.subnet_mappings {
+            for mapping in self.elements(attr(res, mappings)) {
+                subnets.push(match get(mapping, subnet) {
+                    Some(val) => self.link_val(val),
+                    None => Field::unknown(mapping.span),
+                });
+            }
+        }
+        let lb = &mut self.net.load_balancers[id];
+        lb.kind = kind;
+        lb.scheme = scheme;
+        lb.subnets = subnets;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,877 @@
+//! Evaluation of a parsed template: parameters, pseudo parameters, conditions, mappings and
+//! the intrinsic functions, following the CloudFormation template reference. Anything not
+//! knowable before deployment is `V::Unknown` with the reason; `AWS::NoValue` is `None`.
+
+use super::cidr::cidr;
+use super::node::{Entry, Kind, Node};
+use crate::frontend::{Diagnostic, Ref, Severity, Val, V};
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// Nested function calls deeper than this (chains of conditions or `GetAtt`s through
+/// other resources) give up as unknown rather than risk the stack.
+const MAX_CALL_DEPTH: usize = 200;
+
+/// A resource as evaluation needs it: its type and unevaluated `Properties`.
+pub(super) struct ResourceDecl<'a> {
+    pub kind: &'a str,
+    pub properties: Option<&'a Node>,
+}
+
+/// A memoized `GetAtt` through a resource's literal property.
+#[derive(Clone)]
+enum Attribute {
+    Known(Val),
+    /// Computed at deploy time: a reference to the attribute.
+    Computed,
+    /// Part of a reference cycle (the template is invalid).
+    Circular,
+}
+
+#[derive(Clone, Copy)]
+enum CondState {
+    InProgress,
+    Done(Option<bool>),
+}
+
+pub(super) struct Evaluator<'a> {
+    pub region: String,
+    /// Evaluated parameter values.
+    pub params: HashMap<&'a str, Val>,
+    pub mappings: Option<&'a Node>,
+    pub conditions: HashMap<&'a str, &'a Node>,
+    pub resources: HashMap<&'a str, ResourceDecl<'a>>,
+    /// The template declares a `Transform`: names it creates are not errors.
+    pub has_transform: bool,
+    pub diagnostics: Vec<Diagnostic>,
+    condition_values: HashMap<&'a str, CondState>,
+    attribute_values: HashMap<(&'a str, &'a str), Attribute>,
+    attribute_in_progress: Vec<(&'a str, &'a str)>,
+    depth: usize,
+}
+
+fn unknown(span: Span, reason: impl Into<String>) -> Val {
+    Val::new(span, V::Unknown(reason.into()))
+}
+
+/// Gives every value inside `val` the span `span`: values that flow from parameters,
+/// mappings or functions point at the expression in the resource.
+fn relabel(mut val: Val, span: Span) -> Val {
+    fn walk(val: &mut Val, span: Span, depth: usize) {
+        val.span = span;
+        if depth > super::node::MAX_DEPTH {
+            return;
+        }
+        match &mut val.v {
+            V::List(items) => items.iter_mut().for_each(|v| walk(v, span, depth + 1)),
+            V::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, v)| walk(v, span, depth + 1)),
+            _ => {}
+        }
+    }
+    walk(&mut val, span, 0);
+    val
+}
+
+/// The string CloudFormation makes of a scalar (`Fn::Join`, `Fn::Sub`, comparisons).
+pub(super) fn scalar_string(v: &V) -> Option<String> {
+    match v {
+        V::String(s) => Some(s.clone()),
+        V::Number(n) => Some(format_number(*n)),
+        V::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub(super) fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Why a value is not a plain known scalar, for the reason of a dependent unknown.
+fn why_not_known(v: &V) -> String {
+    match v {
+        V::Unknown(reason) => reason.clone(),
+        V::Ref(r) => format!("depends on {}.{}", r.address, r.attribute),
+        V::Null => "null value".into(),
+        V::List(_) => "a list where a string was expected".into(),
+        V::Map(_) => "a mapping where a string was expected".into(),
+        _ => "not a string".into(),
+    }
+}
+
+fn has_unknown_or_ref(v: &V) -> bool {
+    match v {
+        V::Unknown(_) | V::Ref(_) => true,
+        V::List(items) => items.iter().any(|i| has_unknown_or_ref(&i.v)),
+        V::Map(entries) => entries.iter().any(|(_, i)| has_unknown_or_ref(&i.v)),
+        _ => false,
+    }
+}
+
+/// Availability zones per region (as many as the region offers to most accounts);
+/// regions not listed get three. Names are symbolic (letters map to physical zones per
+/// account) but distinct, which is all a rule needs.
+fn az_count(region: &str) -> usize {
+    match region {
+        "us-east-1" => 6,
+        "us-west-1" => 2,
+        "us-west-2" | "ap-northeast-1" | "ap-northeast-2" | "ca-central-1" => 4,
+        _ => 3,
+    }
+}
+
+pub(super) fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+fn url_suffix(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    }
+}
+
+/// Whether `!GetAtt` on this type yields values only known after deployment (stack
+/// outputs, custom resource data).
+fn attributes_unknowable(kind: &str) -> bool {
+    kind == "AWS::CloudFormation::Stack"
+        || kind == "AWS::CloudFormation::CustomResource"
+        || kind.starts_with("Custom::")
+}
+
+const UNKNOWN_PSEUDO: &[&str] = &[
+    "AWS::AccountId",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::NotificationARNs",
+];
+
+impl<'a> Evaluator<'a> {
+    pub fn new(region: String) -> Self {
+        Evaluator {
+            region,
+            params: HashMap::new(),
+            mappings: None,
+            conditions: HashMap::new(),
+            resources: HashMap::new(),
+            has_transform: false,
+            diagnostics: Vec::new(),
+            condition_values: HashMap::new(),
+            attribute_values: HashMap::new(),
+            attribute_in_progress: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    pub fn note(&mut self, span: Span, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Note,
+            message: message.into(),
+            span,
+        });
+    }
+
+    pub fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+        });
+    }
+
+    /// Evaluates a value; `None` is `AWS::NoValue` (the property or element is removed).
+    pub fn eval(&mut self, node: &'a Node) -> Option<Val> {
+        let span = node.span;
+        let v = match &node.kind {
+            Kind::Null => V::Null,
+            Kind::Bool(b) => V::Bool(*b),
+            Kind::Number(n) => V::Number(*n),
+            Kind::Str(s) => V::String(s.clone()),
+            Kind::Seq(items) => V::List(items.iter().filter_map(|i| self.eval(i)).collect()),
+            Kind::Map(entries) => {
+                if let Some((function, arg)) = node.intrinsic() {
+                    return self.call(function, arg, span);
+                }
+                V::Map(
+                    entries
+                        .iter()
+                        .filter_map(|e| Some((e.key.clone(), self.eval(&e.value)?)))
+                        .collect(),
+                )
+            }
+        };
+        Some(Val::new(span, v))
+    }
+
+    /// Evaluates a function argument where `AWS::NoValue` makes no sense (a null then).
+    fn arg(&mut self, node: &'a Node) -> Val {
+        self.eval(node)
+            .unwrap_or_else(|| Val::new(node.span, V::Null))
+    }
+
+    fn call(&mut self, function: &'a str, arg: &'a Node, span: Span) -> Option<Val> {
+        if self.depth >= MAX_CALL_DEPTH {
+            return Some(unknown(span, "expression nested too deeply to evaluate"));
+        }
+        self.depth += 1;
+        let result = self.call_inner(function, arg, span);
+        self.depth -= 1;
+        result
+    }
+
+    fn call_inner(&mut self, function: &'a str, arg: &'a Node, span: Span) -> Option<Val> {
+        let val = match function {
+            "Ref" => return self.reference(arg, span),
+            "Fn::GetAtt" => self.get_att(arg, span),
+            "Fn::Sub" => self.sub(arg, span),
+            "Fn::Join" => self.join(arg, span),
+            "Fn::Select" => return self.select(arg, span),
+            "Fn::Split" => self.split(arg, span),
+            "Fn::If" => return self.fn_if(arg, span),
+            "Fn::FindInMap" => self.find_in_map(arg, span),
+            "Fn::GetAZs" => self.get_azs(arg, span),
+            "Fn::Cidr" => self.cidr(arg, span),
+            "Fn::Base64" => {
+                let value = self.arg(arg);
+                match scalar_string(&value.v) {
+                    Some(s) => Val::new(span, V::String(base64(s.as_bytes()))),
+                    None => unknown(span, why_not_known(&value.v)),
+                }
+            }
+            "Fn::Length" => {
+                let value = self.arg(arg);
+                match &value.v {
+                    V::List(items) => Val::new(span, V::Number(items.len() as f64)),
+                    other => unknown(span, why_not_known(other)),
+                }
+            }
+            "Fn::ImportValue" => unknown(
+                span,
+                "Fn::ImportValue: another stack's export is known only at deploy time",
+            ),
+            "Fn::Transform" => unknown(span, "value produced by a transform (macro)"),
+            "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
+                match self.condition_expr(function, arg, span) {
+                    Some(b) => Val::new(span, V::Bool(b)),
+                    None => unknown(span, "condition cannot be decided statically"),
+                }
+            }
+            "Condition" => match arg.as_str() {
+                Some(name) => match self.condition(name, arg.span) {
+                    Some(b) => Val::new(span, V::Bool(b)),
+                    None => unknown(span, format!("condition {name} cannot be decided")),
+                },
+                None => unknown(span, "Condition needs a condition name"),
+            },
+            other => unknown(span, format!("{other} is not evaluated")),
+        };
+        Some(val)
+    }
+
+    fn reference(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
+        let Some(name) = arg.as_str() else {
+            self.note(span, "Ref needs a literal name");
+            return Some(unknown(span, "Ref needs a literal name"));
+        };
+        self.resolve_name(name, span)
+    }
+
+    /// What `Ref name` (or `${name}` in `Fn::Sub`) gives.
+    fn resolve_name(&mut self, name: &str, span: Span) -> Option<Val> {
+        let region = &self.region;
+        let v = match name {
+            "AWS::NoValue" => return None,
+            "AWS::Region" => V::String(region.clone()),
+            "AWS::Partition" => V::String(partition(region).to_string()),
+            "AWS::URLSuffix" => V::String(url_suffix(region).to_string()),
+            _ if UNKNOWN_PSEUDO.contains(&name) => {
+                V::Unknown(format!("{name} is known only at deploy time"))
+            }
+            _ => {
+                if let Some(value) = self.params.get(name) {
+                    return Some(relabel(value.clone(), span));
+                }
+                if self.resources.contains_key(name) {
+                    V::Ref(Ref {
+                        address: name.to_string(),
+                        attribute: "Ref".to_string(),
+                    })
+                } else {
+                    return Some(self.unresolved(name, span));
+                }
+            }
+        };
+        Some(Val::new(span, v))
+    }
+
+    fn unresolved(&mut self, name: &str, span: Span) -> Val {
+        if self.has_transform {
+            unknown(
+                span,
+                format!("{name} is not declared (it may come from the transform)"),
+            )
+        } else {
+            self.error(
+                span,
+                format!("unresolved reference \"{name}\": no such parameter or resource"),
+            );
+            unknown(span, format!("unresolved reference {name}"))
+        }
+    }
+
+    fn get_att(&mut self, arg: &'a Node, span: Span) -> Val {
+        let (resource, attribute) = match &arg.kind {
+            Kind::Str(s) => match s.split_once('.') {
+                Some((r, a)) => (r.to_string(), a.to_string()),
+                None => {
+                    self.error(span, format!("Fn::GetAtt \"{s}\" needs Resource.Attribute"));
+                    return unknown(span, "malformed Fn::GetAtt");
+                }
+            },
+            Kind::Seq(items) if items.len() == 2 => {
+                let resource = items.first().and_then(Node::as_str).map(str::to_string);
+                let attribute = items.get(1).map(|a| self.arg(a));
+                match (
+                    resource,
+                    attribute.as_ref().and_then(|a| scalar_string(&a.v)),
+                ) {
+                    (Some(r), Some(a)) => (r, a),
+                    (Some(_), None) => {
+                        let reason = attribute.map(|a| why_not_known(&a.v)).unwrap_or_default();
+                        return unknown(span, format!("Fn::GetAtt attribute name: {reason}"));
+                    }
+                    _ => {
+                        self.error(span, "Fn::GetAtt needs a resource name");
+                        return unknown(span, "malformed Fn::GetAtt");
+                    }
+                }
+            }
+            _ => {
+                self.error(
+                    span,
+                    "Fn::GetAtt needs [Resource, Attribute] or \"Resource.Attribute\"",
+                );
+                return unknown(span, "malformed Fn::GetAtt");
+            }
+        };
+        self.attribute(&resource, &attribute, span)
+    }
+
+    /// `GetAtt resource.attribute`: the literal property of that name when the template
+    /// knows it (a VPC's `CidrBlock`), else a reference to the computed attribute.
+    fn attribute(&mut self, resource: &str, attribute: &str, span: Span) -> Val {
+        let Some((&name, decl)) = self.resources.get_key_value(resource) else {
+            return self.unresolved(resource, span);
+        };
+        let kind = decl.kind;
+        let properties = decl.properties;
+        if attributes_unknowable(kind) {
+            return unknown(
+                span,
+                format!(
+                    "{resource}.{attribute}: attributes of {kind} are known only after deployment"
+                ),
+            );
+        }
+        let as_ref = Val::new(
+            span,
+            V::Ref(Ref {
+                address: resource.to_string(),
+                attribute: attribute.to_string(),
+            }),
+        );
+        let Some(entry) = properties.and_then(|p| p.entry(attribute)) else {
+            return as_ref;
+        };
+        let key: (&'a str, &'a str) = (name, entry.key.as_str());
+        if let Some(cached) = self.attribute_values.get(&key) {
+            return match cached {
+                Attribute::Known(v) => relabel(v.clone(), span),
+                Attribute::Computed => as_ref,
+                Attribute::Circular => unknown(span, "circular reference"),
+            };
+        }
+        if self.attribute_in_progress.contains(&key) {
+            self.error(
+                span,
+                format!("circular reference through {resource}.{attribute}"),
+            );
+            // Everything on the cycle is unknown, not a reference to itself.
+            for &on_cycle in &self.attribute_in_progress {
+                self.attribute_values.insert(on_cycle, Attribute::Circular);
+            }
+            return unknown(span, "circular reference");
+        }
+        self.attribute_in_progress.push(key);
+        let value = self.eval(&entry.value);
+        self.attribute_in_progress.pop();
+        if let Some(Attribute::Circular) = self.attribute_values.get(&key) {
+            return unknown(span, "circular reference");
+        }
+        match value.filter(|v| !v.is_unknown() && !v.is_null()) {
+            Some(v) => {
+                self.attribute_values
+                    .insert(key, Attribute::Known(v.clone()));
+                relabel(v, span)
+            }
+            None => {
+                self.attribute_values.insert(key, Attribute::Computed);
+                as_ref
+            }
+        }
+    }
+
+    fn sub(&mut self, arg: &'a Node, span: Span) -> Val {
+        let (template, variables): (&str, Option<&'a [Entry]>) = match &arg.kind {
+            Kind::Str(s) => (s, None),
+            Kind::Seq(items) => match (items.first(), items.get(1), items.len()) {
+                (
+                    Some(Node {
+                        kind: Kind::Str(s), ..
+                    }),
+                    Some(vars),
+                    2,
+                ) => match vars.as_map() {
+                    Some(map) => (s, Some(map)),
+                    None => {
+                        self.error(span, "Fn::Sub variables must be a mapping");
+                        return unknown(span, "malformed Fn::Sub");
+                    }
+                },
+                _ => {
+                    self.error(span, "Fn::Sub needs a string or [string, {variables}]");
+                    return unknown(span, "malformed Fn::Sub");
+                }
+            },
+            _ => {
+                self.error(span, "Fn::Sub needs a string or [string, {variables}]");
+                return unknown(span, "malformed Fn::Sub");
+            }
+        };
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(open) = rest.find("${") {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 2..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[open..]);
+                rest = "";
+                break;
+            };
+            let inner = &after[..close];
+            rest = &after[close + 1..];
+            if let Some(literal) = inner.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+                continue;
+            }
+            let name = inner.trim();
+            let value = self.sub_variable(name, variables, span);
+            if let Some(value) = value {
+                match scalar_string(&value.v) {
+                    Some(s) => out.push_str(&s),
+                    // `!Sub "${Vpc}"` is `!Ref Vpc`.
+                    None if matches!(value.v, V::Ref(_)) && template == format!("${{{inner}}}") => {
+                        return Val::new(span, value.v);
+                    }
+                    None => {
+                        return unknown(
+                            span,
+                            format!("Fn::Sub ${{{name}}}: {}", why_not_known(&value.v)),
+                        )
+                    }
+                }
+            }
+        }
+        out.push_str(rest);
+        Val::new(span, V::String(out))
+    }
+
+    fn sub_variable(
+        &mut self,
+        name: &str,
+        variables: Option<&'a [Entry]>,
+        span: Span,
+    ) -> Option<Val> {
+        if let Some(entry) = variables.and_then(|vars| vars.iter().find(|e| e.key == name)) {
+            return self.eval(&entry.value);
+        }
+        if name.starts_with("AWS::")
+            || self.params.contains_key(name)
+            || self.resources.contains_key(name)
+        {
+            return self.resolve_name(name, span);
+        }
+        match name.split_once('.') {
+            Some((resource, attribute)) if self.resources.contains_key(resource) => {
+                Some(self.attribute(resource, attribute, span))
+            }
+            _ => Some(self.unresolved(name, span)),
+        }
+    }
+
+    /// The two-or-more arguments of a list-taking function, or an error.
+    fn list_args(
+        &mut self,
+        function: &str,
+        arg: &'a Node,
+        count: usize,
+        span: Span,
+    ) -> Option<&'a [Node]> {
+        match arg.as_seq() {
+            Some(items) if items.len() == count => Some(items),
+            _ => {
+                self.error(
+                    span,
+                    format!("{function} needs a list of {count} arguments"),
+                );
+                None
+            }
+        }
+    }
+
+    fn join(&mut self, arg: &'a Node, span: Span) -> Val {
+        let Some([delimiter, list]) = self.list_args("Fn::Join", arg, 2, span) else {
+            return unknown(span, "malformed Fn::Join");
+        };
+        let delimiter = self.arg(delimiter);
+        let list = self.arg(list);
+        let Some(delimiter) = delimiter.as_str().map(str::to_string) else {
+            return unknown(
+                span,
+                format!("Fn::Join delimiter: {}", why_not_known(&delimiter.v)),
+            );
+        };
+        let Some(items) = list.as_list() else {
+            return unknown(span, format!("Fn::Join list: {}", why_not_known(&list.v)));
+        };
+        let mut strings = Vec::with_capacity(items.len());
+        for item in items {
+            match scalar_string(&item.v) {
+                Some(s) => strings.push(s),
+                None => {
+                    return unknown(
+                        span,
+                        format!("Fn::Join element: {}", why_not_known(&item.v)),
+                    )
+                }
+            }
+        }
+        Val::new(span, V::String(strings.join(&delimiter)))
+    }
+
+    fn select(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
+        let Some([index, list]) = self.list_args("Fn::Select", arg, 2, span) else {
+            return Some(unknown(span, "malformed Fn::Select"));
+        };
+        let index = self.arg(index);
+        let list = self.arg(list);
+        let Some(i) = index.as_f64() else {
+            return Some(unknown(
+                span,
+                format!("Fn::Select index: {}", why_not_known(&index.v)),
+            ));
+        };
+        let Some(items) = list.as_list() else {
+            return Some(unknown(
+                span,
+                format!("Fn::Select list: {}", why_not_known(&list.v)),
+            ));
+        };
+        if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
+            self.note(
+                span,
+                format!(
+                    "Fn::Select index {} is out of range for a list of {}",
+                    format_number(i),
+                    items.len()
+                ),
+            );
+            return Some(unknown(span, "Fn::Select index out of range"));
+        }
+        items.get(i as usize).map(|v| relabel(v.clone(), span))
+    }
+
+    fn split(&mut self, arg: &'a Node, span: Span) -> Val {
+        let Some([delimiter, source]) = self.list_args("Fn::Split", arg, 2, span) else {
+            return unknown(span, "malformed Fn::Split");
+        };
+        let delimiter = self.arg(delimiter);
+        let source = self.arg(source);
+        match (delimiter.as_str(), scalar_string(&source.v)) {
+            (Some(d), Some(s)) if !d.is_empty() => Val::new(
+                span,
+                V::List(
+                    s.split(d)
+                        .map(|p| Val::new(span, V::String(p.to_string())))
+                        .collect(),
+                ),
+            ),
+            (Some(_), None) => unknown(span, format!("Fn::Split: {}", why_not_known(&source.v))),
+            _ => unknown(span, "Fn::Split needs a delimiter"),
+        }
+    }
+
+    fn fn_if(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
+        let Some([condition, then, otherwise]) = self.list_args("Fn::If", arg, 3, span) else {
+            return Some(unknown(span, "malformed Fn::If"));
+        };
+        let Some(name) = condition.as_str() else {
+            self.error(condition.span, "Fn::If needs a condition name");
+            return Some(unknown(span, "malformed Fn::If"));
+        };
+        match self.condition(name, condition.span) {
+            Some(true) => self.eval(then),
+            Some(false) => self.eval(otherwise),
+            None => Some(unknown(
+                span,
+                format!("condition {name} cannot be decided statically"),
+            )),
+        }
+    }
+
+    fn find_in_map(&mut self, arg: &'a Node, span: Span) -> Val {
+        let items = match arg.as_seq() {
+            Some(items) if items.len() == 3 || items.len() == 4 => items,
+            _ => {
+                self.error(
+                    span,
+                    "Fn::FindInMap needs [MapName, TopLevelKey, SecondLevelKey]",
+                );
+                return unknown(span, "malformed Fn::FindInMap");
+            }
+        };
+        let mut keys = Vec::with_capacity(3);
+        for item in items.iter().take(3) {
+            let value = self.arg(item);
+            match scalar_string(&value.v) {
+                Some(s) => keys.push(s),
+                None => {
+                    return unknown(
+                        span,
+                        format!("Fn::FindInMap key: {}", why_not_known(&value.v)),
+                    )
+                }
+            }
+        }
+        let found = self
+            .mappings
+            .and_then(|m| m.get(keys.first()?))
+            .and_then(|m| m.get(keys.get(1)?))
+            .and_then(|m| m.get(keys.get(2)?));
+        match found {
+            Some(node) => {
+                let value = self.arg(node);
+                relabel(value, span)
+            }
+            None => {
+                let default = items.get(3).and_then(|d| d.get("DefaultValue"));
+                if let Some(default) = default {
+                    let value = self.arg(default);
+                    return relabel(value, span);
+                }
+                self.note(
+                    span,
+                    format!("Fn::FindInMap: no {} in the Mappings", keys.join(".")),
+                );
+                unknown(span, "Fn::FindInMap key not found")
+            }
+        }
+    }
+
+    fn get_azs(&mut self, arg: &'a Node, span: Span) -> Val {
+        let value = self.arg(arg);
+        let region = match &value.v {
+            V::String(s) if s.is_empty() => self.region.clone(),
+            V::String(s) => s.clone(),
+            V::Null => self.region.clone(),
+            other => return unknown(span, format!("Fn::GetAZs region: {}", why_not_known(other))),
+        };
+        let zones = (0..az_count(&region))
+            .filter_map(|i| char::from_u32(u32::from(b'a') + i as u32))
+            .map(|letter| Val::new(span, V::String(format!("{region}{letter}"))))
+            .collect();
+        Val::new(span, V::List(zones))
+    }
+
+    fn cidr(&mut self, arg: &'a Node, span: Span) -> Val {
+        let Some([block, count, bits]) = self.list_args("Fn::Cidr", arg, 3, span) else {
+            return unknown(span, "malformed Fn::Cidr");
+        };
+        let block = self.arg(block);
+        let count = self.arg(count);
+        let bits = self.arg(bits);
+        let Some(block_text) = block.as_str() else {
+            return unknown(
+                span,
+                format!("Fn::Cidr ipBlock: {}", why_not_known(&block.v)),
+            );
+        };
+        let (Some(count), Some(bits)) = (count.as_f64(), bits.as_f64()) else {
+            return unknown(span, "Fn::Cidr count or cidrBits is not a known number");
+        };
+        match cidr(block_text, count, bits) {
+            Ok(blocks) => Val::new(
+                span,
+                V::List(
+                    blocks
+                        .into_iter()
+                        .map(|b| Val::new(span, V::String(b)))
+                        .collect(),
+                ),
+            ),
+            Err(message) => {
+                self.note(span, message.clone());
+                unknown(span, message)
+            }
+        }
+    }
+
+    /// The value of a named condition; `None` when it cannot be decided.
+    pub fn condition(&mut self, name: &str, span: Span) -> Option<bool> {
+        let Some((&key, &node)) = self.conditions.get_key_value(name) else {
+            self.error(
+                span,
+                format!("condition \"{name}\" is not declared in Conditions"),
+            );
+            return None;
+        };
+        match self.condition_values.get(key) {
+            Some(CondState::Done(value)) => return *value,
+            Some(CondState::InProgress) => {
+                self.error(span, format!("condition \"{name}\" depends on itself"));
+                return None;
+            }
+            None => {}
+        }
+        if self.depth >= MAX_CALL_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        self.condition_values.insert(key, CondState::InProgress);
+        let value = self.condition_node(node);
+        self.condition_values.insert(key, CondState::Done(value));
+        self.depth -= 1;
+        value
+    }
+
+    /// A condition expression: `Fn::Equals/And/Or/Not`, `{Condition: name}`.
+    fn condition_node(&mut self, node: &'a Node) -> Option<bool> {
+        if let Some(entry) = node.as_map().and_then(|m| match m {
+            [e] if e.key == "Condition" => Some(e),
+            _ => None,
+        }) {
+            let name = entry.value.as_str()?;
+            return self.condition(name, entry.value.span);
+        }
+        match node.intrinsic() {
+            Some((function @ ("Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not"), arg)) => {
+                self.condition_expr(function, arg, node.span)
+            }
+            _ => match self.eval(node).map(|v| v.v) {
+                Some(V::Bool(b)) => Some(b),
+                Some(V::String(s)) if s == "true" => Some(true),
+                Some(V::String(s)) if s == "false" => Some(false),
+                _ => None,
+            },
+        }
+    }
+
+    fn condition_expr(&mut self, function: &str, arg: &'a Node, span: Span) -> Option<bool> {
+        let Some(items) = arg.as_seq() else {
+            self.error(span, format!("{function} needs a list"));
+            return None;
+        };
+        match function {
+            "Fn::Equals" => {
+                let [a, b] = items else {
+                    self.error(span, "Fn::Equals needs two values");
+                    return None;
+                };
+                let a = self.arg(a);
+                let b = self.arg(b);
+                if has_unknown_or_ref(&a.v) || has_unknown_or_ref(&b.v) {
+                    return None;
+                }
+                Some(values_equal(&a.v, &b.v))
+            }
+            "Fn::Not" => {
+                let [inner] = items else {
+                    self.error(span, "Fn::Not needs one condition");
+                    return None;
+                };
+                self.condition_node(inner).map(|b| !b)
+            }
+            _ => {
+                // And: false wins over undecidable; Or: true wins.
+                let decisive = function == "Fn::Or";
+                let mut undecided = false;
+                for item in items {
+                    match self.condition_node(item) {
+                        Some(b) if b == decisive => return Some(decisive),
+                        Some(_) => {}
+                        None => undecided = true,
+                    }
+                }
+                (!undecided).then_some(!decisive)
+            }
+        }
+    }
+}
+
+fn values_equal(a: &V, b: &V) -> bool {
+    match (a, b) {
+        (V::List(x), V::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(&p.v, &q.v))
+        }
+        (V::Null, V::Null) => true,
+        _ => match (scalar_string(a), scalar_string(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => false,
+        },
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_pads() {
+        assert_eq!(super::base64(b"hi"), "aGk=");
+        assert_eq!(super::base64(b"abc"), "YWJj");
+        assert_eq!(super::base64(b"a"), "YQ==");
+    }
+}

@@ -1,0 +1,568 @@
+//! YAML → [`Node`] from saphyr's parser events, so that we control every bound: nesting
+//! depth, alias expansion (the same node budget as saphyr's own loader), duplicate keys,
+//! and the YAML 1.1 scalar resolution CloudFormation uses.
+//!
+//! YAML 1.1 vs 1.2: CloudFormation documents that it "supports the YAML Version 1.1
+//! specification" except the binary, omap, pairs, set and timestamp tags, aliases and hash
+//! merges (User Guide, "Template formats"). So plain scalars resolve as YAML 1.1 does
+//! (PyYAML/SnakeYAML regexes): `yes`/`no`/`on`/`off` are booleans, `0777` is octal (511),
+//! `0x1F` hex, `0b101` binary, `1_000` and `1:30` (base 60) integers; `1e5` without a dot
+//! stays a string. Timestamps are not supported, so `2010-09-09` stays a string.
+//! Aliases are expanded anyway (within the budget): evaluating them does no harm.
+
+use super::node::{self, Entry, Kind, Node, SyntaxError, MAX_DEPTH};
+use crate::source::{FileId, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use std::collections::HashMap;
+
+/// Total nodes that alias expansion may produce in one file (saphyr's loader default).
+const ALIAS_BUDGET: usize = 100_000;
+
+/// Converts saphyr's character indices to byte offsets; the only place that does.
+pub(super) struct CharOffsets {
+    /// Byte offset of each char index; empty when the text is ASCII (index == offset).
+    table: Vec<u32>,
+    len: usize,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        let table = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i as u32).collect()
+        };
+        CharOffsets {
+            table,
+            len: text.len(),
+        }
+    }
+
+    pub fn byte(&self, char_index: usize) -> usize {
+        if self.table.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.table
+                .get(char_index)
+                .map(|&b| b as usize)
+                .unwrap_or(self.len)
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        tag: Option<Tag>,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        tag: Option<Tag>,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+/// A finished node, with the raw text when it was an untagged scalar (mapping keys use it).
+struct Done {
+    node: Node,
+    raw_key: Option<String>,
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    offsets: CharOffsets,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    alias_budget: usize,
+    root: Option<Node>,
+    documents: usize,
+}
+
+pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxError> {
+    let mut builder = Builder {
+        file,
+        text,
+        offsets: CharOffsets::new(text),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: ALIAS_BUDGET,
+        root: None,
+        documents: 0,
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((event, span)) => {
+                let start = builder.offsets.byte(span.start.index());
+                let end = builder.offsets.byte(span.end.index());
+                builder.on_event(event, start, end)?;
+            }
+            Err(e) => {
+                let at = builder.offsets.byte(e.marker().index());
+                return Err(SyntaxError {
+                    message: format!("invalid YAML: {}", e.info()),
+                    span: Span::new(file, at, at),
+                });
+            }
+        }
+    }
+    Ok(builder.root)
+}
+
+impl Builder<'_> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn error(&self, message: impl Into<String>, start: usize, end: usize) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            span: self.span(start, end),
+        }
+    }
+
+    fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), SyntaxError> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(self.error(
+                        "a template must be a single YAML document",
+                        start,
+                        end,
+                    ));
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let done = self.scalar(&value, style, tag.as_deref(), start, end)?;
+                self.remember(anchor, &done.node);
+                self.push(done)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.check_depth(start, end)?;
+                self.stack.push(Frame::Seq {
+                    start,
+                    anchor,
+                    tag: tag.map(|t| t.into_owned()),
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.check_depth(start, end)?;
+                self.stack.push(Frame::Map {
+                    start,
+                    anchor,
+                    tag: tag.map(|t| t.into_owned()),
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let done = self.close(frame, start, end)?;
+                self.push(done)?;
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(self.error("alias to an unknown anchor", start, end));
+                };
+                if !within_budget(target, &mut self.alias_budget) {
+                    return Err(self.error(
+                        format!(
+                            "YAML alias expansion exceeds {ALIAS_BUDGET} nodes (possible billion-laughs attack)"
+                        ),
+                        start,
+                        end,
+                    ));
+                }
+                let node = target.clone();
+                self.push(Done {
+                    node,
+                    raw_key: None,
+                })?;
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+        Ok(())
+    }
+
+    fn check_depth(&self, start: usize, end: usize) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(self.error(
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                start,
+                end,
+            ));
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+
+    fn close(
+        &mut self,
+        frame: Frame,
+        end_start: usize,
+        end_end: usize,
+    ) -> Result<Done, SyntaxError> {
+        // A flow collection ends at its closing bracket; a block one at its last child.
+        let closes_flow = matches!(self.text.as_bytes().get(end_start), Some(b']' | b'}'));
+        let (start, anchor, tag, kind, last_end) = match frame {
+            Frame::Seq {
+                start,
+                anchor,
+                tag,
+                items,
+            } => {
+                let last = items.last().map(|n| n.span.end as usize);
+                (start, anchor, tag, Kind::Seq(items), last)
+            }
+            Frame::Map {
+                start,
+                anchor,
+                tag,
+                entries,
+                key,
+            } => {
+                if let Some((_, key_span)) = key {
+                    // Cannot happen with a well-formed event stream; keep the key's position.
+                    return Err(SyntaxError {
+                        message: "mapping key without a value".into(),
+                        span: key_span,
+                    });
+                }
+                if let Some(dup) = node::find_duplicate(&entries) {
+                    return Err(node::duplicate_error(dup));
+                }
+                let last = entries.last().map(|e| e.value.span.end as usize);
+                (start, anchor, tag, Kind::Map(entries), last)
+            }
+        };
+        let end = if closes_flow || last_end.is_none() {
+            end_end
+        } else {
+            last_end.unwrap_or(end_end)
+        };
+        let node = Node {
+            span: self.span(start, end.max(start)),
+            kind,
+        };
+        let node = match tag {
+            None => node,
+            Some(tag) => self.apply_tag(&tag, node, None)?,
+        };
+        self.remember(anchor, &node);
+        Ok(Done {
+            node,
+            raw_key: None,
+        })
+    }
+
+    fn scalar(
+        &self,
+        value: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        start: usize,
+        end: usize,
+    ) -> Result<Done, SyntaxError> {
+        let span = self.span(start, end);
+        match tag {
+            None => {
+                let kind = if style == ScalarStyle::Plain {
+                    resolve_plain(value)
+                } else {
+                    Kind::Str(value.to_string())
+                };
+                Ok(Done {
+                    node: Node { span, kind },
+                    raw_key: Some(value.to_string()),
+                })
+            }
+            Some(tag) => {
+                let inner = Node {
+                    span,
+                    kind: Kind::Str(value.to_string()),
+                };
+                Ok(Done {
+                    node: self.apply_tag(tag, inner, Some(value))?,
+                    raw_key: None,
+                })
+            }
+        }
+    }
+
+    /// Short-form function tags become `{Fn::X: node}`; core-schema tags force a type.
+    fn apply_tag(&self, tag: &Tag, node: Node, scalar: Option<&str>) -> Result<Node, SyntaxError> {
+        let span = node.span;
+        let bad = |message: String| SyntaxError { message, span };
+        if tag.handle == "!" {
+            let Some(function) = node::long_form(&tag.suffix) else {
+                return Err(bad(format!(
+                    "unknown intrinsic function tag \"!{}\"",
+                    tag.suffix
+                )));
+            };
+            return Ok(Node {
+                span,
+                kind: Kind::Map(vec![Entry {
+                    key: function,
+                    key_span: span,
+                    value: node,
+                }]),
+            });
+        }
+        if tag.is_yaml_core_schema() {
+            let kind = match (tag.suffix.as_str(), scalar) {
+                ("str", Some(s)) => Kind::Str(s.to_string()),
+                ("int" | "float" | "bool" | "null", Some(s)) => match resolve_plain(s) {
+                    kind @ (Kind::Number(_) | Kind::Bool(_) | Kind::Null) => kind,
+                    _ => return Err(bad(format!("\"{s}\" is not a valid !!{}", tag.suffix))),
+                },
+                ("seq", None) | ("map", None) => node.kind,
+                _ => {
+                    return Err(bad(format!(
+                        "CloudFormation does not support the YAML tag \"!!{}\"",
+                        tag.suffix
+                    )))
+                }
+            };
+            return Ok(Node { span, kind });
+        }
+        Err(bad(format!("unsupported YAML tag \"{tag}\"")))
+    }
+
+    fn push(&mut self, done: Done) -> Result<(), SyntaxError> {
+        let file = self.file;
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(done.node);
+                }
+                Ok(())
+            }
+            Some(Frame::Seq { items, .. }) => {
+                items.push(done.node);
+                Ok(())
+            }
+            Some(Frame::Map { entries, key, .. }) => {
+                match key.take() {
+                    None => {
+                        let Some(raw) = done.raw_key else {
+                            return Err(SyntaxError {
+                                message: "a mapping key must be a plain string".into(),
+                                span: done.node.span,
+                            });
+                        };
+                        *key = Some((raw, done.node.span));
+                    }
+                    Some((name, key_span)) => entries.push(Entry {
+                        key: name,
+                        key_span: Span { file, ..key_span },
+                        value: done.node,
+                    }),
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Counts `node`'s nodes against `budget`; false (budget exhausted) as soon as it runs out.
+fn within_budget(node: &Node, budget: &mut usize) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    match &node.kind {
+        Kind::Seq(items) => items.iter().all(|n| within_budget(n, budget)),
+        Kind::Map(entries) => entries.iter().all(|e| within_budget(&e.value, budget)),
+        _ => true,
+    }
+}
+
+/// YAML 1.1 resolution of an untagged plain scalar (see the module documentation).
+pub(super) fn resolve_plain(s: &str) -> Kind {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Kind::Null,
+        "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Kind::Bool(true)
+        }
+        "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Kind::Bool(false)
+        }
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Kind::Number(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Kind::Number(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Kind::Number(f64::NAN),
+        _ => {}
+    }
+    match resolve_int(s).or_else(|| resolve_float(s)) {
+        Some(n) => Kind::Number(n),
+        None => Kind::Str(s.to_string()),
+    }
+}
+
+fn split_sign(s: &str) -> (f64, &str) {
+    match s.as_bytes().first() {
+        Some(b'-') => (-1.0, &s[1..]),
+        Some(b'+') => (1.0, &s[1..]),
+        _ => (1.0, s),
+    }
+}
+
+fn digits_in_radix(s: &str, radix: u32) -> Option<f64> {
+    let mut value = 0f64;
+    let mut any = false;
+    for c in s.chars() {
+        if c == '_' {
+            continue;
+        }
+        value = value * radix as f64 + c.to_digit(radix)? as f64;
+        any = true;
+    }
+    any.then_some(value)
+}
+
+fn resolve_int(s: &str) -> Option<f64> {
+    let (sign, body) = split_sign(s);
+    let magnitude = if let Some(bin) = body.strip_prefix("0b") {
+        digits_in_radix(bin, 2)?
+    } else if let Some(hex) = body.strip_prefix("0x") {
+        digits_in_radix(hex, 16)?
+    } else if body == "0" {
+        0.0
+    } else if let Some(oct) = body.strip_prefix('0') {
+        digits_in_radix(oct, 8)?
+    } else if body.contains(':') {
+        // Base 60: `1:30` is 90.
+        let mut value = 0f64;
+        for (i, part) in body.split(':').enumerate() {
+            let first_digit = part.chars().next()?;
+            if i == 0 && !('1'..='9').contains(&first_digit) {
+                return None;
+            }
+            if i > 0 && (part.len() > 2 || digits_in_radix(part, 10)? >= 60.0) {
+                return None;
+            }
+            value = value * 60.0 + digits_in_radix(part, 10)?;
+        }
+        value
+    } else {
+        if !body.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        digits_in_radix(body, 10)?
+    };
+    Some(sign * magnitude)
+}
+
+fn resolve_float(s: &str) -> Option<f64> {
+    // YAML 1.1: [-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?  (a dot is required).
+    let (sign, body) = split_sign(s);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.')?;
+    let ok_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if !ok_digits(int_part)
+        || !ok_digits(frac_part)
+        || (int_part.is_empty() && frac_part.is_empty())
+    {
+        return None;
+    }
+    if int_part.starts_with('_') {
+        return None;
+    }
+    if let Some(exp) = exponent {
+        let digits = exp.strip_prefix(['+', '-'])?;
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let cleaned: String = mantissa.chars().filter(|&c| c != '_').collect();
+    let text = match exponent {
+        Some(exp) => format!("{cleaned}e{exp}"),
+        None => cleaned,
+    };
+    let value: f64 = text.parse().ok()?;
+    Some(sign * value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(s: &str) -> Option<f64> {
+        match resolve_plain(s) {
+            Kind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn yaml_1_1_scalars() {
+        assert!(matches!(resolve_plain("yes"), Kind::Bool(true)));
+        assert!(matches!(resolve_plain("Off"), Kind::Bool(false)));
+        assert!(matches!(resolve_plain("y"), Kind::Str(_)));
+        assert_eq!(number("0777"), Some(511.0));
+        assert_eq!(number("0x1F"), Some(31.0));
+        assert_eq!(number("0b101"), Some(5.0));
+        assert_eq!(number("1_000"), Some(1000.0));
+        assert_eq!(number("1:30"), Some(90.0));
+        assert_eq!(number("-12"), Some(-12.0));
+        assert_eq!(number("1.10"), Some(1.1));
+        assert_eq!(number("1.5e+3"), Some(1500.0));
+        assert_eq!(number("1e5"), None);
+        assert_eq!(number("089"), None);
+        assert_eq!(number("10.0.0.0"), None);
+        assert_eq!(number("2010-09-09"), None);
+        assert!(matches!(resolve_plain("~"), Kind::Null));
+    }
+
+    #[test]
+    fn char_indices_become_byte_offsets() {
+        let offsets = CharOffsets::new("aé:b");
+        assert_eq!(offsets.byte(0), 0);
+        assert_eq!(offsets.byte(1), 1);
+        assert_eq!(offsets.byte(2), 3);
+        assert_eq!(offsets.byte(4), 5);
+        assert_eq!(offsets.byte(99), 5);
+        assert_eq!(CharOffsets::new("abc").byte(2), 2);
+    }
+
+    #[test]
+    fn tagged_scalar_span_covers_the_tag() {
+        let text = "A: !Ref Vpc\nB: é\nC: !GetAtt [X, Y]\n";
+        let root = parse(FileId(0), text).ok().flatten();
+        let root = root.as_ref();
+        let a = root.and_then(|r| r.get("A")).map(|n| n.span);
+        assert_eq!(
+            a.map(|s| &text[s.start as usize..s.end as usize]),
+            Some("!Ref Vpc")
+        );
+        let c = root.and_then(|r| r.get("C")).map(|n| n.span);
+        assert_eq!(
+            c.map(|s| &text[s.start as usize..s.end as usize]),
+            Some("!GetAtt [X, Y]")
+        );
+        let b = root.and_then(|r| r.entry("B")).map(|e| e.value.span);
+        assert_eq!(
+            b.map(|s| &text[s.start as usize..s.end as usize]),
+            Some("é")
+        );
+    }
+}

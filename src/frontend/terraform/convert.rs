@@ -1,0 +1,317 @@
+//! Terraform's type conversions, as cty (Terraform's type system) performs them when a
+//! value is passed to a function parameter or to `tostring`/`tolist`/`toset`/`tomap`.
+//!
+//! Values not known before apply ([`Value::Unknown`] and [`Value::Ref`]) are not
+//! converted here: callers check [`first_unknown`] / [`is_unknown`] first, because
+//! Terraform makes the result of almost every function unknown when an argument is.
+
+use super::number::Number;
+use super::value::Value;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// Whether the value is not known before apply.
+pub fn is_unknown(value: &Value) -> bool {
+    matches!(value, Value::Unknown(_) | Value::Ref(_))
+}
+
+/// Whether the value, or anything nested in it, is not known before apply.
+pub fn is_wholly_known(value: &Value) -> bool {
+    match value {
+        Value::Unknown(_) | Value::Ref(_) => false,
+        Value::List(items) | Value::Set(items) => items.iter().all(is_wholly_known),
+        Value::Map(map) => map.values().all(is_wholly_known),
+        _ => true,
+    }
+}
+
+/// The unknown result of a call whose argument `value` is unknown: an
+/// [`Value::Unknown`] that keeps the reason (a [`Value::Ref`] becomes "depends on X").
+pub fn unknown_result(value: &Value) -> Value {
+    match value {
+        Value::Ref(r) => Value::Unknown(format!("depends on {}.{}", r.address, r.attribute)),
+        Value::Unknown(reason) => Value::Unknown(reason.clone()),
+        _ => Value::Unknown("value not known before apply".to_string()),
+    }
+}
+
+/// The first top-level argument that is unknown, as the call's unknown result.
+pub fn first_unknown(args: &[Value]) -> Option<Value> {
+    args.iter().find(|a| is_unknown(a)).map(unknown_result)
+}
+
+/// Terraform's name of the value's type, as its error messages use it.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::List(_) => "tuple",
+        Value::Set(_) => "set",
+        Value::Map(_) => "object",
+        Value::Ref(_) | Value::Unknown(_) => "dynamic",
+    }
+}
+
+/// A number or bool as a string (numbers printed as Terraform prints them).
+pub fn to_string(value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => Err("argument must not be null".to_string()),
+        other => Err(format!("string required, but have {}", type_name(other))),
+    }
+}
+
+/// A number, or a string in Terraform's decimal number syntax.
+pub fn to_number(value: &Value) -> Result<Number, String> {
+    match value {
+        Value::Number(n) => Ok(*n),
+        Value::String(s) => Number::parse_exact(s).ok_or_else(|| {
+            format!(
+                "cannot convert {} to number; given string must be a decimal representation of a number",
+                quote(s)
+            )
+        }),
+        Value::Null => Err("argument must not be null".to_string()),
+        other => Err(format!("number required, but have {}", type_name(other))),
+    }
+}
+
+/// A bool, or the strings `"true"`/`"false"`.
+pub fn to_bool(value: &Value) -> Result<bool, String> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::String(s) if s == "true" => Ok(true),
+        Value::String(s) if s == "false" => Ok(false),
+        Value::String(s) => Err(format!(
+            "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed",
+            quote(s)
+        )),
+        Value::Null => Err("argument must not be null".to_string()),
+        other => Err(format!("bool required, but have {}", type_name(other))),
+    }
+}
+
+/// An integer argument (a number, or a string holding one); fractions are an error.
+pub fn to_integer(value: &Value) -> Result<i64, String> {
+    let n = to_number(value)?;
+    n.to_i64()
+        .ok_or_else(|| format!("value must be a whole number, got {n}"))
+}
+
+/// The elements of a list, tuple or set (a function parameter of list type).
+pub fn to_elements(value: &Value) -> Result<&[Value], String> {
+    match value {
+        Value::List(items) | Value::Set(items) => Ok(items),
+        Value::Null => Err("argument must not be null".to_string()),
+        other => Err(format!(
+            "list of any single type required, but have {}",
+            type_name(other)
+        )),
+    }
+}
+
+/// The entries of a map or object.
+pub fn to_entries(value: &Value) -> Result<&BTreeMap<String, Value>, String> {
+    match value {
+        Value::Map(map) => Ok(map),
+        Value::Null => Err("argument must not be null".to_string()),
+        other => Err(format!(
+            "map of any single type required, but have {}",
+            type_name(other)
+        )),
+    }
+}
+
+/// The primitive kinds, for unifying the element types of a collection.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Bool,
+    Number,
+    String,
+    Collection,
+}
+
+fn kind(value: &Value) -> Option<Kind> {
+    match value {
+        Value::Bool(_) => Some(Kind::Bool),
+        Value::Number(_) => Some(Kind::Number),
+        Value::String(_) => Some(Kind::String),
+        Value::List(_) | Value::Set(_) | Value::Map(_) => Some(Kind::Collection),
+        Value::Null | Value::Unknown(_) | Value::Ref(_) => None,
+    }
+}
+
+/// Converts elements to one type as cty's unification does: all the same primitive kind
+/// stays as is; a mix of primitives becomes strings; a mix involving collections is an
+/// error (`what` names the target, e.g. "list").
+pub fn unify(items: Vec<Value>, what: &str) -> Result<Vec<Value>, String> {
+    let mut kinds = items.iter().filter_map(kind);
+    let Some(first) = kinds.next() else {
+        return Ok(items);
+    };
+    let mixed = kinds.any(|k| k != first);
+    if !mixed {
+        return Ok(items);
+    }
+    if items.iter().any(|v| kind(v) == Some(Kind::Collection)) {
+        return Err(format!("cannot convert tuple to {what} of any single type"));
+    }
+    items
+        .into_iter()
+        .map(|v| match v {
+            Value::Bool(_) | Value::Number(_) => to_string(&v).map(Value::String),
+            other => Ok(other),
+        })
+        .collect()
+}
+
+/// `tolist`: a list, tuple or set as a list of one element type.
+pub fn to_list(value: Value) -> Result<Value, String> {
+    match value {
+        Value::List(items) | Value::Set(items) => Ok(Value::List(unify(items, "list")?)),
+        Value::Null => Ok(Value::Null),
+        v if is_unknown(&v) => Ok(unknown_result(&v)),
+        other => Err(format!(
+            "cannot convert {} to list of any single type",
+            type_name(&other)
+        )),
+    }
+}
+
+/// `toset`: deduplicated and in Terraform's set order.
+pub fn to_set(value: Value) -> Result<Value, String> {
+    match value {
+        Value::List(items) | Value::Set(items) => Ok(make_set(unify(items, "set")?)),
+        Value::Null => Ok(Value::Null),
+        v if is_unknown(&v) => Ok(unknown_result(&v)),
+        other => Err(format!(
+            "cannot convert {} to set of any single type",
+            type_name(&other)
+        )),
+    }
+}
+
+/// `tomap`: an object as a map of one element type.
+pub fn to_map(value: Value) -> Result<Value, String> {
+    match value {
+        Value::Map(map) => {
+            let (keys, values): (Vec<String>, Vec<Value>) = map.into_iter().unzip();
+            let values = unify(values, "map")
+                .map_err(|_| "cannot convert object to map of any single type".to_string())?;
+            Ok(Value::Map(keys.into_iter().zip(values).collect()))
+        }
+        Value::Null => Ok(Value::Null),
+        v if is_unknown(&v) => Ok(unknown_result(&v)),
+        other => Err(format!(
+            "cannot convert {} to map of any single type",
+            type_name(&other)
+        )),
+    }
+}
+
+/// A set of `items`: duplicates removed, ordered as Terraform orders sets (strings
+/// lexically by bytes, numbers numerically, `false` before `true`). Sets of collections
+/// are ordered by Terraform by hash; here they keep their first-seen order.
+/// Unknown elements make the whole set unknown.
+pub fn make_set(items: Vec<Value>) -> Value {
+    if let Some(unknown) = items.iter().find(|v| is_unknown(v)) {
+        return unknown_result(unknown);
+    }
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    let sortable = items.iter().all(|v| {
+        matches!(
+            v,
+            Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null
+        )
+    });
+    if sortable {
+        let mut items = items;
+        items.sort_by(compare_primitive);
+        items.dedup();
+        return Value::Set(items);
+    }
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    Value::Set(out)
+}
+
+fn compare_primitive(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+fn rank(value: &Value) -> u8 {
+    match value {
+        Value::Bool(_) => 0,
+        Value::Number(_) => 1,
+        Value::String(_) => 2,
+        _ => 3,
+    }
+}
+
+/// A string quoted as Terraform's error messages quote it.
+pub fn quote(s: &str) -> String {
+    format!("{s:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Value {
+        Value::String(x.to_string())
+    }
+    fn n(x: i64) -> Value {
+        Value::Number(Number::from_i64(x))
+    }
+
+    #[test]
+    fn primitives_convert_like_terraform() {
+        assert_eq!(to_string(&n(5)).as_deref(), Ok("5"));
+        assert_eq!(to_string(&Value::Bool(true)).as_deref(), Ok("true"));
+        assert!(to_string(&Value::Null).is_err());
+        assert!(to_string(&Value::List(vec![])).is_err());
+        assert_eq!(
+            to_number(&s("1.5")).map(|n| n.to_string()).as_deref(),
+            Ok("1.5")
+        );
+        assert!(to_number(&s("0x10")).is_err());
+        assert!(to_number(&s(" 5")).is_err());
+        assert_eq!(to_bool(&s("false")), Ok(false));
+        assert!(to_bool(&s("yes")).is_err());
+        assert_eq!(to_integer(&s("8")), Ok(8));
+        assert!(to_integer(&s("1.5")).is_err());
+    }
+
+    #[test]
+    fn sets_dedupe_and_sort() {
+        let set = to_set(Value::List(vec![s("b"), s("a"), s("b")]));
+        assert_eq!(set, Ok(Value::Set(vec![s("a"), s("b")])));
+        let set = to_set(Value::List(vec![n(10), n(9), n(10)]));
+        assert_eq!(set, Ok(Value::Set(vec![n(9), n(10)])));
+        let mixed = to_list(Value::List(vec![s("a"), n(1), Value::Bool(true)]));
+        assert_eq!(mixed, Ok(Value::List(vec![s("a"), s("1"), s("true")])));
+        assert!(to_list(Value::List(vec![s("a"), Value::List(vec![])])).is_err());
+    }
+
+    #[test]
+    fn unknown_propagates() {
+        let unknown = Value::Unknown("x".to_string());
+        assert_eq!(
+            to_set(Value::List(vec![s("a"), unknown.clone()])),
+            Ok(unknown.clone())
+        );
+        assert_eq!(first_unknown(&[s("a"), unknown.clone()]), Some(unknown));
+    }
+}

@@ -1,0 +1,60 @@
+//! Which VPCs a peering connection joins.
+
+use crate::model::{Network, PeeringId, VpcId};
+
+/// The VPC on the other side of a peering connection, seen from one VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerSide {
+    Peer(VpcId),
+    /// The connection joins two known VPCs, neither of which is this one.
+    NotInvolved,
+    /// One side is unknown (a VPC outside the analyzed code), so the peer cannot be named.
+    Unknown,
+}
+
+/// The requester and accepter VPCs, when both are known.
+pub fn peering_vpcs(network: &Network, peering: PeeringId) -> Option<(VpcId, VpcId)> {
+    let connection = &network.peerings[peering];
+    Some((
+        connection.requester_vpc.copied()?,
+        connection.accepter_vpc.copied()?,
+    ))
+}
+
+/// The VPC that `from` reaches over `peering`.
+pub fn peer_of(network: &Network, peering: PeeringId, from: VpcId) -> PeerSide {
+    let connection = &network.peerings[peering];
+    match (
+        connection.requester_vpc.copied(),
+        connection.accepter_vpc.copied(),
+    ) {
+        (Some(requester), Some(accepter)) if requester == from => PeerSide::Peer(accepter),
+        (Some(requester), Some(accepter)) if accepter == from => PeerSide::Peer(requester),
+        (Some(_), Some(_)) => PeerSide::NotInvolved,
+        _ => PeerSide::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::NetworkBuilder;
+
+    #[test]
+    fn peer_is_the_other_side_and_unknown_sides_stay_unknown() {
+        let mut b = NetworkBuilder::new();
+        let a = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let peer = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let c = b.vpc("aws_vpc.c", "10.2.0.0/16");
+        let ab = b.peering("aws_vpc_peering_connection.ab", a, peer);
+        let a_unknown = b.peering("aws_vpc_peering_connection.ax", a, peer);
+        b.network.peerings[a_unknown].accepter_vpc.value = None;
+        let network = b.finish();
+        assert_eq!(peer_of(&network, ab, a), PeerSide::Peer(peer));
+        assert_eq!(peer_of(&network, ab, peer), PeerSide::Peer(a));
+        assert_eq!(peer_of(&network, ab, c), PeerSide::NotInvolved);
+        assert_eq!(peer_of(&network, a_unknown, a), PeerSide::Unknown);
+        assert_eq!(peering_vpcs(&network, ab), Some((a, peer)));
+        assert_eq!(peering_vpcs(&network, a_unknown), None);
+    }
+}

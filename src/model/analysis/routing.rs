@@ -1,0 +1,757 @@
+//! Routing: the route table of a subnet, the routes a VGW propagates, and the
+//! effective route of a destination in a route table, following AWS's route priority
+//! (<https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html>):
+//!
+//! 1. longest prefix;
+//! 2. for a destination inside the VPC's own blocks, the local route beats every
+//!    propagated route, even a more specific one (a more specific *static* route wins);
+//! 3. for equal prefixes, static routes beat propagated ones;
+//! 4. among propagated routes: Direct Connect BGP, then VPN static, then VPN BGP.
+//!
+//! Transit gateway route tables follow the same shape (most specific, then static over
+//! propagated, then VPC, Direct Connect gateway, Connect, VPN attachments):
+//! <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html>.
+//!
+//! Everything is indexed once per [`RoutingIndex::new`] (routes by table, VPN routes by
+//! gateway), so a lookup costs the size of one table.
+
+use super::cidr::{VpcBlock, VpcCidrs};
+use crate::model::{
+    Destination, DxAssociated, Id, Network, RouteId, RouteTableId, SubnetId, TgwAttachmentId,
+    TgwAttachmentKind, TgwRouteId, TgwRouteTableId, VgwPropagation, VpcId, VpnGatewayId,
+    VpnRouteId,
+};
+use ipnet::Ipv4Net;
+
+pub type VgwPropagationId = Id<VgwPropagation>;
+
+/// Where a propagated VGW route comes from, in AWS's order of preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PropagatedSource {
+    /// A prefix declared in the config (`[onprem] direct_connect`) on a VGW with a
+    /// Direct Connect gateway association.
+    DirectConnect,
+    /// A static route of a VPN connection on the VGW.
+    VpnStatic(VpnRouteId),
+}
+
+/// A route a VGW propagates into a route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PropagatedRoute {
+    pub prefix: Ipv4Net,
+    pub vpn_gateway: VpnGatewayId,
+    pub propagation: VgwPropagationId,
+    pub source: PropagatedSource,
+}
+
+/// How a matching route got into the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via<'n> {
+    /// The VPC's implicit local route for one of its blocks.
+    Local(VpcBlock<'n>),
+    Static(RouteId),
+    Propagated(PropagatedRoute),
+}
+
+/// A route of the table that matches the destination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate<'n> {
+    pub prefix: Ipv4Net,
+    pub via: Via<'n>,
+}
+
+impl Candidate<'_> {
+    /// Preference among routes with equal prefixes (lower wins).
+    fn rank(&self) -> u8 {
+        match self.via {
+            Via::Static(_) => 0,
+            Via::Local(_) => 1,
+            Via::Propagated(PropagatedRoute {
+                source: PropagatedSource::DirectConnect,
+                ..
+            }) => 2,
+            Via::Propagated(PropagatedRoute {
+                source: PropagatedSource::VpnStatic(_),
+                ..
+            }) => 3,
+        }
+    }
+}
+
+/// Why the effective route beat the runner-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// No other known route matches.
+    OnlyMatch,
+    LongestPrefix,
+    /// The destination is inside the VPC: the local route beats propagated routes, even
+    /// more specific ones.
+    LocalOverPropagated,
+    /// Equal prefixes: a static route beats a propagated one.
+    StaticOverPropagated,
+    /// Equal prefixes: a static route replacing the local route's target.
+    StaticReplacesLocal,
+    /// Equal propagated prefixes: Direct Connect beats VPN.
+    DirectConnectOverVpn,
+    /// Two routes of the same kind and prefix (AWS rejects duplicate static routes; two
+    /// VPN connections may propagate the same prefix).
+    Tie,
+}
+
+/// The outcome of [`RoutingIndex::effective_route`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteLookup<'n> {
+    /// The route the traffic takes, when a known route matches.
+    pub effective: Option<Candidate<'n>>,
+    pub reason: Reason,
+    /// The other matching routes, best first.
+    pub beaten: Vec<Candidate<'n>>,
+    /// False when a route of the table could match but its value is unknown (unknown
+    /// destination, prefix list, BGP-learned prefixes, unknown VPC block): then the
+    /// answer may be wrong and rules must stay silent.
+    pub complete: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+struct VgwRoutes {
+    vpn_routes: Vec<VpnRouteId>,
+    has_direct_connect: bool,
+    /// A BGP VPN connection (or one of unknown kind) or a VPN route of unknown prefix.
+    has_unknown_prefixes: bool,
+}
+
+/// Route tables, their routes and propagations, indexed once.
+pub struct RoutingIndex<'n> {
+    network: &'n Network,
+    routes_by_table: Vec<Vec<RouteId>>,
+    propagations_by_table: Vec<Vec<VgwPropagationId>>,
+    /// A propagation whose gateway is unknown.
+    unknown_propagation: Vec<bool>,
+    vgws: Vec<VgwRoutes>,
+    explicit_table: Vec<Option<Option<RouteTableId>>>,
+    main_table: Vec<Option<RouteTableId>>,
+}
+
+impl<'n> RoutingIndex<'n> {
+    pub fn new(network: &'n Network) -> Self {
+        let tables = network.route_tables.len();
+        let mut routes_by_table = vec![Vec::new(); tables];
+        for (id, route) in network.routes.iter() {
+            if let Some(list) = table_slot(&mut routes_by_table, route.route_table.copied()) {
+                list.push(id);
+            }
+        }
+        let mut propagations_by_table = vec![Vec::new(); tables];
+        let mut unknown_propagation = vec![false; tables];
+        for (id, propagation) in network.vgw_propagations.iter() {
+            let Some(table) = propagation.route_table.copied() else {
+                continue;
+            };
+            if propagation.vpn_gateway.value.is_some() {
+                if let Some(list) = propagations_by_table.get_mut(table.index()) {
+                    list.push(id);
+                }
+            } else if let Some(flag) = unknown_propagation.get_mut(table.index()) {
+                *flag = true;
+            }
+        }
+        let mut vgws = vec![VgwRoutes::default(); network.vpn_gateways.len()];
+        for connection in network.vpn_connections.values() {
+            let Some(vgw) = connection.vpn_gateway.as_ref().and_then(|f| f.copied()) else {
+                continue;
+            };
+            if let Some(routes) = vgws.get_mut(vgw.index()) {
+                if connection.static_routes_only.copied() != Some(true) {
+                    routes.has_unknown_prefixes = true;
+                }
+            }
+        }
+        for (id, route) in network.vpn_routes.iter() {
+            let vgw = route.vpn_connection.copied().and_then(|c| {
+                network.vpn_connections[c]
+                    .vpn_gateway
+                    .as_ref()
+                    .and_then(|f| f.copied())
+            });
+            if let Some(routes) = vgw.and_then(|v| vgws.get_mut(v.index())) {
+                match route.destination.value {
+                    Some(_) => routes.vpn_routes.push(id),
+                    None => routes.has_unknown_prefixes = true,
+                }
+            }
+        }
+        for association in network.dx_associations.values() {
+            if let Some(DxAssociated::VpnGateway(vgw)) = association.associated.copied() {
+                if let Some(routes) = vgws.get_mut(vgw.index()) {
+                    routes.has_direct_connect = true;
+                    if network.declared.direct_connect.is_empty() {
+                        routes.has_unknown_prefixes = true;
+                    }
+                }
+            }
+        }
+        let mut explicit_table = vec![None; network.subnets.len()];
+        for association in network.route_table_associations.values() {
+            let Some(subnet) = association.subnet.as_ref().and_then(|f| f.copied()) else {
+                continue;
+            };
+            if let Some(slot @ None) = explicit_table.get_mut(subnet.index()) {
+                *slot = Some(association.route_table.copied());
+            }
+        }
+        let mut main_table = vec![None; network.vpcs.len()];
+        for (id, table) in network.route_tables.iter() {
+            if let (true, Some(vpc)) = (table.is_main, table.vpc.copied()) {
+                if let Some(slot) = main_table.get_mut(vpc.index()) {
+                    *slot = Some(id);
+                }
+            }
+        }
+        for (id, vpc) in network.vpcs.iter() {
+            if let Some(table) = vpc.main_route_table.as_ref().and_then(|f| f.copied()) {
+                if let Some(slot) = main_table.get_mut(id.index()) {
+                    *slot = Some(table);
+                }
+            }
+        }
+        RoutingIndex {
+            network,
+            routes_by_table,
+            propagations_by_table,
+            unknown_propagation,
+            vgws,
+            explicit_table,
+            main_table,
+        }
+    }
+
+    /// The static routes of a table, in declaration order.
+    pub fn routes(&self, table: RouteTableId) -> &[RouteId] {
+        self.routes_by_table
+            .get(table.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The VGW propagations into a table whose gateway is known.
+    pub fn propagations(&self, table: RouteTableId) -> &[VgwPropagationId] {
+        self.propagations_by_table
+            .get(table.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The VPC's main route table, when the code manages it.
+    pub fn main_route_table(&self, vpc: VpcId) -> Option<RouteTableId> {
+        self.main_table.get(vpc.index()).copied().flatten()
+    }
+
+    /// The route table a subnet uses: its explicit association, else its VPC's main route
+    /// table. `None` when that table is not in the model (AWS's implicit main route table,
+    /// or an unknown reference).
+    pub fn subnet_route_table(&self, subnet: SubnetId) -> Option<RouteTableId> {
+        match self.explicit_table.get(subnet.index()).copied().flatten() {
+            Some(explicit) => explicit,
+            None => self.main_route_table(self.network.subnets[subnet].vpc.copied()?),
+        }
+    }
+
+    /// Whether every route the VGW propagates is known.
+    pub fn vgw_prefixes_known(&self, vgw: VpnGatewayId) -> bool {
+        self.vgws
+            .get(vgw.index())
+            .is_some_and(|routes| !routes.has_unknown_prefixes)
+    }
+
+    /// The VGW has a Direct Connect gateway association in the code.
+    pub fn vgw_has_direct_connect(&self, vgw: VpnGatewayId) -> bool {
+        self.vgws
+            .get(vgw.index())
+            .is_some_and(|routes| routes.has_direct_connect)
+    }
+
+    /// The known routes VGWs propagate into a table: VPN static routes, and the declared
+    /// Direct Connect prefixes of VGWs with a Direct Connect gateway association.
+    pub fn propagated_routes(&self, table: RouteTableId) -> Vec<PropagatedRoute> {
+        let mut routes = Vec::new();
+        for &propagation in self.propagations(table) {
+            let Some(vpn_gateway) = self.network.vgw_propagations[propagation]
+                .vpn_gateway
+                .copied()
+            else {
+                continue;
+            };
+            let Some(vgw) = self.vgws.get(vpn_gateway.index()) else {
+                continue;
+            };
+            if vgw.has_direct_connect {
+                routes.extend(self.network.declared.direct_connect.iter().map(|&prefix| {
+                    PropagatedRoute {
+                        prefix,
+                        vpn_gateway,
+                        propagation,
+                        source: PropagatedSource::DirectConnect,
+                    }
+                }));
+            }
+            for &route in &vgw.vpn_routes {
+                if let Some(prefix) = self.network.vpn_routes[route].destination.copied() {
+                    routes.push(PropagatedRoute {
+                        prefix,
+                        vpn_gateway,
+                        propagation,
+                        source: PropagatedSource::VpnStatic(route),
+                    });
+                }
+            }
+        }
+        routes
+    }
+
+    /// Whether every propagated route of the table is known.
+    pub fn propagated_routes_known(&self, table: RouteTableId) -> bool {
+        !self
+            .unknown_propagation
+            .get(table.index())
+            .copied()
+            .unwrap_or(true)
+            && self.propagations(table).iter().all(|&p| {
+                self.network.vgw_propagations[p]
+                    .vpn_gateway
+                    .copied()
+                    .is_some_and(|vgw| self.vgw_prefixes_known(vgw))
+            })
+    }
+
+    /// The route traffic from a subnet using `table` to `destination` takes (the whole
+    /// destination block must be covered by the route), and why it wins.
+    pub fn effective_route(
+        &self,
+        cidrs: &VpcCidrs<'n>,
+        table: RouteTableId,
+        destination: Ipv4Net,
+    ) -> RouteLookup<'n> {
+        let mut complete = true;
+        let mut matching: Vec<Candidate<'n>> = Vec::new();
+        let vpc = self.network.route_tables[table].vpc.copied();
+        let mut inside_vpc = false;
+        match vpc {
+            Some(vpc) => {
+                for block in cidrs.blocks(vpc) {
+                    if block.net.contains(&destination) {
+                        inside_vpc = true;
+                        matching.push(Candidate {
+                            prefix: block.net,
+                            via: Via::Local(*block),
+                        });
+                    }
+                }
+                complete &= inside_vpc || cidrs.is_complete(vpc);
+            }
+            None => complete = false,
+        }
+        for &route in self.routes(table) {
+            match self.network.routes[route].destination.copied() {
+                Some(Destination::Ipv4(prefix)) if prefix.contains(&destination) => {
+                    matching.push(Candidate {
+                        prefix,
+                        via: Via::Static(route),
+                    })
+                }
+                Some(Destination::Ipv4(_) | Destination::Ipv6(_)) => {}
+                Some(Destination::PrefixList) | None => complete = false,
+            }
+        }
+        if !inside_vpc {
+            complete &= self.propagated_routes_known(table);
+            matching.extend(
+                self.propagated_routes(table)
+                    .into_iter()
+                    .filter(|p| p.prefix.contains(&destination))
+                    .map(|p| Candidate {
+                        prefix: p.prefix,
+                        via: Via::Propagated(p),
+                    }),
+            );
+        }
+        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.prefix_len()), c.rank()));
+        let mut ranked = matching.into_iter();
+        let effective = ranked.next();
+        let beaten: Vec<Candidate<'n>> = ranked.collect();
+        let reason = match (effective, beaten.first()) {
+            (Some(winner), Some(runner_up)) => reason(&winner, runner_up),
+            _ => Reason::OnlyMatch,
+        };
+        RouteLookup {
+            effective,
+            reason,
+            beaten,
+            complete,
+        }
+    }
+}
+
+fn table_slot<T>(by_table: &mut [Vec<T>], table: Option<RouteTableId>) -> Option<&mut Vec<T>> {
+    by_table.get_mut(table?.index())
+}
+
+fn reason(winner: &Candidate, runner_up: &Candidate) -> Reason {
+    if winner.prefix.prefix_len() > runner_up.prefix.prefix_len() {
+        return Reason::LongestPrefix;
+    }
+    match (winner.via, runner_up.via) {
+        (Via::Static(_), Via::Propagated(_)) => Reason::StaticOverPropagated,
+        (Via::Static(_), Via::Local(_)) => Reason::StaticReplacesLocal,
+        (Via::Local(_), Via::Propagated(_)) => Reason::LocalOverPropagated,
+        (Via::Propagated(w), Via::Propagated(r)) if w.source != r.source => match w.source {
+            PropagatedSource::DirectConnect => Reason::DirectConnectOverVpn,
+            PropagatedSource::VpnStatic(_) => Reason::Tie,
+        },
+        _ => Reason::Tie,
+    }
+}
+
+// ---------------------------------------------------------------- transit gateway
+
+/// Where a propagated transit gateway route comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TgwPropagatedSource {
+    /// One of the attached VPC's blocks.
+    Vpc(VpcId),
+    /// A declared Direct Connect prefix, propagated by a Direct Connect gateway attachment.
+    DirectConnect,
+    /// A static route of the attached VPN connection.
+    VpnStatic(VpnRouteId),
+}
+
+/// A route an attachment propagates into a transit gateway route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TgwPropagatedRoute {
+    pub prefix: Ipv4Net,
+    pub attachment: TgwAttachmentId,
+    pub source: TgwPropagatedSource,
+}
+
+/// Transit gateway route tables with their static and propagated routes, indexed once.
+pub struct TgwRoutingIndex {
+    routes_by_table: Vec<Vec<TgwRouteId>>,
+    propagated_by_table: Vec<Vec<TgwPropagatedRoute>>,
+}
+
+impl TgwRoutingIndex {
+    pub fn new(network: &Network, cidrs: &VpcCidrs) -> Self {
+        let tables = network.tgw_route_tables.len();
+        let mut routes_by_table = vec![Vec::new(); tables];
+        for (id, route) in network.tgw_routes.iter() {
+            if let Some(list) = route
+                .route_table
+                .copied()
+                .and_then(|t| routes_by_table.get_mut(t.index()))
+            {
+                list.push(id);
+            }
+        }
+        let mut vpn_routes_by_connection = vec![Vec::new(); network.vpn_connections.len()];
+        for (id, route) in network.vpn_routes.iter() {
+            if let (Some(connection), Some(prefix)) =
+                (route.vpn_connection.copied(), route.destination.copied())
+            {
+                if let Some(list) = vpn_routes_by_connection.get_mut(connection.index()) {
+                    list.push((id, prefix));
+                }
+            }
+        }
+        let mut propagated_by_table: Vec<Vec<TgwPropagatedRoute>> = vec![Vec::new(); tables];
+        for propagation in network.tgw_propagations.values() {
+            let (Some(table), Some(attachment)) = (
+                propagation.route_table.copied(),
+                propagation.attachment.copied(),
+            ) else {
+                continue;
+            };
+            let Some(list) = propagated_by_table.get_mut(table.index()) else {
+                continue;
+            };
+            match network.tgw_attachments[attachment].kind.copied() {
+                Some(TgwAttachmentKind::Vpc(vpc)) => {
+                    list.extend(cidrs.blocks(vpc).iter().map(|b| TgwPropagatedRoute {
+                        prefix: b.net,
+                        attachment,
+                        source: TgwPropagatedSource::Vpc(vpc),
+                    }))
+                }
+                Some(TgwAttachmentKind::DxGateway(_)) => {
+                    list.extend(network.declared.direct_connect.iter().map(|&prefix| {
+                        TgwPropagatedRoute {
+                            prefix,
+                            attachment,
+                            source: TgwPropagatedSource::DirectConnect,
+                        }
+                    }))
+                }
+                Some(TgwAttachmentKind::Vpn(connection)) => list.extend(
+                    vpn_routes_by_connection
+                        .get(connection.index())
+                        .into_iter()
+                        .flatten()
+                        .map(|&(route, prefix)| TgwPropagatedRoute {
+                            prefix,
+                            attachment,
+                            source: TgwPropagatedSource::VpnStatic(route),
+                        }),
+                ),
+                _ => {}
+            }
+        }
+        TgwRoutingIndex {
+            routes_by_table,
+            propagated_by_table,
+        }
+    }
+
+    /// The static routes of a transit gateway route table.
+    pub fn routes(&self, table: TgwRouteTableId) -> &[TgwRouteId] {
+        self.routes_by_table
+            .get(table.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The known routes attachments propagate into the table (explicit propagations).
+    pub fn propagated_routes(&self, table: TgwRouteTableId) -> &[TgwPropagatedRoute] {
+        self.propagated_by_table
+            .get(table.index())
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::{net, NetworkBuilder};
+    use crate::model::{EndpointKind, Target};
+
+    struct Estate {
+        network: Network,
+        table: RouteTableId,
+        igw_route: RouteId,
+        vpn_route: VpnRouteId,
+    }
+
+    /// VPC 10.0.0.0/16 (+ 10.9.0.0/16) with a VGW that has a static VPN to 192.168.0.0/16
+    /// and a Direct Connect association (declared 172.16.0.0/12, 192.168.0.0/16).
+    fn estate() -> Estate {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        b.secondary_cidr("aws_vpc_ipv4_cidr_block_association.a", vpc, "10.9.0.0/16");
+        let igw = b.internet_gateway("aws_internet_gateway.a", vpc);
+        let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
+        let vpn = b.vpn_connection("aws_vpn_connection.a", vgw, true);
+        let vpn_route = b.vpn_route("aws_vpn_connection_route.a", vpn, "192.168.0.0/16");
+        let dx = b.dx_gateway("aws_dx_gateway.a");
+        b.dx_association(
+            "aws_dx_gateway_association.a",
+            dx,
+            DxAssociated::VpnGateway(vgw),
+        );
+        b.declare_direct_connect("172.16.0.0/12");
+        b.declare_direct_connect("192.168.0.0/16");
+        let table = b.route_table("aws_route_table.a", vpc);
+        let igw_route = b.route(
+            "aws_route.igw",
+            table,
+            "0.0.0.0/0",
+            Target::InternetGateway(igw),
+        );
+        b.vgw_propagation("aws_vpn_gateway_route_propagation.a", table, vgw);
+        Estate {
+            network: b.finish(),
+            table,
+            igw_route,
+            vpn_route,
+        }
+    }
+
+    #[test]
+    fn longest_prefix_wins() {
+        let e = estate();
+        let cidrs = VpcCidrs::new(&e.network);
+        let index = RoutingIndex::new(&e.network);
+        let lookup = index.effective_route(&cidrs, e.table, net("172.16.5.0/24"));
+        assert!(lookup.complete);
+        assert!(matches!(
+            lookup.effective.map(|c| c.via),
+            Some(Via::Propagated(PropagatedRoute {
+                source: PropagatedSource::DirectConnect,
+                ..
+            }))
+        ));
+        assert_eq!(lookup.reason, Reason::LongestPrefix);
+        assert_eq!(lookup.beaten.len(), 1);
+        let internet = index.effective_route(&cidrs, e.table, net("8.8.8.8/32"));
+        assert_eq!(
+            internet.effective.map(|c| c.via),
+            Some(Via::Static(e.igw_route))
+        );
+        assert_eq!(internet.reason, Reason::OnlyMatch);
+    }
+
+    #[test]
+    fn direct_connect_beats_vpn_static_for_equal_prefixes() {
+        let e = estate();
+        let cidrs = VpcCidrs::new(&e.network);
+        let index = RoutingIndex::new(&e.network);
+        let lookup = index.effective_route(&cidrs, e.table, net("192.168.1.1/32"));
+        assert_eq!(lookup.reason, Reason::DirectConnectOverVpn);
+        assert!(lookup.beaten.iter().any(|c| matches!(
+            c.via,
+            Via::Propagated(PropagatedRoute { source: PropagatedSource::VpnStatic(r), .. }) if r == e.vpn_route
+        )));
+    }
+
+    #[test]
+    fn static_beats_propagated_for_equal_prefixes() {
+        let mut e = estate();
+        let vpc = VpcId::new(0);
+        let pcx = {
+            let mut b = NetworkBuilder::new();
+            b.network = std::mem::take(&mut e.network);
+            let other = b.vpc("aws_vpc.b", "10.1.0.0/16");
+            let pcx = b.peering("aws_vpc_peering_connection.ab", vpc, other);
+            let route = b.route(
+                "aws_route.onprem",
+                e.table,
+                "192.168.0.0/16",
+                Target::Peering(pcx),
+            );
+            e.network = b.finish();
+            route
+        };
+        let cidrs = VpcCidrs::new(&e.network);
+        let index = RoutingIndex::new(&e.network);
+        let lookup = index.effective_route(&cidrs, e.table, net("192.168.7.0/24"));
+        assert_eq!(lookup.effective.map(|c| c.via), Some(Via::Static(pcx)));
+        assert_eq!(lookup.reason, Reason::StaticOverPropagated);
+    }
+
+    #[test]
+    fn local_route_beats_more_specific_propagated_routes_but_not_static_ones() {
+        let mut b = NetworkBuilder::new();
+        b.declare_direct_connect("10.0.5.0/24");
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
+        let dx = b.dx_gateway("aws_dx_gateway.a");
+        b.dx_association(
+            "aws_dx_gateway_association.a",
+            dx,
+            DxAssociated::VpnGateway(vgw),
+        );
+        let table = b.route_table("aws_route_table.a", vpc);
+        b.vgw_propagation("aws_vpn_gateway_route_propagation.a", table, vgw);
+        let endpoint = b.vpc_endpoint(
+            "aws_vpc_endpoint.fw",
+            vpc,
+            EndpointKind::GatewayLoadBalancer,
+        );
+        let middlebox = b.route(
+            "aws_route.fw",
+            table,
+            "10.0.7.0/24",
+            Target::VpcEndpoint(endpoint),
+        );
+        let network = b.finish();
+        let cidrs = VpcCidrs::new(&network);
+        let index = RoutingIndex::new(&network);
+        let local = index.effective_route(&cidrs, table, net("10.0.5.9/32"));
+        assert!(matches!(
+            local.effective.map(|c| c.via),
+            Some(Via::Local(_))
+        ));
+        assert!(local.beaten.is_empty());
+        let inspected = index.effective_route(&cidrs, table, net("10.0.7.9/32"));
+        assert_eq!(
+            inspected.effective.map(|c| c.via),
+            Some(Via::Static(middlebox))
+        );
+        assert_eq!(inspected.reason, Reason::LongestPrefix);
+    }
+
+    #[test]
+    fn unknown_routes_make_the_lookup_incomplete() {
+        let mut e = estate();
+        // A BGP VPN on the gateway: its prefixes are learned at run time.
+        let vgw = VpnGatewayId::new(0);
+        let mut b = NetworkBuilder::new();
+        b.network = std::mem::take(&mut e.network);
+        b.vpn_connection("aws_vpn_connection.bgp", vgw, false);
+        let unknown = b.route("aws_route.x", e.table, "10.50.0.0/16", Target::Other);
+        e.network = b.finish();
+        let cidrs = VpcCidrs::new(&e.network);
+        let index = RoutingIndex::new(&e.network);
+        assert!(
+            !index
+                .effective_route(&cidrs, e.table, net("8.8.8.8/32"))
+                .complete
+        );
+        // Inside the VPC, propagated routes cannot matter.
+        assert!(
+            index
+                .effective_route(&cidrs, e.table, net("10.0.1.0/24"))
+                .complete
+        );
+        e.network.routes[unknown].destination.value = None;
+        let cidrs = VpcCidrs::new(&e.network);
+        let index = RoutingIndex::new(&e.network);
+        assert!(
+            !index
+                .effective_route(&cidrs, e.table, net("10.0.1.0/24"))
+                .complete
+        );
+    }
+
+    #[test]
+    fn subnet_route_table_is_explicit_else_main_else_unknown() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let other_vpc = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let associated = b.subnet("aws_subnet.a", vpc, "10.0.1.0/24");
+        let implicit = b.subnet("aws_subnet.b", vpc, "10.0.2.0/24");
+        let unmanaged = b.subnet("aws_subnet.c", other_vpc, "10.1.2.0/24");
+        let main = b.route_table("aws_default_route_table.a", vpc);
+        b.make_main(main);
+        let private = b.route_table("aws_route_table.private", vpc);
+        b.associate("aws_route_table_association.a", private, associated);
+        let network = b.finish();
+        let index = RoutingIndex::new(&network);
+        assert_eq!(index.subnet_route_table(associated), Some(private));
+        assert_eq!(index.subnet_route_table(implicit), Some(main));
+        assert_eq!(index.subnet_route_table(unmanaged), None);
+        assert_eq!(index.routes(private), &[] as &[RouteId]);
+    }
+
+    #[test]
+    fn tgw_tables_collect_vpc_dx_and_vpn_propagations() {
+        let mut b = NetworkBuilder::new();
+        b.declare_direct_connect("10.0.0.0/8");
+        let vpc = b.vpc("aws_vpc.a", "10.1.0.0/16");
+        let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
+        let dx = b.dx_gateway("aws_dx_gateway.a");
+        let vpc_att = b.tgw_attachment(
+            "aws_ec2_transit_gateway_vpc_attachment.a",
+            tgw,
+            TgwAttachmentKind::Vpc(vpc),
+        );
+        let dx_att = b.tgw_attachment("dx", tgw, TgwAttachmentKind::DxGateway(dx));
+        let table = b.tgw_route_table("aws_ec2_transit_gateway_route_table.t", tgw);
+        b.tgw_propagation("p1", table, vpc_att);
+        b.tgw_propagation("p2", table, dx_att);
+        let route = b.tgw_route("r", table, "10.0.0.0/8", Some(vpc_att));
+        let network = b.finish();
+        let cidrs = VpcCidrs::new(&network);
+        let index = TgwRoutingIndex::new(&network, &cidrs);
+        let prefixes: Vec<_> = index
+            .propagated_routes(table)
+            .iter()
+            .map(|p| p.prefix)
+            .collect();
+        assert_eq!(prefixes, vec![net("10.1.0.0/16"), net("10.0.0.0/8")]);
+        assert_eq!(index.routes(table), &[route]);
+    }
+}

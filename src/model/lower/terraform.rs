@@ -1,0 +1,382 @@
+//! The Terraform table (AWS provider 5.x resource and attribute names; also used for
+//! `terraform show -json` plans, whose attributes are the same).
+
+use super::*;
+
+pub(super) static DIALECT: Dialect = Dialect {
+    host_bits: HostBitsHandling::Rejected,
+    lowering,
+    identity,
+    implicit,
+    alias,
+};
+
+fn identity(kind: &str, attribute: &str) -> bool {
+    attribute == "id"
+        || matches!(
+            (kind, attribute),
+            ("aws_instance", "primary_network_interface_id")
+                | ("aws_route53_zone", "zone_id")
+                | ("aws_lb" | "aws_alb", "arn")
+        )
+}
+
+fn implicit(kind: &str, attribute: &str) -> Option<Implicit> {
+    Some(match (kind, attribute) {
+        ("aws_vpc", "default_security_group_id") => Implicit::DefaultSecurityGroup,
+        ("aws_vpc", "default_network_acl_id") => Implicit::DefaultNetworkAcl,
+        ("aws_vpc", "default_route_table_id" | "main_route_table_id") => Implicit::MainRouteTable,
+        (
+            "aws_ec2_transit_gateway",
+            "association_default_route_table_id" | "propagation_default_route_table_id",
+        ) => Implicit::TgwDefaultRouteTable,
+        ("aws_vpn_connection", "transit_gateway_attachment_id") => Implicit::VpnTgwAttachment,
+        _ => return None,
+    })
+}
+
+fn alias(kind: &str) -> Option<&'static str> {
+    (kind == "aws_vpc_peering_connection_accepter").then_some("vpc_peering_connection_id")
+}
+
+const ROUTE_TARGETS: &[(&str, TargetSlot)] = &[
+    ("gateway_id", TargetSlot::Gateway),
+    ("egress_only_gateway_id", TargetSlot::EgressOnlyIgw),
+    ("nat_gateway_id", TargetSlot::NatGateway),
+    ("network_interface_id", TargetSlot::NetworkInterface),
+    ("instance_id", TargetSlot::Instance),
+    ("vpc_peering_connection_id", TargetSlot::Peering),
+    ("transit_gateway_id", TargetSlot::TransitGateway),
+    ("vpc_endpoint_id", TargetSlot::VpcEndpoint),
+    ("carrier_gateway_id", TargetSlot::Other),
+    ("local_gateway_id", TargetSlot::Other),
+    ("core_network_arn", TargetSlot::Other),
+];
+
+const ROUTE: RouteNames = RouteNames {
+    route_table: Some("route_table_id"),
+    destination_v4: "destination_cidr_block",
+    destination_v6: "destination_ipv6_cidr_block",
+    destination_prefix_list: "destination_prefix_list_id",
+    targets: ROUTE_TARGETS,
+};
+
+const INLINE_ROUTE: RouteNames = RouteNames {
+    route_table: None,
+    destination_v4: "cidr_block",
+    destination_v6: "ipv6_cidr_block",
+    destination_prefix_list: "destination_prefix_list_id",
+    targets: ROUTE_TARGETS,
+};
+
+const INLINE_SG_RULE: SgRuleNames = SgRuleNames {
+    protocol: "protocol",
+    from_port: "from_port",
+    to_port: "to_port",
+    cidrs: &["cidr_blocks", "ipv6_cidr_blocks"],
+    groups: &["security_groups"],
+    prefix_lists: &["prefix_list_ids"],
+    self_: Some("self"),
+};
+
+const SECURITY_GROUP_RULE: SgRuleNames = SgRuleNames {
+    groups: &["source_security_group_id"],
+    ..INLINE_SG_RULE
+};
+
+const VPC_SG_RULE: SgRuleNames = SgRuleNames {
+    protocol: "ip_protocol",
+    from_port: "from_port",
+    to_port: "to_port",
+    cidrs: &["cidr_ipv4", "cidr_ipv6"],
+    groups: &["referenced_security_group_id"],
+    prefix_lists: &["prefix_list_id"],
+    self_: None,
+};
+
+const INLINE_NACL_ENTRY: NaclEntryNames = NaclEntryNames {
+    rule_number: "rule_no",
+    protocol: "protocol",
+    action: "action",
+    cidr: "cidr_block",
+    ipv6_cidr: "ipv6_cidr_block",
+    from_port: "from_port",
+    to_port: "to_port",
+    port_range: None,
+};
+
+const NACL_RULE: NaclEntryNames = NaclEntryNames {
+    rule_number: "rule_number",
+    action: "rule_action",
+    ..INLINE_NACL_ENTRY
+};
+
+fn security_group(is_default: bool) -> &'static SecurityGroupNames {
+    const GROUP: SecurityGroupNames = SecurityGroupNames {
+        vpc: "vpc_id",
+        is_default: false,
+        ingress: "ingress",
+        egress: "egress",
+        ingress_rule: &INLINE_SG_RULE,
+        egress_rule: &INLINE_SG_RULE,
+    };
+    const DEFAULT_GROUP: SecurityGroupNames = SecurityGroupNames {
+        is_default: true,
+        ..GROUP
+    };
+    if is_default {
+        &DEFAULT_GROUP
+    } else {
+        &GROUP
+    }
+}
+
+fn network_acl(is_default: bool) -> &'static NetworkAclNames {
+    const ACL: NetworkAclNames = NetworkAclNames {
+        vpc: Some("vpc_id"),
+        adopts_default_of: None,
+        subnets: Some("subnet_ids"),
+        ingress: Some("ingress"),
+        egress: Some("egress"),
+        entry: &INLINE_NACL_ENTRY,
+    };
+    const DEFAULT_ACL: NetworkAclNames = NetworkAclNames {
+        vpc: None,
+        adopts_default_of: Some("default_network_acl_id"),
+        ..ACL
+    };
+    if is_default {
+        &DEFAULT_ACL
+    } else {
+        &ACL
+    }
+}
+
+fn lowering(kind: &str) -> Option<Lowering> {
+    Some(match kind {
+        "aws_vpc" => Lowering::Vpc(&VpcNames {
+            cidr: "cidr_block",
+            ipv6_cidr: Some("ipv6_cidr_block"),
+            amazon_ipv6: Some("assign_generated_ipv6_cidr_block"),
+            dns_support: "enable_dns_support",
+            dns_hostnames: "enable_dns_hostnames",
+        }),
+        "aws_vpc_ipv4_cidr_block_association" => Lowering::CidrBlock(&CidrBlockNames {
+            vpc: "vpc_id",
+            cidr: Some("cidr_block"),
+            ipam: &["ipv4_ipam_pool_id"],
+            ipv6_cidr: None,
+            amazon_ipv6: None,
+        }),
+        "aws_vpc_ipv6_cidr_block_association" => Lowering::CidrBlock(&CidrBlockNames {
+            vpc: "vpc_id",
+            cidr: None,
+            ipam: &[],
+            ipv6_cidr: Some("ipv6_cidr_block"),
+            amazon_ipv6: Some("assign_generated_ipv6_cidr_block"),
+        }),
+        "aws_subnet" => Lowering::Subnet(&SubnetNames {
+            vpc: "vpc_id",
+            cidr: "cidr_block",
+            ipv6_cidr: "ipv6_cidr_block",
+            az: &["availability_zone", "availability_zone_id"],
+            map_public_ip: "map_public_ip_on_launch",
+        }),
+        "aws_route_table" => Lowering::RouteTable(&RouteTableNames {
+            vpc: Some("vpc_id"),
+            adopts_main_of: None,
+            routes: Some(("route", &INLINE_ROUTE)),
+            propagating_vgws: Some("propagating_vgws"),
+        }),
+        "aws_default_route_table" => Lowering::RouteTable(&RouteTableNames {
+            vpc: None,
+            adopts_main_of: Some("default_route_table_id"),
+            routes: Some(("route", &INLINE_ROUTE)),
+            propagating_vgws: Some("propagating_vgws"),
+        }),
+        "aws_route" => Lowering::Route(&ROUTE),
+        "aws_route_table_association" => {
+            Lowering::RouteTableAssociation(&RouteTableAssociationNames {
+                route_table: "route_table_id",
+                subnet: Some("subnet_id"),
+                gateway: Some("gateway_id"),
+            })
+        }
+        "aws_main_route_table_association" => Lowering::MainRouteTableAssociation {
+            vpc: "vpc_id",
+            route_table: "route_table_id",
+        },
+        "aws_vpn_gateway_route_propagation" => Lowering::VgwPropagation {
+            route_tables: "route_table_id",
+            vpn_gateway: "vpn_gateway_id",
+        },
+        "aws_vpc_peering_connection" => Lowering::Peering(&PeeringNames {
+            vpc: "vpc_id",
+            peer_vpc: "peer_vpc_id",
+            peer_region: "peer_region",
+        }),
+        "aws_vpc_peering_connection_accepter" => Lowering::PeeringAccepter,
+        "aws_internet_gateway" => Lowering::InternetGateway {
+            vpc: Some("vpc_id"),
+        },
+        "aws_internet_gateway_attachment" => Lowering::GatewayAttachment(&GatewayAttachmentNames {
+            vpc: "vpc_id",
+            internet_gateway: Some("internet_gateway_id"),
+            vpn_gateway: None,
+        }),
+        "aws_egress_only_internet_gateway" => Lowering::EgressOnlyIgw { vpc: "vpc_id" },
+        "aws_nat_gateway" => Lowering::NatGateway {
+            subnet: "subnet_id",
+            connectivity: "connectivity_type",
+        },
+        "aws_instance" => Lowering::Instance(&InstanceNames {
+            subnet: "subnet_id",
+            source_dest_check: "source_dest_check",
+            security_groups: "vpc_security_group_ids",
+            interfaces: "network_interface",
+            device_index: "device_index",
+            interface_id: "network_interface_id",
+            interface_subnet: None,
+            interface_groups: None,
+            eni_subnet: "subnet_id",
+        }),
+        "aws_network_interface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
+            subnet: "subnet_id",
+            source_dest_check: "source_dest_check",
+            security_groups: "security_groups",
+            attachments: Some(("attachment", "instance")),
+        }),
+        "aws_network_interface_attachment" => Lowering::InterfaceAttachment {
+            instance: "instance_id",
+            network_interface: "network_interface_id",
+        },
+        "aws_security_group" => Lowering::SecurityGroup(security_group(false)),
+        "aws_default_security_group" => Lowering::SecurityGroup(security_group(true)),
+        "aws_security_group_rule" => Lowering::SgRule(&SgRuleResourceNames {
+            group: "security_group_id",
+            direction: DirectionSource::Attr("type"),
+            rule: &SECURITY_GROUP_RULE,
+        }),
+        "aws_vpc_security_group_ingress_rule" => Lowering::SgRule(&SgRuleResourceNames {
+            group: "security_group_id",
+            direction: DirectionSource::Fixed(Direction::Ingress),
+            rule: &VPC_SG_RULE,
+        }),
+        "aws_vpc_security_group_egress_rule" => Lowering::SgRule(&SgRuleResourceNames {
+            group: "security_group_id",
+            direction: DirectionSource::Fixed(Direction::Egress),
+            rule: &VPC_SG_RULE,
+        }),
+        "aws_network_acl" => Lowering::NetworkAcl(network_acl(false)),
+        "aws_default_network_acl" => Lowering::NetworkAcl(network_acl(true)),
+        "aws_network_acl_rule" => Lowering::NaclEntry(&NaclEntryResourceNames {
+            nacl: "network_acl_id",
+            direction: DirectionSource::EgressFlag("egress"),
+            entry: &NACL_RULE,
+        }),
+        "aws_network_acl_association" => Lowering::NaclAssociation {
+            nacl: "network_acl_id",
+            subnet: "subnet_id",
+        },
+        "aws_vpn_gateway" => Lowering::VpnGateway {
+            vpc: Some("vpc_id"),
+        },
+        "aws_vpn_gateway_attachment" => Lowering::GatewayAttachment(&GatewayAttachmentNames {
+            vpc: "vpc_id",
+            internet_gateway: None,
+            vpn_gateway: Some("vpn_gateway_id"),
+        }),
+        "aws_customer_gateway" => Lowering::CustomerGateway { bgp_asn: "bgp_asn" },
+        "aws_vpn_connection" => Lowering::VpnConnection(&VpnConnectionNames {
+            vpn_gateway: "vpn_gateway_id",
+            transit_gateway: "transit_gateway_id",
+            customer_gateway: "customer_gateway_id",
+            static_routes_only: "static_routes_only",
+            tgw_attachment: "transit_gateway_attachment_id",
+        }),
+        "aws_vpn_connection_route" => Lowering::VpnRoute {
+            vpn_connection: "vpn_connection_id",
+            destination: "destination_cidr_block",
+        },
+        "aws_dx_gateway" => Lowering::DxGateway,
+        "aws_dx_gateway_association" => Lowering::DxAssociation(&DxAssociationNames {
+            dx_gateway: "dx_gateway_id",
+            associated: &["associated_gateway_id", "vpn_gateway_id"],
+            allowed_prefixes: "allowed_prefixes",
+        }),
+        "aws_ec2_transit_gateway" => Lowering::TransitGateway(&TransitGatewayNames {
+            default_association: "default_route_table_association",
+            default_propagation: "default_route_table_propagation",
+            sg_referencing: "security_group_referencing_support",
+        }),
+        "aws_ec2_transit_gateway_vpc_attachment" => {
+            Lowering::TgwVpcAttachment(&TgwVpcAttachmentNames {
+                transit_gateway: "transit_gateway_id",
+                vpc: "vpc_id",
+                subnets: "subnet_ids",
+                sg_referencing: &["security_group_referencing_support"],
+                default_association: Some("transit_gateway_default_route_table_association"),
+                default_propagation: Some("transit_gateway_default_route_table_propagation"),
+            })
+        }
+        "aws_ec2_transit_gateway_peering_attachment" => Lowering::TgwPeeringAttachment {
+            transit_gateway: "transit_gateway_id",
+        },
+        "aws_ec2_transit_gateway_route_table" => Lowering::TgwRouteTable {
+            transit_gateway: "transit_gateway_id",
+        },
+        "aws_ec2_transit_gateway_route_table_association" => {
+            Lowering::TgwAssociation(&TgwLinkNames {
+                route_table: "transit_gateway_route_table_id",
+                attachment: "transit_gateway_attachment_id",
+            })
+        }
+        "aws_ec2_transit_gateway_route_table_propagation" => {
+            Lowering::TgwPropagation(&TgwLinkNames {
+                route_table: "transit_gateway_route_table_id",
+                attachment: "transit_gateway_attachment_id",
+            })
+        }
+        "aws_ec2_transit_gateway_route" => Lowering::TgwRoute(&TgwRouteNames {
+            route_table: "transit_gateway_route_table_id",
+            destination: "destination_cidr_block",
+            attachment: "transit_gateway_attachment_id",
+            blackhole: "blackhole",
+        }),
+        "aws_vpc_endpoint" => Lowering::VpcEndpoint(&VpcEndpointNames {
+            vpc: "vpc_id",
+            kind: "vpc_endpoint_type",
+            service_name: "service_name",
+            private_dns: "private_dns_enabled",
+            subnets: "subnet_ids",
+        }),
+        "aws_route53_zone" => Lowering::HostedZone {
+            vpcs: "vpc",
+            vpc_id: "vpc_id",
+        },
+        "aws_route53_zone_association" => Lowering::HostedZoneAssociation {
+            zone: "zone_id",
+            vpc: "vpc_id",
+        },
+        "aws_vpc_dhcp_options" => Lowering::DhcpOptions {
+            name_servers: "domain_name_servers",
+        },
+        "aws_vpc_dhcp_options_association" => Lowering::DhcpAssociation {
+            dhcp_options: "dhcp_options_id",
+            vpc: "vpc_id",
+        },
+        "aws_lb" | "aws_alb" => Lowering::LoadBalancer(&LoadBalancerNames {
+            kind: Some("load_balancer_type"),
+            scheme: SchemeSource::InternalFlag("internal"),
+            subnets: "subnets",
+            subnet_mappings: Some(("subnet_mapping", "subnet_id")),
+        }),
+        "aws_elb" => Lowering::LoadBalancer(&LoadBalancerNames {
+            kind: None,
+            scheme: SchemeSource::InternalFlag("internal"),
+            subnets: "subnets",
+            subnet_mappings: None,
+        }),
+        _ => return None,
+    })
+}

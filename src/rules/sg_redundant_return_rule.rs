@@ -1,0 +1,275 @@
+//! `sg-redundant-return-rule`: an egress rule that opens ephemeral ports back to an
+//! ingress peer "for return traffic", which security groups never need.
+
+use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::sg::{describe_peer, same_peer, SgIndex};
+use crate::model::{Direction, Network, Protocol, SgRule};
+
+pub struct SgRedundantReturnRule;
+
+static META: RuleMeta = RuleMeta {
+    name: "sg-redundant-return-rule",
+    level: Level::Warning,
+    summary: "A security group egress rule opens ephemeral ports to an ingress peer for replies.",
+    doc: include_str!("../../rules/sg-redundant-return-rule.md"),
+};
+
+impl Rule for SgRedundantReturnRule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, network: &Network) -> Vec<Finding> {
+        let index = SgIndex::new(network);
+        let mut findings = Vec::new();
+        for (group, _) in network.security_groups.iter() {
+            for (_, egress) in index.rules_in(network, group, Direction::Egress) {
+                let (Some(protocol), Some(ports), Some(peer)) = (
+                    egress.protocol.copied(),
+                    egress.ports.copied(),
+                    egress.peer.copied(),
+                ) else {
+                    continue;
+                };
+                if !protocol.has_ports() || !ports.is_ephemeral() {
+                    continue;
+                }
+                let ingress =
+                    index
+                        .rules_in(network, group, Direction::Ingress)
+                        .find(|(_, ingress)| {
+                            ingress.peer.copied().is_some_and(|p| same_peer(p, peer))
+                                && ingress
+                                    .protocol
+                                    .copied()
+                                    .is_some_and(|p| p.matches(protocol))
+                        });
+                if let Some((_, ingress)) = ingress {
+                    findings.push(finding(network, egress, ingress));
+                }
+            }
+        }
+        findings
+    }
+}
+
+fn finding(network: &Network, egress: &SgRule, ingress: &SgRule) -> Finding {
+    let describe = |rule: &SgRule| match (rule.protocol.copied(), rule.ports.copied()) {
+        (Some(Protocol::All), _) | (_, None) => "all traffic".to_string(),
+        (Some(protocol), Some(ports)) => format!("{protocol} {ports}"),
+        (None, Some(ports)) => format!("ports {ports}"),
+    };
+    let peer = egress
+        .peer
+        .copied()
+        .map(|p| describe_peer(network, p))
+        .unwrap_or_default();
+    Finding {
+        rule: META.name,
+        level: META.level,
+        message: format!(
+            "egress {} to {peer} only repeats the reply path of ingress {} from {peer}: \
+             security groups are stateful and always allow replies, so this rule just widens \
+             egress",
+            describe(egress),
+            describe(ingress),
+        ),
+        primary: Label::new(
+            egress.ports.span,
+            &egress.origin.address,
+            "ephemeral ports opened for replies",
+        ),
+        related: vec![Label::new(
+            ingress.peer.span,
+            &ingress.origin.address,
+            "the ingress rule whose replies are already allowed",
+        )],
+        help: "remove the egress rule: replies to allowed inbound connections leave whatever the \
+               egress rules say"
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::NetworkBuilder;
+    use crate::model::Direction::{Egress, Ingress};
+    use crate::model::{PortRange, SecurityGroupId, SgPeer};
+
+    fn cidr(text: &str) -> SgPeer {
+        SgPeer::Cidr(text.parse().unwrap_or_else(|_| panic!("{text}")))
+    }
+
+    fn setup() -> (NetworkBuilder, SecurityGroupId) {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let web = b.security_group("aws_security_group.web", vpc);
+        let https = PortRange::single(443);
+        b.sg_rule(
+            "aws_vpc_security_group_ingress_rule.https",
+            web,
+            Ingress,
+            Protocol::TCP,
+            https,
+            cidr("0.0.0.0/0"),
+        );
+        (b, web)
+    }
+
+    const EPHEMERAL: PortRange = PortRange {
+        from: 1024,
+        to: 65535,
+    };
+
+    #[test]
+    fn flags_ephemeral_egress_to_an_ingress_peer() {
+        let (mut b, web) = setup();
+        let rule = b.sg_rule(
+            "aws_vpc_security_group_egress_rule.replies",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            cidr("0.0.0.0/0"),
+        );
+        let network = b.finish();
+        let findings = SgRedundantReturnRule.check(&network);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "egress tcp 1024-65535 to 0.0.0.0/0 only repeats the reply path of ingress tcp 443 \
+             from 0.0.0.0/0: security groups are stateful and always allow replies, so this rule \
+             just widens egress"
+        );
+        assert_eq!(findings[0].primary.span, network.sg_rules[rule].ports.span);
+        assert_eq!(
+            findings[0].related[0].address,
+            "aws_vpc_security_group_ingress_rule.https"
+        );
+    }
+
+    #[test]
+    fn flags_a_group_peer_too() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let app = b.security_group("aws_security_group.app", vpc);
+        let lb = b.security_group("aws_security_group.lb", vpc);
+        b.sg_rule(
+            "in",
+            app,
+            Ingress,
+            Protocol::All,
+            PortRange::ALL,
+            SgPeer::Group(lb),
+        );
+        b.sg_rule(
+            "out",
+            app,
+            Egress,
+            Protocol::TCP,
+            PortRange {
+                from: 32768,
+                to: 60999,
+            },
+            SgPeer::Group(lb),
+        );
+        let findings = SgRedundantReturnRule.check(&b.finish());
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0]
+            .message
+            .contains("to group aws_security_group.lb"));
+    }
+
+    #[test]
+    fn passes_for_ephemeral_egress_to_a_peer_that_is_not_an_ingress_peer() {
+        let (mut b, web) = setup();
+        b.sg_rule(
+            "out",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            cidr("10.0.0.0/16"),
+        );
+        assert!(SgRedundantReturnRule.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn near_misses_pass() {
+        let (mut b, web) = setup();
+        // Allow-all egress is the AWS default, not a return rule.
+        b.sg_rule(
+            "all",
+            web,
+            Egress,
+            Protocol::All,
+            PortRange::ALL,
+            cidr("0.0.0.0/0"),
+        );
+        // A narrow service range is a real outbound service.
+        b.sg_rule(
+            "kafka",
+            web,
+            Egress,
+            Protocol::TCP,
+            PortRange {
+                from: 9092,
+                to: 9094,
+            },
+            cidr("0.0.0.0/0"),
+        );
+        // UDP replies are not what a TCP ingress rule needs.
+        b.sg_rule(
+            "udp",
+            web,
+            Egress,
+            Protocol::UDP,
+            EPHEMERAL,
+            cidr("0.0.0.0/0"),
+        );
+        // A different, broader network is not the same peer.
+        b.sg_rule(
+            "wider",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            cidr("0.0.0.0/1"),
+        );
+        assert!(SgRedundantReturnRule.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn unknown_values_stay_silent() {
+        let (mut b, web) = setup();
+        let ports = b.sg_rule(
+            "a",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            cidr("0.0.0.0/0"),
+        );
+        b.network.sg_rules[ports].ports.value = None;
+        let peer = b.sg_rule(
+            "b",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            cidr("0.0.0.0/0"),
+        );
+        b.network.sg_rules[peer].peer.value = None;
+        let group = b.sg_rule(
+            "c",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            cidr("0.0.0.0/0"),
+        );
+        b.network.sg_rules[group].group.value = None;
+        assert!(SgRedundantReturnRule.check(&b.finish()).is_empty());
+    }
+}

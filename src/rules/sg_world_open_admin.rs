@@ -1,0 +1,255 @@
+//! `sg-world-open-admin`: SSH or RDP open to the whole internet.
+
+use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::sg::opened_ports;
+use crate::model::{Direction, Network, Protocol, SgPeer, SgRule};
+
+pub struct SgWorldOpenAdmin;
+
+static META: RuleMeta = RuleMeta {
+    name: "sg-world-open-admin",
+    level: Level::Warning,
+    summary: "A security group allows SSH or RDP from 0.0.0.0/0 or ::/0.",
+    doc: include_str!("../../rules/sg-world-open-admin.md"),
+};
+
+const SSH: u16 = 22;
+const RDP: u16 = 3389;
+
+impl Rule for SgWorldOpenAdmin {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, network: &Network) -> Vec<Finding> {
+        network
+            .sg_rules
+            .values()
+            .filter(|rule| rule.direction == Direction::Ingress)
+            .filter_map(|rule| {
+                let SgPeer::Cidr(net) = rule.peer.copied()? else {
+                    return None;
+                };
+                if net.prefix_len() != 0 {
+                    return None;
+                }
+                let opens = |protocol, port| {
+                    opened_ports(rule, protocol)
+                        .map(|ports| ports.is_some_and(|p| p.contains_port(port)))
+                };
+                let ssh = opens(Protocol::TCP, SSH)?;
+                let rdp = opens(Protocol::TCP, RDP)? || opens(Protocol::UDP, RDP)?;
+                let services = match (ssh, rdp) {
+                    (true, true) => "SSH (tcp 22) and RDP (3389)",
+                    (true, false) => "SSH (tcp 22)",
+                    (false, true) => "RDP (3389)",
+                    (false, false) => return None,
+                };
+                Some(finding(rule, &net.to_string(), services))
+            })
+            .collect()
+    }
+}
+
+fn finding(rule: &SgRule, world: &str, services: &str) -> Finding {
+    let traffic = match (rule.protocol.copied(), rule.ports.copied()) {
+        (Some(Protocol::All), _) | (_, None) => "all traffic".to_string(),
+        (Some(protocol), Some(ports)) => format!("{protocol} {ports}"),
+        (None, Some(ports)) => format!("ports {ports}"),
+    };
+    Finding {
+        rule: META.name,
+        level: META.level,
+        message: format!("ingress {traffic} from {world} opens {services} to the whole internet"),
+        primary: Label::new(
+            rule.peer.span,
+            &rule.origin.address,
+            format!("{world} is every address"),
+        ),
+        related: vec![Label::new(
+            rule.ports.span,
+            &rule.origin.address,
+            format!("includes {services}"),
+        )],
+        help: "allow administration only from known networks (a VPN or office CIDR, a bastion's \
+               security group), or use SSM Session Manager or EC2 Instance Connect Endpoint and \
+               close the port"
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::NetworkBuilder;
+    use crate::model::Direction::{Egress, Ingress};
+    use crate::model::{PortRange, SecurityGroupId};
+
+    fn cidr(text: &str) -> SgPeer {
+        SgPeer::Cidr(text.parse().unwrap_or_else(|_| panic!("{text}")))
+    }
+
+    fn setup() -> (NetworkBuilder, SecurityGroupId) {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let sg = b.security_group("aws_security_group.admin", vpc);
+        (b, sg)
+    }
+
+    fn r(from: u16, to: u16) -> PortRange {
+        PortRange { from, to }
+    }
+
+    #[test]
+    fn flags_ssh_from_anywhere() {
+        let (mut b, sg) = setup();
+        let rule = b.sg_rule(
+            "aws_vpc_security_group_ingress_rule.ssh",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("0.0.0.0/0"),
+        );
+        let network = b.finish();
+        let findings = SgWorldOpenAdmin.check(&network);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "ingress tcp 22 from 0.0.0.0/0 opens SSH (tcp 22) to the whole internet"
+        );
+        assert_eq!(findings[0].primary.span, network.sg_rules[rule].peer.span);
+    }
+
+    #[test]
+    fn flags_ranges_protocol_all_ipv6_and_udp_rdp() {
+        let (mut b, sg) = setup();
+        b.sg_rule(
+            "all",
+            sg,
+            Ingress,
+            Protocol::All,
+            PortRange::ALL,
+            cidr("::/0"),
+        );
+        b.sg_rule(
+            "range",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(0, 1024),
+            cidr("0.0.0.0/0"),
+        );
+        b.sg_rule(
+            "rdp",
+            sg,
+            Ingress,
+            Protocol::UDP,
+            r(3389, 3389),
+            cidr("0.0.0.0/0"),
+        );
+        let findings = SgWorldOpenAdmin.check(&b.finish());
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "ingress all traffic from ::/0 opens SSH (tcp 22) and RDP (3389) to the whole internet",
+                "ingress tcp 0-1024 from 0.0.0.0/0 opens SSH (tcp 22) to the whole internet",
+                "ingress udp 3389 from 0.0.0.0/0 opens RDP (3389) to the whole internet",
+            ]
+        );
+    }
+
+    #[test]
+    fn passes_for_ssh_from_a_known_network() {
+        let (mut b, sg) = setup();
+        b.sg_rule(
+            "ssh",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("203.0.113.0/24"),
+        );
+        assert!(SgWorldOpenAdmin.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn near_misses_pass() {
+        let (mut b, sg) = setup();
+        b.sg_rule(
+            "https",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(443, 443),
+            cidr("0.0.0.0/0"),
+        );
+        b.sg_rule(
+            "udp22",
+            sg,
+            Ingress,
+            Protocol::UDP,
+            r(22, 22),
+            cidr("0.0.0.0/0"),
+        );
+        b.sg_rule(
+            "egress",
+            sg,
+            Egress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("0.0.0.0/0"),
+        );
+        b.sg_rule(
+            "half",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("0.0.0.0/1"),
+        );
+        b.sg_rule(
+            "icmp",
+            sg,
+            Ingress,
+            Protocol::ICMP,
+            PortRange::ALL,
+            cidr("0.0.0.0/0"),
+        );
+        assert!(SgWorldOpenAdmin.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn unknown_values_stay_silent() {
+        let (mut b, sg) = setup();
+        let ports = b.sg_rule(
+            "a",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("0.0.0.0/0"),
+        );
+        b.network.sg_rules[ports].ports.value = None;
+        let protocol = b.sg_rule(
+            "b",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("0.0.0.0/0"),
+        );
+        b.network.sg_rules[protocol].protocol.value = None;
+        let peer = b.sg_rule(
+            "c",
+            sg,
+            Ingress,
+            Protocol::TCP,
+            r(22, 22),
+            cidr("0.0.0.0/0"),
+        );
+        b.network.sg_rules[peer].peer.value = None;
+        assert!(SgWorldOpenAdmin.check(&b.finish()).is_empty());
+    }
+}
