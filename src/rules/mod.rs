@@ -2,6 +2,7 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod dns_attributes_required;
 mod invalid_cidr;
 mod lb_single_az;
 mod nacl_missing_return_traffic;
@@ -11,6 +12,7 @@ mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
 mod sg_world_open_admin;
 mod source_dest_check_enabled;
+mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod transitive_peering;
 mod vpn_static_route_on_bgp_connection;
@@ -117,11 +119,13 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
+        &dns_attributes_required::DnsAttributesRequired,
         &lb_single_az::LbSingleAz,
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
     ]

@@ -17,9 +17,9 @@
 
 use super::cidr::{VpcBlock, VpcCidrs};
 use crate::model::{
-    Destination, DxAssociated, Id, Network, RouteId, RouteTableId, SubnetId, TgwAttachmentId,
-    TgwAttachmentKind, TgwRouteId, TgwRouteTableId, VgwPropagation, VpcId, VpnGatewayId,
-    VpnRouteId,
+    Destination, DxAssociated, Id, Network, RouteId, RouteTableId, SubnetId, Target,
+    TgwAttachmentId, TgwAttachmentKind, TgwRouteId, TgwRouteTableId, VgwPropagation, VpcId,
+    VpnGatewayId, VpnRouteId,
 };
 use ipnet::Ipv4Net;
 
@@ -389,6 +389,24 @@ impl<'n> RoutingIndex<'n> {
     }
 }
 
+/// The address of the resource a route targets (`None` for the local route and for
+/// targets the model does not follow).
+pub fn target_address(network: &Network, target: Target) -> Option<&str> {
+    let origin = match target {
+        Target::InternetGateway(id) => &network.internet_gateways[id].origin,
+        Target::EgressOnlyIgw(id) => &network.egress_only_igws[id].origin,
+        Target::NatGateway(id) => &network.nat_gateways[id].origin,
+        Target::Instance(id) => &network.instances[id].origin,
+        Target::NetworkInterface(id) => &network.network_interfaces[id].origin,
+        Target::Peering(id) => &network.peerings[id].origin,
+        Target::VpnGateway(id) => &network.vpn_gateways[id].origin,
+        Target::TransitGateway(id) => &network.transit_gateways[id].origin,
+        Target::VpcEndpoint(id) => &network.vpc_endpoints[id].origin,
+        Target::Local | Target::Other => return None,
+    };
+    Some(&origin.address)
+}
+
 fn table_slot<T>(by_table: &mut [Vec<T>], table: Option<RouteTableId>) -> Option<&mut Vec<T>> {
     by_table.get_mut(table?.index())
 }
@@ -526,7 +544,7 @@ impl TgwRoutingIndex {
 mod tests {
     use super::*;
     use crate::model::testing::{net, NetworkBuilder};
-    use crate::model::{EndpointKind, Target};
+    use crate::model::EndpointKind;
 
     struct Estate {
         network: Network,
