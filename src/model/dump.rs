@@ -55,8 +55,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
         ),
         (
             "subnets",
-            d.all(&n.subnets, |e, o| {
+            d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
+                o.route_table_of(id);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
                 o.opt("ipv6_cidr", &e.ipv6_cidr);
@@ -369,6 +370,11 @@ fn plain(value: &Value) -> String {
             "[{}]",
             items.iter().map(plain).collect::<Vec<_>>().join(", ")
         ),
+        Value::Object(entries) if entries.len() == 2 && entries.contains_key("from") => format!(
+            "{}-{}",
+            entries.get("from").map(plain).unwrap_or_default(),
+            entries.get("to").map(plain).unwrap_or_default()
+        ),
         Value::Object(entries) => entries.values().map(plain).collect::<Vec<_>>().join(" "),
         other => other.to_string(),
     }
@@ -381,9 +387,17 @@ struct Dumper<'a> {
 
 impl Dumper<'_> {
     fn all<T: HasOrigin>(&self, arena: &Arena<T>, fields: impl Fn(&T, &mut Out)) -> Vec<Value> {
+        self.all_with_id(arena, |_, entity, out| fields(entity, out))
+    }
+
+    fn all_with_id<T: HasOrigin>(
+        &self,
+        arena: &Arena<T>,
+        fields: impl Fn(Id<T>, &T, &mut Out),
+    ) -> Vec<Value> {
         arena
-            .values()
-            .map(|entity| {
+            .iter()
+            .map(|(id, entity)| {
                 let mut out = Out {
                     net: self.net,
                     obj: Map::new(),
@@ -395,7 +409,7 @@ impl Dumper<'_> {
                 let (file, line) = self.location(origin.span);
                 out.raw("file", json!(file));
                 out.raw("line", json!(line));
-                fields(entity, &mut out);
+                fields(id, entity, &mut out);
                 if !out.defaults.is_empty() {
                     let defaults = std::mem::take(&mut out.defaults);
                     out.raw("defaults", json!(defaults));
@@ -444,6 +458,24 @@ impl Out<'_> {
     fn list<T: Show>(&mut self, name: &'static str, fields: &[Field<T>]) {
         let values = fields.iter().map(|field| self.value(field)).collect();
         self.obj.insert(name.into(), Value::Array(values));
+    }
+
+    /// The route table a subnet uses: its explicit association, else (marked as a
+    /// default) its VPC's main route table; `null` when that is AWS's implicit one.
+    fn route_table_of(&mut self, id: SubnetId) {
+        let explicit = self
+            .net
+            .route_table_associations
+            .values()
+            .any(|association| association.subnet.as_ref().and_then(Field::copied) == Some(id));
+        let table = self.net.subnet_route_table(id);
+        if !explicit && table.is_some() {
+            self.defaults.push("route_table");
+        }
+        let table = table
+            .map(|table| table.show(self.net))
+            .unwrap_or(Value::Null);
+        self.obj.insert("route_table".into(), table);
     }
 
     fn invalid(&mut self, invalid: &Option<InvalidCidr>) {

@@ -15,6 +15,7 @@ mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod transitive_peering;
+mod vpc_resolver_unreachable;
 mod vpn_static_route_on_bgp_connection;
 
 use crate::model::Network;
@@ -126,6 +127,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
         &dns_attributes_required::DnsAttributesRequired,
+        &vpc_resolver_unreachable::VpcResolverUnreachable,
         &lb_single_az::LbSingleAz,
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
     ]
