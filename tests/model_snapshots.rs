@@ -44,6 +44,11 @@ fn snapshot_all(lang: &str) {
 }
 
 #[test]
+fn terraform_models() {
+    snapshot_all("terraform");
+}
+
+#[test]
 fn cloudformation_models() {
     snapshot_all("cloudformation");
 }

@@ -130,3 +130,70 @@ fn check(case: &str) {
 fn basics() {
     check("basics");
 }
+
+#[test]
+fn modules_local_nested_count_and_for_each() {
+    check("modules");
+}
+
+#[test]
+fn expressions() {
+    check("expressions");
+}
+
+#[test]
+fn registry_modules_installed_and_missing() {
+    check("registry");
+}
+
+#[test]
+fn parse_errors_keep_other_files() {
+    check("errors");
+}
+
+#[test]
+fn suppressions() {
+    check("suppressions");
+}
+
+#[test]
+fn tfvars_precedence() {
+    // Environment variables have the lowest precedence: every other source overrides it.
+    std::env::set_var("TF_VAR_from_env", "env");
+    std::env::set_var("TF_VAR_from_tfvars", "env");
+    let options = Options {
+        var_files: vec![fixture("tfvars").join("extra.vars")],
+        vars: vec![
+            ("from_cli".into(), "cli".into()),
+            ("complex_from_cli".into(), r#"["x", "y"]"#.into()),
+        ],
+    };
+    check_with("tfvars", &options);
+}
+
+#[test]
+fn json_syntax() {
+    check("json");
+}
+
+fn check_plan(case: &str) {
+    let dir = fixture(case);
+    let path = dir.join("plan.json");
+    let sources = SourceMap::new();
+    let text = std::fs::read_to_string(&path).expect("fixture plan is readable");
+    let unit = terraform::load_plan(&path, text.into(), &sources);
+    let rendered = render(&unit, &sources, &dir);
+    insta::assert_snapshot!(case, rendered);
+}
+
+/// Made with terraform 1.11 and the AWS provider 5.100: `terraform plan -refresh=false
+/// -out tfplan && terraform show -json tfplan`, configuration beside it.
+#[test]
+fn plan_with_configuration_beside() {
+    check_plan("plan");
+}
+
+#[test]
+fn plan_alone() {
+    check_plan("plan-alone");
+}

@@ -9,12 +9,22 @@
 use super::*;
 use crate::source::SourceMap;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 pub const FORMAT_VERSION: u32 = 1;
 
 pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
+    let mut explicit_tables = HashMap::new();
+    for association in network.route_table_associations.values() {
+        if let Some(subnet) = association.subnet.as_ref().and_then(Field::copied) {
+            explicit_tables
+                .entry(subnet)
+                .or_insert(association.route_table.copied());
+        }
+    }
     let d = Dumper {
         net: network,
+        explicit_tables,
         sources,
     };
     let mut root = Map::new();
@@ -57,7 +67,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "subnets",
             d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
-                o.route_table_of(id);
+                o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
                 o.opt("ipv6_cidr", &e.ipv6_cidr);
@@ -382,6 +392,8 @@ fn plain(value: &Value) -> String {
 
 struct Dumper<'a> {
     net: &'a Network,
+    /// Each subnet's explicitly associated route table (the first association wins).
+    explicit_tables: HashMap<SubnetId, Option<RouteTableId>>,
     sources: &'a SourceMap,
 }
 
@@ -400,6 +412,7 @@ impl Dumper<'_> {
             .map(|(id, entity)| {
                 let mut out = Out {
                     net: self.net,
+                    explicit_tables: &self.explicit_tables,
                     obj: Map::new(),
                     defaults: Vec::new(),
                 };
@@ -432,6 +445,7 @@ impl Dumper<'_> {
 /// One entity's JSON object being built.
 struct Out<'a> {
     net: &'a Network,
+    explicit_tables: &'a HashMap<SubnetId, Option<RouteTableId>>,
     obj: Map<String, Value>,
     defaults: Vec<&'static str>,
 }
@@ -462,16 +476,25 @@ impl Out<'_> {
 
     /// The route table a subnet uses: its explicit association, else (marked as a
     /// default) its VPC's main route table; `null` when that is AWS's implicit one.
-    fn route_table_of(&mut self, id: SubnetId) {
-        let explicit = self
-            .net
-            .route_table_associations
-            .values()
-            .any(|association| association.subnet.as_ref().and_then(Field::copied) == Some(id));
-        let table = self.net.subnet_route_table(id);
-        if !explicit && table.is_some() {
-            self.defaults.push("route_table");
-        }
+    /// The route table a subnet uses: its explicit association, else (marked as a
+    /// default) its VPC's main route table; `null` when that is AWS's implicit one.
+    /// Mirrors [`Network::subnet_route_table`] over a prebuilt association index.
+    fn route_table_of(&mut self, id: SubnetId, subnet: &Subnet) {
+        let table = match self.explicit_tables.get(&id) {
+            Some(table) => *table,
+            None => {
+                let main = subnet
+                    .vpc
+                    .copied()
+                    .and_then(|vpc| self.net.vpcs.get(vpc))
+                    .and_then(|vpc| vpc.main_route_table.as_ref())
+                    .and_then(Field::copied);
+                if main.is_some() {
+                    self.defaults.push("route_table");
+                }
+                main
+            }
+        };
         let table = table
             .map(|table| table.show(self.net))
             .unwrap_or(Value::Null);

@@ -3,13 +3,17 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod dns_attributes_required;
+mod duplicate_route;
+mod egress_only_igw_ipv4;
 mod invalid_cidr;
 mod lb_single_az;
+mod local_route_conflict;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod sg_redundant_return_rule;
+mod sg_reference_unsupported;
 mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
@@ -120,10 +124,14 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &duplicate_route::DuplicateRoute,
+        &local_route_conflict::LocalRouteConflict,
+        &egress_only_igw_ipv4::EgressOnlyIgwIpv4,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,
+        &sg_reference_unsupported::SgReferenceUnsupported,
         &sg_world_open_admin::SgWorldOpenAdmin,
         &source_dest_check_enabled::SourceDestCheckEnabled,
         &dns_attributes_required::DnsAttributesRequired,

@@ -430,7 +430,9 @@ impl<'s> Evaluator<'s> {
             None => match &decl.default {
                 Some(default) => self.eval_attr(id, default, &mut Vec::new()),
                 None => {
-                    return Value::Unknown(format!("variable \"{name}\" has no value"));
+                    let message = format!("variable \"{name}\" has no value");
+                    self.note(span, message.clone());
+                    return Value::Unknown(message);
                 }
             },
         };

@@ -112,7 +112,7 @@ pub(super) fn parse_config(text: &str, file: FileId) -> Result<Vec<Block>, Diagn
     };
     let _ = root_span;
     let mut blocks = Vec::new();
-    for (kind, key_span, value) in entries {
+    for (kind, _, value) in entries {
         match kind.as_str() {
             "resource" | "data" => {
                 for (kind_label, _, by_name) in objects_of(value) {
@@ -121,7 +121,6 @@ pub(super) fn parse_config(text: &str, file: FileId) -> Result<Vec<Block>, Diagn
                             blocks.push(block(
                                 &kind,
                                 vec![kind_label.clone(), name.clone()],
-                                key_span,
                                 name_span,
                                 body,
                                 BodyKind::Resource,
@@ -136,7 +135,6 @@ pub(super) fn parse_config(text: &str, file: FileId) -> Result<Vec<Block>, Diagn
                         blocks.push(block(
                             &kind,
                             vec![name.clone()],
-                            key_span,
                             name_span,
                             body,
                             BodyKind::Attributes,
@@ -147,14 +145,7 @@ pub(super) fn parse_config(text: &str, file: FileId) -> Result<Vec<Block>, Diagn
             "locals" => {
                 for body in each_object(value) {
                     let span = body.span();
-                    blocks.push(block(
-                        &kind,
-                        Vec::new(),
-                        span,
-                        span,
-                        body,
-                        BodyKind::Attributes,
-                    ));
+                    blocks.push(block(&kind, Vec::new(), span, body, BodyKind::Attributes));
                 }
             }
             _ => {}
@@ -198,23 +189,17 @@ fn each_object(value: JsonExpr) -> Vec<JsonExpr> {
 fn block(
     kind: &str,
     labels: Vec<String>,
-    kind_span: Span,
     name_span: Span,
     body: JsonExpr,
     body_kind: BodyKind,
 ) -> Block {
     let span = body.span();
-    let header = Span {
-        file: kind_span.file,
-        start: kind_span.start.min(name_span.start),
-        end: name_span.end.max(kind_span.start),
-    };
     Block {
         kind: kind.to_string(),
         labels,
         body: body_of(body, body_kind),
         span,
-        header,
+        header: name_span,
     }
 }
 
@@ -234,7 +219,6 @@ fn body_of(value: JsonExpr, kind: BodyKind) -> Body {
                         body.blocks.push(block(
                             "dynamic",
                             vec![label.clone()],
-                            key_span,
                             label_span,
                             dynamic,
                             BodyKind::Resource,
@@ -255,7 +239,6 @@ fn body_of(value: JsonExpr, kind: BodyKind) -> Body {
                     body.blocks.push(block(
                         &name,
                         Vec::new(),
-                        key_span,
                         key_span,
                         nested,
                         BodyKind::Resource,

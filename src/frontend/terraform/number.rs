@@ -692,6 +692,13 @@ impl fmt::Display for Number {
             return write!(f, "{}", self.to_f64());
         }
         let m = self.nat();
+        // Fast path: an integer of at most 64 bits and no more bits than the precision
+        // prints as its digits (no shorter decimal lies within half an ulp of it).
+        let bits = m.bit_len() + self.exponent.max(0) as u64;
+        if self.exponent >= 0 && bits <= 64 && bits <= u64::from(self.prec) {
+            let exact = m.shl(self.exponent as u64).low_u64();
+            return write!(f, "{sign}{exact}");
+        }
         let mut d = Decimal::new(&m, self.exponent);
         shortest_round(&mut d, &m, self.exponent, self.prec);
         f.write_str(sign)?;

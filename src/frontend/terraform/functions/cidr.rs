@@ -171,19 +171,26 @@ fn cidrhost(prefix: &Value, hostnum: &Value) -> Result<Value, String> {
     let max = Net::host_mask(net.width, net.prefix);
     // go-cidr's HostBig: negative numbers count back from the end of the range; a
     // positive number is checked by its low 64 bits as a signed integer.
-    let (checked, num) = if num < 0 {
+    let addr = if num < 0 {
         let back = num.unsigned_abs() - 1;
-        (back as i128, (max as i128).wrapping_sub(back as i128))
+        if back > max {
+            let shown = (max as i128).wrapping_sub(back as i128);
+            return Err(format!(
+                "prefix of {} does not accommodate a host numbered {shown}",
+                net.prefix
+            ));
+        }
+        net.addr | (max - back)
     } else {
-        ((num as u128 as u64) as i64 as i128, num)
+        let checked = (num as u128 as u64) as i64;
+        if checked >= 0 && checked as u128 > max {
+            return Err(format!(
+                "prefix of {} does not accommodate a host numbered {num}",
+                net.prefix
+            ));
+        }
+        insert_number(net.addr, num, 0, net.width)?
     };
-    if checked >= 0 && checked as u128 > max {
-        return Err(format!(
-            "prefix of {} does not accommodate a host numbered {num}",
-            net.prefix
-        ));
-    }
-    let addr = insert_number(net.addr, num, 0, net.width)?;
     Ok(Value::String(format_addr(addr, net.width)))
 }
 

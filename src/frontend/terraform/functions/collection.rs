@@ -45,6 +45,11 @@ pub const NAMES: &[&str] = &[
     "anytrue",
     "matchkeys",
     "transpose",
+    "setunion",
+    "setintersection",
+    "setsubtract",
+    "sensitive",
+    "nonsensitive",
 ];
 
 /// `flatten` and friends stop at this nesting depth.
@@ -55,6 +60,10 @@ const MAX_RANGE: usize = 1024;
 pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
     if !NAMES.contains(&name) {
         return None;
+    }
+    // `tostring` of a reference to an attribute is still that reference.
+    if let ("tostring", [Value::Ref(r)]) = (name, args) {
+        return Some(Ok(Value::Ref(r.clone())));
     }
     // A top-level unknown argument makes every one of these unknown.
     if let Some(unknown) = first_unknown(args) {
@@ -95,6 +104,17 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "anytrue" => arity(name, args, 1, 1).and_then(|()| anytrue(&args[0])),
         "matchkeys" => arity(name, args, 3, 3).and_then(|()| matchkeys(args)),
         "transpose" => arity(name, args, 1, 1).and_then(|()| transpose(&args[0])),
+        "setunion" => {
+            arity(name, args, 1, usize::MAX).and_then(|()| set_operation(args, SetOp::Union))
+        }
+        "setintersection" => {
+            arity(name, args, 1, usize::MAX).and_then(|()| set_operation(args, SetOp::Intersection))
+        }
+        "setsubtract" => {
+            arity(name, args, 2, 2).and_then(|()| set_operation(args, SetOp::Subtract))
+        }
+        // vpclint does not track sensitivity: both are the identity.
+        "sensitive" | "nonsensitive" => arity(name, args, 1, 1).map(|()| args[0].clone()),
         _ => return None,
     };
     Some(result)
@@ -652,6 +672,57 @@ fn transpose(value: &Value) -> Result<Value, String> {
     Ok(Value::Map(
         out.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
     ))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SetOp {
+    Union,
+    Intersection,
+    Subtract,
+}
+
+/// `setunion`, `setintersection`, `setsubtract`: the arguments become sets of one
+/// element type (mixed primitives become strings), the result is a set.
+fn set_operation(args: &[Value], op: SetOp) -> Result<Value, String> {
+    let mut sets = Vec::with_capacity(args.len());
+    for arg in args {
+        let items = to_elements(arg).map_err(|e| arg_error("sets", e))?;
+        if let Some(unknown) = unknown_inside(arg) {
+            return Ok(unknown);
+        }
+        sets.push(items.len());
+    }
+    // Unify across all arguments, as cty converts them to one set type.
+    let all: Vec<Value> = args
+        .iter()
+        .filter_map(|a| to_elements(a).ok())
+        .flat_map(|items| items.iter().cloned())
+        .collect();
+    let all = unify(all, "set").map_err(|e| arg_error("sets", e))?;
+    let mut groups = Vec::with_capacity(sets.len());
+    let mut rest = all.as_slice();
+    for len in sets {
+        let (group, tail) = rest.split_at(len.min(rest.len()));
+        groups.push(group);
+        rest = tail;
+    }
+    let (first, others) = groups
+        .split_first()
+        .ok_or("at least one argument is required")?;
+    let result: Vec<Value> = match op {
+        SetOp::Union => groups.iter().flat_map(|g| g.iter().cloned()).collect(),
+        SetOp::Intersection => first
+            .iter()
+            .filter(|v| others.iter().all(|g| g.contains(v)))
+            .cloned()
+            .collect(),
+        SetOp::Subtract => first
+            .iter()
+            .filter(|v| !others.iter().any(|g| g.contains(v)))
+            .cloned()
+            .collect(),
+    };
+    Ok(make_set(result))
 }
 
 #[cfg(test)]

@@ -316,9 +316,8 @@ impl Parser<'_> {
             }
             self.skip_space();
             let value = self.value(depth + 1)?;
-            if map.insert(key.clone(), value).is_some() {
-                return Err(format!("duplicate {key:?} property in JSON object"));
-            }
+            // Like Go's decoder, a repeated key keeps its last value.
+            map.insert(key, value);
             self.skip_space();
             if self.eat(b'}') {
                 return Ok(Value::Map(map));

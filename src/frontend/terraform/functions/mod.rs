@@ -8,6 +8,7 @@
 mod cidr;
 mod collection;
 mod encoding;
+mod gomath;
 mod numeric;
 mod string;
 
@@ -75,8 +76,9 @@ fn nested_unknown(value: &Value) -> Value {
     }
 }
 
-/// `try(...)`: the first argument that evaluated without error. One whose value is not
-/// wholly known makes the result unknown (Terraform cannot tell yet whether it fails).
+/// `try(...)`: the first argument that evaluated without error. Terraform makes the
+/// result unknown when that value is not wholly known; it is returned as it is here,
+/// so that `try(aws_vpc.main.id, null)` keeps its reference (the value it will have).
 pub fn try_result(attempts: Vec<Result<Value, String>>) -> Result<Value, String> {
     if attempts.is_empty() {
         return Err("at least one argument is required".to_string());
@@ -84,8 +86,7 @@ pub fn try_result(attempts: Vec<Result<Value, String>>) -> Result<Value, String>
     let mut last_error = String::new();
     for attempt in attempts {
         match attempt {
-            Ok(value) if is_wholly_known(&value) => return Ok(value),
-            Ok(value) => return Ok(nested_unknown(&value)),
+            Ok(value) => return Ok(value),
             Err(e) => last_error = e,
         }
     }
@@ -156,6 +157,9 @@ mod tests {
             Ok(ok.clone())
         );
         assert!(try_result(vec![Err("boom".to_string())]).is_err());
+        let unknown = Value::Unknown("later".to_string());
+        assert_eq!(try_result(vec![Ok(unknown.clone())]), Ok(unknown.clone()));
+        assert_eq!(can_result(Ok(unknown.clone())), unknown);
         assert_eq!(can_result(Err("boom".to_string())), Value::Bool(false));
         assert_eq!(can_result(Ok(ok)), Value::Bool(true));
     }

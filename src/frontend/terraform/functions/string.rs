@@ -30,7 +30,10 @@ pub const NAMES: &[&str] = &[
 pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
     let result = match name {
         "upper" => unary(name, args, |s| map_chars(s, char::to_uppercase)),
-        "lower" => unary(name, args, |s| map_chars(s, char::to_lowercase)),
+        // U+0130's simple lowercase mapping is `i`; its full mapping adds a dot.
+        "lower" => unary(name, args, |s| {
+            map_chars(s, char::to_lowercase).replace('\u{130}', "i")
+        }),
         "title" => unary(name, args, title),
         "trimspace" => unary(name, args, |s| s.trim().to_string()),
         "chomp" => unary(name, args, |s| s.trim_end_matches(['\r', '\n']).to_string()),
@@ -189,13 +192,12 @@ fn substr(name: &str, args: &[Value]) -> Result<Value, String> {
     if length < 0 {
         return Ok(Value::String(rest.concat()));
     }
-    // cty counts clusters until its position reaches offset + length; a target it
-    // has already passed means the whole rest.
-    let target = offset + length;
-    let taken = if target > start as i64 {
-        ((target - start as i64) as usize).min(rest.len())
-    } else {
+    // cty counts clusters until it has `length` of them; a zero length (reachable
+    // with a negative offset) never matches, so the whole rest is taken.
+    let taken = if length == 0 {
         rest.len()
+    } else {
+        (length as usize).min(rest.len())
     };
     Ok(Value::String(rest[..taken].concat()))
 }
