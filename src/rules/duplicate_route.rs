@@ -4,7 +4,7 @@ use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::routing::RoutingIndex;
 use crate::model::analysis::source_order::source_order;
 use crate::model::{Destination, Network, Route, RouteId};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 pub struct DuplicateRoute;
 
@@ -24,7 +24,7 @@ impl Rule for DuplicateRoute {
         let routing = RoutingIndex::new(network);
         let mut findings = Vec::new();
         for (table, _) in network.route_tables.iter() {
-            let mut by_destination: HashMap<String, Vec<RouteId>> = HashMap::new();
+            let mut by_destination: BTreeMap<String, Vec<RouteId>> = BTreeMap::new();
             for &id in routing.routes(table) {
                 let key = match network.routes[id].destination.copied() {
                     Some(Destination::Ipv4(net)) => net.to_string(),

@@ -12,6 +12,8 @@ mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
+mod peering_missing_return_route;
+mod route_target_wrong_vpc;
 mod sg_redundant_return_rule;
 mod sg_reference_unsupported;
 mod sg_world_open_admin;
@@ -124,8 +126,10 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &route_target_wrong_vpc::RouteTargetWrongVpc,
         &duplicate_route::DuplicateRoute,
         &local_route_conflict::LocalRouteConflict,
+        &peering_missing_return_route::PeeringMissingReturnRoute,
         &egress_only_igw_ipv4::EgressOnlyIgwIpv4,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,

@@ -3,14 +3,14 @@
 //! collections with unknown elements (`length`, `concat`, `element`, `lookup`...).
 
 use super::super::convert::{
-    self, first_unknown, is_unknown, is_wholly_known, make_set, to_bool, to_elements, to_entries,
-    to_number, to_string, type_name, unify, unknown_result,
+    self, dedup_in_order, equality_key, first_unknown, is_unknown, is_wholly_known, make_set,
+    to_bool, to_elements, to_entries, to_number, to_string, type_name, unify, unknown_result,
 };
 use super::super::number::Number;
 use super::super::value::Value;
 use super::string::grapheme_count;
 use super::{arg_error, arity, nested_unknown};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub const NAMES: &[&str] = &[
     "length",
@@ -296,13 +296,7 @@ fn distinct(value: &Value) -> Result<Value, String> {
         return Ok(unknown);
     }
     let items = unify(items.to_vec(), "list").map_err(|e| arg_error("list", e))?;
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    Ok(Value::List(out))
+    Ok(Value::List(dedup_in_order(items)))
 }
 
 /// cty equality: values of different types are never equal; unknowns are unknown.
@@ -645,11 +639,12 @@ fn matchkeys(args: &[Value]) -> Result<Value, String> {
     if let Some(unknown) = args.iter().find_map(unknown_inside) {
         return Ok(unknown);
     }
+    let search: HashSet<String> = search.iter().map(equality_key).collect();
     Ok(Value::List(
         values
             .iter()
             .zip(keys)
-            .filter(|(_, key)| search.contains(key))
+            .filter(|(_, key)| search.contains(&equality_key(key)))
             .map(|(value, _)| value.clone())
             .collect(),
     ))
@@ -709,16 +704,28 @@ fn set_operation(args: &[Value], op: SetOp) -> Result<Value, String> {
     let (first, others) = groups
         .split_first()
         .ok_or("at least one argument is required")?;
+    let others: Vec<HashSet<String>> = others
+        .iter()
+        .map(|g| g.iter().map(equality_key).collect())
+        .collect();
+    let in_others = |v: &Value, all: bool| {
+        let key = equality_key(v);
+        if all {
+            others.iter().all(|g| g.contains(&key))
+        } else {
+            others.iter().any(|g| g.contains(&key))
+        }
+    };
     let result: Vec<Value> = match op {
         SetOp::Union => groups.iter().flat_map(|g| g.iter().cloned()).collect(),
         SetOp::Intersection => first
             .iter()
-            .filter(|v| others.iter().all(|g| g.contains(v)))
+            .filter(|v| in_others(v, true))
             .cloned()
             .collect(),
         SetOp::Subtract => first
             .iter()
-            .filter(|v| !others.iter().any(|g| g.contains(v)))
+            .filter(|v| !in_others(v, false))
             .cloned()
             .collect(),
     };
