@@ -53,8 +53,10 @@ impl Rule for RouteTargetWrongVpc {
             } else if let Some(owner) = target_vpc(network, target) {
                 if owner != vpc {
                     if let Some(origin) = target_origin(network, target) {
-                        let relation =
-                            format!("belongs to vpc {}, not", network.vpcs[owner].origin.address);
+                        let relation = format!(
+                            "belongs to vpc {}, not to",
+                            network.vpcs[owner].origin.address
+                        );
                         findings.push(finding(
                             network,
                             &what,
@@ -76,8 +78,10 @@ impl Rule for RouteTargetWrongVpc {
             };
             if let Some(owner) = target_vpc(network, Target::VpnGateway(vgw)) {
                 if owner != vpc {
-                    let relation =
-                        format!("belongs to vpc {}, not", network.vpcs[owner].origin.address);
+                    let relation = format!(
+                        "belongs to vpc {}, not to",
+                        network.vpcs[owner].origin.address
+                    );
                     findings.push(finding(
                         network,
                         "route propagation",
@@ -106,8 +110,8 @@ fn finding(
         rule: META.name,
         level: META.level,
         message: format!(
-            "{what} -> {}: the target {relation} vpc {vpc_address}, the route table's VPC; AWS \
-             only routes to targets in the table's own VPC",
+            "{what} -> {}: the target {relation} vpc {vpc_address} (the route table's VPC); \
+             AWS only routes to targets in the table's own VPC",
             target.address
         ),
         primary: Label::new(target_span, &route.address, format!("target outside vpc {vpc_address}")),
@@ -139,8 +143,9 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(
             findings[0].message,
-            "route 0.0.0.0/0 -> aws_internet_gateway.b: the target belongs to vpc aws_vpc.b, not \
-             vpc aws_vpc.a, the route table's VPC; AWS only routes to targets in the table's own VPC"
+            "route 0.0.0.0/0 -> aws_internet_gateway.b: the target belongs to vpc aws_vpc.b, not to \
+             vpc aws_vpc.a (the route table's VPC); AWS only routes to targets in the table's \
+             own VPC"
         );
         assert_eq!(findings[0].primary.span, network.routes[route].target.span);
     }
