@@ -115,41 +115,15 @@ fn cli_fixtures_in_every_format() {
 }
 
 /// Every `fixtures/<rule>/bad` directory, in every format: rule fixtures added by the rule
-/// authors are picked up without code changes. A rule's bad fixtures must trigger it and
-/// its good fixtures must not.
+/// authors are picked up without code changes. (Whether bad cases trigger their rule and
+/// good ones do not is `tests/rule_fixtures.rs`'s job.)
 #[test]
 fn rule_fixtures_in_every_format() {
-    let catalog: Vec<&str> = vpclint::rules::catalog().iter().map(|m| m.name).collect();
     for dir in subdirs(&root().join("fixtures")) {
         let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
-        if rule == "cli" {
-            continue;
-        }
         let bad = dir.join("bad");
-        if bad.is_dir() {
+        if rule != "cli" && bad.is_dir() {
             snapshot_dir(&bad, &format!("{rule}_bad"));
-        }
-        if !catalog.contains(&rule.as_str()) {
-            continue;
-        }
-        for (case, expect_finding) in [("bad", true), ("good", false)] {
-            let case_dir = dir.join(case);
-            if !case_dir.is_dir() {
-                continue;
-            }
-            let output = vpclint(&["lint", case_dir.to_str().unwrap(), "--format", "json"]);
-            let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-            let hits = report["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|f| f["rule"] == rule.as_str())
-                .count();
-            assert_eq!(
-                hits > 0,
-                expect_finding,
-                "fixtures/{rule}/{case}: {hits} finding(s) of {rule}"
-            );
         }
     }
 }
