@@ -173,7 +173,7 @@ fn reserved_route(route: &model::Route, reserved: &str) -> Finding {
         ),
         related: Vec::new(),
         help: format!(
-            "remove the route; traffic to {reserved} always stays on the instance's host"
+            "remove the route: Amazon serves {reserved} on the instance's host and never forwards it"
         ),
     }
 }

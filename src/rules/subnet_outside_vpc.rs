@@ -71,8 +71,8 @@ fn finding(
             .map(|b| Label::new(b.span, b.address, format!("vpc block {}", b.net)))
             .collect(),
         help: format!(
-            "choose a subnet block inside {}, or associate a secondary block that contains {block} \
-             with the VPC",
+            "choose a subnet block inside one of the VPC's blocks ({}), or associate a secondary \
+             block that contains {block} with the VPC",
             cidrs.describe(vpc)
         ),
     }

@@ -66,11 +66,12 @@ fn finding(
         .any(|b| destination.contains(&b.net));
     let why = if covers_peer {
         format!(
-            "only {blocks} reaches the peer, the rest is dropped (peering is not transitive \
-             and the peer's gateways do not forward it)"
+            "{destination} is wider than vpc {peer_address} ({blocks}): only {blocks} reaches \
+             the peer, the rest is dropped (peering is not transitive and the peer's gateways \
+             do not forward it)"
         )
     } else {
-        "peering is not transitive".to_string()
+        format!("{destination} is outside vpc {peer_address} ({blocks}); peering is not transitive")
     };
     let mut related = vec![Label::new(
         connection.origin.name_span,
@@ -87,7 +88,7 @@ fn finding(
         rule: META.name,
         level: META.level,
         message: format!(
-            "route {destination} -> {}: {destination} is outside vpc {peer_address} ({blocks}); {why}",
+            "route {destination} -> {}: {why}",
             connection.origin.address
         ),
         primary: Label::new(

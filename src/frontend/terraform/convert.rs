@@ -221,7 +221,6 @@ pub fn make_set(items: Vec<Value>) -> Value {
     if let Some(unknown) = items.iter().find(|v| is_unknown(v)) {
         return unknown_result(unknown);
     }
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
     let sortable = items.iter().all(|v| {
         matches!(
             v,
@@ -234,12 +233,7 @@ pub fn make_set(items: Vec<Value>) -> Value {
         items.dedup();
         return Value::Set(items);
     }
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    Value::Set(out)
+    Value::Set(dedup_in_order(items))
 }
 
 fn compare_primitive(a: &Value, b: &Value) -> Ordering {
@@ -258,6 +252,60 @@ fn rank(value: &Value) -> u8 {
         Value::String(_) => 2,
         _ => 3,
     }
+}
+
+/// A string that is equal for exactly the values Terraform considers equal (numbers
+/// by value whatever their precision; lists, sets and maps kept apart), so that
+/// deduplication and membership use an index rather than pairwise comparison.
+pub fn equality_key(value: &Value) -> String {
+    let mut out = String::new();
+    write_key(value, &mut out);
+    out
+}
+
+fn write_key(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push('N'),
+        Value::Bool(b) => out.push(if *b { 'T' } else { 'F' }),
+        Value::Number(n) => {
+            out.push('#');
+            out.push_str(&n.to_string());
+            out.push(';');
+        }
+        Value::String(s) => out.push_str(&format!("{s:?}")),
+        Value::List(items) | Value::Set(items) => {
+            out.push(if matches!(value, Value::List(_)) {
+                '['
+            } else {
+                '{'
+            });
+            for item in items {
+                write_key(item, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('<');
+            for (k, v) in map {
+                out.push_str(&format!("{k:?}="));
+                write_key(v, out);
+                out.push(',');
+            }
+            out.push('>');
+        }
+        Value::Ref(r) => out.push_str(&format!("@{}.{}", r.address, r.attribute)),
+        Value::Unknown(reason) => out.push_str(&format!("?{reason:?}")),
+    }
+}
+
+/// `items` without repeats, first occurrences kept in order.
+pub fn dedup_in_order(items: Vec<Value>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|item| seen.insert(equality_key(item)))
+        .collect()
 }
 
 /// A string quoted as Terraform's error messages quote it.

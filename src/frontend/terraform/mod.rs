@@ -1,14 +1,26 @@
 //! Terraform: native syntax and `.tf.json`, local and installed modules, variables,
 //! `count`/`for_each`, functions; and `terraform show -json` plans.
 
+mod config;
 pub mod convert;
+mod eval;
 pub mod functions;
+mod instance;
+mod json;
 pub mod number;
+mod plan;
+mod render;
+mod suppressions;
+mod types;
 pub mod value;
 
-use super::{Lang, Unit};
-use crate::source::SourceMap;
+use super::{Diagnostic, Lang, Severity, Unit};
+use crate::source::{SourceMap, Span};
+use config::{Attr, Expr};
+use instance::{Evaluator, RootInput};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Variable inputs given on the command line.
@@ -22,33 +34,207 @@ pub struct Options {
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
 pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
-    let _ = (options, sources);
+    let root = Rc::new(config::load_module(dir, sources));
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
+    let installed = installed_modules(dir);
+    let evaluator = Evaluator::new(sources, root, installed, inputs);
+    let mut resources = Vec::new();
+    evaluator.collect(0, &mut resources);
+    let mut suppressions = Vec::new();
+    let mut config_files = Vec::new();
+    for config in evaluator.configs() {
+        config_files.extend(config.files.iter().copied());
+        diagnostics.extend(config.diagnostics.iter().cloned());
+        suppressions.extend(config.suppressions.iter().cloned());
+    }
+    config_files.extend(files);
+    let mut seen = HashSet::new();
+    diagnostics.extend(evaluator.take_diagnostics());
+    diagnostics.retain(|d| seen.insert((d.span, d.message.clone())));
     Unit {
         lang: Lang::Terraform,
         path: dir.to_path_buf(),
-        files: Vec::new(),
-        resources: Vec::new(),
-        diagnostics: Vec::new(),
-        suppressions: Vec::new(),
+        files: config_files,
+        resources,
+        diagnostics,
+        suppressions,
+    }
+}
+
+/// `.terraform/modules/modules.json`: module key (`net`, `net.sub`) to its directory.
+fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let path = dir.join(".terraform").join("modules").join("modules.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    let Ok(manifest) = serde_json::from_str::<Manifest>(&text) else {
+        return HashMap::new();
+    };
+    manifest
+        .modules
+        .into_iter()
+        .filter(|m| !m.key.is_empty())
+        .map(|m| (m.key, instance::normalize(&dir.join(m.dir))))
+        .collect()
+}
+
+/// Root variable values, later sources overriding earlier ones as Terraform documents:
+/// `TF_VAR_` environment variables, `terraform.tfvars`, `terraform.tfvars.json`,
+/// `*.auto.tfvars(.json)` in lexical order, then `--var-file` and `--var`.
+fn root_inputs(
+    dir: &Path,
+    options: &Options,
+    sources: &SourceMap,
+    files: &mut Vec<crate::source::FileId>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, RootInput> {
+    let mut inputs = HashMap::new();
+    for (name, value) in std::env::vars() {
+        if let Some(var) = name.strip_prefix("TF_VAR_") {
+            inputs.insert(var.to_string(), RootInput::Raw(value));
+        }
+    }
+    let mut var_files = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            var_files.push(path);
+        }
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        })
+        .collect();
+    auto.sort();
+    var_files.extend(auto);
+    var_files.extend(options.var_files.iter().cloned());
+    for path in var_files {
+        for attr in read_var_file(&path, sources, files, diagnostics) {
+            inputs.insert(attr.name.clone(), RootInput::Expr(Rc::new(attr)));
+        }
+    }
+    for (name, value) in &options.vars {
+        inputs.insert(name.clone(), RootInput::Raw(value.clone()));
+    }
+    inputs
+}
+
+fn read_var_file(
+    path: &Path,
+    sources: &SourceMap,
+    files: &mut Vec<crate::source::FileId>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Attr> {
+    let text = match crate::pipeline::read(path) {
+        Ok(text) => text,
+        Err(message) => {
+            let file = sources.add(path.to_path_buf(), "".into());
+            files.push(file);
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                message,
+                span: Span::file_start(file),
+            });
+            return Vec::new();
+        }
+    };
+    let file = sources.add(path.to_path_buf(), text.clone());
+    files.push(file);
+    if path.to_string_lossy().ends_with(".json") {
+        return match json::parse(&text, file) {
+            Ok(json::JsonExpr::Object(entries, _)) => entries
+                .into_iter()
+                .map(|(name, _, value)| Attr {
+                    name,
+                    span: value.span(),
+                    expr: Expr::Json(value),
+                })
+                .collect(),
+            Ok(other) => {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    message: "invalid variables file: the root must be an object".into(),
+                    span: other.span(),
+                });
+                Vec::new()
+            }
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                Vec::new()
+            }
+        };
+    }
+    match hcl::edit::parser::parse_body(&text) {
+        Ok(body) => config::convert_body(body, file).attrs,
+        Err(err) => {
+            let offset = err.location().offset().min(text.len());
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                message: format!("invalid HCL: {}", err.message()),
+                span: Span::new(file, offset, offset),
+            });
+            Vec::new()
+        }
     }
 }
 
 /// Directories that `dir`'s module blocks use as local child modules (`source = "./x"`),
-/// so discovery does not also analyze them as roots.
+/// so discovery does not also analyze them as roots. A textual scan: no parsing.
 pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
-    let _ = dir;
-    Vec::new()
+    let Ok(paths) = config::module_files(dir) else {
+        return Vec::new();
+    };
+    let mut dirs = Vec::new();
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim_start().trim_start_matches('"');
+            let Some(rest) = line.strip_prefix("source") else {
+                continue;
+            };
+            let rest = rest.trim_start_matches('"').trim_start();
+            let Some(rest) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) else {
+                continue;
+            };
+            let Some(value) = rest.trim().strip_prefix('"') else {
+                continue;
+            };
+            let Some(end) = value.find('"') else {
+                continue;
+            };
+            let source = &value[..end];
+            if source.starts_with("./") || source.starts_with("../") {
+                dirs.push(instance::normalize(&dir.join(source)));
+            }
+        }
+    }
+    dirs
 }
 
 /// Reads a `terraform show -json` plan.
 pub fn load_plan(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
-    let file = sources.add(path.to_path_buf(), text);
-    Unit {
-        lang: Lang::TerraformPlan,
-        path: path.to_path_buf(),
-        files: vec![file],
-        resources: Vec::new(),
-        diagnostics: Vec::new(),
-        suppressions: Vec::new(),
-    }
+    plan::load(path, text, sources)
 }

@@ -85,6 +85,19 @@ impl Number {
         Number::from_parts(false, Nat::from_u64(n), 0, 64, false)
     }
 
+    /// An integer from its digits in `base`, as Go's `big.Float.SetInt` keeps it
+    /// (precision: its bit length, at least 64).
+    pub fn from_digits(negative: bool, digits: &[u32], base: u32) -> Self {
+        let mut n = Nat::default();
+        for d in digits {
+            n = n
+                .mul_small(u64::from(base))
+                .add(&Nat::from_u64(u64::from(*d)));
+        }
+        let prec = (n.bit_len() as u32).max(64);
+        Number::from_parts(negative, n, 0, prec, false)
+    }
+
     /// A float, as Terraform's float functions return them (`pow`, `log`): 53 bits.
     /// NaN becomes zero; infinities stay infinite.
     pub fn from_f64(n: f64) -> Self {
@@ -224,6 +237,27 @@ impl Number {
         } else {
             i64::try_from(magnitude).ok()
         }
+    }
+
+    /// The value as an integer, if it is one exactly and fits in 128 bits.
+    pub fn to_i128(self) -> Option<i128> {
+        if !self.is_integer() {
+            return None;
+        }
+        if self.is_zero() {
+            return Some(0);
+        }
+        let m = self.nat();
+        if m.bit_len() + self.exponent as u64 > 127 {
+            return None;
+        }
+        let limbs = m.shl(self.exponent as u64);
+        let magnitude = limbs
+            .limbs()
+            .iter()
+            .rev()
+            .fold(0i128, |acc, limb| (acc << 64) | i128::from(*limb));
+        Some(if self.negative { -magnitude } else { magnitude })
     }
 
     /// `self / other`; `None` on division by zero.
@@ -544,6 +578,45 @@ impl Decimal {
         Decimal { digits, point }
     }
 
+    /// `self + other` or `self - other` (which must not go below zero), exactly.
+    fn offset(&self, other: &Decimal, add: bool) -> Decimal {
+        let lsd = |d: &Decimal| d.point - d.digits.len() as i64;
+        let low = lsd(self).min(lsd(other));
+        let high = self.point.max(other.point) + 1;
+        let width = (high - low) as usize;
+        let spread = |d: &Decimal| {
+            let mut out = vec![0u8; width];
+            let start = (high - d.point) as usize;
+            for (i, digit) in d.digits.iter().enumerate() {
+                out[start + i] = digit - b'0';
+            }
+            out
+        };
+        let (mut a, b) = (spread(self), spread(other));
+        let mut carry = 0i8;
+        for j in (0..width).rev() {
+            let mut v = a[j] as i8 + carry + if add { b[j] as i8 } else { -(b[j] as i8) };
+            carry = 0;
+            if v >= 10 {
+                v -= 10;
+                carry = 1;
+            } else if v < 0 {
+                v += 10;
+                carry = -1;
+            }
+            a[j] = v as u8;
+        }
+        let zeros = a.iter().take_while(|d| **d == 0).count();
+        let mut digits: Vec<u8> = a[zeros..].iter().map(|d| d + b'0').collect();
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        Decimal {
+            digits,
+            point: high - zeros as i64,
+        }
+    }
+
     fn at(&self, i: usize) -> u8 {
         self.digits.get(i).copied().unwrap_or(b'0')
     }
@@ -570,6 +643,61 @@ impl Decimal {
             self.digits[i - 1] += 1;
             self.digits.truncate(i);
         }
+    }
+
+    /// Go's `decimal.round` with a possibly negative position (then a no-op).
+    fn round_at(&mut self, n: i64) {
+        if n >= 0 {
+            self.round(n as usize);
+        }
+    }
+
+    /// Go's `fmtE`.
+    fn format_e(&self, verb: char, prec: i64) -> String {
+        let mut out = String::new();
+        out.push(self.digits.first().map_or('0', |d| *d as char));
+        if prec > 0 {
+            out.push('.');
+            for i in 1..=prec as usize {
+                out.push(self.at(i) as char);
+            }
+        }
+        out.push(verb);
+        let exp = if self.digits.is_empty() {
+            0
+        } else {
+            self.point - 1
+        };
+        out.push(if exp < 0 { '-' } else { '+' });
+        if exp.abs() < 10 {
+            out.push('0');
+        }
+        out.push_str(&exp.abs().to_string());
+        out
+    }
+
+    /// Go's `fmtF`.
+    fn format_f(&self, prec: i64) -> String {
+        let mut out = String::new();
+        if self.point > 0 {
+            for i in 0..self.point as usize {
+                out.push(self.at(i) as char);
+            }
+        } else {
+            out.push('0');
+        }
+        if prec > 0 {
+            out.push('.');
+            for i in 0..prec {
+                let at = self.point + i;
+                out.push(if at < 0 {
+                    '0'
+                } else {
+                    self.at(at as usize) as char
+                });
+            }
+        }
+        out
     }
 
     fn round(&mut self, n: usize) {
@@ -603,8 +731,15 @@ impl fmt::Display for Number {
             return write!(f, "{}", self.to_f64());
         }
         let m = self.nat();
+        // Fast path: an integer of at most 64 bits and no more bits than the precision
+        // prints as its digits (no shorter decimal lies within half an ulp of it).
+        let bits = m.bit_len() + self.exponent.max(0) as u64;
+        if self.exponent >= 0 && bits <= 64 && bits <= u64::from(self.prec) {
+            let exact = m.shl(self.exponent as u64).low_u64();
+            return write!(f, "{sign}{exact}");
+        }
         let mut d = Decimal::new(&m, self.exponent);
-        shortest(&mut d, &m, self.exponent, self.prec);
+        shortest_round(&mut d, &m, self.exponent, self.prec);
         f.write_str(sign)?;
         if d.point > 0 {
             let int_len = d.point as usize;
@@ -626,8 +761,101 @@ impl fmt::Display for Number {
     }
 }
 
+impl Number {
+    /// Go's `big.Float.Text(verb, prec)` for `e`, `E`, `f`, `g`, `G`; `None` precision
+    /// is the shortest representation (`-1` in Go).
+    pub fn format_float(&self, verb: char, prec: Option<usize>) -> String {
+        let sign = if self.negative { "-" } else { "" };
+        if self.infinite {
+            let sign = if self.negative { "-" } else { "+" };
+            return format!("{sign}Inf");
+        }
+        let m = self.nat();
+        let mut d = if self.is_zero() || self.exponent.abs() > MAX_PRINTED_EXPONENT {
+            Decimal {
+                digits: Vec::new(),
+                point: 0,
+            }
+        } else {
+            Decimal::new(&m, self.exponent)
+        };
+        let shortest = prec.is_none();
+        let mut prec = match prec {
+            None => {
+                shortest_round(&mut d, &m, self.exponent, self.prec);
+                match verb {
+                    'e' | 'E' => d.digits.len().saturating_sub(1) as i64,
+                    'f' => (d.digits.len() as i64 - d.point).max(0),
+                    _ => d.digits.len() as i64,
+                }
+            }
+            Some(p) => {
+                let p = p as i64;
+                match verb {
+                    'e' | 'E' => d.round_at(1 + p),
+                    'f' => d.round_at(d.point + p),
+                    _ => d.round_at(p.max(1)),
+                }
+                if matches!(verb, 'g' | 'G') {
+                    p.max(1)
+                } else {
+                    p
+                }
+            }
+        };
+        let body = match verb {
+            'e' | 'E' => d.format_e(verb, prec),
+            'f' => d.format_f(prec),
+            _ => {
+                let mut eprec = prec;
+                let len = d.digits.len() as i64;
+                if eprec > len && len >= d.point {
+                    eprec = len;
+                }
+                if shortest {
+                    eprec = 6;
+                }
+                let exp = d.point - 1;
+                let e_verb = if verb == 'G' { 'E' } else { 'e' };
+                if exp < -4 || exp >= eprec {
+                    if prec > len {
+                        prec = len;
+                    }
+                    d.format_e(e_verb, prec - 1)
+                } else {
+                    if prec > d.point {
+                        prec = len;
+                    }
+                    d.format_f((prec - d.point).max(0))
+                }
+            }
+        };
+        format!("{sign}{body}")
+    }
+
+    /// The digits of an integer in `base` (2 to 16, lowercase) and whether it is
+    /// negative; `None` if the number is not a whole number.
+    pub fn integer_digits(&self, base: u64) -> Option<(bool, String)> {
+        if !self.is_integer() {
+            return None;
+        }
+        let mut n = self.nat().shl(self.exponent.max(0) as u64);
+        if n.is_zero() {
+            return Some((false, "0".to_string()));
+        }
+        let mut digits = Vec::new();
+        let divisor = Nat::from_u64(base);
+        while !n.is_zero() {
+            let (q, r) = n.div_rem(&divisor)?;
+            digits.push(char::from_digit(r.low_u64() as u32, base as u32)?);
+            n = q;
+        }
+        Some((self.negative, digits.iter().rev().collect()))
+    }
+}
+
 /// Go's `roundShortest`: the fewest digits that still round to `m * 2^e` at `prec` bits.
-fn shortest(d: &mut Decimal, m: &Nat, e: i64, prec: u32) {
+fn shortest_round(d: &mut Decimal, m: &Nat, e: i64, prec: u32) {
     if d.digits.is_empty() {
         return;
     }
@@ -639,9 +867,11 @@ fn shortest(d: &mut Decimal, m: &Nat, e: i64, prec: u32) {
         m.shr(s as u64)
     };
     let e = e + s;
-    let one = Nat::from_u64(1);
-    let lower = Decimal::new(&m.sub(&one), e);
-    let upper = Decimal::new(&m.add(&one), e);
+    // The bounds are d -/+ 2^e, computed on the digits (one small conversion instead
+    // of two large ones).
+    let half_ulp = Decimal::new(&Nat::from_u64(1), e);
+    let lower = d.offset(&half_ulp, false);
+    let upper = d.offset(&half_ulp, true);
     let inclusive = !m.bit(1);
     for i in 0..d.digits.len() {
         let digit = d.digits[i];

@@ -250,6 +250,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 dx_gateway: "DirectConnectGatewayId",
                 associated: &["AssociatedGatewayId"],
                 allowed_prefixes: "AllowedPrefixesToDirectConnectGateway",
+                tgw_attachment: "TransitGatewayAttachment",
             })
         }
         "AWS::EC2::TransitGateway" => Lowering::TransitGateway(&TransitGatewayNames {

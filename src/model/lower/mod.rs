@@ -182,6 +182,10 @@ enum Lowering {
     TgwPropagation(&'static TgwLinkNames),
     TgwRoute(&'static TgwRouteNames),
     VpcEndpoint(&'static VpcEndpointNames),
+    EndpointSubnetAssociation {
+        endpoint: &'static str,
+        subnet: &'static str,
+    },
     HostedZone {
         /// The list of VPC blocks/objects; the zone is private only when it has some.
         vpcs: &'static str,
@@ -380,6 +384,8 @@ struct DxAssociationNames {
     dx_gateway: &'static str,
     associated: &'static [&'static str],
     allowed_prefixes: &'static str,
+    /// How the transit gateway attachment AWS creates is named (`<address>.<this>`).
+    tgw_attachment: &'static str,
 }
 
 struct TransitGatewayNames {
@@ -454,13 +460,15 @@ enum Parsed<T> {
     Invalid(String),
 }
 
-/// A present, non-null attribute.
+/// A present attribute. Null and the empty string count as absent: the AWS provider treats
+/// `""` as unset, and plans write unset nested-block arguments as `""`.
 fn attr<'r>(res: &'r Resource, name: &str) -> Option<&'r Val> {
-    res.attr(name).filter(|v| !v.is_null())
+    get(&res.attrs, name)
 }
 
 fn get<'v>(val: &'v Val, name: &str) -> Option<&'v Val> {
-    val.get(name).filter(|v| !v.is_null())
+    val.get(name)
+        .filter(|v| !v.is_null() && v.as_str() != Some(""))
 }
 
 fn origin(res: &Resource) -> Origin {
@@ -1338,6 +1346,13 @@ impl<'a> UnitLowering<'a> {
                     self.fill_endpoint(id, res, names);
                 }
             }
+            Lowering::EndpointSubnetAssociation { endpoint, subnet } => {
+                let endpoint: Field<VpcEndpointId> = self.link(res, endpoint);
+                let subnet = self.link(res, subnet);
+                if let Some(endpoint) = endpoint.copied() {
+                    self.net.vpc_endpoints[endpoint].subnets.push(subnet);
+                }
+            }
             Lowering::HostedZone { vpcs, vpc_id } => {
                 if let Some(id) = me.and_then(PrivateHostedZone::pick) {
                     for block in self.elements(attr(res, vpcs)) {
@@ -2026,6 +2041,24 @@ impl<'a> UnitLowering<'a> {
             .into_iter()
             .map(|val| self.ipv4(val))
             .collect();
+        // AWS attaches the Direct Connect gateway to the transit gateway.
+        if let (Some(DxAssociated::TransitGateway(tgw)), Some(dx)) =
+            (associated.copied(), dx_gateway.copied())
+        {
+            let span = res.name_span;
+            self.net.tgw_attachments.push(TgwAttachment {
+                origin: Origin {
+                    address: format!("{}.{}", res.address, names.tgw_attachment),
+                    ..origin(res)
+                },
+                transit_gateway: Field::known(tgw, associated.span),
+                kind: Field::known(TgwAttachmentKind::DxGateway(dx), dx_gateway.span),
+                subnets: Vec::new(),
+                security_group_referencing: Field::default(false, span),
+                default_association: Field::default(true, span),
+                default_propagation: Field::default(true, span),
+            });
+        }
         self.net.dx_associations.push(DxGatewayAssociation {
             origin: origin(res),
             dx_gateway,

@@ -36,7 +36,14 @@ fn implicit(kind: &str, attribute: &str) -> Option<Implicit> {
 }
 
 fn alias(kind: &str) -> Option<&'static str> {
-    (kind == "aws_vpc_peering_connection_accepter").then_some("vpc_peering_connection_id")
+    match kind {
+        "aws_vpc_peering_connection_accepter" => Some("vpc_peering_connection_id"),
+        "aws_ec2_transit_gateway_vpc_attachment_accepter"
+        | "aws_ec2_transit_gateway_peering_attachment_accepter" => {
+            Some("transit_gateway_attachment_id")
+        }
+        _ => None,
+    }
 }
 
 const ROUTE_TARGETS: &[(&str, TargetSlot)] = &[
@@ -303,6 +310,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dx_gateway: "dx_gateway_id",
             associated: &["associated_gateway_id", "vpn_gateway_id"],
             allowed_prefixes: "allowed_prefixes",
+            tgw_attachment: "transit_gateway_attachment",
         }),
         "aws_ec2_transit_gateway" => Lowering::TransitGateway(&TransitGatewayNames {
             default_association: "default_route_table_association",
@@ -350,6 +358,10 @@ fn lowering(kind: &str) -> Option<Lowering> {
             private_dns: "private_dns_enabled",
             subnets: "subnet_ids",
         }),
+        "aws_vpc_endpoint_subnet_association" => Lowering::EndpointSubnetAssociation {
+            endpoint: "vpc_endpoint_id",
+            subnet: "subnet_id",
+        },
         "aws_route53_zone" => Lowering::HostedZone {
             vpcs: "vpc",
             vpc_id: "vpc_id",

@@ -715,3 +715,89 @@ fn vpn_to_transit_gateway_gets_an_attachment() {
     assert_eq!(vpn.static_routes_only.copied(), Some(false));
     assert_eq!(vpn.static_routes_only.provenance, Provenance::Default);
 }
+
+#[test]
+fn empty_strings_are_unset_as_in_plans() {
+    let mut b = UnitBuilder::new();
+    vpc_tf(&mut b, "aws_vpc.main", "10.0.0.0/16");
+    let vpc = b.r("aws_vpc.main", "id");
+    b.res(
+        "aws_internet_gateway",
+        "aws_internet_gateway.gw",
+        vec![("vpc_id", vpc)],
+    );
+    let (v4, v6, gw, nat, pl) = (
+        b.s(""),
+        b.s("::/0"),
+        b.r("aws_internet_gateway.gw", "id"),
+        b.s(""),
+        b.s(""),
+    );
+    let block = b.map(vec![
+        ("cidr_block", v4),
+        ("ipv6_cidr_block", v6),
+        ("destination_prefix_list_id", pl),
+        ("nat_gateway_id", nat),
+        ("gateway_id", gw),
+    ]);
+    let routes = b.list(vec![block]);
+    let vpc = b.r("aws_vpc.main", "id");
+    b.res(
+        "aws_route_table",
+        "aws_route_table.rt",
+        vec![("vpc_id", vpc), ("route", routes)],
+    );
+    let net = b.lower(Lang::TerraformPlan);
+    let route = net.routes.values().next().expect("route");
+    assert!(route.invalid_destination.is_none());
+    assert!(matches!(
+        route.destination.copied(),
+        Some(Destination::Ipv6(_))
+    ));
+    assert!(matches!(
+        route.target.copied(),
+        Some(Target::InternetGateway(_))
+    ));
+}
+
+#[test]
+fn direct_connect_association_to_a_transit_gateway_attaches_it() {
+    let mut b = UnitBuilder::new();
+    b.res(
+        "aws_ec2_transit_gateway",
+        "aws_ec2_transit_gateway.t",
+        vec![],
+    );
+    b.res("aws_dx_gateway", "aws_dx_gateway.dx", vec![]);
+    let (dx, tgw, prefix) = (
+        b.r("aws_dx_gateway.dx", "id"),
+        b.r("aws_ec2_transit_gateway.t", "id"),
+        b.s("10.0.0.0/8"),
+    );
+    let prefixes = b.list(vec![prefix]);
+    b.res(
+        "aws_dx_gateway_association",
+        "aws_dx_gateway_association.a",
+        vec![
+            ("dx_gateway_id", dx),
+            ("associated_gateway_id", tgw),
+            ("allowed_prefixes", prefixes),
+        ],
+    );
+    let net = b.lower(Lang::Terraform);
+    let association = net.dx_associations.values().next().expect("association");
+    assert!(matches!(
+        association.associated.copied(),
+        Some(DxAssociated::TransitGateway(_))
+    ));
+    assert_eq!(association.allowed_prefixes.len(), 1);
+    let attachment = net.tgw_attachments.values().next().expect("dx attachment");
+    assert!(matches!(
+        attachment.kind.copied(),
+        Some(TgwAttachmentKind::DxGateway(_))
+    ));
+    assert_eq!(
+        attachment.origin.address,
+        "aws_dx_gateway_association.a.transit_gateway_attachment"
+    );
+}

@@ -1,0 +1,431 @@
+//! The configuration of one module directory: its `.tf` and `.tf.json` files parsed once
+//! into blocks and attributes with spans, ready for evaluation.
+
+use super::json;
+use super::suppressions;
+use crate::frontend::{Diagnostic, Severity, Suppression};
+use crate::source::{FileId, SourceMap, Span};
+use hcl::edit::expr::Expression;
+use hcl::edit::structure::{self, Structure};
+use hcl::edit::Span as _;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// An expression written in native syntax or in JSON syntax.
+#[derive(Debug)]
+pub(super) enum Expr {
+    Hcl(Expression),
+    Json(json::JsonExpr),
+}
+
+#[derive(Debug)]
+pub(super) struct Attr {
+    pub name: String,
+    pub expr: Expr,
+    /// The expression.
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub(super) struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub body: Body,
+    pub span: Span,
+    /// `resource "aws_vpc" "a"`: from the block type to the last label.
+    pub header: Span,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Body {
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<Block>,
+}
+
+impl Body {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+    pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Mode {
+    Managed,
+    Data,
+}
+
+#[derive(Debug)]
+pub(super) struct ResourceDecl {
+    pub mode: Mode,
+    pub kind: String,
+    pub name: String,
+    pub body: Body,
+    pub span: Span,
+    pub header: Span,
+    /// `aws` or `aws.west`: the provider configuration the resource uses.
+    pub provider: String,
+}
+
+#[derive(Debug)]
+pub(super) struct ModuleCall {
+    pub name: String,
+    pub source: Option<String>,
+    pub body: Body,
+    pub span: Span,
+    /// `providers = { aws = aws.west }`: child name to parent name.
+    pub providers: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub(super) struct VariableDecl {
+    pub default: Option<Attr>,
+    pub type_expr: Option<Attr>,
+    pub nullable: bool,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub(super) struct ProviderDecl {
+    /// `aws` or `aws.west`.
+    pub key: String,
+    pub region: Option<Attr>,
+}
+
+/// Everything declared in one module directory.
+#[derive(Debug, Default)]
+pub(super) struct ModuleConfig {
+    pub dir: PathBuf,
+    pub files: Vec<FileId>,
+    pub variables: HashMap<String, VariableDecl>,
+    pub locals: HashMap<String, Attr>,
+    pub resources: Vec<ResourceDecl>,
+    pub resource_index: HashMap<(Mode, String, String), usize>,
+    pub modules: Vec<ModuleCall>,
+    pub module_index: HashMap<String, usize>,
+    pub outputs: HashMap<String, Attr>,
+    pub providers: Vec<ProviderDecl>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// The `.tf` and `.tf.json` files of a directory, in lexical order (as Terraform loads them).
+pub(super) fn module_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read directory: {e}"))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Parses every file of the module in `dir`. Unreadable or invalid files become error
+/// diagnostics; the other files are still used.
+pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
+    let mut config = ModuleConfig {
+        dir: dir.to_path_buf(),
+        ..ModuleConfig::default()
+    };
+    let paths = match module_files(dir) {
+        Ok(paths) => paths,
+        Err(message) => {
+            let file = sources.add(dir.to_path_buf(), "".into());
+            config
+                .diagnostics
+                .push(error(Span::file_start(file), message));
+            return config;
+        }
+    };
+    for path in paths {
+        let text = match crate::pipeline::read(&path) {
+            Ok(text) => text,
+            Err(message) => {
+                let file = sources.add(path.clone(), "".into());
+                config.files.push(file);
+                config
+                    .diagnostics
+                    .push(error(Span::file_start(file), message));
+                continue;
+            }
+        };
+        let file = sources.add(path.clone(), text.clone());
+        config.files.push(file);
+        let is_json = path.to_string_lossy().ends_with(".json");
+        let blocks = if is_json {
+            match json::parse_config(&text, file) {
+                Ok(blocks) => blocks,
+                Err(diagnostic) => {
+                    config.diagnostics.push(diagnostic);
+                    continue;
+                }
+            }
+        } else {
+            match hcl::edit::parser::parse_body(&text) {
+                Ok(body) => {
+                    let body = convert_body(body, file);
+                    config
+                        .suppressions
+                        .extend(suppressions::find(&text, file, &body));
+                    body.blocks
+                }
+                Err(err) => {
+                    let offset = err.location().offset().min(text.len());
+                    config.diagnostics.push(error(
+                        Span::new(file, offset, offset),
+                        format!("invalid HCL: {}", err.message()),
+                    ));
+                    continue;
+                }
+            }
+        };
+        for block in blocks {
+            config.add_block(block);
+        }
+    }
+    config
+}
+
+fn error(span: Span, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        message,
+        span,
+    }
+}
+
+pub(super) fn span_of(file: FileId, range: Option<std::ops::Range<usize>>) -> Span {
+    match range {
+        Some(r) => Span::new(file, r.start, r.end),
+        None => Span::file_start(file),
+    }
+}
+
+pub(super) fn convert_body(body: structure::Body, file: FileId) -> Body {
+    let mut out = Body::default();
+    for structure in body {
+        match structure {
+            Structure::Attribute(attr) => {
+                let span = span_of(file, attr.value.span());
+                out.attrs.push(Attr {
+                    name: attr.key.value().to_string(),
+                    expr: Expr::Hcl(attr.value),
+                    span,
+                });
+            }
+            Structure::Block(block) => {
+                let span = span_of(file, block.span());
+                let start = block
+                    .ident
+                    .span()
+                    .map(|r| r.start)
+                    .unwrap_or(span.start as usize);
+                let end = block
+                    .labels
+                    .last()
+                    .and_then(|l| l.span())
+                    .or_else(|| block.ident.span())
+                    .map(|r| r.end)
+                    .unwrap_or(span.end as usize);
+                out.blocks.push(Block {
+                    kind: block.ident.value().to_string(),
+                    labels: block
+                        .labels
+                        .iter()
+                        .map(|l| l.as_str().to_string())
+                        .collect(),
+                    body: convert_body(block.body, file),
+                    span,
+                    header: Span::new(file, start, end),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `aws.west` from a bare traversal expression (`provider = aws.west`).
+pub(super) fn traversal_path(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Hcl(Expression::Variable(v)) => Some(v.value().to_string()),
+        Expr::Hcl(Expression::Traversal(t)) => {
+            let mut path = match &t.expr {
+                Expression::Variable(v) => v.value().to_string(),
+                _ => return None,
+            };
+            for op in &t.operators {
+                match op.value() {
+                    hcl::edit::expr::TraversalOperator::GetAttr(name) => {
+                        path.push('.');
+                        path.push_str(name.value());
+                    }
+                    _ => return None,
+                }
+            }
+            Some(path)
+        }
+        Expr::Json(json::JsonExpr::String(s, _)) => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn literal_string(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Hcl(Expression::String(s)) => Some(s.value().to_string()),
+        Expr::Hcl(Expression::StringTemplate(t)) => {
+            let mut text = String::new();
+            for element in t.iter() {
+                text.push_str(element.as_literal()?.value());
+            }
+            Some(text)
+        }
+        Expr::Json(json::JsonExpr::String(s, _)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn literal_bool(expr: &Expr) -> Option<bool> {
+    match expr {
+        Expr::Hcl(Expression::Bool(b)) => Some(*b.value()),
+        Expr::Json(json::JsonExpr::Bool(b, _)) => Some(*b),
+        _ => None,
+    }
+}
+
+impl ModuleConfig {
+    fn add_block(&mut self, block: Block) {
+        match (block.kind.as_str(), block.labels.as_slice()) {
+            ("resource", [kind, name]) | ("data", [kind, name]) => {
+                let mode = if block.kind == "resource" {
+                    Mode::Managed
+                } else {
+                    Mode::Data
+                };
+                let provider = block
+                    .body
+                    .attr("provider")
+                    .and_then(|a| traversal_path(&a.expr))
+                    .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_string());
+                let key = (mode, kind.clone(), name.clone());
+                if self.resource_index.contains_key(&key) {
+                    self.diagnostics.push(error(
+                        block.header,
+                        format!("duplicate {} \"{kind}\" \"{name}\"", block.kind),
+                    ));
+                    return;
+                }
+                self.resource_index.insert(key, self.resources.len());
+                self.resources.push(ResourceDecl {
+                    mode,
+                    kind: kind.clone(),
+                    name: name.clone(),
+                    span: block.span,
+                    header: block.header,
+                    provider,
+                    body: block.body,
+                });
+            }
+            ("variable", [name]) => {
+                let mut body = block.body;
+                let take = |body: &mut Body, key: &str| {
+                    let index = body.attrs.iter().position(|a| a.name == key)?;
+                    Some(body.attrs.remove(index))
+                };
+                let nullable = take(&mut body, "nullable")
+                    .and_then(|a| literal_bool(&a.expr))
+                    .unwrap_or(true);
+                let variable = VariableDecl {
+                    default: take(&mut body, "default"),
+                    type_expr: take(&mut body, "type"),
+                    nullable,
+                    span: block.span,
+                };
+                self.variables.insert(name.clone(), variable);
+            }
+            ("locals", []) => {
+                for attr in block.body.attrs {
+                    self.locals.insert(attr.name.clone(), attr);
+                }
+            }
+            ("output", [name]) => {
+                let mut body = block.body;
+                if let Some(index) = body.attrs.iter().position(|a| a.name == "value") {
+                    self.outputs.insert(name.clone(), body.attrs.remove(index));
+                }
+            }
+            ("module", [name]) => {
+                let source = block
+                    .body
+                    .attr("source")
+                    .and_then(|a| literal_string(&a.expr));
+                let providers = block
+                    .body
+                    .attr("providers")
+                    .map(|a| provider_map(&a.expr))
+                    .unwrap_or_default();
+                self.module_index.insert(name.clone(), self.modules.len());
+                self.modules.push(ModuleCall {
+                    name: name.clone(),
+                    source,
+                    span: block.span,
+                    providers,
+                    body: block.body,
+                });
+            }
+            ("provider", [name]) => {
+                let mut body = block.body;
+                let alias = body.attr("alias").and_then(|a| literal_string(&a.expr));
+                let key = match alias {
+                    Some(alias) => format!("{name}.{alias}"),
+                    None => name.clone(),
+                };
+                let region = body
+                    .attrs
+                    .iter()
+                    .position(|a| a.name == "region")
+                    .map(|i| body.attrs.remove(i));
+                self.providers.push(ProviderDecl { key, region });
+            }
+            _ => {}
+        }
+    }
+}
+
+fn provider_map(expr: &Expr) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match expr {
+        Expr::Hcl(Expression::Object(object)) => {
+            for (key, value) in object.iter() {
+                let child = match key {
+                    hcl::edit::expr::ObjectKey::Ident(i) => i.value().to_string(),
+                    hcl::edit::expr::ObjectKey::Expression(e) => {
+                        match traversal_path(&Expr::Hcl(e.clone())) {
+                            Some(p) => p,
+                            None => continue,
+                        }
+                    }
+                };
+                if let Some(parent) = traversal_path(&Expr::Hcl(value.expr().clone())) {
+                    out.push((child, parent));
+                }
+            }
+        }
+        Expr::Json(json::JsonExpr::Object(entries, _)) => {
+            for (key, _, value) in entries {
+                if let json::JsonExpr::String(parent, _) = value {
+                    out.push((key.clone(), parent.trim().to_string()));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,702 @@
+//! Expression evaluation over the hcl-edit AST: operators with Terraform's conversions,
+//! templates and directives, `for` expressions, splats, function calls and references.
+//! What a reference names (variables, locals, resources, modules) is resolved by
+//! [`super::instance`].
+
+use super::config::Expr;
+use super::convert::{self, to_bool, to_number};
+use super::functions;
+use super::instance::{Evaluator, InstanceId};
+use super::json::JsonExpr;
+use super::number::Number;
+use super::value::Value;
+use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl::edit::template::{Directive, Element, Template};
+use hcl::edit::Decorated;
+use std::collections::BTreeMap;
+
+/// Names bound while evaluating: `count`, `each`, `for` variables, dynamic iterators.
+pub(super) type Scope = Vec<(String, Value)>;
+
+pub(super) type EvalResult = Result<Value, String>;
+
+pub(super) fn lookup<'a>(scope: &'a Scope, name: &str) -> Option<&'a Value> {
+    scope.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+fn is_deferred(value: &Value) -> bool {
+    matches!(value, Value::Unknown(_) | Value::Ref(_))
+}
+
+fn deferred_reason(value: &Value) -> String {
+    match value {
+        Value::Unknown(reason) => reason.clone(),
+        Value::Ref(r) => format!("computed attribute {}.{}", r.address, r.attribute),
+        _ => String::new(),
+    }
+}
+
+/// A Ref inside a value that a function or template consumes: the result is unknown.
+fn refs_to_unknown(value: Value) -> Value {
+    match value {
+        Value::Ref(_) => Value::Unknown(deferred_reason(&value)),
+        Value::List(items) => Value::List(items.into_iter().map(refs_to_unknown).collect()),
+        Value::Set(items) => Value::Set(items.into_iter().map(refs_to_unknown).collect()),
+        Value::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k, refs_to_unknown(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+pub(super) fn parse_number(text: &str) -> EvalResult {
+    Number::parse(text)
+        .map(Value::Number)
+        .ok_or_else(|| format!("invalid number {text}"))
+}
+
+/// Equality as Terraform's `==`: no conversion between types.
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.total_cmp(y).is_eq(),
+        (Value::List(x), Value::List(y)) | (Value::Set(x), Value::Set(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
+        }
+        _ => a == b,
+    }
+}
+
+impl Evaluator<'_> {
+    pub(super) fn eval_expr(&self, inst: InstanceId, expr: &Expr, scope: &mut Scope) -> EvalResult {
+        match expr {
+            Expr::Hcl(e) => self.eval(inst, e, scope),
+            Expr::Json(j) => self.eval_json(inst, j, scope),
+        }
+    }
+
+    fn eval_json(&self, inst: InstanceId, expr: &JsonExpr, scope: &mut Scope) -> EvalResult {
+        Ok(match expr {
+            JsonExpr::Null(_) => Value::Null,
+            JsonExpr::Bool(b, _) => Value::Bool(*b),
+            JsonExpr::Number(n, _) => parse_number(n)?,
+            JsonExpr::String(s, _) => Value::String(s.clone()),
+            JsonExpr::Template(t, _) => self.eval_template(inst, t, scope)?,
+            JsonExpr::Array(items, _) => Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval_json(inst, i, scope))
+                    .collect::<Result<_, _>>()?,
+            ),
+            JsonExpr::Object(entries, _) => {
+                let mut map = BTreeMap::new();
+                for (key, _, value) in entries {
+                    map.insert(key.clone(), self.eval_json(inst, value, scope)?);
+                }
+                Value::Map(map)
+            }
+        })
+    }
+
+    pub(super) fn eval(
+        &self,
+        inst: InstanceId,
+        expr: &Expression,
+        scope: &mut Scope,
+    ) -> EvalResult {
+        match expr {
+            Expression::Null(_) => Ok(Value::Null),
+            Expression::Bool(b) => Ok(Value::Bool(*b.value())),
+            Expression::Number(n) => match n.as_repr() {
+                Some(raw) => parse_number(raw).or_else(|_| parse_number(&n.value().to_string())),
+                None => parse_number(&n.value().to_string()),
+            },
+            Expression::String(s) => Ok(Value::String(s.value().to_string())),
+            Expression::Array(items) => Ok(Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(inst, i, scope))
+                    .collect::<Result<_, _>>()?,
+            )),
+            Expression::Object(object) => {
+                let mut map = BTreeMap::new();
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(i) => i.value().to_string(),
+                        ObjectKey::Expression(Expression::Variable(v)) => v.value().to_string(),
+                        ObjectKey::Expression(e) => {
+                            let key = self.eval(inst, e, scope)?;
+                            if is_deferred(&key) {
+                                return Ok(Value::Unknown(format!(
+                                    "object key is unknown: {}",
+                                    deferred_reason(&key)
+                                )));
+                            }
+                            convert::to_string(&key)?
+                        }
+                    };
+                    map.insert(key, self.eval(inst, value.expr(), scope)?);
+                }
+                Ok(Value::Map(map))
+            }
+            Expression::StringTemplate(t) => self.eval_template(inst, t, scope),
+            Expression::HeredocTemplate(h) => self.eval_template(inst, &h.template, scope),
+            Expression::Parenthesis(p) => self.eval(inst, p.inner(), scope),
+            Expression::Variable(v) => {
+                let name = v.value().as_str();
+                match lookup(scope, name) {
+                    Some(value) => Ok(value.clone()),
+                    None => self.resolve_reference(inst, name, &[], scope),
+                }
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval(inst, &c.cond_expr, scope)?;
+                if is_deferred(&cond) {
+                    return Ok(Value::Unknown(format!(
+                        "condition is unknown: {}",
+                        deferred_reason(&cond)
+                    )));
+                }
+                if to_bool(&cond)? {
+                    self.eval(inst, &c.true_expr, scope)
+                } else {
+                    self.eval(inst, &c.false_expr, scope)
+                }
+            }
+            Expression::FuncCall(call) => self.eval_call(inst, call, scope),
+            Expression::Traversal(t) => {
+                if let Expression::Variable(root) = &t.expr {
+                    let name = root.value().as_str();
+                    if let Some(value) = lookup(scope, name) {
+                        let value = value.clone();
+                        return self.apply_ops(inst, value, &t.operators, scope);
+                    }
+                    return self.resolve_reference(inst, name, &t.operators, scope);
+                }
+                let value = self.eval(inst, &t.expr, scope)?;
+                self.apply_ops(inst, value, &t.operators, scope)
+            }
+            Expression::UnaryOp(op) => {
+                let value = self.eval(inst, &op.expr, scope)?;
+                if is_deferred(&value) {
+                    return Ok(Value::Unknown(deferred_reason(&value)));
+                }
+                match op.operator.value() {
+                    UnaryOperator::Neg => Ok(Value::Number(-to_number(&value)?)),
+                    UnaryOperator::Not => Ok(Value::Bool(!to_bool(&value)?)),
+                }
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.eval(inst, &op.lhs_expr, scope)?;
+                let rhs = self.eval(inst, &op.rhs_expr, scope)?;
+                binary(*op.operator.value(), lhs, rhs)
+            }
+            Expression::ForExpr(f) => self.eval_for(inst, f, scope),
+        }
+    }
+
+    fn eval_call(
+        &self,
+        inst: InstanceId,
+        call: &hcl::edit::expr::FuncCall,
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let name = call.name.name.value().as_str();
+        if call.name.is_namespaced() {
+            return Ok(Value::Unknown(format!("provider function {name}()")));
+        }
+        match name {
+            "try" => {
+                let mut last_error = String::from("try() needs at least one argument");
+                for arg in call.args.iter() {
+                    match self.eval(inst, arg, scope) {
+                        Ok(value) => return Ok(value),
+                        Err(e) => last_error = e,
+                    }
+                }
+                return Err(format!("no expression in try() succeeded: {last_error}"));
+            }
+            "can" => {
+                let Some(arg) = call.args.get(0) else {
+                    return Err("can() needs one argument".into());
+                };
+                return Ok(match self.eval(inst, arg, scope) {
+                    Ok(value) if is_deferred(&value) => Value::Unknown(deferred_reason(&value)),
+                    Ok(_) => Value::Bool(true),
+                    Err(_) => Value::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut args = Vec::with_capacity(call.args.len());
+        for arg in call.args.iter() {
+            args.push(self.eval(inst, arg, scope)?);
+        }
+        if call.args.expand_final() {
+            match args.pop() {
+                Some(Value::List(items)) | Some(Value::Set(items)) => args.extend(items),
+                Some(value) if is_deferred(&value) => {
+                    return Ok(Value::Unknown(deferred_reason(&value)))
+                }
+                _ => return Err(format!("the final argument of {name}() cannot be expanded")),
+            }
+        }
+        if let Some(arg) = args.iter().find(|a| is_deferred(a)) {
+            return Ok(Value::Unknown(format!(
+                "{name}() of an unknown value ({})",
+                deferred_reason(arg)
+            )));
+        }
+        let args = args.into_iter().map(refs_to_unknown).collect();
+        functions::call(name, args).map_err(|e| format!("{name}(): {e}"))
+    }
+
+    fn eval_for(
+        &self,
+        inst: InstanceId,
+        f: &hcl::edit::expr::ForExpr,
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let collection = self.eval(inst, &f.intro.collection_expr, scope)?;
+        let items = match iteration_items(collection)? {
+            Ok(items) => items,
+            Err(unknown) => return Ok(unknown),
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.value().to_string());
+        let value_var = f.intro.value_var.value().to_string();
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (key, value) in items {
+            let depth = scope.len();
+            if let Some(k) = &key_var {
+                scope.push((k.clone(), key));
+            }
+            scope.push((value_var.clone(), value));
+            let result = self.for_item(inst, f, scope);
+            scope.truncate(depth);
+            let Some((key, value)) = result? else {
+                continue;
+            };
+            match key {
+                None => list.push(value),
+                Some(Value::String(key)) if f.grouping => {
+                    groups.entry(key).or_default().push(value)
+                }
+                Some(Value::String(key)) => {
+                    if map.contains_key(&key) {
+                        return Err(format!(
+                            "duplicate object key \"{key}\" in for expression (use ... to group)"
+                        ));
+                    }
+                    map.insert(key, value);
+                }
+                Some(unknown) => return Ok(unknown),
+            }
+        }
+        Ok(if f.key_expr.is_none() {
+            Value::List(list)
+        } else if f.grouping {
+            Value::Map(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            )
+        } else {
+            Value::Map(map)
+        })
+    }
+
+    /// One iteration of a `for` expression: `None` when its `if` is false; a key of
+    /// `Some(Unknown)` makes the whole result unknown.
+    fn for_item(
+        &self,
+        inst: InstanceId,
+        f: &hcl::edit::expr::ForExpr,
+        scope: &mut Scope,
+    ) -> Result<Option<(Option<Value>, Value)>, String> {
+        if let Some(cond) = &f.cond {
+            let keep = self.eval(inst, &cond.expr, scope)?;
+            if is_deferred(&keep) {
+                let reason = format!("for condition is unknown: {}", deferred_reason(&keep));
+                return Ok(Some((
+                    Some(Value::Unknown(reason.clone())),
+                    Value::Unknown(reason),
+                )));
+            }
+            if !to_bool(&keep)? {
+                return Ok(None);
+            }
+        }
+        let key = match &f.key_expr {
+            Some(k) => {
+                let key = self.eval(inst, k, scope)?;
+                Some(if is_deferred(&key) {
+                    Value::Unknown(format!("for key is unknown: {}", deferred_reason(&key)))
+                } else {
+                    Value::String(convert::to_string(&key)?)
+                })
+            }
+            None => None,
+        };
+        let value = self.eval(inst, &f.value_expr, scope)?;
+        Ok(Some((key, value)))
+    }
+
+    pub(super) fn eval_template(
+        &self,
+        inst: InstanceId,
+        template: &Template,
+        scope: &mut Scope,
+    ) -> EvalResult {
+        if let Some(Element::Interpolation(single)) = template.as_single_element() {
+            return self.eval(inst, &single.expr, scope);
+        }
+        let mut out = String::new();
+        let mut unknown = None;
+        self.render_template(
+            inst,
+            template,
+            scope,
+            (false, false),
+            &mut out,
+            &mut unknown,
+        )?;
+        Ok(match unknown {
+            Some(reason) => Value::Unknown(reason),
+            None => Value::String(out),
+        })
+    }
+
+    /// Appends a template's text to `out`. `strip` trims the whitespace at the start and end
+    /// of the template (set by `~` on the surrounding directive markers).
+    fn render_template(
+        &self,
+        inst: InstanceId,
+        template: &Template,
+        scope: &mut Scope,
+        strip: (bool, bool),
+        out: &mut String,
+        unknown: &mut Option<String>,
+    ) -> Result<(), String> {
+        let elements: Vec<&Element> = template.iter().collect();
+        for (i, element) in elements.iter().enumerate() {
+            match element {
+                Element::Literal(text) => {
+                    let mut text = text.value().as_str();
+                    let strip_before = if i == 0 {
+                        strip.0
+                    } else {
+                        elements.get(i - 1).is_some_and(|e| strips_after(e))
+                    };
+                    let strip_after = match elements.get(i + 1) {
+                        Some(next) => strips_before(next),
+                        None => strip.1,
+                    };
+                    if strip_before {
+                        text = text.trim_start();
+                    }
+                    if strip_after {
+                        text = text.trim_end();
+                    }
+                    out.push_str(text);
+                }
+                Element::Interpolation(interpolation) => {
+                    let value = self.eval(inst, &interpolation.expr, scope)?;
+                    self.append_value(value, out, unknown)?;
+                }
+                Element::Directive(directive) => match directive.as_ref() {
+                    Directive::If(d) => {
+                        let cond = self.eval(inst, &d.if_expr.cond_expr, scope)?;
+                        if is_deferred(&cond) {
+                            *unknown = Some(deferred_reason(&cond));
+                            continue;
+                        }
+                        let else_strip = d.else_expr.as_ref().map(|e| e.strip);
+                        if to_bool(&cond)? {
+                            let end = else_strip.unwrap_or(d.endif_expr.strip).strip_start();
+                            let strip = (d.if_expr.strip.strip_end(), end);
+                            self.render_template(
+                                inst,
+                                &d.if_expr.template,
+                                scope,
+                                strip,
+                                out,
+                                unknown,
+                            )?;
+                        } else if let Some(e) = &d.else_expr {
+                            let strip = (e.strip.strip_end(), d.endif_expr.strip.strip_start());
+                            self.render_template(inst, &e.template, scope, strip, out, unknown)?;
+                        }
+                    }
+                    Directive::For(d) => {
+                        let collection = self.eval(inst, &d.for_expr.collection_expr, scope)?;
+                        let items = match iteration_items(collection)? {
+                            Ok(items) => items,
+                            Err(value) => {
+                                *unknown = Some(deferred_reason(&value));
+                                continue;
+                            }
+                        };
+                        let strip = (
+                            d.for_expr.strip.strip_end(),
+                            d.endfor_expr.strip.strip_start(),
+                        );
+                        for (key, value) in items {
+                            let depth = scope.len();
+                            if let Some(k) = &d.for_expr.key_var {
+                                scope.push((k.value().to_string(), key));
+                            }
+                            scope.push((d.for_expr.value_var.value().to_string(), value));
+                            let result = self.render_template(
+                                inst,
+                                &d.for_expr.template,
+                                scope,
+                                strip,
+                                out,
+                                unknown,
+                            );
+                            scope.truncate(depth);
+                            result?;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+
+    fn append_value(
+        &self,
+        value: Value,
+        out: &mut String,
+        unknown: &mut Option<String>,
+    ) -> Result<(), String> {
+        match value {
+            Value::Unknown(_) | Value::Ref(_) => *unknown = Some(deferred_reason(&value)),
+            Value::List(_) | Value::Set(_) | Value::Map(_) => {
+                return Err(format!(
+                    "cannot include a {} in a string template",
+                    convert::type_name(&value)
+                ))
+            }
+            other => out.push_str(&convert::to_string(&other)?),
+        }
+        Ok(())
+    }
+
+    /// Applies attribute accesses, indexes and splats to a value.
+    pub(super) fn apply_ops(
+        &self,
+        inst: InstanceId,
+        mut value: Value,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            match op.value() {
+                TraversalOperator::GetAttr(name) => value = get_attr(value, name.value())?,
+                TraversalOperator::Index(key) => {
+                    let key = self.eval(inst, key, scope)?;
+                    value = index(value, key)?;
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    value = index(value, Value::Number(Number::from_i64(*n.value() as i64)))?;
+                }
+                TraversalOperator::FullSplat(_) => {
+                    let rest = ops.get(i + 1..).unwrap_or_default();
+                    return self.splat(inst, value, rest, scope);
+                }
+                TraversalOperator::AttrSplat(_) => {
+                    let body_len = ops
+                        .get(i + 1..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                        .count();
+                    let body = ops.get(i + 1..i + 1 + body_len).unwrap_or_default();
+                    value = self.splat(inst, value, body, scope)?;
+                    i += body_len;
+                }
+            }
+            i += 1;
+        }
+        Ok(value)
+    }
+
+    /// `value[*].rest`: `rest` applied to each element; null is an empty list and any
+    /// other single value a one-element list.
+    pub(super) fn splat(
+        &self,
+        inst: InstanceId,
+        value: Value,
+        rest: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let items = match value {
+            Value::Unknown(_) | Value::Ref(_) => {
+                return Ok(Value::Unknown(deferred_reason(&value)))
+            }
+            Value::Null => Vec::new(),
+            Value::List(items) | Value::Set(items) => items,
+            other => vec![other],
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(self.apply_ops(inst, item, rest, scope)?);
+        }
+        Ok(Value::List(out))
+    }
+}
+
+fn strips_after(element: &Element) -> bool {
+    match element {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_end(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(d) => d.endif_expr.strip.strip_end(),
+            Directive::For(d) => d.endfor_expr.strip.strip_end(),
+        },
+    }
+}
+
+fn strips_before(element: &Element) -> bool {
+    match element {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_start(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(d) => d.if_expr.strip.strip_start(),
+            Directive::For(d) => d.for_expr.strip.strip_start(),
+        },
+    }
+}
+
+/// The (key, value) pairs a `for` iterates: list index, set element or map key. `Err`
+/// carries the unknown value that makes the result unknown.
+fn iteration_items(collection: Value) -> Result<Result<Vec<(Value, Value)>, Value>, String> {
+    Ok(Ok(match collection {
+        Value::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Number(Number::from_i64(i as i64)), v))
+            .collect(),
+        Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+        Value::Map(entries) => entries
+            .into_iter()
+            .map(|(k, v)| (Value::String(k), v))
+            .collect(),
+        Value::Unknown(_) | Value::Ref(_) => {
+            return Ok(Err(Value::Unknown(format!(
+                "for over an unknown collection: {}",
+                deferred_reason(&collection)
+            ))))
+        }
+        Value::Null => return Err("cannot iterate over null".into()),
+        other => {
+            return Err(format!(
+                "cannot iterate over a {}",
+                convert::type_name(&other)
+            ))
+        }
+    }))
+}
+
+pub(super) fn get_attr(value: Value, name: &str) -> EvalResult {
+    match value {
+        Value::Map(mut entries) => entries
+            .remove(name)
+            .ok_or_else(|| format!("unsupported attribute \"{name}\"")),
+        Value::Unknown(_) | Value::Ref(_) => Ok(Value::Unknown(deferred_reason(&value))),
+        Value::Null => Err(format!(
+            "attempt to get attribute \"{name}\" from a null value"
+        )),
+        other => Err(format!(
+            "cannot get attribute \"{name}\" of a {}",
+            convert::type_name(&other)
+        )),
+    }
+}
+
+pub(super) fn index(value: Value, key: Value) -> EvalResult {
+    if is_deferred(&key) {
+        return Ok(Value::Unknown(format!(
+            "index is unknown: {}",
+            deferred_reason(&key)
+        )));
+    }
+    match value {
+        Value::List(mut items) => {
+            let n = to_number(&key)?;
+            let i = n
+                .to_i64()
+                .filter(|i| *i >= 0 && (*i as usize) < items.len())
+                .ok_or_else(|| format!("index {n} out of range for a list of {}", items.len()))?;
+            Ok(items.swap_remove(i as usize))
+        }
+        Value::Map(mut entries) => {
+            let k = convert::to_string(&key)?;
+            entries
+                .remove(&k)
+                .ok_or_else(|| format!("no element with key \"{k}\""))
+        }
+        Value::Unknown(_) | Value::Ref(_) => Ok(Value::Unknown(deferred_reason(&value))),
+        Value::Set(_) => Err("elements of a set cannot be accessed by index".into()),
+        Value::Null => Err("cannot index a null value".into()),
+        other => Err(format!("cannot index a {}", convert::type_name(&other))),
+    }
+}
+
+fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
+    use BinaryOperator as B;
+    match op {
+        B::And | B::Or => {
+            let known = |v: &Value| -> Result<Option<bool>, String> {
+                if is_deferred(v) {
+                    Ok(None)
+                } else {
+                    to_bool(v).map(Some)
+                }
+            };
+            let (l, r) = (known(&lhs)?, known(&rhs)?);
+            let decisive = op == B::Or;
+            Ok(match (l, r) {
+                (Some(a), Some(b)) => Value::Bool(if decisive { a || b } else { a && b }),
+                (Some(x), _) | (_, Some(x)) if x == decisive => Value::Bool(decisive),
+                _ => Value::Unknown("logical operation on an unknown value".into()),
+            })
+        }
+        _ if is_deferred(&lhs) || is_deferred(&rhs) => {
+            let reason = if is_deferred(&lhs) { &lhs } else { &rhs };
+            Ok(Value::Unknown(deferred_reason(reason)))
+        }
+        B::Eq => Ok(Value::Bool(values_equal(&lhs, &rhs))),
+        B::NotEq => Ok(Value::Bool(!values_equal(&lhs, &rhs))),
+        _ => {
+            let (a, b) = (to_number(&lhs)?, to_number(&rhs)?);
+            Ok(match op {
+                B::Plus => Value::Number(a + b),
+                B::Minus => Value::Number(a - b),
+                B::Mul => Value::Number(a * b),
+                B::Div => Value::Number(a.checked_div(b).ok_or("division by zero")?),
+                B::Mod => Value::Number(a.checked_rem(b).ok_or("modulo by zero")?),
+                B::Less => Value::Bool(a.total_cmp(&b).is_lt()),
+                B::LessEq => Value::Bool(a.total_cmp(&b).is_le()),
+                B::Greater => Value::Bool(a.total_cmp(&b).is_gt()),
+                B::GreaterEq => Value::Bool(a.total_cmp(&b).is_ge()),
+                B::Eq | B::NotEq | B::And | B::Or => {
+                    return Err(format!("operator {op:?} is not arithmetic"))
+                }
+            })
+        }
+    }
+}

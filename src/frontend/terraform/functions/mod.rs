@@ -1,0 +1,176 @@
+//! Terraform's built-in functions. Results must equal `terraform console`'s
+//! (`tests/terraform_functions_differential.rs` checks that against Terraform).
+//!
+//! Implemented: `cidrhost cidrnetmask cidrsubnet cidrsubnets`; `length concat element
+//! lookup merge keys values zipmap flatten distinct contains index slice range
+//! setproduct setunion setintersection setsubtract coalesce coalescelist one compact
+//! reverse sort chunklist alltrue anytrue matchkeys transpose`; `tolist toset tomap
+//! tostring tonumber tobool sensitive nonsensitive`; `upper lower title trimspace trim
+//! trimprefix trimsuffix chomp startswith endswith strcontains substr strrev split join
+//! replace format formatlist`; `jsonencode jsondecode`; `abs ceil floor max min sum
+//! signum pow log parseint`. `replace` with a `/regex/` pattern and every other
+//! function give an unknown value.
+//!
+//! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
+//! them: it evaluates each argument itself and calls [`try_result`] / [`can_result`].
+//! Called here with already evaluated arguments, they behave as if none failed.
+
+mod cidr;
+mod collection;
+mod encoding;
+mod gomath;
+mod numeric;
+mod string;
+
+pub use encoding::json_encode;
+
+use super::convert::{first_unknown, is_wholly_known, unknown_result};
+use super::value::Value;
+
+/// Calls a built-in function. `Err` carries Terraform's error text; an unsupported
+/// function is `Ok(Value::Unknown(..))`. An unknown argument makes the result unknown,
+/// except for functions Terraform defines on partly unknown values (`length` of a list
+/// with unknown elements is known, `concat` keeps the known elements).
+pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
+    if let Some(result) = collection::call(name, &args) {
+        return result;
+    }
+    if name == "try" {
+        return try_result(args.into_iter().map(Ok).collect());
+    }
+    if name == "can" {
+        let [arg] = exact::<1>(name, args)?;
+        return Ok(can_result(Ok(arg)));
+    }
+    if !is_supported(name) {
+        return Ok(Value::Unknown(format!(
+            "function {name}() is not supported by vpclint"
+        )));
+    }
+    if let Some(unknown) = first_unknown(&args) {
+        return Ok(unknown);
+    }
+    if let Some(unknown) = args.iter().find(|a| !is_wholly_known(a)) {
+        return Ok(nested_unknown(unknown));
+    }
+    cidr::call(name, &args)
+        .or_else(|| numeric::call(name, &args))
+        .or_else(|| string::call(name, &args))
+        .or_else(|| encoding::call(name, &args))
+        .unwrap_or_else(|| {
+            Ok(Value::Unknown(format!(
+                "function {name}() is not supported"
+            )))
+        })
+}
+
+fn is_supported(name: &str) -> bool {
+    cidr::NAMES.contains(&name)
+        || numeric::NAMES.contains(&name)
+        || string::NAMES.contains(&name)
+        || encoding::NAMES.contains(&name)
+}
+
+/// The unknown result for an argument that contains an unknown somewhere inside.
+fn nested_unknown(value: &Value) -> Value {
+    match value {
+        Value::List(items) | Value::Set(items) => items
+            .iter()
+            .find(|v| !is_wholly_known(v))
+            .map_or_else(|| unknown_result(value), nested_unknown),
+        Value::Map(map) => map
+            .values()
+            .find(|v| !is_wholly_known(v))
+            .map_or_else(|| unknown_result(value), nested_unknown),
+        other => unknown_result(other),
+    }
+}
+
+/// `try(...)`: the first argument that evaluated without error. Terraform makes the
+/// result unknown when that value is not wholly known; it is returned as it is here,
+/// so that `try(aws_vpc.main.id, null)` keeps its reference (the value it will have).
+pub fn try_result(attempts: Vec<Result<Value, String>>) -> Result<Value, String> {
+    if attempts.is_empty() {
+        return Err("at least one argument is required".to_string());
+    }
+    let mut last_error = String::new();
+    for attempt in attempts {
+        match attempt {
+            Ok(value) => return Ok(value),
+            Err(e) => last_error = e,
+        }
+    }
+    Err(format!(
+        "no expression succeeded; the last error was: {last_error}"
+    ))
+}
+
+/// `can(expr)`: whether the expression evaluated without error (unknown when its value
+/// is not wholly known).
+pub fn can_result(attempt: Result<Value, String>) -> Value {
+    match attempt {
+        Ok(value) if is_wholly_known(&value) => Value::Bool(true),
+        Ok(value) => nested_unknown(&value),
+        Err(_) => Value::Bool(false),
+    }
+}
+
+/// Exactly `N` arguments.
+fn exact<const N: usize>(name: &str, args: Vec<Value>) -> Result<[Value; N], String> {
+    let count = args.len();
+    args.try_into().map_err(|_| arity_error(name, count, N, N))
+}
+
+/// Checks the argument count is within `min..=max`.
+fn arity(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), String> {
+    if args.len() < min || args.len() > max {
+        return Err(arity_error(name, args.len(), min, max));
+    }
+    Ok(())
+}
+
+fn arity_error(name: &str, got: usize, min: usize, max: usize) -> String {
+    if got < min {
+        format!("function {name}() requires at least {min} argument(s), got {got}")
+    } else {
+        format!("function {name}() takes at most {max} argument(s), got {got}")
+    }
+}
+
+/// Prefixes an argument conversion error as Terraform does.
+fn arg_error(param: &str, err: String) -> String {
+    format!("Invalid value for \"{param}\" parameter: {err}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_arguments_make_unknown_results() {
+        let unknown = Value::Unknown("later".to_string());
+        assert_eq!(
+            call("upper", vec![unknown.clone()]),
+            Ok(Value::Unknown("later".to_string()))
+        );
+        assert!(matches!(
+            call("no_such_function", vec![]),
+            Ok(Value::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn try_and_can() {
+        let ok = Value::String("x".to_string());
+        assert_eq!(
+            try_result(vec![Err("boom".to_string()), Ok(ok.clone())]),
+            Ok(ok.clone())
+        );
+        assert!(try_result(vec![Err("boom".to_string())]).is_err());
+        let unknown = Value::Unknown("later".to_string());
+        assert_eq!(try_result(vec![Ok(unknown.clone())]), Ok(unknown.clone()));
+        assert_eq!(can_result(Ok(unknown.clone())), unknown);
+        assert_eq!(can_result(Err("boom".to_string())), Value::Bool(false));
+        assert_eq!(can_result(Ok(ok)), Value::Bool(true));
+    }
+}

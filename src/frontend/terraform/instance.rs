@@ -1,0 +1,1267 @@
+//! Module instances and what references name in them: variables, locals, resources and
+//! their `count`/`for_each` instances, child modules and their outputs, provider regions.
+//! Everything is evaluated lazily and memoized, with cycle detection.
+
+use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
+use super::convert;
+use super::eval::{EvalResult, Scope};
+use super::number::Number;
+use super::render;
+use super::types::{self, Type};
+use super::value::Value;
+use crate::frontend::{Diagnostic, Ref, Severity, Val, V};
+use crate::source::{SourceMap, Span};
+use hcl::edit::expr::TraversalOperator;
+use hcl::edit::Decorated;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+pub(super) type InstanceId = usize;
+
+/// Deepest chain of lazily evaluated definitions (a local using a local using ...).
+const MAX_EVAL_DEPTH: u32 = 200;
+/// Deepest module nesting.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// Resource attributes always computed by the provider, present on every instance object.
+const COMPUTED_ATTRIBUTES: &[&str] = &[
+    "id",
+    "arn",
+    "owner_id",
+    "default_route_table_id",
+    "main_route_table_id",
+    "default_security_group_id",
+    "default_network_acl_id",
+];
+
+/// Arguments of resources and module calls that are not resource attributes.
+const META_ARGUMENTS: &[&str] = &[
+    "count",
+    "for_each",
+    "provider",
+    "depends_on",
+    "providers",
+    "source",
+    "version",
+];
+const META_BLOCKS: &[&str] = &[
+    "lifecycle",
+    "provisioner",
+    "connection",
+    "precondition",
+    "postcondition",
+];
+
+enum Slot<T> {
+    Busy,
+    Done(T),
+}
+
+type Memo<T> = RefCell<Option<Slot<T>>>;
+
+/// The instance key of a repeated resource or module.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Key {
+    None,
+    Index(i64),
+    Name(String),
+}
+
+impl Key {
+    fn suffix(&self) -> String {
+        match self {
+            Key::None => String::new(),
+            Key::Index(i) => format!("[{i}]"),
+            Key::Name(name) => format!("[{}]", quote(name)),
+        }
+    }
+}
+
+/// A Go-style quoted string, as Terraform prints instance keys.
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// How a `count`/`for_each` expanded.
+struct Expansion {
+    instances: Vec<(Key, Scope)>,
+    /// The argument is set (instances are addressed with keys).
+    repeated: bool,
+    /// The argument's value is unknown: no instances.
+    unknown: Option<String>,
+}
+
+pub(super) struct ResourceInstance {
+    pub key: Key,
+    pub address: String,
+    pub value: Value,
+    pub attrs: Val,
+}
+
+struct Resources {
+    instances: Vec<ResourceInstance>,
+    repeated: bool,
+    unknown: Option<String>,
+}
+
+struct Children {
+    /// Child instance ids (`None` when the module's source is not available).
+    instances: Vec<(Key, Option<InstanceId>)>,
+    repeated: bool,
+    unknown: Option<String>,
+}
+
+/// The nested blocks of one type in a body, static and `dynamic` ones together.
+struct BlockGroup {
+    kind: String,
+    values: Vec<Value>,
+    vals: Vec<Val>,
+    /// A `dynamic` block's `for_each` is unknown: so is the whole group.
+    unknown: Option<String>,
+    span: Span,
+}
+
+struct Caller {
+    instance: InstanceId,
+    call: usize,
+    bindings: Scope,
+}
+
+pub(super) struct Instance {
+    pub config: Rc<ModuleConfig>,
+    /// `module.net.` or empty for the root module.
+    pub prefix: String,
+    /// Module call names joined by dots: the key in `.terraform/modules/modules.json`.
+    key_path: String,
+    path_module: String,
+    parent: Option<Caller>,
+    depth: usize,
+    variables: HashMap<String, Memo<Value>>,
+    locals: HashMap<String, Memo<Value>>,
+    outputs: HashMap<String, Memo<Value>>,
+    resources: Vec<Memo<Rc<Resources>>>,
+    calls: Vec<Memo<Rc<Children>>>,
+    regions: RefCell<HashMap<String, Option<String>>>,
+}
+
+/// A value given for a root module variable.
+pub(super) enum RootInput {
+    /// From a `.tfvars` file: evaluated as an expression.
+    Expr(Rc<Attr>),
+    /// From `--var` or `TF_VAR_`: a literal string for primitive types, else an expression.
+    Raw(String),
+}
+
+pub(super) struct Evaluator<'s> {
+    pub sources: &'s SourceMap,
+    root_dir: PathBuf,
+    /// Installed modules: `modules.json` key to directory.
+    installed: HashMap<String, PathBuf>,
+    root_inputs: HashMap<String, RootInput>,
+    configs: RefCell<HashMap<PathBuf, Rc<ModuleConfig>>>,
+    instances: RefCell<Vec<Rc<Instance>>>,
+    diagnostics: RefCell<Vec<Diagnostic>>,
+    noted_calls: RefCell<HashSet<(PathBuf, String)>>,
+    depth: Cell<u32>,
+}
+
+impl<'s> Evaluator<'s> {
+    pub fn new(
+        sources: &'s SourceMap,
+        root: Rc<ModuleConfig>,
+        installed: HashMap<String, PathBuf>,
+        root_inputs: HashMap<String, RootInput>,
+    ) -> Self {
+        let evaluator = Evaluator {
+            sources,
+            root_dir: root.dir.clone(),
+            installed,
+            root_inputs,
+            configs: RefCell::new(HashMap::from([(root.dir.clone(), root.clone())])),
+            instances: RefCell::new(Vec::new()),
+            diagnostics: RefCell::new(Vec::new()),
+            noted_calls: RefCell::new(HashSet::new()),
+            depth: Cell::new(0),
+        };
+        evaluator.add_instance(root, String::new(), String::new(), ".".into(), None, 0);
+        evaluator
+    }
+
+    fn add_instance(
+        &self,
+        config: Rc<ModuleConfig>,
+        prefix: String,
+        key_path: String,
+        path_module: String,
+        parent: Option<Caller>,
+        depth: usize,
+    ) -> InstanceId {
+        let memos = |names: Vec<&String>| -> HashMap<String, Memo<Value>> {
+            names
+                .into_iter()
+                .map(|n| (n.clone(), RefCell::new(None)))
+                .collect()
+        };
+        let instance = Instance {
+            variables: memos(config.variables.keys().collect()),
+            locals: memos(config.locals.keys().collect()),
+            outputs: memos(config.outputs.keys().collect()),
+            resources: config
+                .resources
+                .iter()
+                .map(|_| RefCell::new(None))
+                .collect(),
+            calls: config.modules.iter().map(|_| RefCell::new(None)).collect(),
+            regions: RefCell::new(HashMap::new()),
+            config,
+            prefix,
+            key_path,
+            path_module,
+            parent,
+            depth,
+        };
+        let mut instances = self.instances.borrow_mut();
+        instances.push(Rc::new(instance));
+        instances.len() - 1
+    }
+
+    pub fn instance(&self, id: InstanceId) -> Option<Rc<Instance>> {
+        self.instances.borrow().get(id).cloned()
+    }
+
+    pub fn configs(&self) -> Vec<Rc<ModuleConfig>> {
+        let mut configs: Vec<_> = self.configs.borrow().values().cloned().collect();
+        configs.sort_by(|a, b| a.dir.cmp(&b.dir));
+        configs
+    }
+
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.diagnostics.borrow_mut())
+    }
+
+    pub fn note(&self, span: Span, message: String) {
+        self.diagnostics.borrow_mut().push(Diagnostic {
+            severity: Severity::Note,
+            message,
+            span,
+        });
+    }
+
+    /// Runs `compute` once for a memo cell; a cell being computed again is a cycle.
+    fn memo<T: Clone>(
+        &self,
+        cell: &Memo<T>,
+        what: &dyn Fn() -> String,
+        compute: impl FnOnce() -> T,
+    ) -> Result<T, String> {
+        match &*cell.borrow() {
+            Some(Slot::Done(value)) => return Ok(value.clone()),
+            Some(Slot::Busy) => return Err(format!("{} depends on itself (cycle)", what())),
+            None => {}
+        }
+        if self.depth.get() >= MAX_EVAL_DEPTH {
+            return Err(format!("{}: references are nested too deeply", what()));
+        }
+        *cell.borrow_mut() = Some(Slot::Busy);
+        self.depth.set(self.depth.get() + 1);
+        let value = compute();
+        self.depth.set(self.depth.get() - 1);
+        *cell.borrow_mut() = Some(Slot::Done(value.clone()));
+        Ok(value)
+    }
+
+    /// Evaluates an attribute; an error makes it unknown and records a note.
+    pub fn eval_attr(&self, inst: InstanceId, attr: &Attr, scope: &mut Scope) -> Value {
+        match self.eval_expr(inst, &attr.expr, scope) {
+            Ok(value) => value,
+            Err(message) => {
+                self.note(attr.span, format!("{}: {message}", attr.name));
+                Value::Unknown(message)
+            }
+        }
+    }
+
+    /// Resolves a reference whose root name is not a bound name.
+    pub(super) fn resolve_reference(
+        &self,
+        id: InstanceId,
+        name: &str,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let inst = self
+            .instance(id)
+            .ok_or("internal: missing module instance")?;
+        let first_attr = || match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(n)) => Ok(n.value().to_string()),
+            _ => Err(format!(
+                "invalid reference: {name} must be followed by an attribute name"
+            )),
+        };
+        let rest = ops.get(1..).unwrap_or_default();
+        let value =
+            match name {
+                "var" => {
+                    let var = first_attr()?;
+                    let cell = inst.variables.get(&var).ok_or_else(|| {
+                        format!("reference to undeclared input variable \"{var}\"")
+                    })?;
+                    self.memo(cell, &|| format!("var.{var}"), || {
+                        self.variable_value(id, &inst, &var)
+                    })?
+                }
+                "local" => {
+                    let local = first_attr()?;
+                    let cell = inst.locals.get(&local).ok_or_else(|| {
+                        format!("reference to undeclared local value \"{local}\"")
+                    })?;
+                    let attr = inst
+                        .config
+                        .locals
+                        .get(&local)
+                        .ok_or("internal: missing local")?;
+                    self.memo(cell, &|| format!("local.{local}"), || {
+                        self.eval_attr(id, attr, &mut Vec::new())
+                    })?
+                }
+                "path" => match first_attr()?.as_str() {
+                    "module" => Value::String(inst.path_module.clone()),
+                    "root" => Value::String(".".into()),
+                    "cwd" => Value::String(self.root_dir.to_string_lossy().into_owned()),
+                    other => return Err(format!("unknown path attribute \"{other}\"")),
+                },
+                "terraform" => match first_attr()?.as_str() {
+                    "workspace" => Value::String("default".into()),
+                    other => return Err(format!("unknown terraform attribute \"{other}\"")),
+                },
+                "data" => return Ok(Value::Unknown("data source".into())),
+                "self" => return Ok(Value::Unknown("self reference".into())),
+                "count" | "each" => {
+                    return Err(format!(
+                        "{name} is not available here (no {name} on this block)"
+                    ))
+                }
+                "module" => {
+                    let call_name = first_attr()?;
+                    let call =
+                        *inst.config.module_index.get(&call_name).ok_or_else(|| {
+                            format!("reference to undeclared module \"{call_name}\"")
+                        })?;
+                    return self.module_reference(id, &inst, call, rest, scope);
+                }
+                kind => {
+                    let resource_name = first_attr()?;
+                    let key = (Mode::Managed, kind.to_string(), resource_name.clone());
+                    let index = *inst.config.resource_index.get(&key).ok_or_else(|| {
+                        format!("reference to undeclared resource \"{kind}\" \"{resource_name}\"")
+                    })?;
+                    return self.resource_reference(id, &inst, index, rest, scope);
+                }
+            };
+        self.apply_ops(id, value, rest, scope)
+    }
+
+    fn variable_value(&self, id: InstanceId, inst: &Instance, name: &str) -> Value {
+        let Some(decl) = inst.config.variables.get(name) else {
+            return Value::Unknown(format!("undeclared variable {name}"));
+        };
+        let ty = decl.type_expr.as_ref().and_then(|t| match &t.expr {
+            Expr::Hcl(e) => {
+                let default_of = |d: &hcl::edit::expr::Expression| {
+                    self.eval(id, d, &mut Vec::new())
+                        .unwrap_or_else(Value::Unknown)
+                };
+                match types::parse_type(e, &default_of) {
+                    Ok(ty) => Some(ty),
+                    Err(message) => {
+                        self.note(t.span, format!("variable \"{name}\": {message}"));
+                        None
+                    }
+                }
+            }
+            Expr::Json(_) => None,
+        });
+        let (given, span) = match &inst.parent {
+            Some(caller) => {
+                let parent = self.instance(caller.instance);
+                let call = parent
+                    .as_ref()
+                    .and_then(|p| p.config.modules.get(caller.call));
+                match call.and_then(|c| c.body.attr(name)) {
+                    Some(attr) => {
+                        let mut scope = caller.bindings.clone();
+                        (
+                            Some(self.eval_attr(caller.instance, attr, &mut scope)),
+                            attr.span,
+                        )
+                    }
+                    None => (None, decl.span),
+                }
+            }
+            None => match self.root_inputs.get(name) {
+                Some(RootInput::Expr(attr)) => {
+                    (Some(self.eval_attr(id, attr, &mut Vec::new())), attr.span)
+                }
+                Some(RootInput::Raw(text)) => {
+                    (Some(self.raw_input(name, text, ty.as_ref())), decl.span)
+                }
+                None => (None, decl.span),
+            },
+        };
+        let value = match given {
+            Some(Value::Null) if !decl.nullable => None,
+            other => other,
+        };
+        let value = match value {
+            Some(value) => value,
+            None => match &decl.default {
+                Some(default) => self.eval_attr(id, default, &mut Vec::new()),
+                None => {
+                    let message = format!("variable \"{name}\" has no value");
+                    self.note(span, message.clone());
+                    return Value::Unknown(message);
+                }
+            },
+        };
+        match ty {
+            Some(ty) => types::convert(value, &ty).unwrap_or_else(|message| {
+                self.note(
+                    span,
+                    format!("invalid value for variable \"{name}\": {message}"),
+                );
+                Value::Unknown(message)
+            }),
+            None => value,
+        }
+    }
+
+    /// A `--var` or `TF_VAR_` value: literal for primitive types, else HCL.
+    fn raw_input(&self, name: &str, text: &str, ty: Option<&Type>) -> Value {
+        if ty.map_or(true, types::is_primitive) {
+            return Value::String(text.to_string());
+        }
+        match hcl::edit::parser::parse_expr(text) {
+            Ok(expr) => self.eval(0, &expr, &mut Vec::new()).unwrap_or_else(|e| {
+                Value::Unknown(format!("invalid value for variable \"{name}\": {e}"))
+            }),
+            Err(e) => Value::Unknown(format!(
+                "invalid value for variable \"{name}\": {}",
+                e.message()
+            )),
+        }
+    }
+
+    /// `count` or `for_each` of a resource or module call.
+    fn expand(&self, id: InstanceId, body: &Body, scope: &Scope, what: &str) -> Expansion {
+        if let Some(count) = body.attr("count") {
+            let value = self.eval_attr(id, count, &mut scope.clone());
+            let n = match value {
+                Value::Unknown(_) | Value::Ref(_) => {
+                    let reason = unknown_reason(&value);
+                    self.note(
+                        count.span,
+                        format!("count of {what} is unknown ({reason}): no instances evaluated"),
+                    );
+                    return Expansion {
+                        instances: Vec::new(),
+                        repeated: true,
+                        unknown: Some(reason),
+                    };
+                }
+                other => convert::to_number(&other)
+                    .map_err(|e| e.to_string())
+                    .and_then(|n| {
+                        n.to_i64()
+                            .filter(|n| *n >= 0)
+                            .ok_or_else(|| format!("count must be a whole number, got {n}"))
+                    }),
+            };
+            return match n {
+                Ok(n) => Expansion {
+                    instances: (0..n)
+                        .map(|i| {
+                            let mut bindings = scope.clone();
+                            let index = BTreeMap::from([(
+                                "index".to_string(),
+                                Value::Number(Number::from_i64(i)),
+                            )]);
+                            bindings.push(("count".into(), Value::Map(index)));
+                            (Key::Index(i), bindings)
+                        })
+                        .collect(),
+                    repeated: true,
+                    unknown: None,
+                },
+                Err(message) => {
+                    self.note(count.span, format!("count of {what}: {message}"));
+                    Expansion {
+                        instances: Vec::new(),
+                        repeated: true,
+                        unknown: Some(message),
+                    }
+                }
+            };
+        }
+        if let Some(for_each) = body.attr("for_each") {
+            let value = self.eval_attr(id, for_each, &mut scope.clone());
+            let items: Result<Vec<(String, Value)>, String> = match value {
+                Value::Map(entries) => Ok(entries.into_iter().collect()),
+                Value::Set(items) => items
+                    .into_iter()
+                    .map(|item| match &item {
+                        Value::String(s) => Ok((s.clone(), item.clone())),
+                        Value::Unknown(_) | Value::Ref(_) => Err(unknown_reason(&item)),
+                        other => Err(format!(
+                            "for_each set elements must be strings, got {}",
+                            convert::type_name(other)
+                        )),
+                    })
+                    .collect(),
+                Value::Unknown(_) | Value::Ref(_) => Err(unknown_reason(&value)),
+                Value::Null => Err("for_each must not be null".into()),
+                other => Err(format!(
+                    "for_each must be a map or a set of strings, got a {} (use toset())",
+                    convert::type_name(&other)
+                )),
+            };
+            return match items {
+                Ok(items) => Expansion {
+                    instances: items
+                        .into_iter()
+                        .map(|(key, value)| {
+                            let mut bindings = scope.clone();
+                            let each = BTreeMap::from([
+                                ("key".to_string(), Value::String(key.clone())),
+                                ("value".to_string(), value),
+                            ]);
+                            bindings.push(("each".into(), Value::Map(each)));
+                            (Key::Name(key), bindings)
+                        })
+                        .collect(),
+                    repeated: true,
+                    unknown: None,
+                },
+                Err(reason) => {
+                    self.note(
+                        for_each.span,
+                        format!(
+                            "for_each of {what} is not usable ({reason}): no instances evaluated"
+                        ),
+                    );
+                    Expansion {
+                        instances: Vec::new(),
+                        repeated: true,
+                        unknown: Some(reason),
+                    }
+                }
+            };
+        }
+        Expansion {
+            instances: vec![(Key::None, scope.clone())],
+            repeated: false,
+            unknown: None,
+        }
+    }
+
+    fn resources(
+        &self,
+        id: InstanceId,
+        inst: &Instance,
+        index: usize,
+    ) -> Result<Rc<Resources>, String> {
+        let cell = inst
+            .resources
+            .get(index)
+            .ok_or("internal: missing resource")?;
+        let decl = inst
+            .config
+            .resources
+            .get(index)
+            .ok_or("internal: missing resource")?;
+        let what = || format!("{}{}.{}", inst.prefix, decl.kind, decl.name);
+        self.memo(cell, &what, || {
+            let expansion = self.expand(id, &decl.body, &Vec::new(), &what());
+            let instances = expansion
+                .instances
+                .into_iter()
+                .map(|(key, mut scope)| {
+                    let address =
+                        format!("{}{}.{}{}", inst.prefix, decl.kind, decl.name, key.suffix());
+                    let (value, attrs) = if decl.mode == Mode::Data {
+                        (
+                            Value::Unknown("data source".into()),
+                            Val::new(decl.span, V::Unknown("data source".into())),
+                        )
+                    } else {
+                        self.eval_body(id, &decl.body, &mut scope, decl.span)
+                    };
+                    ResourceInstance {
+                        key,
+                        address,
+                        value,
+                        attrs,
+                    }
+                })
+                .collect();
+            Rc::new(Resources {
+                instances,
+                repeated: expansion.repeated,
+                unknown: expansion.unknown,
+            })
+        })
+    }
+
+    /// A resource body as a value (for references) and as a `Val` with spans (for output).
+    fn eval_body(
+        &self,
+        id: InstanceId,
+        body: &Body,
+        scope: &mut Scope,
+        span: Span,
+    ) -> (Value, Val) {
+        let mut value = BTreeMap::new();
+        let mut val = Vec::new();
+        for attr in body
+            .attrs
+            .iter()
+            .filter(|a| !META_ARGUMENTS.contains(&a.name.as_str()))
+        {
+            let v = self.eval_attr(id, attr, scope);
+            val.push((attr.name.clone(), render::to_val(&v, &attr.expr, attr.span)));
+            value.insert(attr.name.clone(), v);
+        }
+        // Nested blocks grouped by type, in order of first appearance.
+        let mut groups: Vec<BlockGroup> = Vec::new();
+        for block in &body.blocks {
+            if META_BLOCKS.contains(&block.kind.as_str()) {
+                continue;
+            }
+            let kind = if block.kind == "dynamic" {
+                match block.labels.first() {
+                    Some(label) => label.clone(),
+                    None => continue,
+                }
+            } else {
+                block.kind.clone()
+            };
+            let position = match groups.iter().position(|g| g.kind == kind) {
+                Some(p) => p,
+                None => {
+                    groups.push(BlockGroup {
+                        kind: kind.clone(),
+                        values: Vec::new(),
+                        vals: Vec::new(),
+                        unknown: None,
+                        span: block.span,
+                    });
+                    groups.len() - 1
+                }
+            };
+            let Some(group) = groups.get_mut(position) else {
+                continue;
+            };
+            if block.kind == "dynamic" {
+                match self.expand_dynamic(id, block, &kind, scope) {
+                    Ok(items) => {
+                        for (v, val) in items {
+                            group.values.push(v);
+                            group.vals.push(val);
+                        }
+                    }
+                    Err(reason) => group.unknown = Some(reason),
+                }
+            } else {
+                let (v, val) = self.eval_body(id, &block.body, scope, block.span);
+                group.values.push(v);
+                group.vals.push(val);
+            }
+        }
+        for BlockGroup {
+            kind,
+            values,
+            vals,
+            unknown,
+            span,
+        } in groups
+        {
+            match unknown {
+                Some(reason) => {
+                    value.insert(kind.clone(), Value::Unknown(reason.clone()));
+                    val.push((kind, Val::new(span, V::Unknown(reason))));
+                }
+                None => {
+                    value.insert(kind.clone(), Value::List(values));
+                    val.push((kind, Val::new(span, V::List(vals))));
+                }
+            }
+        }
+        (Value::Map(value), Val::new(span, V::Map(val)))
+    }
+
+    /// `dynamic "kind" { for_each, iterator, content {} }`: one block per element.
+    fn expand_dynamic(
+        &self,
+        id: InstanceId,
+        block: &config::Block,
+        kind: &str,
+        scope: &mut Scope,
+    ) -> Result<Vec<(Value, Val)>, String> {
+        let Some(for_each) = block.body.attr("for_each") else {
+            return Err("dynamic block without for_each".into());
+        };
+        let iterator = block
+            .body
+            .attr("iterator")
+            .and_then(|a| config::traversal_path(&a.expr))
+            .unwrap_or_else(|| kind.to_string());
+        let collection = self.eval_attr(id, for_each, scope);
+        let items: Vec<(Value, Value)> = match collection {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(Number::from_i64(i as i64)), v))
+                .collect(),
+            Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+            Value::Map(entries) => entries
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), v))
+                .collect(),
+            Value::Null => Vec::new(),
+            other => {
+                let reason = format!(
+                    "dynamic \"{kind}\" for_each is unknown ({})",
+                    unknown_reason(&other)
+                );
+                self.note(for_each.span, reason.clone());
+                return Err(reason);
+            }
+        };
+        let Some(content) = block.body.blocks("content").next() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (key, value) in items {
+            let depth = scope.len();
+            let iter = BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]);
+            scope.push((iterator.clone(), Value::Map(iter)));
+            out.push(self.eval_body(id, &content.body, scope, content.span));
+            scope.truncate(depth);
+        }
+        Ok(out)
+    }
+
+    fn resource_reference(
+        &self,
+        id: InstanceId,
+        inst: &Instance,
+        index: usize,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let resources = self.resources(id, inst, index)?;
+        if let Some(reason) = &resources.unknown {
+            return Ok(Value::Unknown(reason.clone()));
+        }
+        if !resources.repeated {
+            let instance = resources
+                .instances
+                .first()
+                .ok_or("internal: missing instance")?;
+            return self.instance_reference(id, instance, ops, scope);
+        }
+        match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(key)) => {
+                let key = self.eval(id, key, scope)?;
+                self.keyed_instance(
+                    id,
+                    &resources.instances,
+                    key,
+                    ops.get(1..).unwrap_or_default(),
+                    scope,
+                )
+            }
+            Some(TraversalOperator::LegacyIndex(n)) => {
+                let key = Value::Number(Number::from_i64(*n.value() as i64));
+                self.keyed_instance(
+                    id,
+                    &resources.instances,
+                    key,
+                    ops.get(1..).unwrap_or_default(),
+                    scope,
+                )
+            }
+            Some(TraversalOperator::FullSplat(_)) | Some(TraversalOperator::AttrSplat(_)) => {
+                let full = matches!(
+                    ops.first().map(|o| o.value()),
+                    Some(TraversalOperator::FullSplat(_))
+                );
+                let rest = ops.get(1..).unwrap_or_default();
+                let body_len = if full {
+                    rest.len()
+                } else {
+                    rest.iter()
+                        .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                        .count()
+                };
+                let (body, after) = rest.split_at(body_len.min(rest.len()));
+                let mut items = Vec::new();
+                for instance in &resources.instances {
+                    items.push(self.instance_reference(id, instance, body, scope)?);
+                }
+                self.apply_ops(id, Value::List(items), after, scope)
+            }
+            _ => {
+                let collection = match resources.instances.first().map(|i| &i.key) {
+                    Some(Key::Name(_)) => Value::Map(
+                        resources
+                            .instances
+                            .iter()
+                            .filter_map(|i| match &i.key {
+                                Key::Name(k) => Some((k.clone(), instance_object(i))),
+                                _ => None,
+                            })
+                            .collect(),
+                    ),
+                    _ => Value::List(resources.instances.iter().map(instance_object).collect()),
+                };
+                self.apply_ops(id, collection, ops, scope)
+            }
+        }
+    }
+
+    fn keyed_instance(
+        &self,
+        id: InstanceId,
+        instances: &[ResourceInstance],
+        key: Value,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        if matches!(key, Value::Unknown(_) | Value::Ref(_)) {
+            return Ok(Value::Unknown(format!(
+                "instance key is unknown ({})",
+                unknown_reason(&key)
+            )));
+        }
+        let found = instances.iter().find(|i| match (&i.key, &key) {
+            (Key::Index(n), k) => convert::to_number(k).ok().and_then(|k| k.to_i64()) == Some(*n),
+            (Key::Name(name), k) => convert::to_string(k).ok().as_deref() == Some(name.as_str()),
+            (Key::None, _) => false,
+        });
+        match found {
+            Some(instance) => self.instance_reference(id, instance, ops, scope),
+            None => Err(format!(
+                "no resource instance with key {}",
+                render::describe(&key)
+            )),
+        }
+    }
+
+    /// `instance.attr...`: a configured attribute's value, or a Ref to a computed one.
+    fn instance_reference(
+        &self,
+        id: InstanceId,
+        instance: &ResourceInstance,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(name)) => {
+                let name = name.value().as_str();
+                let configured = match &instance.value {
+                    Value::Map(entries) => entries.get(name).cloned(),
+                    other => Some(other.clone()),
+                };
+                match configured {
+                    Some(value) => {
+                        self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
+                    }
+                    None => {
+                        let reference = Value::Ref(Ref {
+                            address: instance.address.clone(),
+                            attribute: name.to_string(),
+                        });
+                        if ops.len() > 1 {
+                            return Ok(Value::Unknown(format!(
+                                "computed attribute {}.{name}",
+                                instance.address
+                            )));
+                        }
+                        Ok(reference)
+                    }
+                }
+            }
+            None => Ok(instance_object(instance)),
+            Some(_) => self.apply_ops(id, instance_object(instance), ops, scope),
+        }
+    }
+
+    fn children(
+        &self,
+        id: InstanceId,
+        inst: &Instance,
+        call_index: usize,
+    ) -> Result<Rc<Children>, String> {
+        let cell = inst
+            .calls
+            .get(call_index)
+            .ok_or("internal: missing module call")?;
+        let call = inst
+            .config
+            .modules
+            .get(call_index)
+            .ok_or("internal: missing module call")?;
+        let what = || format!("{}module.{}", inst.prefix, call.name);
+        self.memo(cell, &what, || {
+            let key_path = if inst.key_path.is_empty() {
+                call.name.clone()
+            } else {
+                format!("{}.{}", inst.key_path, call.name)
+            };
+            let config = self.child_config(inst, call, &key_path);
+            let expansion = self.expand(id, &call.body, &Vec::new(), &what());
+            let instances = expansion
+                .instances
+                .into_iter()
+                .map(|(key, bindings)| {
+                    let child = config.as_ref().map(|config| {
+                        let prefix =
+                            format!("{}module.{}{}.", inst.prefix, call.name, key.suffix());
+                        let path_module = relative_to(&config.dir, &self.root_dir);
+                        let caller = Caller {
+                            instance: id,
+                            call: call_index,
+                            bindings,
+                        };
+                        self.add_instance(
+                            config.clone(),
+                            prefix,
+                            key_path.clone(),
+                            path_module,
+                            Some(caller),
+                            inst.depth + 1,
+                        )
+                    });
+                    (key, child)
+                })
+                .collect();
+            Rc::new(Children {
+                instances,
+                repeated: expansion.repeated,
+                unknown: expansion.unknown,
+            })
+        })
+    }
+
+    /// The configuration of a module call: a local directory or an installed module.
+    fn child_config(
+        &self,
+        inst: &Instance,
+        call: &config::ModuleCall,
+        key_path: &str,
+    ) -> Option<Rc<ModuleConfig>> {
+        let dir = match call.source.as_deref() {
+            Some(source) if source.starts_with("./") || source.starts_with("../") => {
+                Some(normalize(&inst.config.dir.join(source)))
+            }
+            _ => self.installed.get(key_path).cloned(),
+        };
+        let note_once = |message: String| {
+            if self
+                .noted_calls
+                .borrow_mut()
+                .insert((inst.config.dir.clone(), call.name.clone()))
+            {
+                self.note(call.span, message);
+            }
+        };
+        let Some(dir) = dir else {
+            note_once(format!(
+                "module \"{}\" (source {}) is not installed: run terraform init; its outputs are unknown",
+                call.name,
+                call.source.as_deref().map(quote).unwrap_or_else(|| "missing".into())
+            ));
+            return None;
+        };
+        if inst.depth + 1 > MAX_MODULE_DEPTH {
+            note_once(format!(
+                "module \"{}\" is nested too deeply: not evaluated",
+                call.name
+            ));
+            return None;
+        }
+        if let Some(config) = self.configs.borrow().get(&dir) {
+            return Some(config.clone());
+        }
+        if !dir.is_dir() {
+            note_once(format!(
+                "module \"{}\": directory {} does not exist; its outputs are unknown",
+                call.name,
+                dir.display()
+            ));
+            return None;
+        }
+        let config = Rc::new(config::load_module(&dir, self.sources));
+        self.configs.borrow_mut().insert(dir, config.clone());
+        Some(config)
+    }
+
+    fn module_reference(
+        &self,
+        id: InstanceId,
+        inst: &Instance,
+        call: usize,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let children = self.children(id, inst, call)?;
+        if let Some(reason) = &children.unknown {
+            return Ok(Value::Unknown(reason.clone()));
+        }
+        if !children.repeated {
+            let child = children.instances.first().and_then(|c| c.1);
+            return self.child_reference(id, child, ops, scope);
+        }
+        let pick = |key: &Value| {
+            children.instances.iter().find(|(k, _)| match (k, key) {
+                (Key::Index(n), k) => {
+                    convert::to_number(k).ok().and_then(|k| k.to_i64()) == Some(*n)
+                }
+                (Key::Name(name), k) => {
+                    convert::to_string(k).ok().as_deref() == Some(name.as_str())
+                }
+                (Key::None, _) => false,
+            })
+        };
+        match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(key)) => {
+                let key = self.eval(id, key, scope)?;
+                if matches!(key, Value::Unknown(_) | Value::Ref(_)) {
+                    return Ok(Value::Unknown(format!(
+                        "module key is unknown ({})",
+                        unknown_reason(&key)
+                    )));
+                }
+                match pick(&key) {
+                    Some((_, child)) => {
+                        self.child_reference(id, *child, ops.get(1..).unwrap_or_default(), scope)
+                    }
+                    None => Err(format!(
+                        "no module instance with key {}",
+                        render::describe(&key)
+                    )),
+                }
+            }
+            _ => {
+                let mut list = Vec::new();
+                let mut map = BTreeMap::new();
+                for (key, child) in &children.instances {
+                    let object = self.child_reference(id, *child, &[], scope)?;
+                    match key {
+                        Key::Name(name) => {
+                            map.insert(name.clone(), object);
+                        }
+                        _ => list.push(object),
+                    }
+                }
+                let collection = if map.is_empty() {
+                    Value::List(list)
+                } else {
+                    Value::Map(map)
+                };
+                self.apply_ops(id, collection, ops, scope)
+            }
+        }
+    }
+
+    fn child_reference(
+        &self,
+        id: InstanceId,
+        child: Option<InstanceId>,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let Some(child_id) = child else {
+            return Ok(Value::Unknown(
+                "output of a module that is not installed".into(),
+            ));
+        };
+        let child = self
+            .instance(child_id)
+            .ok_or("internal: missing module instance")?;
+        match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(name)) => {
+                let value = self.output(child_id, &child, name.value())?;
+                self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
+            }
+            _ => {
+                let mut outputs = BTreeMap::new();
+                let mut names: Vec<&String> = child.config.outputs.keys().collect();
+                names.sort();
+                for name in names {
+                    outputs.insert(name.clone(), self.output(child_id, &child, name)?);
+                }
+                self.apply_ops(id, Value::Map(outputs), ops, scope)
+            }
+        }
+    }
+
+    fn output(&self, id: InstanceId, inst: &Instance, name: &str) -> EvalResult {
+        let cell = inst
+            .outputs
+            .get(name)
+            .ok_or_else(|| format!("module has no output \"{name}\""))?;
+        let attr = inst
+            .config
+            .outputs
+            .get(name)
+            .ok_or("internal: missing output")?;
+        self.memo(cell, &|| format!("{}output.{name}", inst.prefix), || {
+            self.eval_attr(id, attr, &mut Vec::new())
+        })
+    }
+
+    /// The region of a provider configuration (`aws`, `aws.west`) as seen from a module
+    /// instance: its own `provider` block, else what the caller passes or lets it inherit.
+    fn provider_region(&self, id: InstanceId, key: &str) -> Option<String> {
+        let inst = self.instance(id)?;
+        if let Some(region) = inst.regions.borrow().get(key) {
+            return region.clone();
+        }
+        inst.regions.borrow_mut().insert(key.to_string(), None);
+        let region = if let Some(provider) = inst.config.providers.iter().find(|p| p.key == key) {
+            provider.region.as_ref().and_then(|attr| {
+                match self.eval_attr(id, attr, &mut Vec::new()) {
+                    Value::String(region) => Some(region),
+                    _ => None,
+                }
+            })
+        } else if let Some(caller) = &inst.parent {
+            let parent = self.instance(caller.instance)?;
+            let call = parent.config.modules.get(caller.call)?;
+            if call.providers.is_empty() {
+                (!key.contains('.'))
+                    .then(|| self.provider_region(caller.instance, key))
+                    .flatten()
+            } else {
+                call.providers
+                    .iter()
+                    .find(|(child, _)| child == key)
+                    .and_then(|(_, parent_key)| self.provider_region(caller.instance, parent_key))
+            }
+        } else {
+            None
+        };
+        inst.regions
+            .borrow_mut()
+            .insert(key.to_string(), region.clone());
+        region
+    }
+
+    /// Every managed resource instance of the module instance and its children, in
+    /// declaration order.
+    pub fn collect(&self, id: InstanceId, out: &mut Vec<crate::frontend::Resource>) {
+        let Some(inst) = self.instance(id) else {
+            return;
+        };
+        for (index, decl) in inst.config.resources.iter().enumerate() {
+            if decl.mode != Mode::Managed {
+                continue;
+            }
+            let Ok(resources) = self.resources(id, &inst, index) else {
+                continue;
+            };
+            let region = if decl.provider == "aws" || decl.provider.starts_with("aws.") {
+                self.provider_region(id, &decl.provider)
+            } else {
+                None
+            };
+            for instance in &resources.instances {
+                out.push(crate::frontend::Resource {
+                    kind: decl.kind.clone(),
+                    address: instance.address.clone(),
+                    span: decl.span,
+                    name_span: decl.header,
+                    attrs: instance.attrs.clone(),
+                    region: region.clone(),
+                });
+            }
+        }
+        for call in 0..inst.config.modules.len() {
+            let Ok(children) = self.children(id, &inst, call) else {
+                continue;
+            };
+            for child in children.instances.iter().filter_map(|c| c.1) {
+                self.collect(child, out);
+            }
+        }
+    }
+}
+
+fn unknown_reason(value: &Value) -> String {
+    match value {
+        Value::Unknown(reason) => reason.clone(),
+        Value::Ref(r) => format!("computed attribute {}.{}", r.address, r.attribute),
+        other => format!("a {}", convert::type_name(other)),
+    }
+}
+
+/// A resource instance as an object: configured attributes plus computed ones as Refs.
+fn instance_object(instance: &ResourceInstance) -> Value {
+    let mut object = match &instance.value {
+        Value::Map(entries) => entries.clone(),
+        other => return other.clone(),
+    };
+    for attribute in COMPUTED_ATTRIBUTES {
+        object.entry(attribute.to_string()).or_insert_with(|| {
+            Value::Ref(Ref {
+                address: instance.address.clone(),
+                attribute: attribute.to_string(),
+            })
+        });
+    }
+    Value::Map(object)
+}
+
+/// `a/./b/../c` → `a/c`, without touching the filesystem.
+pub(super) fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+fn relative_to(dir: &Path, root: &Path) -> String {
+    match dir.strip_prefix(root) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".into(),
+        Ok(relative) => relative.to_string_lossy().into_owned(),
+        Err(_) => dir.to_string_lossy().into_owned(),
+    }
+}

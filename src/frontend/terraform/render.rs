@@ -1,0 +1,142 @@
+//! Evaluated values as the frontend's [`Val`]s, keeping the spans of literal list elements
+//! and object values where the expression is a literal.
+
+use super::config::Expr;
+use super::json::JsonExpr;
+use super::value::Value;
+use crate::frontend::{Val, V};
+use crate::source::Span;
+use hcl::edit::expr::{Expression, ObjectKey};
+use hcl::edit::Span as _;
+
+pub(super) fn to_val(value: &Value, expr: &Expr, span: Span) -> Val {
+    match expr {
+        Expr::Hcl(e) => from_hcl(value, Some(e), span),
+        Expr::Json(j) => from_json(value, Some(j), span),
+    }
+}
+
+fn hcl_span(expr: &Expression, outer: Span) -> Span {
+    match expr.span() {
+        Some(r) => Span::new(outer.file, r.start, r.end),
+        None => outer,
+    }
+}
+
+fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
+    let expr = match expr {
+        Some(Expression::Parenthesis(p)) => Some(p.inner()),
+        other => other,
+    };
+    let v = match value {
+        Value::List(items) | Value::Set(items) => {
+            let elements: Option<Vec<&Expression>> = match (expr, value) {
+                (Some(Expression::Array(a)), Value::List(_)) if a.len() == items.len() => {
+                    Some(a.iter().collect())
+                }
+                _ => None,
+            };
+            V::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| match elements.as_ref().and_then(|e| e.get(i)) {
+                        Some(e) => from_hcl(item, Some(e), hcl_span(e, span)),
+                        None => from_hcl(item, None, span),
+                    })
+                    .collect(),
+            )
+        }
+        Value::Map(entries) => V::Map(
+            entries
+                .iter()
+                .map(|(key, item)| {
+                    let element = match expr {
+                        Some(Expression::Object(object)) => object.iter().find_map(|(k, v)| {
+                            let name = match k {
+                                ObjectKey::Ident(i) => i.value().as_str(),
+                                ObjectKey::Expression(Expression::String(s)) => s.value().as_str(),
+                                ObjectKey::Expression(Expression::Variable(v)) => {
+                                    v.value().as_str()
+                                }
+                                _ => return None,
+                            };
+                            (name == key).then(|| v.expr())
+                        }),
+                        _ => None,
+                    };
+                    let val = match element {
+                        Some(e) => from_hcl(item, Some(e), hcl_span(e, span)),
+                        None => from_hcl(item, None, span),
+                    };
+                    (key.clone(), val)
+                })
+                .collect(),
+        ),
+        other => scalar(other),
+    };
+    Val::new(span, v)
+}
+
+fn from_json(value: &Value, expr: Option<&JsonExpr>, span: Span) -> Val {
+    let v = match value {
+        Value::List(items) | Value::Set(items) => V::List(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match expr {
+                    Some(JsonExpr::Array(elements, _)) if elements.len() == items.len() => {
+                        match elements.get(i) {
+                            Some(e) => from_json(item, Some(e), e.span()),
+                            None => from_json(item, None, span),
+                        }
+                    }
+                    _ => from_json(item, None, span),
+                })
+                .collect(),
+        ),
+        Value::Map(entries) => V::Map(
+            entries
+                .iter()
+                .map(|(key, item)| {
+                    let element = match expr {
+                        Some(JsonExpr::Object(props, _)) => {
+                            props.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+                        }
+                        _ => None,
+                    };
+                    let val = match element {
+                        Some(e) => from_json(item, Some(e), e.span()),
+                        None => from_json(item, None, span),
+                    };
+                    (key.clone(), val)
+                })
+                .collect(),
+        ),
+        other => scalar(other),
+    };
+    Val::new(span, v)
+}
+
+fn scalar(value: &Value) -> V {
+    match value {
+        Value::Null => V::Null,
+        Value::Bool(b) => V::Bool(*b),
+        Value::Number(n) => V::Number(n.to_f64()),
+        Value::String(s) => V::String(s.clone()),
+        Value::Ref(r) => V::Ref(r.clone()),
+        Value::Unknown(reason) => V::Unknown(reason.clone()),
+        Value::List(_) | Value::Set(_) | Value::Map(_) => V::Unknown("collection".into()),
+    }
+}
+
+/// A short rendering of a value for messages.
+pub(super) fn describe(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "null".into(),
+        other => super::convert::type_name(other).to_string(),
+    }
+}

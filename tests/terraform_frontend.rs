@@ -1,0 +1,199 @@
+//! Snapshot tests of the Terraform frontend: each fixture under
+//! `fixtures/frontend/terraform/<case>/` is evaluated and rendered with addresses, values,
+//! references, unknowns, spans as line:col, diagnostics and suppressions.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use vpclint::frontend::terraform::{self, Options};
+use vpclint::frontend::{Unit, Val, V};
+use vpclint::source::{SourceMap, Span};
+
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/frontend/terraform")
+        .join(case)
+}
+
+fn position(sources: &SourceMap, root: &Path, span: Span) -> String {
+    let file = sources.get(span.file);
+    let (start, end) = sources.resolve(span);
+    let name = file
+        .path
+        .strip_prefix(root)
+        .unwrap_or(&file.path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    format!(
+        "{name}:{}:{}-{}:{}",
+        start.line, start.column, end.line, end.column
+    )
+}
+
+fn render_val(out: &mut String, sources: &SourceMap, root: &Path, val: &Val, indent: usize) {
+    let at = position(sources, root, val.span);
+    let pad = "  ".repeat(indent);
+    match &val.v {
+        V::List(items) => {
+            let _ = writeln!(out, "[  @{at}");
+            for item in items {
+                let _ = write!(out, "{pad}  - ");
+                render_val(out, sources, root, item, indent + 1);
+            }
+            let _ = writeln!(out, "{pad}]");
+        }
+        V::Map(entries) => {
+            let _ = writeln!(out, "{{  @{at}");
+            for (key, item) in entries {
+                let _ = write!(out, "{pad}  {key} = ");
+                render_val(out, sources, root, item, indent + 1);
+            }
+            let _ = writeln!(out, "{pad}}}");
+        }
+        V::Null => {
+            let _ = writeln!(out, "null  @{at}");
+        }
+        V::Bool(b) => {
+            let _ = writeln!(out, "{b}  @{at}");
+        }
+        V::Number(n) => {
+            let _ = writeln!(out, "{n}  @{at}");
+        }
+        V::String(s) => {
+            let _ = writeln!(out, "{s:?}  @{at}");
+        }
+        V::Ref(r) => {
+            let _ = writeln!(out, "ref {}.{}  @{at}", r.address, r.attribute);
+        }
+        V::Unknown(reason) => {
+            let _ = writeln!(out, "unknown ({reason})  @{at}");
+        }
+    }
+}
+
+fn render(unit: &Unit, sources: &SourceMap, root: &Path) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "lang: {:?}", unit.lang);
+    for resource in &unit.resources {
+        let _ = writeln!(
+            out,
+            "\n{} ({}) block {} header {} region {}",
+            resource.address,
+            resource.kind,
+            position(sources, root, resource.span),
+            position(sources, root, resource.name_span),
+            resource.region.as_deref().unwrap_or("-"),
+        );
+        let _ = write!(out, "  attrs = ");
+        render_val(&mut out, sources, root, &resource.attrs, 1);
+    }
+    if !unit.diagnostics.is_empty() {
+        let _ = writeln!(out, "\ndiagnostics:");
+        for d in &unit.diagnostics {
+            let _ = writeln!(
+                out,
+                "  {:?} {}: {}",
+                d.severity,
+                position(sources, root, d.span),
+                d.message
+            );
+        }
+    }
+    if !unit.suppressions.is_empty() {
+        let _ = writeln!(out, "\nsuppressions:");
+        for s in &unit.suppressions {
+            let _ = writeln!(
+                out,
+                "  {:?} reason {:?} comment {} applies to {}",
+                s.rules,
+                s.reason,
+                position(sources, root, s.span),
+                position(sources, root, s.applies_to)
+            );
+        }
+    }
+    out
+}
+
+fn check_with(case: &str, options: &Options) {
+    let dir = fixture(case);
+    let sources = SourceMap::new();
+    let unit = terraform::load_root_module(&dir, options, &sources);
+    let rendered = render(&unit, &sources, &dir);
+    insta::assert_snapshot!(case, rendered);
+}
+
+fn check(case: &str) {
+    check_with(case, &Options::default());
+}
+
+#[test]
+fn basics() {
+    check("basics");
+}
+
+#[test]
+fn modules_local_nested_count_and_for_each() {
+    check("modules");
+}
+
+#[test]
+fn expressions() {
+    check("expressions");
+}
+
+#[test]
+fn registry_modules_installed_and_missing() {
+    check("registry");
+}
+
+#[test]
+fn parse_errors_keep_other_files() {
+    check("errors");
+}
+
+#[test]
+fn suppressions() {
+    check("suppressions");
+}
+
+#[test]
+fn tfvars_precedence() {
+    // Environment variables have the lowest precedence: every other source overrides it.
+    std::env::set_var("TF_VAR_from_env", "env");
+    std::env::set_var("TF_VAR_from_tfvars", "env");
+    let options = Options {
+        var_files: vec![fixture("tfvars").join("extra.vars")],
+        vars: vec![
+            ("from_cli".into(), "cli".into()),
+            ("complex_from_cli".into(), r#"["x", "y"]"#.into()),
+        ],
+    };
+    check_with("tfvars", &options);
+}
+
+#[test]
+fn json_syntax() {
+    check("json");
+}
+
+fn check_plan(case: &str) {
+    let dir = fixture(case);
+    let path = dir.join("plan.json");
+    let sources = SourceMap::new();
+    let text = std::fs::read_to_string(&path).expect("fixture plan is readable");
+    let unit = terraform::load_plan(&path, text.into(), &sources);
+    let rendered = render(&unit, &sources, &dir);
+    insta::assert_snapshot!(case, rendered);
+}
+
+/// Made with terraform 1.11 and the AWS provider 5.100: `terraform plan -refresh=false
+/// -out tfplan && terraform show -json tfplan`, configuration beside it.
+#[test]
+fn plan_with_configuration_beside() {
+    check_plan("plan");
+}
+
+#[test]
+fn plan_alone() {
+    check_plan("plan-alone");
+}
