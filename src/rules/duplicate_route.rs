@@ -24,16 +24,19 @@ impl Rule for DuplicateRoute {
         let routing = RoutingIndex::new(network);
         let mut findings = Vec::new();
         for (table, _) in network.route_tables.iter() {
-            let mut by_destination: BTreeMap<String, Vec<RouteId>> = BTreeMap::new();
+            // Keyed by (IP version, address, prefix length).
+            let mut by_destination: BTreeMap<(u8, u128, u8), Vec<RouteId>> = BTreeMap::new();
             for &id in routing.routes(table) {
                 let key = match network.routes[id].destination.copied() {
-                    Some(Destination::Ipv4(net)) => net.to_string(),
-                    Some(Destination::Ipv6(net)) => net.to_string(),
+                    Some(Destination::Ipv4(net)) => {
+                        (4, u32::from(net.addr()).into(), net.prefix_len())
+                    }
+                    Some(Destination::Ipv6(net)) => (6, u128::from(net.addr()), net.prefix_len()),
                     Some(Destination::PrefixList) | None => continue,
                 };
                 by_destination.entry(key).or_default().push(id);
             }
-            for (destination, mut routes) in by_destination {
+            for mut routes in by_destination.into_values() {
                 if routes.len() < 2 {
                     continue;
                 }
@@ -41,6 +44,11 @@ impl Rule for DuplicateRoute {
                     source_order(&network.routes[a].origin, &network.routes[b].origin)
                 });
                 let first = &network.routes[routes[0]];
+                let destination = match first.destination.copied() {
+                    Some(Destination::Ipv4(net)) => net.to_string(),
+                    Some(Destination::Ipv6(net)) => net.to_string(),
+                    _ => continue,
+                };
                 for &later in &routes[1..] {
                     findings.push(finding(
                         network,

@@ -31,19 +31,21 @@ impl Rule for RouteTargetWrongVpc {
             else {
                 continue;
             };
-            let destination = match route.destination.copied() {
-                Some(Destination::Ipv4(net)) => net.to_string(),
-                Some(Destination::Ipv6(net)) => net.to_string(),
-                Some(Destination::PrefixList) => "a prefix list".to_string(),
-                None => "an unknown destination".to_string(),
+            let what = || {
+                let destination = match route.destination.copied() {
+                    Some(Destination::Ipv4(net)) => net.to_string(),
+                    Some(Destination::Ipv6(net)) => net.to_string(),
+                    Some(Destination::PrefixList) => "a prefix list".to_string(),
+                    None => "an unknown destination".to_string(),
+                };
+                format!("route {destination}")
             };
-            let what = format!("route {destination}");
             if let Target::Peering(peering) = target {
                 if peer_of(network, peering, vpc) == PeerSide::NotInvolved {
                     let connection = &network.peerings[peering].origin;
                     findings.push(finding(
                         network,
-                        &what,
+                        &what(),
                         (&route.origin, route.target.span),
                         connection,
                         "does not involve",
@@ -59,7 +61,7 @@ impl Rule for RouteTargetWrongVpc {
                         );
                         findings.push(finding(
                             network,
-                            &what,
+                            &what(),
                             (&route.origin, route.target.span),
                             origin,
                             &relation,
