@@ -109,6 +109,15 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/parse-error.md"),
 };
 
+/// Metadata of `unused-suppression`: the engine reports an in-source suppression that
+/// suppressed nothing (DESIGN.md: "unused suppressions are reported as notes").
+pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    level: Level::Note,
+    summary: "An in-source vpclint:ignore that suppresses no finding.",
+    doc: include_str!("../../rules/unused-suppression.md"),
+};
+
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
@@ -136,10 +145,11 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     ]
 }
 
-/// Metadata of every rule, `parse-error` included, sorted by name.
+/// Metadata of every rule, `parse-error` and `unused-suppression` included, sorted by name.
 pub fn catalog() -> Vec<&'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
     all.push(&PARSE_ERROR);
+    all.push(&UNUSED_SUPPRESSION);
     all.sort_by_key(|m| m.name);
     all
 }

@@ -272,7 +272,10 @@ fn flatten(value: &Value) -> Result<Value, String> {
                         return Ok(Some(unknown));
                     }
                 }
-                v if is_unknown(v) => return Ok(Some(unknown_result(v))),
+                // A reference is a resource attribute, taken to be a primitive (an id)
+                // that stays in place; a plain unknown may be a list, so the whole
+                // result is unknown, as Terraform's is for an unknown nested list.
+                Value::Unknown(_) => return Ok(Some(unknown_result(item))),
                 other => out.push(other.clone()),
             }
         }
@@ -750,6 +753,18 @@ mod tests {
     #[test]
     fn partly_unknown_collections() {
         let unknown = Value::Unknown("later".to_string());
+        let reference = Value::Ref(crate::frontend::Ref {
+            address: "aws_subnet.a".to_string(),
+            attribute: "id".to_string(),
+        });
+        assert_eq!(
+            call(
+                "flatten",
+                vec![list(vec![list(vec![reference.clone()]), s("b")])]
+            ),
+            Ok(list(vec![reference.clone(), s("b")]))
+        );
+        assert_eq!(call("tostring", vec![reference.clone()]), Ok(reference));
         assert_eq!(
             call("length", vec![list(vec![unknown.clone(), s("a")])]),
             Ok(n(2))

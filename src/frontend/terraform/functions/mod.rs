@@ -1,6 +1,16 @@
 //! Terraform's built-in functions. Results must equal `terraform console`'s
 //! (`tests/terraform_functions_differential.rs` checks that against Terraform).
 //!
+//! Implemented: `cidrhost cidrnetmask cidrsubnet cidrsubnets`; `length concat element
+//! lookup merge keys values zipmap flatten distinct contains index slice range
+//! setproduct setunion setintersection setsubtract coalesce coalescelist one compact
+//! reverse sort chunklist alltrue anytrue matchkeys transpose`; `tolist toset tomap
+//! tostring tonumber tobool sensitive nonsensitive`; `upper lower title trimspace trim
+//! trimprefix trimsuffix chomp startswith endswith strcontains substr strrev split join
+//! replace format formatlist`; `jsonencode jsondecode`; `abs ceil floor max min sum
+//! signum pow log parseint`. `replace` with a `/regex/` pattern and every other
+//! function give an unknown value.
+//!
 //! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
 //! them: it evaluates each argument itself and calls [`try_result`] / [`can_result`].
 //! Called here with already evaluated arguments, they behave as if none failed.
