@@ -142,7 +142,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     }
     let children: BTreeSet<PathBuf> = module_dirs
         .iter()
-        .flat_map(|dir| child_module_dirs(dir))
+        .flat_map(|dir| terraform::local_module_dirs(dir))
         .map(|dir| normalize(&dir))
         .collect();
     found.inputs.extend(
@@ -262,51 +262,6 @@ fn classify_document(path: &Path) -> Result<Option<Input>, String> {
     Ok(None)
 }
 
-/// Local child module directories of the module in `dir`: the Terraform frontend's answer
-/// plus a textual scan of `source = "./x"` lines, which works even on files that do not parse.
-fn child_module_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut dirs = terraform::local_module_dirs(dir);
-    dirs.extend(scan_local_sources(dir));
-    dirs
-}
-
-/// Scans the `.tf`/`.tf.json` files of `dir` for `source = "./x"` or `"../x"` (and the
-/// JSON form `"source": "./x"`) without parsing or evaluating them.
-fn scan_local_sources(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if !is_terraform_file(&path) || !path.is_file() {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        for line in text.lines() {
-            if let Some(source) = local_source(line) {
-                found.push(dir.join(source));
-            }
-        }
-    }
-    found
-}
-
-/// The local path of a `source = "./x"` line, if the line is one.
-fn local_source(line: &str) -> Option<&str> {
-    let rest = line.trim_start();
-    let rest = rest
-        .strip_prefix("source")
-        .or_else(|| rest.strip_prefix("\"source\""))?
-        .trim_start();
-    let rest = rest.strip_prefix(['=', ':'])?.trim_start();
-    let value = rest.strip_prefix('"')?;
-    let value = &value[..value.find('"')?];
-    (value.starts_with("./") || value.starts_with("../")).then_some(value)
-}
-
 /// The root modules to lint for changed module directories: each changed directory that
 /// is a local child module of modules under the working directory is replaced by the
 /// topmost modules that (transitively) use it.
@@ -321,7 +276,7 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
     // child (normalized) -> the modules that use it
     let mut users: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
     for dir in &module_dirs {
-        for child in scan_local_sources(dir) {
+        for child in terraform::local_module_dirs(dir) {
             users
                 .entry(normalize(&child))
                 .or_default()
@@ -369,22 +324,6 @@ fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_local_module_sources() {
-        assert_eq!(
-            local_source(r#"  source = "../modules/vpc""#),
-            Some("../modules/vpc")
-        );
-        assert_eq!(local_source(r#"source="./net" # x"#), Some("./net"));
-        assert_eq!(local_source(r#""source": "./net","#), Some("./net"));
-        assert_eq!(
-            local_source(r#"source = "terraform-aws-modules/vpc/aws""#),
-            None
-        );
-        assert_eq!(local_source(r#"# source = "./old""#), None);
-        assert_eq!(local_source(r#"source_dest_check = "./x""#), None);
-    }
 
     #[test]
     fn excludes_match_paths_and_their_ancestors() {
