@@ -150,7 +150,7 @@ fn finding(network: &Network, nacl: NaclId, flows: &[Flow]) -> Finding {
                 let entry = &network.nacl_entries[flow.entry];
                 let (way, preposition) = words(flow.direction);
                 Label::new(
-                    entry.origin.name_span,
+                    entry.rule_number.span,
                     &entry.origin.address,
                     format!(
                         "allows {way} {} {} {preposition} {}",
