@@ -1,1 +1,272 @@
 //! `vpclint.toml`: rule selection and levels, path excludes, declared on-premises prefixes.
+//!
+//! ```toml
+//! exclude = ["legacy/**"]
+//! [rules]
+//! transitive-peering = "off"     # or "on", "note", "warning", "error"
+//! [onprem]
+//! direct_connect = ["10.0.0.0/8"]
+//! ```
+
+use crate::model::Declared;
+use crate::rules::{Level, RuleMeta};
+use ipnet::Ipv4Net;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "vpclint.toml";
+
+/// What the configuration says about one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    /// On at its default level.
+    On,
+    Level(Level),
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    /// The file it was read from (`None`: no file, defaults).
+    pub path: Option<PathBuf>,
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// Globs relative to the config file's directory.
+    pub exclude: Vec<String>,
+    pub declared: Declared,
+}
+
+/// A configuration error, already formatted as `file:line:column: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    onprem: RawOnprem,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOnprem {
+    #[serde(default)]
+    direct_connect: Vec<Spanned<String>>,
+}
+
+/// The config file for a run: `explicit` when given (`--config`), else the first
+/// `vpclint.toml` found walking up from `start`.
+pub fn find(explicit: Option<&Path>, start: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    if let Some(path) = explicit {
+        return if path.is_file() {
+            Ok(Some(path.to_path_buf()))
+        } else {
+            Err(ConfigError(format!(
+                "{}: config file not found",
+                path.display()
+            )))
+        };
+    }
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let first_dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    let found = first_dir
+        .into_iter()
+        .flat_map(Path::ancestors)
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file());
+    // Shown in error messages: relative to the working directory when under it.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Ok(found.map(|path| match path.strip_prefix(&cwd) {
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path,
+    }))
+}
+
+/// Reads and validates a config file against the known rule names.
+pub fn load(path: &Path, catalog: &[&RuleMeta]) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("{}: cannot read config file: {e}", path.display())))?;
+    parse(path, &text, catalog)
+}
+
+pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, ConfigError> {
+    let at = |span: std::ops::Range<usize>, message: &str| {
+        let (line, column) = line_col(text, span.start);
+        ConfigError(format!("{}:{line}:{column}: {message}", path.display()))
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end().replace('\n', "; ");
+        match e.span() {
+            Some(span) => at(span, &message),
+            None => ConfigError(format!("{}: {message}", path.display())),
+        }
+    })?;
+    let mut rules = BTreeMap::new();
+    for (name, value) in raw.rules {
+        if !catalog.iter().any(|m| m.name == name.get_ref()) {
+            let hint = suggest(name.get_ref(), catalog.iter().map(|m| m.name))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(at(
+                name.span(),
+                &format!("unknown rule `{}` in [rules]{hint}", name.get_ref()),
+            ));
+        }
+        let setting = match value.get_ref().as_str() {
+            "off" => RuleSetting::Off,
+            "on" => RuleSetting::On,
+            "note" => RuleSetting::Level(Level::Note),
+            "warning" => RuleSetting::Level(Level::Warning),
+            "error" => RuleSetting::Level(Level::Error),
+            other => {
+                return Err(at(
+                    value.span(),
+                    &format!(
+                        "invalid setting `{other}` for rule `{}`: expected \"off\", \"on\", \"note\", \"warning\" or \"error\"",
+                        name.get_ref()
+                    ),
+                ))
+            }
+        };
+        rules.insert(name.into_inner(), setting);
+    }
+    let mut exclude = Vec::new();
+    for glob in raw.exclude {
+        if let Err(e) = globset::Glob::new(glob.get_ref()) {
+            return Err(at(glob.span(), &format!("invalid exclude glob: {e}")));
+        }
+        exclude.push(glob.into_inner());
+    }
+    let mut direct_connect = Vec::new();
+    for prefix in raw.onprem.direct_connect {
+        match prefix.get_ref().parse::<Ipv4Net>() {
+            Ok(net) => direct_connect.push(net),
+            Err(_) => {
+                return Err(at(
+                    prefix.span(),
+                    &format!(
+                        "invalid IPv4 CIDR `{}` in [onprem] direct_connect",
+                        prefix.get_ref()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        rules,
+        exclude,
+        declared: Declared { direct_connect },
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The closest known name to a misspelt one, if it is close enough to be a typo.
+pub fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::PARSE_ERROR;
+
+    fn parse_str(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("vpclint.toml"), text, &[&PARSE_ERROR])
+    }
+
+    #[test]
+    fn reads_rules_excludes_and_onprem_prefixes() {
+        let config = parse_str(
+            "exclude = [\"legacy/**\"]\n[rules]\nparse-error = \"warning\"\n[onprem]\ndirect_connect = [\"10.0.0.0/8\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.rules.get("parse-error"),
+            Some(&RuleSetting::Level(Level::Warning))
+        );
+        assert_eq!(config.exclude, vec!["legacy/**".to_string()]);
+        assert_eq!(
+            config.declared.direct_connect,
+            vec!["10.0.0.0/8".parse::<Ipv4Net>().unwrap()]
+        );
+    }
+
+    #[test]
+    fn errors_name_file_line_column_and_key() {
+        let unknown_key = parse_str("\n[rules]\n\n[onprem]\ndirect = []\n").unwrap_err();
+        assert!(
+            unknown_key.0.starts_with("vpclint.toml:5:1: ") && unknown_key.0.contains("direct"),
+            "{unknown_key}"
+        );
+        let bad_cidr = parse_str("[onprem]\ndirect_connect = [\"10.0.0.0/33\"]\n").unwrap_err();
+        assert!(
+            bad_cidr.0.starts_with("vpclint.toml:2:19: ") && bad_cidr.0.contains("10.0.0.0/33"),
+            "{bad_cidr}"
+        );
+        let bad_rule = parse_str("[rules]\nparse-eror = \"off\"\n").unwrap_err();
+        assert_eq!(
+            bad_rule.0,
+            "vpclint.toml:2:1: unknown rule `parse-eror` in [rules] (did you mean `parse-error`?)"
+        );
+        let bad_level = parse_str("[rules]\nparse-error = \"loud\"\n").unwrap_err();
+        assert!(
+            bad_level.0.starts_with("vpclint.toml:2:15: "),
+            "{bad_level}"
+        );
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        let known = ["transitive-peering", "duplicate-route"];
+        assert_eq!(
+            suggest("transitive-peerin", known.iter().copied()),
+            Some("transitive-peering")
+        );
+        assert_eq!(suggest("banana", known.iter().copied()), None);
+    }
+}

@@ -1,9 +1,16 @@
 //! Discovery: walk the given paths (honouring `.gitignore`) and classify what is found
 //! into Terraform root modules, CloudFormation templates and plan files.
+//!
+//! A directory argument is walked. A file argument (pre-commit passes changed files) means
+//! only what that file belongs to: a template or plan is itself; a `.tf` file means its
+//! module, or, when that module is a local child module of root modules found under the
+//! working directory, those roots.
 
 use crate::frontend::terraform;
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
@@ -13,6 +20,23 @@ pub enum Input {
     TerraformPlan(PathBuf),
     /// A YAML or JSON file that looks like a CloudFormation template.
     CloudFormation(PathBuf),
+}
+
+impl Input {
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::TerraformModule(p) | Input::TerraformPlan(p) | Input::CloudFormation(p) => p,
+        }
+    }
+
+    /// `terraform-module`, `terraform-plan` or `cloudformation` (JSON report summary).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Input::TerraformModule(_) => "terraform-module",
+            Input::TerraformPlan(_) => "terraform-plan",
+            Input::CloudFormation(_) => "cloudformation",
+        }
+    }
 }
 
 /// A path that could not be walked or read.
@@ -28,72 +52,289 @@ pub struct Discovered {
     pub errors: Vec<DiscoveryError>,
 }
 
+/// Directories never walked: tool caches and vendored code.
 const SKIPPED_DIRS: &[&str] = &[".terraform", ".git", "node_modules", "cdk.out"];
+/// Only files with these endings are opened to look for templates and plans.
+const DOCUMENT_ENDINGS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
+/// How much of a document is read to classify it.
+const CLASSIFY_BYTES: u64 = 1 << 20;
 
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+/// Paths excluded by the config file's `exclude` globs, relative to the config's directory.
+#[derive(Debug, Clone)]
+pub struct Excludes {
+    base: PathBuf,
+    globs: GlobSet,
+}
+
+impl Default for Excludes {
+    fn default() -> Self {
+        Excludes {
+            base: PathBuf::new(),
+            globs: GlobSet::empty(),
+        }
+    }
+}
+
+impl Excludes {
+    /// `base` is the directory of the config file.
+    pub fn new(base: &Path, globs: &[String]) -> Result<Self, globset::Error> {
+        let mut set = GlobSetBuilder::new();
+        for glob in globs {
+            let pattern = glob.trim_start_matches("./").trim_end_matches('/');
+            set.add(GlobBuilder::new(pattern).literal_separator(true).build()?);
+        }
+        Ok(Excludes {
+            base: absolute(base),
+            globs: set.build()?,
+        })
+    }
+
+    /// Whether the path, or one of its ancestors below the base, matches an exclude glob.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.globs.is_empty() {
+            return false;
+        }
+        let path = absolute(path);
+        let Ok(relative) = path.strip_prefix(&self.base) else {
+            return false;
+        };
+        relative
+            .ancestors()
+            .filter(|p| !p.as_os_str().is_empty())
+            .any(|p| self.globs.is_match(p))
+    }
+}
+
+pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     let mut found = Discovered::default();
     let mut module_dirs = BTreeSet::new();
-    let mut files = BTreeSet::new();
+    let mut documents = BTreeSet::new();
+    let mut changed_module_dirs = BTreeSet::new();
     for root in paths {
-        let walker = ignore::WalkBuilder::new(root)
-            .hidden(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                    files.insert(entry.into_path());
-                }
-                Ok(_) => {}
-                Err(err) => found.errors.push(DiscoveryError {
-                    path: root.clone(),
-                    message: err.to_string(),
-                }),
+        if root.is_file() {
+            if excludes.is_excluded(root) {
+                continue;
+            }
+            if is_terraform_file(root) {
+                changed_module_dirs.insert(parent_dir(root));
+            } else {
+                documents.insert(root.clone());
+            }
+            continue;
+        }
+        for file in walk(root, excludes, &mut found.errors) {
+            if is_terraform_file(&file) {
+                module_dirs.insert(parent_dir(&file));
+            } else if is_document(&file) {
+                documents.insert(file);
             }
         }
     }
-    for file in &files {
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if name.ends_with(".tf") || name.ends_with(".tf.json") {
-            module_dirs.insert(file.parent().unwrap_or(Path::new(".")).to_path_buf());
-        } else if name.ends_with(".json")
-            || name.ends_with(".yaml")
-            || name.ends_with(".yml")
-            || name.ends_with(".template")
-        {
-            if let Some(input) = classify_document(file) {
-                found.inputs.push(input);
-            }
+    for document in documents {
+        match classify_document(&document) {
+            Ok(Some(input)) => found.inputs.push(input),
+            Ok(None) => {}
+            Err(message) => found.errors.push(DiscoveryError {
+                path: document,
+                message,
+            }),
         }
     }
     let children: BTreeSet<PathBuf> = module_dirs
         .iter()
-        .flat_map(|d| terraform::local_module_dirs(d))
+        .flat_map(|dir| terraform::local_module_dirs(dir))
+        .map(|dir| normalize(&dir))
         .collect();
     found.inputs.extend(
         module_dirs
             .into_iter()
-            .filter(|d| !children.contains(d))
+            .filter(|dir| !children.contains(&normalize(dir)))
             .map(Input::TerraformModule),
     );
+    if !changed_module_dirs.is_empty() {
+        let roots = roots_using(&changed_module_dirs, excludes);
+        found
+            .inputs
+            .extend(roots.into_iter().map(Input::TerraformModule));
+    }
     found.inputs.sort();
+    found.inputs.dedup_by(|a, b| {
+        std::mem::discriminant(a) == std::mem::discriminant(b)
+            && normalize(a.path()) == normalize(b.path())
+    });
     found
 }
 
-fn classify_document(path: &Path) -> Option<Input> {
-    let text = std::fs::read(path).ok()?;
-    let head = String::from_utf8_lossy(&text[..text.len().min(1 << 20)]);
+/// Every file under `root`, honouring `.gitignore` (also outside a git repository: a
+/// `.gitignore` states what is not source either way), `.ignore`, the skipped directories
+/// and the config's excludes. Symbolic links are followed; a loop is reported as an error.
+fn walk(root: &Path, excludes: &Excludes, errors: &mut Vec<DiscoveryError>) -> Vec<PathBuf> {
+    let excludes = excludes.clone();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let skipped = is_dir
+                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
+                && entry.depth() > 0;
+            !skipped && !excludes.is_excluded(entry.path())
+        })
+        .build();
+    let mut files = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                files.push(entry.into_path());
+            }
+            Ok(_) => {}
+            Err(err) => errors.push(DiscoveryError {
+                path: error_path(&err).unwrap_or_else(|| root.to_path_buf()),
+                message: error_message(&err),
+            }),
+        }
+    }
+    files
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn error_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Loop { ancestor, .. } => format!(
+            "symbolic link loop: points to its ancestor {}",
+            ancestor.display()
+        ),
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            error_message(err)
+        }
+        ignore::Error::Io(io) => format!("cannot read: {io}"),
+        other => other.to_string(),
+    }
+}
+
+fn is_terraform_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+fn is_document(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    DOCUMENT_ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
+fn parent_dir(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Classifies a YAML/JSON file by its content (the first MiB of it).
+fn classify_document(path: &Path) -> Result<Option<Input>, String> {
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(CLASSIFY_BYTES).read_to_end(&mut head))
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    let head = String::from_utf8_lossy(&head);
     if head.contains("\"format_version\"") && head.contains("\"planned_values\"") {
-        return Some(Input::TerraformPlan(path.to_path_buf()));
+        return Ok(Some(Input::TerraformPlan(path.to_path_buf())));
     }
     if head.contains("AWSTemplateFormatVersion") || head.contains("AWS::") {
-        return Some(Input::CloudFormation(path.to_path_buf()));
+        return Ok(Some(Input::CloudFormation(path.to_path_buf())));
     }
-    None
+    Ok(None)
+}
+
+/// The root modules to lint for changed module directories: each changed directory that
+/// is a local child module of modules under the working directory is replaced by the
+/// topmost modules that (transitively) use it.
+fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<PathBuf> {
+    let mut errors = Vec::new();
+    let mut module_dirs = BTreeSet::new();
+    for file in walk(Path::new("."), excludes, &mut errors) {
+        if is_terraform_file(&file) {
+            module_dirs.insert(parent_dir(&file));
+        }
+    }
+    // child (normalized) -> the modules that use it
+    let mut users: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
+    for dir in &module_dirs {
+        for child in terraform::local_module_dirs(dir) {
+            users
+                .entry(normalize(&child))
+                .or_default()
+                .insert(dir.clone());
+        }
+    }
+    let mut roots = BTreeSet::new();
+    for dir in changed {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(module) = stack.pop() {
+            if !seen.insert(normalize(&module)) {
+                continue; // a module cycle: Terraform rejects it, the frontend reports it
+            }
+            match users.get(&normalize(&module)) {
+                Some(parents) => stack.extend(parents.iter().cloned()),
+                None => {
+                    roots.insert(module);
+                }
+            }
+        }
+    }
+    roots
+}
+
+/// Absolute and lexically normalized (`a/./b/../c` → `a/c`), without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in absolute(path).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_match_paths_and_their_ancestors() {
+        let excludes = Excludes::new(
+            Path::new("/repo"),
+            &["legacy".into(), "**/test/*.yaml".into()],
+        )
+        .unwrap();
+        assert!(excludes.is_excluded(Path::new("/repo/legacy/main.tf")));
+        assert!(excludes.is_excluded(Path::new("/repo/a/test/t.yaml")));
+        assert!(!excludes.is_excluded(Path::new("/repo/a/test/t.json")));
+        assert!(!excludes.is_excluded(Path::new("/elsewhere/legacy/main.tf")));
+    }
 }

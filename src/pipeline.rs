@@ -13,9 +13,13 @@ pub struct Options {
     pub terraform: terraform::Options,
     pub cloudformation: cloudformation::Options,
     pub declared: Declared,
+    /// `exclude` globs of the config file.
+    pub excludes: discover::Excludes,
 }
 
 pub struct Analysis {
+    /// What discovery found to analyze (the report summary lists it).
+    pub inputs: Vec<Input>,
     pub sources: SourceMap,
     pub units: Vec<Unit>,
     pub network: Network,
@@ -23,7 +27,7 @@ pub struct Analysis {
 
 pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     let sources = SourceMap::new();
-    let discovered = discover::discover(paths);
+    let discovered = discover::discover(paths, &options.excludes);
     let mut units: Vec<Unit> = discovered
         .inputs
         .par_iter()
@@ -34,6 +38,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     }
     let network = lower::lower(&units, options.declared.clone());
     Analysis {
+        inputs: discovered.inputs,
         sources,
         units,
         network,
@@ -61,16 +66,24 @@ fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
 /// Reads a file as UTF-8 text.
 pub fn read(path: &std::path::Path) -> Result<Arc<str>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-    String::from_utf8(bytes).map(Arc::from).map_err(|e| {
-        format!(
-            "file is not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    String::from_utf8(bytes)
+        .map(Arc::from)
+        .map_err(|_| "file is not valid UTF-8".to_string())
 }
 
+/// A unit holding only the parse error of a file that could not be read. For a file that
+/// is not valid UTF-8 the error points at the first invalid byte, with the text before it
+/// kept for display.
 fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> Unit {
-    let file: FileId = sources.add(path.to_path_buf(), Arc::from(""));
+    let (text, offset) = match std::fs::read(path).map(String::from_utf8) {
+        Ok(Err(invalid)) => {
+            let offset = invalid.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(invalid.as_bytes()).into_owned();
+            (Arc::from(lossy), offset)
+        }
+        _ => (Arc::from(""), 0),
+    };
+    let file: FileId = sources.add(path.to_path_buf(), text);
     Unit {
         lang: frontend::Lang::Terraform,
         path: path.to_path_buf(),
@@ -79,7 +92,7 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
         diagnostics: vec![Diagnostic {
             severity: Severity::Error,
             message,
-            span: Span::file_start(file),
+            span: Span::new(file, offset, offset),
         }],
         suppressions: Vec::new(),
     }

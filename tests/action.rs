@@ -303,3 +303,12 @@ fn end_to_end_with_vpclint() {
     assert_eq!(run.outputs["findings"], "0");
     assert!(run.summary.contains("No findings."));
 }
+
+#[test]
+fn the_fixture_line_is_the_route_destination() {
+    let line = TRANSITIVE_PEERING_BAD
+        .lines()
+        .nth(TRANSITIVE_PEERING_LINE - 1)
+        .unwrap_or_default();
+    assert!(line.contains("destination_cidr_block"), "{line}");
+}

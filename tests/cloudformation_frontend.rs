@@ -253,6 +253,14 @@ fn deep_nesting_is_a_parse_error_in_yaml_and_json() {
         "]".repeat(300)
     );
     assert_fast_error(&json, "nesting deeper than 100 levels");
+    // Beyond jsonc-parser's own limit: its error, not a stack overflow.
+    let json = format!(
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"X\": {}1{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let (unit, _) = load_text(&json, &Options::default());
+    assert!(unit.is_some_and(|u| u.diagnostics.iter().any(|d| d.severity == Severity::Error)));
 }
 
 #[test]
@@ -290,6 +298,7 @@ fn large_template_evaluates_quickly() {
     let start = Instant::now();
     let (unit, _) = load_text(&text, &Options::default());
     let elapsed = start.elapsed();
+    eprintln!("{} bytes, 5,001 resources: {elapsed:?}", text.len());
     let unit = unit.expect("unit");
     assert_eq!(unit.resources.len(), 5_001);
     assert!(
@@ -299,4 +308,36 @@ fn large_template_evaluates_quickly() {
     );
     // Generous: debug build on a shared machine.
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
+#[test]
+fn long_get_att_chains_and_condition_chains_do_not_overflow() {
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nConditions:\n");
+    let n = 3_000;
+    for i in 0..n {
+        let _ = writeln!(text, "  C{i}: !Not [!Condition C{}]", i + 1);
+    }
+    let _ = writeln!(text, "  C{n}: !Equals [a, a]\nResources:");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "  R{i}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !GetAtt R{}.CidrBlock",
+            i + 1
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  R{n}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  Gated:\n    Type: AWS::EC2::VPC\n    Condition: C0"
+    );
+    // Run on a thread with rayon's default stack size, as the pipeline does.
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let (unit, _) = load_text(&text, &Options::default());
+            unit.map(|u| u.resources.len())
+        })
+        .expect("spawn");
+    let resources = handle.join().expect("no stack overflow");
+    // C0 is too deep to decide: Gated is left out; every R is there.
+    assert_eq!(resources, Some(n + 1));
 }

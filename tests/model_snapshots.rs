@@ -44,6 +44,11 @@ fn snapshot_all(lang: &str) {
 }
 
 #[test]
+fn terraform_models() {
+    snapshot_all("terraform");
+}
+
+#[test]
 fn cloudformation_models() {
     snapshot_all("cloudformation");
 }
@@ -51,7 +56,7 @@ fn cloudformation_models() {
 #[test]
 fn text_listing() {
     insta::assert_snapshot!(
-        "text__cloudformation_routing",
-        model("fixtures/model/cloudformation/routing", "text")
+        "text__cloudformation_hybrid",
+        model("fixtures/model/cloudformation/hybrid", "text")
     );
 }

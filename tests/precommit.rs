@@ -70,6 +70,14 @@ fn prerequisites(test: &str) -> Option<&'static Path> {
         eprintln!("skipping {test}: {reason}");
         return None;
     }
+    let checkout = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo_root())
+        .output();
+    if !checkout.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipping {test}: pre-commit try-repo needs this repository as a git checkout");
+        return None;
+    }
     match pre_commit() {
         Ok(exe) => Some(exe),
         Err(reason) => {
@@ -232,35 +240,19 @@ fn rust_hook_builds_with_cargo_and_fails_on_the_finding() {
     );
 }
 
-/// The units a JSON report says it analyzed (`summary.<list of units>`).
+/// The paths of the units a JSON report says it analyzed (`summary.analyzed[].path`).
 fn analyzed_units(report: &Value) -> Vec<String> {
-    let summary = report["summary"]
-        .as_object()
-        .expect("the report has a summary");
-    let list = ["units", "analyzed", "inputs"]
+    report["summary"]["analyzed"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no summary.analyzed list in {report}"))
         .iter()
-        .find_map(|key| summary.get(*key).and_then(Value::as_array))
-        .unwrap_or_else(|| panic!("no list of analyzed units in {report}"));
-    list.iter()
-        .map(|unit| match unit {
-            Value::String(s) => s.clone(),
-            other => other
-                .get("path")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .unwrap_or_else(|| other.to_string()),
-        })
+        .map(|unit| unit["path"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
-/// In a repository of many root modules, a commit touching one file lints that file's
-/// module only. A wrapper named `vpclint` first on PATH records what pre-commit passed
-/// and makes the real binary write a JSON report.
-#[test]
-fn a_changed_file_lints_only_its_module() {
-    let Some(pre_commit) = prerequisites("the changed-file hook test") else {
-        return;
-    };
+/// A committed repository of many Terraform root modules, `stacks/sNN`, each with a
+/// `terraform.tfvars`.
+fn many_modules_repo() -> Repo {
     const MODULES: usize = 60;
     let repo = Repo::new();
     for i in 0..MODULES {
@@ -275,12 +267,19 @@ fn a_changed_file_lints_only_its_module() {
     }
     repo.git(&["add", "."]);
     repo.git(&["commit", "--quiet", "-m", "stacks"]);
+    repo
+}
 
-    let wrapper_dir = repo.path().join(".wrapper");
-    let report = wrapper_dir.join("report.json");
-    let args_file = wrapper_dir.join("args");
+/// Runs the vpclint-system hook on the staged files through a wrapper named `vpclint`,
+/// first on PATH, that records the arguments pre-commit passed (sorted) and makes the
+/// real binary write a JSON report; returns both.
+fn run_hook_on_staged_files(repo: &Repo, pre_commit: &Path) -> (Vec<String>, Value) {
+    let wrapper_dir = tempfile::tempdir().expect("temp dir");
+    let report = wrapper_dir.path().join("report.json");
+    let args_file = wrapper_dir.path().join("args");
+    let wrapper = wrapper_dir.path().join("vpclint");
     write(
-        &wrapper_dir.join("vpclint"),
+        &wrapper,
         &format!(
             "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '{args}'\n\
              exec '{real}' \"$1\" --format json --output '{report}' \"${{@:2}}\"\n",
@@ -290,36 +289,70 @@ fn a_changed_file_lints_only_its_module() {
         ),
     );
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        wrapper_dir.join("vpclint"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod wrapper");
-
-    repo.write(
-        "stacks/s17/main.tf",
-        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.17.0.0/16\"\n  enable_dns_support = true\n}\n",
-    );
-    repo.git(&["add", "stacks/s17/main.tf"]);
-    let wrapper = wrapper_dir.display().to_string();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+        .expect("chmod wrapper");
+    let prefix = wrapper_dir.path().display().to_string();
     let started = Instant::now();
     let out = repo.try_repo(
         pre_commit,
         "vpclint-system",
         &[],
-        &[("PATH_PREFIX", &wrapper)],
+        &[("PATH_PREFIX", &prefix)],
     );
-    eprintln!("changed-file run took {:.1?}", started.elapsed());
-    let log = text(&out);
-    assert_eq!(out.status.code(), Some(0), "{log}");
-
+    eprintln!(
+        "hook run on the staged files took {:.1?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let args = std::fs::read_to_string(&args_file).expect("the hook ran vpclint");
-    assert_eq!(args, "lint\nstacks/s17/main.tf\n");
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).expect("read JSON report"))
-            .expect("JSON report");
+    let mut args: Vec<String> = args.lines().map(str::to_string).collect();
+    args.sort_unstable();
+    let report = std::fs::read_to_string(&report).expect("read JSON report");
+    (args, serde_json::from_str(&report).expect("JSON report"))
+}
+
+/// In a repository of many root modules, a commit touching one module's file lints only
+/// that module; JSON and YAML files that are not templates (the hook's `files` pattern
+/// passes them too) are skipped.
+#[test]
+fn changed_files_lint_only_their_modules() {
+    let Some(pre_commit) = prerequisites("the changed-file hook test") else {
+        return;
+    };
+    let repo = many_modules_repo();
+    repo.write(
+        "stacks/s17/main.tf",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.17.0.0/16\"\n  enable_dns_support = true\n}\n",
+    );
+    repo.write("docs/settings.json", "{\"theme\": \"dark\"}\n");
+    repo.write(".github/workflows/build.yml", "on: push\njobs: {}\n");
+    repo.git(&["add", "."]);
+    let (args, report) = run_hook_on_staged_files(&repo, pre_commit);
+    assert_eq!(
+        args,
+        [
+            ".github/workflows/build.yml",
+            "docs/settings.json",
+            "lint",
+            "stacks/s17/main.tf",
+        ]
+    );
     assert!(report.get("version").is_some(), "{report}");
-    let units = analyzed_units(&report);
-    assert_eq!(units.len(), 1, "{units:?}");
-    assert!(units[0].contains("s17"), "{units:?}");
+    assert_eq!(analyzed_units(&report), ["stacks/s17"], "{report}");
+    assert_eq!(report["summary"]["units"], 1, "{report}");
+}
+
+/// A changed `terraform.tfvars` changes its module's evaluation: that module is linted.
+#[test]
+#[ignore = "discovery ignores .tfvars file arguments (src/discover.rs): enable once it maps them to their module"]
+fn a_changed_tfvars_file_lints_its_module() {
+    let Some(pre_commit) = prerequisites("the changed-tfvars hook test") else {
+        return;
+    };
+    let repo = many_modules_repo();
+    repo.write("stacks/s42/terraform.tfvars", "region = \"eu-west-3\"\n");
+    repo.git(&["add", "."]);
+    let (args, report) = run_hook_on_staged_files(&repo, pre_commit);
+    assert_eq!(args, ["lint", "stacks/s42/terraform.tfvars"]);
+    assert_eq!(analyzed_units(&report), ["stacks/s42"], "{report}");
 }

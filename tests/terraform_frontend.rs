@@ -175,3 +175,25 @@ fn tfvars_precedence() {
 fn json_syntax() {
     check("json");
 }
+
+fn check_plan(case: &str) {
+    let dir = fixture(case);
+    let path = dir.join("plan.json");
+    let sources = SourceMap::new();
+    let text = std::fs::read_to_string(&path).expect("fixture plan is readable");
+    let unit = terraform::load_plan(&path, text.into(), &sources);
+    let rendered = render(&unit, &sources, &dir);
+    insta::assert_snapshot!(case, rendered);
+}
+
+/// Made with terraform 1.11 and the AWS provider 5.100: `terraform plan -refresh=false
+/// -out tfplan && terraform show -json tfplan`, configuration beside it.
+#[test]
+fn plan_with_configuration_beside() {
+    check_plan("plan");
+}
+
+#[test]
+fn plan_alone() {
+    check_plan("plan-alone");
+}

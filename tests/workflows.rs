@@ -306,3 +306,16 @@ fn scripts_parse() {
     }
     assert!(Path::new(&report).is_file());
 }
+
+#[test]
+fn the_binary_reports_the_package_version() {
+    let out = Command::new(ci_support::vpclint_bin())
+        .arg("--version")
+        .output()
+        .expect("run vpclint --version");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("vpclint {}", env!("CARGO_PKG_VERSION"))
+    );
+}

@@ -9,12 +9,22 @@
 use super::*;
 use crate::source::SourceMap;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 pub const FORMAT_VERSION: u32 = 1;
 
 pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
+    let mut explicit_tables = HashMap::new();
+    for association in network.route_table_associations.values() {
+        if let Some(subnet) = association.subnet.as_ref().and_then(Field::copied) {
+            explicit_tables
+                .entry(subnet)
+                .or_insert(association.route_table.copied());
+        }
+    }
     let d = Dumper {
         net: network,
+        explicit_tables,
         sources,
     };
     let mut root = Map::new();
@@ -57,7 +67,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "subnets",
             d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
-                o.route_table_of(id);
+                o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
                 o.opt("ipv6_cidr", &e.ipv6_cidr);
@@ -310,55 +320,164 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
     Value::Object(root)
 }
 
-/// A compact listing: one block per entity, grouped by entity type, `unknown` for unknown
-/// values and `(default)` after defaulted ones.
+/// A compact listing grouped by VPC: each VPC, then what lives in it (subnets, route
+/// tables and their routes, groups and their rules, gateways, ...); then everything that
+/// belongs to no single known VPC (peerings, transit gateways, VPN, DNS, ...). `unknown`
+/// marks unknown values and `(default)` defaulted ones.
 pub fn to_text(network: &Network, sources: &SourceMap) -> String {
     let json = to_json(network, sources);
     let mut out = String::new();
     let Value::Object(root) = json else {
         return out;
     };
-    for (section, entities) in &root {
-        let Value::Array(entities) = entities else {
-            continue;
-        };
-        if entities.is_empty() {
-            continue;
-        }
-        out.push_str(&format!("{section} ({})\n", entities.len()));
-        for entity in entities {
-            let Value::Object(fields) = entity else {
+    let owners = vpc_owners(network);
+    let sections: Vec<(&str, &[Value])> = root
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.as_array()?.as_slice())))
+        .collect();
+    let vpcs = sections
+        .iter()
+        .find(|(name, _)| *name == "vpcs")
+        .map(|(_, entities)| *entities)
+        .unwrap_or_default();
+    let owned_by = |vpc: Option<VpcId>, out: &mut String, indent: &str| {
+        for (section, entities) in &sections {
+            if *section == "vpcs" {
                 continue;
-            };
-            let text = |key: &str| fields.get(key).map(plain).unwrap_or_default();
-            out.push_str(&format!(
-                "  {} [{}] {}:{}\n",
-                text("address"),
-                text("kind"),
-                text("file"),
-                text("line")
-            ));
-            let defaults: Vec<&str> = match fields.get("defaults") {
-                Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
-                _ => Vec::new(),
-            };
-            for (key, value) in fields {
-                if matches!(
-                    key.as_str(),
-                    "address" | "kind" | "file" | "line" | "defaults"
-                ) {
-                    continue;
+            }
+            let section_owners = owners.get(section).map(Vec::as_slice).unwrap_or_default();
+            for (index, entity) in entities.iter().enumerate() {
+                if section_owners.get(index).copied().flatten() == vpc {
+                    entity_text(out, indent, section, entity);
                 }
-                let marker = if defaults.contains(&key.as_str()) {
-                    " (default)"
-                } else {
-                    ""
-                };
-                out.push_str(&format!("    {key}: {}{marker}\n", plain(value)));
             }
         }
+    };
+    for (index, vpc) in vpcs.iter().enumerate() {
+        entity_text(&mut out, "", "vpcs", vpc);
+        owned_by(Some(Id::new(index)), &mut out, "  ");
+        out.push('\n');
+    }
+    let mut rest = String::new();
+    owned_by(None, &mut rest, "  ");
+    if !rest.is_empty() {
+        out.push_str("outside any known VPC\n");
+        out.push_str(&rest);
     }
     out
+}
+
+/// One entity: a header line (type, address, location) and its fields.
+fn entity_text(out: &mut String, indent: &str, section: &str, entity: &Value) {
+    let Value::Object(fields) = entity else {
+        return;
+    };
+    let text = |key: &str| fields.get(key).map(plain).unwrap_or_default();
+    let singular = match section {
+        "nacl_entries" => "nacl_entry",
+        "dhcp_options" => section,
+        _ => section.strip_suffix('s').unwrap_or(section),
+    };
+    out.push_str(&format!(
+        "{indent}{singular} {} ({}:{})\n",
+        text("address"),
+        text("file"),
+        text("line")
+    ));
+    let defaults: Vec<&str> = match fields.get("defaults") {
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for (key, value) in fields {
+        if matches!(
+            key.as_str(),
+            "address" | "kind" | "file" | "line" | "defaults"
+        ) {
+            continue;
+        }
+        let marker = if defaults.contains(&key.as_str()) {
+            " (default)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("{indent}  {key}: {}{marker}\n", plain(value)));
+    }
+}
+
+/// For each entity type, the VPC each entity lives in (when known), in arena order.
+fn vpc_owners(n: &Network) -> HashMap<&'static str, Vec<Option<VpcId>>> {
+    fn of<T>(arena: &Arena<T>, owner: impl Fn(&T) -> Option<VpcId>) -> Vec<Option<VpcId>> {
+        arena.values().map(owner).collect()
+    }
+    let table_vpc = |table: Option<RouteTableId>| n.route_tables.get(table?)?.vpc.copied();
+    let subnet_vpc = |subnet: Option<SubnetId>| n.subnets.get(subnet?)?.vpc.copied();
+    let group_vpc = |group: Option<SecurityGroupId>| n.security_groups.get(group?)?.vpc.copied();
+    let nacl_vpc = |nacl: Option<NaclId>| n.nacls.get(nacl?)?.vpc.copied();
+    let optional = |field: &Option<Field<VpcId>>| field.as_ref().and_then(Field::copied);
+    HashMap::from([
+        ("cidr_blocks", of(&n.cidr_blocks, |e| e.vpc.copied())),
+        ("subnets", of(&n.subnets, |e| e.vpc.copied())),
+        ("route_tables", of(&n.route_tables, |e| e.vpc.copied())),
+        (
+            "route_table_associations",
+            of(&n.route_table_associations, |e| {
+                table_vpc(e.route_table.copied())
+            }),
+        ),
+        (
+            "routes",
+            of(&n.routes, |e| table_vpc(e.route_table.copied())),
+        ),
+        (
+            "vgw_propagations",
+            of(&n.vgw_propagations, |e| table_vpc(e.route_table.copied())),
+        ),
+        (
+            "internet_gateways",
+            of(&n.internet_gateways, |e| optional(&e.vpc)),
+        ),
+        (
+            "egress_only_igws",
+            of(&n.egress_only_igws, |e| e.vpc.copied()),
+        ),
+        (
+            "nat_gateways",
+            of(&n.nat_gateways, |e| subnet_vpc(e.subnet.copied())),
+        ),
+        (
+            "instances",
+            of(&n.instances, |e| subnet_vpc(e.subnet.copied())),
+        ),
+        (
+            "network_interfaces",
+            of(&n.network_interfaces, |e| subnet_vpc(e.subnet.copied())),
+        ),
+        (
+            "security_groups",
+            of(&n.security_groups, |e| e.vpc.copied()),
+        ),
+        ("sg_rules", of(&n.sg_rules, |e| group_vpc(e.group.copied()))),
+        ("nacls", of(&n.nacls, |e| e.vpc.copied())),
+        (
+            "nacl_entries",
+            of(&n.nacl_entries, |e| nacl_vpc(e.nacl.copied())),
+        ),
+        ("vpn_gateways", of(&n.vpn_gateways, |e| optional(&e.vpc))),
+        ("vpc_endpoints", of(&n.vpc_endpoints, |e| e.vpc.copied())),
+        (
+            "tgw_attachments",
+            of(&n.tgw_attachments, |e| match e.kind.copied() {
+                Some(TgwAttachmentKind::Vpc(vpc)) => Some(vpc),
+                _ => None,
+            }),
+        ),
+        (
+            "load_balancers",
+            of(&n.load_balancers, |e| {
+                subnet_vpc(e.subnets.first().and_then(Field::copied))
+            }),
+        ),
+    ])
 }
 
 /// A JSON value for humans: strings unquoted, `unknown` for null.
@@ -375,13 +494,20 @@ fn plain(value: &Value) -> String {
             entries.get("from").map(plain).unwrap_or_default(),
             entries.get("to").map(plain).unwrap_or_default()
         ),
-        Value::Object(entries) => entries.values().map(plain).collect::<Vec<_>>().join(" "),
+        Value::Object(entries) => entries
+            .values()
+            .filter(|value| !value.is_null())
+            .map(plain)
+            .collect::<Vec<_>>()
+            .join(" "),
         other => other.to_string(),
     }
 }
 
 struct Dumper<'a> {
     net: &'a Network,
+    /// Each subnet's explicitly associated route table (the first association wins).
+    explicit_tables: HashMap<SubnetId, Option<RouteTableId>>,
     sources: &'a SourceMap,
 }
 
@@ -400,6 +526,7 @@ impl Dumper<'_> {
             .map(|(id, entity)| {
                 let mut out = Out {
                     net: self.net,
+                    explicit_tables: &self.explicit_tables,
                     obj: Map::new(),
                     defaults: Vec::new(),
                 };
@@ -432,6 +559,7 @@ impl Dumper<'_> {
 /// One entity's JSON object being built.
 struct Out<'a> {
     net: &'a Network,
+    explicit_tables: &'a HashMap<SubnetId, Option<RouteTableId>>,
     obj: Map<String, Value>,
     defaults: Vec<&'static str>,
 }
@@ -462,16 +590,25 @@ impl Out<'_> {
 
     /// The route table a subnet uses: its explicit association, else (marked as a
     /// default) its VPC's main route table; `null` when that is AWS's implicit one.
-    fn route_table_of(&mut self, id: SubnetId) {
-        let explicit = self
-            .net
-            .route_table_associations
-            .values()
-            .any(|association| association.subnet.as_ref().and_then(Field::copied) == Some(id));
-        let table = self.net.subnet_route_table(id);
-        if !explicit && table.is_some() {
-            self.defaults.push("route_table");
-        }
+    /// The route table a subnet uses: its explicit association, else (marked as a
+    /// default) its VPC's main route table; `null` when that is AWS's implicit one.
+    /// Mirrors [`Network::subnet_route_table`] over a prebuilt association index.
+    fn route_table_of(&mut self, id: SubnetId, subnet: &Subnet) {
+        let table = match self.explicit_tables.get(&id) {
+            Some(table) => *table,
+            None => {
+                let main = subnet
+                    .vpc
+                    .copied()
+                    .and_then(|vpc| self.net.vpcs.get(vpc))
+                    .and_then(|vpc| vpc.main_route_table.as_ref())
+                    .and_then(Field::copied);
+                if main.is_some() {
+                    self.defaults.push("route_table");
+                }
+                main
+            }
+        };
         let table = table
             .map(|table| table.show(self.net))
             .unwrap_or(Value::Null);

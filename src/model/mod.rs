@@ -116,7 +116,10 @@ impl<T> std::ops::IndexMut<Id<T>> for Arena<T> {
 /// Where an entity was declared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
-    /// `module.net.aws_route.to_c[0]` or a CloudFormation logical ID.
+    /// `module.net.aws_route.to_c[0]` or a CloudFormation logical ID. Entities AWS creates
+    /// along with another resource are addressed by the expression that names them:
+    /// `aws_vpc.main.default_security_group_id`, `Vpc.DefaultNetworkAcl`,
+    /// `aws_vpn_connection.x.transit_gateway_attachment_id`.
     pub address: String,
     /// Provider type as written (`aws_route`, `AWS::EC2::Route`), for display only: rules
     /// must not branch on it.

@@ -1,1 +1,121 @@
 //! Reporters: text (miette), JSON, SARIF, GitHub workflow commands. Nothing else prints.
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::rules::{Finding, Label, Level, RuleMeta};
+use crate::source::{LineCol, SourceMap};
+use crate::suppress::Suppressed;
+use std::path::{Component, Path};
+use std::time::Duration;
+
+/// Where the rule documents are published.
+pub const DOC_BASE_URL: &str = "https://github.com/vpclint/vpclint/blob/main/rules/";
+
+pub fn doc_url(rule: &str) -> String {
+    format!("{DOC_BASE_URL}{rule}.md")
+}
+
+/// One thing that was analyzed: a Terraform root module, a plan or a template.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AnalyzedUnit {
+    /// `terraform-module`, `terraform-plan` or `cloudformation`.
+    pub kind: &'static str,
+    /// Relative to the working directory, `/`-separated.
+    pub path: String,
+}
+
+/// Everything a reporter needs.
+pub struct Report<'a> {
+    pub findings: &'a [Finding],
+    pub suppressed: &'a [Suppressed],
+    pub sources: &'a SourceMap,
+    /// Every rule of the catalog (SARIF lists them all).
+    pub catalog: &'a [&'static RuleMeta],
+    pub analyzed: &'a [AnalyzedUnit],
+    /// The working directory: output paths are relative to it.
+    pub cwd: &'a Path,
+    pub elapsed: Duration,
+}
+
+/// A resolved location: path relative to the working directory, 1-based positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+impl Report<'_> {
+    pub fn locate(&self, label: &Label) -> Location {
+        let file = self.sources.get(label.span.file);
+        Location {
+            path: display_path(&file.path, self.cwd),
+            start: file.line_col(label.span.start),
+            end: file.line_col(label.span.end),
+        }
+    }
+
+    pub fn count(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.sources.len()
+    }
+}
+
+/// `path` relative to `cwd` when it lies under it, `/`-separated, without `./`.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let relative = if path.is_absolute() {
+        path.strip_prefix(cwd).unwrap_or(path)
+    } else {
+        path
+    };
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else if parts == [""] {
+        "/".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// `1 error, 2 warnings, 0 notes`.
+pub fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_working_directory() {
+        let cwd = Path::new("/repo");
+        assert_eq!(
+            display_path(Path::new("/repo/net/main.tf"), cwd),
+            "net/main.tf"
+        );
+        assert_eq!(display_path(Path::new("./net/main.tf"), cwd), "net/main.tf");
+        assert_eq!(
+            display_path(Path::new("/elsewhere/a.tf"), cwd),
+            "/elsewhere/a.tf"
+        );
+        assert_eq!(display_path(Path::new("."), cwd), ".");
+    }
+}

@@ -3,12 +3,17 @@
 //! in the binary through [`RuleMeta::doc`].
 
 mod dns_attributes_required;
+mod duplicate_route;
+mod egress_only_igw_ipv4;
 mod invalid_cidr;
 mod lb_single_az;
+mod local_route_conflict;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
+mod peering_missing_return_route;
+mod route_target_wrong_vpc;
 mod sg_redundant_return_rule;
 mod sg_reference_unsupported;
 mod sg_world_open_admin;
@@ -104,6 +109,15 @@ pub static PARSE_ERROR: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/parse-error.md"),
 };
 
+/// Metadata of `unused-suppression`: the engine reports an in-source suppression that
+/// suppressed nothing (DESIGN.md: "unused suppressions are reported as notes").
+pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    level: Level::Note,
+    summary: "An in-source vpclint:ignore that suppresses no finding.",
+    doc: include_str!("../../rules/unused-suppression.md"),
+};
+
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
@@ -112,6 +126,11 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
         &transitive_peering::TransitivePeering,
+        &route_target_wrong_vpc::RouteTargetWrongVpc,
+        &duplicate_route::DuplicateRoute,
+        &local_route_conflict::LocalRouteConflict,
+        &peering_missing_return_route::PeeringMissingReturnRoute,
+        &egress_only_igw_ipv4::EgressOnlyIgwIpv4,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
@@ -126,10 +145,11 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     ]
 }
 
-/// Metadata of every rule, `parse-error` included, sorted by name.
+/// Metadata of every rule, `parse-error` and `unused-suppression` included, sorted by name.
 pub fn catalog() -> Vec<&'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
     all.push(&PARSE_ERROR);
+    all.push(&UNUSED_SUPPRESSION);
     all.sort_by_key(|m| m.name);
     all
 }

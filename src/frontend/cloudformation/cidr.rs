@@ -7,6 +7,26 @@
 use ipnet::IpNet;
 
 pub(super) fn cidr(block: &str, count: f64, cidr_bits: f64) -> Result<Vec<String>, String> {
+    let (subnets, count) = blocks(block, count, cidr_bits)?;
+    Ok(subnets.take(count).map(|n| n.to_string()).collect())
+}
+
+/// Block `index` of `Fn::Cidr` (for `!Select [i, !Cidr [...]]`, without building the
+/// whole list); `Ok(None)` when the index is past `count`.
+pub(super) fn cidr_nth(
+    block: &str,
+    count: f64,
+    cidr_bits: f64,
+    index: usize,
+) -> Result<Option<String>, String> {
+    let (mut subnets, count) = blocks(block, count, cidr_bits)?;
+    Ok((index < count)
+        .then(|| subnets.nth(index))
+        .flatten()
+        .map(|n| n.to_string()))
+}
+
+fn blocks(block: &str, count: f64, cidr_bits: f64) -> Result<(ipnet::IpSubnets, usize), String> {
     let net: IpNet = block
         .trim()
         .parse()
@@ -35,15 +55,12 @@ pub(super) fn cidr(block: &str, count: f64, cidr_bits: f64) -> Result<Vec<String
         .trunc()
         .subnets(new_prefix)
         .map_err(|e| format!("Fn::Cidr: {e}"))?;
-    Ok(subnets
-        .take(count as usize)
-        .map(|n| n.to_string())
-        .collect())
+    Ok((subnets, count as usize))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::cidr;
+    use super::{cidr, cidr_nth};
 
     #[test]
     fn documented_ipv4_example() {
@@ -78,6 +95,16 @@ mod tests {
                 "2600:1f16:abc:de02::/64".into(),
             ])
         );
+    }
+
+    #[test]
+    fn nth_block_matches_the_list() {
+        assert_eq!(
+            cidr_nth("192.168.0.0/24", 6.0, 5.0, 5),
+            Ok(Some("192.168.0.160/27".to_string()))
+        );
+        assert_eq!(cidr_nth("192.168.0.0/24", 6.0, 5.0, 6), Ok(None));
+        assert!(cidr_nth("192.168.0.0/24", 9.0, 5.0, 0).is_err());
     }
 
     #[test]

@@ -2,15 +2,15 @@
 //! the intrinsic functions, following the CloudFormation template reference. Anything not
 //! knowable before deployment is `V::Unknown` with the reason; `AWS::NoValue` is `None`.
 
-use super::cidr::cidr;
+use super::cidr::{cidr, cidr_nth};
 use super::node::{Entry, Kind, Node};
 use crate::frontend::{Diagnostic, Ref, Severity, Val, V};
 use crate::source::Span;
 use std::collections::HashMap;
 
-/// Nested function calls deeper than this (chains of conditions or `GetAtt`s through
-/// other resources) give up as unknown rather than risk the stack.
-const MAX_CALL_DEPTH: usize = 200;
+/// Nested evaluation deeper than this (values within values, chains of conditions or
+/// `GetAtt`s through other resources) gives up as unknown rather than risk the stack.
+const MAX_EVAL_DEPTH: usize = 150;
 
 /// A resource as evaluation needs it: its type and unevaluated `Properties`.
 pub(super) struct ResourceDecl<'a> {
@@ -193,6 +193,19 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates a value; `None` is `AWS::NoValue` (the property or element is removed).
     pub fn eval(&mut self, node: &'a Node) -> Option<Val> {
+        if self.depth >= MAX_EVAL_DEPTH {
+            return Some(unknown(
+                node.span,
+                "expression nested too deeply to evaluate",
+            ));
+        }
+        self.depth += 1;
+        let result = self.eval_inner(node);
+        self.depth -= 1;
+        result
+    }
+
+    fn eval_inner(&mut self, node: &'a Node) -> Option<Val> {
         let span = node.span;
         let v = match &node.kind {
             Kind::Null => V::Null,
@@ -222,16 +235,6 @@ impl<'a> Evaluator<'a> {
     }
 
     fn call(&mut self, function: &'a str, arg: &'a Node, span: Span) -> Option<Val> {
-        if self.depth >= MAX_CALL_DEPTH {
-            return Some(unknown(span, "expression nested too deeply to evaluate"));
-        }
-        self.depth += 1;
-        let result = self.call_inner(function, arg, span);
-        self.depth -= 1;
-        result
-    }
-
-    fn call_inner(&mut self, function: &'a str, arg: &'a Node, span: Span) -> Option<Val> {
         let val = match function {
             "Ref" => return self.reference(arg, span),
             "Fn::GetAtt" => self.get_att(arg, span),
@@ -578,13 +581,18 @@ impl<'a> Evaluator<'a> {
             return Some(unknown(span, "malformed Fn::Select"));
         };
         let index = self.arg(index);
-        let list = self.arg(list);
         let Some(i) = index.as_f64() else {
             return Some(unknown(
                 span,
                 format!("Fn::Select index: {}", why_not_known(&index.v)),
             ));
         };
+        if let Some(("Fn::Cidr", cidr_arg)) = list.intrinsic() {
+            if i >= 0.0 && i.fract() == 0.0 {
+                return Some(self.cidr_select(cidr_arg, i as usize, span));
+            }
+        }
+        let list = self.arg(list);
         let Some(items) = list.as_list() else {
             return Some(unknown(
                 span,
@@ -707,23 +715,56 @@ impl<'a> Evaluator<'a> {
         Val::new(span, V::List(zones))
     }
 
-    fn cidr(&mut self, arg: &'a Node, span: Span) -> Val {
+    /// The evaluated `[ipBlock, count, cidrBits]` of `Fn::Cidr`, or why they are not known.
+    fn cidr_args(&mut self, arg: &'a Node, span: Span) -> Result<(String, f64, f64), Val> {
         let Some([block, count, bits]) = self.list_args("Fn::Cidr", arg, 3, span) else {
-            return unknown(span, "malformed Fn::Cidr");
+            return Err(unknown(span, "malformed Fn::Cidr"));
         };
         let block = self.arg(block);
         let count = self.arg(count);
         let bits = self.arg(bits);
         let Some(block_text) = block.as_str() else {
-            return unknown(
+            return Err(unknown(
                 span,
                 format!("Fn::Cidr ipBlock: {}", why_not_known(&block.v)),
-            );
+            ));
         };
-        let (Some(count), Some(bits)) = (count.as_f64(), bits.as_f64()) else {
-            return unknown(span, "Fn::Cidr count or cidrBits is not a known number");
+        match (count.as_f64(), bits.as_f64()) {
+            (Some(count), Some(bits)) => Ok((block_text.to_string(), count, bits)),
+            _ => Err(unknown(
+                span,
+                "Fn::Cidr count or cidrBits is not a known number",
+            )),
+        }
+    }
+
+    /// `!Select [index, !Cidr [...]]` without building the whole list.
+    fn cidr_select(&mut self, arg: &'a Node, index: usize, span: Span) -> Val {
+        let (block, count, bits) = match self.cidr_args(arg, span) {
+            Ok(args) => args,
+            Err(val) => return val,
         };
-        match cidr(block_text, count, bits) {
+        match cidr_nth(&block, count, bits, index) {
+            Ok(Some(b)) => Val::new(span, V::String(b)),
+            Ok(None) => {
+                let message =
+                    format!("Fn::Select index {index} is out of range for a list of {count}");
+                self.note(span, message);
+                unknown(span, "Fn::Select index out of range")
+            }
+            Err(message) => {
+                self.note(span, message.clone());
+                unknown(span, message)
+            }
+        }
+    }
+
+    fn cidr(&mut self, arg: &'a Node, span: Span) -> Val {
+        let (block_text, count, bits) = match self.cidr_args(arg, span) {
+            Ok(args) => args,
+            Err(val) => return val,
+        };
+        match cidr(&block_text, count, bits) {
             Ok(blocks) => Val::new(
                 span,
                 V::List(
@@ -757,7 +798,7 @@ impl<'a> Evaluator<'a> {
             }
             None => {}
         }
-        if self.depth >= MAX_CALL_DEPTH {
+        if self.depth >= MAX_EVAL_DEPTH {
             return None;
         }
         self.depth += 1;

@@ -254,7 +254,7 @@ fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
 }
 
 /// The value a parameter takes: override, else `Default`, typed as CloudFormation does.
-fn parameter_value(name: &str, decl: &Node, given: Option<&String>) -> Val {
+fn parameter_value(name: &str, decl: &Node, given: Option<&Option<String>>) -> Val {
     let span = decl.span;
     let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
     if kind.starts_with("AWS::SSM::Parameter::") {
@@ -267,7 +267,13 @@ fn parameter_value(name: &str, decl: &Node, given: Option<&String>) -> Val {
         );
     }
     let raw = match given {
-        Some(value) => Some(value.clone()),
+        Some(Some(value)) => Some(value.clone()),
+        Some(None) => {
+            return Val::new(
+                span,
+                V::Unknown(format!("parameter {name} keeps its previous value")),
+            )
+        }
         None => decl.get("Default").and_then(default_text),
     };
     let Some(raw) = raw else {
@@ -305,7 +311,7 @@ fn parameter_overrides(
     options: &Options,
     sources: &SourceMap,
     unit: &mut Unit,
-) -> HashMap<String, String> {
+) -> HashMap<String, Option<String>> {
     let mut values = HashMap::new();
     for path in &options.parameter_files {
         match read_parameter_file(path, sources, unit) {
@@ -313,7 +319,12 @@ fn parameter_overrides(
             Err(diagnostic) => unit.diagnostics.push(diagnostic),
         }
     }
-    values.extend(options.parameters.iter().cloned());
+    values.extend(
+        options
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(v.clone()))),
+    );
     values
 }
 
@@ -323,7 +334,7 @@ fn read_parameter_file(
     path: &Path,
     sources: &SourceMap,
     unit: &mut Unit,
-) -> Result<Vec<(String, String)>, Diagnostic> {
+) -> Result<Vec<(String, Option<String>)>, Diagnostic> {
     let text = match crate::pipeline::read(path) {
         Ok(text) => text,
         Err(message) => {
@@ -355,9 +366,11 @@ fn read_parameter_file(
                 let value = item.get("ParameterValue");
                 match (key, value.and_then(default_text)) {
                     (Some(key), Some(text)) => {
-                        pairs.push((key.to_string(), text));
+                        pairs.push((key.to_string(), Some(text)));
                     }
-                    (Some(_), None) if item.get("UsePreviousValue").is_some() => {}
+                    (Some(key), None) if item.get("UsePreviousValue").is_some() => {
+                        pairs.push((key.to_string(), None));
+                    }
                     _ => {
                         return Err(bad(
                             "each entry needs ParameterKey and ParameterValue".into(),
@@ -377,7 +390,7 @@ fn read_parameter_file(
             };
             for param in params {
                 match default_text(&param.value) {
-                    Some(text) => pairs.push((param.key.clone(), text)),
+                    Some(text) => pairs.push((param.key.clone(), Some(text))),
                     None => {
                         return Err(bad(
                             "parameter values must be strings".into(),

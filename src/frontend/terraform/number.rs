@@ -578,6 +578,45 @@ impl Decimal {
         Decimal { digits, point }
     }
 
+    /// `self + other` or `self - other` (which must not go below zero), exactly.
+    fn offset(&self, other: &Decimal, add: bool) -> Decimal {
+        let lsd = |d: &Decimal| d.point - d.digits.len() as i64;
+        let low = lsd(self).min(lsd(other));
+        let high = self.point.max(other.point) + 1;
+        let width = (high - low) as usize;
+        let spread = |d: &Decimal| {
+            let mut out = vec![0u8; width];
+            let start = (high - d.point) as usize;
+            for (i, digit) in d.digits.iter().enumerate() {
+                out[start + i] = digit - b'0';
+            }
+            out
+        };
+        let (mut a, b) = (spread(self), spread(other));
+        let mut carry = 0i8;
+        for j in (0..width).rev() {
+            let mut v = a[j] as i8 + carry + if add { b[j] as i8 } else { -(b[j] as i8) };
+            carry = 0;
+            if v >= 10 {
+                v -= 10;
+                carry = 1;
+            } else if v < 0 {
+                v += 10;
+                carry = -1;
+            }
+            a[j] = v as u8;
+        }
+        let zeros = a.iter().take_while(|d| **d == 0).count();
+        let mut digits: Vec<u8> = a[zeros..].iter().map(|d| d + b'0').collect();
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        Decimal {
+            digits,
+            point: high - zeros as i64,
+        }
+    }
+
     fn at(&self, i: usize) -> u8 {
         self.digits.get(i).copied().unwrap_or(b'0')
     }
@@ -692,6 +731,13 @@ impl fmt::Display for Number {
             return write!(f, "{}", self.to_f64());
         }
         let m = self.nat();
+        // Fast path: an integer of at most 64 bits and no more bits than the precision
+        // prints as its digits (no shorter decimal lies within half an ulp of it).
+        let bits = m.bit_len() + self.exponent.max(0) as u64;
+        if self.exponent >= 0 && bits <= 64 && bits <= u64::from(self.prec) {
+            let exact = m.shl(self.exponent as u64).low_u64();
+            return write!(f, "{sign}{exact}");
+        }
         let mut d = Decimal::new(&m, self.exponent);
         shortest_round(&mut d, &m, self.exponent, self.prec);
         f.write_str(sign)?;
@@ -821,9 +867,11 @@ fn shortest_round(d: &mut Decimal, m: &Nat, e: i64, prec: u32) {
         m.shr(s as u64)
     };
     let e = e + s;
-    let one = Nat::from_u64(1);
-    let lower = Decimal::new(&m.sub(&one), e);
-    let upper = Decimal::new(&m.add(&one), e);
+    // The bounds are d -/+ 2^e, computed on the digits (one small conversion instead
+    // of two large ones).
+    let half_ulp = Decimal::new(&Nat::from_u64(1), e);
+    let lower = d.offset(&half_ulp, false);
+    let upper = d.offset(&half_ulp, true);
     let inclusive = !m.bit(1);
     for i in 0..d.digits.len() {
         let digit = d.digits[i];

@@ -17,7 +17,7 @@
 
 use super::cidr::{VpcBlock, VpcCidrs};
 use crate::model::{
-    Destination, DxAssociated, Id, Network, RouteId, RouteTableId, SubnetId, Target,
+    Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
     TgwAttachmentId, TgwAttachmentKind, TgwRouteId, TgwRouteTableId, VgwPropagation, VpcId,
     VpnGatewayId, VpnRouteId,
 };
@@ -389,10 +389,10 @@ impl<'n> RoutingIndex<'n> {
     }
 }
 
-/// The address of the resource a route targets (`None` for the local route and for
-/// targets the model does not follow).
-pub fn target_address(network: &Network, target: Target) -> Option<&str> {
-    let origin = match target {
+/// The resource a route targets (`None` for the local route and for targets the model
+/// does not follow).
+pub fn target_origin(network: &Network, target: Target) -> Option<&Origin> {
+    Some(match target {
         Target::InternetGateway(id) => &network.internet_gateways[id].origin,
         Target::EgressOnlyIgw(id) => &network.egress_only_igws[id].origin,
         Target::NatGateway(id) => &network.nat_gateways[id].origin,
@@ -403,8 +403,30 @@ pub fn target_address(network: &Network, target: Target) -> Option<&str> {
         Target::TransitGateway(id) => &network.transit_gateways[id].origin,
         Target::VpcEndpoint(id) => &network.vpc_endpoints[id].origin,
         Target::Local | Target::Other => return None,
-    };
-    Some(&origin.address)
+    })
+}
+
+/// The address of the resource a route targets.
+pub fn target_address(network: &Network, target: Target) -> Option<&str> {
+    target_origin(network, target).map(|origin| origin.address.as_str())
+}
+
+/// The VPC a route target belongs to: the VPC an internet/egress-only/VPN gateway is
+/// attached to, the VPC of a NAT gateway's, instance's or interface's subnet, or an
+/// endpoint's VPC. `None` when unknown or not bound to one VPC (transit gateway, peering
+/// connection: see [`super::peering::peer_of`]).
+pub fn target_vpc(network: &Network, target: Target) -> Option<VpcId> {
+    let subnet_vpc = |subnet: Option<SubnetId>| network.subnets[subnet?].vpc.copied();
+    match target {
+        Target::InternetGateway(id) => network.internet_gateways[id].vpc.as_ref()?.copied(),
+        Target::VpnGateway(id) => network.vpn_gateways[id].vpc.as_ref()?.copied(),
+        Target::EgressOnlyIgw(id) => network.egress_only_igws[id].vpc.copied(),
+        Target::NatGateway(id) => subnet_vpc(network.nat_gateways[id].subnet.copied()),
+        Target::Instance(id) => subnet_vpc(network.instances[id].subnet.copied()),
+        Target::NetworkInterface(id) => subnet_vpc(network.network_interfaces[id].subnet.copied()),
+        Target::VpcEndpoint(id) => network.vpc_endpoints[id].vpc.copied(),
+        Target::Peering(_) | Target::TransitGateway(_) | Target::Local | Target::Other => None,
+    }
 }
 
 fn table_slot<T>(by_table: &mut [Vec<T>], table: Option<RouteTableId>) -> Option<&mut Vec<T>> {

@@ -3,14 +3,14 @@
 //! collections with unknown elements (`length`, `concat`, `element`, `lookup`...).
 
 use super::super::convert::{
-    self, first_unknown, is_unknown, is_wholly_known, make_set, to_bool, to_elements, to_entries,
-    to_number, to_string, type_name, unify, unknown_result,
+    self, dedup_in_order, equality_key, first_unknown, is_unknown, is_wholly_known, make_set,
+    to_bool, to_elements, to_entries, to_number, to_string, type_name, unify, unknown_result,
 };
 use super::super::number::Number;
 use super::super::value::Value;
 use super::string::grapheme_count;
 use super::{arg_error, arity, nested_unknown};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub const NAMES: &[&str] = &[
     "length",
@@ -45,6 +45,11 @@ pub const NAMES: &[&str] = &[
     "anytrue",
     "matchkeys",
     "transpose",
+    "setunion",
+    "setintersection",
+    "setsubtract",
+    "sensitive",
+    "nonsensitive",
 ];
 
 /// `flatten` and friends stop at this nesting depth.
@@ -55,6 +60,10 @@ const MAX_RANGE: usize = 1024;
 pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
     if !NAMES.contains(&name) {
         return None;
+    }
+    // `tostring` of a reference to an attribute is still that reference.
+    if let ("tostring", [Value::Ref(r)]) = (name, args) {
+        return Some(Ok(Value::Ref(r.clone())));
     }
     // A top-level unknown argument makes every one of these unknown.
     if let Some(unknown) = first_unknown(args) {
@@ -95,6 +104,17 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "anytrue" => arity(name, args, 1, 1).and_then(|()| anytrue(&args[0])),
         "matchkeys" => arity(name, args, 3, 3).and_then(|()| matchkeys(args)),
         "transpose" => arity(name, args, 1, 1).and_then(|()| transpose(&args[0])),
+        "setunion" => {
+            arity(name, args, 1, usize::MAX).and_then(|()| set_operation(args, SetOp::Union))
+        }
+        "setintersection" => {
+            arity(name, args, 1, usize::MAX).and_then(|()| set_operation(args, SetOp::Intersection))
+        }
+        "setsubtract" => {
+            arity(name, args, 2, 2).and_then(|()| set_operation(args, SetOp::Subtract))
+        }
+        // vpclint does not track sensitivity: both are the identity.
+        "sensitive" | "nonsensitive" => arity(name, args, 1, 1).map(|()| args[0].clone()),
         _ => return None,
     };
     Some(result)
@@ -252,7 +272,10 @@ fn flatten(value: &Value) -> Result<Value, String> {
                         return Ok(Some(unknown));
                     }
                 }
-                v if is_unknown(v) => return Ok(Some(unknown_result(v))),
+                // A reference is a resource attribute, taken to be a primitive (an id)
+                // that stays in place; a plain unknown may be a list, so the whole
+                // result is unknown, as Terraform's is for an unknown nested list.
+                Value::Unknown(_) => return Ok(Some(unknown_result(item))),
                 other => out.push(other.clone()),
             }
         }
@@ -276,13 +299,7 @@ fn distinct(value: &Value) -> Result<Value, String> {
         return Ok(unknown);
     }
     let items = unify(items.to_vec(), "list").map_err(|e| arg_error("list", e))?;
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    Ok(Value::List(out))
+    Ok(Value::List(dedup_in_order(items)))
 }
 
 /// cty equality: values of different types are never equal; unknowns are unknown.
@@ -625,11 +642,12 @@ fn matchkeys(args: &[Value]) -> Result<Value, String> {
     if let Some(unknown) = args.iter().find_map(unknown_inside) {
         return Ok(unknown);
     }
+    let search: HashSet<String> = search.iter().map(equality_key).collect();
     Ok(Value::List(
         values
             .iter()
             .zip(keys)
-            .filter(|(_, key)| search.contains(key))
+            .filter(|(_, key)| search.contains(&equality_key(key)))
             .map(|(value, _)| value.clone())
             .collect(),
     ))
@@ -654,6 +672,69 @@ fn transpose(value: &Value) -> Result<Value, String> {
     ))
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum SetOp {
+    Union,
+    Intersection,
+    Subtract,
+}
+
+/// `setunion`, `setintersection`, `setsubtract`: the arguments become sets of one
+/// element type (mixed primitives become strings), the result is a set.
+fn set_operation(args: &[Value], op: SetOp) -> Result<Value, String> {
+    let mut sets = Vec::with_capacity(args.len());
+    for arg in args {
+        let items = to_elements(arg).map_err(|e| arg_error("sets", e))?;
+        if let Some(unknown) = unknown_inside(arg) {
+            return Ok(unknown);
+        }
+        sets.push(items.len());
+    }
+    // Unify across all arguments, as cty converts them to one set type.
+    let all: Vec<Value> = args
+        .iter()
+        .filter_map(|a| to_elements(a).ok())
+        .flat_map(|items| items.iter().cloned())
+        .collect();
+    let all = unify(all, "set").map_err(|e| arg_error("sets", e))?;
+    let mut groups = Vec::with_capacity(sets.len());
+    let mut rest = all.as_slice();
+    for len in sets {
+        let (group, tail) = rest.split_at(len.min(rest.len()));
+        groups.push(group);
+        rest = tail;
+    }
+    let (first, others) = groups
+        .split_first()
+        .ok_or("at least one argument is required")?;
+    let others: Vec<HashSet<String>> = others
+        .iter()
+        .map(|g| g.iter().map(equality_key).collect())
+        .collect();
+    let in_others = |v: &Value, all: bool| {
+        let key = equality_key(v);
+        if all {
+            others.iter().all(|g| g.contains(&key))
+        } else {
+            others.iter().any(|g| g.contains(&key))
+        }
+    };
+    let result: Vec<Value> = match op {
+        SetOp::Union => groups.iter().flat_map(|g| g.iter().cloned()).collect(),
+        SetOp::Intersection => first
+            .iter()
+            .filter(|v| in_others(v, true))
+            .cloned()
+            .collect(),
+        SetOp::Subtract => first
+            .iter()
+            .filter(|v| !in_others(v, false))
+            .cloned()
+            .collect(),
+    };
+    Ok(make_set(result))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::call;
@@ -672,6 +753,18 @@ mod tests {
     #[test]
     fn partly_unknown_collections() {
         let unknown = Value::Unknown("later".to_string());
+        let reference = Value::Ref(crate::frontend::Ref {
+            address: "aws_subnet.a".to_string(),
+            attribute: "id".to_string(),
+        });
+        assert_eq!(
+            call(
+                "flatten",
+                vec![list(vec![list(vec![reference.clone()]), s("b")])]
+            ),
+            Ok(list(vec![reference.clone(), s("b")]))
+        );
+        assert_eq!(call("tostring", vec![reference.clone()]), Ok(reference));
         assert_eq!(
             call("length", vec![list(vec![unknown.clone(), s("a")])]),
             Ok(n(2))

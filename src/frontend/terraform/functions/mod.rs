@@ -1,6 +1,16 @@
 //! Terraform's built-in functions. Results must equal `terraform console`'s
 //! (`tests/terraform_functions_differential.rs` checks that against Terraform).
 //!
+//! Implemented: `cidrhost cidrnetmask cidrsubnet cidrsubnets`; `length concat element
+//! lookup merge keys values zipmap flatten distinct contains index slice range
+//! setproduct setunion setintersection setsubtract coalesce coalescelist one compact
+//! reverse sort chunklist alltrue anytrue matchkeys transpose`; `tolist toset tomap
+//! tostring tonumber tobool sensitive nonsensitive`; `upper lower title trimspace trim
+//! trimprefix trimsuffix chomp startswith endswith strcontains substr strrev split join
+//! replace format formatlist`; `jsonencode jsondecode`; `abs ceil floor max min sum
+//! signum pow log parseint`. `replace` with a `/regex/` pattern and every other
+//! function give an unknown value.
+//!
 //! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
 //! them: it evaluates each argument itself and calls [`try_result`] / [`can_result`].
 //! Called here with already evaluated arguments, they behave as if none failed.
@@ -8,6 +18,7 @@
 mod cidr;
 mod collection;
 mod encoding;
+mod gomath;
 mod numeric;
 mod string;
 
@@ -75,8 +86,9 @@ fn nested_unknown(value: &Value) -> Value {
     }
 }
 
-/// `try(...)`: the first argument that evaluated without error. One whose value is not
-/// wholly known makes the result unknown (Terraform cannot tell yet whether it fails).
+/// `try(...)`: the first argument that evaluated without error. Terraform makes the
+/// result unknown when that value is not wholly known; it is returned as it is here,
+/// so that `try(aws_vpc.main.id, null)` keeps its reference (the value it will have).
 pub fn try_result(attempts: Vec<Result<Value, String>>) -> Result<Value, String> {
     if attempts.is_empty() {
         return Err("at least one argument is required".to_string());
@@ -84,8 +96,7 @@ pub fn try_result(attempts: Vec<Result<Value, String>>) -> Result<Value, String>
     let mut last_error = String::new();
     for attempt in attempts {
         match attempt {
-            Ok(value) if is_wholly_known(&value) => return Ok(value),
-            Ok(value) => return Ok(nested_unknown(&value)),
+            Ok(value) => return Ok(value),
             Err(e) => last_error = e,
         }
     }
@@ -156,6 +167,9 @@ mod tests {
             Ok(ok.clone())
         );
         assert!(try_result(vec![Err("boom".to_string())]).is_err());
+        let unknown = Value::Unknown("later".to_string());
+        assert_eq!(try_result(vec![Ok(unknown.clone())]), Ok(unknown.clone()));
+        assert_eq!(can_result(Ok(unknown.clone())), unknown);
         assert_eq!(can_result(Err("boom".to_string())), Value::Bool(false));
         assert_eq!(can_result(Ok(ok)), Value::Bool(true));
     }

@@ -3,7 +3,7 @@
 use super::super::convert::{to_elements, to_number, to_string};
 use super::super::number::Number;
 use super::super::value::Value;
-use super::{arg_error, arity};
+use super::{arg_error, arity, gomath};
 
 pub const NAMES: &[&str] = &[
     "abs", "ceil", "floor", "max", "min", "sum", "signum", "pow", "log", "parseint",
@@ -18,8 +18,8 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "max" => extreme(args, std::cmp::Ordering::Greater),
         "min" => extreme(args, std::cmp::Ordering::Less),
         "sum" => arity(name, args, 1, 1).and_then(|()| sum(&args[0])),
-        "pow" => float2(name, args, f64::powf),
-        "log" => float2(name, args, |x, base| x.ln() / base.ln()),
+        "pow" => float2(name, args, gomath::pow),
+        "log" => float2(name, args, |x, base| gomath::log(x) / gomath::log(base)),
         "parseint" => arity(name, args, 2, 2).and_then(|()| parseint(&args[0], &args[1])),
         _ => return None,
     };
@@ -39,7 +39,11 @@ fn float2(name: &str, args: &[Value], f: impl Fn(f64, f64) -> f64) -> Result<Val
     arity(name, args, 2, 2)?;
     let a = number_arg(&args[0])?.to_f64();
     let b = number_arg(&args[1])?.to_f64();
-    Ok(Value::Number(Number::from_f64(f(a, b))))
+    let result = f(a, b);
+    if result.is_nan() {
+        return Err("the result is not a number".to_string());
+    }
+    Ok(Value::Number(Number::from_f64(result)))
 }
 
 /// `max`/`min`: the first argument that no later one beats.

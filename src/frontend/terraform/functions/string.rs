@@ -30,7 +30,10 @@ pub const NAMES: &[&str] = &[
 pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
     let result = match name {
         "upper" => unary(name, args, |s| map_chars(s, char::to_uppercase)),
-        "lower" => unary(name, args, |s| map_chars(s, char::to_lowercase)),
+        // U+0130's simple lowercase mapping is `i`; its full mapping adds a dot.
+        "lower" => unary(name, args, |s| {
+            map_chars(s, char::to_lowercase).replace('\u{130}', "i")
+        }),
         "title" => unary(name, args, title),
         "trimspace" => unary(name, args, |s| s.trim().to_string()),
         "chomp" => unary(name, args, |s| s.trim_end_matches(['\r', '\n']).to_string()),

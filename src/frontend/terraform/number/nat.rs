@@ -160,6 +160,10 @@ impl Nat {
         if self.cmp(divisor) == Ordering::Less {
             return Some((Nat::default(), self.clone()));
         }
+        if let [small] = divisor.0.as_slice() {
+            let (q, r) = self.div_rem_small(*small);
+            return Some((q, Nat::from_u64(r)));
+        }
         let bits = self.bit_len();
         let mut quotient = vec![0u64; self.0.len()];
         let mut rem: Vec<u64> = Vec::with_capacity(divisor.0.len() + 1);

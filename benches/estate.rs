@@ -1,0 +1,462 @@
+//! Synthetic-estate benchmark: `cargo bench --bench estate [-- --scale 1,10]`.
+//!
+//! Generates an estate of 500 VPCs, 5,000 subnets, 2,000 peering connections, 20,000 routes,
+//! 500 security groups and 500 NACLs, written once as Terraform (50 root modules, 1,000
+//! `.tf` files) and once as CloudFormation (50 templates), at each requested scale (×10
+//! multiplies every count). Each measurement runs in a fresh child process so that its peak
+//! memory (VmHWM) is its own, and reports:
+//! - `front`: discover + parse + evaluate + lower (`pipeline::analyze`),
+//! - `lint`: the same, then every rule.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const ROOTS_PER_SCALE: usize = 50;
+const VPCS_PER_ROOT: usize = 10;
+const SUBNETS_PER_VPC: usize = 10;
+const PEERINGS_PER_ROOT: usize = 40;
+/// Routes per VPC besides the default route and the peering routes (8 peerings × 2 tables).
+const EXTRA_ROUTES_PER_VPC: usize = 23;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(pos) = args.iter().position(|a| a == "--measure") {
+        let mode = &args[pos + 1];
+        let dir = PathBuf::from(&args[pos + 2]);
+        measure(mode, &dir);
+        return;
+    }
+    if !args.iter().any(|a| a == "--bench") {
+        // `cargo test --all-targets` runs benches in test mode: only `cargo bench` measures.
+        println!("estate benchmark: run `cargo bench --bench estate` to measure");
+        return;
+    }
+    let scales: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--scale")
+        .and_then(|p| args.get(p + 1))
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 10]);
+
+    let base = std::env::temp_dir().join(format!("vpclint-estate-{}", std::process::id()));
+    println!("| estate | scale | files | mode | seconds | peak MiB |");
+    println!("|---|---|---|---|---|---|");
+    for &scale in &scales {
+        for lang in ["terraform", "cloudformation"] {
+            let dir = base.join(format!("{lang}-x{scale}"));
+            let files = match lang {
+                "terraform" => write_terraform_estate(&dir, scale),
+                _ => write_cloudformation_estate(&dir, scale),
+            };
+            for mode in ["front", "lint"] {
+                // Warm the page cache once, then take the best of three runs.
+                let _ = run_child(mode, &dir);
+                let best = (0..3)
+                    .filter_map(|_| run_child(mode, &dir))
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                match best {
+                    Some((secs, peak_kib)) => println!(
+                        "| {lang} | x{scale} | {files} | {mode} | {secs:.3} | {:.0} |",
+                        peak_kib as f64 / 1024.0
+                    ),
+                    None => println!("| {lang} | x{scale} | {files} | {mode} | failed | |"),
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&base);
+}
+
+fn run_child(mode: &str, dir: &Path) -> Option<(f64, u64)> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe)
+        .args(["--measure", mode])
+        .arg(dir)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// Runs one measurement in this (child) process and prints `seconds peak_kib`.
+fn measure(mode: &str, dir: &Path) {
+    let start = Instant::now();
+    let analysis = vpclint::pipeline::analyze(&[dir.to_path_buf()], &Default::default());
+    if mode == "lint" {
+        use rayon::prelude::*;
+        let findings: usize = vpclint::rules::registry()
+            .par_iter()
+            .map(|rule| rule.check(&analysis.network).len())
+            .sum();
+        eprintln!("{findings} findings");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        analysis.network.routes.len() >= 20_000,
+        "the estate lowered to {} routes only",
+        analysis.network.routes.len()
+    );
+    println!("{secs} {}", peak_rss_kib());
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The k-th VPC of the estate gets the k-th /20 of 10.0.0.0/8 (wrapping into 100.64/10
+/// style space is never needed: 4,096 /20s fit, enough for scale 8; larger scales reuse
+/// addresses in other root modules, which never peer with each other).
+fn vpc_cidr(k: usize) -> String {
+    let k = k % 4096;
+    let base = (10u32 << 24) + (k as u32) * 4096;
+    format!(
+        "{}.{}.{}.0/20",
+        base >> 24,
+        (base >> 16) & 255,
+        (base >> 8) & 255
+    )
+}
+
+/// The first `PEERINGS_PER_ROOT` pairs of VPCs of one root, in a fixed order.
+fn peering_pairs() -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    for a in 0..VPCS_PER_ROOT {
+        for b in a + 1..VPCS_PER_ROOT {
+            pairs.push((a, b));
+        }
+    }
+    pairs.truncate(PEERINGS_PER_ROOT);
+    pairs
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create estate directory");
+    }
+    std::fs::write(path, text).expect("write estate file");
+}
+
+fn write_terraform_estate(dir: &Path, scale: usize) -> usize {
+    let mut files = 0;
+    for root in 0..ROOTS_PER_SCALE * scale {
+        let root_dir = dir.join(format!("root{root:04}"));
+        for v in 0..VPCS_PER_ROOT {
+            let k = root * VPCS_PER_ROOT + v;
+            write(&root_dir.join(format!("vpc{v}.tf")), &terraform_vpc(v, k));
+            files += 1;
+        }
+        let pairs = peering_pairs();
+        for (file, chunk) in pairs.chunks(PEERINGS_PER_ROOT / 10).enumerate() {
+            let mut text = String::new();
+            for &(a, b) in chunk {
+                terraform_peering(&mut text, a, b);
+            }
+            write(&root_dir.join(format!("peering{file}.tf")), &text);
+            files += 1;
+        }
+    }
+    files
+}
+
+fn terraform_vpc(v: usize, k: usize) -> String {
+    let mut t = String::new();
+    let cidr = vpc_cidr(k);
+    let _ = write!(
+        t,
+        r#"locals {{
+  vpc{v}_subnets = {{ for i in range({SUBNETS_PER_VPC}) : "s${{i}}" => {{ index = i, public = i < 2 }} }}
+}}
+
+resource "aws_vpc" "v{v}" {{
+  cidr_block           = "{cidr}"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+  tags = {{ Name = "vpc-{k}" }}
+}}
+
+resource "aws_subnet" "v{v}" {{
+  for_each          = local.vpc{v}_subnets
+  vpc_id            = aws_vpc.v{v}.id
+  cidr_block        = cidrsubnet(aws_vpc.v{v}.cidr_block, 4, each.value.index)
+  availability_zone = each.value.index % 2 == 0 ? "us-east-1a" : "us-east-1b"
+}}
+
+resource "aws_internet_gateway" "v{v}" {{
+  vpc_id = aws_vpc.v{v}.id
+}}
+
+resource "aws_route_table" "v{v}_public" {{
+  vpc_id = aws_vpc.v{v}.id
+}}
+
+resource "aws_route_table" "v{v}_private" {{
+  vpc_id = aws_vpc.v{v}.id
+}}
+
+resource "aws_route_table_association" "v{v}" {{
+  for_each       = local.vpc{v}_subnets
+  subnet_id      = aws_subnet.v{v}[each.key].id
+  route_table_id = each.value.public ? aws_route_table.v{v}_public.id : aws_route_table.v{v}_private.id
+}}
+
+resource "aws_route" "v{v}_default" {{
+  route_table_id         = aws_route_table.v{v}_public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.v{v}.id
+}}
+
+resource "aws_route" "v{v}_partner" {{
+  count                  = {EXTRA_ROUTES_PER_VPC}
+  route_table_id         = aws_route_table.v{v}_public.id
+  destination_cidr_block = cidrsubnet("192.168.0.0/16", 8, count.index)
+  gateway_id             = aws_internet_gateway.v{v}.id
+}}
+
+resource "aws_security_group" "v{v}" {{
+  name   = "web-{k}"
+  vpc_id = aws_vpc.v{v}.id
+
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+
+  egress {{
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }}
+}}
+
+resource "aws_network_acl" "v{v}" {{
+  vpc_id     = aws_vpc.v{v}.id
+  subnet_ids = [for s in aws_subnet.v{v} : s.id]
+
+  ingress {{
+    rule_no    = 100
+    protocol   = "tcp"
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 443
+    to_port    = 443
+  }}
+
+  ingress {{
+    rule_no    = 200
+    protocol   = "tcp"
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 1024
+    to_port    = 65535
+  }}
+
+  egress {{
+    rule_no    = 100
+    protocol   = "-1"
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }}
+}}
+"#
+    );
+    t
+}
+
+fn terraform_peering(t: &mut String, a: usize, b: usize) {
+    let _ = write!(
+        t,
+        r#"resource "aws_vpc_peering_connection" "p{a}_{b}" {{
+  vpc_id      = aws_vpc.v{a}.id
+  peer_vpc_id = aws_vpc.v{b}.id
+  auto_accept = true
+}}
+
+"#
+    );
+    for (from, to) in [(a, b), (b, a)] {
+        for table in ["public", "private"] {
+            let _ = write!(
+                t,
+                r#"resource "aws_route" "p{a}_{b}_{from}_{table}" {{
+  route_table_id            = aws_route_table.v{from}_{table}.id
+  destination_cidr_block    = aws_vpc.v{to}.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection.p{a}_{b}.id
+}}
+
+"#
+            );
+        }
+    }
+}
+
+fn write_cloudformation_estate(dir: &Path, scale: usize) -> usize {
+    let roots = ROOTS_PER_SCALE * scale;
+    for root in 0..roots {
+        let mut t = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+        for v in 0..VPCS_PER_ROOT {
+            cloudformation_vpc(&mut t, v, root * VPCS_PER_ROOT + v);
+        }
+        for (a, b) in peering_pairs() {
+            cloudformation_peering(&mut t, a, b);
+        }
+        write(&dir.join(format!("stack{root:04}.yaml")), &t);
+    }
+    roots
+}
+
+fn cloudformation_vpc(t: &mut String, v: usize, k: usize) {
+    let cidr = vpc_cidr(k);
+    let _ = write!(
+        t,
+        r#"  Vpc{v}:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: {cidr}
+      EnableDnsSupport: true
+      EnableDnsHostnames: true
+      Tags:
+        - Key: Name
+          Value: vpc-{k}
+  Igw{v}:
+    Type: AWS::EC2::InternetGateway
+  IgwAttachment{v}:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties:
+      VpcId: !Ref Vpc{v}
+      InternetGatewayId: !Ref Igw{v}
+  PublicRt{v}:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc{v}
+  PrivateRt{v}:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc{v}
+  DefaultRoute{v}:
+    Type: AWS::EC2::Route
+    DependsOn: IgwAttachment{v}
+    Properties:
+      RouteTableId: !Ref PublicRt{v}
+      DestinationCidrBlock: 0.0.0.0/0
+      GatewayId: !Ref Igw{v}
+"#
+    );
+    for s in 0..SUBNETS_PER_VPC {
+        let table = if s < 2 { "PublicRt" } else { "PrivateRt" };
+        let az = s % 2;
+        let _ = write!(
+            t,
+            r#"  Subnet{v}x{s}:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc{v}
+      CidrBlock: !Select [{s}, !Cidr [!GetAtt Vpc{v}.CidrBlock, 16, 8]]
+      AvailabilityZone: !Select [{az}, !GetAZs ""]
+  Subnet{v}x{s}Rt:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref Subnet{v}x{s}
+      RouteTableId: !Ref {table}{v}
+"#
+        );
+    }
+    for r in 0..EXTRA_ROUTES_PER_VPC {
+        let _ = write!(
+            t,
+            r#"  PartnerRoute{v}x{r}:
+    Type: AWS::EC2::Route
+    DependsOn: IgwAttachment{v}
+    Properties:
+      RouteTableId: !Ref PublicRt{v}
+      DestinationCidrBlock: 192.168.{r}.0/24
+      GatewayId: !Ref Igw{v}
+"#
+        );
+    }
+    let _ = write!(
+        t,
+        r#"  Sg{v}:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      VpcId: !Ref Vpc{v}
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 0.0.0.0/0
+  Nacl{v}:
+    Type: AWS::EC2::NetworkAcl
+    Properties:
+      VpcId: !Ref Vpc{v}
+  Nacl{v}In443:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Nacl{v}
+      RuleNumber: 100
+      Protocol: 6
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+      PortRange: {{From: 443, To: 443}}
+  Nacl{v}InEphemeral:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Nacl{v}
+      RuleNumber: 200
+      Protocol: 6
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+      PortRange: {{From: 1024, To: 65535}}
+  Nacl{v}Out:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref Nacl{v}
+      RuleNumber: 100
+      Egress: true
+      Protocol: -1
+      RuleAction: allow
+      CidrBlock: 0.0.0.0/0
+"#
+    );
+}
+
+fn cloudformation_peering(t: &mut String, a: usize, b: usize) {
+    let _ = write!(
+        t,
+        r#"  Peering{a}x{b}:
+    Type: AWS::EC2::VPCPeeringConnection
+    Properties:
+      VpcId: !Ref Vpc{a}
+      PeerVpcId: !Ref Vpc{b}
+"#
+    );
+    for (from, to) in [(a, b), (b, a)] {
+        for table in ["PublicRt", "PrivateRt"] {
+            let _ = write!(
+                t,
+                r#"  PeeringRoute{a}x{b}x{from}{table}:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref {table}{from}
+      DestinationCidrBlock: !GetAtt Vpc{to}.CidrBlock
+      VpcPeeringConnectionId: !Ref Peering{a}x{b}
+"#
+            );
+        }
+    }
+}

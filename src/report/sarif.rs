@@ -1,0 +1,278 @@
+//! SARIF 2.1.0, shaped for GitHub code scanning (DESIGN.md "Contracts"). Validated in
+//! tests against the official schema; `scripts/validate-sarif` runs Microsoft's validator.
+
+use super::{display_path, doc_url, Report};
+use crate::rules::{Finding, Label, Level, RuleMeta};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+
+const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+/// Key of vpclint's own fingerprint: rule, file, resource address and message, so it
+/// survives edits that only move lines.
+const FINGERPRINT_KEY: &str = "vpclint/v1";
+
+pub fn render(report: &Report) -> String {
+    let rule_index: HashMap<&str, usize> = report
+        .catalog
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.name, i))
+        .collect();
+    let mut occurrences: HashMap<(String, u64), usize> = HashMap::new();
+    let mut results = Vec::new();
+    let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(s)));
+    for (finding, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed) {
+        let mut value = result(report, finding, &rule_index, &mut occurrences);
+        if let Some(suppression) = suppression {
+            let mut entry = Map::new();
+            entry.insert("kind".into(), json!("inSource"));
+            if let Some(reason) = &suppression.reason {
+                entry.insert("justification".into(), json!(reason));
+            }
+            value["suppressions"] = json!([entry]);
+        }
+        results.push(value);
+    }
+    let document = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "vpclint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": report.catalog.iter().map(|m| rule(m)).collect::<Vec<_>>(),
+            }},
+            "automationDetails": { "id": "vpclint/" },
+            "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(report.cwd) } },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn rule(meta: &RuleMeta) -> Value {
+    json!({
+        "id": meta.name,
+        "name": pascal_case(meta.name),
+        "shortDescription": { "text": sentence(meta.summary) },
+        "fullDescription": { "text": sentence(&what_it_flags(meta)) },
+        "helpUri": doc_url(meta.name),
+        "help": { "text": meta.doc, "markdown": meta.doc },
+        "defaultConfiguration": { "level": meta.level },
+        "properties": {
+            "tags": ["aws", "network", "infrastructure-as-code"],
+            "security-severity": security_severity(meta.level),
+            "precision": "high",
+        },
+    })
+}
+
+fn result(
+    report: &Report,
+    finding: &Finding,
+    rule_index: &HashMap<&str, usize>,
+    occurrences: &mut HashMap<(String, u64), usize>,
+) -> Value {
+    let at = report.locate(&finding.primary);
+    let mut message = sentence(&finding.message);
+    if !finding.help.is_empty() {
+        message.push_str(" Help: ");
+        message.push_str(&sentence(&finding.help));
+    }
+    let mut primary = location(report, &finding.primary);
+    if !finding.primary.address.is_empty() {
+        primary["logicalLocations"] = json!([{
+            "fullyQualifiedName": finding.primary.address,
+            "kind": "resource",
+        }]);
+    }
+    let related: Vec<Value> = finding
+        .related
+        .iter()
+        .enumerate()
+        .map(|(id, label)| {
+            let mut value = location(report, label);
+            value["id"] = json!(id + 1);
+            value
+        })
+        .collect();
+    let line_hash = fnv1a(
+        report
+            .sources
+            .get(finding.primary.span.file)
+            .line_text(at.start.line)
+            .unwrap_or_default()
+            .split_whitespace()
+            .flat_map(str::bytes),
+    );
+    let occurrence = occurrences
+        .entry((at.path.clone(), line_hash))
+        .and_modify(|n| *n += 1)
+        .or_insert(1);
+    let identity = [
+        finding.rule,
+        at.path.as_str(),
+        finding.primary.address.as_str(),
+        finding.message.as_str(),
+    ]
+    .join("\0");
+    let mut value = json!({
+        "ruleId": finding.rule,
+        "level": finding.level,
+        "message": { "text": message },
+        "locations": [primary],
+        "partialFingerprints": {
+            "primaryLocationLineHash": format!("{line_hash:016x}:{occurrence}"),
+            FINGERPRINT_KEY: format!("{:016x}", fnv1a(identity.bytes())),
+        },
+    });
+    if let Some(index) = rule_index.get(finding.rule) {
+        value["ruleIndex"] = json!(index);
+    }
+    if !related.is_empty() {
+        value["relatedLocations"] = json!(related);
+    }
+    value
+}
+
+fn location(report: &Report, label: &Label) -> Value {
+    let at = report.locate(label);
+    let artifact = if at.path.starts_with('/') {
+        json!({ "uri": file_uri(&at.path) })
+    } else {
+        json!({ "uri": encode_uri_path(&at.path), "uriBaseId": SRCROOT })
+    };
+    let file = report.sources.get(label.span.file);
+    let snippet = file
+        .text
+        .get(label.span.start as usize..label.span.end as usize)
+        .unwrap_or_default();
+    let mut region = json!({
+        "startLine": at.start.line,
+        "startColumn": at.start.column,
+        "endLine": at.end.line,
+        "endColumn": at.end.column,
+    });
+    if !snippet.is_empty() {
+        region["snippet"] = json!({ "text": snippet });
+    }
+    let mut physical = json!({ "artifactLocation": artifact, "region": region });
+    // The whole lines around the region, so viewers can show context without the file.
+    let context_start = at.start.line.saturating_sub(1).max(1);
+    let context_end = (at.end.line + 1).min(file.line_count());
+    let context: Vec<&str> = (context_start..=context_end)
+        .filter_map(|line| file.line_text(line))
+        .collect();
+    if !context.is_empty() && !file.text.is_empty() {
+        physical["contextRegion"] = json!({
+            "startLine": context_start,
+            "endLine": context_end,
+            "snippet": { "text": context.join("\n") + "\n" },
+        });
+    }
+    let mut value = json!({ "physicalLocation": physical });
+    if !label.message.is_empty() {
+        value["message"] = json!({ "text": sentence(&label.message) });
+    }
+    value
+}
+
+/// The first paragraph of the doc's "What it flags" section, else the summary.
+fn what_it_flags(meta: &RuleMeta) -> String {
+    let section = meta
+        .doc
+        .split("\n## ")
+        .find_map(|s| s.strip_prefix("What it flags"))
+        .and_then(|s| s.trim().split("\n\n").next())
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "));
+    section
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| meta.summary.to_string())
+}
+
+/// GitHub ranks alerts by `security-severity`: high ≥ 7.0, medium ≥ 4.0, low below.
+fn security_severity(level: Level) -> &'static str {
+    match level {
+        Level::Error => "7.0",
+        Level::Warning => "4.0",
+        Level::Note => "1.0",
+    }
+}
+
+/// SARIF validators want messages to be sentences ending with a period.
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn directory_uri(dir: &Path) -> String {
+    let mut uri = file_uri(&display_path(dir, Path::new("")));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+fn file_uri(absolute: &str) -> String {
+    format!("file://{}", encode_uri_path(absolute))
+}
+
+/// Percent-encodes what may not appear literally in a URI path.
+fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// FNV-1a, 64 bits: a fingerprint must not change between vpclint builds, which
+/// `std`'s hasher does not promise.
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_shape_text_and_uris() {
+        assert_eq!(pascal_case("transitive-peering"), "TransitivePeering");
+        assert_eq!(sentence("no route"), "no route.");
+        assert_eq!(sentence("done."), "done.");
+        assert_eq!(encode_uri_path("a b/c%.tf"), "a%20b/c%25.tf");
+        assert_eq!(directory_uri(Path::new("/work/repo")), "file:///work/repo/");
+        assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

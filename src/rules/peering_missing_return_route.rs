@@ -1,0 +1,244 @@
+//! `peering-missing-return-route`: VPC A routes to B over a peering connection, but no
+//! route table of B routes back to A over the same connection, so replies are dropped.
+
+use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::cidr::{overlaps, Containment, VpcCidrs};
+use crate::model::analysis::peering::{peer_of, PeerSide};
+use crate::model::{Destination, Network, PeeringId, Route, RouteId, Target, VpcId};
+use ipnet::Ipv4Net;
+use std::collections::{BTreeMap, HashSet};
+
+pub struct PeeringMissingReturnRoute;
+
+static META: RuleMeta = RuleMeta {
+    name: "peering-missing-return-route",
+    level: Level::Warning,
+    summary: "A route over a peering connection with no route back from the peer VPC.",
+    doc: include_str!("../../rules/peering-missing-return-route.md"),
+};
+
+/// The routes of every peering connection, by the VPC of their route table.
+#[derive(Default)]
+struct PeeringRoutes {
+    by_vpc: BTreeMap<VpcId, Vec<RouteId>>,
+    /// A route over the connection whose table, VPC or destination is unknown.
+    uncertain: bool,
+}
+
+impl Rule for PeeringMissingReturnRoute {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, network: &Network) -> Vec<Finding> {
+        let cidrs = VpcCidrs::new(network);
+        let mut vpcs_with_tables: HashSet<VpcId> = HashSet::new();
+        for table in network.route_tables.values() {
+            vpcs_with_tables.extend(table.vpc.copied());
+        }
+        // VPCs with a route of unknown target might route back over any connection.
+        let mut unknown_targets: HashSet<VpcId> = HashSet::new();
+        let mut by_peering: BTreeMap<PeeringId, PeeringRoutes> = BTreeMap::new();
+        for (id, route) in network.routes.iter() {
+            let vpc = route
+                .route_table
+                .copied()
+                .and_then(|t| network.route_tables[t].vpc.copied());
+            match route.target.copied() {
+                Some(Target::Peering(peering)) => {
+                    let entry = by_peering.entry(peering).or_default();
+                    match (vpc, route.destination.copied()) {
+                        (Some(vpc), Some(Destination::Ipv4(_) | Destination::Ipv6(_))) => {
+                            entry.by_vpc.entry(vpc).or_default().push(id)
+                        }
+                        _ => entry.uncertain = true,
+                    }
+                }
+                None => unknown_targets.extend(vpc),
+                Some(_) => {}
+            }
+        }
+        let mut findings = Vec::new();
+        for (&peering, routes) in &by_peering {
+            if routes.uncertain {
+                continue;
+            }
+            for (&from, route_ids) in &routes.by_vpc {
+                let PeerSide::Peer(peer) = peer_of(network, peering, from) else {
+                    continue;
+                };
+                if !vpcs_with_tables.contains(&peer)
+                    || unknown_targets.contains(&peer)
+                    || !cidrs.is_complete(from)
+                {
+                    continue;
+                }
+                let returns =
+                    routes.by_vpc.get(&peer).into_iter().flatten().any(|&r| {
+                        match network.routes[r].destination.copied() {
+                            Some(Destination::Ipv4(net)) => {
+                                cidrs.blocks(from).iter().any(|b| overlaps(b.net, net))
+                            }
+                            _ => false,
+                        }
+                    });
+                if returns {
+                    continue;
+                }
+                for &id in route_ids {
+                    let route = &network.routes[id];
+                    let Some(Destination::Ipv4(destination)) = route.destination.copied() else {
+                        continue;
+                    };
+                    if let Containment::Inside(_) = cidrs.containment(peer, destination) {
+                        findings.push(finding(
+                            network,
+                            &cidrs,
+                            route,
+                            destination,
+                            peering,
+                            from,
+                            peer,
+                        ));
+                    }
+                }
+            }
+        }
+        findings
+    }
+}
+
+fn finding(
+    network: &Network,
+    cidrs: &VpcCidrs,
+    route: &Route,
+    destination: Ipv4Net,
+    peering: PeeringId,
+    from: VpcId,
+    peer: VpcId,
+) -> Finding {
+    let connection = &network.peerings[peering].origin;
+    let from_address = &network.vpcs[from].origin.address;
+    let peer_address = &network.vpcs[peer].origin.address;
+    let blocks = cidrs.describe(from);
+    let mut related = vec![Label::new(
+        connection.name_span,
+        &connection.address,
+        "peering connection",
+    )];
+    related.extend(
+        network
+            .route_tables
+            .values()
+            .filter(|t| t.vpc.copied() == Some(peer))
+            .take(3)
+            .map(|t| {
+                Label::new(
+                    t.origin.name_span,
+                    &t.origin.address,
+                    format!("no route to {blocks} over {}", connection.address),
+                )
+            }),
+    );
+    Finding {
+        rule: META.name,
+        level: META.level,
+        message: format!(
+            "route {destination} -> {}: no route table of vpc {peer_address} routes back to vpc \
+             {from_address} ({blocks}) over this connection, so replies are dropped",
+            connection.address
+        ),
+        primary: Label::new(route.target.span, &route.origin.address, "one-way route"),
+        related,
+        help: format!(
+            "add a route to {blocks} via {} in the route tables of vpc {peer_address}'s subnets",
+            connection.address
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::NetworkBuilder;
+    use crate::model::{PeeringId, RouteTableId};
+
+    fn estate() -> (NetworkBuilder, RouteTableId, RouteTableId, PeeringId) {
+        let mut b = NetworkBuilder::new();
+        let a = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let peer = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let ab = b.peering("aws_vpc_peering_connection.ab", a, peer);
+        let rt_a = b.route_table("aws_route_table.a", a);
+        let rt_b = b.route_table("aws_route_table.b", peer);
+        b.route("aws_route.a_to_b", rt_a, "10.1.0.0/16", Target::Peering(ab));
+        (b, rt_a, rt_b, ab)
+    }
+
+    #[test]
+    fn flags_a_one_way_route() {
+        let (b, _, _, _) = estate();
+        let network = b.finish();
+        let findings = PeeringMissingReturnRoute.check(&network);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "route 10.1.0.0/16 -> aws_vpc_peering_connection.ab: no route table of vpc aws_vpc.b \
+             routes back to vpc aws_vpc.a (10.0.0.0/16) over this connection, so replies are dropped"
+        );
+        assert_eq!(findings[0].primary.address, "aws_route.a_to_b");
+        assert_eq!(findings[0].related[1].address, "aws_route_table.b");
+    }
+
+    #[test]
+    fn a_return_route_to_part_of_the_vpc_passes() {
+        let (mut b, _, rt_b, ab) = estate();
+        b.route("aws_route.b_to_a", rt_b, "10.0.4.0/24", Target::Peering(ab));
+        assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn a_return_route_over_another_connection_does_not_count() {
+        let (mut b, _, rt_b, _) = estate();
+        let a = VpcId::new(0);
+        let peer = VpcId::new(1);
+        let other = b.peering("aws_vpc_peering_connection.ab2", a, peer);
+        b.route(
+            "aws_route.b_to_a",
+            rt_b,
+            "10.0.0.0/16",
+            Target::Peering(other),
+        );
+        // Each side is one-way on its own connection.
+        let findings = PeeringMissingReturnRoute.check(&b.finish());
+        let mut flagged: Vec<&str> = findings
+            .iter()
+            .map(|f| f.primary.address.as_str())
+            .collect();
+        flagged.sort();
+        assert_eq!(flagged, vec!["aws_route.a_to_b", "aws_route.b_to_a"]);
+    }
+
+    #[test]
+    fn silent_without_a_route_table_of_the_peer_or_with_unknowns() {
+        let mut b = NetworkBuilder::new();
+        let a = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let peer = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let ab = b.peering("aws_vpc_peering_connection.ab", a, peer);
+        let rt_a = b.route_table("aws_route_table.a", a);
+        b.route("aws_route.a_to_b", rt_a, "10.1.0.0/16", Target::Peering(ab));
+        let without_peer_tables = b.finish();
+        assert!(PeeringMissingReturnRoute
+            .check(&without_peer_tables)
+            .is_empty());
+
+        let (mut b, _, rt_b, ab) = estate();
+        let r = b.route("aws_route.b_to_a", rt_b, "10.0.0.0/16", Target::Peering(ab));
+        b.network.routes[r].destination.value = None;
+        assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
+
+        let (mut b, _, rt_b, ab) = estate();
+        let r = b.route("aws_route.b_to_a", rt_b, "10.0.0.0/16", Target::Peering(ab));
+        b.network.routes[r].target.value = None;
+        assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! Discovery: what `vpclint lint` analyzes for directory and file arguments.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use vpclint::discover::{discover, Excludes, Input};
+
+fn write(path: &Path, text: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const VPC_TF: &[u8] = b"resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
+const TEMPLATE: &[u8] = b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n";
+
+/// The inputs found under `dir`, as `kind path-relative-to-dir`.
+fn found(dir: &Path) -> Vec<String> {
+    let discovered = discover(&[dir.to_path_buf()], &Excludes::default());
+    discovered
+        .inputs
+        .iter()
+        .map(|input| {
+            let relative = input.path().strip_prefix(dir).unwrap();
+            format!("{} {}", input.kind(), relative.display())
+        })
+        .collect()
+}
+
+#[test]
+fn gitignore_is_honoured_outside_a_git_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join(".gitignore"), b"generated/\n");
+    write(&dir.path().join("generated/main.tf"), VPC_TF);
+    write(&dir.path().join("net/main.tf"), VPC_TF);
+    assert_eq!(found(dir.path()), ["terraform-module net"]);
+}
+
+#[test]
+fn tool_caches_and_vendored_directories_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    for skipped in [
+        ".terraform/modules/vpc",
+        ".git/x",
+        "node_modules/pkg",
+        "cdk.out",
+    ] {
+        write(&dir.path().join(skipped).join("main.tf"), VPC_TF);
+        write(
+            &dir.path().join(skipped).join("stack.template.json"),
+            b"{\"Resources\": {\"V\": {\"Type\": \"AWS::EC2::VPC\"}}}",
+        );
+    }
+    write(&dir.path().join("main.tf"), VPC_TF);
+    assert_eq!(found(dir.path()), ["terraform-module "]);
+}
+
+#[test]
+fn templates_and_plans_are_recognised_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("network.yml"), TEMPLATE);
+    write(&dir.path().join("stack.template"), TEMPLATE);
+    write(
+        &dir.path().join("plan.json"),
+        b"{\"format_version\": \"1.2\", \"planned_values\": {}}",
+    );
+    write(&dir.path().join("package.json"), b"{\"name\": \"web\"}");
+    write(&dir.path().join("docker-compose.yaml"), b"services: {}\n");
+    write(&dir.path().join("notes.txt"), TEMPLATE);
+    assert_eq!(
+        found(dir.path()),
+        [
+            "terraform-plan plan.json",
+            "cloudformation network.yml",
+            "cloudformation stack.template",
+        ]
+    );
+}
+
+#[test]
+fn local_child_modules_are_not_roots() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("live/main.tf"),
+        b"module \"net\" {\n  source = \"../modules/net\"\n}\n",
+    );
+    write(
+        &dir.path().join("modules/net/main.tf"),
+        b"module \"vpc\" {\n  source = \"./vpc\"\n}\n",
+    );
+    write(&dir.path().join("modules/net/vpc/main.tf"), VPC_TF);
+    write(&dir.path().join("other/main.tf"), VPC_TF);
+    assert_eq!(
+        found(dir.path()),
+        ["terraform-module live", "terraform-module other"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_a_parse_error_and_the_rest_is_analyzed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("net/main.tf"), VPC_TF);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("net/loop")).unwrap();
+    let analysis = vpclint::pipeline::analyze(&[dir.path().to_path_buf()], &Default::default());
+    let errors: Vec<_> = vpclint::engine::parse_errors(&analysis.units).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.contains("symbolic link loop"),
+        "{}",
+        errors[0].message
+    );
+    let file = analysis.sources.get(errors[0].primary.span.file);
+    assert!(file.path.ends_with("net/loop"), "{}", file.path.display());
+    assert!(analysis
+        .inputs
+        .contains(&Input::TerraformModule(dir.path().join("net"))));
+}
+
+#[test]
+fn invalid_utf8_is_a_parse_error_at_the_bad_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = TEMPLATE.to_vec();
+    text.extend_from_slice(b"      Tags: [{Key: Name, Value: caf\xe9}]\n");
+    write(&dir.path().join("bad.yaml"), &text);
+    write(&dir.path().join("good.yaml"), TEMPLATE);
+    let analysis = vpclint::pipeline::analyze(&[dir.path().to_path_buf()], &Default::default());
+    let errors: Vec<_> = vpclint::engine::parse_errors(&analysis.units).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let span = errors[0].primary.span;
+    let file = analysis.sources.get(span.file);
+    assert!(file.path.ends_with("bad.yaml"));
+    let at = file.line_col(span.start);
+    assert_eq!((at.line, at.column), (7, 36));
+    assert_eq!(analysis.inputs.len(), 2, "both templates are still units");
+}
+
+/// Runs `vpclint lint ARGS --format json` in `dir` and returns the analyzed units.
+fn analyzed_by_cli(dir: &Path, args: &[&str]) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .arg("lint")
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    let analyzed: Vec<String> = report["summary"]["analyzed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            format!(
+                "{} {}",
+                u["kind"].as_str().unwrap(),
+                u["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(report["summary"]["units"], analyzed.len());
+    analyzed
+}
+
+/// A repository of root modules sharing local child modules.
+fn estate() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for env in ["dev", "prod"] {
+        write(
+            &dir.path().join(format!("envs/{env}/main.tf")),
+            b"module \"network\" {\n  source = \"../../modules/network\"\n}\n",
+        );
+    }
+    write(
+        &dir.path().join("modules/network/main.tf"),
+        b"module \"vpc\" {\n  source = \"../vpc\"\n}\n",
+    );
+    write(&dir.path().join("modules/vpc/main.tf"), VPC_TF);
+    write(&dir.path().join("standalone/main.tf"), VPC_TF);
+    write(&dir.path().join("stacks/a.yaml"), TEMPLATE);
+    write(&dir.path().join("stacks/b.yaml"), TEMPLATE);
+    write(&dir.path().join("README.md"), b"# estate\n");
+    dir
+}
+
+#[test]
+fn a_changed_child_module_file_lints_the_roots_using_it() {
+    let dir = estate();
+    assert_eq!(
+        analyzed_by_cli(dir.path(), &["modules/vpc/main.tf"]),
+        ["terraform-module envs/dev", "terraform-module envs/prod"]
+    );
+}
+
+#[test]
+fn a_changed_root_file_lints_only_its_module() {
+    let dir = estate();
+    assert_eq!(
+        analyzed_by_cli(dir.path(), &["standalone/main.tf", "envs/dev/main.tf"]),
+        ["terraform-module envs/dev", "terraform-module standalone"]
+    );
+}
+
+#[test]
+fn a_changed_template_lints_only_that_template() {
+    let dir = estate();
+    assert_eq!(
+        analyzed_by_cli(dir.path(), &["stacks/b.yaml", "README.md"]),
+        ["cloudformation stacks/b.yaml"]
+    );
+}
+
+#[test]
+fn a_directory_lints_every_root_and_template_once() {
+    let dir = estate();
+    let all: Vec<PathBuf> = vec![dir.path().to_path_buf()];
+    let discovered = discover(&all, &Excludes::default());
+    assert!(discovered.errors.is_empty());
+    assert_eq!(
+        analyzed_by_cli(dir.path(), &["."]),
+        [
+            "terraform-module envs/dev",
+            "terraform-module envs/prod",
+            "terraform-module standalone",
+            "cloudformation stacks/a.yaml",
+            "cloudformation stacks/b.yaml",
+        ]
+    );
+}

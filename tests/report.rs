@@ -1,0 +1,258 @@
+//! Reporters over hand-built findings: several labels, related locations in another file,
+//! a suppressed finding, characters that need escaping. Every SARIF output is validated
+//! against the official schema.
+
+#[path = "data/sarif_schema.rs"]
+mod sarif_schema;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use vpclint::report::{github, json, sarif, text, AnalyzedUnit, Report};
+use vpclint::rules::{Finding, Label, Level, RuleMeta};
+use vpclint::source::{SourceMap, Span};
+use vpclint::suppress::Suppressed;
+
+static TRANSITIVE: RuleMeta = RuleMeta {
+    name: "transitive-peering",
+    level: Level::Error,
+    summary: "A route over a peering connection to a destination outside the peer VPC.",
+    doc: "# transitive-peering\n\n## What it flags\nA route whose target is a peering\nconnection but whose destination is not in the peer.\n\n## Fix\nPeer directly.\n",
+};
+static ADMIN: RuleMeta = RuleMeta {
+    name: "sg-world-open-admin",
+    level: Level::Warning,
+    summary: "SSH or RDP open to the world.",
+    doc: "# sg-world-open-admin\n",
+};
+
+const ROUTES: &str = r#"resource "aws_route" "to_c" {
+  route_table_id            = aws_route_table.a.id
+  destination_cidr_block    = "10.2.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection.ab.id
+}
+
+resource "aws_security_group_rule" "ssh" {
+  cidr_blocks = ["0.0.0.0/0"] # café
+  from_port   = 22
+}
+"#;
+
+const PEERING: &str = r#"resource "aws_vpc_peering_connection" "ab" {
+  vpc_id      = aws_vpc.a.id
+  peer_vpc_id = aws_vpc.b.id
+}
+"#;
+
+fn span_of(sources: &SourceMap, text: &str, needle: &str, file: &str) -> Span {
+    let id = sources.find(Path::new(file)).expect("file added");
+    let start = text.find(needle).expect("needle in text");
+    Span::new(id, start, start + needle.len())
+}
+
+struct Fixture {
+    sources: SourceMap,
+    findings: Vec<Finding>,
+    suppressed: Vec<Suppressed>,
+}
+
+fn fixture() -> Fixture {
+    let sources = SourceMap::new();
+    sources.add("net/routes.tf".into(), Arc::from(ROUTES));
+    sources.add("net/peering.tf".into(), Arc::from(PEERING));
+    let route = Finding {
+        rule: "transitive-peering",
+        level: Level::Error,
+        message: "route 10.2.0.0/16 -> pcx ab: 10.2.0.0/16 is outside vpc b (10.1.0.0/16); peering is not transitive".into(),
+        primary: Label::new(
+            span_of(&sources, ROUTES, "\"10.2.0.0/16\"", "net/routes.tf"),
+            "aws_route.to_c",
+            "destination outside the peer",
+        ),
+        related: vec![
+            Label::new(
+                span_of(&sources, ROUTES, "aws_vpc_peering_connection.ab.id", "net/routes.tf"),
+                "aws_route.to_c",
+                "over this peering connection",
+            ),
+            Label::new(
+                span_of(&sources, PEERING, "aws_vpc.b.id", "net/peering.tf"),
+                "aws_vpc_peering_connection.ab",
+                "peer vpc b",
+            ),
+        ],
+        help: "peer vpc a with the vpc owning 10.2.0.0/16 directly, or route through a transit gateway".into(),
+    };
+    let ssh = Finding {
+        rule: "sg-world-open-admin",
+        level: Level::Warning,
+        message: "ingress from 0.0.0.0/0 to tcp 22, 100% open: ssh, \"admin\"".into(),
+        primary: Label::new(
+            span_of(&sources, ROUTES, "[\"0.0.0.0/0\"]", "net/routes.tf"),
+            "aws_security_group_rule.ssh",
+            "the world",
+        ),
+        related: Vec::new(),
+        help: "restrict the source".into(),
+    };
+    let mut suppressed_ssh = ssh.clone();
+    suppressed_ssh.primary.span = span_of(&sources, ROUTES, "from_port   = 22", "net/routes.tf");
+    Fixture {
+        sources,
+        findings: vec![route, ssh],
+        suppressed: vec![Suppressed {
+            finding: suppressed_ssh,
+            reason: Some("bastion, reviewed in SEC-12".into()),
+        }],
+    }
+}
+
+fn with_report<T>(fixture: &Fixture, f: impl FnOnce(&Report) -> T) -> T {
+    let catalog: Vec<&'static RuleMeta> = vec![&ADMIN, &TRANSITIVE];
+    let analyzed = vec![AnalyzedUnit {
+        kind: "terraform-module",
+        path: "net".into(),
+    }];
+    let report = Report {
+        findings: &fixture.findings,
+        suppressed: &fixture.suppressed,
+        sources: &fixture.sources,
+        catalog: &catalog,
+        analyzed: &analyzed,
+        cwd: Path::new("/repo"),
+        elapsed: Duration::from_millis(7),
+    };
+    f(&report)
+}
+
+#[test]
+fn text_report_shows_labels_in_both_files_help_rule_and_summary() {
+    let fixture = fixture();
+    let out = with_report(&fixture, |r| {
+        text::render(
+            r,
+            &text::TextOptions {
+                color: false,
+                width: 100,
+            },
+        )
+    });
+    assert!(!out.contains('\u{1b}'), "no colour codes with color: false");
+    assert!(out.contains("net/peering.tf"), "related file rendered");
+    assert_eq!(
+        out.matches("ingress from 0.0.0.0/0").count(),
+        1,
+        "suppressed findings are not in text output"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn text_report_uses_colour_only_when_asked() {
+    let fixture = fixture();
+    let out = with_report(&fixture, |r| {
+        text::render(
+            r,
+            &text::TextOptions {
+                color: true,
+                width: 100,
+            },
+        )
+    });
+    assert!(out.contains('\u{1b}'));
+}
+
+#[test]
+fn json_report() {
+    let fixture = fixture();
+    let out = with_report(&fixture, json::render);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["summary"]["units"], 1);
+    assert_eq!(
+        value["suppressed"][0]["reason"],
+        "bastion, reviewed in SEC-12"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_report_is_valid_and_carries_suppressions_and_fingerprints() {
+    let fixture = fixture();
+    let out = with_report(&fixture, sarif::render);
+    sarif_schema::assert_valid_sarif(&out);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = &value["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        "file:///repo/"
+    );
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    // ruleIndex points at the rule in tool.driver.rules.
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            run["tool"]["driver"]["rules"][index]["id"],
+            result["ruleId"]
+        );
+    }
+    let suppressed = &results[2];
+    assert_eq!(suppressed["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        suppressed["suppressions"][0]["justification"],
+        "bastion, reviewed in SEC-12"
+    );
+    // The suppressed copy sits on another line: same vpclint fingerprint, different line hash.
+    assert_eq!(
+        results[1]["partialFingerprints"]["vpclint/v1"],
+        suppressed["partialFingerprints"]["vpclint/v1"]
+    );
+    assert_ne!(
+        results[1]["partialFingerprints"]["primaryLocationLineHash"],
+        suppressed["partialFingerprints"]["primaryLocationLineHash"]
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_fingerprint_survives_line_moves() {
+    let fixture = fixture();
+    let before = with_report(&fixture, sarif::render);
+    let mut moved = fixture;
+    let shifted = format!("\n\n{ROUTES}");
+    moved.sources = SourceMap::new();
+    moved
+        .sources
+        .add("net/routes.tf".into(), Arc::from(shifted.as_str()));
+    moved
+        .sources
+        .add("net/peering.tf".into(), Arc::from(PEERING));
+    for finding in &mut moved.findings {
+        finding.primary.span.start += 2;
+        finding.primary.span.end += 2;
+    }
+    let after = with_report(&moved, sarif::render);
+    let fingerprint = |sarif: &str| {
+        let value: serde_json::Value = serde_json::from_str(sarif).unwrap();
+        value["runs"][0]["results"][0]["partialFingerprints"].clone()
+    };
+    let (a, b) = (fingerprint(&before), fingerprint(&after));
+    assert_eq!(a["vpclint/v1"], b["vpclint/v1"]);
+    assert_eq!(a["primaryLocationLineHash"], b["primaryLocationLineHash"]);
+}
+
+#[test]
+fn github_report_escapes_messages_and_properties() {
+    let fixture = fixture();
+    let out = with_report(&fixture, github::render);
+    assert!(out.contains("::warning file=net/routes.tf,line=8,col=17,"));
+    assert!(out.contains("100%25 open"), "{out}");
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "suppressed findings are not annotated"
+    );
+    insta::assert_snapshot!(out);
+}
