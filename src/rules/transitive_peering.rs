@@ -84,15 +84,6 @@ fn finding(
             .iter()
             .map(|b| Label::new(b.span, b.address, format!("peer block {}", b.net))),
     );
-    // The VPC the traffic was meant for, when it is in the analyzed code.
-    let intended = cidrs.vpc_containing(destination).map(|(_, block)| block);
-    if let Some(block) = intended {
-        related.push(Label::new(
-            block.span,
-            block.address,
-            format!("{destination} is in this block, not reachable through the peer"),
-        ));
-    }
     Finding {
         rule: META.name,
         level: META.level,
@@ -152,8 +143,7 @@ mod tests {
         assert_eq!(f.primary.span, network.routes[route].destination.span);
         assert_eq!(f.primary.address, "aws_route.to_c");
         assert_eq!(f.related[0].address, "aws_vpc_peering_connection.ab");
-        assert_eq!(f.related.len(), 4);
-        assert_eq!(f.related[3].address, "aws_vpc.c");
+        assert_eq!(f.related.len(), 3);
     }
 
     #[test]

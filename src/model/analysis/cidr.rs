@@ -4,7 +4,6 @@
 use crate::model::{CidrBlockId, Network, VpcId};
 use crate::source::Span;
 use ipnet::Ipv4Net;
-use std::collections::HashMap;
 
 /// One IPv4 block of a VPC, as AWS creates it (host bits cleared).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +34,6 @@ pub struct VpcCidrs<'n> {
     blocks: Vec<Vec<VpcBlock<'n>>>,
     /// The VPC has a block the analyzer cannot know (IPAM, unresolvable value, invalid text).
     incomplete: Vec<bool>,
-    /// Every known block, for "which VPC holds this address" lookups.
-    by_net: HashMap<Ipv4Net, (VpcId, usize)>,
 }
 
 impl<'n> VpcCidrs<'n> {
@@ -75,27 +72,7 @@ impl<'n> VpcCidrs<'n> {
                 None => *flag = true,
             }
         }
-        let mut by_net = HashMap::new();
-        for (vpc, list) in blocks.iter().enumerate() {
-            for (i, block) in list.iter().enumerate() {
-                by_net.entry(block.net).or_insert((VpcId::new(vpc), i));
-            }
-        }
-        VpcCidrs {
-            blocks,
-            incomplete,
-            by_net,
-        }
-    }
-
-    /// The most specific known VPC block (of any VPC) that contains `net`: one hash
-    /// lookup per prefix length.
-    pub fn vpc_containing(&self, net: Ipv4Net) -> Option<(VpcId, &VpcBlock<'n>)> {
-        (0..=net.prefix_len()).rev().find_map(|len| {
-            let supernet = Ipv4Net::new(net.addr(), len).ok()?.trunc();
-            let &(vpc, i) = self.by_net.get(&supernet)?;
-            Some((vpc, self.blocks.get(vpc.index())?.get(i)?))
-        })
+        VpcCidrs { blocks, incomplete }
     }
 
     /// The known blocks of a VPC, primary first.
@@ -179,11 +156,6 @@ mod tests {
         assert_eq!(nets, vec![net("10.0.0.0/16"), net("10.9.0.0/16")]);
         assert_eq!(cidrs.blocks(vpc)[1].address, "Secondary");
         assert_eq!(cidrs.describe(vpc), "10.0.0.0/16, 10.9.0.0/16");
-        let (owner, block) = cidrs
-            .vpc_containing(net("10.9.1.0/24"))
-            .unwrap_or_else(|| panic!("inside"));
-        assert_eq!((owner, block.net), (vpc, net("10.9.0.0/16")));
-        assert!(cidrs.vpc_containing(net("10.0.0.0/8")).is_none());
     }
 
     #[test]
