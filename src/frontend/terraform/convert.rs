@@ -126,13 +126,21 @@ pub fn to_entries(value: &Value) -> Result<&BTreeMap<String, Value>, String> {
     }
 }
 
-/// The primitive kinds, for unifying the element types of a collection.
+/// The kinds of values, for unifying the element types of a collection.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Bool,
     Number,
     String,
-    Collection,
+    List,
+    Set,
+    Map,
+}
+
+impl Kind {
+    fn is_primitive(self) -> bool {
+        matches!(self, Kind::Bool | Kind::Number | Kind::String)
+    }
 }
 
 fn kind(value: &Value) -> Option<Kind> {
@@ -140,33 +148,158 @@ fn kind(value: &Value) -> Option<Kind> {
         Value::Bool(_) => Some(Kind::Bool),
         Value::Number(_) => Some(Kind::Number),
         Value::String(_) => Some(Kind::String),
-        Value::List(_) | Value::Set(_) | Value::Map(_) => Some(Kind::Collection),
+        Value::List(_) => Some(Kind::List),
+        Value::Set(_) => Some(Kind::Set),
+        Value::Map(_) => Some(Kind::Map),
         Value::Null | Value::Unknown(_) | Value::Ref(_) => None,
     }
 }
 
-/// Converts elements to one type as cty's unification does: all the same primitive kind
-/// stays as is; a mix of primitives becomes strings; a mix involving collections is an
-/// error (`what` names the target, e.g. "list").
+/// Unification gives up below this depth.
+const MAX_UNIFY_DEPTH: usize = 32;
+
+/// Converts elements to one type as cty's unification does: primitives of one kind
+/// stay as they are and a mix becomes strings; objects with the same attributes are
+/// unified attribute by attribute, other objects as maps (all values together);
+/// tuples of one length position by position, others as lists; a mix of primitives
+/// and collections is an error (`what` names the target, e.g. "list").
 pub fn unify(items: Vec<Value>, what: &str) -> Result<Vec<Value>, String> {
-    let mut kinds = items.iter().filter_map(kind);
-    let Some(first) = kinds.next() else {
+    unify_at(items, 0).map_err(|()| format!("cannot convert tuple to {what} of any single type"))
+}
+
+fn unify_at(items: Vec<Value>, depth: usize) -> Result<Vec<Value>, ()> {
+    if depth > MAX_UNIFY_DEPTH {
+        return Err(());
+    }
+    let kinds: Vec<Kind> = items.iter().filter_map(kind).collect();
+    let Some(&first) = kinds.first() else {
         return Ok(items);
     };
-    let mixed = kinds.any(|k| k != first);
-    if !mixed {
-        return Ok(items);
+    if kinds.iter().all(|k| k.is_primitive()) {
+        if kinds.iter().all(|k| *k == first) {
+            return Ok(items);
+        }
+        return items
+            .into_iter()
+            .map(|v| match v {
+                Value::Bool(_) | Value::Number(_) => {
+                    to_string(&v).map(Value::String).map_err(|_| ())
+                }
+                other => Ok(other),
+            })
+            .collect();
     }
-    if items.iter().any(|v| kind(v) == Some(Kind::Collection)) {
-        return Err(format!("cannot convert tuple to {what} of any single type"));
+    if kinds.iter().any(|k| *k != first) {
+        return Err(());
     }
-    items
-        .into_iter()
-        .map(|v| match v {
-            Value::Bool(_) | Value::Number(_) => to_string(&v).map(Value::String),
-            other => Ok(other),
+    match first {
+        Kind::Map => unify_maps(items, depth),
+        Kind::List => unify_lists(items, depth, true),
+        _ => unify_lists(items, depth, false),
+    }
+}
+
+/// Objects with one attribute set unify per attribute; otherwise as maps.
+fn unify_maps(items: Vec<Value>, depth: usize) -> Result<Vec<Value>, ()> {
+    let key_sets: Vec<Vec<&String>> = items
+        .iter()
+        .filter_map(|v| match v {
+            Value::Map(m) => Some(m.keys().collect()),
+            _ => None,
         })
-        .collect()
+        .collect();
+    let same_keys = key_sets.windows(2).all(|w| w[0] == w[1]);
+    let mut columns: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut all_values = Vec::new();
+    for item in &items {
+        if let Value::Map(map) = item {
+            for (k, v) in map {
+                if same_keys {
+                    columns.entry(k.clone()).or_default().push(v.clone());
+                } else {
+                    all_values.push(v.clone());
+                }
+            }
+        }
+    }
+    let mut columns: BTreeMap<String, std::vec::IntoIter<Value>> = if same_keys {
+        columns
+            .into_iter()
+            .map(|(k, col)| unify_at(col, depth + 1).map(|c| (k, c.into_iter())))
+            .collect::<Result<_, ()>>()?
+    } else {
+        BTreeMap::new()
+    };
+    let mut all_values = unify_at(all_values, depth + 1)?.into_iter();
+    Ok(items
+        .into_iter()
+        .map(|item| match item {
+            Value::Map(map) => Value::Map(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let next = if same_keys {
+                            columns.get_mut(&k).and_then(Iterator::next)
+                        } else {
+                            all_values.next()
+                        };
+                        (k, next.unwrap_or(v))
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })
+        .collect())
+}
+
+/// Tuples of one length unify per position; otherwise (and sets) all elements together.
+fn unify_lists(items: Vec<Value>, depth: usize, tuples: bool) -> Result<Vec<Value>, ()> {
+    let lengths: Vec<usize> = items
+        .iter()
+        .filter_map(|v| match v {
+            Value::List(l) | Value::Set(l) => Some(l.len()),
+            _ => None,
+        })
+        .collect();
+    let per_position = tuples && lengths.windows(2).all(|w| w[0] == w[1]);
+    let width = lengths.first().copied().unwrap_or(0);
+    let mut columns: Vec<Vec<Value>> = vec![Vec::new(); if per_position { width } else { 1 }];
+    for item in &items {
+        if let Value::List(l) | Value::Set(l) = item {
+            for (i, v) in l.iter().enumerate() {
+                let column = if per_position { i } else { 0 };
+                if let Some(c) = columns.get_mut(column) {
+                    c.push(v.clone());
+                }
+            }
+        }
+    }
+    let mut columns: Vec<std::vec::IntoIter<Value>> = columns
+        .into_iter()
+        .map(|c| unify_at(c, depth + 1).map(Vec::into_iter))
+        .collect::<Result<_, ()>>()?;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let rebuild =
+                |l: Vec<Value>, columns: &mut Vec<std::vec::IntoIter<Value>>| -> Vec<Value> {
+                    l.into_iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let column = if per_position { i } else { 0 };
+                            columns
+                                .get_mut(column)
+                                .and_then(Iterator::next)
+                                .unwrap_or(v)
+                        })
+                        .collect()
+                };
+            match item {
+                Value::List(l) => Value::List(rebuild(l, &mut columns)),
+                Value::Set(l) => make_set(rebuild(l, &mut columns)),
+                other => other,
+            }
+        })
+        .collect())
 }
 
 /// `tolist`: a list, tuple or set as a list of one element type.
