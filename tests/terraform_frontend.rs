@@ -197,3 +197,82 @@ fn plan_with_configuration_beside() {
 fn plan_alone() {
     check_plan("plan-alone");
 }
+
+#[test]
+fn cycles_and_self_calling_modules_end() {
+    check("cycles");
+}
+
+/// A long chain of locals is cut off with a note instead of overflowing the stack of a
+/// worker thread (2 MiB, as rayon's).
+#[test]
+fn long_reference_chains_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut text = String::from("locals {\n  l0 = \"start\"\n");
+    for i in 1..5000 {
+        text.push_str(&format!("  l{i} = local.l{}\n", i - 1));
+    }
+    text.push_str("}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = local.l4999\n}\n");
+    std::fs::write(dir.path().join("main.tf"), text).expect("write fixture");
+    let path = dir.path().to_path_buf();
+    let unit = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let sources = SourceMap::new();
+            terraform::load_root_module(&path, &Options::default(), &sources)
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
+    let cidr = unit.resources[0].attr("cidr_block").expect("cidr_block");
+    assert!(cidr.is_unknown(), "{cidr:?}");
+    assert!(unit
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("nested too deeply")));
+}
+
+/// Malformed input of every kind gives error diagnostics with a position, never a panic.
+#[test]
+fn junk_inputs_give_diagnostics_not_panics() {
+    let inputs = [
+        ("a.tf", "\u{0}\u{1}\u{2}garbage{{{{"),
+        ("b.tf", "resource \"aws_vpc\" {"),
+        ("c.tf", "x = \"${\""),
+        ("d.tf", "x = <<EOT\nno end"),
+        ("e.tf", &"(".repeat(10_000)),
+        (
+            "f.tf",
+            &format!("locals {{\n  x = {}1\n}}\n", "-".repeat(5000)),
+        ),
+        ("g.tf.json", &"[".repeat(100_000)),
+        ("h.tf.json", "{\"resource\": 5}"),
+        (
+            "i.tf",
+            "locals {\n  a = [for x in 5 : x]\n  b = local.a[\"k\"]\n  c = 1 % 0\n}\n",
+        ),
+        (
+            "j.tf",
+            "resource \"aws_vpc\" \"v\" {\n  count = -1\n  for_each = 3\n}\n",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in inputs {
+        std::fs::write(dir.path().join(name), text).expect("write input");
+    }
+    std::fs::write(dir.path().join("k.tf"), [0xff, 0xfe, b'a']).expect("write input");
+    let sources = SourceMap::new();
+    let unit = terraform::load_root_module(dir.path(), &Options::default(), &sources);
+    let errors: Vec<String> = unit
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == vpclint::frontend::Severity::Error)
+        .map(|d| sources.get(d.span.file).path.display().to_string())
+        .collect();
+    for broken in ["a.tf", "b.tf", "c.tf", "d.tf", "e.tf", "g.tf.json", "k.tf"] {
+        assert!(
+            errors.iter().any(|path| path.ends_with(broken)),
+            "no error for {broken}: {errors:?}"
+        );
+    }
+}

@@ -52,6 +52,96 @@ fn refs_to_unknown(value: Value) -> Value {
     }
 }
 
+/// Functions that only select, reorder or regroup elements: a reference passed through
+/// them stays a reference (`element(aws_subnet.a[*].id, count.index)`).
+const REF_PRESERVING_FUNCTIONS: &[&str] = &[
+    "element",
+    "lookup",
+    "concat",
+    "flatten",
+    "values",
+    "tolist",
+    "toset",
+    "tomap",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "distinct",
+    "merge",
+    "one",
+    "reverse",
+    "slice",
+    "length",
+];
+
+/// Marks a placeholder string standing for a reference while a function runs.
+const REF_MARK: char = '\u{0}';
+
+fn contains_ref(value: &Value) -> bool {
+    match value {
+        Value::Ref(_) => true,
+        Value::List(items) | Value::Set(items) => items.iter().any(contains_ref),
+        Value::Map(entries) => entries.values().any(contains_ref),
+        _ => false,
+    }
+}
+
+/// Calls a selection function with each reference replaced by a unique placeholder
+/// string, then turns the placeholders in the result back into references. A placeholder
+/// that was altered or embedded in another string makes that value unknown.
+fn call_preserving_refs(name: &str, args: Vec<Value>) -> Value {
+    fn encode(value: Value, refs: &mut Vec<crate::frontend::Ref>) -> Value {
+        match value {
+            Value::Ref(r) => {
+                let index = match refs.iter().position(|known| known == &r) {
+                    Some(i) => i,
+                    None => {
+                        refs.push(r);
+                        refs.len() - 1
+                    }
+                };
+                Value::String(format!("{REF_MARK}{index}{REF_MARK}"))
+            }
+            Value::List(items) => Value::List(items.into_iter().map(|i| encode(i, refs)).collect()),
+            Value::Set(items) => Value::Set(items.into_iter().map(|i| encode(i, refs)).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, encode(v, refs)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    fn decode(value: Value, refs: &[crate::frontend::Ref]) -> Value {
+        let derived = || Value::Unknown("derived from a computed attribute".into());
+        match value {
+            Value::String(s) if s.contains(REF_MARK) => s
+                .strip_prefix(REF_MARK)
+                .and_then(|rest| rest.strip_suffix(REF_MARK))
+                .and_then(|index| index.parse::<usize>().ok())
+                .and_then(|index| refs.get(index))
+                .map_or_else(derived, |r| Value::Ref(r.clone())),
+            Value::List(items) => Value::List(items.into_iter().map(|i| decode(i, refs)).collect()),
+            Value::Set(items) => Value::Set(items.into_iter().map(|i| decode(i, refs)).collect()),
+            Value::Map(entries) if entries.keys().any(|k| k.contains(REF_MARK)) => derived(),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, decode(v, refs)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    let mut refs = Vec::new();
+    let args = args.into_iter().map(|a| encode(a, &mut refs)).collect();
+    match functions::call(name, args) {
+        Ok(result) => decode(result, &refs),
+        Err(e) => Value::Unknown(format!("{name}() of computed attributes: {e}")),
+    }
+}
+
 pub(super) fn parse_number(text: &str) -> EvalResult {
     Number::parse(text)
         .map(Value::Number)
@@ -254,6 +344,9 @@ impl Evaluator<'_> {
                 "{name}() of an unknown value ({})",
                 deferred_reason(arg)
             )));
+        }
+        if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {
+            return Ok(call_preserving_refs(name, args));
         }
         let args = args.into_iter().map(refs_to_unknown).collect();
         functions::call(name, args).map_err(|e| format!("{name}(): {e}"))
@@ -698,5 +791,101 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
                 }
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::terraform::config::ModuleConfig;
+    use crate::frontend::Ref;
+    use crate::source::SourceMap;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    fn eval_with(text: &str, scope: &mut Scope) -> EvalResult {
+        let sources = SourceMap::new();
+        let root = Rc::new(ModuleConfig::default());
+        let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
+        let expr = hcl::edit::parser::parse_expr(text).expect("test expression parses");
+        evaluator.eval(0, &expr, scope)
+    }
+
+    fn eval(text: &str) -> EvalResult {
+        eval_with(text, &mut Vec::new())
+    }
+
+    fn number(n: i64) -> Value {
+        Value::Number(Number::from_i64(n))
+    }
+
+    fn string(s: &str) -> Value {
+        Value::String(s.into())
+    }
+
+    #[test]
+    fn arithmetic_converts_strings_like_terraform() {
+        assert_eq!(eval(r#""5" + 1"#), Ok(number(6)));
+        assert_eq!(eval("7 % 3 * 2 - -1"), Ok(number(3)));
+        assert_eq!(eval(r#"1 == "1""#), Ok(Value::Bool(false)));
+        assert_eq!(eval(r#"3 >= "2" && !false"#), Ok(Value::Bool(true)));
+        assert!(eval("1 / 0").is_err());
+        assert!(eval(r#""x" + 1"#).is_err());
+    }
+
+    #[test]
+    fn templates_render_and_strip() {
+        assert_eq!(eval(r#""a ${~ "b" ~} c""#), Ok(string("abc")));
+        assert_eq!(
+            eval(r#""%{ for k, v in { x = 1, y = 2 } }${k}${v},%{ endfor }""#),
+            Ok(string("x1,y2,"))
+        );
+        assert_eq!(
+            eval(r#""%{ if 1 > 2 }yes%{ else }no%{ endif }""#),
+            Ok(string("no"))
+        );
+        // A lone interpolation keeps the value's type.
+        assert_eq!(eval(r#""${5}""#), Ok(number(5)));
+    }
+
+    #[test]
+    fn for_expressions_filter_group_and_reject_duplicates() {
+        assert_eq!(
+            eval("[for x in [1, 2, 3] : x * 2 if x != 2]"),
+            Ok(Value::List(vec![number(2), number(6)]))
+        );
+        let grouped = eval(r#"{ for s in ["a", "b", "a"] : s => s... }"#).expect("groups");
+        assert_eq!(
+            grouped,
+            Value::Map(BTreeMap::from([
+                ("a".into(), Value::List(vec![string("a"), string("a")])),
+                ("b".into(), Value::List(vec![string("b")])),
+            ]))
+        );
+        assert!(eval(r#"{ for s in ["a", "a"] : s => 1 }"#).is_err());
+    }
+
+    #[test]
+    fn splats_and_unknowns() {
+        assert_eq!(
+            eval("[{ a = 1 }, { a = 2 }][*].a"),
+            Ok(Value::List(vec![number(1), number(2)]))
+        );
+        assert_eq!(eval("null[*]"), Ok(Value::List(Vec::new())));
+        let reference = Value::Ref(Ref {
+            address: "aws_vpc.a".into(),
+            attribute: "id".into(),
+        });
+        let mut scope = vec![("r".to_string(), reference.clone())];
+        assert_eq!(eval_with("r", &mut scope), Ok(reference.clone()));
+        assert_eq!(eval_with("true ? r : null", &mut scope), Ok(reference));
+        assert!(matches!(
+            eval_with(r#""${r}-x""#, &mut scope),
+            Ok(Value::Unknown(_))
+        ));
+        assert!(matches!(
+            eval_with("r == 1", &mut scope),
+            Ok(Value::Unknown(_))
+        ));
     }
 }
