@@ -276,3 +276,18 @@ fn junk_inputs_give_diagnostics_not_panics() {
         );
     }
 }
+
+#[test]
+fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
+    let dir = fixture("modules");
+    assert_eq!(
+        terraform::local_module_dirs(&dir),
+        vec![dir.join("modules/net"), dir.join("modules/spoke")]
+    );
+    assert_eq!(
+        terraform::local_module_dirs(&dir.join("modules/net")),
+        vec![dir.join("modules/net/sub")]
+    );
+    assert!(terraform::local_module_dirs(&fixture("cycles")).is_empty());
+    assert!(terraform::local_module_dirs(&fixture("registry")).is_empty());
+}

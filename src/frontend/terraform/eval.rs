@@ -793,3 +793,99 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::terraform::config::ModuleConfig;
+    use crate::frontend::Ref;
+    use crate::source::SourceMap;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    fn eval_with(text: &str, scope: &mut Scope) -> EvalResult {
+        let sources = SourceMap::new();
+        let root = Rc::new(ModuleConfig::default());
+        let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
+        let expr = hcl::edit::parser::parse_expr(text).expect("test expression parses");
+        evaluator.eval(0, &expr, scope)
+    }
+
+    fn eval(text: &str) -> EvalResult {
+        eval_with(text, &mut Vec::new())
+    }
+
+    fn number(n: i64) -> Value {
+        Value::Number(Number::from_i64(n))
+    }
+
+    fn string(s: &str) -> Value {
+        Value::String(s.into())
+    }
+
+    #[test]
+    fn arithmetic_converts_strings_like_terraform() {
+        assert_eq!(eval(r#""5" + 1"#), Ok(number(6)));
+        assert_eq!(eval("7 % 3 * 2 - -1"), Ok(number(3)));
+        assert_eq!(eval(r#"1 == "1""#), Ok(Value::Bool(false)));
+        assert_eq!(eval(r#"3 >= "2" && !false"#), Ok(Value::Bool(true)));
+        assert!(eval("1 / 0").is_err());
+        assert!(eval(r#""x" + 1"#).is_err());
+    }
+
+    #[test]
+    fn templates_render_and_strip() {
+        assert_eq!(eval(r#""a ${~ "b" ~} c""#), Ok(string("abc")));
+        assert_eq!(
+            eval(r#""%{ for k, v in { x = 1, y = 2 } }${k}${v},%{ endfor }""#),
+            Ok(string("x1,y2,"))
+        );
+        assert_eq!(
+            eval(r#""%{ if 1 > 2 }yes%{ else }no%{ endif }""#),
+            Ok(string("no"))
+        );
+        // A lone interpolation keeps the value's type.
+        assert_eq!(eval(r#""${5}""#), Ok(number(5)));
+    }
+
+    #[test]
+    fn for_expressions_filter_group_and_reject_duplicates() {
+        assert_eq!(
+            eval("[for x in [1, 2, 3] : x * 2 if x != 2]"),
+            Ok(Value::List(vec![number(2), number(6)]))
+        );
+        let grouped = eval(r#"{ for s in ["a", "b", "a"] : s => s... }"#).expect("groups");
+        assert_eq!(
+            grouped,
+            Value::Map(BTreeMap::from([
+                ("a".into(), Value::List(vec![string("a"), string("a")])),
+                ("b".into(), Value::List(vec![string("b")])),
+            ]))
+        );
+        assert!(eval(r#"{ for s in ["a", "a"] : s => 1 }"#).is_err());
+    }
+
+    #[test]
+    fn splats_and_unknowns() {
+        assert_eq!(
+            eval("[{ a = 1 }, { a = 2 }][*].a"),
+            Ok(Value::List(vec![number(1), number(2)]))
+        );
+        assert_eq!(eval("null[*]"), Ok(Value::List(Vec::new())));
+        let reference = Value::Ref(Ref {
+            address: "aws_vpc.a".into(),
+            attribute: "id".into(),
+        });
+        let mut scope = vec![("r".to_string(), reference.clone())];
+        assert_eq!(eval_with("r", &mut scope), Ok(reference.clone()));
+        assert_eq!(eval_with("true ? r : null", &mut scope), Ok(reference));
+        assert!(matches!(
+            eval_with(r#""${r}-x""#, &mut scope),
+            Ok(Value::Unknown(_))
+        ));
+        assert!(matches!(
+            eval_with("r == 1", &mut scope),
+            Ok(Value::Unknown(_))
+        ));
+    }
+}
