@@ -339,3 +339,43 @@ fn every_rule_has_a_doc_and_every_doc_a_rule() {
         );
     }
 }
+
+#[test]
+fn suppressions_hide_findings_and_unused_ones_are_notes() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["lint", "fixtures/cli/suppressed", "--format", "json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&stdout(&vpclint(&all))).unwrap()
+    };
+    let rules_of = |report: &serde_json::Value, key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let report = json(&[]);
+    assert_eq!(
+        rules_of(&report, "findings"),
+        [
+            "sg-world-open-admin",
+            "unused-suppression",
+            "unused-suppression"
+        ]
+    );
+    assert_eq!(
+        rules_of(&report, "suppressed"),
+        ["sg-world-open-admin", "sg-world-open-admin"]
+    );
+    assert_eq!(
+        report["suppressed"][0]["reason"],
+        "bastion host, access reviewed in SEC-12"
+    );
+    let quiet = json(&["--ignore", "unused-suppression,sg-world-open-admin"]);
+    assert!(rules_of(&quiet, "findings").is_empty());
+    assert!(
+        rules_of(&quiet, "suppressed").is_empty(),
+        "rules that did not run suppress nothing"
+    );
+}

@@ -197,3 +197,37 @@ fn plan_with_configuration_beside() {
 fn plan_alone() {
     check_plan("plan-alone");
 }
+
+#[test]
+fn cycles_and_self_calling_modules_end() {
+    check("cycles");
+}
+
+/// A long chain of locals is cut off with a note instead of overflowing the stack of a
+/// worker thread (2 MiB, as rayon's).
+#[test]
+fn long_reference_chains_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut text = String::from("locals {\n  l0 = \"start\"\n");
+    for i in 1..5000 {
+        text.push_str(&format!("  l{i} = local.l{}\n", i - 1));
+    }
+    text.push_str("}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = local.l4999\n}\n");
+    std::fs::write(dir.path().join("main.tf"), text).expect("write fixture");
+    let path = dir.path().to_path_buf();
+    let unit = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let sources = SourceMap::new();
+            terraform::load_root_module(&path, &Options::default(), &sources)
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow");
+    let cidr = unit.resources[0].attr("cidr_block").expect("cidr_block");
+    assert!(cidr.is_unknown(), "{cidr:?}");
+    assert!(unit
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("nested too deeply")));
+}

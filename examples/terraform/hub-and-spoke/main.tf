@@ -78,9 +78,19 @@ resource "aws_instance" "nat" {
 
 resource "aws_route_table" "hub_private" {
   vpc_id = aws_vpc.hub.id
+}
 
-  route {
-    cidr_block           = "0.0.0.0/0"
-    network_interface_id = aws_instance.nat.primary_network_interface_id
-  }
+# The hub routes back to each spoke...
+resource "aws_route" "hub_to_spoke" {
+  for_each                  = aws_vpc.spoke
+  route_table_id            = aws_route_table.hub_private.id
+  destination_cidr_block    = each.value.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection.hub_to_spoke[each.key].id
+}
+
+# ...and sends everything else to the NAT instance.
+resource "aws_route" "hub_egress" {
+  route_table_id         = aws_route_table.hub_private.id
+  destination_cidr_block = "0.0.0.0/0"
+  network_interface_id   = aws_instance.nat.primary_network_interface_id
 }

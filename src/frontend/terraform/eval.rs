@@ -52,6 +52,96 @@ fn refs_to_unknown(value: Value) -> Value {
     }
 }
 
+/// Functions that only select, reorder or regroup elements: a reference passed through
+/// them stays a reference (`element(aws_subnet.a[*].id, count.index)`).
+const REF_PRESERVING_FUNCTIONS: &[&str] = &[
+    "element",
+    "lookup",
+    "concat",
+    "flatten",
+    "values",
+    "tolist",
+    "toset",
+    "tomap",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "distinct",
+    "merge",
+    "one",
+    "reverse",
+    "slice",
+    "length",
+];
+
+/// Marks a placeholder string standing for a reference while a function runs.
+const REF_MARK: char = '\u{0}';
+
+fn contains_ref(value: &Value) -> bool {
+    match value {
+        Value::Ref(_) => true,
+        Value::List(items) | Value::Set(items) => items.iter().any(contains_ref),
+        Value::Map(entries) => entries.values().any(contains_ref),
+        _ => false,
+    }
+}
+
+/// Calls a selection function with each reference replaced by a unique placeholder
+/// string, then turns the placeholders in the result back into references. A placeholder
+/// that was altered or embedded in another string makes that value unknown.
+fn call_preserving_refs(name: &str, args: Vec<Value>) -> Value {
+    fn encode(value: Value, refs: &mut Vec<crate::frontend::Ref>) -> Value {
+        match value {
+            Value::Ref(r) => {
+                let index = match refs.iter().position(|known| known == &r) {
+                    Some(i) => i,
+                    None => {
+                        refs.push(r);
+                        refs.len() - 1
+                    }
+                };
+                Value::String(format!("{REF_MARK}{index}{REF_MARK}"))
+            }
+            Value::List(items) => Value::List(items.into_iter().map(|i| encode(i, refs)).collect()),
+            Value::Set(items) => Value::Set(items.into_iter().map(|i| encode(i, refs)).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, encode(v, refs)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    fn decode(value: Value, refs: &[crate::frontend::Ref]) -> Value {
+        let derived = || Value::Unknown("derived from a computed attribute".into());
+        match value {
+            Value::String(s) if s.contains(REF_MARK) => s
+                .strip_prefix(REF_MARK)
+                .and_then(|rest| rest.strip_suffix(REF_MARK))
+                .and_then(|index| index.parse::<usize>().ok())
+                .and_then(|index| refs.get(index))
+                .map_or_else(derived, |r| Value::Ref(r.clone())),
+            Value::List(items) => Value::List(items.into_iter().map(|i| decode(i, refs)).collect()),
+            Value::Set(items) => Value::Set(items.into_iter().map(|i| decode(i, refs)).collect()),
+            Value::Map(entries) if entries.keys().any(|k| k.contains(REF_MARK)) => derived(),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, decode(v, refs)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    let mut refs = Vec::new();
+    let args = args.into_iter().map(|a| encode(a, &mut refs)).collect();
+    match functions::call(name, args) {
+        Ok(result) => decode(result, &refs),
+        Err(e) => Value::Unknown(format!("{name}() of computed attributes: {e}")),
+    }
+}
+
 pub(super) fn parse_number(text: &str) -> EvalResult {
     Number::parse(text)
         .map(Value::Number)
@@ -254,6 +344,9 @@ impl Evaluator<'_> {
                 "{name}() of an unknown value ({})",
                 deferred_reason(arg)
             )));
+        }
+        if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {
+            return Ok(call_preserving_refs(name, args));
         }
         let args = args.into_iter().map(refs_to_unknown).collect();
         functions::call(name, args).map_err(|e| format!("{name}(): {e}"))

@@ -21,7 +21,7 @@ use std::rc::Rc;
 pub(super) type InstanceId = usize;
 
 /// Deepest chain of lazily evaluated definitions (a local using a local using ...).
-const MAX_EVAL_DEPTH: u32 = 200;
+const MAX_EVAL_DEPTH: u32 = 128;
 /// Deepest module nesting.
 const MAX_MODULE_DEPTH: usize = 16;
 
@@ -996,6 +996,13 @@ impl<'s> Evaluator<'s> {
             ));
             return None;
         };
+        if self.is_ancestor(inst, &dir) {
+            note_once(format!(
+                "module \"{}\" calls a module that contains it: not evaluated",
+                call.name
+            ));
+            return None;
+        }
         if inst.depth + 1 > MAX_MODULE_DEPTH {
             note_once(format!(
                 "module \"{}\" is nested too deeply: not evaluated",
@@ -1017,6 +1024,24 @@ impl<'s> Evaluator<'s> {
         let config = Rc::new(config::load_module(&dir, self.sources));
         self.configs.borrow_mut().insert(dir, config.clone());
         Some(config)
+    }
+
+    /// Whether `dir` is the directory of `inst` or of a module that calls it.
+    fn is_ancestor(&self, inst: &Instance, dir: &Path) -> bool {
+        if inst.config.dir == dir {
+            return true;
+        }
+        let mut parent = inst.parent.as_ref().map(|c| c.instance);
+        while let Some(id) = parent {
+            let Some(ancestor) = self.instance(id) else {
+                return false;
+            };
+            if ancestor.config.dir == dir {
+                return true;
+            }
+            parent = ancestor.parent.as_ref().map(|c| c.instance);
+        }
+        false
     }
 
     fn module_reference(

@@ -34,6 +34,25 @@ pub struct Options {
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
 pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
+    // Evaluation recurses along reference chains (bounded, but deep in debug builds):
+    // give it a stack of its own rather than the caller's worker thread stack.
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("terraform-eval".into())
+            .stack_size(EVAL_STACK_SIZE)
+            .spawn_scoped(scope, || evaluate_root_module(dir, options, sources));
+        match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => evaluate_root_module(dir, options, sources),
+        }
+    })
+}
+
+const EVAL_STACK_SIZE: usize = 64 << 20;
+
+fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
     let root = Rc::new(config::load_module(dir, sources));
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
@@ -227,7 +246,11 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
             };
             let source = &value[..end];
             if source.starts_with("./") || source.starts_with("../") {
-                dirs.push(instance::normalize(&dir.join(source)));
+                let child = instance::normalize(&dir.join(source));
+                // A module calling its own directory is still a root.
+                if child != instance::normalize(dir) {
+                    dirs.push(child);
+                }
             }
         }
     }
