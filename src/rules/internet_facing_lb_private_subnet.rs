@@ -98,7 +98,7 @@ fn finding(
         format!("route table of {}", subnet.origin.address),
     )];
     let what = match default {
-        None => format!("has no 0.0.0.0/0 route to an internet gateway"),
+        None => "has no 0.0.0.0/0 route to an internet gateway".to_string(),
         Some((route, target)) => {
             let route = &network.routes[route];
             let to = target_address(network, target).unwrap_or("the local route");
