@@ -3,8 +3,8 @@
 //!
 //! A directory argument is walked. A file argument (pre-commit passes changed files) means
 //! only what that file belongs to: a template or plan is itself; a `.tf` file means its
-//! module, or, when that module is a local child module of root modules found under the
-//! working directory, those roots.
+//! module (a `.tfvars` file beside `.tf` files too), or, when that module is a local child
+//! module of root modules found under the working directory, those roots.
 
 use crate::frontend::terraform;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -115,7 +115,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
             if excludes.is_excluded(root) {
                 continue;
             }
-            if is_terraform_file(root) {
+            if is_terraform_file(root) || is_module_variables_file(root) {
                 changed_module_dirs.insert(parent_dir(root));
             } else {
                 documents.insert(root.clone());
@@ -229,6 +229,22 @@ fn is_terraform_file(path: &Path) -> bool {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// A `.tfvars` / `.tfvars.json` file beside `.tf` files: Terraform loads
+/// `terraform.tfvars` and `*.auto.tfvars` of a root module, so a change to one changes
+/// what its module evaluates to.
+fn is_module_variables_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    (name.ends_with(".tfvars") || name.ends_with(".tfvars.json"))
+        && std::fs::read_dir(parent_dir(path)).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|e| is_terraform_file(&e.path()) && e.path().is_file())
+        })
 }
 
 fn is_document(path: &Path) -> bool {

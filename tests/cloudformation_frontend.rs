@@ -277,6 +277,16 @@ fn junk_and_non_templates_are_not_units() {
         let (unit, _) = load_text(text, &Options::default());
         assert!(unit.is_none(), "{text:?} was taken for a template");
     }
+    // Over the size bound: an error without parsing.
+    let huge = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\n#{}\n",
+        "x".repeat(33 << 20)
+    );
+    let (unit, _) = load_text(&huge, &Options::default());
+    assert!(unit.is_some_and(|u| u
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("too large"))));
     // Broken, but clearly a template: a unit with the error.
     let (unit, _) = load_text(
         "Resources:\n  X:\n    Type: AWS::EC2::VPC\n   bad: [\n",
@@ -340,4 +350,44 @@ fn long_get_att_chains_and_condition_chains_do_not_overflow() {
     let resources = handle.join().expect("no stack overflow");
     // C0 is too deep to decide: Gated is left out; every R is there.
     assert_eq!(resources, Some(n + 1));
+}
+
+/// Every CloudFormation fixture in the repository (the rules' and the model's) loads
+/// without errors (except under `parse-error/`): a frontend bug must not show up as a
+/// parse-error in someone's fixture.
+#[test]
+fn every_repository_template_loads_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut stack = vec![root];
+    let mut checked = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                // Files that are meant not to parse live in these.
+                if !path.ends_with("frontend/cloudformation") && !path.ends_with("parse-error") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let is_candidate = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json" | "template")
+            );
+            if !is_candidate {
+                continue;
+            }
+            if let (Some(unit), sources) = load_with(&path, &Options::default()) {
+                checked += 1;
+                let errors: Vec<String> = unit
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| format!("{} {}", pos(&sources, d.span), d.message))
+                    .collect();
+                assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            }
+        }
+    }
+    assert!(checked > 0);
 }

@@ -225,3 +225,23 @@ fn a_directory_lints_every_root_and_template_once() {
         ]
     );
 }
+
+#[test]
+fn a_changed_tfvars_file_lints_its_module() {
+    let dir = estate();
+    write(
+        &dir.path().join("envs/prod/terraform.tfvars"),
+        b"cidr = \"10.9.0.0/16\"\n",
+    );
+    write(
+        &dir.path().join("vars/shared.tfvars"),
+        b"cidr = \"10.9.0.0/16\"\n",
+    );
+    assert_eq!(
+        analyzed_by_cli(
+            dir.path(),
+            &["envs/prod/terraform.tfvars", "vars/shared.tfvars"]
+        ),
+        ["terraform-module envs/prod"]
+    );
+}

@@ -90,12 +90,14 @@ fn prerequisites(test: &str) -> Option<&'static Path> {
 /// A git repository in a temporary directory, for pre-commit to run in.
 struct Repo {
     dir: tempfile::TempDir,
+    pre_commit_home: tempfile::TempDir,
 }
 
 impl Repo {
     fn new() -> Repo {
         let repo = Repo {
             dir: tempfile::tempdir().expect("temp dir"),
+            pre_commit_home: tempfile::tempdir().expect("temp dir"),
         };
         repo.git(&["init", "--quiet"]);
         repo
@@ -127,38 +129,36 @@ impl Repo {
         write(&self.path().join(rel), text);
     }
 
-    /// `pre-commit try-repo <this repository> HOOK ARGS...`, with `path_dirs` in front
-    /// of PATH.
+    /// `pre-commit try-repo <this repository> HOOK ARGS...` with `path_prefix` (and the
+    /// venv) in front of PATH and `env` set.
     fn try_repo(
         &self,
         pre_commit: &Path,
         hook: &str,
         args: &[&str],
+        path_prefix: &[&Path],
         env: &[(&str, &str)],
     ) -> Output {
         let venv_bin = pre_commit.parent().expect("venv bin dir");
-        let mut path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-            .collect::<Vec<_>>();
-        path.insert(0, venv_bin.to_path_buf());
+        let inherited = std::env::var_os("PATH").unwrap_or_default();
+        let path = path_prefix
+            .iter()
+            .map(|dir| dir.to_path_buf())
+            .chain([venv_bin.to_path_buf()])
+            .chain(std::env::split_paths(&inherited));
         let mut cmd = Command::new(pre_commit);
         cmd.args(["try-repo", "--color", "never"])
             .arg(repo_root())
             .arg(hook)
             .args(args)
             .current_dir(self.path())
-            .env("PRE_COMMIT_HOME", self.path().join(".pre-commit-home"))
+            .env("PATH", std::env::join_paths(path).expect("PATH"))
+            .env("PRE_COMMIT_HOME", self.pre_commit_home.path())
             .env("GIT_AUTHOR_NAME", "test")
             .env("GIT_AUTHOR_EMAIL", "test@example.com")
             .env("GIT_COMMITTER_NAME", "test")
-            .env("GIT_COMMITTER_EMAIL", "test@example.com");
-        for (name, value) in env {
-            if *name == "PATH_PREFIX" {
-                path.insert(0, PathBuf::from(value));
-            } else {
-                cmd.env(name, value);
-            }
-        }
-        cmd.env("PATH", std::env::join_paths(path).expect("PATH"));
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .envs(env.iter().copied());
         cmd.output().expect("run pre-commit")
     }
 }
@@ -171,17 +171,14 @@ fn text(out: &Output) -> String {
     )
 }
 
-fn bin_dir() -> String {
-    vpclint_bin()
-        .parent()
-        .expect("binary directory")
-        .display()
-        .to_string()
-}
-
 /// Runs HOOK on a repository with a transitive-peering mistake (must fail with the
 /// finding), then on the fixed repository (must pass).
-fn hook_catches_transitive_peering(pre_commit: &Path, hook: &str, env: &[(&str, &str)]) {
+fn hook_catches_transitive_peering(
+    pre_commit: &Path,
+    hook: &str,
+    path_prefix: &[&Path],
+    env: &[(&str, &str)],
+) {
     let repo = Repo::new();
     repo.write("network/main.tf", TRANSITIVE_PEERING_BAD);
     repo.write("README.md", "not linted\n");
@@ -189,7 +186,7 @@ fn hook_catches_transitive_peering(pre_commit: &Path, hook: &str, env: &[(&str, 
     repo.git(&["commit", "--quiet", "-m", "network"]);
 
     let started = Instant::now();
-    let out = repo.try_repo(pre_commit, hook, &["--all-files"], env);
+    let out = repo.try_repo(pre_commit, hook, &["--all-files"], path_prefix, env);
     eprintln!("{hook}: first run took {:.1?}", started.elapsed());
     let log = text(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
@@ -200,7 +197,7 @@ fn hook_catches_transitive_peering(pre_commit: &Path, hook: &str, env: &[(&str, 
     repo.write("network/main.tf", &transitive_peering_fixed());
     repo.git(&["commit", "--quiet", "-am", "fix"]);
     let started = Instant::now();
-    let out = repo.try_repo(pre_commit, hook, &["--all-files"], env);
+    let out = repo.try_repo(pre_commit, hook, &["--all-files"], path_prefix, env);
     eprintln!("{hook}: second run took {:.1?}", started.elapsed());
     let log = text(&out);
     assert_eq!(out.status.code(), Some(0), "{log}");
@@ -212,8 +209,9 @@ fn system_hook_fails_on_the_finding_and_passes_after_the_fix() {
     let Some(pre_commit) = prerequisites("the vpclint-system hook test") else {
         return;
     };
-    let bin = bin_dir();
-    hook_catches_transitive_peering(pre_commit, "vpclint-system", &[("PATH_PREFIX", &bin)]);
+    let bin = vpclint_bin();
+    let bin_dir = bin.parent().expect("binary directory");
+    hook_catches_transitive_peering(pre_commit, "vpclint-system", &[bin_dir], &[]);
 }
 
 /// `language: rust`: pre-commit runs `cargo install --bins --root <env> --path .` in its
@@ -230,6 +228,7 @@ fn rust_hook_builds_with_cargo_and_fails_on_the_finding() {
     hook_catches_transitive_peering(
         pre_commit,
         "vpclint",
+        &[],
         &[
             ("CARGO_TARGET_DIR", &target),
             ("CARGO_PROFILE_RELEASE_LTO", "false"),
@@ -291,13 +290,13 @@ fn run_hook_on_staged_files(repo: &Repo, pre_commit: &Path) -> (Vec<String>, Val
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
         .expect("chmod wrapper");
-    let prefix = wrapper_dir.path().display().to_string();
     let started = Instant::now();
     let out = repo.try_repo(
         pre_commit,
         "vpclint-system",
         &[],
-        &[("PATH_PREFIX", &prefix)],
+        &[wrapper_dir.path()],
+        &[],
     );
     eprintln!(
         "hook run on the staged files took {:.1?}",

@@ -231,3 +231,63 @@ fn long_reference_chains_do_not_overflow_the_stack() {
         .iter()
         .any(|d| d.message.contains("nested too deeply")));
 }
+
+/// Malformed input of every kind gives error diagnostics with a position, never a panic.
+#[test]
+fn junk_inputs_give_diagnostics_not_panics() {
+    let inputs = [
+        ("a.tf", "\u{0}\u{1}\u{2}garbage{{{{"),
+        ("b.tf", "resource \"aws_vpc\" {"),
+        ("c.tf", "x = \"${\""),
+        ("d.tf", "x = <<EOT\nno end"),
+        ("e.tf", &"(".repeat(10_000)),
+        (
+            "f.tf",
+            &format!("locals {{\n  x = {}1\n}}\n", "-".repeat(5000)),
+        ),
+        ("g.tf.json", &"[".repeat(100_000)),
+        ("h.tf.json", "{\"resource\": 5}"),
+        (
+            "i.tf",
+            "locals {\n  a = [for x in 5 : x]\n  b = local.a[\"k\"]\n  c = 1 % 0\n}\n",
+        ),
+        (
+            "j.tf",
+            "resource \"aws_vpc\" \"v\" {\n  count = -1\n  for_each = 3\n}\n",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in inputs {
+        std::fs::write(dir.path().join(name), text).expect("write input");
+    }
+    std::fs::write(dir.path().join("k.tf"), [0xff, 0xfe, b'a']).expect("write input");
+    let sources = SourceMap::new();
+    let unit = terraform::load_root_module(dir.path(), &Options::default(), &sources);
+    let errors: Vec<String> = unit
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == vpclint::frontend::Severity::Error)
+        .map(|d| sources.get(d.span.file).path.display().to_string())
+        .collect();
+    for broken in ["a.tf", "b.tf", "c.tf", "d.tf", "e.tf", "g.tf.json", "k.tf"] {
+        assert!(
+            errors.iter().any(|path| path.ends_with(broken)),
+            "no error for {broken}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
+    let dir = fixture("modules");
+    assert_eq!(
+        terraform::local_module_dirs(&dir),
+        vec![dir.join("modules/net"), dir.join("modules/spoke")]
+    );
+    assert_eq!(
+        terraform::local_module_dirs(&dir.join("modules/net")),
+        vec![dir.join("modules/net/sub")]
+    );
+    assert!(terraform::local_module_dirs(&fixture("cycles")).is_empty());
+    assert!(terraform::local_module_dirs(&fixture("registry")).is_empty());
+}

@@ -54,11 +54,6 @@ impl Rule for NaclMissingReturnTraffic {
                     let Some(flow) = service_flow(entry, &network.nacl_entries[entry]) else {
                         continue;
                     };
-                    let reached = index
-                        .allowed(nacl, direction, flow.protocol, flow.peer, flow.ports)
-                        .regions
-                        .iter()
-                        .any(|region| region.entry == entry);
                     let returnless =
                         *no_return
                             .entry((flow.protocol, flow.peer))
@@ -73,7 +68,14 @@ impl Rule for NaclMissingReturnTraffic {
                                     )
                                     .allows_none()
                             });
-                    if reached && returnless {
+                    // Only a flow the entry itself lets through needs a return path.
+                    let reached = returnless
+                        && index
+                            .allowed(nacl, direction, flow.protocol, flow.peer, flow.ports)
+                            .regions
+                            .iter()
+                            .any(|region| region.entry == entry);
+                    if reached {
                         without_return.push(flow);
                     }
                 }
@@ -150,7 +152,7 @@ fn finding(network: &Network, nacl: NaclId, flows: &[Flow]) -> Finding {
                 let entry = &network.nacl_entries[flow.entry];
                 let (way, preposition) = words(flow.direction);
                 Label::new(
-                    entry.origin.name_span,
+                    entry.rule_number.span,
                     &entry.origin.address,
                     format!(
                         "allows {way} {} {} {preposition} {}",

@@ -30,6 +30,10 @@ pub struct Options {
 
 const DEFAULT_REGION: &str = "us-east-1";
 
+/// Larger files are not parsed: CloudFormation itself takes at most 1 MB, and this
+/// bounds the time spent on a huge file that merely mentions `AWS::`.
+const MAX_TEMPLATE_BYTES: usize = 32 << 20;
+
 /// Evaluates a template. `None` when the file turns out not to be a CloudFormation
 /// template (discovery only pre-filters by content).
 pub fn load_template(
@@ -47,6 +51,20 @@ pub fn load_template(
         diagnostics: Vec::new(),
         suppressions: Vec::new(),
     };
+    if text.len() > MAX_TEMPLATE_BYTES {
+        if !looks_like_template(&text) {
+            return None;
+        }
+        unit.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            message: format!(
+                "file is {} MB: too large for a CloudFormation template (CloudFormation accepts 1 MB)",
+                text.len() >> 20
+            ),
+            span: Span::file_start(file),
+        });
+        return Some(unit);
+    }
     let root = match parse(file, &text).and_then(|root| {
         if let Some(root) = &root {
             check_functions(root)?;

@@ -4,7 +4,7 @@
 //! [`super::instance`].
 
 use super::config::Expr;
-use super::convert::{self, to_bool, to_number};
+use super::convert::{self, is_unknown, to_bool, to_number};
 use super::functions;
 use super::instance::{Evaluator, InstanceId};
 use super::json::JsonExpr;
@@ -24,11 +24,7 @@ pub(super) fn lookup<'a>(scope: &'a Scope, name: &str) -> Option<&'a Value> {
     scope.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
 }
 
-fn is_deferred(value: &Value) -> bool {
-    matches!(value, Value::Unknown(_) | Value::Ref(_))
-}
-
-fn deferred_reason(value: &Value) -> String {
+pub(super) fn deferred_reason(value: &Value) -> String {
     match value {
         Value::Unknown(reason) => reason.clone(),
         Value::Ref(r) => format!("computed attribute {}.{}", r.address, r.attribute),
@@ -224,7 +220,7 @@ impl Evaluator<'_> {
                         ObjectKey::Expression(Expression::Variable(v)) => v.value().to_string(),
                         ObjectKey::Expression(e) => {
                             let key = self.eval(inst, e, scope)?;
-                            if is_deferred(&key) {
+                            if is_unknown(&key) {
                                 return Ok(Value::Unknown(format!(
                                     "object key is unknown: {}",
                                     deferred_reason(&key)
@@ -249,7 +245,7 @@ impl Evaluator<'_> {
             }
             Expression::Conditional(c) => {
                 let cond = self.eval(inst, &c.cond_expr, scope)?;
-                if is_deferred(&cond) {
+                if is_unknown(&cond) {
                     return Ok(Value::Unknown(format!(
                         "condition is unknown: {}",
                         deferred_reason(&cond)
@@ -276,7 +272,7 @@ impl Evaluator<'_> {
             }
             Expression::UnaryOp(op) => {
                 let value = self.eval(inst, &op.expr, scope)?;
-                if is_deferred(&value) {
+                if is_unknown(&value) {
                     return Ok(Value::Unknown(deferred_reason(&value)));
                 }
                 match op.operator.value() {
@@ -319,7 +315,7 @@ impl Evaluator<'_> {
                     return Err("can() needs one argument".into());
                 };
                 return Ok(match self.eval(inst, arg, scope) {
-                    Ok(value) if is_deferred(&value) => Value::Unknown(deferred_reason(&value)),
+                    Ok(value) if is_unknown(&value) => Value::Unknown(deferred_reason(&value)),
                     Ok(_) => Value::Bool(true),
                     Err(_) => Value::Bool(false),
                 });
@@ -333,13 +329,13 @@ impl Evaluator<'_> {
         if call.args.expand_final() {
             match args.pop() {
                 Some(Value::List(items)) | Some(Value::Set(items)) => args.extend(items),
-                Some(value) if is_deferred(&value) => {
+                Some(value) if is_unknown(&value) => {
                     return Ok(Value::Unknown(deferred_reason(&value)))
                 }
                 _ => return Err(format!("the final argument of {name}() cannot be expanded")),
             }
         }
-        if let Some(arg) = args.iter().find(|a| is_deferred(a)) {
+        if let Some(arg) = args.iter().find(|a| is_unknown(a)) {
             return Ok(Value::Unknown(format!(
                 "{name}() of an unknown value ({})",
                 deferred_reason(arg)
@@ -419,7 +415,7 @@ impl Evaluator<'_> {
     ) -> Result<Option<(Option<Value>, Value)>, String> {
         if let Some(cond) = &f.cond {
             let keep = self.eval(inst, &cond.expr, scope)?;
-            if is_deferred(&keep) {
+            if is_unknown(&keep) {
                 let reason = format!("for condition is unknown: {}", deferred_reason(&keep));
                 return Ok(Some((
                     Some(Value::Unknown(reason.clone())),
@@ -433,7 +429,7 @@ impl Evaluator<'_> {
         let key = match &f.key_expr {
             Some(k) => {
                 let key = self.eval(inst, k, scope)?;
-                Some(if is_deferred(&key) {
+                Some(if is_unknown(&key) {
                     Value::Unknown(format!("for key is unknown: {}", deferred_reason(&key)))
                 } else {
                     Value::String(convert::to_string(&key)?)
@@ -510,7 +506,7 @@ impl Evaluator<'_> {
                 Element::Directive(directive) => match directive.as_ref() {
                     Directive::If(d) => {
                         let cond = self.eval(inst, &d.if_expr.cond_expr, scope)?;
-                        if is_deferred(&cond) {
+                        if is_unknown(&cond) {
                             *unknown = Some(deferred_reason(&cond));
                             continue;
                         }
@@ -721,7 +717,7 @@ pub(super) fn get_attr(value: Value, name: &str) -> EvalResult {
 }
 
 pub(super) fn index(value: Value, key: Value) -> EvalResult {
-    if is_deferred(&key) {
+    if is_unknown(&key) {
         return Ok(Value::Unknown(format!(
             "index is unknown: {}",
             deferred_reason(&key)
@@ -754,7 +750,7 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
     match op {
         B::And | B::Or => {
             let known = |v: &Value| -> Result<Option<bool>, String> {
-                if is_deferred(v) {
+                if is_unknown(v) {
                     Ok(None)
                 } else {
                     to_bool(v).map(Some)
@@ -768,8 +764,8 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
                 _ => Value::Unknown("logical operation on an unknown value".into()),
             })
         }
-        _ if is_deferred(&lhs) || is_deferred(&rhs) => {
-            let reason = if is_deferred(&lhs) { &lhs } else { &rhs };
+        _ if is_unknown(&lhs) || is_unknown(&rhs) => {
+            let reason = if is_unknown(&lhs) { &lhs } else { &rhs };
             Ok(Value::Unknown(deferred_reason(reason)))
         }
         B::Eq => Ok(Value::Bool(values_equal(&lhs, &rhs))),
@@ -791,5 +787,101 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
                 }
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::terraform::config::ModuleConfig;
+    use crate::frontend::Ref;
+    use crate::source::SourceMap;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    fn eval_with(text: &str, scope: &mut Scope) -> EvalResult {
+        let sources = SourceMap::new();
+        let root = Rc::new(ModuleConfig::default());
+        let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
+        let expr = hcl::edit::parser::parse_expr(text).expect("test expression parses");
+        evaluator.eval(0, &expr, scope)
+    }
+
+    fn eval(text: &str) -> EvalResult {
+        eval_with(text, &mut Vec::new())
+    }
+
+    fn number(n: i64) -> Value {
+        Value::Number(Number::from_i64(n))
+    }
+
+    fn string(s: &str) -> Value {
+        Value::String(s.into())
+    }
+
+    #[test]
+    fn arithmetic_converts_strings_like_terraform() {
+        assert_eq!(eval(r#""5" + 1"#), Ok(number(6)));
+        assert_eq!(eval("7 % 3 * 2 - -1"), Ok(number(3)));
+        assert_eq!(eval(r#"1 == "1""#), Ok(Value::Bool(false)));
+        assert_eq!(eval(r#"3 >= "2" && !false"#), Ok(Value::Bool(true)));
+        assert!(eval("1 / 0").is_err());
+        assert!(eval(r#""x" + 1"#).is_err());
+    }
+
+    #[test]
+    fn templates_render_and_strip() {
+        assert_eq!(eval(r#""a ${~ "b" ~} c""#), Ok(string("abc")));
+        assert_eq!(
+            eval(r#""%{ for k, v in { x = 1, y = 2 } }${k}${v},%{ endfor }""#),
+            Ok(string("x1,y2,"))
+        );
+        assert_eq!(
+            eval(r#""%{ if 1 > 2 }yes%{ else }no%{ endif }""#),
+            Ok(string("no"))
+        );
+        // A lone interpolation keeps the value's type.
+        assert_eq!(eval(r#""${5}""#), Ok(number(5)));
+    }
+
+    #[test]
+    fn for_expressions_filter_group_and_reject_duplicates() {
+        assert_eq!(
+            eval("[for x in [1, 2, 3] : x * 2 if x != 2]"),
+            Ok(Value::List(vec![number(2), number(6)]))
+        );
+        let grouped = eval(r#"{ for s in ["a", "b", "a"] : s => s... }"#).expect("groups");
+        assert_eq!(
+            grouped,
+            Value::Map(BTreeMap::from([
+                ("a".into(), Value::List(vec![string("a"), string("a")])),
+                ("b".into(), Value::List(vec![string("b")])),
+            ]))
+        );
+        assert!(eval(r#"{ for s in ["a", "a"] : s => 1 }"#).is_err());
+    }
+
+    #[test]
+    fn splats_and_unknowns() {
+        assert_eq!(
+            eval("[{ a = 1 }, { a = 2 }][*].a"),
+            Ok(Value::List(vec![number(1), number(2)]))
+        );
+        assert_eq!(eval("null[*]"), Ok(Value::List(Vec::new())));
+        let reference = Value::Ref(Ref {
+            address: "aws_vpc.a".into(),
+            attribute: "id".into(),
+        });
+        let mut scope = vec![("r".to_string(), reference.clone())];
+        assert_eq!(eval_with("r", &mut scope), Ok(reference.clone()));
+        assert_eq!(eval_with("true ? r : null", &mut scope), Ok(reference));
+        assert!(matches!(
+            eval_with(r#""${r}-x""#, &mut scope),
+            Ok(Value::Unknown(_))
+        ));
+        assert!(matches!(
+            eval_with("r == 1", &mut scope),
+            Ok(Value::Unknown(_))
+        ));
     }
 }

@@ -1237,10 +1237,10 @@ impl<'s> Evaluator<'s> {
 }
 
 fn unknown_reason(value: &Value) -> String {
-    match value {
-        Value::Unknown(reason) => reason.clone(),
-        Value::Ref(r) => format!("computed attribute {}.{}", r.address, r.attribute),
-        other => format!("a {}", convert::type_name(other)),
+    if convert::is_unknown(value) {
+        super::eval::deferred_reason(value)
+    } else {
+        format!("a {}", convert::type_name(value))
     }
 }
 

@@ -254,6 +254,8 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
             }
         }
     }
+    dirs.sort();
+    dirs.dedup();
     dirs
 }
 

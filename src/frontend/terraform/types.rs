@@ -1,9 +1,9 @@
 //! Variable type constraints (`list(string)`, `object({a = optional(number, 1)})`) and the
 //! conversions Terraform applies to values given for them, and to operator operands.
 
-use super::convert::{make_set, to_bool, to_number, to_string, type_name};
+use super::convert::{is_unknown, make_set, to_bool, to_number, to_string, type_name};
 use super::value::Value;
-use hcl::edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl::edit::expr::{Expression, ObjectKey};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,10 +86,6 @@ pub(super) fn parse_type(
             }
         }
         Expression::Traversal(t) if t.operators.is_empty() => parse_type(&t.expr, default_of),
-        Expression::Traversal(t) => match t.operators.first().map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(_)) => Err("invalid type".into()),
-            _ => Err("invalid type".into()),
-        },
         _ => Err("invalid type constraint".into()),
     }
 }
@@ -121,13 +117,9 @@ fn object_attr(
     })
 }
 
-fn is_deferred(value: &Value) -> bool {
-    matches!(value, Value::Unknown(_) | Value::Ref(_))
-}
-
 /// Converts a value to a type as Terraform does for variables.
 pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
-    if matches!(value, Value::Null) || is_deferred(&value) {
+    if matches!(value, Value::Null) || is_unknown(&value) {
         return Ok(value);
     }
     match ty {

@@ -218,6 +218,13 @@ impl<'n> NaclIndex<'n> {
             let Some(entry_ports) = entry_ports else {
                 continue; // another protocol
             };
+            let touches = |(region, region_ports): &(IpNet, PortSet)| {
+                (cidr.contains(region) || region.contains(&cidr))
+                    && region_ports.intersects(entry_ports)
+            };
+            if !remaining.iter().any(touches) {
+                continue;
+            }
             let mut next = Vec::with_capacity(remaining.len());
             for (region, region_ports) in remaining {
                 let matched_net = if cidr.contains(&region) {
