@@ -190,8 +190,18 @@ fn other_regions_change_pseudo_parameters_and_azs() {
 }
 
 fn assert_fast_error(text: &str, expected: &str) {
+    assert_fast_error_in("generated.yaml", text, expected);
+}
+
+fn assert_fast_error_in(path: &str, text: &str, expected: &str) {
     let start = Instant::now();
-    let (unit, sources) = load_text(text, &Options::default());
+    let sources = SourceMap::new();
+    let unit = load_template(
+        Path::new(path),
+        Arc::from(text),
+        &Options::default(),
+        &sources,
+    );
     assert!(
         start.elapsed() < Duration::from_secs(5),
         "took {:?}",
@@ -252,7 +262,7 @@ fn deep_nesting_is_a_parse_error_in_yaml_and_json() {
         "[".repeat(300),
         "]".repeat(300)
     );
-    assert_fast_error(&json, "nesting deeper than 100 levels");
+    assert_fast_error_in("generated.json", &json, "nesting deeper than 100 levels");
     // Beyond jsonc-parser's own limit: its error, not a stack overflow.
     let json = format!(
         "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"X\": {}1{}}}",
@@ -390,4 +400,60 @@ fn every_repository_template_loads_cleanly() {
         }
     }
     assert!(checked > 0);
+}
+
+fn first_error(path: &str, text: &str) -> Option<String> {
+    let sources = SourceMap::new();
+    let unit = load_template(
+        Path::new(path),
+        Arc::from(text),
+        &Options::default(),
+        &sources,
+    )?;
+    unit.diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .map(|d| format!("{} {}", pos(&sources, d.span), d.message))
+}
+
+/// CloudFormation reads JSON, else YAML: YAML in flow style (it starts with `{` but has
+/// unquoted keys) is a template whatever its extension; when neither parses, the error is
+/// the extension's language's, else the parser's that got further.
+#[test]
+fn flow_style_yaml_parses_and_errors_come_from_the_right_parser() {
+    let flow =
+        "{AWSTemplateFormatVersion: \"2010-09-09\", Resources: {Vpc: {Type: AWS::EC2::VPC}}}";
+    for path in ["t.yaml", "t.yml", "t.template", "t.json", "t"] {
+        let sources = SourceMap::new();
+        let unit = load_template(
+            Path::new(path),
+            Arc::from(flow),
+            &Options::default(),
+            &sources,
+        )
+        .expect("a template");
+        assert!(
+            unit.diagnostics.is_empty(),
+            "{path}: {:?}",
+            unit.diagnostics
+        );
+        assert_eq!(unit.resources.len(), 1, "{path}");
+    }
+    // Broken in both languages: a `.json` file gets the JSON error (a trailing garbage
+    // token), a `.yaml` file the YAML one.
+    let broken = "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {]}";
+    let json = first_error("t.json", broken).expect("an error");
+    let yaml = first_error("t.yaml", broken).expect("an error");
+    assert!(json.starts_with("1:"), "{json}");
+    assert_ne!(json, yaml, "each names its own language's problem");
+    // Valid JSON keeps JSON's exact duplicate-key check and positions in any file.
+    let duplicate =
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {}, \"Resources\": {}}";
+    for path in ["t.json", "t.yaml", "t.template"] {
+        let error = first_error(path, duplicate).expect("an error");
+        assert!(
+            error.contains("duplicate key \"Resources\""),
+            "{path}: {error}"
+        );
+    }
 }

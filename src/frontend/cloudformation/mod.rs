@@ -65,7 +65,7 @@ pub fn load_template(
         });
         return Some(unit);
     }
-    let root = match parse(file, &text).and_then(|root| {
+    let root = match parse(file, path, &text).and_then(|root| {
         if let Some(root) = &root {
             check_functions(root)?;
         }
@@ -89,11 +89,32 @@ pub fn load_template(
     Some(unit)
 }
 
-fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxError> {
-    if text.trim_start().starts_with('{') {
-        json::parse(file, text)
-    } else {
-        yaml::parse(file, text)
+/// CloudFormation reads a template as JSON, else as YAML (YAML flow style looks like JSON:
+/// `{Resources: {...}}`). A `.json` file or a text starting with `{` is tried as JSON first,
+/// then as YAML, so nothing CloudFormation accepts is a parse error. When both fail, the
+/// error shown is the one of the language the extension names, else of the parser that got
+/// further.
+fn parse(file: FileId, path: &Path, text: &str) -> Result<Option<Node>, SyntaxError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let named_json = extension.as_deref() == Some("json");
+    let named_yaml = matches!(extension.as_deref(), Some("yaml" | "yml"));
+    if !named_json && !text.trim_start().starts_with('{') {
+        return yaml::parse(file, text);
+    }
+    let json_error = match json::parse(file, text) {
+        Ok(root) => return Ok(root),
+        Err(error) => error,
+    };
+    match yaml::parse(file, text) {
+        Ok(root) => Ok(root),
+        Err(_) if named_json => Err(json_error),
+        Err(yaml_error) if named_yaml || yaml_error.span.start > json_error.span.start => {
+            Err(yaml_error)
+        }
+        Err(_) => Err(json_error),
     }
 }
 
