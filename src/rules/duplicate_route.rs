@@ -1,10 +1,8 @@
 //! `duplicate-route`: two static routes with the same destination in one route table.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::routing::RoutingIndex;
 use crate::model::analysis::source_order::source_order;
 use crate::model::{Destination, Network, Route, RouteId};
-use std::collections::BTreeMap;
 
 pub struct DuplicateRoute;
 
@@ -21,42 +19,43 @@ impl Rule for DuplicateRoute {
     }
 
     fn check(&self, network: &Network) -> Vec<Finding> {
-        let routing = RoutingIndex::new(network);
-        let mut findings = Vec::new();
-        for (table, _) in network.route_tables.iter() {
-            // Keyed by (IP version, address, prefix length).
-            let mut by_destination: BTreeMap<(u8, u128, u8), Vec<RouteId>> = BTreeMap::new();
-            for &id in routing.routes(table) {
-                let key = match network.routes[id].destination.copied() {
-                    Some(Destination::Ipv4(net)) => {
-                        (4, u32::from(net.addr()).into(), net.prefix_len())
+        // (table, IP version, address, prefix length) of every known destination, sorted so
+        // that duplicates are adjacent.
+        let mut keyed: Vec<((usize, u8, u128, u8), RouteId)> = network
+            .routes
+            .iter()
+            .filter_map(|(id, route)| {
+                let table = route.route_table.copied()?.index();
+                let key = match route.destination.copied()? {
+                    Destination::Ipv4(net) => {
+                        (table, 4, u32::from(net.addr()).into(), net.prefix_len())
                     }
-                    Some(Destination::Ipv6(net)) => (6, u128::from(net.addr()), net.prefix_len()),
-                    Some(Destination::PrefixList) | None => continue,
+                    Destination::Ipv6(net) => (table, 6, u128::from(net.addr()), net.prefix_len()),
+                    Destination::PrefixList => return None,
                 };
-                by_destination.entry(key).or_default().push(id);
-            }
-            for mut routes in by_destination.into_values() {
-                if routes.len() < 2 {
-                    continue;
-                }
-                routes.sort_by(|&a, &b| {
-                    source_order(&network.routes[a].origin, &network.routes[b].origin)
-                });
-                let first = &network.routes[routes[0]];
-                let destination = match first.destination.copied() {
-                    Some(Destination::Ipv4(net)) => net.to_string(),
-                    Some(Destination::Ipv6(net)) => net.to_string(),
-                    _ => continue,
-                };
-                for &later in &routes[1..] {
-                    findings.push(finding(
-                        network,
-                        &destination,
-                        first,
-                        &network.routes[later],
-                    ));
-                }
+                Some((key, id))
+            })
+            .collect();
+        keyed.sort_unstable();
+        let mut findings = Vec::new();
+        for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            let mut routes: Vec<RouteId> = group.iter().map(|&(_, id)| id).collect();
+            routes.sort_by(|&a, &b| {
+                source_order(&network.routes[a].origin, &network.routes[b].origin)
+            });
+            let first = &network.routes[routes[0]];
+            let destination = match first.destination.copied() {
+                Some(Destination::Ipv4(net)) => net.to_string(),
+                Some(Destination::Ipv6(net)) => net.to_string(),
+                _ => continue,
+            };
+            for &later in &routes[1..] {
+                findings.push(finding(
+                    network,
+                    &destination,
+                    first,
+                    &network.routes[later],
+                ));
             }
         }
         findings

@@ -5,11 +5,13 @@
 mod dns_attributes_required;
 mod duplicate_route;
 mod egress_only_igw_ipv4;
+mod internet_facing_lb_private_subnet;
 mod invalid_cidr;
 mod lb_single_az;
 mod local_route_conflict;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
+mod nat_gateway_no_internet_route;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod peering_missing_return_route;
@@ -131,6 +133,8 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &local_route_conflict::LocalRouteConflict,
         &peering_missing_return_route::PeeringMissingReturnRoute,
         &egress_only_igw_ipv4::EgressOnlyIgwIpv4,
+        &nat_gateway_no_internet_route::NatGatewayNoInternetRoute,
+        &internet_facing_lb_private_subnet::InternetFacingLbPrivateSubnet,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,

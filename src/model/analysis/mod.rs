@@ -2,6 +2,7 @@
 //! NACL evaluation, which VPCs a connection joins.
 
 pub mod cidr;
+pub mod internet;
 pub mod nacl;
 pub mod peering;
 pub mod ports;
