@@ -12,6 +12,7 @@ mod local_route_conflict;
 mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod nat_gateway_no_internet_route;
+mod nat_gateway_single_az;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod peering_missing_return_route;
@@ -135,6 +136,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &egress_only_igw_ipv4::EgressOnlyIgwIpv4,
         &nat_gateway_no_internet_route::NatGatewayNoInternetRoute,
         &internet_facing_lb_private_subnet::InternetFacingLbPrivateSubnet,
+        &nat_gateway_single_az::NatGatewaySingleAz,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
