@@ -343,7 +343,6 @@ fn changed_files_lint_only_their_modules() {
 
 /// A changed `terraform.tfvars` changes its module's evaluation: that module is linted.
 #[test]
-#[ignore = "discovery ignores .tfvars file arguments (src/discover.rs): enable once it maps them to their module"]
 fn a_changed_tfvars_file_lints_its_module() {
     let Some(pre_commit) = prerequisites("the changed-tfvars hook test") else {
         return;

@@ -2,6 +2,7 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod backup_vpn_more_specific;
 mod dns_attributes_required;
 mod duplicate_route;
 mod egress_only_igw_ipv4;
@@ -23,6 +24,7 @@ mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
+mod transit_cidr_overlap;
 mod transitive_peering;
 mod vpc_resolver_unreachable;
 mod vpn_static_route_on_bgp_connection;
@@ -128,6 +130,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &subnet_outside_vpc::SubnetOutsideVpc,
         &overlapping_subnets::OverlappingSubnets,
         &peering_cidr_overlap::PeeringCidrOverlap,
+        &transit_cidr_overlap::TransitCidrOverlap,
         &transitive_peering::TransitivePeering,
         &route_target_wrong_vpc::RouteTargetWrongVpc,
         &duplicate_route::DuplicateRoute,
@@ -138,6 +141,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &internet_facing_lb_private_subnet::InternetFacingLbPrivateSubnet,
         &nat_gateway_single_az::NatGatewaySingleAz,
         &static_route_shadows_propagated::StaticRouteShadowsPropagated,
+        &backup_vpn_more_specific::BackupVpnMoreSpecific,
         &sg_redundant_return_rule::SgRedundantReturnRule,
         &nacl_missing_return_traffic::NaclMissingReturnTraffic,
         &nacl_rule_shadowed::NaclRuleShadowed,

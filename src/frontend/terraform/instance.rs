@@ -450,7 +450,7 @@ impl<'s> Evaluator<'s> {
 
     /// A `--var` or `TF_VAR_` value: literal for primitive types, else HCL.
     fn raw_input(&self, name: &str, text: &str, ty: Option<&Type>) -> Value {
-        if ty.map_or(true, types::is_primitive) {
+        if ty.is_none_or(types::is_primitive) {
             return Value::String(text.to_string());
         }
         match hcl::edit::parser::parse_expr(text) {

@@ -319,8 +319,8 @@ fn may_match(entry: &NaclEntry, protocol: Protocol, remaining: &[(IpNet, PortSet
     };
     let cidr = entry.cidr.copied().map(|c| c.trunc());
     remaining.iter().any(|(region, region_ports)| {
-        cidr.map_or(true, |c| c.contains(region) || region.contains(&c))
-            && ports.map_or(true, |p| region_ports.intersects(p))
+        cidr.is_none_or(|c| c.contains(region) || region.contains(&c))
+            && ports.is_none_or(|p| region_ports.intersects(p))
     })
 }
 

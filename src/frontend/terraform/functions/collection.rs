@@ -441,7 +441,7 @@ fn setproduct(args: &[Value]) -> Result<Value, String> {
     let total = lists
         .iter()
         .try_fold(1usize, |acc, l| acc.checked_mul(l.len()));
-    if total.map_or(true, |t| t > 1_000_000) {
+    if total.is_none_or(|t| t > 1_000_000) {
         return Ok(Value::Unknown(
             "setproduct() result is too large to compute".to_string(),
         ));

@@ -51,7 +51,7 @@ fn extreme(args: &[Value], wanted: std::cmp::Ordering) -> Result<Value, String> 
     let mut best: Option<Number> = None;
     for arg in args {
         let n = number_arg(arg)?;
-        if best.map_or(true, |b| n.total_cmp(&b) == wanted) {
+        if best.is_none_or(|b| n.total_cmp(&b) == wanted) {
             best = Some(n);
         }
     }
