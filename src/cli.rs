@@ -72,6 +72,8 @@ struct LintArgs {
     /// Do not run these rules (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
+    /// Colour the text report: `auto` on a terminal unless NO_COLOR is set
+    /// (CLICOLOR_FORCE forces it).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
 }
@@ -213,11 +215,12 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
             let color = match args.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => on_terminal && std::env::var_os("NO_COLOR").is_none(),
+                Color::Auto => text::auto_color(on_terminal, |name| std::env::var(name).ok()),
             };
             let width = std::env::var("COLUMNS")
                 .ok()
                 .and_then(|c| c.parse().ok())
+                .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
                 .filter(|_| on_terminal)
                 .unwrap_or(100);
             text::render(&report, &text::TextOptions { color, width })

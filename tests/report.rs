@@ -147,6 +147,148 @@ fn text_report_shows_labels_in_both_files_help_rule_and_summary() {
     insta::assert_snapshot!(out);
 }
 
+/// A file of `lines` numbered lines (`line_1 = "v1"`).
+fn numbered_lines(lines: usize) -> String {
+    (1..=lines)
+        .map(|n| format!("line_{n} = \"v{n}\"\n"))
+        .collect()
+}
+
+fn label_on_line(sources: &SourceMap, text: &str, line: usize, message: &str) -> Label {
+    let needle = format!("\"v{line}\"");
+    Label::new(
+        span_of(sources, text, &needle, "big.tf"),
+        format!("thing.l{line}"),
+        message,
+    )
+}
+
+fn render_plain(sources: &SourceMap, finding: Finding) -> String {
+    let findings = [finding];
+    let catalog: Vec<&'static RuleMeta> = vec![&TRANSITIVE];
+    let report = Report {
+        findings: &findings,
+        suppressed: &[],
+        sources,
+        catalog: &catalog,
+        analyzed: &[AnalyzedUnit {
+            kind: "terraform-module",
+            path: ".".into(),
+        }],
+        cwd: Path::new("/repo"),
+        elapsed: Duration::from_millis(1),
+    };
+    text::render(
+        &report,
+        &text::TextOptions {
+            color: false,
+            width: 100,
+        },
+    )
+}
+
+/// Line numbers shown in the gutter of a text report, in order.
+fn gutter_lines(out: &str) -> Vec<usize> {
+    out.lines()
+        .filter_map(|l| l.split_once(" │ ").or_else(|| l.split_once(" │")))
+        .filter_map(|(n, _)| n.trim().parse().ok())
+        .collect()
+}
+
+#[test]
+fn text_report_splits_far_apart_labels_into_compact_snippets() {
+    let text = numbered_lines(60);
+    let sources = SourceMap::new();
+    sources.add("big.tf".into(), Arc::from(text.as_str()));
+    let finding = |related: Vec<Label>| Finding {
+        rule: "transitive-peering",
+        level: Level::Error,
+        message: "the problem".into(),
+        primary: label_on_line(&sources, &text, 40, "primary here"),
+        related,
+        help: "the fix".into(),
+    };
+
+    // One label: one snippet, one context line on each side.
+    let one = render_plain(&sources, finding(Vec::new()));
+    assert_eq!(gutter_lines(&one), [39, 40, 41], "{one}");
+
+    // Two labels 39 lines apart: two snippets, the primary first, nothing in between.
+    let two = render_plain(
+        &sources,
+        finding(vec![label_on_line(&sources, &text, 1, "far above")]),
+    );
+    assert_eq!(gutter_lines(&two), [39, 40, 41, 1, 2], "{two}");
+    assert!(two.contains("☞ related: thing.l1"), "{two}");
+    assert!(
+        two.find("help: the fix") > two.find("far above"),
+        "help comes after every snippet:\n{two}"
+    );
+
+    // Four labels: the two near the primary share its snippet, the far ones get their own.
+    let four = render_plain(
+        &sources,
+        finding(vec![
+            label_on_line(&sources, &text, 58, "far below"),
+            label_on_line(&sources, &text, 44, "near below"),
+            label_on_line(&sources, &text, 3, "far above"),
+        ]),
+    );
+    assert_eq!(
+        gutter_lines(&four),
+        [39, 40, 41, 42, 43, 44, 45, 2, 3, 4, 57, 58, 59],
+        "{four}"
+    );
+    assert_eq!(four.matches("╭─[").count(), 3, "{four}");
+    assert!(four.contains("╭─[big.tf:40:11]"), "{four}");
+    insta::assert_snapshot!(four);
+}
+
+#[test]
+fn text_report_columns_count_characters() {
+    let text = "name = \"café\" # ü\nnext = 1\n";
+    let sources = SourceMap::new();
+    sources.add("big.tf".into(), Arc::from(text));
+    let start = text.find('#').unwrap();
+    let id = sources.find(Path::new("big.tf")).unwrap();
+    let out = render_plain(
+        &sources,
+        Finding {
+            rule: "transitive-peering",
+            level: Level::Error,
+            message: "m".into(),
+            primary: Label::new(Span::new(id, start, start + 1), "x", "here"),
+            related: Vec::new(),
+            help: String::new(),
+        },
+    );
+    // `#` is the 15th character (16th byte) of line 1.
+    assert!(out.contains("╭─[big.tf:1:15]"), "{out}");
+}
+
+#[test]
+fn text_report_cuts_long_labels_to_their_first_line() {
+    let text = numbered_lines(30);
+    let sources = SourceMap::new();
+    sources.add("big.tf".into(), Arc::from(text.as_str()));
+    let id = sources.find(Path::new("big.tf")).unwrap();
+    let start = text.find("line_5 ").unwrap();
+    let end = text.find("line_25 ").unwrap();
+    let out = render_plain(
+        &sources,
+        Finding {
+            rule: "transitive-peering",
+            level: Level::Error,
+            message: "m".into(),
+            primary: Label::new(Span::new(id, start, end), "x", "the whole block"),
+            related: Vec::new(),
+            help: String::new(),
+        },
+    );
+    assert_eq!(gutter_lines(&out), [4, 5, 6], "{out}");
+    assert!(out.contains("the whole block"), "{out}");
+}
+
 #[test]
 fn text_report_uses_colour_only_when_asked() {
     let fixture = fixture();
