@@ -43,6 +43,8 @@ pub(super) struct Evaluator<'a> {
     pub resources: HashMap<&'a str, ResourceDecl<'a>>,
     /// The template declares a `Transform`: names it creates are not errors.
     pub has_transform: bool,
+    /// The template uses Rain directives: names a Rain module creates are not errors.
+    pub uses_rain: bool,
     pub diagnostics: Vec<Diagnostic>,
     condition_values: HashMap<&'a str, CondState>,
     attribute_values: HashMap<(&'a str, &'a str), Attribute>,
@@ -167,6 +169,7 @@ impl<'a> Evaluator<'a> {
             conditions: HashMap::new(),
             resources: HashMap::new(),
             has_transform: false,
+            uses_rain: false,
             diagnostics: Vec::new(),
             condition_values: HashMap::new(),
             attribute_values: HashMap::new(),
@@ -278,6 +281,9 @@ impl<'a> Evaluator<'a> {
                 },
                 None => unknown(span, "Condition needs a condition name"),
             },
+            rain if super::node::is_rain_directive(rain) => {
+                unknown(span, format!("{rain} is resolved by the Rain packager"))
+            }
             other => unknown(span, format!("{other} is not evaluated")),
         };
         Some(val)
@@ -324,6 +330,11 @@ impl<'a> Evaluator<'a> {
             unknown(
                 span,
                 format!("{name} is not declared (it may come from the transform)"),
+            )
+        } else if self.uses_rain {
+            unknown(
+                span,
+                format!("{name} is not declared (it may come from a Rain module)"),
             )
         } else {
             self.error(
@@ -437,6 +448,17 @@ impl<'a> Evaluator<'a> {
     }
 
     fn sub(&mut self, arg: &'a Node, span: Span) -> Val {
+        // `Fn::Sub: {Rain::Embed: file}`: rain pkg inlines the string.
+        let template_node = match &arg.kind {
+            Kind::Seq(items) => items.first(),
+            _ => Some(arg),
+        };
+        if let Some((rain, _)) = template_node
+            .and_then(Node::intrinsic)
+            .filter(|(function, _)| super::node::is_rain_directive(function))
+        {
+            return unknown(span, format!("{rain} is resolved by the Rain packager"));
+        }
         let (template, variables): (&str, Option<&'a [Entry]>) = match &arg.kind {
             Kind::Str(s) => (s, None),
             Kind::Seq(items) => match (items.first(), items.get(1), items.len()) {

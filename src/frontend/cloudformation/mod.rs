@@ -143,6 +143,29 @@ fn check_functions(root: &Node) -> Result<(), SyntaxError> {
     Ok(())
 }
 
+/// The first Rain directive key in the template and its span.
+fn first_rain_directive(root: &Node) -> Option<(&str, Span)> {
+    let mut stack = vec![root];
+    let mut first: Option<(&str, Span)> = None;
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            Kind::Seq(items) => stack.extend(items),
+            Kind::Map(entries) => {
+                for entry in entries {
+                    if node::is_rain_directive(&entry.key)
+                        && first.is_none_or(|(_, span)| entry.key_span.start < span.start)
+                    {
+                        first = Some((&entry.key, entry.key_span));
+                    }
+                    stack.push(&entry.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    first
+}
+
 fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit) {
     let region = options
         .region
@@ -154,6 +177,14 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
         ev.note(
             transform.span(),
             "the template uses a transform: resources it generates are not analyzed and values it produces are unknown",
+        );
+    }
+    if let Some((directive, span)) = first_rain_directive(root) {
+        ev.uses_rain = true;
+        let line = sources.get(span.file).line_col(span.start).line;
+        ev.note(
+            span,
+            format!("template uses Rain directives ({directive} at line {line}); vpclint evaluates it with those values unknown and leaves Rain modules out: lint the packaged template (rain pkg) for a full check"),
         );
     }
     let overrides = parameter_overrides(options, sources, unit);
@@ -196,7 +227,15 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
             continue;
         }
         let Some(kind) = entry.value.get("Type").and_then(Node::as_str) else {
-            ev.error(span, format!("resource {} has no Type", entry.key));
+            // `Type: {Rain::Module: ...}` is expanded by rain pkg (covered by the note above).
+            let rain_module = entry
+                .value
+                .get("Type")
+                .and_then(Node::intrinsic)
+                .is_some_and(|(function, _)| node::is_rain_directive(function));
+            if !rain_module {
+                ev.error(span, format!("resource {} has no Type", entry.key));
+            }
             continue;
         };
         if let Some(condition) = entry.value.get("Condition") {

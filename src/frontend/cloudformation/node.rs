@@ -90,7 +90,13 @@ impl Node {
 }
 
 fn is_function_key(key: &str) -> bool {
-    key == "Ref" || key.starts_with("Fn::")
+    key == "Ref" || key.starts_with("Fn::") || is_rain_directive(key)
+}
+
+/// `Rain::Embed`, `Rain::Module`, `Rain::S3`...: directives of the Rain packager (`rain pkg`),
+/// resolved before the template reaches CloudFormation.
+pub(super) fn is_rain_directive(key: &str) -> bool {
+    key.starts_with("Rain::")
 }
 
 /// Every `Fn::` function CloudFormation knows, including those of the `Rules` section and
@@ -133,6 +139,7 @@ pub(super) fn long_form(tag: &str) -> Option<String> {
     match tag {
         "Ref" => Some("Ref".to_string()),
         "Condition" => Some("Condition".to_string()),
+        _ if is_rain_directive(tag) => Some(tag.to_string()),
         _ => {
             let long = format!("Fn::{tag}");
             is_known_function(&long).then_some(long)
