@@ -6,7 +6,11 @@
 //! multiplies every count). Each measurement runs in a fresh child process so that its peak
 //! memory (VmHWM) is its own, and reports:
 //! - `front`: discover + parse + evaluate + lower (`pipeline::analyze`),
-//! - `lint`: the same, then every rule.
+//! - `lint`: the same, then every rule through the engine (suppressions, sorting) and the
+//!   SARIF report written to a file, as `vpclint lint --format sarif --output` does.
+//!
+//! `cargo bench --bench estate -- --generate DIR [SCALE]` only writes the estates under
+//! `DIR` (for profiling `vpclint` on them).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +30,13 @@ fn main() {
         let mode = &args[pos + 1];
         let dir = PathBuf::from(&args[pos + 2]);
         measure(mode, &dir);
+        return;
+    }
+    if let Some(pos) = args.iter().position(|a| a == "--generate") {
+        let dir = PathBuf::from(&args[pos + 1]);
+        let scale = args.get(pos + 2).and_then(|s| s.parse().ok()).unwrap_or(1);
+        write_terraform_estate(&dir.join(format!("terraform-x{scale}")), scale);
+        write_cloudformation_estate(&dir.join(format!("cloudformation-x{scale}")), scale);
         return;
     }
     if !args.iter().any(|a| a == "--bench") {
@@ -86,12 +97,7 @@ fn measure(mode: &str, dir: &Path) {
     let start = Instant::now();
     let analysis = vpclint::pipeline::analyze(&[dir.to_path_buf()], &Default::default());
     if mode == "lint" {
-        use rayon::prelude::*;
-        let findings: usize = vpclint::rules::registry()
-            .par_iter()
-            .map(|rule| rule.check(&analysis.network).len())
-            .sum();
-        eprintln!("{findings} findings");
+        lint_to_sarif(&analysis, dir);
     }
     let secs = start.elapsed().as_secs_f64();
     assert!(
@@ -100,6 +106,43 @@ fn measure(mode: &str, dir: &Path) {
         analysis.network.routes.len()
     );
     println!("{secs} {}", peak_rss_kib());
+}
+
+/// The rules through the engine, then the SARIF report written next to the estate.
+fn lint_to_sarif(analysis: &vpclint::pipeline::Analysis, dir: &Path) {
+    use vpclint::report::{self, AnalyzedUnit, Report};
+    let started = Instant::now();
+    let catalog = vpclint::rules::catalog();
+    let registry = vpclint::rules::registry();
+    let outcome = vpclint::engine::run(
+        &registry,
+        &catalog,
+        &analysis.network,
+        &analysis.units,
+        &analysis.sources,
+        &Default::default(),
+    );
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let analyzed: Vec<AnalyzedUnit> = analysis
+        .inputs
+        .iter()
+        .map(|input| AnalyzedUnit {
+            kind: input.kind(),
+            path: report::display_path(input.path(), &cwd),
+        })
+        .collect();
+    let rendered = report::sarif::render(&Report {
+        findings: &outcome.findings,
+        suppressed: &outcome.suppressed,
+        sources: &analysis.sources,
+        catalog: &catalog,
+        analyzed: &analyzed,
+        cwd: &cwd,
+        elapsed: started.elapsed(),
+    });
+    let out = dir.with_extension("sarif");
+    std::fs::write(&out, rendered).expect("write the SARIF report");
+    eprintln!("{} findings", outcome.findings.len());
 }
 
 fn peak_rss_kib() -> u64 {

@@ -1,6 +1,7 @@
 //! Source files and byte spans. Every value a rule may point at carries a [`Span`];
 //! line and column numbers are computed here, once, for every reporter.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -113,7 +114,14 @@ impl SourceFile {
 /// add the files they read (child modules, tfvars) while parsing in parallel.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: RwLock<Vec<Arc<SourceFile>>>,
+    files: RwLock<Files>,
+}
+
+#[derive(Debug, Default)]
+struct Files {
+    list: Vec<Arc<SourceFile>>,
+    /// Path → index in `list`, so that adding and finding a file is not a scan.
+    by_path: HashMap<PathBuf, u32>,
 }
 
 impl SourceMap {
@@ -123,28 +131,36 @@ impl SourceMap {
 
     /// Adds a file and returns its id. Adding the same path twice returns the first id.
     pub fn add(&self, path: PathBuf, text: Arc<str>) -> FileId {
-        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = files.iter().position(|f| f.path == path) {
-            return FileId(i as u32);
+        if let Some(id) = self.find(&path) {
+            return id;
         }
-        files.push(Arc::new(SourceFile::new(path, text)));
-        FileId(files.len() as u32 - 1)
+        // Index the lines outside the lock: other threads keep adding files meanwhile.
+        let file = Arc::new(SourceFile::new(path, text));
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(&i) = files.by_path.get(&file.path) {
+            return FileId(i);
+        }
+        let id = files.list.len() as u32;
+        files.by_path.insert(file.path.clone(), id);
+        files.list.push(file);
+        FileId(id)
     }
 
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
-        self.files.read().unwrap_or_else(|e| e.into_inner())[id.0 as usize].clone()
+        self.files.read().unwrap_or_else(|e| e.into_inner()).list[id.0 as usize].clone()
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        files.by_path.get(path).copied().map(FileId)
     }
 
     pub fn len(&self) -> usize {
-        self.files.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.files
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .list
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
