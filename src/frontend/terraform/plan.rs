@@ -77,10 +77,11 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
         .iter()
         .filter_map(|r| r.get("address")?.as_str())
         .collect();
-    let reader = Reader {
+    let base = Reader {
         configuration: plan.pointer("/configuration/root_module"),
         providers: plan.pointer("/configuration/provider_config"),
         addresses: &addresses,
+        instance: None,
     };
     for resource in &planned {
         if resource.get("mode").and_then(Json::as_str) != Some("managed") {
@@ -97,6 +98,10 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
         let name_span = config_resource.map_or(Span::file_start(file), |r| r.name_span);
         let unknown = changes.get(address).and_then(|c| c.get("after_unknown"));
         let module = module_address(address);
+        let reader = Reader {
+            instance: resource.get("index"),
+            ..base
+        };
         let config = reader.resource_config(&module, address);
         let expressions = config.and_then(|c| c.get("expressions"));
         let values = resource
@@ -229,10 +234,13 @@ impl<'u> Spans<'u> {
     }
 }
 
+#[derive(Clone, Copy)]
 struct Reader<'p> {
     configuration: Option<&'p Json>,
     providers: Option<&'p Json>,
     addresses: &'p HashSet<&'p str>,
+    /// The `index` (count) or key (for_each) of the resource being read.
+    instance: Option<&'p Json>,
 }
 
 impl Reader<'_> {
@@ -281,6 +289,12 @@ impl Reader<'_> {
             .iter()
             .filter_map(Json::as_str)
             .collect();
+        // `count.index` / `each.key` are the resource's own, not its caller's.
+        let own_key = if depth == 0 {
+            self.own_key(&references)
+        } else {
+            None
+        };
         let mut found: Option<Ref> = None;
         for reference in references {
             let candidate = if let Some(var) = reference.strip_prefix("var.") {
@@ -298,6 +312,9 @@ impl Reader<'_> {
                     return None;
                 }
                 self.reference(argument, &parent, depth + 1)
+            } else if let Some((placeholder, key)) = &own_key {
+                let own = Self::own_instance(reference, placeholder, key);
+                self.resource_reference(own.as_deref().unwrap_or(reference), module)
             } else {
                 self.resource_reference(reference, module)
             };
@@ -308,6 +325,34 @@ impl Reader<'_> {
             }
         }
         found
+    }
+
+    /// The reading resource's own instance key (`[1]`, `["a"]`) when `references` use
+    /// it (`count.index`, `each.key`), with the placeholder it stands for.
+    fn own_key(&self, references: &[&str]) -> Option<(&'static str, String)> {
+        let (placeholder, key) = match self.instance? {
+            Json::Number(n) => ("count.index", format!("[{n}]")),
+            key @ Json::String(_) => ("each.key", format!("[{key}]")),
+            _ => return None,
+        };
+        let indexed = format!("[{placeholder}]");
+        references
+            .iter()
+            .any(|r| *r == placeholder || r.contains(&indexed))
+            .then_some((placeholder, key))
+    }
+
+    /// A reference indexed by the reading resource's own key as the instance it names:
+    /// `aws_subnet.a[count.index].id` → `aws_subnet.a[1].id`. Terraform lists such an
+    /// index expression as the bare `aws_subnet.a` (beside `count.index`); as the value is
+    /// unknown until apply, the attribute referenced is taken to be the `id`.
+    fn own_instance(reference: &str, placeholder: &str, key: &str) -> Option<String> {
+        let indexed = format!("[{placeholder}]");
+        if reference.contains(&indexed) {
+            return Some(reference.replace(&indexed, key));
+        }
+        let bare = reference.split('.').count() == 2 && !reference.contains('[');
+        bare.then(|| format!("{reference}{key}.id"))
     }
 
     /// `aws_vpc.a.id` or `aws_subnet.b[0].id` in `module` as a Ref, if that instance exists.
@@ -499,5 +544,46 @@ mod tests {
             "module.a[\"x.y\"]"
         );
         assert_eq!(parent_module("module.a"), "");
+    }
+
+    #[test]
+    fn own_count_index_and_each_key_name_the_instance() {
+        let addresses: HashSet<&str> = ["aws_subnet.a[1]", "aws_subnet.b[\"x\"]"].into();
+        let count = Json::from(1);
+        let key = Json::from("x");
+        let reader = |instance| Reader {
+            configuration: None,
+            providers: None,
+            addresses: &addresses,
+            instance,
+        };
+        let expression = |refs: &[&str]| serde_json::json!({ "references": refs });
+        let resolved = |reader: &Reader, refs: &[&str]| {
+            reader
+                .reference(Some(&expression(refs)), "", 0)
+                .map(|r| format!("{}.{}", r.address, r.attribute))
+        };
+        let counted = reader(Some(&count));
+        assert_eq!(
+            resolved(&counted, &["aws_subnet.a", "count.index"]).as_deref(),
+            Some("aws_subnet.a[1].id")
+        );
+        assert_eq!(
+            resolved(&counted, &["aws_subnet.a[count.index].id", "aws_subnet.a"]).as_deref(),
+            Some("aws_subnet.a[1].id")
+        );
+        // Without the placeholder, a bare resource names no instance.
+        assert_eq!(resolved(&counted, &["aws_subnet.a"]), None);
+        let keyed = reader(Some(&key));
+        assert_eq!(
+            resolved(&keyed, &["aws_subnet.b", "each.key"]).as_deref(),
+            Some("aws_subnet.b[\"x\"].id")
+        );
+        // An index the target does not have stays unknown.
+        assert_eq!(resolved(&keyed, &["aws_subnet.a", "each.key"]), None);
+        assert_eq!(
+            resolved(&reader(None), &["aws_subnet.a", "count.index"]),
+            None
+        );
     }
 }
