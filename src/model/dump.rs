@@ -6,6 +6,7 @@
 //! is absent is left out; `defaults` lists the fields filled in with the provider/service
 //! default (left out when there are none).
 
+use super::analysis::routing::RoutingIndex;
 use super::*;
 use crate::source::SourceMap;
 use serde_json::{json, Map, Value};
@@ -14,17 +15,9 @@ use std::collections::HashMap;
 pub const FORMAT_VERSION: u32 = 1;
 
 pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
-    let mut explicit_tables = HashMap::new();
-    for association in network.route_table_associations.values() {
-        if let Some(subnet) = association.subnet.as_ref().and_then(Field::copied) {
-            explicit_tables
-                .entry(subnet)
-                .or_insert(association.route_table.copied());
-        }
-    }
     let d = Dumper {
         net: network,
-        explicit_tables,
+        routing: RoutingIndex::new(network),
         sources,
     };
     let mut root = Map::new();
@@ -506,8 +499,7 @@ fn plain(value: &Value) -> String {
 
 struct Dumper<'a> {
     net: &'a Network,
-    /// Each subnet's explicitly associated route table (the first association wins).
-    explicit_tables: HashMap<SubnetId, Option<RouteTableId>>,
+    routing: RoutingIndex<'a>,
     sources: &'a SourceMap,
 }
 
@@ -526,7 +518,7 @@ impl Dumper<'_> {
             .map(|(id, entity)| {
                 let mut out = Out {
                     net: self.net,
-                    explicit_tables: &self.explicit_tables,
+                    routing: &self.routing,
                     obj: Map::new(),
                     defaults: Vec::new(),
                 };
@@ -559,7 +551,7 @@ impl Dumper<'_> {
 /// One entity's JSON object being built.
 struct Out<'a> {
     net: &'a Network,
-    explicit_tables: &'a HashMap<SubnetId, Option<RouteTableId>>,
+    routing: &'a RoutingIndex<'a>,
     obj: Map<String, Value>,
     defaults: Vec<&'static str>,
 }
@@ -594,15 +586,13 @@ impl Out<'_> {
     /// default) its VPC's main route table; `null` when that is AWS's implicit one.
     /// Mirrors [`Network::subnet_route_table`] over a prebuilt association index.
     fn route_table_of(&mut self, id: SubnetId, subnet: &Subnet) {
-        let table = match self.explicit_tables.get(&id) {
-            Some(table) => *table,
+        let table = match self.routing.explicit_route_table(id) {
+            Some(table) => table,
             None => {
                 let main = subnet
                     .vpc
                     .copied()
-                    .and_then(|vpc| self.net.vpcs.get(vpc))
-                    .and_then(|vpc| vpc.main_route_table.as_ref())
-                    .and_then(Field::copied);
+                    .and_then(|vpc| self.routing.main_route_table(vpc));
                 if main.is_some() {
                     self.defaults.push("route_table");
                 }

@@ -260,40 +260,6 @@ pub struct Declared {
     pub direct_connect: Vec<Ipv4Net>,
 }
 
-impl Network {
-    /// A VPC's IPv4 blocks: the primary block, then its secondary associations in source
-    /// order. Unknown blocks are included (as unknown fields) so callers can tell "no
-    /// other block" from "a block we cannot know".
-    pub fn vpc_cidrs(&self, vpc: VpcId) -> impl Iterator<Item = &Field<CidrValue>> + '_ {
-        std::iter::once(&self.vpcs[vpc].cidr).chain(
-            self.cidr_blocks
-                .values()
-                .filter(move |block| block.vpc.copied() == Some(vpc))
-                .map(|block| &block.cidr),
-        )
-    }
-
-    /// The route table a subnet uses: its explicit association, else its VPC's main route
-    /// table when the code manages it. `None` when neither is known (AWS's implicit main
-    /// route table has only the local route).
-    pub fn subnet_route_table(&self, subnet: SubnetId) -> Option<RouteTableId> {
-        let explicit = self.route_table_associations.values().find(|association| {
-            association
-                .subnet
-                .as_ref()
-                .and_then(Field::copied)
-                .is_some_and(|s| s == subnet)
-        });
-        match explicit {
-            Some(association) => association.route_table.copied(),
-            None => {
-                let vpc = self.subnets[subnet].vpc.copied()?;
-                self.vpcs[vpc].main_route_table.as_ref()?.copied()
-            }
-        }
-    }
-}
-
 // ---------------------------------------------------------------- addressing
 
 #[derive(Debug, Serialize)]

@@ -248,10 +248,16 @@ impl<'n> RoutingIndex<'n> {
     /// table. `None` when that table is not in the model (AWS's implicit main route table,
     /// or an unknown reference).
     pub fn subnet_route_table(&self, subnet: SubnetId) -> Option<RouteTableId> {
-        match self.explicit_table.get(subnet.index()).copied().flatten() {
+        match self.explicit_route_table(subnet) {
             Some(explicit) => explicit,
             None => self.main_route_table(self.network.subnets[subnet].vpc.copied()?),
         }
+    }
+
+    /// The subnet's explicit association (the first one wins): `None` when it has none,
+    /// `Some(None)` when the associated table is unknown.
+    pub fn explicit_route_table(&self, subnet: SubnetId) -> Option<Option<RouteTableId>> {
+        self.explicit_table.get(subnet.index()).copied().flatten()
     }
 
     /// Whether every route the VGW propagates is known.

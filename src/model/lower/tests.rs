@@ -215,7 +215,10 @@ fn terraform_vpc_subnet_routes_and_defaults() {
         Some(Target::NatGateway(_))
     ));
     assert_eq!(routes[1].target.span, nat_span);
-    assert_eq!(net.subnet_route_table(subnet_id), Some(rt_id));
+    assert_eq!(
+        crate::model::analysis::routing::RoutingIndex::new(&net).subnet_route_table(subnet_id),
+        Some(rt_id)
+    );
     assert_eq!(
         net.internet_gateways
             .values()
