@@ -2,10 +2,11 @@
 //! whose route table has no default route to an internet gateway: clients on the internet
 //! cannot reach that load balancer node, and its replies have no way out.
 
+use super::no_internet_route::{self, NoInternetRoute};
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::internet::{default_route, has_ipv6_internet_route, DefaultRoute};
-use crate::model::analysis::routing::{target_address, RoutingIndex};
+use crate::model::analysis::routing::RoutingIndex;
 use crate::model::{
     Field, LoadBalancer, LoadBalancerKind, Network, RouteId, RouteTableId, Scheme, SubnetId, Target,
 };
@@ -84,32 +85,13 @@ fn finding(
     table: RouteTableId,
     default: Option<(RouteId, Target)>,
 ) -> Finding {
+    let NoInternetRoute {
+        cidr,
+        related,
+        what,
+    } = no_internet_route::explain(network, subnet, table, default, "an internet gateway");
     let subnet = &network.subnets[subnet];
     let table = &network.route_tables[table].origin;
-    let cidr = subnet
-        .cidr
-        .as_ref()
-        .and_then(|c| c.copied())
-        .map(|c| format!(" ({})", c.net))
-        .unwrap_or_default();
-    let mut related = vec![Label::new(
-        table.name_span,
-        &table.address,
-        format!("route table of {}", subnet.origin.address),
-    )];
-    let what = match default {
-        None => "has no 0.0.0.0/0 route to an internet gateway".to_string(),
-        Some((route, target)) => {
-            let route = &network.routes[route];
-            let to = target_address(network, target).unwrap_or("the local route");
-            related.push(Label::new(
-                route.target.span,
-                &route.origin.address,
-                format!("0.0.0.0/0 goes to {to}"),
-            ));
-            format!("sends 0.0.0.0/0 to {to}, not to an internet gateway")
-        }
-    };
     Finding {
         rule: META.name,
         level: META.level,

@@ -14,6 +14,7 @@ mod nacl_missing_return_traffic;
 mod nacl_rule_shadowed;
 mod nat_gateway_no_internet_route;
 mod nat_gateway_single_az;
+mod no_internet_route;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod peering_missing_return_route;
