@@ -595,6 +595,14 @@ impl NetworkBuilder {
     }
 }
 
+/// A security group rule peer for a CIDR written in a test (panics on a typo).
+pub fn sg_cidr(text: &str) -> SgPeer {
+    SgPeer::Cidr(
+        text.parse()
+            .unwrap_or_else(|_| panic!("not a CIDR: {text}")),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,13 +93,10 @@ fn finding(network: &Network, egress: &SgRule, ingress: &SgRule) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::sg_cidr as cidr;
     use crate::model::testing::NetworkBuilder;
     use crate::model::Direction::{Egress, Ingress};
     use crate::model::{PortRange, SecurityGroupId, SgPeer};
-
-    fn cidr(text: &str) -> SgPeer {
-        SgPeer::Cidr(text.parse().unwrap_or_else(|_| panic!("{text}")))
-    }
 
     fn setup() -> (NetworkBuilder, SecurityGroupId) {
         let mut b = NetworkBuilder::new();

@@ -81,13 +81,10 @@ fn finding(rule: &SgRule, world: &str, services: &str) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::sg_cidr as cidr;
     use crate::model::testing::NetworkBuilder;
     use crate::model::Direction::{Egress, Ingress};
     use crate::model::{PortRange, SecurityGroupId};
-
-    fn cidr(text: &str) -> SgPeer {
-        SgPeer::Cidr(text.parse().unwrap_or_else(|_| panic!("{text}")))
-    }
 
     fn setup() -> (NetworkBuilder, SecurityGroupId) {
         let mut b = NetworkBuilder::new();

@@ -82,12 +82,9 @@ pub fn describe_peer(network: &Network, peer: SgPeer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::testing::sg_cidr as cidr;
     use crate::model::testing::NetworkBuilder;
     use crate::model::Direction::{Egress, Ingress};
-
-    fn cidr(text: &str) -> SgPeer {
-        SgPeer::Cidr(text.parse().unwrap_or_else(|_| panic!("{text}")))
-    }
 
     #[test]
     fn index_groups_rules_by_group_and_direction() {
