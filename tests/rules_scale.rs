@@ -1,7 +1,9 @@
 //! All rules over a large hand-built estate (500 VPCs, 5,000 subnets, 2,000 peerings,
-//! 20,000 routes): they must stay far below parse time, so anything quadratic shows here.
+//! 20,000 routes) with no mistake in it: at scale, no rule may report anything. Per-rule
+//! times are printed for information (`-- --nocapture`); the speed target itself is
+//! measured by `cargo bench --bench estate`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use vpclint::model::testing::NetworkBuilder;
 use vpclint::model::{Network, Target};
 use vpclint::rules::registry;
@@ -75,13 +77,13 @@ fn estate() -> Network {
 }
 
 #[test]
-fn all_rules_scale_linearly_on_a_large_estate() {
+fn a_large_correct_estate_gives_no_finding() {
     let network = estate();
     assert_eq!(network.vpcs.len(), 500);
     assert_eq!(network.subnets.len(), 5000);
     assert!(network.routes.len() >= 20_000);
     let start = Instant::now();
-    let mut findings = 0;
+    let mut findings = Vec::new();
     for rule in registry() {
         let rule_start = Instant::now();
         let found = rule.check(&network);
@@ -91,12 +93,12 @@ fn all_rules_scale_linearly_on_a_large_estate() {
             rule_start.elapsed(),
             found.len()
         );
-        if let Some(first) = found.first() {
-            println!("  e.g. {}", first.message);
-        }
-        findings += found.len();
+        findings.extend(
+            found
+                .into_iter()
+                .map(|f| format!("{}: {}", f.rule, f.message)),
+        );
     }
-    let elapsed = start.elapsed();
-    println!("all rules: {elapsed:?}, {findings} findings");
-    assert!(elapsed < Duration::from_secs(5), "rules took {elapsed:?}");
+    println!("all rules: {:?}", start.elapsed());
+    assert!(findings.is_empty(), "false positives: {findings:#?}");
 }
