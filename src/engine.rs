@@ -313,13 +313,14 @@ mod tests {
         let diagnostics = vec![
             Diagnostic {
                 severity: Severity::Error,
-                message: "expected `}`".into(),
+                message: "expected `, gap: None, }`".into(),
                 span,
             },
             Diagnostic {
                 severity: Severity::Note,
                 message: "module not installed".into(),
                 span,
+                gap: None,
             },
         ];
         let outcome = run_fake(&s, &[], &[unit(diagnostics, vec![])], &Selection::default());

@@ -93,6 +93,7 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
             severity: Severity::Error,
             message,
             span: Span::new(file, offset, offset),
+            gap: None,
         }],
         suppressions: Vec::new(),
     }

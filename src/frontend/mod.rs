@@ -170,6 +170,100 @@ pub struct Diagnostic {
     pub message: String,
     /// The file, and the position where known (`Span::file_start` otherwise).
     pub span: Span,
+    /// For a note: the part of the unit it leaves out of the analysis, by cause. Such
+    /// notes are the run's "not analyzed" account (summary line, JSON, SARIF notifications,
+    /// `incomplete-analysis` findings with `--strict`); other notes are shown by `model`.
+    pub gap: Option<GapCause>,
+}
+
+impl Diagnostic {
+    /// The file cannot be read or parsed, or holds something the language rejects.
+    pub fn error(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            gap: None,
+        }
+    }
+
+    /// A value became unknown (shown by `vpclint model`).
+    pub fn note(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            message: message.into(),
+            span,
+            gap: None,
+        }
+    }
+
+    /// One place (a resource block, a module call, a template construct) left out of the
+    /// analysis; the message says what and how to bring it in.
+    pub fn gap(span: Span, cause: GapCause, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            message: message.into(),
+            span,
+            gap: Some(cause),
+        }
+    }
+}
+
+/// Why part of a unit was not analyzed. Each diagnostic with a cause is one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapCause {
+    /// A module call whose source is not on disk (registry or git module before
+    /// `terraform init`, a missing local directory).
+    ModuleNotInstalled,
+    /// A resource block whose `count` or `for_each` is unknown: none of its instances exist
+    /// in the model.
+    UnknownCount,
+    /// A resource whose condition cannot be decided statically: it is left out.
+    UnknownCondition,
+    /// An evaluation budget (`[limits]` in `vpclint.toml`) was exceeded.
+    BudgetExceeded,
+    /// A construct vpclint does not evaluate: a transform or macro, a packager directive, a
+    /// nested stack it cannot follow, a resource it cannot expand.
+    UnsupportedConstruct,
+    /// A data source or external value that a network resource needs and that vpclint does
+    /// not know.
+    UnknownDataSource,
+}
+
+impl GapCause {
+    pub const ALL: [GapCause; 6] = [
+        GapCause::ModuleNotInstalled,
+        GapCause::UnknownCount,
+        GapCause::UnknownCondition,
+        GapCause::BudgetExceeded,
+        GapCause::UnsupportedConstruct,
+        GapCause::UnknownDataSource,
+    ];
+
+    /// How the summary line names the cause.
+    pub fn label(self) -> &'static str {
+        match self {
+            GapCause::ModuleNotInstalled => "module not installed",
+            GapCause::UnknownCount => "count/for_each unknown",
+            GapCause::UnknownCondition => "condition unknown",
+            GapCause::BudgetExceeded => "evaluation budget exceeded",
+            GapCause::UnsupportedConstruct => "construct not evaluated",
+            GapCause::UnknownDataSource => "data source unknown",
+        }
+    }
+
+    /// The JSON/SARIF name of the cause.
+    pub fn id(self) -> &'static str {
+        match self {
+            GapCause::ModuleNotInstalled => "module-not-installed",
+            GapCause::UnknownCount => "unknown-count",
+            GapCause::UnknownCondition => "unknown-condition",
+            GapCause::BudgetExceeded => "budget-exceeded",
+            GapCause::UnsupportedConstruct => "unsupported-construct",
+            GapCause::UnknownDataSource => "unknown-data-source",
+        }
+    }
 }
 
 /// A suppression written in the source: `# vpclint:ignore[rule-a,rule-b] reason` in

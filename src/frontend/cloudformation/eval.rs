@@ -4,7 +4,7 @@
 
 use super::cidr::{cidr, cidr_nth};
 use super::node::{Entry, Kind, Node};
-use crate::frontend::{Diagnostic, Ref, Severity, Val, V};
+use crate::frontend::{Diagnostic, GapCause, Ref, Val, V};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -179,19 +179,16 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn note(&mut self, span: Span, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            severity: Severity::Note,
-            message: message.into(),
-            span,
-        });
+        self.diagnostics.push(Diagnostic::note(span, message));
+    }
+
+    /// A part of the template left out of the analysis (the run's "not analyzed" account).
+    pub fn gap(&mut self, span: Span, cause: GapCause, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::gap(span, cause, message));
     }
 
     pub fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            message: message.into(),
-            span,
-        });
+        self.diagnostics.push(Diagnostic::error(span, message));
     }
 
     /// Evaluates a value; `None` is `AWS::NoValue` (the property or element is removed).

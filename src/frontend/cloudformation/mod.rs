@@ -10,7 +10,7 @@ mod json;
 mod node;
 mod yaml;
 
-use super::{Diagnostic, Lang, Resource, Severity, Suppression, Unit, Val, V};
+use super::{Diagnostic, GapCause, Lang, Resource, Severity, Suppression, Unit, Val, V};
 use crate::source::{FileId, SourceMap, Span};
 use eval::{format_number, Evaluator, ResourceDecl};
 use node::{Kind, Node, SyntaxError};
@@ -61,8 +61,7 @@ pub fn load_template(
                 "file is {} MB: too large for a CloudFormation template (CloudFormation accepts 1 MB)",
                 text.len() >> 20
             ),
-            span: Span::file_start(file),
-        });
+            span: Span::file_start(file), gap: None, });
         return Some(unit);
     }
     let root = match parse(file, path, &text).and_then(|root| {
@@ -81,6 +80,7 @@ pub fn load_template(
                 severity: Severity::Error,
                 message: error.message,
                 span: error.span,
+                gap: None,
             });
             return Some(unit);
         }
@@ -195,16 +195,18 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
     let mut ev = Evaluator::new(region.clone());
     if let Some(transform) = root.entry("Transform") {
         ev.has_transform = true;
-        ev.note(
+        ev.gap(
             transform.span(),
+            GapCause::UnsupportedConstruct,
             "the template uses a transform: resources it generates are not analyzed and values it produces are unknown",
         );
     }
     if let Some((directive, span)) = first_rain_directive(root) {
         ev.uses_rain = true;
         let line = sources.get(span.file).line_col(span.start).line;
-        ev.note(
+        ev.gap(
             span,
+            GapCause::UnsupportedConstruct,
             format!("template uses Rain directives ({directive} at line {line}); vpclint evaluates it with those values unknown and leaves Rain modules out: lint the packaged template (rain pkg) for a full check"),
         );
     }
@@ -238,8 +240,9 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
     for entry in resources {
         let span = entry.span();
         if entry.key.starts_with("Fn::") {
-            ev.note(
+            ev.gap(
                 span,
+                GapCause::UnsupportedConstruct,
                 format!(
                     "{} in Resources is not expanded: the resources it generates are not analyzed",
                     entry.key
@@ -271,8 +274,9 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
                 Some(true) => {}
                 Some(false) => continue,
                 None => {
-                    ev.note(
+                    ev.gap(
                         condition.span,
+                        GapCause::UnknownCondition,
                         format!("resource {} is left out: condition {name} cannot be decided statically", entry.key),
                     );
                     continue;
@@ -421,6 +425,7 @@ fn read_parameter_file(
                 severity: Severity::Error,
                 message: format!("parameter file: {message}"),
                 span: Span::file_start(file),
+                gap: None,
             });
         }
     };
@@ -432,6 +437,7 @@ fn read_parameter_file(
         severity: Severity::Error,
         message: format!("parameter file: {message}"),
         span,
+        gap: None,
     };
     let root = json::parse(file, &text)
         .map_err(|e| bad(e.message, e.span))?

@@ -3,7 +3,7 @@
 
 use super::json;
 use super::suppressions;
-use crate::frontend::{Diagnostic, Severity, Suppression};
+use crate::frontend::{Diagnostic, Suppression};
 use crate::source::{FileId, SourceMap, Span};
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{self, Structure};
@@ -195,11 +195,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
 }
 
 fn error(span: Span, message: String) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Error,
-        message,
-        span,
-    }
+    Diagnostic::error(span, message)
 }
 
 pub(super) fn span_of(file: FileId, range: Option<std::ops::Range<usize>>) -> Span {

@@ -9,7 +9,7 @@ use super::number::Number;
 use super::render;
 use super::types::{self, Type};
 use super::value::Value;
-use crate::frontend::{Diagnostic, Ref, Severity, Val, V};
+use crate::frontend::{Diagnostic, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
 use hcl::edit::expr::TraversalOperator;
 use hcl::edit::Decorated;
@@ -253,11 +253,16 @@ impl<'s> Evaluator<'s> {
     }
 
     pub fn note(&self, span: Span, message: String) {
-        self.diagnostics.borrow_mut().push(Diagnostic {
-            severity: Severity::Note,
-            message,
-            span,
-        });
+        self.diagnostics
+            .borrow_mut()
+            .push(Diagnostic::note(span, message));
+    }
+
+    /// A part of the unit left out of the analysis (the run's "not analyzed" account).
+    pub fn gap(&self, span: Span, cause: GapCause, message: String) {
+        self.diagnostics
+            .borrow_mut()
+            .push(Diagnostic::gap(span, cause, message));
     }
 
     /// Runs `compute` once for a memo cell; a cell being computed again is a cycle.
@@ -471,8 +476,9 @@ impl<'s> Evaluator<'s> {
             let n = match value {
                 Value::Unknown(_) | Value::Ref(_) => {
                     let reason = unknown_reason(&value);
-                    self.note(
+                    self.gap(
                         count.span,
+                        GapCause::UnknownCount,
                         format!("count of {what} is unknown ({reason}): no instances evaluated"),
                     );
                     return Expansion {
@@ -506,7 +512,11 @@ impl<'s> Evaluator<'s> {
                     unknown: None,
                 },
                 Err(message) => {
-                    self.note(count.span, format!("count of {what}: {message}"));
+                    self.gap(
+                        count.span,
+                        GapCause::UnknownCount,
+                        format!("count of {what}: {message}"),
+                    );
                     Expansion {
                         instances: Vec::new(),
                         repeated: true,
@@ -555,8 +565,9 @@ impl<'s> Evaluator<'s> {
                     unknown: None,
                 },
                 Err(reason) => {
-                    self.note(
+                    self.gap(
                         for_each.span,
+                        GapCause::UnknownCount,
                         format!(
                             "for_each of {what} is not usable ({reason}): no instances evaluated"
                         ),
@@ -745,7 +756,7 @@ impl<'s> Evaluator<'s> {
                     "dynamic \"{kind}\" for_each is unknown ({})",
                     unknown_reason(&other)
                 );
-                self.note(for_each.span, reason.clone());
+                self.gap(for_each.span, GapCause::UnknownCount, reason.clone());
                 return Err(reason);
             }
         };
@@ -979,17 +990,17 @@ impl<'s> Evaluator<'s> {
             }
             _ => self.installed.get(key_path).cloned(),
         };
-        let note_once = |message: String| {
+        let note_once = |cause: GapCause, message: String| {
             if self
                 .noted_calls
                 .borrow_mut()
                 .insert((inst.config.dir.clone(), call.name.clone()))
             {
-                self.note(call.span, message);
+                self.gap(call.span, cause, message);
             }
         };
         let Some(dir) = dir else {
-            note_once(format!(
+            note_once(GapCause::ModuleNotInstalled, format!(
                 "module \"{}\" (source {}) is not installed: run terraform init; its outputs are unknown",
                 call.name,
                 call.source.as_deref().map(quote).unwrap_or_else(|| "missing".into())
@@ -997,28 +1008,37 @@ impl<'s> Evaluator<'s> {
             return None;
         };
         if self.is_ancestor(inst, &dir) {
-            note_once(format!(
-                "module \"{}\" calls a module that contains it: not evaluated",
-                call.name
-            ));
+            note_once(
+                GapCause::UnsupportedConstruct,
+                format!(
+                    "module \"{}\" calls a module that contains it: not evaluated",
+                    call.name
+                ),
+            );
             return None;
         }
         if inst.depth + 1 > MAX_MODULE_DEPTH {
-            note_once(format!(
-                "module \"{}\" is nested too deeply: not evaluated",
-                call.name
-            ));
+            note_once(
+                GapCause::BudgetExceeded,
+                format!(
+                    "module \"{}\" is nested too deeply: not evaluated",
+                    call.name
+                ),
+            );
             return None;
         }
         if let Some(config) = self.configs.borrow().get(&dir) {
             return Some(config.clone());
         }
         if !dir.is_dir() {
-            note_once(format!(
-                "module \"{}\": directory {} does not exist; its outputs are unknown",
-                call.name,
-                dir.display()
-            ));
+            note_once(
+                GapCause::ModuleNotInstalled,
+                format!(
+                    "module \"{}\": directory {} does not exist; its outputs are unknown",
+                    call.name,
+                    dir.display()
+                ),
+            );
             return None;
         }
         let config = Rc::new(config::load_module(&dir, self.sources));

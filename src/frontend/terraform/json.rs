@@ -53,6 +53,7 @@ pub(super) fn parse(text: &str, file: FileId) -> Result<JsonExpr, Diagnostic> {
             severity: Severity::Error,
             message: format!("invalid JSON: {}", e.kind()),
             span: Span::new(file, range.start, range.end),
+            gap: None,
         }
     })?;
     match parsed.value {
@@ -61,6 +62,7 @@ pub(super) fn parse(text: &str, file: FileId) -> Result<JsonExpr, Diagnostic> {
             severity: Severity::Error,
             message: "invalid JSON: the file is empty".into(),
             span: Span::file_start(file),
+            gap: None,
         }),
     }
 }
@@ -108,6 +110,7 @@ pub(super) fn parse_config(text: &str, file: FileId) -> Result<Vec<Block>, Diagn
             severity: Severity::Error,
             message: "invalid Terraform JSON: the root must be an object".into(),
             span: root.span(),
+            gap: None,
         });
     };
     let _ = root_span;

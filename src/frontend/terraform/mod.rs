@@ -174,6 +174,7 @@ fn read_var_file(
                 severity: Severity::Error,
                 message,
                 span: Span::file_start(file),
+                gap: None,
             });
             return Vec::new();
         }
@@ -195,6 +196,7 @@ fn read_var_file(
                     severity: Severity::Error,
                     message: "invalid variables file: the root must be an object".into(),
                     span: other.span(),
+                    gap: None,
                 });
                 Vec::new()
             }
@@ -212,6 +214,7 @@ fn read_var_file(
                 severity: Severity::Error,
                 message: format!("invalid HCL: {}", err.message()),
                 span: Span::new(file, offset, offset),
+                gap: None,
             });
             Vec::new()
         }

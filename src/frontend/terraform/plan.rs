@@ -36,6 +36,7 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
                 severity: Severity::Error,
                 message: format!("invalid plan JSON: {e}"),
                 span: Span::new(file, offset, offset),
+                gap: None,
             });
             return unit;
         }
