@@ -164,7 +164,7 @@ pub fn fails(findings: &[Finding], fail_level: Level) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontend::{Diagnostic, Lang, Suppression};
+    use crate::frontend::{Diagnostic, GapCause, Lang, Suppression};
     use crate::source::{FileId, Span};
     use std::sync::Arc;
 
@@ -311,17 +311,8 @@ mod tests {
         let s = setup();
         let span = Span::new(s.a, 3, 4);
         let diagnostics = vec![
-            Diagnostic {
-                severity: Severity::Error,
-                message: "expected `, gap: None, }`".into(),
-                span,
-            },
-            Diagnostic {
-                severity: Severity::Note,
-                message: "module not installed".into(),
-                span,
-                gap: None,
-            },
+            Diagnostic::error(span, "expected `}`"),
+            Diagnostic::gap(span, GapCause::ModuleNotInstalled, "module not installed"),
         ];
         let outcome = run_fake(&s, &[], &[unit(diagnostics, vec![])], &Selection::default());
         assert_eq!(outcome.findings.len(), 1);

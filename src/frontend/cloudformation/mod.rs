@@ -55,13 +55,13 @@ pub fn load_template(
         if !looks_like_template(&text) {
             return None;
         }
-        unit.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            message: format!(
+        unit.diagnostics.push(Diagnostic::error(
+            Span::file_start(file),
+            format!(
                 "file is {} MB: too large for a CloudFormation template (CloudFormation accepts 1 MB)",
                 text.len() >> 20
             ),
-            span: Span::file_start(file), gap: None, });
+        ));
         return Some(unit);
     }
     let root = match parse(file, path, &text).and_then(|root| {
