@@ -146,6 +146,13 @@ fn registry_modules_installed_and_missing() {
     check("registry");
 }
 
+/// Installed by `terraform init`: keys of nested calls (`net.label`), a local module inside
+/// an installed one, and findings' spans in the installed module's files.
+#[test]
+fn installed_modules_with_nested_keys() {
+    check("installed");
+}
+
 #[test]
 fn parse_errors_keep_other_files() {
     check("errors");
@@ -167,6 +174,7 @@ fn tfvars_precedence() {
             ("from_cli".into(), "cli".into()),
             ("complex_from_cli".into(), r#"["x", "y"]"#.into()),
         ],
+        ..Options::default()
     };
     check_with("tfvars", &options);
 }
