@@ -342,7 +342,10 @@ mod tests {
         );
         let bad_region =
             parse_str("[terraform.availability_zones]\nwest = [\"west-a\"]\n").unwrap_err();
-        assert!(bad_region.0.starts_with("vpclint.toml:2:1: "), "{bad_region}");
+        assert!(
+            bad_region.0.starts_with("vpclint.toml:2:1: "),
+            "{bad_region}"
+        );
         let bad_zone = parse_str("[terraform.availability_zones]\nus-west-1 = [\"us-east-1a\"]\n")
             .unwrap_err();
         assert!(bad_zone.0.starts_with("vpclint.toml:2:14: "), "{bad_zone}");
@@ -352,7 +355,10 @@ mod tests {
         .unwrap_err();
         assert!(duplicate.0.contains("duplicate"), "{duplicate}");
         let unknown_key = parse_str("[terraform]\nzones = 1\n").unwrap_err();
-        assert!(unknown_key.0.starts_with("vpclint.toml:2:1: "), "{unknown_key}");
+        assert!(
+            unknown_key.0.starts_with("vpclint.toml:2:1: "),
+            "{unknown_key}"
+        );
     }
 
     #[test]

@@ -445,7 +445,8 @@ impl ModuleConfig {
     /// (`dynamic` ones included) replace all blocks of that type; `locals` replace each
     /// named value; an override block without an original is an error.
     fn override_block(&mut self, block: Block) {
-        let missing = |what: String| error(block.header, format!("missing base {what} to override"));
+        let missing =
+            |what: String| error(block.header, format!("missing base {what} to override"));
         match (block.kind.as_str(), block.labels.as_slice()) {
             ("resource", [kind, name]) | ("data", [kind, name]) => {
                 let mode = if block.kind == "resource" {

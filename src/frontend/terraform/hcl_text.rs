@@ -9,7 +9,9 @@ enum Frame {
     Bracket,
     /// `{`: an object constructor or block body, or (`for_object`) an object `for`
     /// expression, inside which HCL ignores line breaks.
-    Brace { for_object: bool },
+    Brace {
+        for_object: bool,
+    },
     /// `"...`
     Str,
     /// `${ ... }` or `%{ ... }` inside a string.
@@ -128,7 +130,9 @@ fn starts_for_intro(rest: &[u8]) -> bool {
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty());
     let is_name = |w: &str| {
-        w.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             && w.chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     };

@@ -74,14 +74,27 @@ const OPTIONAL_COMPUTED: &[(&str, &[&str])] = &[
     ),
     (
         "aws_network_interface",
-        &["private_ip", "private_ips", "security_groups", "ipv6_addresses"],
+        &[
+            "private_ip",
+            "private_ips",
+            "security_groups",
+            "ipv6_addresses",
+        ],
     ),
     ("aws_nat_gateway", &["private_ip"]),
     ("aws_lb", &["subnets", "security_groups", "ip_address_type"]),
-    ("aws_alb", &["subnets", "security_groups", "ip_address_type"]),
+    (
+        "aws_alb",
+        &["subnets", "security_groups", "ip_address_type"],
+    ),
     (
         "aws_vpc_endpoint",
-        &["subnet_ids", "security_group_ids", "route_table_ids", "ip_address_type"],
+        &[
+            "subnet_ids",
+            "security_group_ids",
+            "route_table_ids",
+            "ip_address_type",
+        ],
     ),
     ("aws_security_group", &["ingress", "egress", "name"]),
     ("aws_network_acl", &["subnet_ids", "ingress", "egress"]),
@@ -754,7 +767,10 @@ impl<'s> Evaluator<'s> {
             &self.availability_zones,
         );
         if let Some(note) = evaluated.note {
-            self.note(decl.header, format!("data.{}.{}: {note}", decl.kind, decl.name));
+            self.note(
+                decl.header,
+                format!("data.{}.{}: {note}", decl.kind, decl.name),
+            );
         }
         Value::Map(evaluated.attributes)
     }

@@ -541,6 +541,45 @@ fn parent_module(module: &str) -> String {
     module.get(..end).unwrap_or("").to_string()
 }
 
+/// Resource address to the span of its object in `planned_values` and of its `address`
+/// value, read from the plan text (serde_json keeps no positions).
+fn planned_value_spans(text: &str, file: FileId) -> HashMap<String, (Span, Span)> {
+    let mut spans = HashMap::new();
+    if let Ok(JsonExpr::Object(entries, _)) = json::parse(text, file) {
+        if let Some((_, _, planned)) = entries.iter().find(|(key, _, _)| key == "planned_values") {
+            collect_spans(planned, 0, &mut spans);
+        }
+    }
+    spans
+}
+
+fn collect_spans(value: &JsonExpr, depth: usize, out: &mut HashMap<String, (Span, Span)>) {
+    if depth > 4 * MAX_MODULE_DEPTH {
+        return;
+    }
+    match value {
+        JsonExpr::Object(entries, span) => {
+            let field = |name: &str| entries.iter().find(|(key, _, _)| key == name);
+            if let (Some((_, _, JsonExpr::String(address, address_span))), Some(_)) =
+                (field("address"), field("mode"))
+            {
+                out.entry(address.clone()).or_insert((*span, *address_span));
+            }
+            for (key, _, child) in entries {
+                if matches!(key.as_str(), "root_module" | "child_modules" | "resources") {
+                    collect_spans(child, depth + 1, out);
+                }
+            }
+        }
+        JsonExpr::Array(items, _) => {
+            for item in items {
+                collect_spans(item, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,45 +638,5 @@ mod tests {
             resolved(&reader(None), &["aws_subnet.a", "count.index"]),
             None
         );
-    }
-}
-
-/// Resource address to the span of its object in `planned_values` and of its `address`
-/// value, read from the plan text (serde_json keeps no positions).
-fn planned_value_spans(text: &str, file: FileId) -> HashMap<String, (Span, Span)> {
-    let mut spans = HashMap::new();
-    if let Ok(JsonExpr::Object(entries, _)) = json::parse(text, file) {
-        if let Some((_, _, planned)) = entries.iter().find(|(key, _, _)| key == "planned_values") {
-            collect_spans(planned, 0, &mut spans);
-        }
-    }
-    spans
-}
-
-fn collect_spans(value: &JsonExpr, depth: usize, out: &mut HashMap<String, (Span, Span)>) {
-    if depth > 4 * MAX_MODULE_DEPTH {
-        return;
-    }
-    match value {
-        JsonExpr::Object(entries, span) => {
-            let field = |name: &str| entries.iter().find(|(key, _, _)| key == name);
-            if let (Some((_, _, JsonExpr::String(address, address_span))), Some(_)) =
-                (field("address"), field("mode"))
-            {
-                out.entry(address.clone())
-                    .or_insert((*span, *address_span));
-            }
-            for (key, _, child) in entries {
-                if matches!(key.as_str(), "root_module" | "child_modules" | "resources") {
-                    collect_spans(child, depth + 1, out);
-                }
-            }
-        }
-        JsonExpr::Array(items, _) => {
-            for item in items {
-                collect_spans(item, depth + 1, out);
-            }
-        }
-        _ => {}
     }
 }

@@ -60,9 +60,15 @@ fn partition(region: &str) -> (&'static str, &'static str, &'static str) {
         ("cn-", ("aws-cn", "amazonaws.com.cn", "cn.com.amazonaws")),
         ("us-gov-", ("aws-us-gov", "amazonaws.com", "com.amazonaws")),
         ("us-isob-", ("aws-iso-b", "sc2s.sgov.gov", "gov.sgov.sc2s")),
-        ("us-isof-", ("aws-iso-f", "csp.hci.ic.gov", "gov.ic.hci.csp")),
+        (
+            "us-isof-",
+            ("aws-iso-f", "csp.hci.ic.gov", "gov.ic.hci.csp"),
+        ),
         ("us-iso-", ("aws-iso", "c2s.ic.gov", "gov.ic.c2s")),
-        ("eu-isoe-", ("aws-iso-e", "cloud.adc-e.uk", "uk.adc-e.cloud")),
+        (
+            "eu-isoe-",
+            ("aws-iso-e", "cloud.adc-e.uk", "uk.adc-e.cloud"),
+        ),
     ];
     prefixes
         .iter()
@@ -293,7 +299,10 @@ mod tests {
             Value::Unknown(_)
         ));
         assert!(matches!(
-            names(Some("eu-west-1"), &[("all_availability_zones", Value::Bool(true))]),
+            names(
+                Some("eu-west-1"),
+                &[("all_availability_zones", Value::Bool(true))]
+            ),
             Value::Unknown(_)
         ));
     }
@@ -301,10 +310,15 @@ mod tests {
     #[test]
     fn partition_follows_the_region() {
         let partition_of = |region: &str| {
-            evaluate("aws_partition", &BTreeMap::new(), Some(region), &BTreeMap::new())
-                .attributes
-                .remove("partition")
-                .unwrap()
+            evaluate(
+                "aws_partition",
+                &BTreeMap::new(),
+                Some(region),
+                &BTreeMap::new(),
+            )
+            .attributes
+            .remove("partition")
+            .unwrap()
         };
         assert_eq!(partition_of("cn-north-1"), Value::String("aws-cn".into()));
         assert_eq!(
