@@ -199,9 +199,10 @@ mod tests {
 
     #[test]
     fn keeps_object_constructors_nested_in_a_for() {
-        let text = "a = { for k in x : k => {\n  b = 1\n  c = 2\n} }\n";
+        let text = "a = { for k in x : k => {\n  b = 1\n  c = 2\n}\n}\n";
         let joined = join_object_for_lines(text).unwrap();
         assert_eq!(joined, "a = { for k in x : k => {\n  b = 1\n  c = 2\n} }\n");
+        assert!(hcl::edit::parser::parse_body(&joined).is_ok());
     }
 
     #[test]

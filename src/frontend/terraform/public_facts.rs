@@ -260,7 +260,7 @@ fn field<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
 mod tests {
     use super::*;
 
-    fn names(region: Option<&str>, args: &[(&str, Value)]) -> Value {
+    fn names(region: Option<&str>, args: &[(&str, Value)]) -> Option<Value> {
         let args = args
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
@@ -268,43 +268,62 @@ mod tests {
         evaluate("aws_availability_zones", &args, region, &BTreeMap::new())
             .attributes
             .remove("names")
-            .unwrap()
     }
 
     fn list(items: &[&str]) -> Value {
         Value::List(items.iter().map(|s| Value::String(s.to_string())).collect())
     }
 
+    fn known(items: &[&str]) -> Option<Value> {
+        Some(list(items))
+    }
+
+    fn is_unknown(names: Option<Value>) -> bool {
+        matches!(names, Some(Value::Unknown(_)))
+    }
+
     #[test]
     fn zones_come_from_the_table_only_where_accounts_agree() {
         assert_eq!(
             names(Some("eu-west-1"), &[]),
-            list(&["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+            known(&["eu-west-1a", "eu-west-1b", "eu-west-1c"])
         );
-        assert!(matches!(names(Some("us-west-1"), &[]), Value::Unknown(_)));
-        assert!(matches!(names(Some("us-east-1"), &[]), Value::Unknown(_)));
-        assert!(matches!(names(None, &[]), Value::Unknown(_)));
+        assert!(is_unknown(names(Some("us-west-1"), &[])));
+        assert!(is_unknown(names(Some("us-east-1"), &[])));
+        // No region: the data source sets no names (its attributes are unknown).
+        assert_eq!(names(None, &[]), None);
         assert_eq!(
             names(
                 Some("ca-central-1"),
                 &[("exclude_names", list(&["ca-central-1a"]))]
             ),
-            list(&["ca-central-1b", "ca-central-1d"])
+            known(&["ca-central-1b", "ca-central-1d"])
         );
-        assert!(matches!(
-            names(
-                Some("eu-west-1"),
-                &[("exclude_zone_ids", list(&["euw1-az1"]))]
-            ),
-            Value::Unknown(_)
-        ));
-        assert!(matches!(
-            names(
-                Some("eu-west-1"),
-                &[("all_availability_zones", Value::Bool(true))]
-            ),
-            Value::Unknown(_)
-        ));
+        assert!(is_unknown(names(
+            Some("eu-west-1"),
+            &[("exclude_zone_ids", list(&["euw1-az1"]))]
+        )));
+        assert!(is_unknown(names(
+            Some("eu-west-1"),
+            &[("all_availability_zones", Value::Bool(true))]
+        )));
+        let configured = BTreeMap::from([(
+            "us-west-1".to_string(),
+            vec!["us-west-1c".to_string(), "us-west-1b".to_string()],
+        )]);
+        let from_config = evaluate(
+            "aws_availability_zones",
+            &BTreeMap::new(),
+            Some("us-west-1"),
+            &configured,
+        );
+        assert_eq!(
+            from_config.attributes.get("names").cloned(),
+            known(&["us-west-1b", "us-west-1c"])
+        );
+        assert!(from_config
+            .note
+            .is_some_and(|n| n.contains("vpclint.toml [terraform.availability_zones]")));
     }
 
     #[test]
