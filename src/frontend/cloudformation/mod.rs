@@ -423,7 +423,7 @@ fn read_parameter_file(
     sources: &SourceMap,
     unit: &mut Unit,
 ) -> Result<Vec<(String, Option<String>)>, Diagnostic> {
-    let text = match crate::pipeline::read(path) {
+    let text = match crate::source::read(path) {
         Ok(text) => text,
         Err(message) => {
             let file = sources.add(path.to_path_buf(), Arc::from(""));

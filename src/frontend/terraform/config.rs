@@ -10,6 +10,7 @@ use hcl::edit::structure::{self, Structure};
 use hcl::edit::Span as _;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// An expression written in native syntax or in JSON syntax.
 #[derive(Debug)]
@@ -145,9 +146,16 @@ pub(super) fn module_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// The configuration of the module in `dir`, parsed by the first root of the run that uses
+/// it and shared with the others. Keyed by `dir` as the configuration records it (child
+/// module directories are normalized), so every file keeps the path it has always had.
+pub(super) fn load_module_once(dir: &Path, sources: &SourceMap) -> Arc<ModuleConfig> {
+    sources.parsed_once(dir, || load_module(dir, sources))
+}
+
 /// Parses every file of the module in `dir`. Unreadable or invalid files become error
 /// diagnostics; the other files are still used.
-pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
+fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
     let mut config = ModuleConfig {
         dir: dir.to_path_buf(),
         ..ModuleConfig::default()
@@ -171,7 +179,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
     let primary_count = primaries.len();
     for (position, path) in primaries.into_iter().chain(overrides).enumerate() {
         let is_override = position >= primary_count;
-        let text = match crate::pipeline::read(&path) {
+        let text = match crate::source::read(&path) {
             Ok(text) => text,
             Err(message) => {
                 let file = sources.add(path.clone(), "".into());

@@ -797,11 +797,11 @@ mod tests {
     use crate::frontend::Ref;
     use crate::source::SourceMap;
     use std::collections::HashMap;
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     fn eval_with(text: &str, scope: &mut Scope) -> EvalResult {
         let sources = SourceMap::new();
-        let root = Rc::new(ModuleConfig::default());
+        let root = Arc::new(ModuleConfig::default());
         let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
         let expr = hcl::edit::parser::parse_expr(text).expect("test expression parses");
         evaluator.eval(0, &expr, scope)
