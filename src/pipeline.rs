@@ -28,17 +28,22 @@ pub struct Analysis {
 pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     let sources = SourceMap::new();
     let discovered = discover::discover(paths, &options.excludes);
-    let mut units: Vec<Unit> = discovered
+    // A document that turns out not to be a template is dropped with its input: it was
+    // not analyzed, and the summary does not list it.
+    let (inputs, mut units): (Vec<Input>, Vec<Unit>) = discovered
         .inputs
-        .par_iter()
-        .filter_map(|input| load(input, options, &sources))
-        .collect();
+        .into_par_iter()
+        .filter_map(|input| {
+            let unit = load(&input, options, &sources)?;
+            Some((input, unit))
+        })
+        .unzip();
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
     let network = lower::lower(&units, options.declared.clone());
     Analysis {
-        inputs: discovered.inputs,
+        inputs,
         sources,
         units,
         network,

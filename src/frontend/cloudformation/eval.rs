@@ -127,6 +127,20 @@ fn az_count(region: &str) -> usize {
     }
 }
 
+/// `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`: lowercase words and a final number.
+fn is_region_name(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let number = parts
+        .next_back()
+        .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+    let words: Vec<&str> = parts.collect();
+    number
+        && words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
 pub(super) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
@@ -264,7 +278,11 @@ impl<'a> Evaluator<'a> {
                 span,
                 "Fn::ImportValue: another stack's export is known only at deploy time",
             ),
-            "Fn::Transform" => unknown(span, "value produced by a transform (macro)"),
+            "Fn::GetStackOutput" => unknown(
+                span,
+                "Fn::GetStackOutput: another stack's output is known only at deploy time",
+            ),
+            "Fn::Transform" => self.macro_value(arg, span),
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
                 match self.condition_expr(function, arg, span) {
                     Some(b) => Val::new(span, V::Bool(b)),
@@ -284,6 +302,14 @@ impl<'a> Evaluator<'a> {
             other => unknown(span, format!("{other} is not evaluated")),
         };
         Some(val)
+    }
+
+    /// `Fn::Transform`: a macro rewrites this value at deploy time.
+    fn macro_value(&mut self, arg: &'a Node, span: Span) -> Val {
+        let name = arg.get("Name").and_then(Node::as_str).unwrap_or("?");
+        let message = format!("Fn::Transform: macro {name} computes this value at deploy time");
+        self.gap(span, GapCause::UnsupportedConstruct, message.clone());
+        unknown(span, message)
     }
 
     fn reference(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
@@ -450,6 +476,10 @@ impl<'a> Evaluator<'a> {
             Kind::Seq(items) => items.first(),
             _ => Some(arg),
         };
+        // `Fn::Sub: {Fn::Transform: ...}`: a macro produces the string.
+        if let Some(("Fn::Transform", macro_arg)) = template_node.and_then(Node::intrinsic) {
+            return self.macro_value(macro_arg, span);
+        }
         if let Some((rain, _)) = template_node
             .and_then(Node::intrinsic)
             .filter(|(function, _)| super::node::is_rain_directive(function))
@@ -723,7 +753,14 @@ impl<'a> Evaluator<'a> {
         let value = self.arg(arg);
         let region = match &value.v {
             V::String(s) if s.is_empty() => self.region.clone(),
-            V::String(s) => s.clone(),
+            V::String(s) if is_region_name(s) => s.clone(),
+            // A zone name (`us-east-1a`) or other text: CloudFormation looks the name up
+            // in EC2 and knows no such region; no zone list is made up from it.
+            V::String(s) => {
+                let message = format!("Fn::GetAZs: \"{s}\" is not a region name");
+                self.note(span, message.clone());
+                return unknown(span, message);
+            }
             V::Null => self.region.clone(),
             other => return unknown(span, format!("Fn::GetAZs region: {}", why_not_known(other))),
         };
@@ -928,6 +965,21 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn region_names() {
+        for good in [
+            "us-east-1",
+            "us-gov-west-1",
+            "eu-isoe-west-1",
+            "ap-southeast-5",
+        ] {
+            assert!(super::is_region_name(good), "{good}");
+        }
+        for bad in ["us-east-1a", "us-east", "US-EAST-1", "", "east-1", "us--1"] {
+            assert!(!super::is_region_name(bad), "{bad}");
+        }
+    }
+
     #[test]
     fn base64_pads() {
         assert_eq!(super::base64(b"hi"), "aGk=");

@@ -120,10 +120,18 @@ fn parse(file: FileId, path: &Path, text: &str) -> Result<Option<Node>, SyntaxEr
 
 /// A broken file is reported only when it clearly was meant to be a template.
 fn looks_like_template(text: &str) -> bool {
-    text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && TEMPLATE_TYPE_PREFIXES.iter().any(|p| text.contains(p)))
 }
 
-/// A template has `AWSTemplateFormatVersion`, or `Resources` with an `AWS::` type.
+/// Resource type prefixes of CloudFormation (`AWS::`, third-party `Alexa::`, custom
+/// resources), as opposed to the types of other YAML/JSON documents.
+const TEMPLATE_TYPE_PREFIXES: &[&str] = &["AWS::", "Alexa::", "Custom::"];
+
+/// A template has `AWSTemplateFormatVersion`, or `Resources` with at least one resource of
+/// a CloudFormation type: `AWS::...` (SAM's `AWS::Serverless::...` included), `Alexa::...`,
+/// `Custom::...` or a module (`Org::Service::Name::MODULE`). JSON schemas, issue forms and
+/// other documents that merely mention a type are not.
 fn is_template(root: &Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() {
         return true;
@@ -135,9 +143,19 @@ fn is_template(root: &Node) -> bool {
                 r.value
                     .get("Type")
                     .and_then(Node::as_str)
-                    .is_some_and(|t| t.starts_with("AWS::"))
+                    .is_some_and(is_resource_type)
             })
         })
+}
+
+fn is_resource_type(kind: &str) -> bool {
+    let parts: Vec<&str> = kind.split("::").collect();
+    let well_formed = parts.len() >= 2 && parts.iter().all(|p| !p.is_empty());
+    well_formed
+        && (TEMPLATE_TYPE_PREFIXES
+            .iter()
+            .any(|prefix| kind.starts_with(prefix))
+            || (parts.len() == 4 && parts[3] == "MODULE"))
 }
 
 /// Every `Fn::` key anywhere must name a real function (CloudFormation rejects the
