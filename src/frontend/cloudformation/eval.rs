@@ -242,6 +242,21 @@ impl<'a> Evaluator<'a> {
         Some(Val::new(span, v))
     }
 
+    /// Evaluates a node that is not part of the template being evaluated (a loop
+    /// collection with the loop variables substituted), with the same parameters, mappings
+    /// and conditions.
+    pub fn eval_detached(&mut self, node: &Node) -> Val {
+        let mut scratch = Evaluator::new(self.region.clone());
+        scratch.params = self.params.clone();
+        scratch.mappings = self.mappings;
+        scratch.conditions = self.conditions.clone();
+        let value = scratch
+            .eval(node)
+            .unwrap_or_else(|| Val::new(node.span, V::Null));
+        self.diagnostics.append(&mut scratch.diagnostics);
+        value
+    }
+
     /// Evaluates a function argument where `AWS::NoValue` makes no sense (a null then).
     fn arg(&mut self, node: &'a Node) -> Val {
         self.eval(node)

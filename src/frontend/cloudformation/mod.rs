@@ -7,6 +7,7 @@
 mod cidr;
 mod eval;
 mod json;
+mod language_extensions;
 mod node;
 mod yaml;
 
@@ -205,14 +206,69 @@ fn first_rain_directive(root: &Node) -> Option<(&str, Span)> {
     first
 }
 
+/// The transforms a template declares (`Transform: name`, a list of names, or
+/// `{Name: AWS::Include, ...}`), in order.
+fn transforms(root: &Node) -> Vec<&str> {
+    let Some(transform) = root.get("Transform") else {
+        return Vec::new();
+    };
+    match &transform.kind {
+        Kind::Seq(items) => items.iter().map(transform_name).collect(),
+        _ => vec![transform_name(transform)],
+    }
+}
+
+fn transform_name(node: &Node) -> &str {
+    node.as_str()
+        .or_else(|| node.get("Name").and_then(Node::as_str))
+        .unwrap_or("?")
+}
+
 fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit) {
     let region = options
         .region
         .clone()
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let overrides = parameter_overrides(options, sources, unit);
+    let mut params = HashMap::new();
+    if let Some(declared) = root.get("Parameters").and_then(Node::as_map) {
+        for param in declared {
+            let value =
+                parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()));
+            params.insert(param.key.as_str(), value);
+        }
+    }
+    let transforms = transforms(root);
+    let other_transforms = transforms
+        .iter()
+        .any(|t| *t != language_extensions::TRANSFORM);
+    // Language extensions are expanded first, whatever their place in the list: the other
+    // transforms (SAM) are not run, and loops generate what they process.
+    let mut diagnostics = Vec::new();
+    let mut expansion_incomplete = false;
+    let expanded = transforms
+        .contains(&language_extensions::TRANSFORM)
+        .then(|| {
+            let mut ev = Evaluator::new(region.clone());
+            ev.params = params.clone();
+            ev.mappings = root.get("Mappings");
+            if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
+                ev.conditions = conditions
+                    .iter()
+                    .map(|c| (c.key.as_str(), &c.value))
+                    .collect();
+            }
+            let expansion = language_extensions::expand(root, &mut ev);
+            diagnostics = ev.diagnostics;
+            expansion_incomplete = expansion.incomplete;
+            expansion.root
+        });
+    let root = expanded.as_ref().unwrap_or(root);
     let mut ev = Evaluator::new(region.clone());
-    if let Some(transform) = root.entry("Transform") {
-        ev.has_transform = true;
+    ev.diagnostics = diagnostics;
+    ev.params = params;
+    ev.has_transform = other_transforms || expansion_incomplete;
+    if let Some(transform) = root.entry("Transform").filter(|_| other_transforms) {
         ev.gap(
             transform.span(),
             GapCause::UnsupportedConstruct,
@@ -227,14 +283,6 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
             GapCause::UnsupportedConstruct,
             format!("template uses Rain directives ({directive} at line {line}); vpclint evaluates it with those values unknown and leaves Rain modules out: lint the packaged template (rain pkg) for a full check"),
         );
-    }
-    let overrides = parameter_overrides(options, sources, unit);
-    if let Some(params) = root.get("Parameters").and_then(Node::as_map) {
-        for param in params {
-            let value =
-                parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()));
-            ev.params.insert(param.key.as_str(), value);
-        }
     }
     ev.mappings = root.get("Mappings");
     if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
