@@ -272,7 +272,11 @@ fn classify_document(path: &Path) -> Result<Option<Input>, String> {
     if head.contains("\"format_version\"") && head.contains("\"planned_values\"") {
         return Ok(Some(Input::TerraformPlan(path.to_path_buf())));
     }
-    if head.contains("AWSTemplateFormatVersion") || head.contains("AWS::") {
+    // The frontend decides on the parsed document; this only keeps other documents out.
+    let template_type = ["AWS::", "Custom::", "Alexa::", "::MODULE"]
+        .iter()
+        .any(|t| head.contains(t));
+    if head.contains("AWSTemplateFormatVersion") || (head.contains("Resources") && template_type) {
         return Ok(Some(Input::CloudFormation(path.to_path_buf())));
     }
     Ok(None)

@@ -174,7 +174,10 @@ impl Expander<'_, '_> {
             _ => {
                 self.diagnostics.push(Diagnostic::error(
                     span,
-                    format!("{} needs [Identifier, Collection, {{OutputKey: OutputValue}}]", entry.key),
+                    format!(
+                        "{} needs [Identifier, Collection, {{OutputKey: OutputValue}}]",
+                        entry.key
+                    ),
                 ));
                 return Vec::new();
             }
@@ -182,7 +185,10 @@ impl Expander<'_, '_> {
         let (Some(identifier), Some(template)) = (identifier.as_str(), template.as_map()) else {
             self.diagnostics.push(Diagnostic::error(
                 span,
-                format!("{}: the identifier must be a string and the output a mapping", entry.key),
+                format!(
+                    "{}: the identifier must be a string and the output a mapping",
+                    entry.key
+                ),
             ));
             return Vec::new();
         };
