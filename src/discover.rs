@@ -111,6 +111,10 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     let mut documents = BTreeSet::new();
     let mut changed_module_dirs = BTreeSet::new();
     for root in paths {
+        // A CDK cloud assembly's manifest means the assembly (`cdk.out`, skipped when
+        // found inside a walked directory, is linted when named).
+        let assembly = is_cdk_manifest(root).then(|| parent_dir(root));
+        let root = assembly.as_ref().unwrap_or(root);
         if root.is_file() {
             if excludes.is_excluded(root) {
                 continue;
@@ -253,6 +257,13 @@ fn is_document(path: &Path) -> bool {
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     DOCUMENT_ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
+/// `manifest.json` of a CDK cloud assembly (it lists the assembly's `artifacts`).
+fn is_cdk_manifest(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "manifest.json")
+        && path.is_file()
+        && std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"artifacts\""))
 }
 
 fn parent_dir(file: &Path) -> PathBuf {

@@ -46,6 +46,10 @@ pub(super) struct Evaluator<'a> {
     /// The template uses Rain directives: names a Rain module creates are not errors.
     pub uses_rain: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// Prefix of this template's resource addresses (see `Nesting` in the module root).
+    pub prefix: String,
+    /// The evaluated outputs of the nested stacks this template creates, by logical ID.
+    pub stack_outputs: HashMap<&'a str, HashMap<String, Val>>,
     condition_values: HashMap<&'a str, CondState>,
     attribute_values: HashMap<(&'a str, &'a str), Attribute>,
     attribute_in_progress: Vec<(&'a str, &'a str)>,
@@ -185,6 +189,8 @@ impl<'a> Evaluator<'a> {
             has_transform: false,
             uses_rain: false,
             diagnostics: Vec::new(),
+            prefix: String::new(),
+            stack_outputs: HashMap::new(),
             condition_values: HashMap::new(),
             attribute_values: HashMap::new(),
             attribute_in_progress: Vec::new(),
@@ -352,7 +358,7 @@ impl<'a> Evaluator<'a> {
                 }
                 if self.resources.contains_key(name) {
                     V::Ref(Ref {
-                        address: name.to_string(),
+                        address: format!("{}{name}", self.prefix),
                         attribute: "Ref".to_string(),
                     })
                 } else {
@@ -429,6 +435,12 @@ impl<'a> Evaluator<'a> {
         };
         let kind = decl.kind;
         let properties = decl.properties;
+        if let Some(output) = attribute
+            .strip_prefix("Outputs.")
+            .and_then(|output| self.stack_outputs.get(name)?.get(output))
+        {
+            return relabel(output.clone(), span);
+        }
         if attributes_unknowable(kind) {
             return unknown(
                 span,
@@ -440,7 +452,7 @@ impl<'a> Evaluator<'a> {
         let as_ref = Val::new(
             span,
             V::Ref(Ref {
-                address: resource.to_string(),
+                address: format!("{}{resource}", self.prefix),
                 attribute: attribute.to_string(),
             }),
         );
