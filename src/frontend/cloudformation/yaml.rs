@@ -28,6 +28,9 @@ const ALIAS_BUDGET: usize = 100_000;
 
 /// Indentation repairs (see the module documentation) one file may need before giving up.
 const MAX_REINDENTS: usize = 256;
+/// Bytes all the parses of one file may read: each repair parses the file again, so a
+/// large file gets fewer repairs (a template CloudFormation accepts is at most 1 MB).
+const REINDENT_BYTES: usize = 8 << 20;
 
 /// Spaces inserted at line starts of the original text: `(byte offset, count)`, sorted.
 #[derive(Default)]
@@ -49,25 +52,24 @@ impl Reindent {
         out
     }
 
-    /// The original offset of a byte offset in the repaired text (inserted spaces map to
-    /// the line start they were inserted at).
-    fn original(&self, repaired: usize) -> usize {
+    /// Maps offsets of the repaired text back to the original text.
+    fn to_original(&self) -> ToOriginal {
         let mut shift = 0;
-        for &(at, count) in &self.insertions {
-            if repaired < at + shift {
-                break;
-            }
-            if repaired < at + shift + count {
-                return at;
-            }
-            shift += count;
-        }
-        repaired - shift
+        let insertions = self
+            .insertions
+            .iter()
+            .map(|&(at, count)| {
+                let entry = (at + shift, count, shift);
+                shift += count;
+                entry
+            })
+            .collect();
+        ToOriginal { insertions }
     }
 
-    /// Indents the line starting at `line_start` (original offset) to at least `column`
-    /// characters; false when it already is.
-    fn indent_line(&mut self, text: &str, line_start: usize, column: usize) -> bool {
+    /// The indentation of the line starting at `line_start` (original offset) in the
+    /// repaired text.
+    fn indentation(&self, text: &str, line_start: usize) -> usize {
         let rest = &text[line_start..];
         let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
         let inserted = match self
@@ -77,10 +79,17 @@ impl Reindent {
             Ok(i) => self.insertions[i].1,
             Err(_) => 0,
         };
-        if blanks + inserted >= column {
+        blanks + inserted
+    }
+
+    /// Indents the line starting at `line_start` (original offset) to at least `column`
+    /// characters; false when it already is.
+    fn indent_line(&mut self, text: &str, line_start: usize, column: usize) -> bool {
+        let indentation = self.indentation(text, line_start);
+        if indentation >= column {
             return false;
         }
-        let count = column - blanks - inserted;
+        let count = column - indentation;
         match self
             .insertions
             .binary_search_by_key(&line_start, |(at, _)| *at)
@@ -115,16 +124,45 @@ impl Reindent {
             // A token of a flow collection left of the block indentation: one column deeper
             // than the previous non-blank line (repeated while saphyr still objects).
             "invalid indentation" | "invalid indentation in flow construct" => {
-                let previous = text[..line_start.saturating_sub(1)]
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .map_or(0, |l| l.len() - l.trim_start_matches([' ', '\t']).len());
-                let own = text[line_start..].len() - text[line_start..].trim_start().len();
+                let previous = previous_line_start(text, line_start)
+                    .map_or(0, |start| self.indentation(text, start));
+                let own = self.indentation(text, line_start);
                 self.indent_line(text, line_start, (previous + 1).max(own + 1))
             }
             _ => false,
         }
+    }
+}
+
+/// Offsets of a repaired text → original offsets: `(repaired offset, count, spaces
+/// inserted before)` per insertion, sorted.
+struct ToOriginal {
+    insertions: Vec<(usize, usize, usize)>,
+}
+
+impl ToOriginal {
+    /// Inserted spaces map to the line start they were inserted at.
+    fn offset(&self, repaired: usize) -> usize {
+        let i = self
+            .insertions
+            .partition_point(|&(at, _, _)| at <= repaired);
+        match i.checked_sub(1).map(|i| self.insertions[i]) {
+            None => repaired,
+            Some((at, count, before)) if repaired < at + count => at - before,
+            Some((_, count, before)) => repaired - before - count,
+        }
+    }
+}
+
+/// The start of the last non-blank line before the line starting at `line_start`.
+fn previous_line_start(text: &str, line_start: usize) -> Option<usize> {
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        if !text[start..end].trim().is_empty() {
+            return Some(start);
+        }
+        end = start.checked_sub(1)?;
     }
 }
 
@@ -212,9 +250,14 @@ struct Builder {
 pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut reindent = Reindent::default();
     let mut first_error = None;
-    for _ in 0..=MAX_REINDENTS {
+    let attempts = MAX_REINDENTS.min(REINDENT_BYTES / text.len().max(1));
+    for _ in 0..=attempts {
         let repaired = (!reindent.insertions.is_empty()).then(|| reindent.apply(text));
-        let error = match parse_once(file, repaired.as_deref().unwrap_or(text), &reindent) {
+        let error = match parse_once(
+            file,
+            repaired.as_deref().unwrap_or(text),
+            &reindent.to_original(),
+        ) {
             Ok(root) => return Ok(root),
             Err(error) => error,
         };
@@ -237,7 +280,11 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxErro
 }
 
 /// One parse of `text` (the original or a re-indented copy); spans are of the original.
-fn parse_once(file: FileId, text: &str, reindent: &Reindent) -> Result<Option<Node>, SyntaxError> {
+fn parse_once(
+    file: FileId,
+    text: &str,
+    original: &ToOriginal,
+) -> Result<Option<Node>, SyntaxError> {
     let mut builder = Builder {
         file,
         offsets: CharOffsets::new(text),
@@ -257,13 +304,13 @@ fn parse_once(file: FileId, text: &str, reindent: &Reindent) -> Result<Option<No
                 let closes_flow = matches!(text.as_bytes().get(start), Some(b']' | b'}'));
                 builder.on_event(
                     event,
-                    reindent.original(start),
-                    reindent.original(end),
+                    original.offset(start),
+                    original.offset(end),
                     closes_flow,
                 )?;
             }
             Err(e) => {
-                let at = reindent.original(builder.offsets.byte(e.marker().index()));
+                let at = original.offset(builder.offsets.byte(e.marker().index()));
                 return Err(SyntaxError {
                     message: format!("invalid YAML: {}", e.info()),
                     span: Span::new(file, at, at),
