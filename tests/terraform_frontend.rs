@@ -167,8 +167,14 @@ fn tfvars_precedence() {
             ("from_cli".into(), "cli".into()),
             ("complex_from_cli".into(), r#"["x", "y"]"#.into()),
         ],
+        ..Options::default()
     };
     check_with("tfvars", &options);
+}
+
+#[test]
+fn file_functions_read_inside_the_lint_root_only() {
+    check("files");
 }
 
 #[test]

@@ -296,7 +296,10 @@ impl Evaluator<'_> {
         scope: &mut Scope,
     ) -> EvalResult {
         let name = call.name.name.value().as_str();
-        if call.name.is_namespaced() {
+        // `core::name` is the built-in `name`; other namespaces are provider functions.
+        let is_core =
+            call.name.namespace.len() == 1 && call.name.namespace[0].value().as_str() == "core";
+        if call.name.is_namespaced() && !is_core {
             return Ok(Value::Unknown(format!("provider function {name}()")));
         }
         match name {
@@ -320,6 +323,7 @@ impl Evaluator<'_> {
                     Err(_) => Value::Bool(false),
                 });
             }
+            "templatestring" => return self.template_string(inst, call, scope),
             _ => {}
         }
         let mut args = Vec::with_capacity(call.args.len());
@@ -344,8 +348,108 @@ impl Evaluator<'_> {
         if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {
             return Ok(call_preserving_refs(name, args));
         }
-        let args = args.into_iter().map(refs_to_unknown).collect();
-        functions::call(name, args).map_err(|e| format!("{name}(): {e}"))
+        let args: Vec<Value> = args.into_iter().map(refs_to_unknown).collect();
+        if name == "templatefile" {
+            return self.template_file(inst, args);
+        }
+        let result = functions::call_with_files(name, args, self.sandbox())
+            .map_err(|e| format!("{name}(): {e}"))?;
+        if let (true, Value::Unknown(reason)) = (functions::is_file_function(name), &result) {
+            self.note_file_refusal(format!("{name}(): {reason}"));
+        }
+        Ok(result)
+    }
+
+    /// `templatefile(path, vars)`: the file's template rendered with only `vars` in scope.
+    fn template_file(&self, inst: InstanceId, args: Vec<Value>) -> EvalResult {
+        let [path, vars]: [Value; 2] = args
+            .try_into()
+            .map_err(|_| "templatefile() takes 2 arguments".to_string())?;
+        if self.rendering_template() {
+            return Err(
+                "templatefile(): cannot recursively call templatefile from inside \
+                 templatefile or templatestring"
+                    .into(),
+            );
+        }
+        let path = convert::to_string(&path).map_err(|e| format!("templatefile(): {e}"))?;
+        let Some(sandbox) = self.sandbox() else {
+            return Ok(Value::Unknown(
+                "templatefile() reads files: no lint root to read them from".into(),
+            ));
+        };
+        let text = match sandbox.read_text(&path) {
+            Ok(text) => text,
+            Err(functions::Refusal::Outside(reason)) => {
+                let message = format!("templatefile(): {reason}");
+                self.note_file_refusal(message.clone());
+                return Ok(Value::Unknown(message));
+            }
+            Err(functions::Refusal::Error(e)) => return Err(format!("templatefile(): {e}")),
+        };
+        let template = hcl::edit::parser::parse_template(&text)
+            .map_err(|e| format!("templatefile(): {path}: invalid template: {}", e.message()))?;
+        self.render_isolated(inst, &template, vars, "templatefile")
+    }
+
+    /// `templatestring(ref, vars)`: the template must come from a reference, not a literal.
+    fn template_string(
+        &self,
+        inst: InstanceId,
+        call: &hcl::edit::expr::FuncCall,
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let (Some(source), Some(vars), None) =
+            (call.args.get(0), call.args.get(1), call.args.get(2))
+        else {
+            return Err("templatestring() takes 2 arguments".into());
+        };
+        if !matches!(source, Expression::Variable(_) | Expression::Traversal(_)) {
+            return Err(
+                "templatestring(): the template must be a reference to a value \
+                 retrieved from elsewhere, not a literal template"
+                    .into(),
+            );
+        }
+        if self.rendering_template() {
+            return Err("templatestring(): cannot be called from inside a template".into());
+        }
+        let text = self.eval(inst, source, scope)?;
+        let vars = self.eval(inst, vars, scope)?;
+        if !convert::is_wholly_known(&text) {
+            return Ok(Value::Unknown(deferred_reason(&text)));
+        }
+        let text = convert::to_string(&text).map_err(|e| format!("templatestring(): {e}"))?;
+        let template = hcl::edit::parser::parse_template(&text)
+            .map_err(|e| format!("templatestring(): invalid template: {}", e.message()))?;
+        self.render_isolated(inst, &template, vars, "templatestring")
+    }
+
+    /// Renders a template whose only names are the keys of `vars`.
+    fn render_isolated(
+        &self,
+        inst: InstanceId,
+        template: &Template,
+        vars: Value,
+        function: &str,
+    ) -> EvalResult {
+        let mut scope: Scope = match vars {
+            Value::Map(entries) => entries
+                .into_iter()
+                .map(|(k, v)| (k, refs_to_unknown(v)))
+                .collect(),
+            Value::Unknown(_) | Value::Ref(_) => return Ok(Value::Unknown(deferred_reason(&vars))),
+            other => {
+                return Err(format!(
+                    "{function}(): vars must be an object, not a {}",
+                    convert::type_name(&other)
+                ))
+            }
+        };
+        self.enter_template();
+        let result = self.eval_template(inst, template, &mut scope);
+        self.leave_template();
+        result.map_err(|e| format!("{function}(): {e}"))
     }
 
     fn eval_for(
