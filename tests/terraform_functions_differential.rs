@@ -372,6 +372,21 @@ impl Parser<'_> {
                     name = self.identifier().to_string();
                 }
                 assert!(self.eat("("), "expected ( after {name} in {}", self.text);
+                // `try` and `can` see each argument's own success or failure.
+                if name == "try" || name == "can" {
+                    let mut attempts = Vec::new();
+                    while !self.eat(")") {
+                        attempts.push(self.expression());
+                        self.eat(",");
+                    }
+                    if name == "try" {
+                        return functions::try_result(attempts);
+                    }
+                    let [attempt]: [Result<Value, String>; 1] = attempts
+                        .try_into()
+                        .unwrap_or_else(|_| panic!("can() takes one argument: {}", self.text));
+                    return Ok(functions::can_result(attempt));
+                }
                 let args = self.sequence(")")?;
                 functions::call_with_files(&name, args, Some(self.sandbox))
             }

@@ -581,6 +581,11 @@ impl Evaluator<'_> {
         out: &mut String,
         unknown: &mut Option<String>,
     ) -> Result<(), String> {
+        // A template file's text (`templatefile`, `templatestring`) is scanned by HCL line
+        // by line, so a strip marker trims only the adjacent line (checked against
+        // Terraform). Heredocs keep trimming whole literals: hcl-edit joins a heredoc's
+        // lines and flushes `<<-` indentation differently, which needs its own fix.
+        let raw_lines = self.rendering_template();
         let elements: Vec<&Element> = template.iter().collect();
         for (i, element) in elements.iter().enumerate() {
             match element {
@@ -595,13 +600,27 @@ impl Evaluator<'_> {
                         Some(next) => strips_before(next),
                         None => strip.1,
                     };
+                    let mut trimmed = String::new();
                     if strip_before {
-                        text = text.trim_start();
+                        let first_end = match text.find('\n') {
+                            Some(i) if raw_lines => i + 1,
+                            _ => text.len(),
+                        };
+                        trimmed.push_str(text[..first_end].trim_start());
+                        text = &text[first_end..];
                     }
+                    trimmed.push_str(text);
                     if strip_after {
-                        text = text.trim_end();
+                        let body = trimmed.strip_suffix('\n').unwrap_or(&trimmed);
+                        let last_start = match body.rfind('\n') {
+                            Some(i) if raw_lines => i + 1,
+                            _ => 0,
+                        };
+                        let kept =
+                            trimmed[..last_start].len() + trimmed[last_start..].trim_end().len();
+                        trimmed.truncate(kept);
                     }
-                    out.push_str(text);
+                    out.push_str(&trimmed);
                 }
                 Element::Interpolation(interpolation) => {
                     let value = self.eval(inst, &interpolation.expr, scope)?;
@@ -946,6 +965,31 @@ mod tests {
         );
         // A lone interpolation keeps the value's type.
         assert_eq!(eval(r#""${5}""#), Ok(number(5)));
+    }
+
+    /// `templatefile`'s rendering, with the results `terraform console` gives.
+    #[test]
+    fn template_file_strip_markers_trim_only_the_adjacent_line() {
+        let render = |text: &str| {
+            let sources = SourceMap::new();
+            let root = Rc::new(ModuleConfig::default());
+            let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
+            let template = hcl::edit::parser::parse_template(text).expect("template parses");
+            evaluator.render_isolated(0, &template, Value::Map(BTreeMap::new()), "test")
+        };
+        assert_eq!(
+            render("%{ for x in [1, 2] ~}\n  - ${x}\n%{ endfor ~}\nend\n"),
+            Ok(string("  - 1\n  - 2\nend\n"))
+        );
+        assert_eq!(
+            render("a\n  b  \n  %{~ if true }x%{ endif }\n"),
+            Ok(string("a\n  b  \nx\n"))
+        );
+        assert_eq!(
+            render("%{ if true ~}\n\n  \n  y\n%{ endif }\n"),
+            Ok(string("\n  \n  y\n\n"))
+        );
+        assert!(render("${var.x}").is_err());
     }
 
     #[test]

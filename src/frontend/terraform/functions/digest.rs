@@ -112,7 +112,7 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
         .bytes()
         .filter(|b| !matches!(b, b'\r' | b'\n'))
         .collect();
-    if symbols.len() % 4 != 0 {
+    if !symbols.len().is_multiple_of(4) {
         return None;
     }
     let mut out = Vec::with_capacity(symbols.len() / 4 * 3);
@@ -233,7 +233,7 @@ fn text_decode(source: &str, name: &str) -> Result<Value, String> {
     })?;
     let invalid = || format!("the given value is not valid {name} text");
     let from_units = |bytes: &[u8], big: bool| -> Result<String, String> {
-        if bytes.len() % 2 != 0 {
+        if !bytes.len().is_multiple_of(2) {
             return Err(invalid());
         }
         let units = bytes.chunks(2).map(|p| {

@@ -385,7 +385,10 @@ fn timestamp(src: &str) -> Option<String> {
     }
     pos += 1;
     let day = num(2, &mut pos)?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in(month, year) {
+    if !(1..=12).contains(&month)
+        || day < 1
+        || i64::from(day) > super::time::days_in_month(i64::from(year), i64::from(month))
+    {
         return None;
     }
     let date = format!("{year:04}-{month:02}-{day:02}");
@@ -443,15 +446,6 @@ fn timestamp(src: &str) -> Option<String> {
                 Some(format!("{time}{zone}"))
             }
         }
-    }
-}
-
-fn days_in(month: u32, year: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
