@@ -26,6 +26,9 @@ pub struct Analysis {
 }
 
 pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
+    let mut options = options.clone();
+    options.terraform.lint_roots = paths.iter().map(|p| terraform::lint_root(p)).collect();
+    let options = &options;
     let sources = SourceMap::new();
     let discovered = discover::discover(paths, &options.excludes);
     // A document that turns out not to be a template is dropped with its input: it was
