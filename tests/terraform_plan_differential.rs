@@ -144,7 +144,7 @@ fn terraform_plans_match_vpclint_models() {
             ));
             continue;
         }
-        let network = lower::lower(std::slice::from_ref(&unit), Declared::default());
+        let network = lower::lower(std::slice::from_ref(&unit), Declared::default(), &sources);
         let model = dump::to_json(&network, &sources);
         let (facts, addresses) = model_facts(&model);
         roots.push(Root {
