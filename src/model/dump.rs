@@ -60,6 +60,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "subnets",
             d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
+                if let Some(external) = &e.external_vpc {
+                    o.raw("external_vpc", json!(external.name));
+                }
                 o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
