@@ -133,8 +133,7 @@ impl Context<'_> {
             )
         } else {
             format!(
-                "{destination} is outside vpc {peer_address} ({}); peering is not transitive",
-                or_none(&blocks)
+                "{destination} is outside vpc {peer_address} ({blocks}); peering is not transitive"
             )
         };
         Finding {
@@ -151,9 +150,8 @@ impl Context<'_> {
             ),
             related: self.related(&[destination]),
             help: format!(
-                "route only the peer's blocks ({}) over this connection; reach other networks \
-                 through their own peering connection, a transit gateway or a VPN",
-                or_none(&blocks)
+                "route only the peer's blocks ({blocks}) over this connection; reach other networks \
+                 through their own peering connection, a transit gateway or a VPN"
             ),
         }
     }
@@ -162,15 +160,14 @@ impl Context<'_> {
     fn prefix_list_finding(&self, list: &str, offending: &[(IpNet, &PrefixListEntry)]) -> Finding {
         let peer_address = self.peer_address();
         let nets: Vec<IpNet> = offending.iter().map(|&(net, _)| net).collect();
-        let mut blocks: Vec<String> = Vec::new();
+        let mut described: Vec<String> = Vec::new();
         for &net in &nets {
-            let described = self.blocks(net);
-            if !described.is_empty() && !blocks.contains(&described) {
-                blocks.push(described);
+            let family = self.blocks(net);
+            if !described.contains(&family) {
+                described.push(family);
             }
         }
-        let joined = blocks.join(", ");
-        let blocks = or_none(&joined);
+        let blocks = described.join(", ");
         let (noun, verb) = if nets.len() == 1 {
             ("entry", "is")
         } else {
@@ -213,15 +210,6 @@ fn same_family(a: IpNet, b: IpNet) -> bool {
         (a, b),
         (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_))
     )
-}
-
-/// `none` for a VPC without a block of that family.
-fn or_none(blocks: &str) -> &str {
-    if blocks.is_empty() {
-        "no block of that IP version"
-    } else {
-        blocks
-    }
 }
 
 #[cfg(test)]

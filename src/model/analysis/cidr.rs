@@ -176,13 +176,15 @@ impl<'n> VpcCidrs<'n> {
         self.ipv6.get(vpc.index()).map_or(&[], Vec::as_slice)
     }
 
-    /// Every IPv6 block of the VPC is known (a VPC without IPv6 has none, all known).
+    /// Every IPv6 block of the VPC is known, and it has one. A VPC with no IPv6 block in
+    /// the code counts as unknown: IPv6 is often associated later, by other code.
     pub fn ipv6_is_complete(&self, vpc: VpcId) -> bool {
         !self
             .ipv6_incomplete
             .get(vpc.index())
             .copied()
             .unwrap_or(true)
+            && !self.ipv6_blocks(vpc).is_empty()
     }
 
     /// Whether `net` is equal to or inside one of the VPC's IPv6 blocks.
@@ -378,6 +380,41 @@ mod tests {
                 ('b', 'f'),
                 ('d', 'f'),
             ]
+        );
+    }
+
+    #[test]
+    fn ipv6_containment_needs_every_block_known_and_at_least_one() {
+        let mut b = NetworkBuilder::new();
+        let dual = b.vpc("aws_vpc.dual", "10.0.0.0/16");
+        b.ipv6_block(dual, "2001:db8:a::/56");
+        let v4_only = b.vpc("aws_vpc.v4", "10.1.0.0/16");
+        let amazon = b.vpc("aws_vpc.amazon", "10.2.0.0/16");
+        b.ipv6_block(amazon, "2001:db8:b::/56");
+        let unknown = b.unknown();
+        b.network.vpcs[amazon].ipv6_cidrs.push(unknown);
+        let network = b.finish();
+        let cidrs = VpcCidrs::new(&network);
+        let v6 = |text: &str| -> Ipv6Net { text.parse().unwrap() };
+        assert!(matches!(
+            cidrs.ipv6_containment(dual, v6("2001:db8:a:1::/64")),
+            Containment::Inside(block) if block.address == "aws_vpc.dual"
+        ));
+        assert_eq!(
+            cidrs.ipv6_containment(dual, v6("2001:db8:c::/56")),
+            Containment::Outside
+        );
+        assert_eq!(
+            cidrs.ipv6_containment(v4_only, v6("2001:db8:c::/56")),
+            Containment::Unknown
+        );
+        assert_eq!(
+            cidrs.ipv6_containment(amazon, v6("2001:db8:c::/56")),
+            Containment::Unknown
+        );
+        assert_eq!(
+            cidrs.family_containment(dual, "10.0.4.0/24".parse().unwrap()),
+            Containment::Inside(cidrs.blocks(dual)[0].into())
         );
     }
 }
