@@ -45,7 +45,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
-    let network = lower::lower(&units, options.declared.clone());
+    let network = lower::lower(&units, options.declared.clone(), &sources);
     Analysis {
         inputs,
         sources,

@@ -61,6 +61,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "subnets",
             d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
+                if let Some(external) = &e.external_vpc {
+                    o.raw("external_vpc", json!(external.name));
+                }
                 o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
@@ -305,6 +308,16 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("type", &e.kind);
                 o.field("scheme", &e.scheme);
                 o.list("subnets", &e.subnets);
+            }),
+        ),
+        (
+            "prefix_lists",
+            d.all(&n.prefix_lists, |e, o| {
+                o.field("name", &e.name);
+                o.field("max_entries", &e.max_entries);
+                let entries = e.entries.iter().map(|entry| o.value(&entry.cidr)).collect();
+                o.raw("entries", Value::Array(entries));
+                o.raw("entries_complete", json!(e.entries_complete));
             }),
         ),
     ];
@@ -740,6 +753,7 @@ entity_types! {
     PrivateHostedZone => hosted_zones,
     DhcpOptions => dhcp_options,
     LoadBalancer => load_balancers,
+    PrefixList => prefix_lists,
 }
 
 /// Values whose serde form is already the contract (plain enums, numbers, strings).
@@ -801,11 +815,12 @@ impl Show for PortRange {
 }
 
 impl Show for Destination {
-    fn show(&self, _: &Network) -> Value {
+    fn show(&self, net: &Network) -> Value {
         match self {
             Destination::Ipv4(net) => json!(net.to_string()),
             Destination::Ipv6(net) => json!(net.to_string()),
-            Destination::PrefixList => json!("prefix-list"),
+            Destination::PrefixList(None) => json!("prefix-list"),
+            Destination::PrefixList(Some(id)) => tagged("prefix-list", id.show(net)),
         }
     }
 }
@@ -838,7 +853,8 @@ impl Show for SgPeer {
         match self {
             SgPeer::Cidr(cidr) => json!({ "kind": "cidr", "cidr": cidr.to_string() }),
             SgPeer::Group(id) => json!({ "kind": "group", "group": id.show(net) }),
-            SgPeer::PrefixList => json!({ "kind": "prefix-list" }),
+            SgPeer::PrefixList(None) => json!({ "kind": "prefix-list" }),
+            SgPeer::PrefixList(Some(id)) => json!({ "kind": "prefix-list", "list": id.show(net) }),
         }
     }
 }

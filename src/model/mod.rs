@@ -212,6 +212,7 @@ pub type VpcEndpointId = Id<VpcEndpoint>;
 pub type HostedZoneId = Id<PrivateHostedZone>;
 pub type DhcpOptionsId = Id<DhcpOptions>;
 pub type LoadBalancerId = Id<LoadBalancer>;
+pub type PrefixListId = Id<PrefixList>;
 
 /// The whole analyzed network: every unit lowered into one set of arenas.
 #[derive(Debug, Default, Serialize)]
@@ -249,6 +250,7 @@ pub struct Network {
     pub hosted_zones: Arena<PrivateHostedZone>,
     pub dhcp_options: Arena<DhcpOptions>,
     pub load_balancers: Arena<LoadBalancer>,
+    pub prefix_lists: Arena<PrefixList>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
 }
@@ -335,10 +337,25 @@ pub struct Subnet {
     pub cidr: Option<Field<CidrValue>>,
     pub invalid_cidr: Option<InvalidCidr>,
     pub ipv6_cidr: Option<Field<Ipv6Net>>,
+    /// When `vpc` is unknown: the VPC outside the code it names, if another resource naming
+    /// it alike is surely in the same VPC.
+    pub external_vpc: Option<ExternalVpc>,
     /// Availability Zone name or ID (CloudFormation `!GetAZs` gives symbolic names such
     /// as `us-east-1a`, `us-east-1b` that are distinct and ordered).
     pub az: Field<String>,
     pub map_public_ip_on_launch: Field<bool>,
+}
+
+/// A VPC that is not in the analyzed code, named alike by several resources of one unit:
+/// the same literal VPC id, or the same unknown expression (an unset variable, a data
+/// source attribute, a module output, a parameter) in one module instance. Two different
+/// expressions, even if both unknown, are never taken for one VPC.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ExternalVpc {
+    /// The unit, and for an expression the module instance, it is written in.
+    pub scope: String,
+    /// `vpc-0abc…`, `var.vpc_id`, `data.aws_vpc.shared.id`, `parameter VpcId`.
+    pub name: String,
 }
 
 // ---------------------------------------------------------------- routing
@@ -364,8 +381,20 @@ pub struct RouteTableAssociation {
 pub enum Destination {
     Ipv4(Ipv4Net),
     Ipv6(Ipv6Net),
-    /// A managed prefix list: its CIDRs are not in the code.
-    PrefixList,
+    /// A managed prefix list: the customer-managed list of the code it names, or `None`
+    /// for a list whose entries are not in the code (AWS-managed, an existing list's id).
+    PrefixList(Option<PrefixListId>),
+}
+
+impl Destination {
+    /// The destination CIDR of either family; `None` for a prefix list.
+    pub fn cidr(self) -> Option<IpNet> {
+        match self {
+            Destination::Ipv4(net) => Some(IpNet::V4(net)),
+            Destination::Ipv6(net) => Some(IpNet::V6(net)),
+            Destination::PrefixList(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -399,6 +428,9 @@ pub struct Route {
     /// The route is an inline block of its route table (the primary span is then in the
     /// route table resource).
     pub inline: bool,
+    /// How host bits set in a CIDR destination are treated (the provider rejects
+    /// `172.16.0.1/12`; EC2 accepts it and stores `172.16.0.0/12`).
+    pub host_bits: HostBitsHandling,
 }
 
 /// Route propagation from a virtual private gateway into a route table.
@@ -515,7 +547,8 @@ impl PortRange {
 pub enum SgPeer {
     Cidr(IpNet),
     Group(SecurityGroupId),
-    PrefixList,
+    /// A managed prefix list, as for [`Destination::PrefixList`].
+    PrefixList(Option<PrefixListId>),
 }
 
 /// One (protocol, ports, peer) permission of a security group. A rule with several CIDRs
@@ -561,6 +594,30 @@ pub struct NaclEntry {
     /// For TCP/UDP; `ALL` for other protocols.
     pub ports: Field<PortRange>,
     pub inline: bool,
+}
+
+/// A customer-managed prefix list: a set of CIDRs that routes and security group rules
+/// reference as one (AWS-managed lists are not in the code and stay unknown).
+#[derive(Debug, Serialize)]
+pub struct PrefixList {
+    pub origin: Origin,
+    /// `name` / `PrefixListName`.
+    pub name: Field<String>,
+    /// Counts against the security group rule quota in place of the entries, whatever
+    /// their number (`max_entries` / `MaxEntries`).
+    pub max_entries: Field<u32>,
+    /// Inline entries, then entry resources of the same unit.
+    pub entries: Vec<PrefixListEntry>,
+    /// The entries above are all the list's entries: the code declares them in the list
+    /// itself (Terraform then removes any other) and every one is known. False when the
+    /// list leaves its entries to separate entry resources, which other code may add to.
+    pub entries_complete: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrefixListEntry {
+    pub origin: Origin,
+    pub cidr: Field<IpNet>,
 }
 
 // ---------------------------------------------------------------- hybrid

@@ -1,11 +1,12 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
-//! NACL evaluation, which VPCs a connection joins.
+//! NACL evaluation, which VPCs a connection joins, what a prefix list stands for.
 
 pub mod cidr;
 pub mod internet;
 pub mod nacl;
 pub mod peering;
 pub mod ports;
+pub mod prefix_list;
 pub mod routing;
 pub mod sg;
 pub mod source_order;

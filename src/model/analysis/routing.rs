@@ -363,7 +363,7 @@ impl<'n> RoutingIndex<'n> {
                     })
                 }
                 Some(Destination::Ipv4(_) | Destination::Ipv6(_)) => {}
-                Some(Destination::PrefixList) | None => complete = false,
+                Some(Destination::PrefixList(_)) | None => complete = false,
             }
         }
         if !inside_vpc {

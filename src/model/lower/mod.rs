@@ -11,6 +11,7 @@ mod terraform;
 
 use super::*;
 use crate::frontend::{Lang, Resource, Unit, Val, V};
+use crate::source::SourceMap;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -19,7 +20,7 @@ const MAX_REF_DEPTH: usize = 8;
 
 /// Lowers every unit into one network. Units are taken in path order so the arenas (and
 /// therefore every output) are deterministic.
-pub fn lower(units: &[Unit], declared: Declared) -> Network {
+pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network {
     let mut network = Network {
         declared,
         ..Network::default()
@@ -31,7 +32,7 @@ pub fn lower(units: &[Unit], declared: Declared) -> Network {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
-        UnitLowering::new(unit, dialect, &mut network).run();
+        UnitLowering::new(unit, dialect, &mut network, sources).run();
     }
     network
 }
@@ -50,6 +51,10 @@ struct Dialect {
     /// Resource kinds whose id is another resource's id (a peering accepter), and the
     /// attribute that names that resource.
     alias: fn(kind: &str) -> Option<&'static str>,
+    /// How an unknown value names one value of its scope (module instance, template), from
+    /// its unknown reason and its expression as written: `var.vpc_id`, `parameter VpcId`.
+    /// `None` when equal text may stand for different values (indexes, loops, functions).
+    unknown_name: fn(reason: &str, text: &str) -> Option<String>,
 }
 
 /// Entities AWS creates along with a resource, which the code can reference without
@@ -108,6 +113,7 @@ entities! {
     HostedZone => PrivateHostedZone;
     DhcpOptions => DhcpOptions;
     LoadBalancer => LoadBalancer;
+    PrefixList => PrefixList;
 }
 
 // ------------------------------------------------------------------ the tables' vocabulary
@@ -203,6 +209,12 @@ enum Lowering {
         vpc: &'static str,
     },
     LoadBalancer(&'static LoadBalancerNames),
+    PrefixList(&'static PrefixListNames),
+    /// One entry added to a prefix list by a resource of its own.
+    PrefixListEntry {
+        list: &'static str,
+        cidr: &'static str,
+    },
 }
 
 struct VpcNames {
@@ -210,6 +222,8 @@ struct VpcNames {
     ipv6_cidr: Option<&'static str>,
     /// A boolean asking Amazon for an IPv6 block (unknown until created).
     amazon_ipv6: Option<&'static str>,
+    /// Pools an IPv6 block is allocated from (IPAM, BYOIP): unknown unless written.
+    ipv6_pools: &'static [&'static str],
     dns_support: &'static str,
     dns_hostnames: &'static str,
 }
@@ -220,6 +234,7 @@ struct CidrBlockNames {
     ipam: &'static [&'static str],
     ipv6_cidr: Option<&'static str>,
     amazon_ipv6: Option<&'static str>,
+    ipv6_pools: &'static [&'static str],
 }
 
 struct SubnetNames {
@@ -434,6 +449,14 @@ struct LoadBalancerNames {
     subnet_mappings: Option<(&'static str, &'static str)>,
 }
 
+struct PrefixListNames {
+    name: &'static str,
+    max_entries: &'static str,
+    /// The inline entry blocks (objects) and their CIDR attribute.
+    entries: &'static str,
+    entry_cidr: &'static str,
+}
+
 enum SchemeSource {
     /// Terraform: `internal = true`, default false.
     InternalFlag(&'static str),
@@ -447,6 +470,7 @@ struct UnitLowering<'a> {
     unit: &'a Unit,
     dialect: &'static Dialect,
     net: &'a mut Network,
+    sources: &'a SourceMap,
     by_address: HashMap<&'a str, usize>,
     /// The entity lowered from each resource, by resource index.
     primary: Vec<Option<Entity>>,
@@ -485,6 +509,48 @@ fn inline_origin(res: &Resource, block: &Val) -> Origin {
     Origin {
         span: block.span,
         ..origin(res)
+    }
+}
+
+/// The module instance part of a Terraform address (`module.net["a"].` of
+/// `module.net["a"].aws_subnet.x[0]`); empty for a root resource or a CloudFormation ID.
+fn module_instance(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let name_end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        let mut tail = &after[name_end..];
+        if let Some(key) = tail.strip_prefix('[') {
+            let Some(key_end) = instance_key_end(key) else {
+                return address;
+            };
+            tail = &key[key_end..];
+        }
+        match tail.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => return address,
+        }
+    }
+    &address[..address.len() - rest.len()]
+}
+
+/// The length of an instance key up to and including its `]`: a number or a quoted string
+/// with backslash escapes.
+fn instance_key_end(key: &str) -> Option<usize> {
+    if let Some(quoted) = key.strip_prefix('"') {
+        let mut escaped = false;
+        for (i, c) in quoted.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => return quoted[i + 1..].starts_with(']').then_some(i + 3),
+                _ => {}
+            }
+        }
+        None
+    } else {
+        key.find(']').map(|i| i + 1)
     }
 }
 
@@ -545,7 +611,12 @@ fn has_ports(protocol: Protocol) -> bool {
 }
 
 impl<'a> UnitLowering<'a> {
-    fn new(unit: &'a Unit, dialect: &'static Dialect, net: &'a mut Network) -> Self {
+    fn new(
+        unit: &'a Unit,
+        dialect: &'static Dialect,
+        net: &'a mut Network,
+        sources: &'a SourceMap,
+    ) -> Self {
         let mut by_address = HashMap::with_capacity(unit.resources.len());
         for (index, res) in unit.resources.iter().enumerate() {
             by_address.entry(res.address.as_str()).or_insert(index);
@@ -554,6 +625,7 @@ impl<'a> UnitLowering<'a> {
             unit,
             dialect,
             net,
+            sources,
             by_address,
             primary: vec![None; unit.resources.len()],
             implicit: HashMap::new(),
@@ -733,6 +805,11 @@ impl<'a> UnitLowering<'a> {
         self.known_or_unknown(val, parsed)
     }
 
+    fn ip_net(&self, val: &'a Val) -> Field<IpNet> {
+        let parsed = self.parse::<IpNet>(val);
+        self.known_or_unknown(val, parsed)
+    }
+
     fn ipv4(&self, val: &'a Val) -> Field<Ipv4Net> {
         let parsed = self.parse::<Ipv4Net>(val);
         self.known_or_unknown(val, parsed)
@@ -805,6 +882,7 @@ impl<'a> UnitLowering<'a> {
                 cidr: None,
                 invalid_cidr: None,
                 ipv6_cidr: None,
+                external_vpc: None,
                 az: Field::unknown(unknown),
                 map_public_ip_on_launch: Field::unknown(unknown),
             })),
@@ -949,6 +1027,13 @@ impl<'a> UnitLowering<'a> {
                     subnets: Vec::new(),
                 }))
             }
+            Lowering::PrefixList(_) => Entity::PrefixList(net.prefix_lists.push(PrefixList {
+                origin: o,
+                name: Field::unknown(unknown),
+                max_entries: Field::unknown(unknown),
+                entries: Vec::new(),
+                entries_complete: false,
+            })),
             _ => return None,
         })
     }
@@ -1399,7 +1484,62 @@ impl<'a> UnitLowering<'a> {
                     self.fill_load_balancer(id, res, names);
                 }
             }
+            Lowering::PrefixList(names) => {
+                if let Some(id) = me.and_then(PrefixList::pick) {
+                    self.fill_prefix_list(id, res, names);
+                }
+            }
+            Lowering::PrefixListEntry { list, cidr } => {
+                let list: Field<PrefixListId> = self.link(res, list);
+                let Some(list) = list.copied() else {
+                    return;
+                };
+                let cidr = match attr(res, cidr) {
+                    Some(val) => self.ip_net(val),
+                    None => Field::unknown(res.name_span),
+                };
+                let list = &mut self.net.prefix_lists[list];
+                list.entries.push(PrefixListEntry {
+                    origin: origin(res),
+                    cidr,
+                });
+                list.entries_complete = false;
+            }
         }
+    }
+
+    /// A customer-managed prefix list and its inline entries. Its entries are complete
+    /// only when the list declares them itself, each one known, and no entry resource adds
+    /// to them.
+    fn fill_prefix_list(&mut self, id: PrefixListId, res: &'a Resource, names: &PrefixListNames) {
+        let name = self.string(res, names.name);
+        let max_entries = match attr(res, names.max_entries) {
+            Some(val) => match self.number(val) {
+                Some(n) if n.fract() == 0.0 && (1.0..=u32::MAX as f64).contains(&n) => {
+                    Field::known(n as u32, val.span)
+                }
+                _ => Field::unknown(val.span),
+            },
+            None => Field::unknown(res.name_span),
+        };
+        let entries: Vec<PrefixListEntry> = self
+            .elements(attr(res, names.entries))
+            .into_iter()
+            .map(|block| PrefixListEntry {
+                origin: inline_origin(res, block),
+                cidr: match get(block, names.entry_cidr) {
+                    Some(val) => self.ip_net(val),
+                    None => Field::unknown(block.span),
+                },
+            })
+            .collect();
+        let inline_complete =
+            !entries.is_empty() && entries.iter().all(|entry| entry.cidr.value.is_some());
+        let list = &mut self.net.prefix_lists[id];
+        list.name = name;
+        list.max_entries = max_entries;
+        list.entries_complete = inline_complete && list.entries.is_empty();
+        list.entries.splice(0..0, entries);
     }
 
     fn fill_vpc(&mut self, id: VpcId, res: &'a Resource, names: &VpcNames) {
@@ -1414,6 +1554,8 @@ impl<'a> UnitLowering<'a> {
             if self.follow(val).as_bool() != Some(false) {
                 ipv6.push(Field::unknown(val.span));
             }
+        } else if let Some(val) = names.ipv6_pools.iter().find_map(|name| attr(res, name)) {
+            ipv6.push(Field::unknown(val.span));
         }
         let dns_support = self.boolean(res, names.dns_support, Some(true));
         let dns_hostnames = self.boolean(res, names.dns_hostnames, Some(false));
@@ -1423,6 +1565,34 @@ impl<'a> UnitLowering<'a> {
         vpc.ipv6_cidrs.extend(ipv6);
         vpc.enable_dns_support = dns_support;
         vpc.enable_dns_hostnames = dns_hostnames;
+    }
+
+    /// The VPC outside the code that a VPC reference of `res` names (see [`ExternalVpc`]).
+    fn external_vpc(&self, res: &'a Resource, val: &'a Val) -> Option<ExternalVpc> {
+        let unit = self.unit.path.display().to_string();
+        match &self.follow(val).v {
+            // VPC ids are unique: the same id is the same VPC.
+            V::String(id) if id.starts_with("vpc-") => Some(ExternalVpc {
+                scope: unit,
+                name: id.clone(),
+            }),
+            // A plan's unknown values have no expression to compare.
+            V::Unknown(reason) if self.unit.lang != Lang::TerraformPlan => {
+                if val.span.file.0 as usize >= self.sources.len() {
+                    return None;
+                }
+                let file = self.sources.get(val.span.file);
+                let text = file
+                    .text
+                    .get(val.span.start as usize..val.span.end as usize)?;
+                let name = (self.dialect.unknown_name)(reason, text.trim())?;
+                Some(ExternalVpc {
+                    scope: format!("{unit} {}", module_instance(&res.address)),
+                    name,
+                })
+            }
+            _ => None,
+        }
     }
 
     fn cidr_block(&mut self, res: &'a Resource, names: &CidrBlockNames) {
@@ -1454,6 +1624,7 @@ impl<'a> UnitLowering<'a> {
                 .amazon_ipv6
                 .and_then(|name| attr(res, name))
                 .filter(|val| self.follow(val).as_bool() != Some(false))
+                .or_else(|| names.ipv6_pools.iter().find_map(|name| attr(res, name)))
                 .map(|val| Field::unknown(val.span))
         };
         if let (Some(ipv6), Some(vpc)) = (ipv6, vpc.copied()) {
@@ -1463,6 +1634,10 @@ impl<'a> UnitLowering<'a> {
 
     fn fill_subnet(&mut self, id: SubnetId, res: &'a Resource, names: &SubnetNames) {
         let vpc = self.link(res, names.vpc);
+        let external_vpc = match (vpc.value, attr(res, names.vpc)) {
+            (None, Some(val)) => self.external_vpc(res, val),
+            _ => None,
+        };
         let ipv4 = self.cidr4(attr(res, names.cidr));
         let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.ipv6(val));
         let az = names
@@ -1474,6 +1649,7 @@ impl<'a> UnitLowering<'a> {
         let public = self.boolean(res, names.map_public_ip, Some(false));
         let subnet = &mut self.net.subnets[id];
         subnet.vpc = vpc;
+        subnet.external_vpc = external_vpc;
         if let Some((cidr, invalid)) = ipv4 {
             subnet.cidr = Some(cidr);
             subnet.invalid_cidr = invalid;
@@ -1574,7 +1750,8 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         } else if let Some(val) = get(body, names.destination_prefix_list) {
-            Field::known(Destination::PrefixList, val.span)
+            let list = self.entity(val).and_then(PrefixList::pick);
+            Field::known(Destination::PrefixList(list), val.span)
         } else {
             Field::unknown(fallback)
         };
@@ -1591,6 +1768,7 @@ impl<'a> UnitLowering<'a> {
             invalid_destination,
             target,
             inline,
+            host_bits: self.dialect.host_bits,
         });
     }
 
@@ -1820,7 +1998,8 @@ impl<'a> UnitLowering<'a> {
         }
         for name in names.prefix_lists {
             for val in self.elements(get(body, name)) {
-                peers.push(Field::known(SgPeer::PrefixList, val.span));
+                let list = self.entity(val).and_then(PrefixList::pick);
+                peers.push(Field::known(SgPeer::PrefixList(list), val.span));
             }
         }
         if let Some(val) = names.self_.and_then(|name| get(body, name)) {
