@@ -6,6 +6,7 @@ pub mod internet;
 pub mod nacl;
 pub mod peering;
 pub mod ports;
+pub mod reach;
 pub mod routing;
 pub mod sg;
 pub mod source_order;
