@@ -308,7 +308,7 @@ impl<'n> Reach<'n> {
         to_place: Place,
         traffic: Traffic,
     ) -> Answer {
-        let mut forward = Walk::new(self, traffic);
+        let mut forward = Walk::new(self, traffic, from);
         let packet = Packet {
             src: from_place.net(),
             dst: to_place.net(),
@@ -318,7 +318,7 @@ impl<'n> Reach<'n> {
         let forward_ok = forward
             .forward(from, from_place, to, to_place, packet)
             .is_ok();
-        let mut ret = Walk::new(self, traffic);
+        let mut ret = Walk::new(self, traffic, to);
         if forward_ok {
             let reply = Packet {
                 src: to_place.net(),
@@ -382,10 +382,12 @@ struct Walk<'a, 'n> {
     lookups: usize,
     /// The NAT gateway the forward path went through (the reply comes back through it).
     nat: Option<NatGatewayId>,
+    /// Where the packet comes from: the peer of the destination's ingress rules.
+    source: Endpoint<'n>,
 }
 
 impl<'a, 'n> Walk<'a, 'n> {
-    fn new(reach: &'a Reach<'n>, traffic: Traffic) -> Self {
+    fn new(reach: &'a Reach<'n>, traffic: Traffic, source: &Endpoint<'n>) -> Self {
         Walk {
             reach,
             network: reach.network,
@@ -393,6 +395,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             hops: Vec::new(),
             lookups: 0,
             nat: None,
+            source: source.clone(),
         }
     }
 
@@ -498,7 +501,8 @@ impl<'a, 'n> Walk<'a, 'n> {
         )?;
         match (forward, to) {
             (true, Endpoint::Host(host)) => {
-                self.security_groups(host, Direction::Ingress, to, packet.src, packet.ports)
+                let source = self.source.clone();
+                self.security_groups(host, Direction::Ingress, &source, packet.src, packet.ports)
             }
             _ => Ok(()),
         }
@@ -719,7 +723,8 @@ impl<'a, 'n> Walk<'a, 'n> {
         )?;
         match to {
             Endpoint::Host(host) => {
-                self.security_groups(host, Direction::Ingress, to, packet.src, packet.ports)
+                let source = self.source.clone();
+                self.security_groups(host, Direction::Ingress, &source, packet.src, packet.ports)
             }
             _ => Ok(()),
         }
@@ -931,6 +936,11 @@ impl<'a, 'n> Walk<'a, 'n> {
                         .map(|groups| groups.contains(&referenced)),
                     SgPeer::PrefixList => None,
                 };
+                let opened_text = if rule_protocol == Protocol::All {
+                    "all traffic".to_string()
+                } else {
+                    self.traffic.describe(opened)
+                };
                 match matches {
                     Some(true) => {
                         return self.hop(
@@ -938,9 +948,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                             Some(&rule.origin),
                             Decision::Allow,
                             format!(
-                                "{} allows {} {to_from} {}",
+                                "{} allows {opened_text} {to_from} {}",
                                 rule.origin.address,
-                                self.traffic.describe(opened),
                                 describe_peer(network, peer_value)
                             ),
                         );
