@@ -91,7 +91,10 @@ fn reach_answers_over_the_fixtures() {
                 _ => 3,
             };
             assert_eq!(code, Some(expected_code), "{name}: `{line}`");
-            snapshot.push_str(&format!("$ vpclint reach {relative} {line}\nexit {}\n{stdout}\n", expected_code));
+            snapshot.push_str(&format!(
+                "$ vpclint reach {relative} {line}\nexit {}\n{stdout}\n",
+                expected_code
+            ));
         }
         insta::assert_snapshot!(format!("reach@{name}"), snapshot);
     }
@@ -106,7 +109,10 @@ fn graphs_of_the_fixtures_are_deterministic() {
             let first = vpclint(&["graph", &relative, "--format", format]);
             let second = vpclint(&["graph", &relative, "--format", format]);
             assert_eq!(first.status.code(), Some(0), "{name} {format}");
-            assert_eq!(first.stdout, second.stdout, "{name} {format}: not deterministic");
+            assert_eq!(
+                first.stdout, second.stdout,
+                "{name} {format}: not deterministic"
+            );
             if format == "json" {
                 serde_json::from_slice::<serde_json::Value>(&first.stdout).expect("graph JSON");
             }
@@ -144,7 +150,10 @@ fn reach_endpoints_that_name_nothing_or_several_things_are_usage_errors() {
     ]);
     assert_eq!(nothing.status.code(), Some(2));
     let stderr = String::from_utf8(nothing.stderr).unwrap();
-    assert!(stderr.contains("--from: `aws_instance.nope` names no subnet"), "{stderr}");
+    assert!(
+        stderr.contains("--from: `aws_instance.nope` names no subnet"),
+        "{stderr}"
+    );
     let several = vpclint(&[
         "reach",
         "fixtures/reach/cfn-web",
@@ -170,7 +179,11 @@ fn reach_endpoints_that_name_nothing_or_several_things_are_usage_errors() {
         "--port",
         "443",
     ]);
-    assert!(matches!(picked.status.code(), Some(0 | 1 | 3)), "{:?}", picked);
+    assert!(
+        matches!(picked.status.code(), Some(0 | 1 | 3)),
+        "{:?}",
+        picked
+    );
     let no_port = vpclint(&[
         "reach",
         "fixtures/reach/tf-app",

@@ -1069,19 +1069,20 @@ impl<'a, 'n> Walk<'a, 'n> {
         }
         if allowed.allows_some() {
             let (entry, described) = describe_entry(allowed.regions[0].entry);
-            let decision = if peer == Ipv4Net::default() {
-                Decision::Allow
+            // Any internet address: entries that deny some of them do not make the
+            // internet unreachable.
+            let (decision, detail) = if peer == Ipv4Net::default() && allowed.complete {
+                (
+                    Decision::Allow,
+                    format!("{described} (earlier entries deny part of {peer})"),
+                )
             } else {
-                Decision::Unknown
+                (
+                    Decision::Unknown,
+                    format!("{described}: only part of {what} {to_from} {peer} is allowed, so it depends on the exact address and port"),
+                )
             };
-            return self.hop(
-                HopKind::NetworkAcl,
-                Some(&entry.origin),
-                decision,
-                format!(
-                    "{described}: only part of {what} {to_from} {peer} is allowed, so it depends on the exact address and port"
-                ),
-            );
+            return self.hop(HopKind::NetworkAcl, Some(&entry.origin), decision, detail);
         }
         if !allowed.complete {
             return self.hop(
@@ -1968,4 +1969,3 @@ fn is_private(net: Ipv4Net) -> bool {
     .filter_map(|p| p.parse::<Ipv4Net>().ok())
     .any(|p| p.contains(&net))
 }
-
