@@ -52,7 +52,7 @@ enum Command {
     /// `internet`. Exit status: 0 reachable, 1 not reachable, 3 undecidable (an unknown
     /// value on the path), 2 usage error.
     #[command(
-        after_help = "Examples:\n  vpclint reach infra/ --from aws_instance.app --to aws_db_instance_subnet --port 5432\n  vpclint reach stack.yaml --from AppSubnet --to internet --port 443 --format json"
+        after_help = "Examples:\n  vpclint reach infra/ --from aws_instance.app --to aws_subnet.db --port 5432\n  vpclint reach stack.yaml --from AppSubnet --to internet --port 443 --format json"
     )]
     Reach(ReachArgs),
     /// Draw the network: VPCs with their blocks, subnets by AZ (public/private),
