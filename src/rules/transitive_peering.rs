@@ -3,8 +3,8 @@
 //! peer drops everything not addressed to itself.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::cidr::{Containment, VpcCidrs};
-use crate::model::analysis::peering::{peer_of, PeerSide};
+use crate::model::analysis::cidr::VpcCidrs;
+use crate::model::analysis::peering::{peering_forwarding, PeeringForwarding};
 use crate::model::{Destination, Network, PeeringId, Route, Target, VpcId};
 use ipnet::Ipv4Net;
 
@@ -38,10 +38,10 @@ impl Rule for TransitivePeering {
             else {
                 continue;
             };
-            let PeerSide::Peer(peer) = peer_of(network, peering, own_vpc) else {
-                continue;
-            };
-            if cidrs.containment(peer, destination) == Containment::Outside {
+            // The same forwarding decision `vpclint reach` takes for a packet.
+            if let PeeringForwarding::OutsidePeer(peer) =
+                peering_forwarding(network, &cidrs, peering, own_vpc, destination)
+            {
                 findings.push(finding(network, &cidrs, route, destination, peering, peer));
             }
         }

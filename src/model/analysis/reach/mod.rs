@@ -18,7 +18,7 @@ pub use endpoint::{resolve, Endpoint, Host, HostGroups};
 
 use super::cidr::{Containment, VpcCidrs};
 use super::nacl::{NaclIndex, SubnetNacl};
-use super::peering::{peer_of, PeerSide};
+use super::peering::{peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
 use super::routing::{
     target_origin, target_vpc, Reason, RoutingIndex, TgwRoutingIndex, TgwVia, Via,
@@ -26,8 +26,9 @@ use super::routing::{
 use super::sg::{describe_peer, SgIndex};
 use crate::model::{
     Connectivity, Direction, DxAssociated, EndpointKind, Field, InternetGatewayId, NaclAction,
-    NatGatewayId, Network, Origin, PortRange, Protocol, RouteTableId, SgPeer, SubnetId, Target,
-    TgwAttachmentId, TgwAttachmentKind, TgwRouteTableId, TransitGatewayId, VpcId, VpnGatewayId,
+    NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteTableId, SgPeer, SubnetId,
+    Target, TgwAttachmentId, TgwAttachmentKind, TgwRouteTableId, TransitGatewayId, VpcId,
+    VpnGatewayId,
 };
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net};
@@ -1573,78 +1574,44 @@ impl<'a, 'n> Walk<'a, 'n> {
         self.route(nat_subnet, translated)
     }
 
-    fn peering(
-        &mut self,
-        pcx: crate::model::PeeringId,
-        vpc: VpcId,
-        packet: Packet,
-    ) -> Step<Landing> {
+    fn peering(&mut self, pcx: PeeringId, vpc: VpcId, packet: Packet) -> Step<Landing> {
         let network = self.network;
         let origin = Some(&network.peerings[pcx].origin);
         let address = &network.peerings[pcx].origin.address;
-        match peer_of(network, pcx, vpc) {
-            PeerSide::Peer(peer) => {
-                let peer_address = &network.vpcs[peer].origin.address;
-                match self.reach.cidrs.containment(peer, packet.dst) {
-                    Containment::Inside(block) => {
-                        let net = block.net;
-                        self.hop(
-                            HopKind::Peering,
-                            origin,
-                            Decision::Forward,
-                            format!(
-                                "{} is inside {peer_address} ({net}), the peer of {address}",
-                                packet.dst
-                            ),
-                        )?;
-                        Ok(Landing::Vpc(peer))
-                    }
-                    Containment::Outside => {
-                        self.hop(
-                            HopKind::Peering,
-                            origin,
-                            Decision::Drop,
-                            format!(
-                                "{} is outside {address}'s peer {peer_address} ({}): peering is not transitive and has no edge-to-edge routing",
-                                packet.dst,
-                                self.reach.cidrs.describe(peer)
-                            ),
-                        )?;
-                        Err(Stopped)
-                    }
-                    Containment::Unknown => {
-                        self.hop(
-                            HopKind::Peering,
-                            origin,
-                            Decision::Unknown,
-                            format!("a CIDR block of {peer_address} is unknown"),
-                        )?;
-                        Err(Stopped)
-                    }
-                }
-            }
-            PeerSide::NotInvolved => {
-                self.hop(
-                    HopKind::Peering,
-                    origin,
+        let cidrs = &self.reach.cidrs;
+        let (decision, detail, landing) =
+            match peering_forwarding(network, cidrs, pcx, vpc, packet.dst) {
+                PeeringForwarding::ToPeer(peer, block) => (
+                    Decision::Forward,
+                    format!(
+                        "{} is inside {} ({block}), the peer of {address}",
+                        packet.dst, network.vpcs[peer].origin.address
+                    ),
+                    Some(Landing::Vpc(peer)),
+                ),
+                PeeringForwarding::OutsidePeer(peer) => (
                     Decision::Drop,
                     format!(
-                        "{address} does not involve {}",
-                        network.vpcs[vpc].origin.address
+                        "{} is outside {address}'s peer {} ({}): peering is not transitive and has no edge-to-edge routing",
+                        packet.dst,
+                        network.vpcs[peer].origin.address,
+                        cidrs.describe(peer)
                     ),
-                )?;
-                Err(Stopped)
-            }
-            PeerSide::Unknown => {
-                self.hop(
-                    HopKind::Peering,
-                    origin,
+                    None,
+                ),
+                PeeringForwarding::NotInvolved => (
+                    Decision::Drop,
+                    format!("{address} does not involve {}", network.vpcs[vpc].origin.address),
+                    None,
+                ),
+                PeeringForwarding::Unknown => (
                     Decision::Unknown,
-                    "the peer VPC is not in the code".to_string(),
-                )?;
-                Err(Stopped)
-            }
-        }
+                    "the peer VPC or one of its blocks is unknown".to_string(),
+                    None,
+                ),
+            };
+        self.hop(HopKind::Peering, origin, decision, detail)?;
+        landing.ok_or(Stopped)
     }
 
     /// A VGW sends the packet on premises over the VPN connection or Direct Connect
