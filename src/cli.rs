@@ -372,6 +372,7 @@ fn reach(args: ReachArgs) -> Result<i32, UsageError> {
     }
     let (options, _) = prepare(&args.input, &rules::catalog())?;
     let analysis = pipeline::analyze(&args.input.paths, &options);
+    warn_not_analyzed(engine::not_analyzed(&analysis.units, &analysis.sources).len());
     let cwd = std::env::current_dir().unwrap_or_default();
     let file_of = |span: crate::source::Span| {
         report::display_path(&analysis.sources.get(span.file).path, &cwd)
@@ -415,6 +416,7 @@ fn graph(args: GraphArgs) -> Result<i32, UsageError> {
         settings: config.rules,
         select: Vec::new(),
         ignore: Vec::new(),
+        strict: false,
     };
     let registry = rules::registry();
     let outcome = engine::run(
@@ -425,6 +427,7 @@ fn graph(args: GraphArgs) -> Result<i32, UsageError> {
         &analysis.sources,
         &selection,
     );
+    warn_not_analyzed(outcome.not_analyzed.len());
     let layout = report::graph::layout(&analysis.network, &outcome.findings);
     let rendered = match args.format {
         GraphFormat::Mermaid => report::graph::render_mermaid(&layout),
@@ -436,6 +439,17 @@ fn graph(args: GraphArgs) -> Result<i32, UsageError> {
             .map(|_| EXIT_OK)
             .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display()))),
         None => print(&rendered),
+    }
+}
+
+/// `reach` and `graph` answer from what was analyzed: say on standard error when some
+/// of the input was left out (`vpclint lint` lists the places).
+fn warn_not_analyzed(places: usize) {
+    if places > 0 {
+        eprintln!(
+            "vpclint: note: {} not analyzed (`vpclint lint` lists them); the answer covers only what was",
+            report::plural(places, "place")
+        );
     }
 }
 
