@@ -122,7 +122,7 @@ fn measure_reach() {
     use vpclint::model::Protocol;
     let dir = std::env::temp_dir().join(format!("vpclint-reach-{}", std::process::id()));
     write_terraform_estate(&dir, 1);
-    let analysis = vpclint::pipeline::analyze(&[dir.clone()], &Default::default());
+    let analysis = vpclint::pipeline::analyze(std::slice::from_ref(&dir), &Default::default());
     let network = &analysis.network;
     let no_file = |_| String::new();
     let started = Instant::now();

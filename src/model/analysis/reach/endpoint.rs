@@ -207,9 +207,7 @@ fn parse_ipv4(text: &str) -> Option<Ipv4Net> {
     if let Ok(net) = text.parse::<Ipv4Net>() {
         return Some(net.trunc());
     }
-    text.parse::<Ipv4Addr>()
-        .ok()
-        .map(|address| Ipv4Net::from(address))
+    text.parse::<Ipv4Addr>().ok().map(Ipv4Net::from)
 }
 
 /// An address or CIDR: a host of the (most specific) modelled subnet that contains it, or
