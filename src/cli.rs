@@ -19,6 +19,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 /// Exit code: usage or configuration error.
 pub const EXIT_USAGE: i32 = 2;
+/// Exit code of `reach`: undecidable (an unknown value on the path).
+pub const EXIT_UNKNOWN: i32 = 3;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +44,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ModelFormat::Text)]
         format: ModelFormat,
     },
+    /// Can A talk to B? Follow a packet forward and back through security groups,
+    /// network ACLs, route tables and gateways, as AWS forwards it.
+    ///
+    /// Endpoints: a Terraform address (aws_instance.web), a CloudFormation logical ID
+    /// (FILE#LogicalId when several templates define it), an IPv4 address or CIDR, or
+    /// `internet`. Exit status: 0 reachable, 1 not reachable, 3 undecidable (an unknown
+    /// value on the path), 2 usage error.
+    #[command(
+        after_help = "Examples:\n  vpclint reach infra/ --from aws_instance.app --to aws_subnet.db --port 5432\n  vpclint reach stack.yaml --from AppSubnet --to internet --port 443 --format json"
+    )]
+    Reach(ReachArgs),
+    /// Draw the network: VPCs with their blocks, subnets by AZ (public/private),
+    /// gateways, endpoints, peering, transit gateways, VPN/Direct Connect, and the lint
+    /// findings on the resources they concern. Mermaid (default), DOT or JSON.
+    Graph(GraphArgs),
     /// List the rules.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -80,6 +97,57 @@ struct LintArgs {
     /// (CLICOLOR_FORCE forces it).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(Args, Debug)]
+struct ReachArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Where the packet starts.
+    #[arg(long, value_name = "ENDPOINT")]
+    from: String,
+    /// Where it goes.
+    #[arg(long, value_name = "ENDPOINT")]
+    to: String,
+    #[arg(long, value_enum, default_value_t = ReachProtocol::Tcp)]
+    protocol: ReachProtocol,
+    /// Destination port (required for tcp and udp).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+    #[arg(long, value_enum, default_value_t = ReachFormat::Text)]
+    format: ReachFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ReachProtocol {
+    Tcp,
+    Udp,
+    Icmp,
+    All,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ReachFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+struct GraphArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+    /// Write the graph to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
+    Json,
 }
 
 /// What to analyze and how to evaluate it (shared by `lint` and `model`).
@@ -162,6 +230,8 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Lint(args) => lint(args),
         Command::Model { input, format } => model(input, format),
+        Command::Reach(args) => reach(args),
+        Command::Graph(args) => graph(args),
         Command::Rules { format } => print(&rules_listing(format)),
         Command::Explain { rule } => explain(&rule),
     };
@@ -284,6 +354,104 @@ fn model(input: InputArgs, format: ModelFormat) -> Result<i32, UsageError> {
         }
     };
     print(&rendered)
+}
+
+fn reach(args: ReachArgs) -> Result<i32, UsageError> {
+    use crate::model::analysis::reach::{self, Reach, Traffic, Verdict};
+    use crate::model::Protocol;
+    let protocol = match args.protocol {
+        ReachProtocol::Tcp => Protocol::TCP,
+        ReachProtocol::Udp => Protocol::UDP,
+        ReachProtocol::Icmp => Protocol::ICMP,
+        ReachProtocol::All => Protocol::All,
+    };
+    if protocol.has_ports() && args.port.is_none() {
+        return Err(UsageError(format!(
+            "--port is required with --protocol {}",
+            report::reach::protocol_name(protocol)
+        )));
+    }
+    let (options, _) = prepare(&args.input, &rules::catalog())?;
+    let analysis = pipeline::analyze(&args.input.paths, &options);
+    warn_not_analyzed(engine::not_analyzed(&analysis.units, &analysis.sources).len());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let file_of = |span: crate::source::Span| {
+        report::display_path(&analysis.sources.get(span.file).path, &cwd)
+    };
+    let from = reach::resolve(&analysis.network, &args.from, &file_of)
+        .map_err(|e| UsageError(format!("--from: {e}")))?;
+    let to = reach::resolve(&analysis.network, &args.to, &file_of)
+        .map_err(|e| UsageError(format!("--to: {e}")))?;
+    if !matches!(from, reach::Endpoint::Host(_)) && !matches!(to, reach::Endpoint::Host(_)) {
+        return Err(UsageError(
+            "at least one endpoint must be in a modelled subnet".to_string(),
+        ));
+    }
+    let traffic = Traffic {
+        protocol,
+        port: args.port,
+    };
+    let answer = Reach::new(&analysis.network).answer(&from, &to, traffic);
+    let query = report::reach::Query {
+        from: &args.from,
+        to: &args.to,
+        traffic,
+    };
+    let rendered = match args.format {
+        ReachFormat::Text => report::reach::render_text(&answer, &query, &analysis.sources, &cwd),
+        ReachFormat::Json => report::reach::render_json(&answer, &query, &analysis.sources, &cwd),
+    };
+    print(&rendered)?;
+    Ok(match answer.verdict {
+        Verdict::Reachable => EXIT_OK,
+        Verdict::Unreachable => EXIT_FINDINGS,
+        Verdict::Unknown => EXIT_UNKNOWN,
+    })
+}
+
+fn graph(args: GraphArgs) -> Result<i32, UsageError> {
+    let catalog = rules::catalog();
+    let (options, config) = prepare(&args.input, &catalog)?;
+    let analysis = pipeline::analyze(&args.input.paths, &options);
+    let selection = Selection {
+        settings: config.rules,
+        select: Vec::new(),
+        ignore: Vec::new(),
+        strict: false,
+    };
+    let registry = rules::registry();
+    let outcome = engine::run(
+        &registry,
+        &catalog,
+        &analysis.network,
+        &analysis.units,
+        &analysis.sources,
+        &selection,
+    );
+    warn_not_analyzed(outcome.not_analyzed.len());
+    let layout = report::graph::layout(&analysis.network, &outcome.findings);
+    let rendered = match args.format {
+        GraphFormat::Mermaid => report::graph::render_mermaid(&layout),
+        GraphFormat::Dot => report::graph::render_dot(&layout),
+        GraphFormat::Json => report::graph::render_json(&layout),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, rendered)
+            .map(|_| EXIT_OK)
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display()))),
+        None => print(&rendered),
+    }
+}
+
+/// `reach` and `graph` answer from what was analyzed: say on standard error when some
+/// of the input was left out (`vpclint lint` lists the places).
+fn warn_not_analyzed(places: usize) {
+    if places > 0 {
+        eprintln!(
+            "vpclint: note: {} not analyzed (`vpclint lint` lists them); the answer covers only what was",
+            report::plural(places, "place")
+        );
+    }
 }
 
 /// Checks the paths, loads the config and builds the pipeline options.

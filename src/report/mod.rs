@@ -1,7 +1,9 @@
 //! Reporters: text (miette), JSON, SARIF, GitHub workflow commands. Nothing else prints.
 
 pub mod github;
+pub mod graph;
 pub mod json;
+pub mod reach;
 pub mod sarif;
 pub mod text;
 

@@ -7,6 +7,7 @@ pub mod nacl;
 pub mod peering;
 pub mod ports;
 pub mod prefix_list;
+pub mod reach;
 pub mod routing;
 pub mod sg;
 pub mod source_order;
