@@ -85,6 +85,10 @@ pub fn load_template(
             return Some(unit);
         }
     };
+    // Template-level `Metadata: {vpclint: {ignore: [...]}}` applies to the whole file.
+    if let Some(suppression) = suppression(&root, Span::new(file, 0, text.len())) {
+        unit.suppressions.push(suppression);
+    }
     evaluate(&root, options, sources, &mut unit);
     Some(unit)
 }
@@ -311,8 +315,9 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
     unit.diagnostics.append(&mut ev.diagnostics);
 }
 
-/// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}`; `ignore` may also be
-/// a single rule name and `reason` may be left out.
+/// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}` of a resource, or of
+/// the template (then `applies_to` is the whole file); `ignore` may also be a single rule
+/// name and `reason` may be left out.
 fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
     let config = resource.get("Metadata")?.get("vpclint")?;
     let ignore = config.entry("ignore")?;
