@@ -137,8 +137,10 @@ fn lint_to_sarif(analysis: &vpclint::pipeline::Analysis, dir: &Path) {
         sources: &analysis.sources,
         catalog: &catalog,
         analyzed: &analyzed,
+        not_analyzed: &outcome.not_analyzed,
         cwd: &cwd,
         elapsed: started.elapsed(),
+        baseline_stale: None,
     });
     let out = dir.with_extension("sarif");
     std::fs::write(&out, rendered).expect("write the SARIF report");

@@ -83,6 +83,10 @@ struct LintArgs {
     /// Write every finding of this run to a baseline file and report them as suppressed.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Report what could not be evaluated (modules not installed, unknown count/for_each, ...)
+    /// as `incomplete-analysis` findings, not only as a summary line.
+    #[arg(long)]
+    strict: bool,
     /// Colour the text report: `auto` on a terminal unless NO_COLOR is set
     /// (CLICOLOR_FORCE forces it).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -237,6 +241,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
         settings: config.rules,
         select: known_rules(&args.select, "--select", &catalog)?,
         ignore: known_rules(&args.ignore, "--ignore", &catalog)?,
+        strict: args.strict || config.strict,
     };
     let accepted = args
         .baseline
@@ -351,6 +356,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
         sources: &analysis.sources,
         catalog: &catalog,
         analyzed: &analyzed,
+        not_analyzed: &outcome.not_analyzed,
         cwd: &cwd,
         elapsed: started.elapsed(),
         baseline_stale,
@@ -368,6 +374,11 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
     let to_terminal = destinations.iter().any(|(_, d)| *d == Destination::Stdout);
     if !to_terminal && !args.quiet {
         eprintln!("{}", text::summary(&report));
+    }
+    if !to_terminal {
+        if let Some(gaps) = text::not_analyzed(&report) {
+            eprintln!("{gaps}");
+        }
     }
     let fail_level = match args.fail_level {
         FailLevel::Error => Some(Level::Error),
@@ -504,11 +515,26 @@ fn model(input: InputArgs, format: ModelFormat) -> Result<i32, UsageError> {
     let analysis = pipeline::analyze(&input_paths(&input), &options);
     let rendered = match format {
         ModelFormat::Json => {
-            serde_json::to_string_pretty(&dump::to_json(&analysis.network, &analysis.sources))
-                .unwrap_or_default()
-                + "\n"
+            let mut document = dump::to_json(&analysis.network, &analysis.sources);
+            if let (Some(root), serde_json::Value::Object(diagnostics)) = (
+                document.as_object_mut(),
+                dump::diagnostics_json(&analysis.units, &analysis.sources),
+            ) {
+                root.extend(diagnostics);
+            }
+            serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
         }
-        ModelFormat::Text => dump::to_text(&analysis.network, &analysis.sources),
+        ModelFormat::Text => {
+            let mut text = dump::to_text(&analysis.network, &analysis.sources);
+            let diagnostics = dump::diagnostics_text(&analysis.units, &analysis.sources);
+            if !diagnostics.is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&diagnostics);
+            }
+            text
+        }
     };
     print(&rendered)
 }

@@ -4,6 +4,7 @@
 //! exclude = ["legacy/**"]
 //! [rules]
 //! transitive-peering = "off"     # or "on", "note", "warning", "error"
+//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [onprem]
 //! direct_connect = ["10.0.0.0/8"]
 //! ```
@@ -35,6 +36,8 @@ pub struct Config {
     /// Globs relative to the config file's directory.
     pub exclude: Vec<String>,
     pub declared: Declared,
+    /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
+    pub strict: bool,
 }
 
 /// A configuration error, already formatted as `file:line:column: message`.
@@ -56,6 +59,8 @@ struct RawConfig {
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     onprem: RawOnprem,
+    #[serde(default)]
+    strict: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -182,6 +187,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         rules,
         exclude,
         declared: Declared { direct_connect },
+        strict: raw.strict,
     })
 }
 

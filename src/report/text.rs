@@ -4,7 +4,7 @@
 //! summary.
 
 use super::{display_path, doc_url, headline, plural, Report};
-use crate::rules::{Finding, Label, Level};
+use crate::rules::{Finding, Label, Level, INCOMPLETE_ANALYSIS};
 use crate::source::{FileId, SourceFile};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -49,7 +49,28 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         out.push_str(&summary(report));
         out.push('\n');
     }
+    // Even with --quiet: what was not analyzed is what tells silence from health.
+    if let Some(gaps) = not_analyzed(report) {
+        out.push_str(&gaps);
+        out.push('\n');
+    }
     out
+}
+
+/// `12 places not analyzed in 3 units: ...; `vpclint model` lists them`, or `None` when
+/// everything was analyzed.
+pub fn not_analyzed(report: &Report) -> Option<String> {
+    let gaps = report.not_analyzed_summary()?;
+    let strict = report
+        .findings
+        .iter()
+        .any(|f| f.rule == INCOMPLETE_ANALYSIS.name);
+    let hint = if strict {
+        "`vpclint model` lists them"
+    } else {
+        "`vpclint model` lists them, `--strict` reports them as findings"
+    };
+    Some(format!("{gaps}; {hint}"))
 }
 
 /// Whether `--color auto` colours the report: on a terminal whose `TERM` is not `dumb`,
