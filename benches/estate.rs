@@ -344,6 +344,7 @@ fn lint_to_sarif(analysis: &vpclint::pipeline::Analysis, dir: &Path) {
         not_analyzed: &outcome.not_analyzed,
         cwd: &cwd,
         elapsed: started.elapsed(),
+        baseline_stale: None,
     });
     let out = dir.with_extension("sarif");
     std::fs::write(&out, rendered).expect("write the SARIF report");

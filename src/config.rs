@@ -2,9 +2,9 @@
 //!
 //! ```toml
 //! exclude = ["legacy/**"]
+//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [rules]
 //! transitive-peering = "off"     # or "on", "note", "warning", "error"
-//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [onprem]
 //! direct_connect = ["10.0.0.0/8"]
 //! [terraform.availability_zones]
@@ -174,6 +174,16 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
     let mut direct_connect = Vec::new();
     for prefix in raw.onprem.direct_connect {
         match prefix.get_ref().parse::<Ipv4Net>() {
+            Ok(net) if net.trunc() != net => {
+                return Err(at(
+                    prefix.span(),
+                    &format!(
+                    "CIDR `{}` in [onprem] direct_connect has host bits set; the network is `{}`",
+                    prefix.get_ref(),
+                    net.trunc()
+                ),
+                ))
+            }
             Ok(net) => direct_connect.push(net),
             Err(_) => {
                 return Err(at(
@@ -317,6 +327,13 @@ mod tests {
         assert!(
             bad_cidr.0.starts_with("vpclint.toml:2:19: ") && bad_cidr.0.contains("10.0.0.0/33"),
             "{bad_cidr}"
+        );
+        let host_bits = parse_str("[onprem]\ndirect_connect = [\"10.0.0.0/8\", \"10.1.2.3/16\"]\n")
+            .unwrap_err();
+        assert_eq!(
+            host_bits.0,
+            "vpclint.toml:2:33: CIDR `10.1.2.3/16` in [onprem] direct_connect has host bits set; \
+             the network is `10.1.0.0/16`"
         );
         let bad_rule = parse_str("[rules]\nparse-eror = \"off\"\n").unwrap_err();
         assert_eq!(

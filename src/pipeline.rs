@@ -13,13 +13,24 @@ pub struct Options {
     pub terraform: terraform::Options,
     pub cloudformation: cloudformation::Options,
     pub declared: Declared,
-    /// `exclude` globs of the config file.
+    /// `exclude` globs of the config file and of `--exclude`.
     pub excludes: discover::Excludes,
+    /// A document read from standard input (`vpclint lint - --stdin-filename NAME`).
+    pub stdin: Option<StdinDocument>,
+}
+
+/// A template or plan read from standard input, analyzed as if it were the file `name`.
+#[derive(Debug, Clone)]
+pub struct StdinDocument {
+    pub name: PathBuf,
+    pub text: Arc<str>,
 }
 
 pub struct Analysis {
     /// What discovery found to analyze (the report summary lists it).
     pub inputs: Vec<Input>,
+    /// What discovery left out on purpose, and why.
+    pub skipped: Vec<discover::Skipped>,
     pub sources: SourceMap,
     pub units: Vec<Unit>,
     pub network: Network,
@@ -30,9 +41,16 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     options.terraform.lint_roots = paths.iter().map(|p| terraform::lint_root(p)).collect();
     let options = &options;
     let sources = SourceMap::new();
-    let discovered = discover::discover(paths, &options.excludes);
-    // A document that turns out not to be a template is dropped with its input: it was
-    // not analyzed, and the summary does not list it.
+    let mut discovered = discover::discover(paths, &options.excludes);
+    if let Some(stdin) = &options.stdin {
+        match discover::classify_text(&stdin.name, &stdin.text) {
+            Some(input) => discovered.inputs.push(input),
+            None => discovered.skipped.push(discover::Skipped {
+                path: stdin.name.clone(),
+                reason: "standard input is neither a CloudFormation template nor a Terraform plan",
+            }),
+        }
+    }
     let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
         .inputs
         .into_par_iter()
@@ -48,6 +66,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     let network = lower::lower(&units, options.declared.clone(), &sources);
     Analysis {
         inputs,
+        skipped: discovered.skipped,
         sources,
         units,
         network,
@@ -85,6 +104,10 @@ fn without_nested_stacks(
 }
 
 fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
+    let read = |path: &std::path::Path| match &options.stdin {
+        Some(stdin) if stdin.name == path => Ok(stdin.text.clone()),
+        _ => read(path),
+    };
     match input {
         Input::TerraformModule(dir) => Some(terraform::load_root_module(
             dir,

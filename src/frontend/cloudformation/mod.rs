@@ -86,6 +86,10 @@ pub fn load_template(
             return Some(unit);
         }
     };
+    // Template-level `Metadata: {vpclint: {ignore: [...]}}` applies to the whole file.
+    if let Some(suppression) = suppression(&root, Span::new(file, 0, text.len())) {
+        unit.suppressions.push(suppression);
+    }
     let nesting = Nesting {
         prefix: String::new(),
         given: None,
@@ -599,8 +603,9 @@ fn nested_stack<'a>(
     Some(evaluate(&root, &path, &child, options, sources, unit))
 }
 
-/// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}`; `ignore` may also be
-/// a single rule name and `reason` may be left out.
+/// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}` of a resource, or of
+/// the template (then `applies_to` is the whole file); `ignore` may also be a single rule
+/// name and `reason` may be left out.
 fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
     let config = resource.get("Metadata")?.get("vpclint")?;
     let ignore = config.entry("ignore")?;
