@@ -171,7 +171,10 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         path: Some(path.to_path_buf()),
         rules,
         exclude,
-        declared: Declared { direct_connect },
+        declared: Declared {
+            direct_connect,
+            quotas: Default::default(),
+        },
     })
 }
 

@@ -90,6 +90,7 @@ fn declared(case: &Path) -> Declared {
         .cloned()
         .unwrap_or_default();
     Declared {
+        quotas: Default::default(),
         direct_connect: prefixes
             .iter()
             .filter_map(|p| p.as_str())

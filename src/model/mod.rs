@@ -258,6 +258,36 @@ pub struct Network {
 pub struct Declared {
     /// Prefixes advertised to AWS over Direct Connect.
     pub direct_connect: Vec<Ipv4Net>,
+    /// The account's quotas (`[quotas]`), AWS's defaults where not declared.
+    pub quotas: Quotas,
+}
+
+/// Amazon VPC quotas the code can exceed, at AWS's defaults unless `[quotas]` says
+/// otherwise (<https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Quotas {
+    /// Inbound or outbound rules per security group, IPv4 and IPv6 counted separately.
+    pub security_group_rules: u32,
+    /// Security groups per network interface.
+    pub security_groups_per_interface: u32,
+    /// Inbound or outbound rules per network ACL.
+    pub nacl_rules: u32,
+    /// IPv4 CIDR blocks per VPC (primary and secondary).
+    pub vpc_ipv4_blocks: u32,
+    /// Non-propagated routes per route table.
+    pub routes_per_table: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            security_group_rules: 60,
+            security_groups_per_interface: 5,
+            nacl_rules: 20,
+            vpc_ipv4_blocks: 5,
+            routes_per_table: 500,
+        }
+    }
 }
 
 // ---------------------------------------------------------------- addressing
@@ -475,6 +505,10 @@ pub struct SecurityGroup {
     pub vpc: Field<VpcId>,
     /// The VPC's default security group (`aws_default_security_group`).
     pub is_default: bool,
+    /// The group's rules are the code's: false for a VPC's default group that the code
+    /// only references (`aws_vpc.x.default_security_group_id`, `!GetAtt Vpc.DefaultSecurityGroup`),
+    /// whose rules AWS created and the code does not manage.
+    pub rules_in_code: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -652,6 +686,9 @@ pub struct TgwAttachment {
     pub default_association: Field<bool>,
     /// `transit_gateway_default_route_table_propagation` (default true).
     pub default_propagation: Field<bool>,
+    /// VPC attachments: appliance mode (default off): a flow keeps one Availability Zone of
+    /// the attachment in both directions.
+    pub appliance_mode: Field<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -704,6 +741,8 @@ pub struct VpcEndpoint {
     /// Default false in Terraform and CloudFormation.
     pub private_dns_enabled: Field<bool>,
     pub subnets: Vec<Field<SubnetId>>,
+    /// Interface endpoints: their security groups (none written: the VPC's default group).
+    pub security_groups: Vec<Field<SecurityGroupId>>,
 }
 
 #[derive(Debug, Serialize)]

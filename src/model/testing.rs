@@ -287,6 +287,7 @@ impl NetworkBuilder {
             service_name,
             private_dns_enabled,
             subnets: Vec::new(),
+            security_groups: Vec::new(),
         })
     }
 
@@ -297,6 +298,7 @@ impl NetworkBuilder {
             origin,
             vpc,
             is_default: false,
+            rules_in_code: true,
         })
     }
 
@@ -504,6 +506,7 @@ impl NetworkBuilder {
             security_group_referencing: Self::defaulted(true, &origin),
             default_association: Self::defaulted(true, &origin),
             default_propagation: Self::defaulted(true, &origin),
+            appliance_mode: Self::defaulted(false, &origin),
             origin,
             transit_gateway,
             kind,

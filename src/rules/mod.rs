@@ -25,6 +25,8 @@ mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
+mod tgw_appliance_mode_disabled;
+mod tgw_attachment_missing_az;
 mod transit_cidr_overlap;
 mod transitive_peering;
 mod vpc_resolver_unreachable;
@@ -153,6 +155,8 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &vpc_resolver_unreachable::VpcResolverUnreachable,
         &lb_single_az::LbSingleAz,
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
+        &tgw_attachment_missing_az::TgwAttachmentMissingAz,
+        &tgw_appliance_mode_disabled::TgwApplianceModeDisabled,
     ]
 }
 

@@ -1,11 +1,14 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
-//! NACL evaluation, which VPCs a connection joins.
+//! NACL evaluation, which VPCs a connection joins, transit gateway attachments' zones,
+//! stateful middleboxes.
 
 pub mod cidr;
 pub mod internet;
+pub mod middlebox;
 pub mod nacl;
 pub mod peering;
 pub mod ports;
 pub mod routing;
 pub mod sg;
 pub mod source_order;
+pub mod transit;

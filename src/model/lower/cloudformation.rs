@@ -104,6 +104,7 @@ const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
     sg_referencing: &["Options", "SecurityGroupReferencingSupport"],
     default_association: None,
     default_propagation: None,
+    appliance_mode: &["Options", "ApplianceModeSupport"],
 };
 
 const TGW_LINK: TgwLinkNames = TgwLinkNames {
@@ -281,6 +282,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             service_name: "ServiceName",
             private_dns: "PrivateDnsEnabled",
             subnets: "SubnetIds",
+            security_groups: "SecurityGroupIds",
         }),
         "AWS::Route53::HostedZone" => Lowering::HostedZone {
             vpcs: "VPCs",

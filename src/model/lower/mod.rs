@@ -403,6 +403,8 @@ struct TgwVpcAttachmentNames {
     /// Booleans on the attachment (Terraform only).
     default_association: Option<&'static str>,
     default_propagation: Option<&'static str>,
+    /// Path to the `enable`/`disable` appliance mode option.
+    appliance_mode: &'static [&'static str],
 }
 
 struct TgwLinkNames {
@@ -423,6 +425,7 @@ struct VpcEndpointNames {
     service_name: &'static str,
     private_dns: &'static str,
     subnets: &'static str,
+    security_groups: &'static str,
 }
 
 struct LoadBalancerNames {
@@ -857,6 +860,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::unknown(unknown),
                     is_default: names.is_default,
+                    rules_in_code: true,
                 }))
             }
             Lowering::NetworkAcl(names) => Entity::NetworkAcl(net.nacls.push(NetworkAcl {
@@ -903,6 +907,7 @@ impl<'a> UnitLowering<'a> {
                     security_group_referencing: Field::unknown(unknown),
                     default_association: Field::unknown(unknown),
                     default_propagation: Field::unknown(unknown),
+                    appliance_mode: Field::unknown(unknown),
                 }))
             }
             Lowering::TgwRouteTable { .. } => {
@@ -918,6 +923,7 @@ impl<'a> UnitLowering<'a> {
                 service_name: Field::unknown(unknown),
                 private_dns_enabled: Field::unknown(unknown),
                 subnets: Vec::new(),
+                security_groups: Vec::new(),
             })),
             Lowering::HostedZone { vpcs, .. } => {
                 // A zone without VPCs is public: not part of the network.
@@ -1010,6 +1016,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::known(vpc, span),
                     is_default: true,
+                    rules_in_code: false,
                 }))
             }
             Implicit::DefaultNetworkAcl => {
@@ -1050,6 +1057,7 @@ impl<'a> UnitLowering<'a> {
                     security_group_referencing: Field::default(false, span),
                     default_association: Field::default(true, span),
                     default_propagation: Field::default(true, span),
+                    appliance_mode: Field::default(false, span),
                 }))
             }
         };
@@ -1296,6 +1304,7 @@ impl<'a> UnitLowering<'a> {
                     attachment.security_group_referencing = Field::default(false, span);
                     attachment.default_association = Field::default(false, span);
                     attachment.default_propagation = Field::default(false, span);
+                    attachment.appliance_mode = Field::default(false, span);
                 }
             }
             Lowering::TgwRouteTable { transit_gateway } => {
@@ -2057,6 +2066,7 @@ impl<'a> UnitLowering<'a> {
                 security_group_referencing: Field::default(false, span),
                 default_association: Field::default(true, span),
                 default_propagation: Field::default(true, span),
+                appliance_mode: Field::default(false, span),
             });
         }
         self.net.dx_associations.push(DxGatewayAssociation {
@@ -2085,6 +2095,11 @@ impl<'a> UnitLowering<'a> {
             option = option.and_then(|val| get(self.follow(val), key));
         }
         let referencing = self.enable_option(res, option, true);
+        let mut option = Some(&res.attrs);
+        for key in names.appliance_mode {
+            option = option.and_then(|val| get(self.follow(val), key));
+        }
+        let appliance_mode = self.enable_option(res, option, false);
         let association = match names.default_association {
             Some(name) => self.boolean(res, name, Some(true)),
             None => Field::default(true, res.name_span),
@@ -2100,6 +2115,7 @@ impl<'a> UnitLowering<'a> {
         attachment.security_group_referencing = referencing;
         attachment.default_association = association;
         attachment.default_propagation = propagation;
+        attachment.appliance_mode = appliance_mode;
     }
 
     fn fill_endpoint(&mut self, id: VpcEndpointId, res: &'a Resource, names: &VpcEndpointNames) {
@@ -2121,12 +2137,14 @@ impl<'a> UnitLowering<'a> {
         let service_name = self.string(res, names.service_name);
         let private_dns = self.boolean(res, names.private_dns, Some(false));
         let subnets = self.links(attr(res, names.subnets));
+        let security_groups = self.links(attr(res, names.security_groups));
         let endpoint = &mut self.net.vpc_endpoints[id];
         endpoint.vpc = vpc;
         endpoint.kind = kind;
         endpoint.service_name = service_name;
         endpoint.private_dns_enabled = private_dns;
         endpoint.subnets = subnets;
+        endpoint.security_groups = security_groups;
     }
 
     fn fill_load_balancer(

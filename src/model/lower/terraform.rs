@@ -325,6 +325,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 sg_referencing: &["security_group_referencing_support"],
                 default_association: Some("transit_gateway_default_route_table_association"),
                 default_propagation: Some("transit_gateway_default_route_table_propagation"),
+                appliance_mode: &["appliance_mode_support"],
             })
         }
         "aws_ec2_transit_gateway_peering_attachment" => Lowering::TgwPeeringAttachment {
@@ -357,6 +358,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             service_name: "service_name",
             private_dns: "private_dns_enabled",
             subnets: "subnet_ids",
+            security_groups: "security_group_ids",
         }),
         "aws_vpc_endpoint_subnet_association" => Lowering::EndpointSubnetAssociation {
             endpoint: "vpc_endpoint_id",
