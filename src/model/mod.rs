@@ -505,10 +505,11 @@ pub struct SecurityGroup {
     pub vpc: Field<VpcId>,
     /// The VPC's default security group (`aws_default_security_group`).
     pub is_default: bool,
-    /// The group's rules are the code's: false for a VPC's default group that the code
-    /// only references (`aws_vpc.x.default_security_group_id`, `!GetAtt Vpc.DefaultSecurityGroup`),
-    /// whose rules AWS created and the code does not manage.
-    pub rules_in_code: bool,
+    /// Every rule of the group is in the model. False for a VPC's default group that the
+    /// code only references (`aws_vpc.x.default_security_group_id`,
+    /// `!GetAtt Vpc.DefaultSecurityGroup`: AWS made its rules), and for a group whose inline
+    /// rules are not all known (a `dynamic` block over an unknown collection).
+    pub rules_known: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

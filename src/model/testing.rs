@@ -298,7 +298,7 @@ impl NetworkBuilder {
             origin,
             vpc,
             is_default: false,
-            rules_in_code: true,
+            rules_known: true,
         })
     }
 

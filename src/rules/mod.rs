@@ -6,6 +6,7 @@ mod backup_vpn_more_specific;
 mod dns_attributes_required;
 mod duplicate_route;
 mod egress_only_igw_ipv4;
+mod interface_endpoint_sg_no_https;
 mod internet_facing_lb_private_subnet;
 mod invalid_cidr;
 mod lb_single_az;
@@ -157,6 +158,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
         &tgw_attachment_missing_az::TgwAttachmentMissingAz,
         &tgw_appliance_mode_disabled::TgwApplianceModeDisabled,
+        &interface_endpoint_sg_no_https::InterfaceEndpointSgNoHttps,
     ]
 }
 

@@ -860,7 +860,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::unknown(unknown),
                     is_default: names.is_default,
-                    rules_in_code: true,
+                    rules_known: true,
                 }))
             }
             Lowering::NetworkAcl(names) => Entity::NetworkAcl(net.nacls.push(NetworkAcl {
@@ -1016,7 +1016,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::known(vpc, span),
                     is_default: true,
-                    rules_in_code: false,
+                    rules_known: false,
                 }))
             }
             Implicit::DefaultNetworkAcl => {
@@ -1785,6 +1785,10 @@ impl<'a> UnitLowering<'a> {
             (names.egress, Direction::Egress, names.egress_rule),
         ] {
             for block in self.elements(attr(res, blocks)) {
+                if !matches!(self.follow(block).v, V::Map(_)) {
+                    self.net.security_groups[id].rules_known = false;
+                    continue;
+                }
                 let group = Field::known(id, block.span);
                 self.sg_rules(res, block, group, direction, rule, true);
             }
