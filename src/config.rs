@@ -4,6 +4,7 @@
 //! exclude = ["legacy/**"]
 //! [rules]
 //! transitive-peering = "off"     # or "on", "note", "warning", "error"
+//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [onprem]
 //! direct_connect = ["10.0.0.0/8"]
 //! [quotas]
@@ -37,6 +38,8 @@ pub struct Config {
     /// Globs relative to the config file's directory.
     pub exclude: Vec<String>,
     pub declared: Declared,
+    /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
+    pub strict: bool,
 }
 
 /// A configuration error, already formatted as `file:line:column: message`.
@@ -60,6 +63,8 @@ struct RawConfig {
     onprem: RawOnprem,
     #[serde(default)]
     quotas: RawQuotas,
+    #[serde(default)]
+    strict: bool,
 }
 
 /// `[quotas]`: the account's adjusted Amazon VPC quotas.
@@ -228,6 +233,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
             direct_connect,
             quotas,
         },
+        strict: raw.strict,
     })
 }
 
