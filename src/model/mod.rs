@@ -212,6 +212,7 @@ pub type VpcEndpointId = Id<VpcEndpoint>;
 pub type HostedZoneId = Id<PrivateHostedZone>;
 pub type DhcpOptionsId = Id<DhcpOptions>;
 pub type LoadBalancerId = Id<LoadBalancer>;
+pub type ElasticIpAssociationId = Id<ElasticIpAssociation>;
 
 /// The whole analyzed network: every unit lowered into one set of arenas.
 #[derive(Debug, Default, Serialize)]
@@ -249,6 +250,7 @@ pub struct Network {
     pub hosted_zones: Arena<PrivateHostedZone>,
     pub dhcp_options: Arena<DhcpOptions>,
     pub load_balancers: Arena<LoadBalancer>,
+    pub elastic_ip_associations: Arena<ElasticIpAssociation>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
 }
@@ -484,6 +486,31 @@ pub struct Instance {
     /// Governs the primary ENI only. Default true.
     pub source_dest_check: Field<bool>,
     pub security_groups: Vec<Field<SecurityGroupId>>,
+    /// Whether AWS gives the new primary interface a public IPv4 address at launch
+    /// (`associate_public_ip_address`, CloudFormation `AssociatePublicIpAddress` of device
+    /// 0); `None` when unset, so the subnet's `map_public_ip_on_launch` decides. Unknown
+    /// when a launch template may set it.
+    pub associate_public_ip: Option<Field<bool>>,
+    /// The primary interface (device 0) is a network interface created beforehand: AWS
+    /// assigns a public IPv4 address only to a new one. Unknown when the interface list is.
+    pub primary_interface_precreated: Field<bool>,
+}
+
+/// What an Elastic IP address is associated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum ElasticIpTarget {
+    Instance(InstanceId),
+    NetworkInterface(NetworkInterfaceId),
+}
+
+/// An Elastic IP address associated with an instance or interface (`aws_eip` with
+/// `instance`/`network_interface`, `aws_eip_association`, `AWS::EC2::EIP` with
+/// `InstanceId`, `AWS::EC2::EIPAssociation`). Unknown target: it may be any instance's.
+#[derive(Debug, Serialize)]
+pub struct ElasticIpAssociation {
+    pub origin: Origin,
+    pub target: Field<ElasticIpTarget>,
 }
 
 #[derive(Debug, Serialize)]

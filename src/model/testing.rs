@@ -253,11 +253,14 @@ impl NetworkBuilder {
         let origin = self.origin(address);
         let subnet = self.known(subnet);
         let source_dest_check = Self::defaulted(true, &origin);
+        let primary_interface_precreated = Self::defaulted(false, &origin);
         self.network.instances.push(Instance {
             origin,
             subnet,
             source_dest_check,
             security_groups: Vec::new(),
+            associate_public_ip: None,
+            primary_interface_precreated,
         })
     }
 

@@ -19,6 +19,7 @@ mod no_internet_route;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod peering_missing_return_route;
+mod public_subnet_instance_no_public_ip;
 mod quota_exceeded;
 mod route_target_wrong_vpc;
 mod sg_redundant_return_rule;
@@ -169,6 +170,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &tgw_attachment_missing_az::TgwAttachmentMissingAz,
         &tgw_appliance_mode_disabled::TgwApplianceModeDisabled,
         &interface_endpoint_sg_no_https::InterfaceEndpointSgNoHttps,
+        &public_subnet_instance_no_public_ip::PublicSubnetInstanceNoPublicIp,
         &quota_exceeded::QuotaExceeded,
     ]
 }

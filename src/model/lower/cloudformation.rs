@@ -186,6 +186,9 @@ fn lowering(kind: &str) -> Option<Lowering> {
             interface_subnet: Some("SubnetId"),
             interface_groups: Some("GroupSet"),
             eni_subnet: "SubnetId",
+            public_ip: None,
+            interface_public_ip: Some("AssociatePublicIpAddress"),
+            launch_template: "LaunchTemplate",
         }),
         "AWS::EC2::NetworkInterface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "SubnetId",
@@ -300,6 +303,14 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::Scheme("Scheme"),
             subnets: "Subnets",
             subnet_mappings: Some(("SubnetMappings", "SubnetId")),
+        }),
+        "AWS::EC2::EIP" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "InstanceId",
+            network_interface: None,
+        }),
+        "AWS::EC2::EIPAssociation" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "InstanceId",
+            network_interface: Some("NetworkInterfaceId"),
         }),
         "AWS::ElasticLoadBalancing::LoadBalancer" => Lowering::LoadBalancer(&LoadBalancerNames {
             kind: None,

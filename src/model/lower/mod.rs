@@ -203,6 +203,7 @@ enum Lowering {
         vpc: &'static str,
     },
     LoadBalancer(&'static LoadBalancerNames),
+    ElasticIp(&'static ElasticIpNames),
 }
 
 struct VpcNames {
@@ -298,6 +299,17 @@ struct InstanceNames {
     /// The subnet attribute of a network interface resource (for an instance whose primary
     /// interface is a separate resource).
     eni_subnet: &'static str,
+    /// The instance's own public IPv4 switch (Terraform), or the one of its device 0
+    /// interface spec (CloudFormation).
+    public_ip: Option<&'static str>,
+    interface_public_ip: Option<&'static str>,
+    /// A launch template, which may set the interface's public addressing.
+    launch_template: &'static str,
+}
+
+struct ElasticIpNames {
+    instance: &'static str,
+    network_interface: Option<&'static str>,
 }
 
 struct NetworkInterfaceNames {
@@ -845,6 +857,8 @@ impl<'a> UnitLowering<'a> {
                 subnet: Field::unknown(unknown),
                 source_dest_check: Field::unknown(unknown),
                 security_groups: Vec::new(),
+                associate_public_ip: None,
+                primary_interface_precreated: Field::unknown(unknown),
             })),
             Lowering::NetworkInterface(_) => {
                 Entity::NetworkInterface(net.network_interfaces.push(NetworkInterface {
@@ -1408,6 +1422,7 @@ impl<'a> UnitLowering<'a> {
                     self.fill_load_balancer(id, res, names);
                 }
             }
+            Lowering::ElasticIp(names) => self.elastic_ip(res, names),
         }
     }
 
@@ -1673,9 +1688,31 @@ impl<'a> UnitLowering<'a> {
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let mut subnet = self.opt_link(res, names.subnet);
         let mut groups = self.links(attr(res, names.security_groups));
+        let mut public_ip = names.public_ip.and_then(|name| {
+            attr(res, name)?;
+            Some(self.boolean(res, name, None))
+        });
+        let mut precreated = Field::default(false, res.name_span);
         for block in self.elements(attr(res, names.interfaces)) {
+            if !matches!(self.follow(block).v, V::Map(_)) {
+                precreated = Field::unknown(block.span);
+                continue;
+            }
             let primary = get(block, names.device_index).and_then(|v| self.number(v)) == Some(0.0);
+            if let Some(val) = names
+                .interface_public_ip
+                .and_then(|name| get(block, name))
+                .filter(|_| primary)
+            {
+                public_ip = Some(match self.follow(val).as_bool() {
+                    Some(b) => Field::known(b, val.span),
+                    None => Field::unknown(val.span),
+                });
+            }
             if let Some(eni_val) = get(block, names.interface_id) {
+                if primary {
+                    precreated = Field::known(true, eni_val.span);
+                }
                 let eni: Field<NetworkInterfaceId> = self.link_val(eni_val);
                 if let Some(eni) = eni.copied() {
                     self.net.network_interfaces[eni].attached_instance =
@@ -1696,11 +1733,36 @@ impl<'a> UnitLowering<'a> {
                 groups = self.links(get(block, name));
             }
         }
+        if public_ip.is_none() {
+            if let Some(template) = attr(res, names.launch_template) {
+                public_ip = Some(Field::unknown(template.span));
+            }
+        }
         let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
         let instance = &mut self.net.instances[id];
         instance.subnet = subnet.unwrap_or_else(|| Field::unknown(res.name_span));
         instance.source_dest_check = source_dest_check;
         instance.security_groups = groups;
+        instance.associate_public_ip = public_ip;
+        instance.primary_interface_precreated = precreated;
+    }
+
+    fn elastic_ip(&mut self, res: &'a Resource, names: &ElasticIpNames) {
+        let val = attr(res, names.instance)
+            .or_else(|| names.network_interface.and_then(|name| attr(res, name)));
+        // Not associated here (an address for a NAT gateway, or associated elsewhere).
+        let Some(val) = val else { return };
+        let target = match self.entity(val) {
+            Some(Entity::Instance(id)) => Field::known(ElasticIpTarget::Instance(id), val.span),
+            Some(Entity::NetworkInterface(id)) => {
+                Field::known(ElasticIpTarget::NetworkInterface(id), val.span)
+            }
+            _ => Field::unknown(val.span),
+        };
+        self.net.elastic_ip_associations.push(ElasticIpAssociation {
+            origin: origin(res),
+            target,
+        });
     }
 
     /// The subnet of the network interface a value references, through that interface's

@@ -246,6 +246,9 @@ fn lowering(kind: &str) -> Option<Lowering> {
             interface_subnet: None,
             interface_groups: None,
             eni_subnet: "subnet_id",
+            public_ip: Some("associate_public_ip_address"),
+            interface_public_ip: None,
+            launch_template: "launch_template",
         }),
         "aws_network_interface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "subnet_id",
@@ -384,6 +387,14 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::InternalFlag("internal"),
             subnets: "subnets",
             subnet_mappings: Some(("subnet_mapping", "subnet_id")),
+        }),
+        "aws_eip" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "instance",
+            network_interface: Some("network_interface"),
+        }),
+        "aws_eip_association" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "instance_id",
+            network_interface: Some("network_interface_id"),
         }),
         "aws_elb" => Lowering::LoadBalancer(&LoadBalancerNames {
             kind: None,
