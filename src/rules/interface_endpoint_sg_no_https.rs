@@ -7,7 +7,6 @@ use crate::model::analysis::sg::{opened_ports, SgIndex};
 use crate::model::{
     Direction, EndpointKind, Network, Protocol, SecurityGroupId, VpcEndpoint, VpcId,
 };
-use std::collections::HashSet;
 
 pub struct InterfaceEndpointSgNoHttps;
 
@@ -40,13 +39,15 @@ impl Rule for InterfaceEndpointSgNoHttps {
             return Vec::new();
         }
         let index = SgIndex::new(network);
-        // A rule resource whose group is unknown may belong to any group of its file.
-        let files_with_unknown_rules: HashSet<_> = network
+        // A rule resource whose group is unknown (`var.sg_id`, a data source) may belong to
+        // any group, also one of another file or module of the analyzed code.
+        if network
             .sg_rules
             .values()
-            .filter(|r| r.direction == Direction::Ingress && r.group.value.is_none())
-            .map(|r| r.origin.span.file)
-            .collect();
+            .any(|r| r.direction == Direction::Ingress && r.group.value.is_none())
+        {
+            return Vec::new();
+        }
         network
             .vpc_endpoints
             .values()
@@ -58,10 +59,9 @@ impl Rule for InterfaceEndpointSgNoHttps {
             })
             .filter_map(|endpoint| {
                 let groups = endpoint_groups(network, endpoint)?;
-                let judged = groups.iter().all(|&g| {
-                    let group = &network.security_groups[g];
-                    group.rules_known && !files_with_unknown_rules.contains(&group.origin.span.file)
-                });
+                let judged = groups
+                    .iter()
+                    .all(|&g| network.security_groups[g].rules_known);
                 if !judged || allows_https(network, &index, &groups)? {
                     return None;
                 }
@@ -230,6 +230,19 @@ mod tests {
         b.network.sg_rules[crate::model::SgRuleId::new(0)]
             .ports
             .value = None;
+        assert!(InterfaceEndpointSgNoHttps.check(&b.finish()).is_empty());
+        // A rule resource for a group from a variable may be the endpoint group's.
+        let mut b = estate("com.amazonaws.us-east-1.ssm", 80);
+        let elsewhere = b.security_group("aws_security_group.other", VpcId::new(0));
+        let rule = b.sg_rule(
+            "aws_vpc_security_group_ingress_rule.https",
+            elsewhere,
+            Direction::Ingress,
+            Protocol::TCP,
+            PortRange { from: 443, to: 443 },
+            sg_cidr("10.0.0.0/16"),
+        );
+        b.network.sg_rules[rule].group.value = None;
         assert!(InterfaceEndpointSgNoHttps.check(&b.finish()).is_empty());
     }
 }
