@@ -9,6 +9,8 @@
 //! direct_connect = ["10.0.0.0/8"]
 //! [quotas]
 //! security_group_rules = 120     # the account's adjusted Amazon VPC quotas
+//! [terraform.availability_zones]
+//! us-west-1 = ["us-west-1b", "us-west-1c"]
 //! ```
 
 use crate::model::{Declared, Quotas};
@@ -38,6 +40,9 @@ pub struct Config {
     /// Globs relative to the config file's directory.
     pub exclude: Vec<String>,
     pub declared: Declared,
+    /// `[terraform.availability_zones]`: zone names by region, for the
+    /// `aws_availability_zones` data source.
+    pub availability_zones: BTreeMap<String, Vec<String>>,
     /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
     pub strict: bool,
 }
@@ -64,6 +69,8 @@ struct RawConfig {
     #[serde(default)]
     quotas: RawQuotas,
     #[serde(default)]
+    terraform: RawTerraform,
+    #[serde(default)]
     strict: bool,
 }
 
@@ -76,6 +83,13 @@ struct RawQuotas {
     nacl_rules: Option<Spanned<i64>>,
     vpc_ipv4_blocks: Option<Spanned<i64>>,
     routes_per_table: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTerraform {
+    #[serde(default)]
+    availability_zones: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -225,6 +239,43 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
             }
         }
     }
+    let mut availability_zones = BTreeMap::new();
+    for (region, zones) in raw.terraform.availability_zones {
+        if !is_region_name(region.get_ref()) {
+            return Err(at(
+                region.span(),
+                &format!(
+                    "invalid region `{}` in [terraform.availability_zones]: expected a name like us-west-1",
+                    region.get_ref()
+                ),
+            ));
+        }
+        let mut names: Vec<String> = Vec::new();
+        for zone in zones {
+            let valid = zone
+                .get_ref()
+                .strip_prefix(region.get_ref().as_str())
+                .is_some_and(|rest| {
+                    !rest.is_empty()
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                });
+            if !valid || names.contains(zone.get_ref()) {
+                let problem = if valid { "duplicate" } else { "invalid" };
+                return Err(at(
+                    zone.span(),
+                    &format!(
+                        "{problem} Availability Zone `{}` for {} in [terraform.availability_zones]",
+                        zone.get_ref(),
+                        region.get_ref()
+                    ),
+                ));
+            }
+            names.push(zone.into_inner());
+        }
+        availability_zones.insert(region.into_inner(), names);
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules,
@@ -233,8 +284,21 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
             direct_connect,
             quotas,
         },
+        availability_zones,
         strict: raw.strict,
     })
+}
+
+/// `us-west-1`, `ap-southeast-5`, `us-gov-east-1`: lowercase words, then a number.
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -339,6 +403,37 @@ mod tests {
         assert!(unknown.0.starts_with("vpclint.toml:2:1: "), "{unknown}");
         let text = parse_str("[quotas]\nvpc_ipv4_blocks = \"many\"\n").unwrap_err();
         assert!(text.0.starts_with("vpclint.toml:2:19: "), "{text}");
+    }
+
+    #[test]
+    fn reads_and_validates_availability_zones() {
+        let config = parse_str(
+            "[terraform.availability_zones]\nus-west-1 = [\"us-west-1b\", \"us-west-1c\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.availability_zones.get("us-west-1"),
+            Some(&vec!["us-west-1b".to_string(), "us-west-1c".to_string()])
+        );
+        let bad_region =
+            parse_str("[terraform.availability_zones]\nwest = [\"west-a\"]\n").unwrap_err();
+        assert!(
+            bad_region.0.starts_with("vpclint.toml:2:1: "),
+            "{bad_region}"
+        );
+        let bad_zone = parse_str("[terraform.availability_zones]\nus-west-1 = [\"us-east-1a\"]\n")
+            .unwrap_err();
+        assert!(bad_zone.0.starts_with("vpclint.toml:2:14: "), "{bad_zone}");
+        let duplicate = parse_str(
+            "[terraform.availability_zones]\nus-west-1 = [\"us-west-1b\", \"us-west-1b\"]\n",
+        )
+        .unwrap_err();
+        assert!(duplicate.0.contains("duplicate"), "{duplicate}");
+        let unknown_key = parse_str("[terraform]\nzones = 1\n").unwrap_err();
+        assert!(
+            unknown_key.0.starts_with("vpclint.toml:2:1: "),
+            "{unknown_key}"
+        );
     }
 
     #[test]

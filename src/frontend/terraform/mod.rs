@@ -5,10 +5,12 @@ mod config;
 pub mod convert;
 mod eval;
 pub mod functions;
+mod hcl_text;
 mod instance;
 mod json;
 pub mod number;
 mod plan;
+mod public_facts;
 mod render;
 mod suppressions;
 mod types;
@@ -16,9 +18,10 @@ pub mod value;
 
 use super::{Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
+pub use config::is_configuration_file;
 use config::{Attr, Expr};
 use instance::{Evaluator, RootInput};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -30,6 +33,38 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in order.
     pub var_files: Vec<PathBuf>,
+    /// `--region`: the region of AWS provider configurations that do not set one.
+    pub region: Option<String>,
+    /// `vpclint.toml` `[terraform.availability_zones]`: the zone names of a region where
+    /// vpclint's table has none or the account sees others.
+    pub availability_zones: BTreeMap<String, Vec<String>>,
+    /// The lint roots of the linted paths ([`lint_root`]): file functions read only inside
+    /// the one holding the module. Without one, the module's own lint root applies.
+    pub lint_roots: Vec<PathBuf>,
+}
+
+/// The directory file functions may read in when `path` is linted: the git top-level
+/// above it, else the path itself (its directory, for a file).
+pub fn lint_root(path: &Path) -> PathBuf {
+    let dir = if path.is_file() {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
+    functions::Sandbox::default_boundary(dir)
+}
+
+/// The sandbox of file functions evaluated in the root module `dir`.
+fn sandbox(dir: &Path, options: &Options) -> Option<functions::Sandbox> {
+    let real = dir.canonicalize().ok()?;
+    let boundary = options
+        .lint_roots
+        .iter()
+        .filter(|root| real.starts_with(root))
+        .max_by_key(|root| root.components().count())
+        .cloned()
+        .unwrap_or_else(|| lint_root(&real));
+    functions::Sandbox::new(&real, &boundary)
 }
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
@@ -58,7 +93,9 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
     let mut files = Vec::new();
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
     let installed = installed_modules(dir);
-    let evaluator = Evaluator::new(sources, root, installed, inputs);
+    let evaluator = Evaluator::new(sources, root, installed, inputs)
+        .with_facts(options.region.clone(), options.availability_zones.clone())
+        .with_sandbox(sandbox(dir, options));
     let mut resources = Vec::new();
     evaluator.collect(0, &mut resources);
     let mut suppressions = Vec::new();
@@ -206,7 +243,7 @@ fn read_var_file(
             }
         };
     }
-    match hcl::edit::parser::parse_body(&text) {
+    match config::parse_hcl(&text) {
         Ok(body) => config::convert_body(body, file).attrs,
         Err(err) => {
             let offset = err.location().offset().min(text.len());
@@ -218,6 +255,16 @@ fn read_var_file(
             });
             Vec::new()
         }
+    }
+}
+
+/// Only parses a `.tf` or `.tf.json` file (no conversion, no evaluation): the floor the
+/// estate benchmark measures lint time against. Whether it parsed.
+pub fn parse_only(path: &Path, text: &str) -> bool {
+    if path.to_string_lossy().ends_with(".json") {
+        json::parse(text, crate::source::FileId(0)).is_ok()
+    } else {
+        hcl::edit::parser::parse_body(text).is_ok()
     }
 }
 
