@@ -137,6 +137,11 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("subnet", &e.subnet);
                 o.field("source_dest_check", &e.source_dest_check);
                 o.list("security_groups", &e.security_groups);
+                o.opt("associate_public_ip", &e.associate_public_ip);
+                o.field(
+                    "primary_interface_precreated",
+                    &e.primary_interface_precreated,
+                );
             }),
         ),
         (
@@ -248,6 +253,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("security_group_referencing", &e.security_group_referencing);
                 o.field("default_association", &e.default_association);
                 o.field("default_propagation", &e.default_propagation);
+                o.field("appliance_mode", &e.appliance_mode);
             }),
         ),
         (
@@ -287,6 +293,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("service_name", &e.service_name);
                 o.field("private_dns_enabled", &e.private_dns_enabled);
                 o.list("subnets", &e.subnets);
+                o.list("security_groups", &e.security_groups);
             }),
         ),
         (

@@ -213,6 +213,7 @@ pub type HostedZoneId = Id<PrivateHostedZone>;
 pub type DhcpOptionsId = Id<DhcpOptions>;
 pub type LoadBalancerId = Id<LoadBalancer>;
 pub type PrefixListId = Id<PrefixList>;
+pub type ElasticIpAssociationId = Id<ElasticIpAssociation>;
 
 /// The whole analyzed network: every unit lowered into one set of arenas.
 #[derive(Debug, Default, Serialize)]
@@ -251,6 +252,7 @@ pub struct Network {
     pub dhcp_options: Arena<DhcpOptions>,
     pub load_balancers: Arena<LoadBalancer>,
     pub prefix_lists: Arena<PrefixList>,
+    pub elastic_ip_associations: Arena<ElasticIpAssociation>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
 }
@@ -260,6 +262,36 @@ pub struct Network {
 pub struct Declared {
     /// Prefixes advertised to AWS over Direct Connect.
     pub direct_connect: Vec<Ipv4Net>,
+    /// The account's quotas (`[quotas]`), AWS's defaults where not declared.
+    pub quotas: Quotas,
+}
+
+/// Amazon VPC quotas the code can exceed, at AWS's defaults unless `[quotas]` says
+/// otherwise (<https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Quotas {
+    /// Inbound or outbound rules per security group, IPv4 and IPv6 counted separately.
+    pub security_group_rules: u32,
+    /// Security groups per network interface.
+    pub security_groups_per_interface: u32,
+    /// Inbound or outbound rules per network ACL.
+    pub nacl_rules: u32,
+    /// IPv4 CIDR blocks per VPC (primary and secondary).
+    pub vpc_ipv4_blocks: u32,
+    /// Non-propagated routes per route table.
+    pub routes_per_table: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            security_group_rules: 60,
+            security_groups_per_interface: 5,
+            nacl_rules: 20,
+            vpc_ipv4_blocks: 5,
+            routes_per_table: 500,
+        }
+    }
 }
 
 // ---------------------------------------------------------------- addressing
@@ -486,6 +518,31 @@ pub struct Instance {
     /// Governs the primary ENI only. Default true.
     pub source_dest_check: Field<bool>,
     pub security_groups: Vec<Field<SecurityGroupId>>,
+    /// Whether AWS gives the new primary interface a public IPv4 address at launch
+    /// (`associate_public_ip_address`, CloudFormation `AssociatePublicIpAddress` of device
+    /// 0); `None` when unset, so the subnet's `map_public_ip_on_launch` decides. Unknown
+    /// when a launch template may set it.
+    pub associate_public_ip: Option<Field<bool>>,
+    /// The primary interface (device 0) is a network interface created beforehand: AWS
+    /// assigns a public IPv4 address only to a new one. Unknown when the interface list is.
+    pub primary_interface_precreated: Field<bool>,
+}
+
+/// What an Elastic IP address is associated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum ElasticIpTarget {
+    Instance(InstanceId),
+    NetworkInterface(NetworkInterfaceId),
+}
+
+/// An Elastic IP address associated with an instance or interface (`aws_eip` with
+/// `instance`/`network_interface`, `aws_eip_association`, `AWS::EC2::EIP` with
+/// `InstanceId`, `AWS::EC2::EIPAssociation`). Unknown target: it may be any instance's.
+#[derive(Debug, Serialize)]
+pub struct ElasticIpAssociation {
+    pub origin: Origin,
+    pub target: Field<ElasticIpTarget>,
 }
 
 #[derive(Debug, Serialize)]
@@ -507,6 +564,11 @@ pub struct SecurityGroup {
     pub vpc: Field<VpcId>,
     /// The VPC's default security group (`aws_default_security_group`).
     pub is_default: bool,
+    /// Every rule of the group is in the model. False for a VPC's default group that the
+    /// code only references (`aws_vpc.x.default_security_group_id`,
+    /// `!GetAtt Vpc.DefaultSecurityGroup`: AWS made its rules), and for a group whose inline
+    /// rules are not all known (a `dynamic` block over an unknown collection).
+    pub rules_known: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -709,6 +771,9 @@ pub struct TgwAttachment {
     pub default_association: Field<bool>,
     /// `transit_gateway_default_route_table_propagation` (default true).
     pub default_propagation: Field<bool>,
+    /// VPC attachments: appliance mode (default off): a flow keeps one Availability Zone of
+    /// the attachment in both directions.
+    pub appliance_mode: Field<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -761,6 +826,8 @@ pub struct VpcEndpoint {
     /// Default false in Terraform and CloudFormation.
     pub private_dns_enabled: Field<bool>,
     pub subnets: Vec<Field<SubnetId>>,
+    /// Interface endpoints: their security groups (none written: the VPC's default group).
+    pub security_groups: Vec<Field<SecurityGroupId>>,
 }
 
 #[derive(Debug, Serialize)]

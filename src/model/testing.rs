@@ -313,11 +313,14 @@ impl NetworkBuilder {
         let origin = self.origin(address);
         let subnet = self.known(subnet);
         let source_dest_check = Self::defaulted(true, &origin);
+        let primary_interface_precreated = Self::defaulted(false, &origin);
         self.network.instances.push(Instance {
             origin,
             subnet,
             source_dest_check,
             security_groups: Vec::new(),
+            associate_public_ip: None,
+            primary_interface_precreated,
         })
     }
 
@@ -347,6 +350,7 @@ impl NetworkBuilder {
             service_name,
             private_dns_enabled,
             subnets: Vec::new(),
+            security_groups: Vec::new(),
         })
     }
 
@@ -357,6 +361,7 @@ impl NetworkBuilder {
             origin,
             vpc,
             is_default: false,
+            rules_known: true,
         })
     }
 
@@ -564,6 +569,7 @@ impl NetworkBuilder {
             security_group_referencing: Self::defaulted(true, &origin),
             default_association: Self::defaulted(true, &origin),
             default_propagation: Self::defaulted(true, &origin),
+            appliance_mode: Self::defaulted(false, &origin),
             origin,
             transit_gateway,
             kind,

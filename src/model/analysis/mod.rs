@@ -1,8 +1,10 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
-//! NACL evaluation, which VPCs a connection joins, what a prefix list stands for.
+//! NACL evaluation, which VPCs a connection joins, what a prefix list stands for,
+//! transit gateway attachments' zones, stateful middleboxes.
 
 pub mod cidr;
 pub mod internet;
+pub mod middlebox;
 pub mod nacl;
 pub mod peering;
 pub mod ports;
@@ -11,3 +13,4 @@ pub mod reach;
 pub mod routing;
 pub mod sg;
 pub mod source_order;
+pub mod transit;

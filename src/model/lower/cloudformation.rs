@@ -135,6 +135,7 @@ const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
     sg_referencing: &["Options", "SecurityGroupReferencingSupport"],
     default_association: None,
     default_propagation: None,
+    appliance_mode: &["Options", "ApplianceModeSupport"],
 };
 
 const TGW_LINK: TgwLinkNames = TgwLinkNames {
@@ -218,6 +219,9 @@ fn lowering(kind: &str) -> Option<Lowering> {
             interface_subnet: Some("SubnetId"),
             interface_groups: Some("GroupSet"),
             eni_subnet: "SubnetId",
+            public_ip: None,
+            interface_public_ip: Some("AssociatePublicIpAddress"),
+            launch_template: "LaunchTemplate",
         }),
         "AWS::EC2::NetworkInterface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "SubnetId",
@@ -314,6 +318,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             service_name: "ServiceName",
             private_dns: "PrivateDnsEnabled",
             subnets: "SubnetIds",
+            security_groups: "SecurityGroupIds",
         }),
         "AWS::Route53::HostedZone" => Lowering::HostedZone {
             vpcs: "VPCs",
@@ -331,6 +336,14 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::Scheme("Scheme"),
             subnets: "Subnets",
             subnet_mappings: Some(("SubnetMappings", "SubnetId")),
+        }),
+        "AWS::EC2::EIP" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "InstanceId",
+            network_interface: None,
+        }),
+        "AWS::EC2::EIPAssociation" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "InstanceId",
+            network_interface: Some("NetworkInterfaceId"),
         }),
         "AWS::ElasticLoadBalancing::LoadBalancer" => Lowering::LoadBalancer(&LoadBalancerNames {
             kind: None,

@@ -215,6 +215,7 @@ enum Lowering {
         list: &'static str,
         cidr: &'static str,
     },
+    ElasticIp(&'static ElasticIpNames),
 }
 
 struct VpcNames {
@@ -313,6 +314,17 @@ struct InstanceNames {
     /// The subnet attribute of a network interface resource (for an instance whose primary
     /// interface is a separate resource).
     eni_subnet: &'static str,
+    /// The instance's own public IPv4 switch (Terraform), or the one of its device 0
+    /// interface spec (CloudFormation).
+    public_ip: Option<&'static str>,
+    interface_public_ip: Option<&'static str>,
+    /// A launch template, which may set the interface's public addressing.
+    launch_template: &'static str,
+}
+
+struct ElasticIpNames {
+    instance: &'static str,
+    network_interface: Option<&'static str>,
 }
 
 struct NetworkInterfaceNames {
@@ -418,6 +430,8 @@ struct TgwVpcAttachmentNames {
     /// Booleans on the attachment (Terraform only).
     default_association: Option<&'static str>,
     default_propagation: Option<&'static str>,
+    /// Path to the `enable`/`disable` appliance mode option.
+    appliance_mode: &'static [&'static str],
 }
 
 struct TgwLinkNames {
@@ -438,6 +452,7 @@ struct VpcEndpointNames {
     service_name: &'static str,
     private_dns: &'static str,
     subnets: &'static str,
+    security_groups: &'static str,
 }
 
 struct LoadBalancerNames {
@@ -920,6 +935,8 @@ impl<'a> UnitLowering<'a> {
                 subnet: Field::unknown(unknown),
                 source_dest_check: Field::unknown(unknown),
                 security_groups: Vec::new(),
+                associate_public_ip: None,
+                primary_interface_precreated: Field::unknown(unknown),
             })),
             Lowering::NetworkInterface(_) => {
                 Entity::NetworkInterface(net.network_interfaces.push(NetworkInterface {
@@ -935,6 +952,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::unknown(unknown),
                     is_default: names.is_default,
+                    rules_known: true,
                 }))
             }
             Lowering::NetworkAcl(names) => Entity::NetworkAcl(net.nacls.push(NetworkAcl {
@@ -981,6 +999,7 @@ impl<'a> UnitLowering<'a> {
                     security_group_referencing: Field::unknown(unknown),
                     default_association: Field::unknown(unknown),
                     default_propagation: Field::unknown(unknown),
+                    appliance_mode: Field::unknown(unknown),
                 }))
             }
             Lowering::TgwRouteTable { .. } => {
@@ -996,6 +1015,7 @@ impl<'a> UnitLowering<'a> {
                 service_name: Field::unknown(unknown),
                 private_dns_enabled: Field::unknown(unknown),
                 subnets: Vec::new(),
+                security_groups: Vec::new(),
             })),
             Lowering::HostedZone { vpcs, .. } => {
                 // A zone without VPCs is public: not part of the network.
@@ -1095,6 +1115,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::known(vpc, span),
                     is_default: true,
+                    rules_known: false,
                 }))
             }
             Implicit::DefaultNetworkAcl => {
@@ -1135,6 +1156,7 @@ impl<'a> UnitLowering<'a> {
                     security_group_referencing: Field::default(false, span),
                     default_association: Field::default(true, span),
                     default_propagation: Field::default(true, span),
+                    appliance_mode: Field::default(false, span),
                 }))
             }
         };
@@ -1381,6 +1403,7 @@ impl<'a> UnitLowering<'a> {
                     attachment.security_group_referencing = Field::default(false, span);
                     attachment.default_association = Field::default(false, span);
                     attachment.default_propagation = Field::default(false, span);
+                    attachment.appliance_mode = Field::default(false, span);
                 }
             }
             Lowering::TgwRouteTable { transit_gateway } => {
@@ -1505,6 +1528,7 @@ impl<'a> UnitLowering<'a> {
                 });
                 list.entries_complete = false;
             }
+            Lowering::ElasticIp(names) => self.elastic_ip(res, names),
         }
     }
 
@@ -1842,9 +1866,31 @@ impl<'a> UnitLowering<'a> {
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let mut subnet = self.opt_link(res, names.subnet);
         let mut groups = self.links(attr(res, names.security_groups));
+        let mut public_ip = names.public_ip.and_then(|name| {
+            attr(res, name)?;
+            Some(self.boolean(res, name, None))
+        });
+        let mut precreated = Field::default(false, res.name_span);
         for block in self.elements(attr(res, names.interfaces)) {
+            if !matches!(self.follow(block).v, V::Map(_)) {
+                precreated = Field::unknown(block.span);
+                continue;
+            }
             let primary = get(block, names.device_index).and_then(|v| self.number(v)) == Some(0.0);
+            if let Some(val) = names
+                .interface_public_ip
+                .and_then(|name| get(block, name))
+                .filter(|_| primary)
+            {
+                public_ip = Some(match self.follow(val).as_bool() {
+                    Some(b) => Field::known(b, val.span),
+                    None => Field::unknown(val.span),
+                });
+            }
             if let Some(eni_val) = get(block, names.interface_id) {
+                if primary {
+                    precreated = Field::known(true, eni_val.span);
+                }
                 let eni: Field<NetworkInterfaceId> = self.link_val(eni_val);
                 if let Some(eni) = eni.copied() {
                     self.net.network_interfaces[eni].attached_instance =
@@ -1865,11 +1911,36 @@ impl<'a> UnitLowering<'a> {
                 groups = self.links(get(block, name));
             }
         }
+        if public_ip.is_none() {
+            if let Some(template) = attr(res, names.launch_template) {
+                public_ip = Some(Field::unknown(template.span));
+            }
+        }
         let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
         let instance = &mut self.net.instances[id];
         instance.subnet = subnet.unwrap_or_else(|| Field::unknown(res.name_span));
         instance.source_dest_check = source_dest_check;
         instance.security_groups = groups;
+        instance.associate_public_ip = public_ip;
+        instance.primary_interface_precreated = precreated;
+    }
+
+    fn elastic_ip(&mut self, res: &'a Resource, names: &ElasticIpNames) {
+        let val = attr(res, names.instance)
+            .or_else(|| names.network_interface.and_then(|name| attr(res, name)));
+        // Not associated here (an address for a NAT gateway, or associated elsewhere).
+        let Some(val) = val else { return };
+        let target = match self.entity(val) {
+            Some(Entity::Instance(id)) => Field::known(ElasticIpTarget::Instance(id), val.span),
+            Some(Entity::NetworkInterface(id)) => {
+                Field::known(ElasticIpTarget::NetworkInterface(id), val.span)
+            }
+            _ => Field::unknown(val.span),
+        };
+        self.net.elastic_ip_associations.push(ElasticIpAssociation {
+            origin: origin(res),
+            target,
+        });
     }
 
     /// The subnet of the network interface a value references, through that interface's
@@ -1954,6 +2025,10 @@ impl<'a> UnitLowering<'a> {
             (names.egress, Direction::Egress, names.egress_rule),
         ] {
             for block in self.elements(attr(res, blocks)) {
+                if !matches!(self.follow(block).v, V::Map(_)) {
+                    self.net.security_groups[id].rules_known = false;
+                    continue;
+                }
                 let group = Field::known(id, block.span);
                 self.sg_rules(res, block, group, direction, rule, true);
             }
@@ -2236,6 +2311,7 @@ impl<'a> UnitLowering<'a> {
                 security_group_referencing: Field::default(false, span),
                 default_association: Field::default(true, span),
                 default_propagation: Field::default(true, span),
+                appliance_mode: Field::default(false, span),
             });
         }
         self.net.dx_associations.push(DxGatewayAssociation {
@@ -2264,6 +2340,11 @@ impl<'a> UnitLowering<'a> {
             option = option.and_then(|val| get(self.follow(val), key));
         }
         let referencing = self.enable_option(res, option, true);
+        let mut option = Some(&res.attrs);
+        for key in names.appliance_mode {
+            option = option.and_then(|val| get(self.follow(val), key));
+        }
+        let appliance_mode = self.enable_option(res, option, false);
         let association = match names.default_association {
             Some(name) => self.boolean(res, name, Some(true)),
             None => Field::default(true, res.name_span),
@@ -2279,6 +2360,7 @@ impl<'a> UnitLowering<'a> {
         attachment.security_group_referencing = referencing;
         attachment.default_association = association;
         attachment.default_propagation = propagation;
+        attachment.appliance_mode = appliance_mode;
     }
 
     fn fill_endpoint(&mut self, id: VpcEndpointId, res: &'a Resource, names: &VpcEndpointNames) {
@@ -2300,12 +2382,14 @@ impl<'a> UnitLowering<'a> {
         let service_name = self.string(res, names.service_name);
         let private_dns = self.boolean(res, names.private_dns, Some(false));
         let subnets = self.links(attr(res, names.subnets));
+        let security_groups = self.links(attr(res, names.security_groups));
         let endpoint = &mut self.net.vpc_endpoints[id];
         endpoint.vpc = vpc;
         endpoint.kind = kind;
         endpoint.service_name = service_name;
         endpoint.private_dns_enabled = private_dns;
         endpoint.subnets = subnets;
+        endpoint.security_groups = security_groups;
     }
 
     fn fill_load_balancer(

@@ -271,6 +271,9 @@ fn lowering(kind: &str) -> Option<Lowering> {
             interface_subnet: None,
             interface_groups: None,
             eni_subnet: "subnet_id",
+            public_ip: Some("associate_public_ip_address"),
+            interface_public_ip: None,
+            launch_template: "launch_template",
         }),
         "aws_network_interface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "subnet_id",
@@ -350,6 +353,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 sg_referencing: &["security_group_referencing_support"],
                 default_association: Some("transit_gateway_default_route_table_association"),
                 default_propagation: Some("transit_gateway_default_route_table_propagation"),
+                appliance_mode: &["appliance_mode_support"],
             })
         }
         "aws_ec2_transit_gateway_peering_attachment" => Lowering::TgwPeeringAttachment {
@@ -382,6 +386,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             service_name: "service_name",
             private_dns: "private_dns_enabled",
             subnets: "subnet_ids",
+            security_groups: "security_group_ids",
         }),
         "aws_vpc_endpoint_subnet_association" => Lowering::EndpointSubnetAssociation {
             endpoint: "vpc_endpoint_id",
@@ -407,6 +412,14 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::InternalFlag("internal"),
             subnets: "subnets",
             subnet_mappings: Some(("subnet_mapping", "subnet_id")),
+        }),
+        "aws_eip" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "instance",
+            network_interface: Some("network_interface"),
+        }),
+        "aws_eip_association" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "instance_id",
+            network_interface: Some("network_interface_id"),
         }),
         "aws_elb" => Lowering::LoadBalancer(&LoadBalancerNames {
             kind: None,
