@@ -14,6 +14,10 @@
 //!
 //! `cargo bench --bench estate -- --generate DIR [SCALE]` only writes the estates under
 //! `DIR` (for profiling `vpclint` on them).
+//!
+//! `cargo bench --bench estate -- --reach` measures `vpclint reach` after the model is
+//! built: one query on the Terraform estate (500 VPCs), and the all-pairs matrix of the
+//! subnets of one VPC of 50 subnets (2,500 queries, each forward and back).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,6 +44,10 @@ fn main() {
         let scale = args.get(pos + 2).and_then(|s| s.parse().ok()).unwrap_or(1);
         write_terraform_estate(&dir.join(format!("terraform-x{scale}")), scale);
         write_cloudformation_estate(&dir.join(format!("cloudformation-x{scale}")), scale);
+        return;
+    }
+    if args.iter().any(|a| a == "--reach") {
+        measure_reach();
         return;
     }
     if !args.iter().any(|a| a == "--bench") {
@@ -172,6 +180,138 @@ fn measure(mode: &str, dir: &Path) {
     println!("{secs} {}", peak_rss_kib());
 }
 
+/// `reach` on the estate and on a 50-subnet VPC, after the model is built.
+fn measure_reach() {
+    use vpclint::model::analysis::reach::{resolve, Reach, Traffic, Verdict};
+    use vpclint::model::Protocol;
+    let dir = std::env::temp_dir().join(format!("vpclint-reach-{}", std::process::id()));
+    write_terraform_estate(&dir, 1);
+    let analysis = vpclint::pipeline::analyze(std::slice::from_ref(&dir), &Default::default());
+    let network = &analysis.network;
+    let no_file = |_| String::new();
+    let started = Instant::now();
+    let reach = Reach::new(network);
+    let index_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let traffic = Traffic {
+        protocol: Protocol::TCP,
+        port: Some(443),
+    };
+    // The first subnet of the first VPC to a host of a VPC it peers with, and to the
+    // internet: the longest paths the estate has.
+    let from = resolve(network, "10.0.0.10", &no_file).expect("a subnet host");
+    let mut timings = Vec::new();
+    for to in ["10.0.16.10", "8.8.8.8"] {
+        let to = resolve(network, to, &no_file).expect("an endpoint");
+        let best = (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                let answer = reach.answer(&from, &to, traffic);
+                (started.elapsed().as_secs_f64() * 1000.0, answer.verdict)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .expect("five runs");
+        timings.push(best);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "estate ({} VPCs, {} subnets, {} routes): index {index_ms:.1} ms; one query {:.3} ms ({:?}), to the internet {:.3} ms ({:?})",
+        network.vpcs.len(),
+        network.subnets.len(),
+        network.routes.len(),
+        timings[0].0,
+        timings[0].1,
+        timings[1].0,
+        timings[1].1
+    );
+
+    let network = fifty_subnets();
+    let reach = Reach::new(&network);
+    let endpoints: Vec<_> = network
+        .subnets
+        .values()
+        .map(|s| resolve(&network, &s.origin.address, &no_file).expect("a subnet"))
+        .collect();
+    let started = Instant::now();
+    let mut reachable = 0;
+    for from in &endpoints {
+        for to in &endpoints {
+            if reach.answer(from, to, traffic).verdict == Verdict::Reachable {
+                reachable += 1;
+            }
+        }
+    }
+    println!(
+        "all pairs of one VPC of {} subnets: {} queries in {:.1} ms ({reachable} reachable)",
+        endpoints.len(),
+        endpoints.len() * endpoints.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
+/// One VPC of 50 subnets: 10 public ones, 40 private ones behind a NACL that lets HTTPS
+/// in from the VPC and then, in 20 entries per direction, only some subnets' replies.
+fn fifty_subnets() -> vpclint::model::Network {
+    use vpclint::model::testing::NetworkBuilder;
+    use vpclint::model::{Direction, NaclAction, PortRange, Protocol, Target};
+    let mut b = NetworkBuilder::new();
+    let vpc = b.vpc("aws_vpc.big", "10.0.0.0/16");
+    let igw = b.internet_gateway("aws_internet_gateway.big", vpc);
+    let public = b.route_table("aws_route_table.public", vpc);
+    b.route(
+        "aws_route.public",
+        public,
+        "0.0.0.0/0",
+        Target::InternetGateway(igw),
+    );
+    let private = b.route_table("aws_route_table.private", vpc);
+    let nacl = b.nacl("aws_network_acl.private", vpc);
+    let https = PortRange::single(443);
+    b.nacl_entry(
+        "in",
+        nacl,
+        90,
+        Direction::Ingress,
+        Protocol::TCP,
+        NaclAction::Allow,
+        "10.0.0.0/16",
+        https,
+    );
+    for n in 0..20u32 {
+        for direction in [Direction::Ingress, Direction::Egress] {
+            let cidr = format!("10.0.{}.0/24", n * 2);
+            let ports = PortRange {
+                from: 1024,
+                to: 65535,
+            };
+            b.nacl_entry(
+                "entry",
+                nacl,
+                100 + n,
+                direction,
+                Protocol::TCP,
+                NaclAction::Allow,
+                &cidr,
+                ports,
+            );
+        }
+    }
+    for i in 0..50 {
+        let subnet = b.subnet(
+            &format!("aws_subnet.s[{i}]"),
+            vpc,
+            &format!("10.0.{i}.0/24"),
+        );
+        if i < 10 {
+            b.associate("assoc", public, subnet);
+        } else {
+            b.associate("assoc", private, subnet);
+            let member = b.known(subnet);
+            b.network.nacls[nacl].subnets.push(member);
+        }
+    }
+    b.finish()
+}
+
 /// The rules through the engine, then the SARIF report written next to the estate.
 fn lint_to_sarif(analysis: &vpclint::pipeline::Analysis, dir: &Path) {
     use vpclint::report::{self, AnalyzedUnit, Report};
@@ -204,6 +344,7 @@ fn lint_to_sarif(analysis: &vpclint::pipeline::Analysis, dir: &Path) {
         not_analyzed: &outcome.not_analyzed,
         cwd: &cwd,
         elapsed: started.elapsed(),
+        baseline_stale: None,
     });
     let out = dir.with_extension("sarif");
     std::fs::write(&out, rendered).expect("write the SARIF report");

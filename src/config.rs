@@ -2,16 +2,18 @@
 //!
 //! ```toml
 //! exclude = ["legacy/**"]
+//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [rules]
 //! transitive-peering = "off"     # or "on", "note", "warning", "error"
-//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [onprem]
 //! direct_connect = ["10.0.0.0/8"]
+//! [quotas]
+//! security_group_rules = 120     # the account's adjusted Amazon VPC quotas
 //! [terraform.availability_zones]
 //! us-west-1 = ["us-west-1b", "us-west-1c"]
 //! ```
 
-use crate::model::Declared;
+use crate::model::{Declared, Quotas};
 use crate::rules::{Level, RuleMeta};
 use ipnet::Ipv4Net;
 use serde::Deserialize;
@@ -65,9 +67,22 @@ struct RawConfig {
     #[serde(default)]
     onprem: RawOnprem,
     #[serde(default)]
+    quotas: RawQuotas,
+    #[serde(default)]
     terraform: RawTerraform,
     #[serde(default)]
     strict: bool,
+}
+
+/// `[quotas]`: the account's adjusted Amazon VPC quotas.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawQuotas {
+    security_group_rules: Option<Spanned<i64>>,
+    security_groups_per_interface: Option<Spanned<i64>>,
+    nacl_rules: Option<Spanned<i64>>,
+    vpc_ipv4_blocks: Option<Spanned<i64>>,
+    routes_per_table: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -174,6 +189,16 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
     let mut direct_connect = Vec::new();
     for prefix in raw.onprem.direct_connect {
         match prefix.get_ref().parse::<Ipv4Net>() {
+            Ok(net) if net.trunc() != net => {
+                return Err(at(
+                    prefix.span(),
+                    &format!(
+                    "CIDR `{}` in [onprem] direct_connect has host bits set; the network is `{}`",
+                    prefix.get_ref(),
+                    net.trunc()
+                ),
+                ))
+            }
             Ok(net) => direct_connect.push(net),
             Err(_) => {
                 return Err(at(
@@ -181,6 +206,44 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
                     &format!(
                         "invalid IPv4 CIDR `{}` in [onprem] direct_connect",
                         prefix.get_ref()
+                    ),
+                ))
+            }
+        }
+    }
+    let mut quotas = Quotas::default();
+    for (name, value, slot) in [
+        (
+            "security_group_rules",
+            raw.quotas.security_group_rules,
+            &mut quotas.security_group_rules,
+        ),
+        (
+            "security_groups_per_interface",
+            raw.quotas.security_groups_per_interface,
+            &mut quotas.security_groups_per_interface,
+        ),
+        ("nacl_rules", raw.quotas.nacl_rules, &mut quotas.nacl_rules),
+        (
+            "vpc_ipv4_blocks",
+            raw.quotas.vpc_ipv4_blocks,
+            &mut quotas.vpc_ipv4_blocks,
+        ),
+        (
+            "routes_per_table",
+            raw.quotas.routes_per_table,
+            &mut quotas.routes_per_table,
+        ),
+    ] {
+        let Some(value) = value else { continue };
+        match u32::try_from(*value.get_ref()) {
+            Ok(n) if n > 0 => *slot = n,
+            _ => {
+                return Err(at(
+                    value.span(),
+                    &format!(
+                        "invalid quota `{}` for [quotas] {name}: expected a positive integer",
+                        value.get_ref()
                     ),
                 ))
             }
@@ -227,7 +290,10 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         path: Some(path.to_path_buf()),
         rules,
         exclude,
-        declared: Declared { direct_connect },
+        declared: Declared {
+            direct_connect,
+            quotas,
+        },
         availability_zones,
         strict: raw.strict,
     })
@@ -318,6 +384,13 @@ mod tests {
             bad_cidr.0.starts_with("vpclint.toml:2:19: ") && bad_cidr.0.contains("10.0.0.0/33"),
             "{bad_cidr}"
         );
+        let host_bits = parse_str("[onprem]\ndirect_connect = [\"10.0.0.0/8\", \"10.1.2.3/16\"]\n")
+            .unwrap_err();
+        assert_eq!(
+            host_bits.0,
+            "vpclint.toml:2:33: CIDR `10.1.2.3/16` in [onprem] direct_connect has host bits set; \
+             the network is `10.1.0.0/16`"
+        );
         let bad_rule = parse_str("[rules]\nparse-eror = \"off\"\n").unwrap_err();
         assert_eq!(
             bad_rule.0,
@@ -328,6 +401,25 @@ mod tests {
             bad_level.0.starts_with("vpclint.toml:2:15: "),
             "{bad_level}"
         );
+    }
+
+    #[test]
+    fn reads_and_validates_quotas() {
+        let config =
+            parse_str("[quotas]\nsecurity_group_rules = 120\nroutes_per_table = 1000\n").unwrap();
+        let quotas = config.declared.quotas;
+        assert_eq!(quotas.security_group_rules, 120);
+        assert_eq!(quotas.routes_per_table, 1000);
+        assert_eq!(quotas.nacl_rules, 20);
+        let zero = parse_str("[quotas]\nnacl_rules = 0\n").unwrap_err();
+        assert_eq!(
+            zero.0,
+            "vpclint.toml:2:14: invalid quota `0` for [quotas] nacl_rules: expected a positive integer"
+        );
+        let unknown = parse_str("[quotas]\nroutes = 5\n").unwrap_err();
+        assert!(unknown.0.starts_with("vpclint.toml:2:1: "), "{unknown}");
+        let text = parse_str("[quotas]\nvpc_ipv4_blocks = \"many\"\n").unwrap_err();
+        assert!(text.0.starts_with("vpclint.toml:2:19: "), "{text}");
     }
 
     #[test]

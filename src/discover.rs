@@ -46,11 +46,25 @@ pub struct DiscoveryError {
     pub message: String,
 }
 
+/// A path left out on purpose, and why (`--verbose` lists them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: &'static str,
+}
+
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub inputs: Vec<Input>,
     pub errors: Vec<DiscoveryError>,
+    pub skipped: Vec<Skipped>,
 }
+
+const EXCLUDED: &str = "excluded by an exclude glob";
+const NOT_A_TEMPLATE: &str = "neither a CloudFormation template nor a Terraform plan";
+const TOOL_DIRECTORY: &str = "tool cache or vendored directory";
+const LINK_TO_ANCESTOR: &str =
+    "symbolic link to a directory that contains it (its files are analyzed once, there)";
 
 /// Directories never walked: tool caches and vendored code.
 const SKIPPED_DIRS: &[&str] = &[".terraform", ".git", "node_modules", "cdk.out"];
@@ -59,49 +73,50 @@ const DOCUMENT_ENDINGS: &[&str] = &[".json", ".yaml", ".yml", ".template"];
 /// How much of a document is read to classify it.
 const CLASSIFY_BYTES: u64 = 1 << 20;
 
-/// Paths excluded by the config file's `exclude` globs, relative to the config's directory.
-#[derive(Debug, Clone)]
+/// Paths excluded by globs: the config file's `exclude` (relative to the config's
+/// directory) and `--exclude` (relative to the working directory).
+#[derive(Debug, Clone, Default)]
 pub struct Excludes {
-    base: PathBuf,
-    globs: GlobSet,
-}
-
-impl Default for Excludes {
-    fn default() -> Self {
-        Excludes {
-            base: PathBuf::new(),
-            globs: GlobSet::empty(),
-        }
-    }
+    /// Each base directory with its globs.
+    sets: Vec<(PathBuf, GlobSet)>,
 }
 
 impl Excludes {
-    /// `base` is the directory of the config file.
+    /// `base` is the directory the globs are relative to.
     pub fn new(base: &Path, globs: &[String]) -> Result<Self, globset::Error> {
+        let mut excludes = Excludes::default();
+        excludes.add(base, globs)?;
+        Ok(excludes)
+    }
+
+    /// Adds globs relative to `base`.
+    pub fn add(&mut self, base: &Path, globs: &[String]) -> Result<(), globset::Error> {
         let mut set = GlobSetBuilder::new();
         for glob in globs {
             let pattern = glob.trim_start_matches("./").trim_end_matches('/');
             set.add(GlobBuilder::new(pattern).literal_separator(true).build()?);
         }
-        Ok(Excludes {
-            base: absolute(base),
-            globs: set.build()?,
-        })
+        let set = set.build()?;
+        if !set.is_empty() {
+            self.sets.push((absolute(base), set));
+        }
+        Ok(())
     }
 
-    /// Whether the path, or one of its ancestors below the base, matches an exclude glob.
+    /// Whether the path, or one of its ancestors below a base, matches an exclude glob.
     pub fn is_excluded(&self, path: &Path) -> bool {
-        if self.globs.is_empty() {
+        if self.sets.is_empty() {
             return false;
         }
         let path = absolute(path);
-        let Ok(relative) = path.strip_prefix(&self.base) else {
-            return false;
-        };
-        relative
-            .ancestors()
-            .filter(|p| !p.as_os_str().is_empty())
-            .any(|p| self.globs.is_match(p))
+        self.sets.iter().any(|(base, globs)| {
+            path.strip_prefix(base).is_ok_and(|relative| {
+                relative
+                    .ancestors()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .any(|p| globs.is_match(p))
+            })
+        })
     }
 }
 
@@ -111,8 +126,16 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     let mut documents = BTreeSet::new();
     let mut changed_module_dirs = BTreeSet::new();
     for root in paths {
+        // A CDK cloud assembly's manifest means the assembly (`cdk.out`, skipped when
+        // found inside a walked directory, is linted when named).
+        let assembly = is_cdk_manifest(root).then(|| parent_dir(root));
+        let root = assembly.as_ref().unwrap_or(root);
         if root.is_file() {
             if excludes.is_excluded(root) {
+                found.skipped.push(Skipped {
+                    path: root.clone(),
+                    reason: EXCLUDED,
+                });
                 continue;
             }
             if is_terraform_file(root) || is_module_variables_file(root) {
@@ -122,7 +145,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
             }
             continue;
         }
-        for file in walk(root, excludes, &mut found.errors) {
+        for file in walk(root, excludes, &mut found.errors, &mut found.skipped) {
             if is_terraform_file(&file) {
                 module_dirs.insert(parent_dir(&file));
             } else if is_document(&file) {
@@ -133,7 +156,10 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     for document in documents {
         match classify_document(&document) {
             Ok(Some(input)) => found.inputs.push(input),
-            Ok(None) => {}
+            Ok(None) => found.skipped.push(Skipped {
+                path: document,
+                reason: NOT_A_TEMPLATE,
+            }),
             Err(message) => found.errors.push(DiscoveryError {
                 path: document,
                 message,
@@ -167,19 +193,41 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
 
 /// Every file under `root`, honouring `.gitignore` (also outside a git repository: a
 /// `.gitignore` states what is not source either way), `.ignore`, the skipped directories
-/// and the config's excludes. Symbolic links are followed; a loop is reported as an error.
-fn walk(root: &Path, excludes: &Excludes, errors: &mut Vec<DiscoveryError>) -> Vec<PathBuf> {
+/// and the excludes. Symbolic links are followed; a link to a directory that contains it
+/// (`self -> .`) is skipped: everything it leads to is walked anyway, once.
+fn walk(
+    root: &Path,
+    excludes: &Excludes,
+    errors: &mut Vec<DiscoveryError>,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<PathBuf> {
     let excludes = excludes.clone();
+    let left_out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = left_out.clone();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
         .follow_links(true)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            let skipped = is_dir
+            let reason = if is_dir
                 && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
-                && entry.depth() > 0;
-            !skipped && !excludes.is_excluded(entry.path())
+                && entry.depth() > 0
+            {
+                TOOL_DIRECTORY
+            } else if excludes.is_excluded(entry.path()) {
+                EXCLUDED
+            } else {
+                return true;
+            };
+            record
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Skipped {
+                    path: entry.path().to_path_buf(),
+                    reason,
+                });
+            false
         })
         .build();
     let mut files = Vec::new();
@@ -189,19 +237,34 @@ fn walk(root: &Path, excludes: &Excludes, errors: &mut Vec<DiscoveryError>) -> V
                 files.push(entry.into_path());
             }
             Ok(_) => {}
+            Err(err) if loop_child(&err).is_some() => skipped.push(Skipped {
+                path: loop_child(&err).unwrap_or(root).to_path_buf(),
+                reason: LINK_TO_ANCESTOR,
+            }),
             Err(err) => errors.push(DiscoveryError {
                 path: error_path(&err).unwrap_or_else(|| root.to_path_buf()),
                 message: error_message(&err),
             }),
         }
     }
+    skipped.append(&mut left_out.lock().unwrap_or_else(|e| e.into_inner()));
     files
+}
+
+/// The link of a symbolic link loop error.
+fn loop_child(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => loop_child(err),
+        _ => None,
+    }
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::Loop { child, .. } => Some(child.clone()),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
             error_path(err)
         }
@@ -211,10 +274,6 @@ fn error_path(err: &ignore::Error) -> Option<PathBuf> {
 
 fn error_message(err: &ignore::Error) -> String {
     match err {
-        ignore::Error::Loop { ancestor, .. } => format!(
-            "symbolic link loop: points to its ancestor {}",
-            ancestor.display()
-        ),
         ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
             error_message(err)
         }
@@ -255,6 +314,13 @@ fn is_document(path: &Path) -> bool {
     DOCUMENT_ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
+/// `manifest.json` of a CDK cloud assembly (it lists the assembly's `artifacts`).
+fn is_cdk_manifest(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "manifest.json")
+        && path.is_file()
+        && std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"artifacts\""))
+}
+
 fn parent_dir(file: &Path) -> PathBuf {
     match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -268,14 +334,22 @@ fn classify_document(path: &Path) -> Result<Option<Input>, String> {
     std::fs::File::open(path)
         .and_then(|f| f.take(CLASSIFY_BYTES).read_to_end(&mut head))
         .map_err(|e| format!("cannot read file: {e}"))?;
-    let head = String::from_utf8_lossy(&head);
+    Ok(classify_text(path, &String::from_utf8_lossy(&head)))
+}
+
+/// Classifies a document by the beginning of its text.
+pub fn classify_text(path: &Path, head: &str) -> Option<Input> {
     if head.contains("\"format_version\"") && head.contains("\"planned_values\"") {
-        return Ok(Some(Input::TerraformPlan(path.to_path_buf())));
+        return Some(Input::TerraformPlan(path.to_path_buf()));
     }
-    if head.contains("AWSTemplateFormatVersion") || head.contains("AWS::") {
-        return Ok(Some(Input::CloudFormation(path.to_path_buf())));
+    // The frontend decides on the parsed document; this only keeps other documents out.
+    let template_type = ["AWS::", "Custom::", "Alexa::", "::MODULE"]
+        .iter()
+        .any(|t| head.contains(t));
+    if head.contains("AWSTemplateFormatVersion") || (head.contains("Resources") && template_type) {
+        return Some(Input::CloudFormation(path.to_path_buf()));
     }
-    Ok(None)
+    None
 }
 
 /// The root modules to lint for changed module directories: each changed directory that
@@ -284,7 +358,7 @@ fn classify_document(path: &Path) -> Result<Option<Input>, String> {
 fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<PathBuf> {
     let mut errors = Vec::new();
     let mut module_dirs = BTreeSet::new();
-    for file in walk(Path::new("."), excludes, &mut errors) {
+    for file in walk(Path::new("."), excludes, &mut errors, &mut Vec::new()) {
         if is_terraform_file(&file) {
             module_dirs.insert(parent_dir(&file));
         }

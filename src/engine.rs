@@ -148,7 +148,7 @@ pub fn parse_errors(units: &[Unit]) -> impl Iterator<Item = Finding> + '_ {
 }
 
 /// The gaps the frontends recorded, once each, in file and position order.
-fn not_analyzed(units: &[Unit], sources: &SourceMap) -> Vec<NotAnalyzed> {
+pub fn not_analyzed(units: &[Unit], sources: &SourceMap) -> Vec<NotAnalyzed> {
     let mut gaps: Vec<NotAnalyzed> = units
         .iter()
         .flat_map(|unit| {

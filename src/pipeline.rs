@@ -13,39 +13,101 @@ pub struct Options {
     pub terraform: terraform::Options,
     pub cloudformation: cloudformation::Options,
     pub declared: Declared,
-    /// `exclude` globs of the config file.
+    /// `exclude` globs of the config file and of `--exclude`.
     pub excludes: discover::Excludes,
+    /// A document read from standard input (`vpclint lint - --stdin-filename NAME`).
+    pub stdin: Option<StdinDocument>,
+}
+
+/// A template or plan read from standard input, analyzed as if it were the file `name`.
+#[derive(Debug, Clone)]
+pub struct StdinDocument {
+    pub name: PathBuf,
+    pub text: Arc<str>,
 }
 
 pub struct Analysis {
     /// What discovery found to analyze (the report summary lists it).
     pub inputs: Vec<Input>,
+    /// What discovery left out on purpose, and why.
+    pub skipped: Vec<discover::Skipped>,
     pub sources: SourceMap,
     pub units: Vec<Unit>,
     pub network: Network,
 }
 
 pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
+    let mut options = options.clone();
+    options.terraform.lint_roots = paths.iter().map(|p| terraform::lint_root(p)).collect();
+    let options = &options;
     let sources = SourceMap::new();
-    let discovered = discover::discover(paths, &options.excludes);
-    let mut units: Vec<Unit> = discovered
+    let mut discovered = discover::discover(paths, &options.excludes);
+    if let Some(stdin) = &options.stdin {
+        match discover::classify_text(&stdin.name, &stdin.text) {
+            Some(input) => discovered.inputs.push(input),
+            None => discovered.skipped.push(discover::Skipped {
+                path: stdin.name.clone(),
+                reason: "standard input is neither a CloudFormation template nor a Terraform plan",
+            }),
+        }
+    }
+    let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
         .inputs
-        .par_iter()
-        .filter_map(|input| load(input, options, &sources))
-        .collect();
+        .into_par_iter()
+        .filter_map(|input| {
+            let unit = load(&input, options, &sources)?;
+            Some((input, unit))
+        })
+        .unzip();
+    let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
-    let network = lower::lower(&units, options.declared.clone());
+    let network = lower::lower(&units, options.declared.clone(), &sources);
     Analysis {
-        inputs: discovered.inputs,
+        inputs,
+        skipped: discovered.skipped,
         sources,
         units,
         network,
     }
 }
 
+/// Drops the templates that another template of the run creates as a nested stack: they
+/// were evaluated inside their parent, with the parameters it passes (alone, their
+/// parameters would be unknown and their findings reported twice).
+/// A template unit's files after the first are its nested stacks' templates and its
+/// parameter files (which are never templates themselves).
+fn without_nested_stacks(
+    inputs: Vec<Input>,
+    units: Vec<Unit>,
+    sources: &SourceMap,
+) -> (Vec<Input>, Vec<Unit>) {
+    let canonical =
+        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let children: std::collections::HashSet<PathBuf> = units
+        .iter()
+        .filter(|u| u.lang == frontend::Lang::CloudFormation)
+        .flat_map(|u| u.files.iter().skip(1))
+        .map(|&file| canonical(&sources.get(file).path))
+        .collect();
+    if children.is_empty() {
+        return (inputs, units);
+    }
+    inputs
+        .into_iter()
+        .zip(units)
+        .filter(|(input, _)| {
+            !matches!(input, Input::CloudFormation(path) if children.contains(&canonical(path)))
+        })
+        .unzip()
+}
+
 fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
+    let read = |path: &std::path::Path| match &options.stdin {
+        Some(stdin) if stdin.name == path => Ok(stdin.text.clone()),
+        _ => read(path),
+    };
     match input {
         Input::TerraformModule(dir) => Some(terraform::load_root_module(
             dir,

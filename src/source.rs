@@ -209,6 +209,12 @@ impl SourceMap {
             .unwrap_or_else(|_| unreachable!("the cell of a type holds that type"))
     }
 
+    /// The path of every file read.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        files.list.iter().map(|file| file.path.clone()).collect()
+    }
+
     /// Start line/column and end line/column of a span.
     pub fn resolve(&self, span: Span) -> (LineCol, LineCol) {
         let file = self.get(span.file);

@@ -11,11 +11,30 @@ use crate::rules::{Finding, Label, RuleMeta, UNUSED_SUPPRESSION};
 use crate::source::FileId;
 use std::collections::HashMap;
 
-/// A finding silenced by an in-source suppression.
+/// A finding silenced by an in-source suppression or a baseline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppressed {
     pub finding: Finding,
     pub reason: Option<String>,
+    pub kind: SuppressionKind,
+}
+
+/// Where a suppression comes from (SARIF `suppression.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A comment or `Metadata` in the source.
+    InSource,
+    /// An entry of the `--baseline` file.
+    Baseline,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "in-source",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -66,7 +85,11 @@ pub fn apply(
             }
         }
         match reason {
-            Some(reason) => applied.suppressed.push(Suppressed { finding, reason }),
+            Some(reason) => applied.suppressed.push(Suppressed {
+                finding,
+                reason,
+                kind: SuppressionKind::InSource,
+            }),
             None => applied.active.push(finding),
         }
     }

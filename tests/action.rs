@@ -75,17 +75,34 @@ impl Github {
         }
     }
 
-    /// A stand-in for vpclint that writes `sarif` to `--output`, prints its arguments,
-    /// and exits with `status`.
+    /// A stand-in for vpclint that writes `sarif` to the file of `--format sarif=FILE`,
+    /// prints its arguments, and exits with `status`; `vpclint graph` prints `graph`, or
+    /// fails as an unknown subcommand when it is `None`.
     fn fake_vpclint(&self, sarif: &Value, status: i32) -> PathBuf {
+        self.fake_vpclint_with_graph(sarif, status, None)
+    }
+
+    fn fake_vpclint_with_graph(&self, sarif: &Value, status: i32, graph: Option<&str>) -> PathBuf {
         let sarif_path = self.dir.path().join("canned.sarif");
         std::fs::write(&sarif_path, sarif.to_string()).expect("write canned SARIF");
+        let graph_path = self.dir.path().join("canned.mmd");
+        let graph_command = match graph {
+            Some(graph) => {
+                std::fs::write(&graph_path, graph).expect("write canned graph");
+                format!(
+                    "if [ \"$2\" = --help ]; then exit 0; fi; cat '{}'; exit 0",
+                    graph_path.display()
+                )
+            }
+            None => "echo \"error: unrecognized subcommand 'graph'\" >&2; exit 2".to_string(),
+        };
         let script = self.dir.path().join("fake-vpclint");
         write(
             &script,
             &format!(
-                "#!/usr/bin/env bash\necho \"fake-vpclint $*\"\nwhile [ $# -gt 0 ]; do\n  \
-                 if [ \"$1\" = --output ]; then cp '{}' \"$2\"; fi\n  shift\ndone\nexit {status}\n",
+                "#!/usr/bin/env bash\nif [ \"$1\" = graph ]; then {graph_command}; fi\n\
+                 echo \"fake-vpclint $*\"\nwhile [ $# -gt 0 ]; do\n  \
+                 case \"$1\" in sarif=*) cp '{}' \"${{1#sarif=}}\" ;; esac\n  shift\ndone\nexit {status}\n",
                 sarif_path.display()
             ),
         );
@@ -148,19 +165,23 @@ fn summary_outputs_and_annotations_come_from_the_sarif() {
     );
     assert_eq!(run.status, 1, "{}{}", run.stdout, run.stderr);
 
-    // One SARIF run plus one run printing the text report to the log.
+    // One analysis writes the SARIF file and prints the text report to the log.
     let sarif_file = gh.dir.path().join("runner-temp/vpclint.sarif");
     assert!(run.stdout.contains(&format!(
-        "fake-vpclint lint --format sarif --output {} --fail-level error --config vpclint.toml -- net other dir",
+        "fake-vpclint lint --format sarif={} --format text --fail-level error --config vpclint.toml -- net other dir",
         sarif_file.display()
     )), "{}", run.stdout);
-    assert!(run.stdout.contains(
-        "fake-vpclint lint --format text --fail-level error --config vpclint.toml -- net other dir"
-    ));
+    assert_eq!(
+        run.stdout.matches("fake-vpclint").count(),
+        1,
+        "{}",
+        run.stdout
+    );
 
     assert_eq!(run.outputs["findings"], "2");
     assert_eq!(run.outputs["errors"], "1");
     assert_eq!(run.outputs["warnings"], "1");
+    assert_eq!(run.outputs["notes"], "0");
     assert_eq!(run.outputs["sarif-file"], sarif_file.display().to_string());
 
     // Workflow commands escape %, CR, LF in data and also : and , in properties.
@@ -210,9 +231,14 @@ fn no_annotations_when_disabled_and_no_second_run_for_format_none() {
     assert!(!run.stdout.contains("::error"), "{}", run.stdout);
     assert_eq!(run.stdout.matches("fake-vpclint lint").count(), 1);
     assert!(
-        run.stdout.contains("--fail-level warning -- ."),
+        run.stdout
+            .contains("--format sarif=out/report.sarif --fail-level warning -- ."),
         "{}",
         run.stdout
+    );
+    assert!(
+        !run.summary.contains("mermaid"),
+        "no graph subcommand, no graph"
     );
     assert!(custom.is_file());
     assert_eq!(run.outputs["sarif-file"], "out/report.sarif");
@@ -233,7 +259,95 @@ fn a_usage_error_fails_with_status_2_and_a_clear_message() {
     assert_eq!(run.status, 2);
     assert!(run
         .stdout
-        .contains("format must be text, json, sarif, github or none"));
+        .contains("format must be text, compact, json, sarif, github or none"));
+}
+
+/// `format: github` prints annotations as workflow commands: with `annotations: false` the
+/// log gets the same findings as compact lines, and no annotation is printed by anyone.
+#[test]
+fn format_github_follows_the_annotations_input() {
+    let gh = Github::new();
+    let fake = gh.fake_vpclint(&canned_sarif(), 1);
+    let run = gh.run(&fake, &[("FORMAT", "github")]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stdout.contains("--format github --fail-level"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("::error file="),
+        "vpclint prints them, not report.py: {}",
+        run.stdout
+    );
+
+    let run = gh.run(&fake, &[("FORMAT", "github"), ("ANNOTATIONS", "false")]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stdout.contains("--format compact --fail-level"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("--format github"), "{}", run.stdout);
+    assert!(!run.stdout.contains("::"), "{}", run.stdout);
+    assert_eq!(run.outputs["findings"], "2");
+
+    let run = gh.run(&fake, &[("FORMAT", "sarif")]);
+    assert_eq!(
+        run.stdout.matches("fake-vpclint").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\"ruleId\":\"transitive-peering\""),
+        "the SARIF is printed"
+    );
+}
+
+#[test]
+fn the_job_summary_embeds_the_network_graph() {
+    let gh = Github::new();
+    let small = "flowchart LR\n  vpc_a --> pcx_ab\n";
+    let fake = gh.fake_vpclint_with_graph(&canned_sarif(), 0, Some(small));
+    let run = gh.run(&fake, &[("CONFIG", "vpclint.toml")]);
+    assert_eq!(run.status, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.summary
+            .contains("### Network graph\n\n```mermaid\nflowchart LR\n  vpc_a --> pcx_ab\n```\n"),
+        "{}",
+        run.summary
+    );
+    assert!(!run.summary.contains("<details>"));
+
+    let large: String = std::iter::once("flowchart LR\n".to_string())
+        .chain((0..100).map(|i| format!("  n{i} --> n{}\n", i + 1)))
+        .collect();
+    let fake = gh.fake_vpclint_with_graph(&canned_sarif(), 0, Some(&large));
+    let run = gh.run(&fake, &[]);
+    assert!(
+        run.summary
+            .contains("<details>\n<summary>Network graph</summary>\n\n```mermaid\nflowchart LR\n"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("n99 --> n100\n```\n\n</details>"),
+        "{}",
+        run.summary
+    );
+
+    let huge: String = std::iter::once("flowchart LR\n".to_string())
+        .chain((0..5000).map(|i| format!("  node{i} --> node{}\n", i + 1)))
+        .collect();
+    let fake = gh.fake_vpclint_with_graph(&canned_sarif(), 0, Some(&huge));
+    let run = gh.run(&fake, &[]);
+    assert!(!run.summary.contains("```mermaid"), "too large to render");
+    assert!(
+        run.summary.contains("run `vpclint graph` locally"),
+        "{}",
+        run.summary
+    );
 }
 
 #[test]
@@ -277,6 +391,8 @@ fn end_to_end_with_vpclint() {
 
     assert_ne!(run.outputs["findings"], "0");
     assert_ne!(run.outputs["errors"], "0");
+    // The text report in the log comes from the same run as the SARIF.
+    assert!(run.stdout.contains("error, 0 warnings"), "{}", run.stdout);
     assert!(
         run.stdout.contains(&format!(
             "::error file=net/main.tf,line={TRANSITIVE_PEERING_LINE}"

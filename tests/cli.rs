@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const FORMATS: [&str; 4] = ["text", "json", "sarif", "github"];
+/// Formats snapshotted over the CLI fixtures only (their shape does not vary by rule).
+const LINE_FORMATS: [&str; 3] = ["compact", "junit", "gitlab"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -74,7 +76,7 @@ fn lint_for_snapshot(path: &str, format: &str) -> (String, Option<i32>) {
             serde_json::to_string_pretty(&results).expect("serializes")
         }
         "json" => {
-            serde_json::from_str::<serde_json::Value>(&text).expect("JSON report is JSON");
+            assert_valid_report_json(&text);
             text
         }
         _ => text,
@@ -82,13 +84,38 @@ fn lint_for_snapshot(path: &str, format: &str) -> (String, Option<i32>) {
     (text, output.status.code())
 }
 
+/// Panics with every violation when `json` does not follow schemas/vpclint-output-v1.json.
+fn assert_valid_report_json(json: &str) {
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR.get_or_init(|| {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/vpclint-output-v1.json"))
+                .expect("schema is JSON");
+        jsonschema::validator_for(&schema).expect("schema compiles")
+    });
+    let value: serde_json::Value = serde_json::from_str(json).expect("JSON report is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "JSON report off its schema:\n{}",
+        errors.join("\n")
+    );
+}
+
 fn snapshot_dir(dir: &Path, name: &str) {
+    snapshot_dir_in(dir, name, &FORMATS);
+}
+
+fn snapshot_dir_in(dir: &Path, name: &str, formats: &[&str]) {
     let relative = dir
         .strip_prefix(root())
         .expect("fixture under the repository")
         .to_string_lossy()
         .replace('\\', "/");
-    for format in FORMATS {
+    for &format in formats {
         let (text, code) = lint_for_snapshot(&relative, format);
         assert!(
             matches!(code, Some(0 | 1)),
@@ -112,6 +139,7 @@ fn cli_fixtures_in_every_format() {
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         snapshot_dir(&dir, &format!("cli_{name}"));
+        snapshot_dir_in(&dir, &format!("cli_{name}"), &LINE_FORMATS);
     }
 }
 
@@ -379,6 +407,320 @@ fn suppressions_hide_findings_and_unused_ones_are_notes() {
         rules_of(&quiet, "suppressed").is_empty(),
         "rules that did not run suppress nothing"
     );
+}
+
+/// A file of the transitive-peering fixture, copied into `dir/net`.
+fn transitive_peering_copy(dir: &Path) {
+    let from = root().join("fixtures/transitive-peering/bad/tf-via-hub");
+    std::fs::create_dir_all(dir.join("net")).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        std::fs::copy(entry.path(), dir.join("net").join(entry.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn one_run_writes_several_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    transitive_peering_copy(dir.path());
+    let output = vpclint_in(
+        dir.path(),
+        &[
+            "lint",
+            "net",
+            "-f",
+            "sarif=out/report.sarif",
+            "--format",
+            "compact",
+            "-f",
+            "junit=report.xml",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "out/ does not exist yet");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let output = vpclint_in(
+        dir.path(),
+        &[
+            "lint",
+            "net",
+            "-f",
+            "sarif=out/report.sarif",
+            "--format",
+            "compact",
+            "-f",
+            "junit=report.xml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output)
+            .starts_with("net/main.tf:38:31: error [transitive-peering] aws_route.a_to_c: "),
+        "{}",
+        stdout(&output)
+    );
+    let sarif = std::fs::read_to_string(dir.path().join("out/report.sarif")).unwrap();
+    sarif_schema::assert_valid_sarif(&sarif);
+    assert!(sarif.contains("\"ruleId\": \"transitive-peering\""));
+    assert!(
+        !sarif.contains("automationDetails"),
+        "upload-sarif's category applies"
+    );
+    assert!(std::fs::read_to_string(dir.path().join("report.xml"))
+        .unwrap()
+        .contains("<failure "));
+    // The terminal still says what happened when every report goes to a file.
+    let output = vpclint_in(dir.path(), &["lint", "net", "-o", "report.txt"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output).starts_with("1 error, 0 warnings, 0 notes in 1 file"),
+        "{}",
+        stderr(&output)
+    );
+    let quiet = vpclint_in(dir.path(), &["lint", "net", "-q", "-o", "report.txt"]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+
+    for (args, message) in [
+        (
+            &["-f", "text", "-f", "json"][..],
+            "only one report can go to standard output",
+        ),
+        (
+            &["-f", "sarif=a", "-o", "b"],
+            "--output has no report to receive",
+        ),
+        (
+            &["-f", "sarif=a.sarif", "-f", "json=./a.sarif"],
+            "two reports would be written to",
+        ),
+        (
+            &["-o", "net/main.tf"],
+            "refusing to write to net/main.tf: it is an input of this run",
+        ),
+        (&["-f", "sarif=net/../net/main.tf"], "refusing to write"),
+        (&["--write-baseline", "net/main.tf"], "refusing to write"),
+        (&["-f", "yaml"], "unknown format `yaml`"),
+    ] {
+        let output = vpclint_in(dir.path(), &[&["lint", "net"][..], args].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    let source = std::fs::read_to_string(dir.path().join("net/main.tf")).unwrap();
+    assert!(source.contains("aws_route"), "the input is intact");
+}
+
+#[test]
+fn a_baseline_accepts_findings_until_they_change() {
+    let dir = tempfile::tempdir().unwrap();
+    transitive_peering_copy(dir.path());
+    let output = vpclint_in(
+        dir.path(),
+        &["lint", "net", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "written findings are accepted: {}",
+        stderr(&output)
+    );
+    let baseline: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["findings"][0]["rule"], "transitive-peering");
+    assert_eq!(baseline["findings"][0]["address"], "aws_route.a_to_c");
+
+    // Moving lines does not bring the finding back.
+    let main = dir.path().join("net/main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("# a comment\n\n{text}")).unwrap();
+    let output = vpclint_in(
+        dir.path(),
+        &["lint", "net", "--baseline", "baseline.json", "-f", "sarif"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let sarif = stdout(&output);
+    sarif_schema::assert_valid_sarif(&sarif);
+    let value: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let result = &value["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "transitive-peering");
+    assert_eq!(result["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        result["suppressions"][0]["justification"],
+        "accepted in the baseline baseline.json"
+    );
+    let output = vpclint_in(
+        dir.path(),
+        &["lint", "net", "--baseline", "baseline.json", "-f", "json"],
+    );
+    let json = stdout(&output);
+    assert_valid_report_json(&json);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["summary"]["baseline_stale"], 0);
+    assert_eq!(value["suppressed"][0]["kind"], "baseline");
+
+    // A new finding fails; once fixed, the accepted one is counted as stale.
+    std::fs::write(
+        &main,
+        text.replace("aws_route\" \"a_to_c\"", "aws_route\" \"a_to_c2\""),
+    )
+    .unwrap();
+    let output = vpclint_in(
+        dir.path(),
+        &[
+            "lint",
+            "net",
+            "--baseline",
+            "baseline.json",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("(1 baseline entry matching no finding)"),
+        "{}",
+        stdout(&output)
+    );
+    // ...unless its rule did not run.
+    let output = vpclint_in(
+        dir.path(),
+        &[
+            "lint",
+            "net",
+            "--baseline",
+            "baseline.json",
+            "--select",
+            "parse-error",
+        ],
+    );
+    assert!(
+        !stdout(&output).contains("baseline entry"),
+        "{}",
+        stdout(&output)
+    );
+
+    std::fs::write(
+        dir.path().join("bad.json"),
+        "{\"version\": 1, \"findings\": [{}]}",
+    )
+    .unwrap();
+    let output = vpclint_in(dir.path(), &["lint", "net", "--baseline", "bad.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("vpclint: bad.json:1:")
+            && stderr(&output).contains("missing field `fingerprint`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn flags_for_ci_and_editors() {
+    let dir = tempfile::tempdir().unwrap();
+    transitive_peering_copy(dir.path());
+    std::fs::create_dir(dir.path().join("legacy")).unwrap();
+    std::fs::copy(
+        root().join("fixtures/transitive-peering/bad/cfn-default-route.yaml"),
+        dir.path().join("legacy/stack.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.yaml"), "title: not a template\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(".", dir.path().join("self")).unwrap();
+
+    let output = vpclint_in(dir.path(), &["lint", "-f", "compact"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    let output = vpclint_in(dir.path(), &["lint", "--fail-level", "none", "-q"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!stdout(&output).contains("errors,"), "quiet: no summary");
+
+    let output = vpclint_in(
+        dir.path(),
+        &[
+            "lint",
+            "-f",
+            "compact",
+            "--exclude",
+            "legacy",
+            "--exclude",
+            "**/*.tf",
+            "-v",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let log = stderr(&output);
+    assert!(log.contains("vpclint: no config file (defaults)"), "{log}");
+    assert!(
+        log.contains("vpclint: skipped legacy: excluded by an exclude glob"),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "vpclint: skipped notes.yaml: neither a CloudFormation template nor a Terraform plan"
+        ),
+        "{log}"
+    );
+    #[cfg(unix)]
+    assert!(
+        log.contains("vpclint: skipped self: symbolic link to a directory that contains it"),
+        "{log}"
+    );
+
+    // Standard input, reported under the name the editor gives.
+    let template = std::fs::read(dir.path().join("legacy/stack.yaml")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args([
+            "lint",
+            "-",
+            "--stdin-filename",
+            "stacks/app.yaml",
+            "-f",
+            "compact",
+        ])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&template).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stdout(&output)
+            .starts_with("stacks/app.yaml:25:29: error [transitive-peering] DefaultViaPeer: "),
+        "{}",
+        stdout(&output)
+    );
+    let output = vpclint_in(dir.path(), &["lint", "-"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("needs --stdin-filename"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn help_shows_each_default_once_and_short_flags() {
+    let output = vpclint(&["lint", "--help"]);
+    let help = stdout(&output);
+    for line in help.lines() {
+        assert!(
+            !(line.contains("(default") && line.contains("[default")),
+            "default stated twice: {line}"
+        );
+    }
+    assert!(help.contains("-f, --format <FORMAT[=FILE]>"), "{help}");
+    assert!(help.contains("-o, --output <FILE>"), "{help}");
 }
 
 /// What could not be evaluated is never silent: without `--strict` it is a summary line,

@@ -139,13 +139,27 @@ impl Repo {
         path_prefix: &[&Path],
         env: &[(&str, &str)],
     ) -> Output {
-        let venv_bin = pre_commit.parent().expect("venv bin dir");
         let inherited = std::env::var_os("PATH").unwrap_or_default();
+        let path: Vec<PathBuf> = std::env::split_paths(&inherited).collect();
+        self.try_repo_with_path(pre_commit, hook, args, path_prefix, &path, env)
+    }
+
+    /// [`Repo::try_repo`] with `path` in place of the inherited PATH.
+    fn try_repo_with_path(
+        &self,
+        pre_commit: &Path,
+        hook: &str,
+        args: &[&str],
+        path_prefix: &[&Path],
+        path: &[PathBuf],
+        env: &[(&str, &str)],
+    ) -> Output {
+        let venv_bin = pre_commit.parent().expect("venv bin dir");
         let path = path_prefix
             .iter()
             .map(|dir| dir.to_path_buf())
             .chain([venv_bin.to_path_buf()])
-            .chain(std::env::split_paths(&inherited));
+            .chain(path.iter().cloned());
         let mut cmd = Command::new(pre_commit);
         cmd.args(["try-repo", "--color", "never"])
             .arg(repo_root())
@@ -179,6 +193,18 @@ fn hook_catches_transitive_peering(
     path_prefix: &[&Path],
     env: &[(&str, &str)],
 ) {
+    let inherited = std::env::var_os("PATH").unwrap_or_default();
+    let path: Vec<PathBuf> = std::env::split_paths(&inherited).collect();
+    hook_catches_transitive_peering_with_path(pre_commit, hook, path_prefix, &path, env);
+}
+
+fn hook_catches_transitive_peering_with_path(
+    pre_commit: &Path,
+    hook: &str,
+    path_prefix: &[&Path],
+    path: &[PathBuf],
+    env: &[(&str, &str)],
+) {
     let repo = Repo::new();
     repo.write("network/main.tf", TRANSITIVE_PEERING_BAD);
     repo.write("README.md", "not linted\n");
@@ -186,7 +212,7 @@ fn hook_catches_transitive_peering(
     repo.git(&["commit", "--quiet", "-m", "network"]);
 
     let started = Instant::now();
-    let out = repo.try_repo(pre_commit, hook, &["--all-files"], path_prefix, env);
+    let out = repo.try_repo_with_path(pre_commit, hook, &["--all-files"], path_prefix, path, env);
     eprintln!("{hook}: first run took {:.1?}", started.elapsed());
     let log = text(&out);
     assert_eq!(out.status.code(), Some(1), "{log}");
@@ -197,7 +223,7 @@ fn hook_catches_transitive_peering(
     repo.write("network/main.tf", &transitive_peering_fixed());
     repo.git(&["commit", "--quiet", "-am", "fix"]);
     let started = Instant::now();
-    let out = repo.try_repo(pre_commit, hook, &["--all-files"], path_prefix, env);
+    let out = repo.try_repo_with_path(pre_commit, hook, &["--all-files"], path_prefix, path, env);
     eprintln!("{hook}: second run took {:.1?}", started.elapsed());
     let log = text(&out);
     assert_eq!(out.status.code(), Some(0), "{log}");
@@ -212,6 +238,146 @@ fn system_hook_fails_on_the_finding_and_passes_after_the_fix() {
     let bin = vpclint_bin();
     let bin_dir = bin.parent().expect("binary directory");
     hook_catches_transitive_peering(pre_commit, "vpclint-system", &[bin_dir], &[]);
+}
+
+/// A venv under target/tmp holding maturin, or Err(reason) when it cannot be installed.
+fn maturin() -> Result<PathBuf, String> {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("maturin-venv");
+    let exe = venv.join("bin/maturin");
+    let works = |exe: &Path| {
+        Command::new(exe)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works(&exe) {
+        return Ok(exe);
+    }
+    let created = Command::new("python3")
+        .args(["-m", "venv", "--clear"])
+        .arg(&venv)
+        .output()
+        .map_err(|err| format!("python3 is not available ({err})"))?;
+    if !created.status.success() {
+        return Err(format!("python3 -m venv failed: {}", text(&created)));
+    }
+    let installed = Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "maturin>=1.5,<2"])
+        .output()
+        .map_err(|err| format!("cannot run pip ({err})"))?;
+    if !installed.status.success() || !works(&exe) {
+        return Err(format!("pip cannot install maturin: {}", text(&installed)));
+    }
+    Ok(exe)
+}
+
+/// The directories of `PATH` without any that holds `cargo`, so that nothing can build.
+fn path_without_cargo() -> Vec<PathBuf> {
+    let inherited = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&inherited)
+        .filter(|dir| !dir.join("cargo").exists() && !dir.join("rustc").exists())
+        .collect()
+}
+
+/// `pip install vpclint` needs no toolchain: maturin (`bindings = "bin"`) packs the binary
+/// as a wheel, which installs into a fresh venv and runs there with no cargo on PATH, and
+/// the real pre-commit client runs the `vpclint-system` hook with it. The wheel is built
+/// with the dev profile in this target directory (the test binary's build is reused): the
+/// packaging is under test, not the optimizer.
+#[test]
+fn wheel_installs_and_runs_without_a_toolchain() {
+    let Some(pre_commit) = prerequisites("the wheel test") else {
+        return;
+    };
+    let maturin = match maturin() {
+        Ok(exe) => exe,
+        Err(reason) => {
+            eprintln!("skipping the wheel test: {reason}");
+            return;
+        }
+    };
+    let work = tempfile::tempdir().expect("temp dir");
+    let wheels = work.path().join("wheels");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target directory")
+        .to_path_buf();
+    let started = Instant::now();
+    let built = Command::new(&maturin)
+        .args(["build", "--profile", "dev", "--quiet", "--out"])
+        .arg(&wheels)
+        .arg("--manifest-path")
+        .arg(repo_root().join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("run maturin");
+    eprintln!("maturin build took {:.1?}", started.elapsed());
+    assert!(
+        built.status.success(),
+        "maturin build failed: {}",
+        text(&built)
+    );
+    let wheel = std::fs::read_dir(&wheels)
+        .expect("wheel directory")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .expect("a .whl file");
+    let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with(&format!("vpclint-{}-py3-none-", env!("CARGO_PKG_VERSION"))),
+        "{name}"
+    );
+
+    let venv = work.path().join("venv");
+    let created = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .expect("python3 -m venv");
+    assert!(created.status.success(), "{}", text(&created));
+    let installed = Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--no-index"])
+        .arg(&wheel)
+        .output()
+        .expect("pip install");
+    assert!(installed.status.success(), "{}", text(&installed));
+
+    let path = path_without_cargo();
+    let venv_bin = venv.join("bin");
+    let search_path =
+        std::env::join_paths(std::iter::once(venv_bin.clone()).chain(path.clone())).expect("PATH");
+    let run = |args: &[&str], dir: &Path| {
+        Command::new("vpclint")
+            .args(args)
+            .current_dir(dir)
+            .env("PATH", &search_path)
+            .env_remove("CARGO")
+            .output()
+            .expect("the wheel's vpclint runs from PATH")
+    };
+    let version = run(&["--version"], work.path());
+    assert!(version.status.success(), "{}", text(&version));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("vpclint {}", env!("CARGO_PKG_VERSION"))
+    );
+    write(&work.path().join("net/main.tf"), TRANSITIVE_PEERING_BAD);
+    let lint = run(&["lint", "net", "-f", "compact"], work.path());
+    assert_eq!(lint.status.code(), Some(1), "{}", text(&lint));
+    assert!(
+        text(&lint).contains("[transitive-peering]"),
+        "{}",
+        text(&lint)
+    );
+
+    hook_catches_transitive_peering_with_path(
+        pre_commit,
+        "vpclint-system",
+        &[&venv_bin],
+        &path,
+        &[],
+    );
 }
 
 /// `language: rust`: pre-commit runs `cargo install --bins --root <env> --path .` in its

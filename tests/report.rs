@@ -8,10 +8,10 @@ mod sarif_schema;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use vpclint::report::{github, json, sarif, text, AnalyzedUnit, Report};
+use vpclint::report::{compact, github, gitlab, json, junit, sarif, text, AnalyzedUnit, Report};
 use vpclint::rules::{Finding, Label, Level, RuleMeta};
 use vpclint::source::{SourceMap, Span};
-use vpclint::suppress::Suppressed;
+use vpclint::suppress::{Suppressed, SuppressionKind};
 
 static TRANSITIVE: RuleMeta = RuleMeta {
     name: "transitive-peering",
@@ -99,11 +99,22 @@ fn fixture() -> Fixture {
     suppressed_ssh.primary.span = span_of(&sources, ROUTES, "from_port   = 22", "net/routes.tf");
     Fixture {
         sources,
-        findings: vec![route, ssh],
-        suppressed: vec![Suppressed {
-            finding: suppressed_ssh,
-            reason: Some("bastion, reviewed in SEC-12".into()),
-        }],
+        findings: vec![route.clone(), ssh],
+        suppressed: vec![
+            Suppressed {
+                finding: suppressed_ssh,
+                reason: Some("bastion, reviewed in SEC-12".into()),
+                kind: SuppressionKind::InSource,
+            },
+            Suppressed {
+                finding: Finding {
+                    message: "an accepted <legacy> route & more".into(),
+                    ..route
+                },
+                reason: Some("accepted in the baseline vpclint-baseline.json".into()),
+                kind: SuppressionKind::Baseline,
+            },
+        ],
     }
 }
 
@@ -122,6 +133,7 @@ fn with_report<T>(fixture: &Fixture, f: impl FnOnce(&Report) -> T) -> T {
         not_analyzed: &[],
         cwd: Path::new("/repo"),
         elapsed: Duration::from_millis(7),
+        baseline_stale: Some(1),
     };
     f(&report)
 }
@@ -135,6 +147,7 @@ fn text_report_shows_labels_in_both_files_help_rule_and_summary() {
             &text::TextOptions {
                 color: false,
                 width: 100,
+                summary: true,
             },
         )
     });
@@ -179,12 +192,14 @@ fn render_plain(sources: &SourceMap, finding: Finding) -> String {
         not_analyzed: &[],
         cwd: Path::new("/repo"),
         elapsed: Duration::from_millis(1),
+        baseline_stale: None,
     };
     text::render(
         &report,
         &text::TextOptions {
             color: false,
             width: 100,
+            summary: true,
         },
     )
 }
@@ -300,6 +315,7 @@ fn text_report_uses_colour_only_when_asked() {
             &text::TextOptions {
                 color: true,
                 width: 100,
+                summary: true,
             },
         )
     });
@@ -333,7 +349,7 @@ fn sarif_report_is_valid_and_carries_suppressions_and_fingerprints() {
         "file:///repo/"
     );
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3);
+    assert_eq!(results.len(), 4);
     // ruleIndex points at the rule in tool.driver.rules.
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
@@ -356,6 +372,12 @@ fn sarif_report_is_valid_and_carries_suppressions_and_fingerprints() {
     assert_ne!(
         results[1]["partialFingerprints"]["primaryLocationLineHash"],
         suppressed["partialFingerprints"]["primaryLocationLineHash"]
+    );
+    // A baseline is a suppression from outside the source.
+    assert_eq!(results[3]["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        results[3]["suppressions"][0]["justification"],
+        "accepted in the baseline vpclint-baseline.json"
     );
     insta::assert_snapshot!(out);
 }
@@ -397,6 +419,76 @@ fn github_report_escapes_messages_and_properties() {
         out.lines().count(),
         2,
         "suppressed findings are not annotated"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn compact_report_is_one_line_per_finding() {
+    let fixture = fixture();
+    let out = with_report(&fixture, compact::render);
+    assert_eq!(out.lines().count(), fixture.findings.len());
+    insta::assert_snapshot!(out);
+}
+
+/// JUnit XML: no XSD validator is available to the tests (no libxml2, no XML crate in the
+/// tree), so the structure the Jenkins/Ant junit.xsd requires is checked by hand: the
+/// declaration, `testsuites` > `testsuite` (name, tests) > `testcase` (name, classname),
+/// `failure` (message, type) and `skipped` children, counts that add up, balanced tags and
+/// escaped text.
+#[test]
+fn junit_report_has_the_structure_ci_systems_read() {
+    let fixture = fixture();
+    let out = with_report(&fixture, junit::render);
+    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
+    assert_eq!(out.matches("<testsuite ").count(), 1);
+    assert_eq!(out.matches("<testcase ").count(), 4);
+    assert_eq!(out.matches("</testcase>").count(), 4);
+    assert_eq!(out.matches("<failure ").count(), 2);
+    assert_eq!(out.matches("</failure>").count(), 2);
+    assert_eq!(out.matches("<skipped ").count(), 2);
+    assert!(out.contains("tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"2\""));
+    assert!(out.contains("route 10.2.0.0/16 -&gt; pcx ab"));
+    assert!(out.contains("ssh, &quot;admin&quot;"));
+    assert!(out.trim_end().ends_with("</testsuites>"));
+    insta::assert_snapshot!(out);
+
+    let empty = Fixture {
+        sources: SourceMap::new(),
+        findings: Vec::new(),
+        suppressed: Vec::new(),
+    };
+    let out = with_report(&empty, junit::render);
+    assert!(out.contains("tests=\"1\" failures=\"0\""), "{out}");
+    assert!(out.contains("<testcase classname=\"vpclint\" name=\"no findings\"/>"));
+}
+
+/// GitLab Code Quality, checked against a JSON Schema written from GitLab's documentation
+/// of the format (tests/data/gitlab-code-quality.schema.json; GitLab publishes no schema
+/// file of its own for it).
+#[test]
+fn gitlab_report_matches_the_code_quality_format() {
+    let fixture = fixture();
+    let out = with_report(&fixture, gitlab::render);
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("data/gitlab-code-quality.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let value: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let prints: std::collections::BTreeSet<&str> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        prints.len(),
+        fixture.findings.len(),
+        "fingerprints are unique"
     );
     insta::assert_snapshot!(out);
 }

@@ -48,8 +48,26 @@ fn sarif_of_every_fixture_passes_microsofts_validator() {
         .status()
         .unwrap();
     assert!(matches!(lint.code(), Some(0 | 1)), "vpclint lint: {lint}");
+    // A baseline (suppressions of kind external) written in a run with several reports.
+    let baseline = dir.path().join("baseline.json");
+    let baselined = dir.path().join("baselined.sarif");
+    let lint = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["lint", "fixtures", "-f", "compact", "-f"])
+        .arg(format!("sarif={}", baselined.display()))
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(lint.status.code(), Some(0 | 1)),
+        "vpclint lint: {lint:?}"
+    );
+    let baselined_text = std::fs::read_to_string(&baselined).unwrap();
+    assert!(baselined_text.contains("\"kind\": \"external\""));
     let output = Command::new(root.join("scripts/validate-sarif"))
         .arg(&sarif)
+        .arg(&baselined)
         .env("SARIF_MULTITOOL", &tool)
         .output()
         .unwrap();

@@ -2,8 +2,8 @@
 //! one finding of that rule (snapshotted: level, message, `path:line:col` of every label,
 //! help), `fixtures/<rule>/good/<case>` none. A case is a Terraform module directory
 //! (`tf-<case>/`) or a CloudFormation template (`cfn-<case>.yaml|json`). Declared
-//! on-premises prefixes for a case come from `tf-<case>/vpclint.toml` or
-//! `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`).
+//! on-premises prefixes and quotas for a case come from `tf-<case>/vpclint.toml` or
+//! `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`, `[quotas]`).
 //!
 //! Run with `-- --nocapture` to see which cases ran.
 
@@ -80,25 +80,9 @@ fn declared(case: &Path) -> Declared {
     let Ok(text) = std::fs::read_to_string(&config) else {
         return Declared::default();
     };
-    let value: toml::Table = text
-        .parse()
-        .unwrap_or_else(|e| panic!("{}: {e}", config.display()));
-    let prefixes = value
-        .get("onprem")
-        .and_then(|o| o.get("direct_connect"))
-        .and_then(|d| d.as_array())
-        .cloned()
-        .unwrap_or_default();
-    Declared {
-        direct_connect: prefixes
-            .iter()
-            .filter_map(|p| p.as_str())
-            .map(|p| {
-                p.parse()
-                    .unwrap_or_else(|_| panic!("{}: bad prefix {p}", config.display()))
-            })
-            .collect(),
-    }
+    vpclint::config::parse(&config, &text, &vpclint::rules::catalog())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .declared
 }
 
 /// Analyzes one case; it must read at least one file and parse without errors.

@@ -15,7 +15,10 @@
 //!   resolves those to entity references, the plan holds unknown IDs;
 //! - ports of rules whose protocol is not TCP or UDP: vpclint models "all ports" there,
 //!   whereas the plan holds the ICMP type/code or the provider's placeholder values;
-//! - routes whose destination is a prefix list: vpclint has no CIDR for them either.
+//! - routes whose destination is a prefix list: vpclint resolves the list to its entity
+//!   (its entries are compared on the list), the plan holds an unknown ID;
+//! - entries of a prefix list that leaves them to `aws_ec2_managed_prefix_list_entry`
+//!   resources: the plan does not say which list an entry resource joins.
 //!
 //! Skips with a printed reason when `terraform` or the provider mirror is absent.
 
@@ -79,6 +82,7 @@ const ENTITY_TYPES: &[&str] = &[
     "aws_lb",
     "aws_alb",
     "aws_elb",
+    "aws_ec2_managed_prefix_list",
 ];
 
 /// Per resource address, per field, the values (a multiset: sorted before comparing).
@@ -122,7 +126,9 @@ fn terraform_plans_match_vpclint_models() {
             skipped.push((name, "deliberate parse errors".into()));
             continue;
         }
-        if let Some(obstacle) = offline_obstacle(&crate_root.join(&rel), &mut Vec::new()) {
+        if let Some(obstacle) = offline_obstacle(&crate_root.join(&rel), &mut Vec::new())
+            .or_else(|| required_variable(&crate_root.join(&rel)))
+        {
             skipped.push((name, obstacle));
             continue;
         }
@@ -144,7 +150,7 @@ fn terraform_plans_match_vpclint_models() {
             ));
             continue;
         }
-        let network = lower::lower(std::slice::from_ref(&unit), Declared::default());
+        let network = lower::lower(std::slice::from_ref(&unit), Declared::default(), &sources);
         let model = dump::to_json(&network, &sources);
         let (facts, addresses) = model_facts(&model);
         roots.push(Root {
@@ -387,6 +393,23 @@ fn offline_obstacle(dir: &Path, chain: &mut Vec<PathBuf>) -> Option<String> {
     }
     chain.pop();
     obstacle
+}
+
+/// A root variable without a default and no `.tfvars` beside it: `terraform plan` needs a
+/// value (and reports such roots one per plan in a batch), while vpclint keeps it unknown.
+fn required_variable(dir: &Path) -> Option<String> {
+    if has_tfvars(dir) {
+        return None;
+    }
+    parsed_bodies(dir).iter().find_map(|body| {
+        body.blocks()
+            .filter(|block| block.identifier.as_str() == "variable")
+            .find(|block| block.body.attributes().all(|a| a.key.as_str() != "default"))
+            .map(|block| {
+                let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+                format!("variable {name:?} has no default, which terraform plan needs")
+            })
+    })
 }
 
 fn has_tfvars(dir: &Path) -> bool {
@@ -737,6 +760,17 @@ fn plan_facts(plan: &Value, prefix: &str) -> Facts {
                     "map_public_ip_on_launch",
                 );
             }
+            "aws_ec2_managed_prefix_list" => {
+                plain(fields, &r, "name", "name");
+                plain(fields, &r, "max_entries", "max_entries");
+                match r.known("entry").and_then(Value::as_array) {
+                    Some(entries) if !entries.is_empty() => {
+                        let field = fields.entry("entries").or_default();
+                        field.extend(entries.iter().filter_map(|e| scalar(&e["cidr"])));
+                    }
+                    _ => {}
+                }
+            }
             "aws_route" => {
                 let v4 = r.known("destination_cidr_block").and_then(scalar);
                 let v6 = r.known("destination_ipv6_cidr_block").and_then(scalar);
@@ -1062,7 +1096,10 @@ fn model_facts(model: &Value) -> (Facts, BTreeSet<String>) {
                     }
                 }
                 "routes" => {
-                    push(fields, "routes", text(&e["destination"]));
+                    let destination = &e["destination"];
+                    if destination != "prefix-list" && destination["kind"] != "prefix-list" {
+                        push(fields, "routes", text(destination));
+                    }
                 }
                 "sg_rules" => {
                     let peer = &e["peer"];
@@ -1096,6 +1133,13 @@ fn model_facts(model: &Value) -> (Facts, BTreeSet<String>) {
                     copy("scheme");
                 }
                 "peerings" => copy("accepter_region"),
+                "prefix_lists" => {
+                    copy("name");
+                    copy("max_entries");
+                    if e["entries_complete"] == true {
+                        copy("entries");
+                    }
+                }
                 "vpn_connections" => copy("static_routes_only"),
                 "customer_gateways" => copy("bgp_asn"),
                 "vpn_routes" => copy("destination"),

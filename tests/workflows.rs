@@ -148,7 +148,7 @@ fn action_declares_inputs_outputs_and_uses_only_declared_ones() {
             );
         }
     }
-    for output in ["findings", "errors", "sarif-file"] {
+    for output in ["findings", "errors", "warnings", "notes", "sarif-file"] {
         let value = str_of(&action["outputs"][output], "value");
         assert_eq!(value, format!("${{{{ steps.run.outputs.{output} }}}}"));
     }
@@ -165,6 +165,26 @@ fn action_declares_inputs_outputs_and_uses_only_declared_ones() {
     assert!(str_of(&upload["with"], "sarif_file").contains("steps.run.outputs.sarif-file"));
     assert!(str_of(&upload["with"], "category").contains("inputs.category"));
     assert!(str_of(upload, "if").contains("inputs.upload-sarif == 'true'"));
+
+    // The build cache is saved even when a later step fails the job (findings do).
+    let uses = |prefix: &str| {
+        action["runs"]["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| str_of(s, "uses").starts_with(prefix))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {prefix} step"))
+    };
+    assert!(
+        !text.contains("uses: actions/cache@"),
+        "actions/cache saves only on success"
+    );
+    let restore = uses("actions/cache/restore@");
+    let save = uses("actions/cache/save@");
+    assert!(str_of(&save, "if").starts_with("always() && "));
+    assert_eq!(restore["with"]["key"], save["with"]["key"]);
+    assert_eq!(restore["with"]["path"], save["with"]["path"]);
 }
 
 #[test]
@@ -232,6 +252,18 @@ fn release_builds_every_target_and_names_archives_like_the_installer() {
         let text = std::fs::read_to_string(root.join(script)).expect("read script");
         assert!(text.contains(archive), "{script} does not use {archive}");
     }
+    let builds: Vec<&str> = release["jobs"]["build"]["steps"]
+        .as_array()
+        .expect("build steps")
+        .iter()
+        .map(|s| str_of(s, "run"))
+        .collect();
+    assert!(
+        builds
+            .iter()
+            .any(|run| run.contains("maturin") && run.contains("build --release --locked")),
+        "the release builds no wheel: {builds:?}"
+    );
     let install = std::fs::read_to_string(root.join("scripts/action/install.sh")).expect("read");
     for target in &targets {
         assert!(

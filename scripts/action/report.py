@@ -13,6 +13,10 @@ LEVELS = ("error", "warning", "note")
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 # The job summary is limited to 1 MiB: list at most this many findings.
 MAX_TABLE_ROWS = 500
+# A graph of more lines than this is collapsed in <details>.
+GRAPH_OPEN_LINES = 40
+# GitHub renders Mermaid diagrams up to this many characters (Mermaid's maxTextSize).
+GRAPH_MAX_CHARS = 50_000
 
 
 class Finding:
@@ -168,6 +172,23 @@ def summary(findings):
     return "\n".join(lines)
 
 
+def graph_section(mermaid):
+    """The network graph for the job summary: a Mermaid block, collapsed when large."""
+    mermaid = mermaid.strip()
+    if not mermaid:
+        return ""
+    if len(mermaid) > GRAPH_MAX_CHARS:
+        return (
+            "### Network graph\n\n"
+            f"The graph is too large for GitHub to render ({len(mermaid):,} characters, "
+            f"the limit is {GRAPH_MAX_CHARS:,}): run `vpclint graph` locally.\n"
+        )
+    block = f"```mermaid\n{mermaid}\n```\n"
+    if mermaid.count("\n") + 1 <= GRAPH_OPEN_LINES:
+        return f"### Network graph\n\n{block}"
+    return f"<details>\n<summary>Network graph</summary>\n\n{block}\n</details>\n"
+
+
 def append(path_var, text):
     path = os.environ.get(path_var)
     if path:
@@ -179,6 +200,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sarif", required=True)
     parser.add_argument("--annotations", choices=("true", "false"), default="true")
+    parser.add_argument("--graph", help="a Mermaid flowchart of the linted network")
     args = parser.parse_args()
     try:
         with open(args.sarif, encoding="utf-8") as f:
@@ -193,7 +215,14 @@ def main():
         f"findings={len(findings)}\nerrors={counts['error']}\nwarnings={counts['warning']}\n"
         f"notes={counts['note']}\nsarif-file={args.sarif}\n",
     )
-    append("GITHUB_STEP_SUMMARY", summary(findings))
+    text = summary(findings)
+    if args.graph:
+        try:
+            with open(args.graph, encoding="utf-8") as f:
+                text += "\n" + graph_section(f.read())
+        except (OSError, ValueError) as err:
+            print(f"cannot read the network graph {args.graph}: {err}")
+    append("GITHUB_STEP_SUMMARY", text)
     if args.annotations == "true":
         for f in findings:
             print(annotation(f))

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The GitHub Action's logic (action.yml calls it; tests/action.rs runs it locally).
-# Lints once to SARIF, prints the report to the log in the requested format, derives the
-# job summary, step outputs and annotations from the SARIF, and exits like vpclint:
-# 0 nothing at or above the fail level, 1 findings, 2 usage or configuration error.
+# Lints once, writing SARIF to a file and the requested format to the log from the same
+# analysis; derives the job summary, step outputs and annotations from the SARIF; embeds
+# the Mermaid graph of the linted network in the job summary when this vpclint has
+# `vpclint graph`; exits like vpclint: 0 nothing at or above the fail level, 1 findings,
+# 2 usage or configuration error.
 #
 # Inputs come from the environment: INPUT_PATHS (whitespace-separated, default "."),
-# INPUT_CONFIG, INPUT_FAIL_LEVEL, INPUT_FORMAT (text|json|sarif|github|none),
+# INPUT_CONFIG, INPUT_FAIL_LEVEL, INPUT_FORMAT (text|compact|json|sarif|github|none),
 # INPUT_SARIF_FILE, INPUT_ANNOTATIONS (true|false); VPCLINT is the binary to run.
 set -euo pipefail
 
@@ -22,7 +24,7 @@ fail() {
   exit 2
 }
 
-case "$format" in text | json | sarif | github | none) ;; *) fail "format must be text, json, sarif, github or none, not '$format'" ;; esac
+case "$format" in text | compact | json | sarif | github | none) ;; *) fail "format must be text, compact, json, sarif, github or none, not '$format'" ;; esac
 case "$annotations" in true | false) ;; *) fail "annotations must be true or false, not '$annotations'" ;; esac
 
 python=python3
@@ -40,28 +42,49 @@ read -r -d '' -a paths <<<"${INPUT_PATHS:-.}" || true
 if [ "${#paths[@]}" -eq 0 ]; then
   paths=(.)
 fi
-common=(--fail-level "$fail_level")
+common=()
 if [ -n "$config" ]; then
   common+=(--config "$config")
 fi
 
+# The report for the log comes from the same run as the SARIF.
+log_format=$format
+emit_annotations=$annotations
+if [ "$format" = github ]; then
+  if [ "$annotations" = true ]; then
+    emit_annotations=false # vpclint prints them as workflow commands
+  else
+    log_format=compact # the github format is annotations: print the same lines without
+  fi
+fi
+formats=(--format "sarif=$sarif")
+case "$log_format" in
+  none | sarif) ;;
+  *) formats+=(--format "$log_format") ;;
+esac
+
 status=0
-"$vpclint" lint --format sarif --output "$sarif" "${common[@]}" -- "${paths[@]}" || status=$?
+# ${a[@]+"${a[@]}"}: an empty array under `set -u` in the bash 3.2 of macOS runners.
+"$vpclint" lint "${formats[@]}" --fail-level "$fail_level" ${common[@]+"${common[@]}"} -- "${paths[@]}" || status=$?
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
   fail "vpclint exited with status $status (see the message above)"
 fi
 [ -f "$sarif" ] || fail "vpclint did not write $sarif"
-
-# The report for the log; its exit status repeats the first run's.
-case "$format" in
-  none) ;;
-  sarif) cat "$sarif" ;;
-  *) "$vpclint" lint --format "$format" "${common[@]}" -- "${paths[@]}" || true ;;
-esac
-
-emit_annotations=$annotations
-if [ "$format" = github ]; then
-  emit_annotations=false # the github format already printed them
+if [ "$log_format" = sarif ]; then
+  cat "$sarif"
 fi
-"$python" "$here/report.py" --sarif "$sarif" --annotations "$emit_annotations"
+
+# The network's picture for the job summary, when this vpclint draws one.
+graph_args=()
+graph="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/vpclint-graph.mmd"
+rm -f "$graph"
+if "$vpclint" graph --help >/dev/null 2>&1; then
+  if "$vpclint" graph --format mermaid ${common[@]+"${common[@]}"} -- "${paths[@]}" >"$graph" 2>/dev/null; then
+    graph_args=(--graph "$graph")
+  else
+    echo "vpclint graph failed; the job summary has no network graph"
+  fi
+fi
+
+"$python" "$here/report.py" --sarif "$sarif" --annotations "$emit_annotations" ${graph_args[@]+"${graph_args[@]}"}
 exit "$status"

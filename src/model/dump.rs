@@ -61,6 +61,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "subnets",
             d.all_with_id(&n.subnets, |id, e, o| {
                 o.field("vpc", &e.vpc);
+                if let Some(external) = &e.external_vpc {
+                    o.raw("external_vpc", json!(external.name));
+                }
                 o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
                 o.invalid(&e.invalid_cidr);
@@ -134,6 +137,11 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("subnet", &e.subnet);
                 o.field("source_dest_check", &e.source_dest_check);
                 o.list("security_groups", &e.security_groups);
+                o.opt("associate_public_ip", &e.associate_public_ip);
+                o.field(
+                    "primary_interface_precreated",
+                    &e.primary_interface_precreated,
+                );
             }),
         ),
         (
@@ -245,6 +253,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("security_group_referencing", &e.security_group_referencing);
                 o.field("default_association", &e.default_association);
                 o.field("default_propagation", &e.default_propagation);
+                o.field("appliance_mode", &e.appliance_mode);
             }),
         ),
         (
@@ -284,6 +293,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("service_name", &e.service_name);
                 o.field("private_dns_enabled", &e.private_dns_enabled);
                 o.list("subnets", &e.subnets);
+                o.list("security_groups", &e.security_groups);
             }),
         ),
         (
@@ -305,6 +315,16 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("type", &e.kind);
                 o.field("scheme", &e.scheme);
                 o.list("subnets", &e.subnets);
+            }),
+        ),
+        (
+            "prefix_lists",
+            d.all(&n.prefix_lists, |e, o| {
+                o.field("name", &e.name);
+                o.field("max_entries", &e.max_entries);
+                let entries = e.entries.iter().map(|entry| o.value(&entry.cidr)).collect();
+                o.raw("entries", Value::Array(entries));
+                o.raw("entries_complete", json!(e.entries_complete));
             }),
         ),
     ];
@@ -740,6 +760,7 @@ entity_types! {
     PrivateHostedZone => hosted_zones,
     DhcpOptions => dhcp_options,
     LoadBalancer => load_balancers,
+    PrefixList => prefix_lists,
 }
 
 /// Values whose serde form is already the contract (plain enums, numbers, strings).
@@ -801,11 +822,12 @@ impl Show for PortRange {
 }
 
 impl Show for Destination {
-    fn show(&self, _: &Network) -> Value {
+    fn show(&self, net: &Network) -> Value {
         match self {
             Destination::Ipv4(net) => json!(net.to_string()),
             Destination::Ipv6(net) => json!(net.to_string()),
-            Destination::PrefixList => json!("prefix-list"),
+            Destination::PrefixList(None) => json!("prefix-list"),
+            Destination::PrefixList(Some(id)) => tagged("prefix-list", id.show(net)),
         }
     }
 }
@@ -838,7 +860,8 @@ impl Show for SgPeer {
         match self {
             SgPeer::Cidr(cidr) => json!({ "kind": "cidr", "cidr": cidr.to_string() }),
             SgPeer::Group(id) => json!({ "kind": "group", "group": id.show(net) }),
-            SgPeer::PrefixList => json!({ "kind": "prefix-list" }),
+            SgPeer::PrefixList(None) => json!({ "kind": "prefix-list" }),
+            SgPeer::PrefixList(Some(id)) => json!({ "kind": "prefix-list", "list": id.show(net) }),
         }
     }
 }

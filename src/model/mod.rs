@@ -212,6 +212,8 @@ pub type VpcEndpointId = Id<VpcEndpoint>;
 pub type HostedZoneId = Id<PrivateHostedZone>;
 pub type DhcpOptionsId = Id<DhcpOptions>;
 pub type LoadBalancerId = Id<LoadBalancer>;
+pub type PrefixListId = Id<PrefixList>;
+pub type ElasticIpAssociationId = Id<ElasticIpAssociation>;
 
 /// The whole analyzed network: every unit lowered into one set of arenas.
 #[derive(Debug, Default, Serialize)]
@@ -249,6 +251,8 @@ pub struct Network {
     pub hosted_zones: Arena<PrivateHostedZone>,
     pub dhcp_options: Arena<DhcpOptions>,
     pub load_balancers: Arena<LoadBalancer>,
+    pub prefix_lists: Arena<PrefixList>,
+    pub elastic_ip_associations: Arena<ElasticIpAssociation>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
 }
@@ -258,6 +262,36 @@ pub struct Network {
 pub struct Declared {
     /// Prefixes advertised to AWS over Direct Connect.
     pub direct_connect: Vec<Ipv4Net>,
+    /// The account's quotas (`[quotas]`), AWS's defaults where not declared.
+    pub quotas: Quotas,
+}
+
+/// Amazon VPC quotas the code can exceed, at AWS's defaults unless `[quotas]` says
+/// otherwise (<https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Quotas {
+    /// Inbound or outbound rules per security group, IPv4 and IPv6 counted separately.
+    pub security_group_rules: u32,
+    /// Security groups per network interface.
+    pub security_groups_per_interface: u32,
+    /// Inbound or outbound rules per network ACL.
+    pub nacl_rules: u32,
+    /// IPv4 CIDR blocks per VPC (primary and secondary).
+    pub vpc_ipv4_blocks: u32,
+    /// Non-propagated routes per route table.
+    pub routes_per_table: u32,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Quotas {
+            security_group_rules: 60,
+            security_groups_per_interface: 5,
+            nacl_rules: 20,
+            vpc_ipv4_blocks: 5,
+            routes_per_table: 500,
+        }
+    }
 }
 
 // ---------------------------------------------------------------- addressing
@@ -335,10 +369,25 @@ pub struct Subnet {
     pub cidr: Option<Field<CidrValue>>,
     pub invalid_cidr: Option<InvalidCidr>,
     pub ipv6_cidr: Option<Field<Ipv6Net>>,
+    /// When `vpc` is unknown: the VPC outside the code it names, if another resource naming
+    /// it alike is surely in the same VPC.
+    pub external_vpc: Option<ExternalVpc>,
     /// Availability Zone name or ID (CloudFormation `!GetAZs` gives symbolic names such
     /// as `us-east-1a`, `us-east-1b` that are distinct and ordered).
     pub az: Field<String>,
     pub map_public_ip_on_launch: Field<bool>,
+}
+
+/// A VPC that is not in the analyzed code, named alike by several resources of one unit:
+/// the same literal VPC id, or the same unknown expression (an unset variable, a data
+/// source attribute, a module output, a parameter) in one module instance. Two different
+/// expressions, even if both unknown, are never taken for one VPC.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ExternalVpc {
+    /// The unit, and for an expression the module instance, it is written in.
+    pub scope: String,
+    /// `vpc-0abc…`, `var.vpc_id`, `data.aws_vpc.shared.id`, `parameter VpcId`.
+    pub name: String,
 }
 
 // ---------------------------------------------------------------- routing
@@ -364,8 +413,20 @@ pub struct RouteTableAssociation {
 pub enum Destination {
     Ipv4(Ipv4Net),
     Ipv6(Ipv6Net),
-    /// A managed prefix list: its CIDRs are not in the code.
-    PrefixList,
+    /// A managed prefix list: the customer-managed list of the code it names, or `None`
+    /// for a list whose entries are not in the code (AWS-managed, an existing list's id).
+    PrefixList(Option<PrefixListId>),
+}
+
+impl Destination {
+    /// The destination CIDR of either family; `None` for a prefix list.
+    pub fn cidr(self) -> Option<IpNet> {
+        match self {
+            Destination::Ipv4(net) => Some(IpNet::V4(net)),
+            Destination::Ipv6(net) => Some(IpNet::V6(net)),
+            Destination::PrefixList(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -399,6 +460,9 @@ pub struct Route {
     /// The route is an inline block of its route table (the primary span is then in the
     /// route table resource).
     pub inline: bool,
+    /// How host bits set in a CIDR destination are treated (the provider rejects
+    /// `172.16.0.1/12`; EC2 accepts it and stores `172.16.0.0/12`).
+    pub host_bits: HostBitsHandling,
 }
 
 /// Route propagation from a virtual private gateway into a route table.
@@ -454,6 +518,31 @@ pub struct Instance {
     /// Governs the primary ENI only. Default true.
     pub source_dest_check: Field<bool>,
     pub security_groups: Vec<Field<SecurityGroupId>>,
+    /// Whether AWS gives the new primary interface a public IPv4 address at launch
+    /// (`associate_public_ip_address`, CloudFormation `AssociatePublicIpAddress` of device
+    /// 0); `None` when unset, so the subnet's `map_public_ip_on_launch` decides. Unknown
+    /// when a launch template may set it.
+    pub associate_public_ip: Option<Field<bool>>,
+    /// The primary interface (device 0) is a network interface created beforehand: AWS
+    /// assigns a public IPv4 address only to a new one. Unknown when the interface list is.
+    pub primary_interface_precreated: Field<bool>,
+}
+
+/// What an Elastic IP address is associated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum ElasticIpTarget {
+    Instance(InstanceId),
+    NetworkInterface(NetworkInterfaceId),
+}
+
+/// An Elastic IP address associated with an instance or interface (`aws_eip` with
+/// `instance`/`network_interface`, `aws_eip_association`, `AWS::EC2::EIP` with
+/// `InstanceId`, `AWS::EC2::EIPAssociation`). Unknown target: it may be any instance's.
+#[derive(Debug, Serialize)]
+pub struct ElasticIpAssociation {
+    pub origin: Origin,
+    pub target: Field<ElasticIpTarget>,
 }
 
 #[derive(Debug, Serialize)]
@@ -475,6 +564,11 @@ pub struct SecurityGroup {
     pub vpc: Field<VpcId>,
     /// The VPC's default security group (`aws_default_security_group`).
     pub is_default: bool,
+    /// Every rule of the group is in the model. False for a VPC's default group that the
+    /// code only references (`aws_vpc.x.default_security_group_id`,
+    /// `!GetAtt Vpc.DefaultSecurityGroup`: AWS made its rules), and for a group whose inline
+    /// rules are not all known (a `dynamic` block over an unknown collection).
+    pub rules_known: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -515,7 +609,8 @@ impl PortRange {
 pub enum SgPeer {
     Cidr(IpNet),
     Group(SecurityGroupId),
-    PrefixList,
+    /// A managed prefix list, as for [`Destination::PrefixList`].
+    PrefixList(Option<PrefixListId>),
 }
 
 /// One (protocol, ports, peer) permission of a security group. A rule with several CIDRs
@@ -561,6 +656,30 @@ pub struct NaclEntry {
     /// For TCP/UDP; `ALL` for other protocols.
     pub ports: Field<PortRange>,
     pub inline: bool,
+}
+
+/// A customer-managed prefix list: a set of CIDRs that routes and security group rules
+/// reference as one (AWS-managed lists are not in the code and stay unknown).
+#[derive(Debug, Serialize)]
+pub struct PrefixList {
+    pub origin: Origin,
+    /// `name` / `PrefixListName`.
+    pub name: Field<String>,
+    /// Counts against the security group rule quota in place of the entries, whatever
+    /// their number (`max_entries` / `MaxEntries`).
+    pub max_entries: Field<u32>,
+    /// Inline entries, then entry resources of the same unit.
+    pub entries: Vec<PrefixListEntry>,
+    /// The entries above are all the list's entries: the code declares them in the list
+    /// itself (Terraform then removes any other) and every one is known. False when the
+    /// list leaves its entries to separate entry resources, which other code may add to.
+    pub entries_complete: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrefixListEntry {
+    pub origin: Origin,
+    pub cidr: Field<IpNet>,
 }
 
 // ---------------------------------------------------------------- hybrid
@@ -652,6 +771,9 @@ pub struct TgwAttachment {
     pub default_association: Field<bool>,
     /// `transit_gateway_default_route_table_propagation` (default true).
     pub default_propagation: Field<bool>,
+    /// VPC attachments: appliance mode (default off): a flow keeps one Availability Zone of
+    /// the attachment in both directions.
+    pub appliance_mode: Field<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -704,6 +826,8 @@ pub struct VpcEndpoint {
     /// Default false in Terraform and CloudFormation.
     pub private_dns_enabled: Field<bool>,
     pub subnets: Vec<Field<SubnetId>>,
+    /// Interface endpoints: their security groups (none written: the VPC's default group).
+    pub security_groups: Vec<Field<SecurityGroupId>>,
 }
 
 #[derive(Debug, Serialize)]

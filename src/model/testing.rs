@@ -129,6 +129,64 @@ impl NetworkBuilder {
         })
     }
 
+    /// An IPv6 block of a VPC (inline or associated).
+    pub fn ipv6_block(&mut self, vpc: VpcId, cidr: &str) {
+        let net: Ipv6Net = cidr
+            .parse()
+            .unwrap_or_else(|_| panic!("test CIDR literal {cidr:?} does not parse"));
+        let field = self.known(net);
+        self.network.vpcs[vpc].ipv6_cidrs.push(field);
+    }
+
+    /// A customer-managed prefix list with inline entries (IPv4 or IPv6), all known.
+    pub fn prefix_list(&mut self, address: &str, entries: &[&str]) -> PrefixListId {
+        let origin = self.origin(address);
+        let name = self.known(address.to_string());
+        let max_entries = self.known(entries.len().max(1) as u32);
+        let entries = entries
+            .iter()
+            .map(|cidr| {
+                let net: IpNet = cidr
+                    .parse()
+                    .unwrap_or_else(|_| panic!("test CIDR literal {cidr:?} does not parse"));
+                PrefixListEntry {
+                    origin: origin.clone(),
+                    cidr: self.known(net),
+                }
+            })
+            .collect();
+        self.network.prefix_lists.push(PrefixList {
+            origin,
+            name,
+            max_entries,
+            entries,
+            entries_complete: true,
+        })
+    }
+
+    /// A static route to a prefix list (`None`: a list not in the code).
+    pub fn prefix_list_route(
+        &mut self,
+        address: &str,
+        route_table: RouteTableId,
+        list: Option<PrefixListId>,
+        target: Target,
+    ) -> RouteId {
+        let origin = self.origin(address);
+        let route_table = self.known(route_table);
+        let destination = self.known(Destination::PrefixList(list));
+        let target = self.known(target);
+        self.network.routes.push(Route {
+            origin,
+            route_table,
+            destination,
+            invalid_destination: None,
+            target,
+            inline: false,
+            host_bits: self.host_bits,
+        })
+    }
+
     pub fn subnet(&mut self, address: &str, vpc: VpcId, cidr: &str) -> SubnetId {
         let origin = self.origin(address);
         let vpc = self.known(vpc);
@@ -141,6 +199,7 @@ impl NetworkBuilder {
             cidr,
             invalid_cidr: None,
             ipv6_cidr: None,
+            external_vpc: None,
             az,
         };
         self.network.subnets.push(subnet)
@@ -205,6 +264,7 @@ impl NetworkBuilder {
             invalid_destination: None,
             target,
             inline: false,
+            host_bits: self.host_bits,
         })
     }
 
@@ -253,11 +313,14 @@ impl NetworkBuilder {
         let origin = self.origin(address);
         let subnet = self.known(subnet);
         let source_dest_check = Self::defaulted(true, &origin);
+        let primary_interface_precreated = Self::defaulted(false, &origin);
         self.network.instances.push(Instance {
             origin,
             subnet,
             source_dest_check,
             security_groups: Vec::new(),
+            associate_public_ip: None,
+            primary_interface_precreated,
         })
     }
 
@@ -287,6 +350,7 @@ impl NetworkBuilder {
             service_name,
             private_dns_enabled,
             subnets: Vec::new(),
+            security_groups: Vec::new(),
         })
     }
 
@@ -297,6 +361,7 @@ impl NetworkBuilder {
             origin,
             vpc,
             is_default: false,
+            rules_known: true,
         })
     }
 
@@ -504,6 +569,7 @@ impl NetworkBuilder {
             security_group_referencing: Self::defaulted(true, &origin),
             default_association: Self::defaulted(true, &origin),
             default_propagation: Self::defaulted(true, &origin),
+            appliance_mode: Self::defaulted(false, &origin),
             origin,
             transit_gateway,
             kind,

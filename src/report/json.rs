@@ -15,10 +15,11 @@ pub fn render(report: &Report) -> String {
         .map(|s| {
             let mut value = finding(report, &s.finding);
             value["reason"] = json!(s.reason);
+            value["kind"] = json!(s.kind.as_str());
             value
         })
         .collect();
-    let document = json!({
+    let mut document = json!({
         "version": SCHEMA_VERSION,
         "tool": { "name": "vpclint", "version": env!("CARGO_PKG_VERSION") },
         "summary": {
@@ -44,6 +45,9 @@ pub fn render(report: &Report) -> String {
         "findings": findings,
         "suppressed": suppressed,
     });
+    if let Some(stale) = report.baseline_stale {
+        document["summary"]["baseline_stale"] = json!(stale);
+    }
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text

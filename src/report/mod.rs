@@ -1,7 +1,13 @@
-//! Reporters: text (miette), JSON, SARIF, GitHub workflow commands. Nothing else prints.
+//! Reporters: text (miette), compact lines, JSON, SARIF, GitHub workflow commands, JUnit
+//! XML, GitLab Code Quality. Nothing else prints.
 
+pub mod compact;
 pub mod github;
+pub mod gitlab;
+pub mod graph;
 pub mod json;
+pub mod junit;
+pub mod reach;
 pub mod sarif;
 pub mod text;
 
@@ -42,6 +48,8 @@ pub struct Report<'a> {
     /// The working directory: output paths are relative to it.
     pub cwd: &'a Path,
     pub elapsed: Duration,
+    /// With `--baseline`: how many of its entries matched no finding (fixed since).
+    pub baseline_stale: Option<usize>,
 }
 
 /// A resolved location: path relative to the working directory, 1-based positions.
@@ -68,6 +76,11 @@ impl Report<'_> {
 
     pub fn file_count(&self) -> usize {
         self.sources.len()
+    }
+
+    /// The finding's `vpclint/v1` fingerprint (see [`fingerprint`]).
+    pub fn fingerprint(&self, finding: &Finding) -> String {
+        fingerprint(finding, &self.locate(&finding.primary).path)
     }
 
     /// Where a gap is: its file and position.
@@ -101,6 +114,40 @@ impl Report<'_> {
             plural(units.len(), "unit"),
             causes.join(", ")
         ))
+    }
+}
+
+/// vpclint's own fingerprint of a finding, `path` being its primary file as reported:
+/// rule, file, resource address and message, not the line, so it survives edits that only
+/// move lines. SARIF `partialFingerprints["vpclint/v1"]`, baselines and GitLab reports use
+/// it.
+pub fn fingerprint(finding: &Finding, path: &str) -> String {
+    let identity = [
+        finding.rule,
+        path,
+        finding.primary.address.as_str(),
+        finding.message.as_str(),
+    ]
+    .join("\0");
+    format!("{:016x}", fnv1a(identity.bytes()))
+}
+
+/// FNV-1a, 64 bits: a fingerprint must not change between vpclint builds, which
+/// `std`'s hasher does not promise.
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The header of a finding: `aws_route.r["bad"]: message`, or the message alone when the
+/// finding names no resource (a parse error) or its message starts with the address.
+pub fn headline(finding: &Finding) -> String {
+    let address = finding.primary.address.as_str();
+    if address.is_empty() || finding.message.starts_with(address) {
+        finding.message.clone()
+    } else {
+        format!("{address}: {}", finding.message)
     }
 }
 

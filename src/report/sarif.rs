@@ -1,9 +1,10 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning (DESIGN.md "Contracts"). Validated in
 //! tests against the official schema; `scripts/validate-sarif` runs Microsoft's validator.
 
-use super::{display_path, doc_url, Report};
+use super::{display_path, doc_url, fnv1a, Report};
 use crate::engine::NotAnalyzed;
 use crate::rules::{Finding, Label, Level, RuleMeta};
+use crate::suppress::SuppressionKind;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,8 +12,7 @@ use std::path::Path;
 const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
-/// Key of vpclint's own fingerprint: rule, file, resource address and message, so it
-/// survives edits that only move lines.
+/// Key of vpclint's own fingerprint ([`super::fingerprint`]).
 const FINGERPRINT_KEY: &str = "vpclint/v1";
 
 pub fn render(report: &Report) -> String {
@@ -29,7 +29,11 @@ pub fn render(report: &Report) -> String {
         let mut value = result(report, finding, &rule_index, &mut occurrences);
         if let Some(suppression) = suppression {
             let mut entry = Map::new();
-            entry.insert("kind".into(), json!("inSource"));
+            let kind = match suppression.kind {
+                SuppressionKind::InSource => "inSource",
+                SuppressionKind::Baseline => "external",
+            };
+            entry.insert("kind".into(), json!(kind));
             if let Some(reason) = &suppression.reason {
                 entry.insert("justification".into(), json!(reason));
             }
@@ -45,7 +49,9 @@ pub fn render(report: &Report) -> String {
             "informationUri": env!("CARGO_PKG_REPOSITORY"),
             "rules": report.catalog.iter().map(|m| rule(m)).collect::<Vec<_>>(),
         }},
-        "automationDetails": { "id": "vpclint/" },
+        // No `automationDetails`: upload-sarif applies its `category` only when the run
+        // has none, so two uploads with different categories do not replace each other's
+        // results.
         "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(report.cwd) } },
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -141,13 +147,6 @@ fn result(
         .entry((at.path.clone(), line_hash))
         .and_modify(|n| *n += 1)
         .or_insert(1);
-    let identity = [
-        finding.rule,
-        at.path.as_str(),
-        finding.primary.address.as_str(),
-        finding.message.as_str(),
-    ]
-    .join("\0");
     let mut value = json!({
         "ruleId": finding.rule,
         "level": finding.level,
@@ -155,7 +154,7 @@ fn result(
         "locations": [primary],
         "partialFingerprints": {
             "primaryLocationLineHash": format!("{line_hash:016x}:{occurrence}"),
-            FINGERPRINT_KEY: format!("{:016x}", fnv1a(identity.bytes())),
+            FINGERPRINT_KEY: super::fingerprint(finding, &at.path),
         },
     });
     if let Some(index) = rule_index.get(finding.rule) {
@@ -295,14 +294,6 @@ fn encode_uri_path(path: &str) -> String {
         }
     }
     out
-}
-
-/// FNV-1a, 64 bits: a fingerprint must not change between vpclint builds, which
-/// `std`'s hasher does not promise.
-fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

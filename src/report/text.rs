@@ -3,7 +3,7 @@
 //! (labels far away in the same file, or in another file), the help; then a one-line
 //! summary.
 
-use super::{display_path, doc_url, plural, Report};
+use super::{display_path, doc_url, headline, plural, Report};
 use crate::rules::{Finding, Label, Level, INCOMPLETE_ANALYSIS};
 use crate::source::{FileId, SourceFile};
 use miette::{
@@ -24,6 +24,8 @@ pub struct TextOptions {
     pub color: bool,
     /// Terminal width for wrapping.
     pub width: usize,
+    /// End with the one-line summary (`--quiet` leaves it out).
+    pub summary: bool,
 }
 
 pub fn render(report: &Report, options: &TextOptions) -> String {
@@ -43,21 +45,32 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
         render_finding(&handler, report, finding, &mut out);
         out.push('\n');
     }
-    out.push_str(&summary(report));
-    out.push('\n');
-    if let Some(gaps) = report.not_analyzed_summary() {
-        let strict = report
-            .findings
-            .iter()
-            .any(|f| f.rule == INCOMPLETE_ANALYSIS.name);
-        let hint = if strict {
-            "`vpclint model` lists them"
-        } else {
-            "`vpclint model` lists them, `--strict` reports them as findings"
-        };
-        out.push_str(&format!("{gaps}; {hint}\n"));
+    if options.summary {
+        out.push_str(&summary(report));
+        out.push('\n');
+    }
+    // Even with --quiet: what was not analyzed is what tells silence from health.
+    if let Some(gaps) = not_analyzed(report) {
+        out.push_str(&gaps);
+        out.push('\n');
     }
     out
+}
+
+/// `12 places not analyzed in 3 units: ...; `vpclint model` lists them`, or `None` when
+/// everything was analyzed.
+pub fn not_analyzed(report: &Report) -> Option<String> {
+    let gaps = report.not_analyzed_summary()?;
+    let strict = report
+        .findings
+        .iter()
+        .any(|f| f.rule == INCOMPLETE_ANALYSIS.name);
+    let hint = if strict {
+        "`vpclint model` lists them"
+    } else {
+        "`vpclint model` lists them, `--strict` reports them as findings"
+    };
+    Some(format!("{gaps}; {hint}"))
 }
 
 /// Whether `--color auto` colours the report: on a terminal whose `TERM` is not `dumb`,
@@ -75,12 +88,20 @@ pub fn auto_color(on_terminal: bool, env: impl Fn(&str) -> Option<String>) -> bo
 }
 
 /// `2 errors, 1 warning, 0 notes (1 suppressed) in 3 files (1 Terraform module, 1
-/// CloudFormation template), 12 ms`.
+/// CloudFormation template), 12 ms`; with a baseline, how many of its entries are stale.
 pub fn summary(report: &Report) -> String {
-    let suppressed = if report.suppressed.is_empty() {
+    let mut aside = Vec::new();
+    if !report.suppressed.is_empty() {
+        aside.push(format!("{} suppressed", report.suppressed.len()));
+    }
+    if let Some(stale) = report.baseline_stale.filter(|&n| n > 0) {
+        let entries = if stale == 1 { "entry" } else { "entries" };
+        aside.push(format!("{stale} baseline {entries} matching no finding"));
+    }
+    let suppressed = if aside.is_empty() {
         String::new()
     } else {
-        format!(" ({} suppressed)", report.suppressed.len())
+        format!(" ({})", aside.join(", "))
     };
     format!(
         "{}, {}, {}{suppressed} in {} ({}), {} ms",
@@ -221,7 +242,7 @@ fn render_finding(
             labels: Vec::new(),
         };
         if index == 0 {
-            diagnostic.message = finding.message.clone();
+            diagnostic.message = headline(finding);
             diagnostic.rule = Some(finding.rule);
             diagnostic.url = Some(doc_url(finding.rule));
             diagnostic.severity = match finding.level {
@@ -284,7 +305,7 @@ fn render_plain(
                 "{place}: {} [{}] {}\n",
                 finding.level.as_str(),
                 finding.rule,
-                finding.message
+                headline(finding)
             ));
         } else {
             out.push_str(&format!("{place}: {}\n", label.message));

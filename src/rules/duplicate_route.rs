@@ -1,6 +1,7 @@
 //! `duplicate-route`: two static routes with the same destination in one route table.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::prefix_list::describe;
 use crate::model::analysis::source_order::source_order;
 use crate::model::{Destination, Network, Route, RouteId};
 
@@ -31,7 +32,9 @@ impl Rule for DuplicateRoute {
                         (table, 4, u32::from(net.addr()).into(), net.prefix_len())
                     }
                     Destination::Ipv6(net) => (table, 6, u128::from(net.addr()), net.prefix_len()),
-                    Destination::PrefixList => return None,
+                    // The same customer-managed list twice; lists not in the code have no
+                    // identity.
+                    Destination::PrefixList(list) => (table, 0, list?.index() as u128, 0),
                 };
                 Some((key, id))
             })
@@ -47,7 +50,8 @@ impl Rule for DuplicateRoute {
             let destination = match first.destination.copied() {
                 Some(Destination::Ipv4(net)) => net.to_string(),
                 Some(Destination::Ipv6(net)) => net.to_string(),
-                _ => continue,
+                Some(Destination::PrefixList(list)) => describe(network, list),
+                None => continue,
             };
             for &later in &routes[1..] {
                 findings.push(finding(

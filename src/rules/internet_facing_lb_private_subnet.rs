@@ -282,7 +282,7 @@ mod tests {
         assert!(InternetFacingLbPrivateSubnet.check(&network).is_empty());
         network.routes[nat_route].target.value =
             Some(Target::NatGateway(crate::model::NatGatewayId::new(0)));
-        network.routes[nat_route].destination.value = Some(Destination::PrefixList);
+        network.routes[nat_route].destination.value = Some(Destination::PrefixList(None));
         assert!(InternetFacingLbPrivateSubnet.check(&network).is_empty());
         network.load_balancers[lb].subnets[0].value = None;
         assert!(InternetFacingLbPrivateSubnet.check(&network).is_empty());

@@ -67,6 +67,7 @@ impl Rule for InvalidCidr {
             if let Some(invalid) = &route.invalid_destination {
                 findings.push(unparsable("route", &route.origin, invalid));
             }
+            findings.extend(route_host_bits(route));
             let reserved = match route.destination.copied() {
                 Some(Destination::Ipv4(net)) if RESERVED_V4.contains(&net) => {
                     RESERVED_V4.to_string()
@@ -136,6 +137,40 @@ fn check_block(what: &str, origin: &Origin, cidr: &Field<CidrValue>) -> Vec<Find
         });
     }
     findings
+}
+
+/// A route destination with host bits set (`172.16.0.1/12`).
+fn route_host_bits(route: &model::Route) -> Option<Finding> {
+    let written = route.destination.copied()?.cidr()?;
+    let network = written.trunc();
+    if written == network {
+        return None;
+    }
+    let (level, consequence) = match route.host_bits {
+        HostBitsHandling::Rejected => (
+            Level::Error,
+            format!("the AWS provider rejects it (the network is {network})"),
+        ),
+        HostBitsHandling::Truncated => (
+            Level::Warning,
+            format!("EC2 accepts it and stores the route as {network}"),
+        ),
+    };
+    Some(Finding {
+        rule: META.name,
+        level,
+        message: format!(
+            "route {} has destination {written} with host bits set: {consequence}",
+            route.origin.address
+        ),
+        primary: Label::new(
+            route.destination.span,
+            &route.origin.address,
+            format!("host bits set; the network is {network}"),
+        ),
+        related: Vec::new(),
+        help: format!("write the network address: {network}"),
+    })
 }
 
 fn unparsable(what: &str, origin: &Origin, invalid: &model::InvalidCidr) -> Finding {
@@ -331,5 +366,39 @@ mod tests {
         b.subnet("aws_subnet.a", vpc, "10.0.0.0/24");
         b.subnet("aws_subnet.b", vpc, "10.0.255.240/28");
         assert!(check(b).is_empty());
+    }
+
+    #[test]
+    fn route_destinations_with_host_bits_by_dialect() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let rt = b.route_table("aws_route_table.a", vpc);
+        let igw = b.internet_gateway("aws_internet_gateway.a", vpc);
+        b.route(
+            "aws_route.v4",
+            rt,
+            "172.16.0.1/12",
+            Target::InternetGateway(igw),
+        );
+        b.route(
+            "aws_route.ok",
+            rt,
+            "192.168.7.9/32",
+            Target::InternetGateway(igw),
+        );
+        b.host_bits = HostBitsHandling::Truncated;
+        b.route("Route6", rt, "2001:db8::1/56", Target::InternetGateway(igw));
+        let findings = check(b);
+        assert_eq!(findings.len(), 2);
+        assert_eq!(findings[0].level, Level::Error);
+        assert_eq!(
+            findings[0].message,
+            "route aws_route.v4 has destination 172.16.0.1/12 with host bits set: the AWS \
+             provider rejects it (the network is 172.16.0.0/12)"
+        );
+        assert_eq!(findings[1].level, Level::Warning);
+        assert!(findings[1]
+            .message
+            .ends_with("EC2 accepts it and stores the route as 2001:db8::/56"));
     }
 }

@@ -4,10 +4,10 @@
 //! route's target.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::cidr::{Containment, VpcBlock, VpcCidrs};
+use crate::model::analysis::cidr::{AnyBlock, Containment, VpcCidrs};
 use crate::model::analysis::routing::target_address;
-use crate::model::{Destination, EndpointKind, Network, Route, Target, VpcId};
-use ipnet::Ipv4Net;
+use crate::model::{EndpointKind, Network, Route, Target, VpcId};
+use ipnet::IpNet;
 use std::collections::HashSet;
 
 pub struct LocalRouteConflict;
@@ -19,11 +19,18 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/local-route-conflict.md"),
 };
 
-/// What the VPC's subnets tell about a destination inside the VPC.
+/// What the VPC's subnets tell about a destination inside the VPC (IPv4 and IPv6 blocks).
 struct SubnetBlocks {
-    known: HashSet<(VpcId, Ipv4Net)>,
-    /// VPCs with a subnet whose block is unknown.
-    incomplete: HashSet<VpcId>,
+    known: HashSet<(VpcId, IpNet)>,
+    /// VPCs with a subnet whose block of that IP version (4 or 6) is unknown.
+    incomplete: HashSet<(VpcId, u8)>,
+}
+
+fn version(net: IpNet) -> u8 {
+    match net {
+        IpNet::V4(_) => 4,
+        IpNet::V6(_) => 6,
+    }
 }
 
 impl Rule for LocalRouteConflict {
@@ -36,9 +43,10 @@ impl Rule for LocalRouteConflict {
         let subnets = subnet_blocks(network);
         let mut findings = Vec::new();
         for route in network.routes.values() {
-            let (Some(Destination::Ipv4(destination)), Some(target)) =
-                (route.destination.copied(), route.target.copied())
-            else {
+            let (Some(destination), Some(target)) = (
+                route.destination.copied().and_then(|d| d.cidr()),
+                route.target.copied(),
+            ) else {
                 continue;
             };
             let Some(vpc) = route
@@ -48,7 +56,7 @@ impl Rule for LocalRouteConflict {
             else {
                 continue;
             };
-            let Containment::Inside(block) = cidrs.containment(vpc, destination) else {
+            let Containment::Inside(block) = cidrs.family_containment(vpc, destination) else {
                 continue;
             };
             let problem = match middlebox(network, target) {
@@ -63,13 +71,20 @@ impl Rule for LocalRouteConflict {
                 }
                 Some(true) if destination == block.net => continue,
                 Some(true) if subnets.known.contains(&(vpc, destination)) => continue,
-                Some(true) if subnets.incomplete.contains(&vpc) => continue,
+                Some(true) if subnets.incomplete.contains(&(vpc, version(destination))) => continue,
                 Some(true) => {
                     "a route more specific than the local route must match exactly the block of \
                      one of the VPC's subnets"
                 }
             };
-            findings.push(finding(network, route, destination, target, block, problem));
+            findings.push(finding(
+                network,
+                route,
+                destination,
+                target,
+                &block,
+                problem,
+            ));
         }
         findings
     }
@@ -102,10 +117,19 @@ fn subnet_blocks(network: &Network) -> SubnetBlocks {
         };
         match subnet.cidr.as_ref().map(|c| c.copied()) {
             Some(Some(cidr)) => {
-                known.insert((vpc, cidr.network()));
+                known.insert((vpc, IpNet::V4(cidr.network())));
             }
             Some(None) => {
-                incomplete.insert(vpc);
+                incomplete.insert((vpc, 4));
+            }
+            None => {}
+        }
+        match subnet.ipv6_cidr.as_ref().map(|c| c.copied()) {
+            Some(Some(cidr)) => {
+                known.insert((vpc, IpNet::V6(cidr.trunc())));
+            }
+            Some(None) => {
+                incomplete.insert((vpc, 6));
             }
             None => {}
         }
@@ -116,9 +140,9 @@ fn subnet_blocks(network: &Network) -> SubnetBlocks {
 fn finding(
     network: &Network,
     route: &Route,
-    destination: Ipv4Net,
+    destination: IpNet,
     target: Target,
-    block: &VpcBlock,
+    block: &AnyBlock,
     problem: &str,
 ) -> Finding {
     let target = target_address(network, target).unwrap_or("its target");
@@ -287,5 +311,38 @@ mod tests {
             Target::VpcEndpoint(endpoint),
         );
         assert!(LocalRouteConflict.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn ipv6_routes_inside_the_vpc_follow_the_same_rules() {
+        let (mut b, vpc, subnet, rt) = estate();
+        b.ipv6_block(vpc, "2001:db8:a::/56");
+        let block = b.known("2001:db8:a:1::/64".parse().unwrap());
+        b.network.subnets[subnet].ipv6_cidr = Some(block);
+        let igw = b.internet_gateway("aws_internet_gateway.a", vpc);
+        let nat = b.nat_gateway("aws_nat_gateway.a", subnet);
+        b.route(
+            "aws_route.igw6",
+            rt,
+            "2001:db8:a:4::/64",
+            Target::InternetGateway(igw),
+        );
+        b.route(
+            "aws_route.subnet6",
+            rt,
+            "2001:db8:a:1::/64",
+            Target::NatGateway(nat),
+        );
+        b.route(
+            "aws_route.wide6",
+            rt,
+            "2001:db8::/32",
+            Target::InternetGateway(igw),
+        );
+        let findings = LocalRouteConflict.check(&b.finish());
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0]
+            .message
+            .starts_with("route 2001:db8:a:4::/64 -> aws_internet_gateway.a: 2001:db8:a:4::/64 is inside the VPC's own block 2001:db8:a::/56"));
     }
 }

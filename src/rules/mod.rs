@@ -6,6 +6,7 @@ mod backup_vpn_more_specific;
 mod dns_attributes_required;
 mod duplicate_route;
 mod egress_only_igw_ipv4;
+mod interface_endpoint_sg_no_https;
 mod internet_facing_lb_private_subnet;
 mod invalid_cidr;
 mod lb_single_az;
@@ -18,6 +19,8 @@ mod no_internet_route;
 mod overlapping_subnets;
 mod peering_cidr_overlap;
 mod peering_missing_return_route;
+mod public_subnet_instance_no_public_ip;
+mod quota_exceeded;
 mod route_target_wrong_vpc;
 mod sg_redundant_return_rule;
 mod sg_reference_unsupported;
@@ -25,6 +28,8 @@ mod sg_world_open_admin;
 mod source_dest_check_enabled;
 mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
+mod tgw_appliance_mode_disabled;
+mod tgw_attachment_missing_az;
 mod transit_cidr_overlap;
 mod transitive_peering;
 mod vpc_resolver_unreachable;
@@ -162,6 +167,11 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &vpc_resolver_unreachable::VpcResolverUnreachable,
         &lb_single_az::LbSingleAz,
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
+        &tgw_attachment_missing_az::TgwAttachmentMissingAz,
+        &tgw_appliance_mode_disabled::TgwApplianceModeDisabled,
+        &interface_endpoint_sg_no_https::InterfaceEndpointSgNoHttps,
+        &public_subnet_instance_no_public_ip::PublicSubnetInstanceNoPublicIp,
+        &quota_exceeded::QuotaExceeded,
     ]
 }
 

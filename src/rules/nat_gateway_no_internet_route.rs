@@ -228,7 +228,7 @@ mod tests {
         network.routes[route].target.value = Some(Target::NatGateway(nat));
         network.routes[route].destination.value = None;
         assert!(NatGatewayNoInternetRoute.check(&network).is_empty());
-        network.routes[route].destination.value = Some(Destination::PrefixList);
+        network.routes[route].destination.value = Some(Destination::PrefixList(None));
         assert!(NatGatewayNoInternetRoute.check(&network).is_empty());
         network.routes[route].destination.value = Some(Destination::Ipv4(net("172.16.0.0/12")));
         network.nat_gateways[nat].connectivity.value = None;

@@ -1,11 +1,14 @@
 //! `overlapping-subnets`: two subnets of one VPC whose IPv4 blocks overlap, reported on
-//! the second of the pair in source order.
+//! the second of the pair in source order. A VPC outside the code counts as one VPC for
+//! the subnets that name it alike (the same variable, data source attribute, parameter or
+//! VPC id of one unit and module instance).
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::overlapping_pairs;
 use crate::model::analysis::source_order::source_order;
-use crate::model::{Network, Subnet, SubnetId};
+use crate::model::{ExternalVpc, Network, Subnet, SubnetId};
 use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
 
 pub struct OverlappingSubnets;
 
@@ -23,16 +26,22 @@ impl Rule for OverlappingSubnets {
 
     fn check(&self, network: &Network) -> Vec<Finding> {
         let mut by_vpc: Vec<Vec<(Ipv4Net, SubnetId)>> = vec![Vec::new(); network.vpcs.len()];
+        let mut by_external: BTreeMap<&ExternalVpc, Vec<(Ipv4Net, SubnetId)>> = BTreeMap::new();
         for (id, subnet) in network.subnets.iter() {
-            let cidr = subnet.cidr.as_ref().and_then(|c| c.copied());
-            if let (Some(vpc), Some(cidr)) = (subnet.vpc.copied(), cidr) {
-                if let Some(list) = by_vpc.get_mut(vpc.index()) {
-                    list.push((cidr.network(), id));
-                }
+            let Some(cidr) = subnet.cidr.as_ref().and_then(|c| c.copied()) else {
+                continue;
+            };
+            let list = match (subnet.vpc.copied(), &subnet.external_vpc) {
+                (Some(vpc), _) => by_vpc.get_mut(vpc.index()),
+                (None, Some(external)) => Some(by_external.entry(external).or_default()),
+                (None, None) => None,
+            };
+            if let Some(list) = list {
+                list.push((cidr.network(), id));
             }
         }
         let mut findings = Vec::new();
-        for subnets in &by_vpc {
+        for subnets in by_vpc.iter().chain(by_external.values()) {
             for (a, b) in overlapping_pairs(subnets) {
                 let (a, b) = (&network.subnets[a], &network.subnets[b]);
                 let (first, second) = match source_order(&a.origin, &b.origin) {
@@ -56,11 +65,11 @@ fn finding(network: &Network, first: &Subnet, second: &Subnet) -> Finding {
     let span = |s: &Subnet| s.cidr.as_ref().map_or(s.origin.name_span, |c| c.span);
     let (first_block, second_block) = (block(first), block(second));
     let describe = |b: Option<Ipv4Net>| b.map(|b| b.to_string()).unwrap_or_default();
-    let vpc = second
-        .vpc
-        .copied()
-        .map(|v| network.vpcs[v].origin.address.as_str())
-        .unwrap_or_default();
+    let vpc = match (second.vpc.copied(), &second.external_vpc) {
+        (Some(v), _) => network.vpcs[v].origin.address.as_str(),
+        (None, Some(external)) => external.name.as_str(),
+        (None, None) => "",
+    };
     Finding {
         rule: META.name,
         level: META.level,
@@ -149,5 +158,56 @@ mod tests {
         let unknown_vpc = b.subnet("aws_subnet.c", vpc, "10.0.0.0/24");
         b.network.subnets[unknown_vpc].vpc.value = None;
         assert!(OverlappingSubnets.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn subnets_naming_one_vpc_outside_the_code_alike_are_compared() {
+        let mut b = NetworkBuilder::new();
+        let placeholder = b.vpc("aws_vpc.placeholder", "10.0.0.0/16");
+        let external = |name: &str, scope: &str| ExternalVpc {
+            scope: scope.to_string(),
+            name: name.to_string(),
+        };
+        let subnet = |b: &mut NetworkBuilder, address: &str, cidr: &str, vpc: ExternalVpc| {
+            let id = b.subnet(address, placeholder, cidr);
+            b.network.subnets[id].vpc.value = None;
+            b.network.subnets[id].external_vpc = Some(vpc);
+        };
+        subnet(
+            &mut b,
+            "aws_subnet.a",
+            "10.1.0.0/24",
+            external("var.vpc_id", "root "),
+        );
+        subnet(
+            &mut b,
+            "aws_subnet.b",
+            "10.1.0.0/25",
+            external("var.vpc_id", "root "),
+        );
+        // Another variable, or the same text in another module instance: not the same VPC.
+        subnet(
+            &mut b,
+            "aws_subnet.c",
+            "10.1.0.0/24",
+            external("var.other", "root "),
+        );
+        subnet(
+            &mut b,
+            "module.x.aws_subnet.d",
+            "10.1.0.0/24",
+            external("var.vpc_id", "root module.x."),
+        );
+        // Unknown VPC with no name: never compared.
+        let e = b.subnet("aws_subnet.e", placeholder, "10.9.0.0/24");
+        b.network.subnets[e].vpc.value = None;
+        let f = b.subnet("aws_subnet.f", placeholder, "10.9.0.0/24");
+        b.network.subnets[f].vpc.value = None;
+        let findings = OverlappingSubnets.check(&b.finish());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "subnet aws_subnet.b (10.1.0.0/25) overlaps subnet aws_subnet.a (10.1.0.0/24) in vpc var.vpc_id"
+        );
     }
 }

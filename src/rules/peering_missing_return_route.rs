@@ -2,10 +2,10 @@
 //! route table of B routes back to A over the same connection, so replies are dropped.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::cidr::{overlaps, Containment, VpcCidrs};
+use crate::model::analysis::cidr::{Containment, VpcCidrs};
 use crate::model::analysis::peering::{peer_of, PeerSide};
 use crate::model::{Destination, Network, PeeringId, Route, RouteId, Target, VpcId};
-use ipnet::Ipv4Net;
+use ipnet::IpNet;
 use std::collections::{BTreeMap, HashSet};
 
 pub struct PeeringMissingReturnRoute;
@@ -67,30 +67,33 @@ impl Rule for PeeringMissingReturnRoute {
                 let PeerSide::Peer(peer) = peer_of(network, peering, from) else {
                     continue;
                 };
-                if !vpcs_with_tables.contains(&peer)
-                    || unknown_targets.contains(&peer)
-                    || !cidrs.is_complete(from)
-                {
+                if !vpcs_with_tables.contains(&peer) || unknown_targets.contains(&peer) {
                     continue;
                 }
-                let returns =
+                // Replies need a route of their own IP version back to `from`'s blocks.
+                let returns = |family: IpNet| {
+                    let blocks = cidrs.family_blocks(from, family);
                     routes.by_vpc.get(&peer).into_iter().flatten().any(|&r| {
-                        match network.routes[r].destination.copied() {
-                            Some(Destination::Ipv4(net)) => {
-                                cidrs.blocks(from).iter().any(|b| overlaps(b.net, net))
-                            }
-                            _ => false,
-                        }
-                    });
-                if returns {
-                    continue;
-                }
+                        network.routes[r]
+                            .destination
+                            .copied()
+                            .and_then(Destination::cidr)
+                            .is_some_and(|net| blocks.iter().any(|b| overlaps(b.net, net)))
+                    })
+                };
                 for &id in route_ids {
                     let route = &network.routes[id];
-                    let Some(Destination::Ipv4(destination)) = route.destination.copied() else {
+                    let Some(destination) = route.destination.copied().and_then(Destination::cidr)
+                    else {
                         continue;
                     };
-                    if let Containment::Inside(_) = cidrs.containment(peer, destination) {
+                    if !cidrs.family_is_complete(from, destination)
+                        || cidrs.family_blocks(from, destination).is_empty()
+                        || returns(destination)
+                    {
+                        continue;
+                    }
+                    if let Containment::Inside(_) = cidrs.family_containment(peer, destination) {
                         findings.push(finding(
                             network,
                             &cidrs,
@@ -112,7 +115,7 @@ fn finding(
     network: &Network,
     cidrs: &VpcCidrs,
     route: &Route,
-    destination: Ipv4Net,
+    destination: IpNet,
     peering: PeeringId,
     from: VpcId,
     peer: VpcId,
@@ -120,7 +123,7 @@ fn finding(
     let connection = &network.peerings[peering].origin;
     let from_address = &network.vpcs[from].origin.address;
     let peer_address = &network.vpcs[peer].origin.address;
-    let blocks = cidrs.describe(from);
+    let blocks = cidrs.describe_family(from, destination);
     let mut related = vec![Label::new(
         connection.name_span,
         &connection.address,
@@ -155,6 +158,11 @@ fn finding(
             connection.address
         ),
     }
+}
+
+/// Two CIDRs of one IP version overlap exactly when one contains the other.
+fn overlaps(a: IpNet, b: IpNet) -> bool {
+    a.contains(&b) || b.contains(&a)
 }
 
 #[cfg(test)]
@@ -240,5 +248,26 @@ mod tests {
         let r = b.route("aws_route.b_to_a", rt_b, "10.0.0.0/16", Target::Peering(ab));
         b.network.routes[r].target.value = None;
         assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn ipv6_routes_need_an_ipv6_return_route() {
+        let (mut b, _, rt_b, ab) = estate();
+        let (a, peer) = (VpcId::new(0), VpcId::new(1));
+        b.ipv6_block(a, "2001:db8:a::/56");
+        b.ipv6_block(peer, "2001:db8:b::/56");
+        let rt_a = RouteTableId::new(0);
+        // IPv4 has its way back; IPv6 does not.
+        b.route("aws_route.b_to_a", rt_b, "10.0.0.0/16", Target::Peering(ab));
+        b.route(
+            "aws_route.a_to_b6",
+            rt_a,
+            "2001:db8:b::/56",
+            Target::Peering(ab),
+        );
+        let findings = PeeringMissingReturnRoute.check(&b.finish());
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].message.starts_with("route 2001:db8:b::/56 ->"));
+        assert!(findings[0].message.contains("(2001:db8:a::/56)"));
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::peering::{peer_of, PeerSide};
+use crate::model::analysis::prefix_list::describe;
 use crate::model::analysis::routing::{target_origin, target_vpc};
 use crate::model::{Destination, Network, Origin, Target, VpcId};
 
@@ -35,7 +36,7 @@ impl Rule for RouteTargetWrongVpc {
                 let destination = match route.destination.copied() {
                     Some(Destination::Ipv4(net)) => net.to_string(),
                     Some(Destination::Ipv6(net)) => net.to_string(),
-                    Some(Destination::PrefixList) => "a prefix list".to_string(),
+                    Some(Destination::PrefixList(list)) => describe(network, list),
                     None => "an unknown destination".to_string(),
                 };
                 format!("route {destination}")

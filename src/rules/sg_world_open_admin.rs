@@ -1,6 +1,7 @@
 //! `sg-world-open-admin`: SSH or RDP open to the whole internet.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::prefix_list::{describe, known_entries};
 use crate::model::analysis::sg::opened_ports;
 use crate::model::{Direction, Network, Protocol, SgPeer, SgRule};
 
@@ -27,12 +28,16 @@ impl Rule for SgWorldOpenAdmin {
             .values()
             .filter(|rule| rule.direction == Direction::Ingress)
             .filter_map(|rule| {
-                let SgPeer::Cidr(net) = rule.peer.copied()? else {
-                    return None;
+                // The whole internet, written as a CIDR or as an entry of a prefix list.
+                let world = match rule.peer.copied()? {
+                    SgPeer::Cidr(net) if net.prefix_len() == 0 => net.to_string(),
+                    SgPeer::PrefixList(list) => {
+                        let (net, _) =
+                            known_entries(network, list).find(|(net, _)| net.prefix_len() == 0)?;
+                        format!("{} (entry {net})", describe(network, list))
+                    }
+                    _ => return None,
                 };
-                if net.prefix_len() != 0 {
-                    return None;
-                }
                 let opens = |protocol, port| {
                     opened_ports(rule, protocol)
                         .map(|ports| ports.is_some_and(|p| p.contains_port(port)))
@@ -45,7 +50,7 @@ impl Rule for SgWorldOpenAdmin {
                     (false, true) => "RDP (3389)",
                     (false, false) => return None,
                 };
-                Some(finding(rule, &net.to_string(), services))
+                Some(finding(rule, &world, services))
             })
             .collect()
     }

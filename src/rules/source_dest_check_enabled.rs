@@ -2,6 +2,7 @@
 //! its source/destination check is on, so the VPC drops what it forwards.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::prefix_list::describe;
 use crate::model::{
     Destination, Field, InstanceId, Network, NetworkInterfaceId, Origin, Provenance, RouteId,
     Target,
@@ -80,7 +81,7 @@ fn finding(
 ) -> Finding {
     let destinations: Vec<String> = routes
         .iter()
-        .map(|&r| describe_destination(network.routes[r].destination.get()))
+        .map(|&r| describe_destination(network, network.routes[r].destination.get()))
         .collect();
     let how = match check.provenance {
         Provenance::Default => "on (the default)",
@@ -103,7 +104,7 @@ fn finding(
                 Label::new(
                     route.target.span,
                     &route.origin.address,
-                    format!("route {} targets it", describe_destination(route.destination.get())),
+                    format!("route {} targets it", describe_destination(network, route.destination.get())),
                 )
             })
             .collect(),
@@ -113,11 +114,11 @@ fn finding(
     }
 }
 
-fn describe_destination(destination: Option<&Destination>) -> String {
+fn describe_destination(network: &Network, destination: Option<&Destination>) -> String {
     match destination {
         Some(Destination::Ipv4(net)) => net.to_string(),
         Some(Destination::Ipv6(net)) => net.to_string(),
-        Some(Destination::PrefixList) => "to a prefix list".to_string(),
+        Some(Destination::PrefixList(list)) => format!("to {}", describe(network, *list)),
         None => "to an unknown destination".to_string(),
     }
 }

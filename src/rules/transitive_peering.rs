@@ -1,12 +1,14 @@
-//! `transitive-peering`: a route over peering connection A↔B whose destination is not
-//! inside B's blocks. Peering is not transitive and has no edge-to-edge routing, so the
-//! peer drops everything not addressed to itself.
+//! `transitive-peering`: a route over peering connection A↔B whose destination (an IPv4
+//! or IPv6 CIDR, or an entry of a customer-managed prefix list) is not inside B's blocks.
+//! Peering is not transitive and has no edge-to-edge routing, so the peer drops everything
+//! not addressed to itself.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::cidr::{Containment, VpcCidrs};
+use crate::model::analysis::cidr::{join_nets, Containment, VpcCidrs};
 use crate::model::analysis::peering::{peer_of, PeerSide};
-use crate::model::{Destination, Network, PeeringId, Route, Target, VpcId};
-use ipnet::Ipv4Net;
+use crate::model::analysis::prefix_list::{describe, known_entries};
+use crate::model::{Destination, Network, PeeringId, PrefixListEntry, Route, Target, VpcId};
+use ipnet::IpNet;
 
 pub struct TransitivePeering;
 
@@ -26,7 +28,7 @@ impl Rule for TransitivePeering {
         let cidrs = VpcCidrs::new(network);
         let mut findings = Vec::new();
         for route in network.routes.values() {
-            let (Some(Target::Peering(peering)), Some(Destination::Ipv4(destination))) =
+            let (Some(Target::Peering(peering)), Some(destination)) =
                 (route.target.copied(), route.destination.copied())
             else {
                 continue;
@@ -41,67 +43,173 @@ impl Rule for TransitivePeering {
             let PeerSide::Peer(peer) = peer_of(network, peering, own_vpc) else {
                 continue;
             };
-            if cidrs.containment(peer, destination) == Containment::Outside {
-                findings.push(finding(network, &cidrs, route, destination, peering, peer));
+            let outside = |net: IpNet| cidrs.family_containment(peer, net) == Containment::Outside;
+            let context = Context {
+                network,
+                cidrs: &cidrs,
+                route,
+                peering,
+                peer,
+            };
+            match destination {
+                Destination::PrefixList(list) => {
+                    let offending: Vec<(IpNet, &PrefixListEntry)> = known_entries(network, list)
+                        .filter(|&(net, _)| outside(net))
+                        .collect();
+                    if !offending.is_empty() {
+                        findings.push(
+                            context.prefix_list_finding(&describe(network, list), &offending),
+                        );
+                    }
+                }
+                Destination::Ipv4(_) | Destination::Ipv6(_) => {
+                    if let Some(net) = destination.cidr().filter(|&net| outside(net)) {
+                        findings.push(context.cidr_finding(net));
+                    }
+                }
             }
         }
         findings
     }
 }
 
-fn finding(
-    network: &Network,
-    cidrs: &VpcCidrs,
-    route: &Route,
-    destination: Ipv4Net,
+/// A route over a peering connection, seen from its peer.
+struct Context<'a> {
+    network: &'a Network,
+    cidrs: &'a VpcCidrs<'a>,
+    route: &'a Route,
     peering: PeeringId,
     peer: VpcId,
-) -> Finding {
-    let connection = &network.peerings[peering];
-    let peer_address = &network.vpcs[peer].origin.address;
-    let blocks = cidrs.describe(peer);
-    let covers_peer = cidrs
-        .blocks(peer)
-        .iter()
-        .any(|b| destination.contains(&b.net));
-    let why = if covers_peer {
-        format!(
-            "{destination} is wider than vpc {peer_address} ({blocks}): only {blocks} reaches \
-             the peer, the rest is dropped (peering is not transitive and the peer's gateways \
-             do not forward it)"
-        )
-    } else {
-        format!("{destination} is outside vpc {peer_address} ({blocks}); peering is not transitive")
-    };
-    let mut related = vec![Label::new(
-        connection.origin.name_span,
-        &connection.origin.address,
-        format!("peering with vpc {peer_address}"),
-    )];
-    related.extend(
-        cidrs
-            .blocks(peer)
-            .iter()
-            .map(|b| Label::new(b.span, b.address, format!("peer block {}", b.net))),
-    );
-    Finding {
-        rule: META.name,
-        level: META.level,
-        message: format!(
-            "route {destination} -> {}: {why}",
-            connection.origin.address
-        ),
-        primary: Label::new(
-            route.destination.span,
-            &route.origin.address,
-            format!("not inside vpc {peer_address}"),
-        ),
-        related,
-        help: format!(
-            "route only the peer's blocks ({blocks}) over this connection; reach other networks \
-             through their own peering connection, a transit gateway or a VPN"
-        ),
+}
+
+impl Context<'_> {
+    fn peer_address(&self) -> &str {
+        &self.network.vpcs[self.peer].origin.address
     }
+
+    /// The peer's blocks of the family of `net`, for a message.
+    fn blocks(&self, net: IpNet) -> String {
+        self.cidrs.describe_family(self.peer, net)
+    }
+
+    /// The peering connection and the peer's blocks of the families of `nets`.
+    fn related(&self, nets: &[IpNet]) -> Vec<Label> {
+        let connection = &self.network.peerings[self.peering];
+        let mut related = vec![Label::new(
+            connection.origin.name_span,
+            &connection.origin.address,
+            format!("peering with vpc {}", self.peer_address()),
+        )];
+        let mut families: Vec<IpNet> = Vec::new();
+        for &net in nets {
+            if !families.iter().any(|f| same_family(*f, net)) {
+                families.push(net);
+            }
+        }
+        for family in families {
+            related.extend(
+                self.cidrs
+                    .family_blocks(self.peer, family)
+                    .into_iter()
+                    .map(|b| Label::new(b.span, b.address, format!("peer block {}", b.net))),
+            );
+        }
+        related
+    }
+
+    fn cidr_finding(&self, destination: IpNet) -> Finding {
+        let peer_address = self.peer_address();
+        let blocks = self.blocks(destination);
+        let covers_peer = self
+            .cidrs
+            .family_blocks(self.peer, destination)
+            .iter()
+            .any(|b| destination.contains(&b.net));
+        let why = if covers_peer {
+            format!(
+                "{destination} is wider than vpc {peer_address} ({blocks}): only {blocks} reaches \
+                 the peer, the rest is dropped (peering is not transitive and the peer's gateways \
+                 do not forward it)"
+            )
+        } else {
+            format!(
+                "{destination} is outside vpc {peer_address} ({blocks}); peering is not transitive"
+            )
+        };
+        Finding {
+            rule: META.name,
+            level: META.level,
+            message: format!(
+                "route {destination} -> {}: {why}",
+                self.network.peerings[self.peering].origin.address
+            ),
+            primary: Label::new(
+                self.route.destination.span,
+                &self.route.origin.address,
+                format!("not inside vpc {peer_address}"),
+            ),
+            related: self.related(&[destination]),
+            help: format!(
+                "route only the peer's blocks ({blocks}) over this connection; reach other networks \
+                 through their own peering connection, a transit gateway or a VPN"
+            ),
+        }
+    }
+
+    /// A route to a prefix list with entries outside the peer: one finding naming them all.
+    fn prefix_list_finding(&self, list: &str, offending: &[(IpNet, &PrefixListEntry)]) -> Finding {
+        let peer_address = self.peer_address();
+        let nets: Vec<IpNet> = offending.iter().map(|&(net, _)| net).collect();
+        let mut described: Vec<String> = Vec::new();
+        for &net in &nets {
+            let family = self.blocks(net);
+            if !described.contains(&family) {
+                described.push(family);
+            }
+        }
+        let blocks = described.join(", ");
+        let (noun, verb) = if nets.len() == 1 {
+            ("entry", "is")
+        } else {
+            ("entries", "are")
+        };
+        let mut related = self.related(&nets);
+        related.extend(offending.iter().map(|&(net, entry)| {
+            Label::new(
+                entry.cidr.span,
+                &entry.origin.address,
+                format!("entry {net} is outside vpc {peer_address}"),
+            )
+        }));
+        Finding {
+            rule: META.name,
+            level: META.level,
+            message: format!(
+                "route to {list} -> {}: {noun} {} {verb} outside vpc {peer_address} ({blocks}); \
+                 peering is not transitive",
+                self.network.peerings[self.peering].origin.address,
+                join_nets(nets.iter()),
+            ),
+            primary: Label::new(
+                self.route.destination.span,
+                &self.route.origin.address,
+                format!("{list} has {noun} outside vpc {peer_address}"),
+            ),
+            related,
+            help: format!(
+                "route over this connection only a list whose entries are inside the peer's \
+                 blocks ({blocks}); reach the other networks through their own peering \
+                 connection, a transit gateway or a VPN"
+            ),
+        }
+    }
+}
+
+fn same_family(a: IpNet, b: IpNet) -> bool {
+    matches!(
+        (a, b),
+        (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_))
+    )
 }
 
 #[cfg(test)]
@@ -201,5 +309,61 @@ mod tests {
         b.network.route_tables[orphan].vpc.value = None;
         b.route("aws_route.w", orphan, "10.2.0.0/16", Target::Peering(ab));
         assert!(TransitivePeering.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn flags_an_ipv6_route_to_the_peers_peer_and_passes_the_peers_own_block() {
+        let (mut b, rt, ab) = estate();
+        let vpc_b = VpcId::new(1);
+        let c = VpcId::new(2);
+        b.ipv6_block(vpc_b, "2001:db8:b::/56");
+        b.ipv6_block(c, "2001:db8:c::/56");
+        b.route("aws_route.b6", rt, "2001:db8:b:1::/64", Target::Peering(ab));
+        b.route("aws_route.c6", rt, "2001:db8:c::/56", Target::Peering(ab));
+        let findings = TransitivePeering.check(&b.finish());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].message,
+            "route 2001:db8:c::/56 -> aws_vpc_peering_connection.ab: 2001:db8:c::/56 is outside \
+             vpc aws_vpc.b (2001:db8:b::/56); peering is not transitive"
+        );
+    }
+
+    #[test]
+    fn an_unknown_ipv6_block_of_the_peer_keeps_ipv6_routes_silent() {
+        let (mut b, rt, ab) = estate();
+        let vpc_b = VpcId::new(1);
+        let amazon = b.unknown();
+        b.network.vpcs[vpc_b].ipv6_cidrs.push(amazon);
+        b.route("aws_route.c6", rt, "2001:db8:c::/56", Target::Peering(ab));
+        assert!(TransitivePeering.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn flags_prefix_list_entries_outside_the_peer_and_names_them() {
+        let (mut b, rt, ab) = estate();
+        let list = b.prefix_list(
+            "aws_ec2_managed_prefix_list.shared",
+            &["10.1.0.0/16", "192.168.0.0/16"],
+        );
+        let route = b.prefix_list_route("aws_route.shared", rt, Some(list), Target::Peering(ab));
+        let inside = b.prefix_list("aws_ec2_managed_prefix_list.peer", &["10.9.1.0/24"]);
+        b.prefix_list_route("aws_route.peer", rt, Some(inside), Target::Peering(ab));
+        b.prefix_list_route("aws_route.managed", rt, None, Target::Peering(ab));
+        let network = b.finish();
+        let findings = TransitivePeering.check(&network);
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(
+            f.message,
+            "route to prefix list aws_ec2_managed_prefix_list.shared -> \
+             aws_vpc_peering_connection.ab: entry 192.168.0.0/16 is outside vpc aws_vpc.b \
+             (10.1.0.0/16, 10.9.0.0/16); peering is not transitive"
+        );
+        assert_eq!(f.primary.span, network.routes[route].destination.span);
+        assert_eq!(
+            f.related.last().map(|l| l.span),
+            Some(network.prefix_lists[list].entries[1].cidr.span)
+        );
     }
 }

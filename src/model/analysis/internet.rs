@@ -1,9 +1,10 @@
 //! Internet egress of a route table: where its IPv4 default route (`0.0.0.0/0`) leads,
-//! decided by [`RoutingIndex::effective_route`] so that AWS's route priority applies.
+//! decided by [`RoutingIndex::effective_route`] so that AWS's route priority applies, and
+//! whether a subnet has a public path.
 
 use super::cidr::VpcCidrs;
 use super::routing::{target_vpc, RoutingIndex, Via};
-use crate::model::{Destination, Network, RouteId, RouteTableId, Target};
+use crate::model::{Destination, Network, RouteId, RouteTableId, SubnetId, Target};
 use ipnet::Ipv4Net;
 
 /// Where a route table sends `0.0.0.0/0`.
@@ -78,6 +79,45 @@ pub fn default_route<'n>(
         | Target::VpnGateway(_)
         | Target::TransitGateway(_)
         | Target::Local => DefaultRoute::Elsewhere(route, target),
+    }
+}
+
+/// Whether a subnet is public: where its route table sends the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicPath {
+    /// IPv4 default route to an internet gateway of the VPC, and no IPv6 path (the subnet
+    /// has no IPv6 block, or its table no `::/0` to an internet gateway).
+    Ipv4Only(RouteId),
+    /// IPv4 default route to an internet gateway, and `::/0` to one for the subnet's IPv6
+    /// block.
+    DualStack(RouteId),
+    /// No IPv4 default route to an internet gateway.
+    NotPublic,
+}
+
+/// Whether a subnet has a public path through an internet gateway; `None` when its route
+/// table or that table's default route is unknown.
+pub fn public_path<'n>(
+    network: &'n Network,
+    routing: &RoutingIndex<'n>,
+    cidrs: &VpcCidrs<'n>,
+    subnet: SubnetId,
+) -> Option<PublicPath> {
+    let table = routing.subnet_route_table(subnet)?;
+    match default_route(network, routing, cidrs, table) {
+        DefaultRoute::InternetGateway(route) => Some(
+            if network.subnets[subnet].ipv6_cidr.is_some()
+                && has_ipv6_internet_route(network, routing, table)
+            {
+                PublicPath::DualStack(route)
+            } else {
+                PublicPath::Ipv4Only(route)
+            },
+        ),
+        DefaultRoute::Unknown => None,
+        DefaultRoute::Middlebox(_) | DefaultRoute::Elsewhere(..) | DefaultRoute::Missing => {
+            Some(PublicPath::NotPublic)
+        }
     }
 }
 

@@ -1,11 +1,16 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
-//! NACL evaluation, which VPCs a connection joins.
+//! NACL evaluation, which VPCs a connection joins, what a prefix list stands for,
+//! transit gateway attachments' zones, stateful middleboxes.
 
 pub mod cidr;
 pub mod internet;
+pub mod middlebox;
 pub mod nacl;
 pub mod peering;
 pub mod ports;
+pub mod prefix_list;
+pub mod reach;
 pub mod routing;
 pub mod sg;
 pub mod source_order;
+pub mod transit;

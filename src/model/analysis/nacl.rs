@@ -43,6 +43,35 @@ impl Allowed {
     pub fn allows_some(&self) -> bool {
         !self.regions.is_empty()
     }
+    /// Definitely all of the queried traffic (`peer` × `ports`) is allowed: the allowed
+    /// regions are disjoint pieces of it, so it is enough that their sizes add up.
+    pub fn allows_all(&self, peer: IpNet, ports: PortRange) -> bool {
+        let size = |net: &IpNet| {
+            1u128
+                .checked_shl(u32::from(net.max_prefix_len() - net.prefix_len()))
+                .unwrap_or(u128::MAX)
+        };
+        let allowed: u128 = self
+            .regions
+            .iter()
+            .map(|r| {
+                let ports: u128 = r.ports.ranges().iter().map(|p| u128::from(p.width())).sum();
+                size(&r.peer).saturating_mul(ports)
+            })
+            .sum();
+        allowed == size(&peer.trunc()).saturating_mul(u128::from(ports.width()))
+    }
+}
+
+/// Which NACL filters a subnet, as AWS decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubnetNacl {
+    /// An explicit association, or the VPC's default NACL managed in the code.
+    Managed(NaclId),
+    /// The VPC's default NACL as AWS creates it (not in the code): it allows everything.
+    AwsDefault,
+    /// A NACL association or the subnet's VPC is unknown.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +177,24 @@ impl<'n> NaclIndex<'n> {
         }
         let vpc = self.network.subnets[subnet].vpc.copied()?;
         self.default_of_vpc.get(&vpc).copied()
+    }
+
+    /// The NACL that filters `subnet`, telling AWS's untouched default NACL apart from an
+    /// unknown association.
+    pub fn subnet_nacl(&self, subnet: SubnetId) -> SubnetNacl {
+        if let Some(&nacl) = self.explicit.get(&subnet) {
+            return SubnetNacl::Managed(nacl);
+        }
+        let Some(vpc) = self.network.subnets[subnet].vpc.copied() else {
+            return SubnetNacl::Unknown;
+        };
+        if self.unknown_association {
+            return SubnetNacl::Unknown;
+        }
+        match self.default_of_vpc.get(&vpc) {
+            Some(&nacl) => SubnetNacl::Managed(nacl),
+            None => SubnetNacl::AwsDefault,
+        }
     }
 
     /// The verdict of `nacl` on one packet of `protocol` to/from `peer` on destination

@@ -1,6 +1,8 @@
-//! Which VPCs a peering connection joins.
+//! Which VPCs a peering connection joins, and what it does with traffic.
 
+use super::cidr::{Containment, VpcCidrs};
 use crate::model::{Network, PeeringId, VpcId};
+use ipnet::Ipv4Net;
 
 /// The VPC on the other side of a peering connection, seen from one VPC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +34,39 @@ pub fn peer_of(network: &Network, peering: PeeringId, from: VpcId) -> PeerSide {
         (Some(requester), Some(accepter)) if accepter == from => PeerSide::Peer(requester),
         (Some(_), Some(_)) => PeerSide::NotInvolved,
         _ => PeerSide::Unknown,
+    }
+}
+
+/// What a peering connection does with traffic from `from` to `destination`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeeringForwarding {
+    /// Delivered into the peer VPC: the destination is inside this block of it.
+    ToPeer(VpcId, Ipv4Net),
+    /// Dropped: the destination is not (wholly) inside the peer's blocks. Peering is not
+    /// transitive and has no edge-to-edge routing through the peer's gateways.
+    OutsidePeer(VpcId),
+    /// The connection does not involve `from`.
+    NotInvolved,
+    /// The peer or one of its blocks is unknown.
+    Unknown,
+}
+
+/// How `peering` forwards traffic from VPC `from` to `destination` (the whole block).
+pub fn peering_forwarding(
+    network: &Network,
+    cidrs: &VpcCidrs,
+    peering: PeeringId,
+    from: VpcId,
+    destination: Ipv4Net,
+) -> PeeringForwarding {
+    match peer_of(network, peering, from) {
+        PeerSide::Peer(peer) => match cidrs.containment(peer, destination) {
+            Containment::Inside(block) => PeeringForwarding::ToPeer(peer, block.net),
+            Containment::Outside => PeeringForwarding::OutsidePeer(peer),
+            Containment::Unknown => PeeringForwarding::Unknown,
+        },
+        PeerSide::NotInvolved => PeeringForwarding::NotInvolved,
+        PeerSide::Unknown => PeeringForwarding::Unknown,
     }
 }
 

@@ -267,6 +267,13 @@ impl<'n> RoutingIndex<'n> {
             .is_some_and(|routes| !routes.has_unknown_prefixes)
     }
 
+    /// The static routes of the VPN connections on a VGW whose prefix is known.
+    pub fn vgw_vpn_routes(&self, vgw: VpnGatewayId) -> &[VpnRouteId] {
+        self.vgws
+            .get(vgw.index())
+            .map_or(&[], |routes| routes.vpn_routes.as_slice())
+    }
+
     /// The VGW has a Direct Connect gateway association in the code.
     pub fn vgw_has_direct_connect(&self, vgw: VpnGatewayId) -> bool {
         self.vgws
@@ -363,7 +370,7 @@ impl<'n> RoutingIndex<'n> {
                     })
                 }
                 Some(Destination::Ipv4(_) | Destination::Ipv6(_)) => {}
-                Some(Destination::PrefixList) | None => complete = false,
+                Some(Destination::PrefixList(_)) | None => complete = false,
             }
         }
         if !inside_vpc {
@@ -476,24 +483,50 @@ pub struct TgwPropagatedRoute {
     pub source: TgwPropagatedSource,
 }
 
+/// How a matching route got into a transit gateway route table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TgwVia {
+    Static(TgwRouteId),
+    Propagated(TgwPropagatedRoute),
+}
+
+/// The outcome of [`TgwRoutingIndex::effective_route`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TgwRouteLookup {
+    /// The most specific matching route, a static one winning equal prefixes.
+    pub effective: Option<(Ipv4Net, TgwVia)>,
+    /// False when a route or propagation of the table is unknown (unknown destination or
+    /// attachment, BGP-learned or undeclared prefixes, a VPC with an unknown block).
+    pub complete: bool,
+}
+
 /// Transit gateway route tables with their static and propagated routes, indexed once.
 pub struct TgwRoutingIndex {
     routes_by_table: Vec<Vec<TgwRouteId>>,
     propagated_by_table: Vec<Vec<TgwPropagatedRoute>>,
+    /// The table has a propagation or static route whose prefixes are not all known.
+    incomplete: Vec<bool>,
 }
 
 impl TgwRoutingIndex {
     pub fn new(network: &Network, cidrs: &VpcCidrs) -> Self {
         let tables = network.tgw_route_tables.len();
         let mut routes_by_table = vec![Vec::new(); tables];
+        let mut incomplete = vec![false; tables];
         for (id, route) in network.tgw_routes.iter() {
-            if let Some(list) = route
-                .route_table
-                .copied()
-                .and_then(|t| routes_by_table.get_mut(t.index()))
-            {
+            let Some(table) = route.route_table.copied() else {
+                continue;
+            };
+            if let Some(list) = routes_by_table.get_mut(table.index()) {
                 list.push(id);
             }
+            if route.destination.value.is_none() {
+                incomplete[table.index()] = true;
+            }
+        }
+        let mut bgp_connections = vec![false; network.vpn_connections.len()];
+        for (id, connection) in network.vpn_connections.iter() {
+            bgp_connections[id.index()] = connection.static_routes_only.copied() != Some(true);
         }
         let mut vpn_routes_by_connection = vec![Vec::new(); network.vpn_connections.len()];
         for (id, route) in network.vpn_routes.iter() {
@@ -507,16 +540,24 @@ impl TgwRoutingIndex {
         }
         let mut propagated_by_table: Vec<Vec<TgwPropagatedRoute>> = vec![Vec::new(); tables];
         for propagation in network.tgw_propagations.values() {
-            let (Some(table), Some(attachment)) = (
-                propagation.route_table.copied(),
-                propagation.attachment.copied(),
-            ) else {
+            let Some(table) = propagation.route_table.copied() else {
+                continue;
+            };
+            let Some(attachment) = propagation.attachment.copied() else {
+                incomplete[table.index()] = true;
                 continue;
             };
             let Some(list) = propagated_by_table.get_mut(table.index()) else {
                 continue;
             };
-            match network.tgw_attachments[attachment].kind.copied() {
+            let kind = network.tgw_attachments[attachment].kind.copied();
+            incomplete[table.index()] |= match kind {
+                Some(TgwAttachmentKind::Vpc(vpc)) => !cidrs.is_complete(vpc),
+                Some(TgwAttachmentKind::DxGateway(_)) => network.declared.direct_connect.is_empty(),
+                Some(TgwAttachmentKind::Vpn(connection)) => bgp_connections[connection.index()],
+                _ => true,
+            };
+            match kind {
                 Some(TgwAttachmentKind::Vpc(vpc)) => {
                     list.extend(cidrs.blocks(vpc).iter().map(|b| TgwPropagatedRoute {
                         prefix: b.net,
@@ -550,6 +591,37 @@ impl TgwRoutingIndex {
         TgwRoutingIndex {
             routes_by_table,
             propagated_by_table,
+            incomplete,
+        }
+    }
+
+    /// The route a transit gateway route table uses for `destination` (the whole block
+    /// must be covered): the most specific, a static route (or blackhole) winning over a
+    /// propagated one of equal prefix.
+    pub fn effective_route(
+        &self,
+        network: &Network,
+        table: TgwRouteTableId,
+        destination: Ipv4Net,
+    ) -> TgwRouteLookup {
+        let statics = self.routes(table).iter().filter_map(|&id| {
+            let prefix = network.tgw_routes[id].destination.copied()?;
+            prefix
+                .contains(&destination)
+                .then_some((prefix, 0u8, TgwVia::Static(id)))
+        });
+        let propagated = self
+            .propagated_routes(table)
+            .iter()
+            .filter(|p| p.prefix.contains(&destination))
+            .map(|p| (p.prefix, 1u8, TgwVia::Propagated(*p)));
+        let effective = statics
+            .chain(propagated)
+            .min_by_key(|(prefix, rank, _)| (std::cmp::Reverse(prefix.prefix_len()), *rank))
+            .map(|(prefix, _, via)| (prefix, via));
+        TgwRouteLookup {
+            effective,
+            complete: !self.incomplete.get(table.index()).copied().unwrap_or(true),
         }
     }
 

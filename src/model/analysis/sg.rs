@@ -48,11 +48,12 @@ impl SgIndex {
 }
 
 /// Whether two peers are the same: the same network (`10.0.0.0/8` and `10.0.0.1/8` are
-/// one network to EC2) or the same group. Prefix lists have no identity in the model.
+/// one network to EC2), the same group or the same prefix list of the code.
 pub fn same_peer(a: SgPeer, b: SgPeer) -> bool {
     match (a, b) {
         (SgPeer::Cidr(a), SgPeer::Cidr(b)) => a.trunc() == b.trunc(),
         (SgPeer::Group(a), SgPeer::Group(b)) => a == b,
+        (SgPeer::PrefixList(Some(a)), SgPeer::PrefixList(Some(b))) => a == b,
         _ => false,
     }
 }
@@ -75,7 +76,7 @@ pub fn describe_peer(network: &Network, peer: SgPeer) -> String {
     match peer {
         SgPeer::Cidr(net) => net.to_string(),
         SgPeer::Group(group) => format!("group {}", network.security_groups[group].origin.address),
-        SgPeer::PrefixList => "a prefix list".to_string(),
+        SgPeer::PrefixList(list) => super::prefix_list::describe(network, list),
     }
 }
 
@@ -140,6 +141,9 @@ mod tests {
         assert!(!same_peer(cidr("10.0.0.0/8"), cidr("10.0.0.0/16")));
         assert!(same_peer(a, a));
         assert!(!same_peer(a, b));
-        assert!(!same_peer(SgPeer::PrefixList, SgPeer::PrefixList));
+        assert!(!same_peer(
+            SgPeer::PrefixList(None),
+            SgPeer::PrefixList(None)
+        ));
     }
 }

@@ -9,7 +9,37 @@ pub(super) static DIALECT: Dialect = Dialect {
     identity,
     implicit,
     alias: |_| None,
+    unknown_name,
 };
+
+/// A parameter without a value (one value wherever the template names it), or an import of a
+/// literal export name. Imports of computed names may differ between uses (`Fn::ForEach`).
+fn unknown_name(reason: &str, text: &str) -> Option<String> {
+    if let Some(rest) = reason.strip_prefix("parameter ") {
+        let name = rest.split(' ').next()?;
+        let tail = rest[name.len()..].trim_start();
+        let whole_parameter = [
+            "has no value",
+            "keeps its previous value",
+            "is read from SSM Parameter Store at deploy time",
+        ];
+        return whole_parameter
+            .contains(&tail)
+            .then(|| format!("parameter {name}"));
+    }
+    let export = ["!ImportValue", "Fn::ImportValue:", "{\"Fn::ImportValue\":"]
+        .iter()
+        .find_map(|prefix| text.strip_prefix(prefix))?
+        .trim()
+        .trim_end_matches('}')
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'');
+    let literal = !export.is_empty()
+        && export
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'));
+    literal.then(|| format!("import {export}"))
+}
 
 /// `Ref` and the `Fn::GetAtt` attributes that return the resource's own id.
 fn identity(kind: &str, attribute: &str) -> bool {
@@ -31,6 +61,7 @@ fn identity(kind: &str, attribute: &str) -> bool {
                 | ("AWS::EC2::CustomerGateway", "CustomerGatewayId")
                 | ("AWS::EC2::VPNConnection", "VpnConnectionId")
                 | ("AWS::EC2::DHCPOptions", "DhcpOptionsId")
+                | ("AWS::EC2::PrefixList", "PrefixListId")
                 | (
                     "AWS::DirectConnect::DirectConnectGateway",
                     "DirectConnectGatewayId"
@@ -104,6 +135,7 @@ const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
     sg_referencing: &["Options", "SecurityGroupReferencingSupport"],
     default_association: None,
     default_propagation: None,
+    appliance_mode: &["Options", "ApplianceModeSupport"],
 };
 
 const TGW_LINK: TgwLinkNames = TgwLinkNames {
@@ -117,6 +149,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             cidr: "CidrBlock",
             ipv6_cidr: None,
             amazon_ipv6: None,
+            ipv6_pools: &[],
             dns_support: "EnableDnsSupport",
             dns_hostnames: "EnableDnsHostnames",
         }),
@@ -126,6 +159,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipam: &["Ipv4IpamPoolId"],
             ipv6_cidr: Some("Ipv6CidrBlock"),
             amazon_ipv6: Some("AmazonProvidedIpv6CidrBlock"),
+            ipv6_pools: &["Ipv6IpamPoolId", "Ipv6Pool"],
         }),
         "AWS::EC2::Subnet" => Lowering::Subnet(&SubnetNames {
             vpc: "VpcId",
@@ -185,6 +219,9 @@ fn lowering(kind: &str) -> Option<Lowering> {
             interface_subnet: Some("SubnetId"),
             interface_groups: Some("GroupSet"),
             eni_subnet: "SubnetId",
+            public_ip: None,
+            interface_public_ip: Some("AssociatePublicIpAddress"),
+            launch_template: "LaunchTemplate",
         }),
         "AWS::EC2::NetworkInterface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "SubnetId",
@@ -281,6 +318,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             service_name: "ServiceName",
             private_dns: "PrivateDnsEnabled",
             subnets: "SubnetIds",
+            security_groups: "SecurityGroupIds",
         }),
         "AWS::Route53::HostedZone" => Lowering::HostedZone {
             vpcs: "VPCs",
@@ -299,11 +337,25 @@ fn lowering(kind: &str) -> Option<Lowering> {
             subnets: "Subnets",
             subnet_mappings: Some(("SubnetMappings", "SubnetId")),
         }),
+        "AWS::EC2::EIP" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "InstanceId",
+            network_interface: None,
+        }),
+        "AWS::EC2::EIPAssociation" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "InstanceId",
+            network_interface: Some("NetworkInterfaceId"),
+        }),
         "AWS::ElasticLoadBalancing::LoadBalancer" => Lowering::LoadBalancer(&LoadBalancerNames {
             kind: None,
             scheme: SchemeSource::Scheme("Scheme"),
             subnets: "Subnets",
             subnet_mappings: None,
+        }),
+        "AWS::EC2::PrefixList" => Lowering::PrefixList(&PrefixListNames {
+            name: "PrefixListName",
+            max_entries: "MaxEntries",
+            entries: "Entries",
+            entry_cidr: "Cidr",
         }),
         _ => return None,
     })

@@ -11,6 +11,7 @@ mod terraform;
 
 use super::*;
 use crate::frontend::{Lang, Resource, Unit, Val, V};
+use crate::source::SourceMap;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -19,7 +20,7 @@ const MAX_REF_DEPTH: usize = 8;
 
 /// Lowers every unit into one network. Units are taken in path order so the arenas (and
 /// therefore every output) are deterministic.
-pub fn lower(units: &[Unit], declared: Declared) -> Network {
+pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network {
     let mut network = Network {
         declared,
         ..Network::default()
@@ -31,7 +32,7 @@ pub fn lower(units: &[Unit], declared: Declared) -> Network {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
-        UnitLowering::new(unit, dialect, &mut network).run();
+        UnitLowering::new(unit, dialect, &mut network, sources).run();
     }
     network
 }
@@ -50,6 +51,10 @@ struct Dialect {
     /// Resource kinds whose id is another resource's id (a peering accepter), and the
     /// attribute that names that resource.
     alias: fn(kind: &str) -> Option<&'static str>,
+    /// How an unknown value names one value of its scope (module instance, template), from
+    /// its unknown reason and its expression as written: `var.vpc_id`, `parameter VpcId`.
+    /// `None` when equal text may stand for different values (indexes, loops, functions).
+    unknown_name: fn(reason: &str, text: &str) -> Option<String>,
 }
 
 /// Entities AWS creates along with a resource, which the code can reference without
@@ -108,6 +113,7 @@ entities! {
     HostedZone => PrivateHostedZone;
     DhcpOptions => DhcpOptions;
     LoadBalancer => LoadBalancer;
+    PrefixList => PrefixList;
 }
 
 // ------------------------------------------------------------------ the tables' vocabulary
@@ -203,6 +209,13 @@ enum Lowering {
         vpc: &'static str,
     },
     LoadBalancer(&'static LoadBalancerNames),
+    PrefixList(&'static PrefixListNames),
+    /// One entry added to a prefix list by a resource of its own.
+    PrefixListEntry {
+        list: &'static str,
+        cidr: &'static str,
+    },
+    ElasticIp(&'static ElasticIpNames),
 }
 
 struct VpcNames {
@@ -210,6 +223,8 @@ struct VpcNames {
     ipv6_cidr: Option<&'static str>,
     /// A boolean asking Amazon for an IPv6 block (unknown until created).
     amazon_ipv6: Option<&'static str>,
+    /// Pools an IPv6 block is allocated from (IPAM, BYOIP): unknown unless written.
+    ipv6_pools: &'static [&'static str],
     dns_support: &'static str,
     dns_hostnames: &'static str,
 }
@@ -220,6 +235,7 @@ struct CidrBlockNames {
     ipam: &'static [&'static str],
     ipv6_cidr: Option<&'static str>,
     amazon_ipv6: Option<&'static str>,
+    ipv6_pools: &'static [&'static str],
 }
 
 struct SubnetNames {
@@ -298,6 +314,17 @@ struct InstanceNames {
     /// The subnet attribute of a network interface resource (for an instance whose primary
     /// interface is a separate resource).
     eni_subnet: &'static str,
+    /// The instance's own public IPv4 switch (Terraform), or the one of its device 0
+    /// interface spec (CloudFormation).
+    public_ip: Option<&'static str>,
+    interface_public_ip: Option<&'static str>,
+    /// A launch template, which may set the interface's public addressing.
+    launch_template: &'static str,
+}
+
+struct ElasticIpNames {
+    instance: &'static str,
+    network_interface: Option<&'static str>,
 }
 
 struct NetworkInterfaceNames {
@@ -403,6 +430,8 @@ struct TgwVpcAttachmentNames {
     /// Booleans on the attachment (Terraform only).
     default_association: Option<&'static str>,
     default_propagation: Option<&'static str>,
+    /// Path to the `enable`/`disable` appliance mode option.
+    appliance_mode: &'static [&'static str],
 }
 
 struct TgwLinkNames {
@@ -423,6 +452,7 @@ struct VpcEndpointNames {
     service_name: &'static str,
     private_dns: &'static str,
     subnets: &'static str,
+    security_groups: &'static str,
 }
 
 struct LoadBalancerNames {
@@ -432,6 +462,14 @@ struct LoadBalancerNames {
     subnets: &'static str,
     /// Subnet mapping objects and their subnet attribute.
     subnet_mappings: Option<(&'static str, &'static str)>,
+}
+
+struct PrefixListNames {
+    name: &'static str,
+    max_entries: &'static str,
+    /// The inline entry blocks (objects) and their CIDR attribute.
+    entries: &'static str,
+    entry_cidr: &'static str,
 }
 
 enum SchemeSource {
@@ -447,6 +485,7 @@ struct UnitLowering<'a> {
     unit: &'a Unit,
     dialect: &'static Dialect,
     net: &'a mut Network,
+    sources: &'a SourceMap,
     by_address: HashMap<&'a str, usize>,
     /// The entity lowered from each resource, by resource index.
     primary: Vec<Option<Entity>>,
@@ -485,6 +524,48 @@ fn inline_origin(res: &Resource, block: &Val) -> Origin {
     Origin {
         span: block.span,
         ..origin(res)
+    }
+}
+
+/// The module instance part of a Terraform address (`module.net["a"].` of
+/// `module.net["a"].aws_subnet.x[0]`); empty for a root resource or a CloudFormation ID.
+fn module_instance(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let name_end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        let mut tail = &after[name_end..];
+        if let Some(key) = tail.strip_prefix('[') {
+            let Some(key_end) = instance_key_end(key) else {
+                return address;
+            };
+            tail = &key[key_end..];
+        }
+        match tail.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => return address,
+        }
+    }
+    &address[..address.len() - rest.len()]
+}
+
+/// The length of an instance key up to and including its `]`: a number or a quoted string
+/// with backslash escapes.
+fn instance_key_end(key: &str) -> Option<usize> {
+    if let Some(quoted) = key.strip_prefix('"') {
+        let mut escaped = false;
+        for (i, c) in quoted.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => return quoted[i + 1..].starts_with(']').then_some(i + 3),
+                _ => {}
+            }
+        }
+        None
+    } else {
+        key.find(']').map(|i| i + 1)
     }
 }
 
@@ -545,7 +626,12 @@ fn has_ports(protocol: Protocol) -> bool {
 }
 
 impl<'a> UnitLowering<'a> {
-    fn new(unit: &'a Unit, dialect: &'static Dialect, net: &'a mut Network) -> Self {
+    fn new(
+        unit: &'a Unit,
+        dialect: &'static Dialect,
+        net: &'a mut Network,
+        sources: &'a SourceMap,
+    ) -> Self {
         let mut by_address = HashMap::with_capacity(unit.resources.len());
         for (index, res) in unit.resources.iter().enumerate() {
             by_address.entry(res.address.as_str()).or_insert(index);
@@ -554,6 +640,7 @@ impl<'a> UnitLowering<'a> {
             unit,
             dialect,
             net,
+            sources,
             by_address,
             primary: vec![None; unit.resources.len()],
             implicit: HashMap::new(),
@@ -733,6 +820,11 @@ impl<'a> UnitLowering<'a> {
         self.known_or_unknown(val, parsed)
     }
 
+    fn ip_net(&self, val: &'a Val) -> Field<IpNet> {
+        let parsed = self.parse::<IpNet>(val);
+        self.known_or_unknown(val, parsed)
+    }
+
     fn ipv4(&self, val: &'a Val) -> Field<Ipv4Net> {
         let parsed = self.parse::<Ipv4Net>(val);
         self.known_or_unknown(val, parsed)
@@ -805,6 +897,7 @@ impl<'a> UnitLowering<'a> {
                 cidr: None,
                 invalid_cidr: None,
                 ipv6_cidr: None,
+                external_vpc: None,
                 az: Field::unknown(unknown),
                 map_public_ip_on_launch: Field::unknown(unknown),
             })),
@@ -842,6 +935,8 @@ impl<'a> UnitLowering<'a> {
                 subnet: Field::unknown(unknown),
                 source_dest_check: Field::unknown(unknown),
                 security_groups: Vec::new(),
+                associate_public_ip: None,
+                primary_interface_precreated: Field::unknown(unknown),
             })),
             Lowering::NetworkInterface(_) => {
                 Entity::NetworkInterface(net.network_interfaces.push(NetworkInterface {
@@ -857,6 +952,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::unknown(unknown),
                     is_default: names.is_default,
+                    rules_known: true,
                 }))
             }
             Lowering::NetworkAcl(names) => Entity::NetworkAcl(net.nacls.push(NetworkAcl {
@@ -903,6 +999,7 @@ impl<'a> UnitLowering<'a> {
                     security_group_referencing: Field::unknown(unknown),
                     default_association: Field::unknown(unknown),
                     default_propagation: Field::unknown(unknown),
+                    appliance_mode: Field::unknown(unknown),
                 }))
             }
             Lowering::TgwRouteTable { .. } => {
@@ -918,6 +1015,7 @@ impl<'a> UnitLowering<'a> {
                 service_name: Field::unknown(unknown),
                 private_dns_enabled: Field::unknown(unknown),
                 subnets: Vec::new(),
+                security_groups: Vec::new(),
             })),
             Lowering::HostedZone { vpcs, .. } => {
                 // A zone without VPCs is public: not part of the network.
@@ -949,6 +1047,13 @@ impl<'a> UnitLowering<'a> {
                     subnets: Vec::new(),
                 }))
             }
+            Lowering::PrefixList(_) => Entity::PrefixList(net.prefix_lists.push(PrefixList {
+                origin: o,
+                name: Field::unknown(unknown),
+                max_entries: Field::unknown(unknown),
+                entries: Vec::new(),
+                entries_complete: false,
+            })),
             _ => return None,
         })
     }
@@ -1010,6 +1115,7 @@ impl<'a> UnitLowering<'a> {
                     origin: o,
                     vpc: Field::known(vpc, span),
                     is_default: true,
+                    rules_known: false,
                 }))
             }
             Implicit::DefaultNetworkAcl => {
@@ -1050,6 +1156,7 @@ impl<'a> UnitLowering<'a> {
                     security_group_referencing: Field::default(false, span),
                     default_association: Field::default(true, span),
                     default_propagation: Field::default(true, span),
+                    appliance_mode: Field::default(false, span),
                 }))
             }
         };
@@ -1296,6 +1403,7 @@ impl<'a> UnitLowering<'a> {
                     attachment.security_group_referencing = Field::default(false, span);
                     attachment.default_association = Field::default(false, span);
                     attachment.default_propagation = Field::default(false, span);
+                    attachment.appliance_mode = Field::default(false, span);
                 }
             }
             Lowering::TgwRouteTable { transit_gateway } => {
@@ -1399,7 +1507,63 @@ impl<'a> UnitLowering<'a> {
                     self.fill_load_balancer(id, res, names);
                 }
             }
+            Lowering::PrefixList(names) => {
+                if let Some(id) = me.and_then(PrefixList::pick) {
+                    self.fill_prefix_list(id, res, names);
+                }
+            }
+            Lowering::PrefixListEntry { list, cidr } => {
+                let list: Field<PrefixListId> = self.link(res, list);
+                let Some(list) = list.copied() else {
+                    return;
+                };
+                let cidr = match attr(res, cidr) {
+                    Some(val) => self.ip_net(val),
+                    None => Field::unknown(res.name_span),
+                };
+                let list = &mut self.net.prefix_lists[list];
+                list.entries.push(PrefixListEntry {
+                    origin: origin(res),
+                    cidr,
+                });
+                list.entries_complete = false;
+            }
+            Lowering::ElasticIp(names) => self.elastic_ip(res, names),
         }
+    }
+
+    /// A customer-managed prefix list and its inline entries. Its entries are complete
+    /// only when the list declares them itself, each one known, and no entry resource adds
+    /// to them.
+    fn fill_prefix_list(&mut self, id: PrefixListId, res: &'a Resource, names: &PrefixListNames) {
+        let name = self.string(res, names.name);
+        let max_entries = match attr(res, names.max_entries) {
+            Some(val) => match self.number(val) {
+                Some(n) if n.fract() == 0.0 && (1.0..=u32::MAX as f64).contains(&n) => {
+                    Field::known(n as u32, val.span)
+                }
+                _ => Field::unknown(val.span),
+            },
+            None => Field::unknown(res.name_span),
+        };
+        let entries: Vec<PrefixListEntry> = self
+            .elements(attr(res, names.entries))
+            .into_iter()
+            .map(|block| PrefixListEntry {
+                origin: inline_origin(res, block),
+                cidr: match get(block, names.entry_cidr) {
+                    Some(val) => self.ip_net(val),
+                    None => Field::unknown(block.span),
+                },
+            })
+            .collect();
+        let inline_complete =
+            !entries.is_empty() && entries.iter().all(|entry| entry.cidr.value.is_some());
+        let list = &mut self.net.prefix_lists[id];
+        list.name = name;
+        list.max_entries = max_entries;
+        list.entries_complete = inline_complete && list.entries.is_empty();
+        list.entries.splice(0..0, entries);
     }
 
     fn fill_vpc(&mut self, id: VpcId, res: &'a Resource, names: &VpcNames) {
@@ -1414,6 +1578,8 @@ impl<'a> UnitLowering<'a> {
             if self.follow(val).as_bool() != Some(false) {
                 ipv6.push(Field::unknown(val.span));
             }
+        } else if let Some(val) = names.ipv6_pools.iter().find_map(|name| attr(res, name)) {
+            ipv6.push(Field::unknown(val.span));
         }
         let dns_support = self.boolean(res, names.dns_support, Some(true));
         let dns_hostnames = self.boolean(res, names.dns_hostnames, Some(false));
@@ -1423,6 +1589,34 @@ impl<'a> UnitLowering<'a> {
         vpc.ipv6_cidrs.extend(ipv6);
         vpc.enable_dns_support = dns_support;
         vpc.enable_dns_hostnames = dns_hostnames;
+    }
+
+    /// The VPC outside the code that a VPC reference of `res` names (see [`ExternalVpc`]).
+    fn external_vpc(&self, res: &'a Resource, val: &'a Val) -> Option<ExternalVpc> {
+        let unit = self.unit.path.display().to_string();
+        match &self.follow(val).v {
+            // VPC ids are unique: the same id is the same VPC.
+            V::String(id) if id.starts_with("vpc-") => Some(ExternalVpc {
+                scope: unit,
+                name: id.clone(),
+            }),
+            // A plan's unknown values have no expression to compare.
+            V::Unknown(reason) if self.unit.lang != Lang::TerraformPlan => {
+                if val.span.file.0 as usize >= self.sources.len() {
+                    return None;
+                }
+                let file = self.sources.get(val.span.file);
+                let text = file
+                    .text
+                    .get(val.span.start as usize..val.span.end as usize)?;
+                let name = (self.dialect.unknown_name)(reason, text.trim())?;
+                Some(ExternalVpc {
+                    scope: format!("{unit} {}", module_instance(&res.address)),
+                    name,
+                })
+            }
+            _ => None,
+        }
     }
 
     fn cidr_block(&mut self, res: &'a Resource, names: &CidrBlockNames) {
@@ -1454,6 +1648,7 @@ impl<'a> UnitLowering<'a> {
                 .amazon_ipv6
                 .and_then(|name| attr(res, name))
                 .filter(|val| self.follow(val).as_bool() != Some(false))
+                .or_else(|| names.ipv6_pools.iter().find_map(|name| attr(res, name)))
                 .map(|val| Field::unknown(val.span))
         };
         if let (Some(ipv6), Some(vpc)) = (ipv6, vpc.copied()) {
@@ -1463,6 +1658,10 @@ impl<'a> UnitLowering<'a> {
 
     fn fill_subnet(&mut self, id: SubnetId, res: &'a Resource, names: &SubnetNames) {
         let vpc = self.link(res, names.vpc);
+        let external_vpc = match (vpc.value, attr(res, names.vpc)) {
+            (None, Some(val)) => self.external_vpc(res, val),
+            _ => None,
+        };
         let ipv4 = self.cidr4(attr(res, names.cidr));
         let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.ipv6(val));
         let az = names
@@ -1474,6 +1673,7 @@ impl<'a> UnitLowering<'a> {
         let public = self.boolean(res, names.map_public_ip, Some(false));
         let subnet = &mut self.net.subnets[id];
         subnet.vpc = vpc;
+        subnet.external_vpc = external_vpc;
         if let Some((cidr, invalid)) = ipv4 {
             subnet.cidr = Some(cidr);
             subnet.invalid_cidr = invalid;
@@ -1574,7 +1774,8 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         } else if let Some(val) = get(body, names.destination_prefix_list) {
-            Field::known(Destination::PrefixList, val.span)
+            let list = self.entity(val).and_then(PrefixList::pick);
+            Field::known(Destination::PrefixList(list), val.span)
         } else {
             Field::unknown(fallback)
         };
@@ -1591,6 +1792,7 @@ impl<'a> UnitLowering<'a> {
             invalid_destination,
             target,
             inline,
+            host_bits: self.dialect.host_bits,
         });
     }
 
@@ -1664,9 +1866,31 @@ impl<'a> UnitLowering<'a> {
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let mut subnet = self.opt_link(res, names.subnet);
         let mut groups = self.links(attr(res, names.security_groups));
+        let mut public_ip = names.public_ip.and_then(|name| {
+            attr(res, name)?;
+            Some(self.boolean(res, name, None))
+        });
+        let mut precreated = Field::default(false, res.name_span);
         for block in self.elements(attr(res, names.interfaces)) {
+            if !matches!(self.follow(block).v, V::Map(_)) {
+                precreated = Field::unknown(block.span);
+                continue;
+            }
             let primary = get(block, names.device_index).and_then(|v| self.number(v)) == Some(0.0);
+            if let Some(val) = names
+                .interface_public_ip
+                .and_then(|name| get(block, name))
+                .filter(|_| primary)
+            {
+                public_ip = Some(match self.follow(val).as_bool() {
+                    Some(b) => Field::known(b, val.span),
+                    None => Field::unknown(val.span),
+                });
+            }
             if let Some(eni_val) = get(block, names.interface_id) {
+                if primary {
+                    precreated = Field::known(true, eni_val.span);
+                }
                 let eni: Field<NetworkInterfaceId> = self.link_val(eni_val);
                 if let Some(eni) = eni.copied() {
                     self.net.network_interfaces[eni].attached_instance =
@@ -1687,11 +1911,36 @@ impl<'a> UnitLowering<'a> {
                 groups = self.links(get(block, name));
             }
         }
+        if public_ip.is_none() {
+            if let Some(template) = attr(res, names.launch_template) {
+                public_ip = Some(Field::unknown(template.span));
+            }
+        }
         let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
         let instance = &mut self.net.instances[id];
         instance.subnet = subnet.unwrap_or_else(|| Field::unknown(res.name_span));
         instance.source_dest_check = source_dest_check;
         instance.security_groups = groups;
+        instance.associate_public_ip = public_ip;
+        instance.primary_interface_precreated = precreated;
+    }
+
+    fn elastic_ip(&mut self, res: &'a Resource, names: &ElasticIpNames) {
+        let val = attr(res, names.instance)
+            .or_else(|| names.network_interface.and_then(|name| attr(res, name)));
+        // Not associated here (an address for a NAT gateway, or associated elsewhere).
+        let Some(val) = val else { return };
+        let target = match self.entity(val) {
+            Some(Entity::Instance(id)) => Field::known(ElasticIpTarget::Instance(id), val.span),
+            Some(Entity::NetworkInterface(id)) => {
+                Field::known(ElasticIpTarget::NetworkInterface(id), val.span)
+            }
+            _ => Field::unknown(val.span),
+        };
+        self.net.elastic_ip_associations.push(ElasticIpAssociation {
+            origin: origin(res),
+            target,
+        });
     }
 
     /// The subnet of the network interface a value references, through that interface's
@@ -1776,6 +2025,10 @@ impl<'a> UnitLowering<'a> {
             (names.egress, Direction::Egress, names.egress_rule),
         ] {
             for block in self.elements(attr(res, blocks)) {
+                if !matches!(self.follow(block).v, V::Map(_)) {
+                    self.net.security_groups[id].rules_known = false;
+                    continue;
+                }
                 let group = Field::known(id, block.span);
                 self.sg_rules(res, block, group, direction, rule, true);
             }
@@ -1820,7 +2073,8 @@ impl<'a> UnitLowering<'a> {
         }
         for name in names.prefix_lists {
             for val in self.elements(get(body, name)) {
-                peers.push(Field::known(SgPeer::PrefixList, val.span));
+                let list = self.entity(val).and_then(PrefixList::pick);
+                peers.push(Field::known(SgPeer::PrefixList(list), val.span));
             }
         }
         if let Some(val) = names.self_.and_then(|name| get(body, name)) {
@@ -2057,6 +2311,7 @@ impl<'a> UnitLowering<'a> {
                 security_group_referencing: Field::default(false, span),
                 default_association: Field::default(true, span),
                 default_propagation: Field::default(true, span),
+                appliance_mode: Field::default(false, span),
             });
         }
         self.net.dx_associations.push(DxGatewayAssociation {
@@ -2085,6 +2340,11 @@ impl<'a> UnitLowering<'a> {
             option = option.and_then(|val| get(self.follow(val), key));
         }
         let referencing = self.enable_option(res, option, true);
+        let mut option = Some(&res.attrs);
+        for key in names.appliance_mode {
+            option = option.and_then(|val| get(self.follow(val), key));
+        }
+        let appliance_mode = self.enable_option(res, option, false);
         let association = match names.default_association {
             Some(name) => self.boolean(res, name, Some(true)),
             None => Field::default(true, res.name_span),
@@ -2100,6 +2360,7 @@ impl<'a> UnitLowering<'a> {
         attachment.security_group_referencing = referencing;
         attachment.default_association = association;
         attachment.default_propagation = propagation;
+        attachment.appliance_mode = appliance_mode;
     }
 
     fn fill_endpoint(&mut self, id: VpcEndpointId, res: &'a Resource, names: &VpcEndpointNames) {
@@ -2121,12 +2382,14 @@ impl<'a> UnitLowering<'a> {
         let service_name = self.string(res, names.service_name);
         let private_dns = self.boolean(res, names.private_dns, Some(false));
         let subnets = self.links(attr(res, names.subnets));
+        let security_groups = self.links(attr(res, names.security_groups));
         let endpoint = &mut self.net.vpc_endpoints[id];
         endpoint.vpc = vpc;
         endpoint.kind = kind;
         endpoint.service_name = service_name;
         endpoint.private_dns_enabled = private_dns;
         endpoint.subnets = subnets;
+        endpoint.security_groups = security_groups;
     }
 
     fn fill_load_balancer(

@@ -9,7 +9,29 @@ pub(super) static DIALECT: Dialect = Dialect {
     identity,
     implicit,
     alias,
+    unknown_name,
 };
+
+/// A bare reference to a variable, local value, module output or data source attribute
+/// (`var.vpc_id`, `data.aws_vpc.shared.id`): one value per module instance. Indexes, splats,
+/// function calls and `count`/`each`/`self` references may differ between uses.
+fn unknown_name(_reason: &str, text: &str) -> Option<String> {
+    let mut parts = text.split('.');
+    let min_rest = match parts.next()? {
+        "var" | "local" => 1,
+        "module" => 2,
+        "data" => 3,
+        _ => return None,
+    };
+    let rest: Vec<&str> = parts.collect();
+    let identifier = |part: &&str| {
+        part.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    (rest.len() >= min_rest && rest.iter().all(identifier)).then(|| text.to_string())
+}
 
 fn identity(kind: &str, attribute: &str) -> bool {
     attribute == "id"
@@ -165,6 +187,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             cidr: "cidr_block",
             ipv6_cidr: Some("ipv6_cidr_block"),
             amazon_ipv6: Some("assign_generated_ipv6_cidr_block"),
+            ipv6_pools: &["ipv6_ipam_pool_id"],
             dns_support: "enable_dns_support",
             dns_hostnames: "enable_dns_hostnames",
         }),
@@ -174,6 +197,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipam: &["ipv4_ipam_pool_id"],
             ipv6_cidr: None,
             amazon_ipv6: None,
+            ipv6_pools: &[],
         }),
         "aws_vpc_ipv6_cidr_block_association" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "vpc_id",
@@ -181,6 +205,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipam: &[],
             ipv6_cidr: Some("ipv6_cidr_block"),
             amazon_ipv6: Some("assign_generated_ipv6_cidr_block"),
+            ipv6_pools: &["ipv6_ipam_pool_id", "ipv6_pool"],
         }),
         "aws_subnet" => Lowering::Subnet(&SubnetNames {
             vpc: "vpc_id",
@@ -246,6 +271,9 @@ fn lowering(kind: &str) -> Option<Lowering> {
             interface_subnet: None,
             interface_groups: None,
             eni_subnet: "subnet_id",
+            public_ip: Some("associate_public_ip_address"),
+            interface_public_ip: None,
+            launch_template: "launch_template",
         }),
         "aws_network_interface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "subnet_id",
@@ -325,6 +353,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 sg_referencing: &["security_group_referencing_support"],
                 default_association: Some("transit_gateway_default_route_table_association"),
                 default_propagation: Some("transit_gateway_default_route_table_propagation"),
+                appliance_mode: &["appliance_mode_support"],
             })
         }
         "aws_ec2_transit_gateway_peering_attachment" => Lowering::TgwPeeringAttachment {
@@ -357,6 +386,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             service_name: "service_name",
             private_dns: "private_dns_enabled",
             subnets: "subnet_ids",
+            security_groups: "security_group_ids",
         }),
         "aws_vpc_endpoint_subnet_association" => Lowering::EndpointSubnetAssociation {
             endpoint: "vpc_endpoint_id",
@@ -383,12 +413,30 @@ fn lowering(kind: &str) -> Option<Lowering> {
             subnets: "subnets",
             subnet_mappings: Some(("subnet_mapping", "subnet_id")),
         }),
+        "aws_eip" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "instance",
+            network_interface: Some("network_interface"),
+        }),
+        "aws_eip_association" => Lowering::ElasticIp(&ElasticIpNames {
+            instance: "instance_id",
+            network_interface: Some("network_interface_id"),
+        }),
         "aws_elb" => Lowering::LoadBalancer(&LoadBalancerNames {
             kind: None,
             scheme: SchemeSource::InternalFlag("internal"),
             subnets: "subnets",
             subnet_mappings: None,
         }),
+        "aws_ec2_managed_prefix_list" => Lowering::PrefixList(&PrefixListNames {
+            name: "name",
+            max_entries: "max_entries",
+            entries: "entry",
+            entry_cidr: "cidr",
+        }),
+        "aws_ec2_managed_prefix_list_entry" => Lowering::PrefixListEntry {
+            list: "prefix_list_id",
+            cidr: "cidr",
+        },
         _ => return None,
     })
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::frontend::Ref;
-use crate::source::FileId;
+use crate::source::{FileId, SourceMap};
 
 /// Builds resources with distinct spans (each value its own span).
 struct UnitBuilder {
@@ -86,7 +86,7 @@ impl UnitBuilder {
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
         };
-        lower(&[unit], Declared::default())
+        lower(&[unit], Declared::default(), &SourceMap::new())
     }
 }
 

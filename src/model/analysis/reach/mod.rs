@@ -1,0 +1,1938 @@
+//! Reachability: follows a packet from one endpoint to another the way AWS forwards it,
+//! and the reply back, naming at every hop the resource that decided it and why.
+//!
+//! Forward: the source's security groups (egress), the source subnet's NACL (outbound),
+//! its route table ([`RoutingIndex::effective_route`]: longest prefix, local route,
+//! static before propagated), then each hop the route leads to (peering, transit
+//! gateway, internet gateway, NAT gateway, VGW/VPN/Direct Connect, middleboxes, Gateway
+//! Load Balancer endpoints), and at the destination its subnet's NACL (inbound) and
+//! security groups (ingress). Return: the reply from the destination's ephemeral-port
+//! view: NACLs are stateless and return routes may differ; security groups are stateful.
+//!
+//! Never a guess: an unknown value on the path makes the hop `unknown`, naming the value,
+//! and the verdict is `unknown`.
+
+pub mod endpoint;
+
+pub use endpoint::{resolve, Endpoint, Host, HostGroups};
+
+use super::cidr::{Containment, VpcCidrs};
+use super::nacl::{NaclIndex, SubnetNacl};
+use super::peering::{peering_forwarding, PeeringForwarding};
+use super::ports::{matched_ports, EPHEMERAL_PORTS};
+use super::routing::{
+    target_origin, target_vpc, Reason, RoutingIndex, TgwRoutingIndex, TgwVia, Via,
+};
+use super::sg::{describe_peer, SgIndex};
+use crate::model::{
+    Connectivity, Direction, DxAssociated, EndpointKind, Field, InternetGatewayId, NaclAction,
+    NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteTableId, SgPeer, SubnetId,
+    Target, TgwAttachmentId, TgwAttachmentKind, TgwRouteTableId, TransitGatewayId, VpcId,
+    VpnGatewayId,
+};
+use crate::source::Span;
+use ipnet::{IpNet, Ipv4Net};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Route lookups one query may make before it is called a loop.
+const MAX_ROUTE_LOOKUPS: usize = 16;
+
+/// What decided a hop (the JSON `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopKind {
+    SecurityGroup,
+    NetworkAcl,
+    RouteTable,
+    Peering,
+    TransitGateway,
+    InternetGateway,
+    NatGateway,
+    VpnGateway,
+    DirectConnect,
+    Endpoint,
+    Instance,
+    NetworkInterface,
+    LoadBalancer,
+    Subnet,
+    Outside,
+}
+
+impl HopKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HopKind::SecurityGroup => "security-group",
+            HopKind::NetworkAcl => "network-acl",
+            HopKind::RouteTable => "route-table",
+            HopKind::Peering => "peering",
+            HopKind::TransitGateway => "transit-gateway",
+            HopKind::InternetGateway => "internet-gateway",
+            HopKind::NatGateway => "nat-gateway",
+            HopKind::VpnGateway => "vpn-gateway",
+            HopKind::DirectConnect => "direct-connect",
+            HopKind::Endpoint => "endpoint",
+            HopKind::Instance => "instance",
+            HopKind::NetworkInterface => "network-interface",
+            HopKind::LoadBalancer => "load-balancer",
+            HopKind::Subnet => "subnet",
+            HopKind::Outside => "outside",
+        }
+    }
+}
+
+/// What a hop did with the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Allow,
+    Deny,
+    Forward,
+    Drop,
+    Unknown,
+}
+
+impl Decision {
+    fn passes(self) -> bool {
+        matches!(self, Decision::Allow | Decision::Forward)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allow",
+            Decision::Deny => "deny",
+            Decision::Forward => "forward",
+            Decision::Drop => "drop",
+            Decision::Unknown => "unknown",
+        }
+    }
+}
+
+/// One step of a path: the resource that decided it (address and span; `None` for the
+/// outside world), the decision and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub kind: HopKind,
+    pub address: Option<String>,
+    pub span: Option<Span>,
+    pub decision: Decision,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Reachable,
+    Unknown,
+    Unreachable,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Reachable => "reachable",
+            Verdict::Unknown => "unknown",
+            Verdict::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// The traffic a query asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Traffic {
+    pub protocol: Protocol,
+    /// The destination port (TCP and UDP only).
+    pub port: Option<u16>,
+}
+
+impl Traffic {
+    fn forward_ports(self) -> PortRange {
+        match self.port {
+            Some(port) if self.protocol.has_ports() => PortRange::single(port),
+            _ => PortRange::ALL,
+        }
+    }
+    /// Replies go to the client's source port: an ephemeral port.
+    fn return_ports(self) -> PortRange {
+        if self.protocol.has_ports() {
+            EPHEMERAL_PORTS
+        } else {
+            PortRange::ALL
+        }
+    }
+    fn describe(self, ports: PortRange) -> String {
+        if self.protocol.has_ports() {
+            format!("{} {ports}", self.protocol)
+        } else {
+            self.protocol.to_string()
+        }
+    }
+}
+
+/// The answer to one query.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub verdict: Verdict,
+    pub forward: Vec<Hop>,
+    pub ret: Vec<Hop>,
+    /// The hop that stopped the packet (or made the answer unknown).
+    pub blocked_by: Option<Hop>,
+}
+
+/// A packet in flight.
+#[derive(Debug, Clone, Copy)]
+struct Packet {
+    src: Ipv4Net,
+    dst: Ipv4Net,
+    ports: PortRange,
+    /// Whether the source has a public IPv4 address (needed at an internet gateway).
+    public_source: Option<bool>,
+}
+
+/// Where a packet is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Internet,
+    Outside(Ipv4Net),
+    Subnet(SubnetId, Ipv4Net),
+}
+
+impl Place {
+    fn net(self) -> Ipv4Net {
+        match self {
+            Place::Internet => Ipv4Net::default(),
+            Place::Outside(net) | Place::Subnet(_, net) => net,
+        }
+    }
+}
+
+/// Where routing delivered a packet.
+#[derive(Debug, Clone, Copy)]
+enum Landing {
+    Vpc(VpcId),
+    Internet,
+    OnPremises,
+}
+
+/// The packet stopped: the hop says why.
+struct Stopped;
+
+type Step<T> = Result<T, Stopped>;
+
+/// The model's indexes for path following, built once and shared by every query.
+pub struct Reach<'n> {
+    network: &'n Network,
+    cidrs: VpcCidrs<'n>,
+    routing: RoutingIndex<'n>,
+    tgw_routing: TgwRoutingIndex,
+    nacls: NaclIndex<'n>,
+    sgs: SgIndex,
+    igw_of_vpc: HashMap<VpcId, InternetGatewayId>,
+    vgw_of_vpc: HashMap<VpcId, VpnGatewayId>,
+    /// Transit gateway attachments by gateway and VPC, in model order.
+    tgw_vpc_attachments: HashMap<(TransitGatewayId, VpcId), Vec<TgwAttachmentId>>,
+    tgw_association: HashMap<TgwAttachmentId, TgwRouteTableId>,
+}
+
+impl<'n> Reach<'n> {
+    pub fn new(network: &'n Network) -> Self {
+        let cidrs = VpcCidrs::new(network);
+        let tgw_routing = TgwRoutingIndex::new(network, &cidrs);
+        let mut igw_of_vpc = HashMap::new();
+        for (id, igw) in network.internet_gateways.iter() {
+            if let Some(vpc) = igw.vpc.as_ref().and_then(Field::copied) {
+                igw_of_vpc.entry(vpc).or_insert(id);
+            }
+        }
+        let mut vgw_of_vpc = HashMap::new();
+        for (id, vgw) in network.vpn_gateways.iter() {
+            if let Some(vpc) = vgw.vpc.as_ref().and_then(Field::copied) {
+                vgw_of_vpc.entry(vpc).or_insert(id);
+            }
+        }
+        let mut tgw_vpc_attachments: HashMap<_, Vec<_>> = HashMap::new();
+        for (id, attachment) in network.tgw_attachments.iter() {
+            if let (Some(tgw), Some(TgwAttachmentKind::Vpc(vpc))) = (
+                attachment.transit_gateway.copied(),
+                attachment.kind.copied(),
+            ) {
+                tgw_vpc_attachments.entry((tgw, vpc)).or_default().push(id);
+            }
+        }
+        let mut tgw_association = HashMap::new();
+        for association in network.tgw_associations.values() {
+            if let (Some(attachment), Some(table)) = (
+                association.attachment.copied(),
+                association.route_table.copied(),
+            ) {
+                tgw_association.entry(attachment).or_insert(table);
+            }
+        }
+        Reach {
+            network,
+            routing: RoutingIndex::new(network),
+            tgw_routing,
+            cidrs,
+            nacls: NaclIndex::new(network),
+            sgs: SgIndex::new(network),
+            igw_of_vpc,
+            vgw_of_vpc,
+            tgw_vpc_attachments,
+            tgw_association,
+        }
+    }
+
+    /// Whether `from` can reach `to` with `traffic`. An endpoint with addresses in several
+    /// subnets (a load balancer in two AZs) is asked from each: the worst answer wins.
+    pub fn answer(&self, from: &Endpoint<'n>, to: &Endpoint<'n>, traffic: Traffic) -> Answer {
+        let mut worst: Option<Answer> = None;
+        for from_place in places(self.network, from) {
+            for to_place in places(self.network, to) {
+                let answer = self.answer_pair(from, from_place, to, to_place, traffic);
+                if worst.as_ref().is_none_or(|w| answer.verdict > w.verdict) {
+                    worst = Some(answer);
+                }
+            }
+        }
+        worst.unwrap_or_else(|| Answer {
+            verdict: Verdict::Unknown,
+            forward: Vec::new(),
+            ret: Vec::new(),
+            blocked_by: None,
+        })
+    }
+
+    fn answer_pair(
+        &self,
+        from: &Endpoint<'n>,
+        from_place: Place,
+        to: &Endpoint<'n>,
+        to_place: Place,
+        traffic: Traffic,
+    ) -> Answer {
+        let mut forward = Walk::new(self, traffic, from);
+        let packet = Packet {
+            src: from_place.net(),
+            dst: to_place.net(),
+            ports: traffic.forward_ports(),
+            public_source: public_ipv4(from),
+        };
+        let forward_ok = forward
+            .forward(from, from_place, to, to_place, packet)
+            .is_ok();
+        let mut ret = Walk::new(self, traffic, to);
+        if forward_ok {
+            let reply = Packet {
+                src: to_place.net(),
+                dst: from_place.net(),
+                ports: traffic.return_ports(),
+                public_source: public_ipv4(to),
+            };
+            let _ = ret.reply(from, from_place, to_place, reply, forward.nat);
+        }
+        let blocked_by = forward
+            .hops
+            .iter()
+            .chain(&ret.hops)
+            .find(|h| !h.decision.passes())
+            .cloned();
+        let verdict = match &blocked_by {
+            None => Verdict::Reachable,
+            Some(hop) if hop.decision == Decision::Unknown => Verdict::Unknown,
+            Some(_) => Verdict::Unreachable,
+        };
+        Answer {
+            verdict,
+            forward: forward.hops,
+            ret: ret.hops,
+            blocked_by,
+        }
+    }
+}
+
+/// The places an endpoint stands for.
+fn places(network: &Network, endpoint: &Endpoint) -> Vec<Place> {
+    match endpoint {
+        Endpoint::Internet => vec![Place::Internet],
+        Endpoint::Outside(net) => vec![Place::Outside(*net)],
+        Endpoint::Host(host) => host
+            .subnets
+            .iter()
+            .filter_map(|&subnet| {
+                let net = host
+                    .address
+                    .or_else(|| Some(network.subnets[subnet].cidr.as_ref()?.get()?.network()))?;
+                Some(Place::Subnet(subnet, net))
+            })
+            .collect(),
+    }
+}
+
+fn public_ipv4(endpoint: &Endpoint) -> Option<bool> {
+    match endpoint {
+        Endpoint::Host(host) => host.public_ipv4,
+        Endpoint::Internet | Endpoint::Outside(_) => Some(true),
+    }
+}
+
+/// One direction of a path, hop by hop.
+struct Walk<'a, 'n> {
+    reach: &'a Reach<'n>,
+    network: &'n Network,
+    traffic: Traffic,
+    hops: Vec<Hop>,
+    lookups: usize,
+    /// The NAT gateway the forward path went through (the reply comes back through it).
+    nat: Option<NatGatewayId>,
+    /// Where the packet comes from: the peer of the destination's ingress rules.
+    source: Endpoint<'n>,
+}
+
+impl<'a, 'n> Walk<'a, 'n> {
+    fn new(reach: &'a Reach<'n>, traffic: Traffic, source: &Endpoint<'n>) -> Self {
+        Walk {
+            reach,
+            network: reach.network,
+            traffic,
+            hops: Vec::new(),
+            lookups: 0,
+            nat: None,
+            source: source.clone(),
+        }
+    }
+
+    /// Records a hop; stops the walk unless it lets the packet through.
+    fn hop(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        decision: Decision,
+        detail: String,
+    ) -> Step<()> {
+        self.hop_at(
+            kind,
+            origin.map(|o| (o.address.clone(), o.span)),
+            decision,
+            detail,
+        )
+    }
+
+    fn hop_at(
+        &mut self,
+        kind: HopKind,
+        at: Option<(String, Span)>,
+        decision: Decision,
+        detail: String,
+    ) -> Step<()> {
+        let (address, span) = match at {
+            Some((address, span)) => (Some(address), Some(span)),
+            None => (None, None),
+        };
+        self.hops.push(Hop {
+            kind,
+            address,
+            span,
+            decision,
+            detail,
+        });
+        if decision.passes() {
+            Ok(())
+        } else {
+            Err(Stopped)
+        }
+    }
+
+    fn subnet_origin(&self, subnet: SubnetId) -> &'n Origin {
+        &self.network.subnets[subnet].origin
+    }
+
+    // ------------------------------------------------------------ forward
+
+    fn forward(
+        &mut self,
+        from: &Endpoint<'n>,
+        from_place: Place,
+        to: &Endpoint<'n>,
+        to_place: Place,
+        packet: Packet,
+    ) -> Step<()> {
+        match from_place {
+            Place::Subnet(subnet, _) => {
+                if let Endpoint::Host(host) = from {
+                    self.security_groups(host, Direction::Egress, to, packet.dst, packet.ports)?;
+                }
+                if let Place::Subnet(to_subnet, _) = to_place {
+                    if to_subnet == subnet {
+                        return self.same_subnet(subnet, to, packet, true);
+                    }
+                }
+                self.nacl(subnet, Direction::Egress, packet.dst, packet.ports)?;
+                let landing = self.route(subnet, packet)?;
+                self.arrive(landing, Some(subnet), to, to_place, packet)
+            }
+            Place::Internet | Place::Outside(_) => {
+                let Place::Subnet(to_subnet, _) = to_place else {
+                    return self.hop(
+                        HopKind::Outside,
+                        None,
+                        Decision::Unknown,
+                        "both endpoints are outside the modelled VPCs".to_string(),
+                    );
+                };
+                let vpc = self.subnet_vpc(to_subnet)?;
+                self.enter(vpc, from_place, public_ipv4(to), packet)?;
+                self.deliver(vpc, None, to, to_place, packet)
+            }
+        }
+    }
+
+    /// Traffic between two hosts of one subnet: no route table, no NACL.
+    fn same_subnet(
+        &mut self,
+        subnet: SubnetId,
+        to: &Endpoint<'n>,
+        packet: Packet,
+        forward: bool,
+    ) -> Step<()> {
+        let origin = self.subnet_origin(subnet);
+        self.hop(
+            HopKind::Subnet,
+            Some(origin),
+            Decision::Forward,
+            "same subnet: delivered by the local route; network ACLs do not filter traffic within a subnet".to_string(),
+        )?;
+        match (forward, to) {
+            (true, Endpoint::Host(host)) => {
+                let source = self.source.clone();
+                self.security_groups(host, Direction::Ingress, &source, packet.src, packet.ports)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn subnet_vpc(&mut self, subnet: SubnetId) -> Step<VpcId> {
+        match self.network.subnets[subnet].vpc.copied() {
+            Some(vpc) => Ok(vpc),
+            None => {
+                let origin = self.subnet_origin(subnet);
+                self.hop(
+                    HopKind::Subnet,
+                    Some(origin),
+                    Decision::Unknown,
+                    "the subnet's VPC is unknown".to_string(),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+
+    /// Traffic from outside entering `vpc`: through its internet gateway (to a public
+    /// address) or its VGW / a transit gateway (from on premises).
+    fn enter(
+        &mut self,
+        vpc: VpcId,
+        from: Place,
+        host_public: Option<bool>,
+        packet: Packet,
+    ) -> Step<()> {
+        let network = self.network;
+        let vpc_origin = &network.vpcs[vpc].origin;
+        match from {
+            _ if is_internet(from) => {
+                let Some(&igw) = self.reach.igw_of_vpc.get(&vpc) else {
+                    return self.hop(
+                        HopKind::InternetGateway,
+                        Some(vpc_origin),
+                        Decision::Drop,
+                        format!("{} has no internet gateway", vpc_origin.address),
+                    );
+                };
+                let igw_origin = &network.internet_gateways[igw].origin;
+                match host_public {
+                    Some(true) => {}
+                    Some(false) => self.hop(
+                        HopKind::InternetGateway,
+                        Some(igw_origin),
+                        Decision::Drop,
+                        format!("{} has no public IPv4 address: the internet can reach only public addresses", packet.dst),
+                    )?,
+                    None => self.hop(
+                        HopKind::InternetGateway,
+                        Some(igw_origin),
+                        Decision::Unknown,
+                        format!("whether {} has a public IPv4 address is not known from the code (associate_public_ip_address, Elastic IP)", packet.dst),
+                    )?,
+                }
+                self.hop(
+                    HopKind::InternetGateway,
+                    Some(igw_origin),
+                    Decision::Forward,
+                    "enters the VPC through its internet gateway, which translates the host's public IPv4 address".to_string(),
+                )
+            }
+            _ => {
+                if let Some(&vgw) = self.reach.vgw_of_vpc.get(&vpc) {
+                    let origin = &network.vpn_gateways[vgw].origin;
+                    return self.hop(
+                        HopKind::VpnGateway,
+                        Some(origin),
+                        Decision::Forward,
+                        format!(
+                            "enters {} from on premises through its virtual private gateway (on-premises routing is not in the code)",
+                            vpc_origin.address
+                        ),
+                    );
+                }
+                self.enter_through_transit_gateway(vpc, packet)
+            }
+        }
+    }
+
+    /// On-premises traffic arriving over a VPN or Direct Connect attachment of a transit
+    /// gateway the VPC is attached to: the route table of that attachment decides.
+    fn enter_through_transit_gateway(&mut self, vpc: VpcId, packet: Packet) -> Step<()> {
+        let network = self.network;
+        let mut candidates: Vec<(TransitGatewayId, TgwAttachmentId)> = Vec::new();
+        for (id, attachment) in network.tgw_attachments.iter() {
+            if matches!(
+                attachment.kind.copied(),
+                Some(TgwAttachmentKind::Vpn(_) | TgwAttachmentKind::DxGateway(_))
+            ) {
+                if let Some(tgw) = attachment.transit_gateway.copied() {
+                    if self.reach.tgw_vpc_attachments.contains_key(&(tgw, vpc)) {
+                        candidates.push((tgw, id));
+                    }
+                }
+            }
+        }
+        let vpc_origin = &network.vpcs[vpc].origin;
+        let Some(&(_, attachment)) = candidates.first() else {
+            return self.hop(
+                HopKind::Outside,
+                None,
+                Decision::Unknown,
+                format!(
+                    "how traffic from {} enters {} is not in the code (no virtual private gateway, no transit gateway with a VPN or Direct Connect attachment)",
+                    packet.src, vpc_origin.address
+                ),
+            );
+        };
+        let landing = self.transit_gateway_from(attachment, packet)?;
+        match landing {
+            Landing::Vpc(reached) if reached == vpc => Ok(()),
+            _ => self.hop(
+                HopKind::TransitGateway,
+                Some(&network.tgw_attachments[attachment].origin),
+                Decision::Drop,
+                format!(
+                    "the transit gateway does not send {} to {}",
+                    packet.dst, vpc_origin.address
+                ),
+            ),
+        }
+    }
+
+    /// Where routing delivered the packet, checked against the destination.
+    fn arrive(
+        &mut self,
+        landing: Landing,
+        from_subnet: Option<SubnetId>,
+        to: &Endpoint<'n>,
+        to_place: Place,
+        packet: Packet,
+    ) -> Step<()> {
+        match (landing, to_place) {
+            (Landing::Vpc(vpc), _) => self.deliver(vpc, from_subnet, to, to_place, packet),
+            (Landing::Internet, Place::Internet) => self.hop(
+                HopKind::Outside,
+                None,
+                Decision::Forward,
+                "reaches the internet".to_string(),
+            ),
+            (Landing::Internet, Place::Outside(net)) if is_private(net) => self.hop(
+                HopKind::Outside,
+                None,
+                Decision::Drop,
+                format!("{net} is a private address range: the internet does not route it"),
+            ),
+            (Landing::Internet, Place::Outside(net)) => self.hop(
+                HopKind::Outside,
+                None,
+                Decision::Forward,
+                format!("reaches {net} on the internet"),
+            ),
+            (Landing::OnPremises, Place::Outside(net)) => self.hop(
+                HopKind::Outside,
+                None,
+                Decision::Forward,
+                format!(
+                    "reaches {net} on premises (routing beyond the gateway is not in the code)"
+                ),
+            ),
+            (Landing::Internet | Landing::OnPremises, _) => self.hop(
+                HopKind::Outside,
+                None,
+                Decision::Unknown,
+                format!(
+                    "the packet leaves AWS towards {}: what happens outside is not in the code",
+                    packet.dst
+                ),
+            ),
+        }
+    }
+
+    /// The packet is in `vpc`: the destination must be a subnet of it; then that subnet's
+    /// NACL (inbound) and the destination's security groups (ingress).
+    fn deliver(
+        &mut self,
+        vpc: VpcId,
+        from_subnet: Option<SubnetId>,
+        to: &Endpoint<'n>,
+        to_place: Place,
+        packet: Packet,
+    ) -> Step<()> {
+        let network = self.network;
+        let vpc_origin = &network.vpcs[vpc].origin;
+        let Place::Subnet(subnet, _) = to_place else {
+            return self.hop(
+                HopKind::Outside,
+                Some(vpc_origin),
+                Decision::Drop,
+                format!("no subnet of {} holds {}", vpc_origin.address, packet.dst),
+            );
+        };
+        if network.subnets[subnet].vpc.copied() != Some(vpc) {
+            let origin = self.subnet_origin(subnet);
+            return self.hop(
+                HopKind::Subnet,
+                Some(origin),
+                Decision::Drop,
+                format!(
+                    "{} is in another VPC than {}, where the packet is",
+                    origin.address, vpc_origin.address
+                ),
+            );
+        }
+        if from_subnet != Some(subnet) {
+            self.nacl(subnet, Direction::Ingress, packet.src, packet.ports)?;
+        }
+        let origin = self.subnet_origin(subnet);
+        self.hop(
+            HopKind::Subnet,
+            Some(origin),
+            Decision::Forward,
+            format!("delivered to {} in {}", packet.dst, origin.address),
+        )?;
+        match to {
+            Endpoint::Host(host) => {
+                let source = self.source.clone();
+                self.security_groups(host, Direction::Ingress, &source, packet.src, packet.ports)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    // ------------------------------------------------------------ return
+
+    /// The reply, from the destination back to the source.
+    fn reply(
+        &mut self,
+        from: &Endpoint<'n>,
+        from_place: Place,
+        to_place: Place,
+        reply: Packet,
+        nat: Option<NatGatewayId>,
+    ) -> Step<()> {
+        match to_place {
+            Place::Subnet(subnet, _) => {
+                if let Place::Subnet(from_subnet, _) = from_place {
+                    if from_subnet == subnet {
+                        return self.same_subnet(subnet, from, reply, false);
+                    }
+                }
+                self.nacl(subnet, Direction::Egress, reply.dst, reply.ports)?;
+                let landing = self.route(subnet, reply)?;
+                match (landing, from_place) {
+                    (Landing::Vpc(vpc), Place::Subnet(..)) => {
+                        self.deliver_reply(vpc, Some(subnet), from, from_place, reply)
+                    }
+                    _ => self.arrive(landing, Some(subnet), from, from_place, reply),
+                }
+            }
+            Place::Internet | Place::Outside(_) => {
+                let Place::Subnet(from_subnet, _) = from_place else {
+                    return Ok(());
+                };
+                let vpc = self.subnet_vpc(from_subnet)?;
+                match nat {
+                    Some(nat) => self.reply_through_nat(nat, vpc, from, from_place, reply),
+                    None => {
+                        self.enter(vpc, to_place, public_ipv4(from), reply)?;
+                        self.deliver_reply(vpc, None, from, from_place, reply)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reply reaches the source's subnet: its NACL (inbound); security groups let
+    /// replies through.
+    fn deliver_reply(
+        &mut self,
+        vpc: VpcId,
+        from_subnet: Option<SubnetId>,
+        to: &Endpoint<'n>,
+        to_place: Place,
+        reply: Packet,
+    ) -> Step<()> {
+        let unrestricted = Endpoint::Outside(reply.dst);
+        self.deliver(vpc, from_subnet, &unrestricted, to_place, reply)?;
+        if let Endpoint::Host(Host {
+            groups: HostGroups::Groups(groups),
+            ..
+        }) = to
+        {
+            if !groups.is_empty() {
+                return self.hop(
+                    HopKind::SecurityGroup,
+                    Some(&self.network.security_groups[groups[0]].origin),
+                    Decision::Allow,
+                    "the reply is allowed: security groups are stateful".to_string(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// A reply to a flow that left through a NAT gateway comes back to it: the NAT
+    /// subnet's NACL (inbound from the far end, outbound to the source), then the NAT
+    /// subnet's routes to the source.
+    fn reply_through_nat(
+        &mut self,
+        nat: NatGatewayId,
+        vpc: VpcId,
+        from: &Endpoint<'n>,
+        from_place: Place,
+        reply: Packet,
+    ) -> Step<()> {
+        let network = self.network;
+        let nat_origin = &network.nat_gateways[nat].origin;
+        let Some(nat_subnet) = network.nat_gateways[nat].subnet.copied() else {
+            return self.hop(
+                HopKind::NatGateway,
+                Some(nat_origin),
+                Decision::Unknown,
+                "the NAT gateway's subnet is unknown".to_string(),
+            );
+        };
+        self.hop(
+            HopKind::NatGateway,
+            Some(nat_origin),
+            Decision::Forward,
+            "the reply comes back to the NAT gateway, which translates it back to the source"
+                .to_string(),
+        )?;
+        self.nacl(nat_subnet, Direction::Ingress, reply.src, reply.ports)?;
+        let Place::Subnet(from_subnet, _) = from_place else {
+            return Ok(());
+        };
+        if from_subnet == nat_subnet {
+            return self.deliver_reply(vpc, Some(nat_subnet), from, from_place, reply);
+        }
+        self.nacl(nat_subnet, Direction::Egress, reply.dst, reply.ports)?;
+        match self.route(nat_subnet, reply)? {
+            Landing::Vpc(landed) => self.deliver_reply(landed, None, from, from_place, reply),
+            other => self.arrive(other, None, from, from_place, reply),
+        }
+    }
+
+    // ------------------------------------------------------------ filtering
+
+    /// The host's security groups in `direction` for traffic to/from `peer` (`peer_net`).
+    fn security_groups(
+        &mut self,
+        host: &Host<'n>,
+        direction: Direction,
+        peer: &Endpoint<'n>,
+        peer_net: Ipv4Net,
+        ports: PortRange,
+    ) -> Step<()> {
+        let network = self.network;
+        let groups = match &host.groups {
+            HostGroups::Unrestricted => return Ok(()),
+            HostGroups::Unknown(why) => {
+                let why = why.clone();
+                return self.hop(HopKind::SecurityGroup, host.origin, Decision::Unknown, why);
+            }
+            HostGroups::Groups(groups) => groups.clone(),
+        };
+        let peer_groups = match peer {
+            Endpoint::Host(peer_host) => match &peer_host.groups {
+                HostGroups::Groups(groups) => Some(groups.clone()),
+                HostGroups::Unrestricted => Some(Vec::new()),
+                HostGroups::Unknown(_) => None,
+            },
+            _ => Some(Vec::new()),
+        };
+        let protocol = self.traffic.protocol;
+        let what = self.traffic.describe(ports);
+        let (to_from, rules_word) = match direction {
+            Direction::Egress => ("to", "outbound"),
+            Direction::Ingress => ("from", "inbound"),
+        };
+        let mut unknown: Option<String> = None;
+        for &group in &groups {
+            for (_, rule) in self.reach.sgs.rules_in(network, group, direction) {
+                let (Some(rule_protocol), Some(peer_value)) =
+                    (rule.protocol.copied(), rule.peer.copied())
+                else {
+                    unknown.get_or_insert(format!(
+                        "{} has a rule whose protocol or peer is unknown",
+                        rule.origin.address
+                    ));
+                    continue;
+                };
+                let rule_ports = match rule.ports.copied() {
+                    Some(p) => p,
+                    None if rule_protocol == Protocol::All || !protocol.has_ports() => {
+                        PortRange::ALL
+                    }
+                    None => {
+                        unknown.get_or_insert(format!(
+                            "{} has a rule whose ports are unknown",
+                            rule.origin.address
+                        ));
+                        continue;
+                    }
+                };
+                let Some(opened) = matched_ports(rule_protocol, rule_ports, protocol) else {
+                    continue;
+                };
+                if !opened.contains(ports) {
+                    if opened.intersects(ports) {
+                        unknown.get_or_insert(format!(
+                            "{} opens only {} of {what}",
+                            rule.origin.address, opened
+                        ));
+                    }
+                    continue;
+                }
+                let matches = match peer_value {
+                    SgPeer::Cidr(IpNet::V4(cidr)) => {
+                        let cidr = cidr.trunc();
+                        if cidr.contains(&peer_net) {
+                            Some(true)
+                        } else if peer_net.contains(&cidr) {
+                            unknown.get_or_insert(format!(
+                                "{} allows only {cidr} of {peer_net}",
+                                rule.origin.address
+                            ));
+                            Some(false)
+                        } else {
+                            Some(false)
+                        }
+                    }
+                    SgPeer::Cidr(IpNet::V6(_)) => Some(false),
+                    SgPeer::Group(referenced) => peer_groups
+                        .as_ref()
+                        .map(|groups| groups.contains(&referenced)),
+                    SgPeer::PrefixList(_) => None,
+                };
+                let opened_text = if rule_protocol == Protocol::All {
+                    "all traffic".to_string()
+                } else {
+                    self.traffic.describe(opened)
+                };
+                match matches {
+                    Some(true) => {
+                        return self.hop(
+                            HopKind::SecurityGroup,
+                            Some(&rule.origin),
+                            Decision::Allow,
+                            format!(
+                                "{} allows {opened_text} {to_from} {}",
+                                rule.origin.address,
+                                describe_peer(network, peer_value)
+                            ),
+                        );
+                    }
+                    Some(false) => {}
+                    None => {
+                        unknown.get_or_insert(format!(
+                            "{} allows {} {to_from} {}, which may or may not include {peer_net}",
+                            rule.origin.address,
+                            self.traffic.describe(opened),
+                            describe_peer(network, peer_value)
+                        ));
+                    }
+                }
+            }
+        }
+        let first = &network.security_groups[groups[0]].origin;
+        let names: Vec<&str> = groups
+            .iter()
+            .map(|&g| network.security_groups[g].origin.address.as_str())
+            .collect();
+        match unknown {
+            Some(why) => self.hop(HopKind::SecurityGroup, Some(first), Decision::Unknown, why),
+            None => self.hop(
+                HopKind::SecurityGroup,
+                Some(first),
+                Decision::Deny,
+                format!(
+                    "no {rules_word} rule of {} allows {what} {to_from} {peer_net}",
+                    names.join(", ")
+                ),
+            ),
+        }
+    }
+
+    /// The subnet's NACL in `direction` for traffic to/from `peer` on `ports`.
+    fn nacl(
+        &mut self,
+        subnet: SubnetId,
+        direction: Direction,
+        peer: Ipv4Net,
+        ports: PortRange,
+    ) -> Step<()> {
+        let network = self.network;
+        let protocol = self.traffic.protocol;
+        let what = self.traffic.describe(ports);
+        let to_from = match direction {
+            Direction::Egress => "to",
+            Direction::Ingress => "from",
+        };
+        let way = match direction {
+            Direction::Egress => "outbound",
+            Direction::Ingress => "inbound",
+        };
+        let subnet_origin = self.subnet_origin(subnet);
+        let nacl = match self.reach.nacls.subnet_nacl(subnet) {
+            SubnetNacl::Managed(nacl) => nacl,
+            SubnetNacl::AwsDefault => {
+                return self.hop(
+                    HopKind::NetworkAcl,
+                    Some(subnet_origin),
+                    Decision::Allow,
+                    format!(
+                        "{way}: the VPC's default network ACL (not in the code) allows all traffic"
+                    ),
+                )
+            }
+            SubnetNacl::Unknown => {
+                return self.hop(
+                    HopKind::NetworkAcl,
+                    Some(subnet_origin),
+                    Decision::Unknown,
+                    "which network ACL filters the subnet is unknown".to_string(),
+                )
+            }
+        };
+        let nacl_origin = &network.nacls[nacl].origin;
+        let peer_ip = IpNet::V4(peer);
+        let allowed = self
+            .reach
+            .nacls
+            .allowed(nacl, direction, protocol, peer_ip, ports);
+        let describe_entry = |id| {
+            let entry = &network.nacl_entries[id];
+            let number = entry
+                .rule_number
+                .copied()
+                .map_or("?".to_string(), |n| n.to_string());
+            let action = match entry.action.copied() {
+                Some(NaclAction::Allow) => "allows",
+                Some(NaclAction::Deny) => "denies",
+                None => "(unknown action)",
+            };
+            let entry_protocol = entry.protocol.copied();
+            let entry_what = match (entry_protocol, entry.ports.copied()) {
+                (Some(p), Some(ports)) if p.has_ports() => format!("{p} {ports}"),
+                (Some(p), _) => p.to_string(),
+                (None, _) => "(unknown protocol)".to_string(),
+            };
+            let cidr = entry
+                .cidr
+                .copied()
+                .map_or("?".to_string(), |c| c.to_string());
+            (
+                entry,
+                format!("{way} rule {number} {action} {entry_what} {to_from} {cidr}"),
+            )
+        };
+        if allowed.complete && allowed.allows_all(peer_ip, ports) {
+            let (entry, described) = describe_entry(allowed.regions[0].entry);
+            return self.hop(
+                HopKind::NetworkAcl,
+                Some(&entry.origin),
+                Decision::Allow,
+                described,
+            );
+        }
+        if allowed.allows_some() {
+            let (entry, described) = describe_entry(allowed.regions[0].entry);
+            // Any internet address: entries that deny some of them do not make the
+            // internet unreachable.
+            let (decision, detail) = if peer == Ipv4Net::default() && allowed.complete {
+                (
+                    Decision::Allow,
+                    format!("{described} (earlier entries deny part of {peer})"),
+                )
+            } else {
+                (
+                    Decision::Unknown,
+                    format!("{described}: only part of {what} {to_from} {peer} is allowed, so it depends on the exact address and port"),
+                )
+            };
+            return self.hop(HopKind::NetworkAcl, Some(&entry.origin), decision, detail);
+        }
+        if !allowed.complete {
+            return self.hop(
+                HopKind::NetworkAcl,
+                Some(nacl_origin),
+                Decision::Unknown,
+                format!(
+                    "{way} entries of {} with an unknown rule number, protocol, CIDR, ports or action come before any match",
+                    nacl_origin.address
+                ),
+            );
+        }
+        let probe_port = ports.from;
+        let probe = std::net::IpAddr::V4(peer.network());
+        match self
+            .reach
+            .nacls
+            .evaluate(nacl, direction, protocol, probe, probe_port)
+        {
+            super::nacl::NaclVerdict::Deny(Some(entry)) => {
+                let (entry, described) = describe_entry(entry);
+                self.hop(HopKind::NetworkAcl, Some(&entry.origin), Decision::Deny, described)
+            }
+            _ => self.hop(
+                HopKind::NetworkAcl,
+                Some(nacl_origin),
+                Decision::Deny,
+                format!(
+                    "{way}: no rule of {} allows {what} {to_from} {peer}; the final * rule denies it",
+                    nacl_origin.address
+                ),
+            ),
+        }
+    }
+
+    // ------------------------------------------------------------ routing
+
+    /// The route the packet takes from `subnet`, and where it leads.
+    fn route(&mut self, subnet: SubnetId, packet: Packet) -> Step<Landing> {
+        let network = self.network;
+        self.lookups += 1;
+        let subnet_origin = self.subnet_origin(subnet);
+        if self.lookups > MAX_ROUTE_LOOKUPS {
+            self.hop(
+                HopKind::RouteTable,
+                Some(subnet_origin),
+                Decision::Drop,
+                format!("routing loop: more than {MAX_ROUTE_LOOKUPS} route lookups"),
+            )?;
+        }
+        let vpc = self.subnet_vpc(subnet)?;
+        if self.reach.routing.explicit_route_table(subnet) == Some(None) {
+            self.hop(
+                HopKind::RouteTable,
+                Some(subnet_origin),
+                Decision::Unknown,
+                "the route table associated with the subnet is unknown".to_string(),
+            )?;
+        }
+        let Some(table) = self.reach.routing.subnet_route_table(subnet) else {
+            return self.implicit_main_table(vpc, subnet, packet);
+        };
+        let table_origin = &network.route_tables[table].origin;
+        let lookup = self
+            .reach
+            .routing
+            .effective_route(&self.reach.cidrs, table, packet.dst);
+        if !lookup.complete {
+            let why = self.unknown_route(table, vpc);
+            self.hop(
+                HopKind::RouteTable,
+                Some(table_origin),
+                Decision::Unknown,
+                why,
+            )?;
+        }
+        let Some(candidate) = lookup.effective else {
+            self.hop(
+                HopKind::RouteTable,
+                Some(table_origin),
+                Decision::Drop,
+                format!("{} has no route to {}", table_origin.address, packet.dst),
+            )?;
+            return Err(Stopped);
+        };
+        let why = match (lookup.reason, lookup.beaten.first()) {
+            (Reason::OnlyMatch, _) | (_, None) => String::new(),
+            (reason, Some(runner_up)) => {
+                format!(" ({}, over {})", reason_text(reason), runner_up.prefix)
+            }
+        };
+        match candidate.via {
+            Via::Local(block) => {
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(table_origin),
+                    Decision::Forward,
+                    format!(
+                        "{}: {} matches the local route {}{why}",
+                        table_origin.address, packet.dst, block.net
+                    ),
+                )?;
+                Ok(Landing::Vpc(vpc))
+            }
+            Via::Propagated(propagated) => {
+                let vgw = &network.vpn_gateways[propagated.vpn_gateway].origin;
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(&network.vgw_propagations[propagated.propagation].origin),
+                    Decision::Forward,
+                    format!(
+                        "{}: {} matches {} propagated from {}{why}",
+                        table_origin.address, packet.dst, propagated.prefix, vgw.address
+                    ),
+                )?;
+                self.vpn_gateway(propagated.vpn_gateway, vpc, packet)
+            }
+            Via::Static(route_id) => {
+                let route = &network.routes[route_id];
+                let Some(target) = route.target.copied() else {
+                    return self
+                        .hop(
+                            HopKind::RouteTable,
+                            Some(&route.origin),
+                            Decision::Unknown,
+                            format!("the target of route {} is unknown", candidate.prefix),
+                        )
+                        .map(|_| Landing::OnPremises);
+                };
+                let target_name = target_origin(network, target)
+                    .map_or("local".to_string(), |o| o.address.clone());
+                self.hop_at(
+                    HopKind::RouteTable,
+                    Some((route.origin.address.clone(), route.origin.span)),
+                    Decision::Forward,
+                    format!(
+                        "{}: {} matches route {} -> {target_name}{why}",
+                        table_origin.address, packet.dst, candidate.prefix
+                    ),
+                )?;
+                self.target(target, vpc, subnet, packet)
+            }
+        }
+    }
+
+    /// A subnet without an association in the code uses AWS's main route table, which
+    /// holds only the local route unless the code manages it.
+    fn implicit_main_table(
+        &mut self,
+        vpc: VpcId,
+        subnet: SubnetId,
+        packet: Packet,
+    ) -> Step<Landing> {
+        let subnet_origin = self.subnet_origin(subnet);
+        let vpc_address = &self.network.vpcs[vpc].origin.address;
+        match self.reach.cidrs.containment(vpc, packet.dst) {
+            Containment::Inside(block) => {
+                let net = block.net;
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(subnet_origin),
+                    Decision::Forward,
+                    format!(
+                        "main route table of {vpc_address} (not in the code): {} matches the local route {net}",
+                        packet.dst
+                    ),
+                )?;
+                Ok(Landing::Vpc(vpc))
+            }
+            Containment::Outside => {
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(subnet_origin),
+                    Decision::Drop,
+                    format!(
+                        "the subnet uses the main route table of {vpc_address}, which is not in the code: AWS creates it with only the local route ({}), so {} has no route",
+                        self.reach.cidrs.describe(vpc),
+                        packet.dst
+                    ),
+                )?;
+                Err(Stopped)
+            }
+            Containment::Unknown => {
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(subnet_origin),
+                    Decision::Unknown,
+                    format!("a CIDR block of {vpc_address} is unknown"),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+
+    /// Which value made a route lookup incomplete.
+    fn unknown_route(&self, table: RouteTableId, vpc: VpcId) -> String {
+        let network = self.network;
+        for &route in self.reach.routing.routes(table) {
+            let route = &network.routes[route];
+            match route.destination.copied() {
+                None => return format!("the destination of {} is unknown", route.origin.address),
+                Some(crate::model::Destination::PrefixList(_)) => {
+                    return format!(
+                        "{} routes a managed prefix list, whose CIDRs are not in the code",
+                        route.origin.address
+                    )
+                }
+                _ => {}
+            }
+        }
+        if !self.reach.cidrs.is_complete(vpc) {
+            return format!(
+                "a CIDR block of {} is unknown",
+                network.vpcs[vpc].origin.address
+            );
+        }
+        format!(
+            "{} propagates routes from a virtual private gateway whose prefixes are learned over BGP or not declared ([onprem] direct_connect)",
+            network.route_tables[table].origin.address
+        )
+    }
+
+    /// The packet goes to a route's target.
+    fn target(
+        &mut self,
+        target: Target,
+        vpc: VpcId,
+        subnet: SubnetId,
+        packet: Packet,
+    ) -> Step<Landing> {
+        let network = self.network;
+        let origin = target_origin(network, target);
+        let wrong_vpc = |this: &mut Self, kind: HopKind| -> Step<Landing> {
+            match target_vpc(network, target) {
+                Some(owner) if owner == vpc => Ok(Landing::Vpc(vpc)),
+                Some(owner) => {
+                    this.hop(
+                        kind,
+                        origin,
+                        Decision::Drop,
+                        format!(
+                            "belongs to {}, not to {}",
+                            network.vpcs[owner].origin.address, network.vpcs[vpc].origin.address
+                        ),
+                    )?;
+                    Err(Stopped)
+                }
+                None => {
+                    this.hop(
+                        kind,
+                        origin,
+                        Decision::Unknown,
+                        "its VPC is unknown".to_string(),
+                    )?;
+                    Err(Stopped)
+                }
+            }
+        };
+        match target {
+            Target::Local => Ok(Landing::Vpc(vpc)),
+            Target::InternetGateway(_) => {
+                wrong_vpc(self, HopKind::InternetGateway)?;
+                match packet.public_source {
+                    Some(true) => {}
+                    Some(false) => {
+                        self.hop(
+                            HopKind::InternetGateway,
+                            origin,
+                            Decision::Drop,
+                            format!("{} has no public IPv4 address: the internet gateway translates only public addresses", packet.src),
+                        )?;
+                    }
+                    None => {
+                        self.hop(
+                            HopKind::InternetGateway,
+                            origin,
+                            Decision::Unknown,
+                            format!("whether {} has a public IPv4 address is not known from the code (associate_public_ip_address, Elastic IP)", packet.src),
+                        )?;
+                    }
+                }
+                self.hop(
+                    HopKind::InternetGateway,
+                    origin,
+                    Decision::Forward,
+                    "leaves the VPC through its internet gateway".to_string(),
+                )?;
+                Ok(Landing::Internet)
+            }
+            Target::EgressOnlyIgw(_) => {
+                self.hop(
+                    HopKind::InternetGateway,
+                    origin,
+                    Decision::Drop,
+                    "an egress-only internet gateway carries IPv6 only".to_string(),
+                )?;
+                Err(Stopped)
+            }
+            Target::NatGateway(nat) => self.nat_gateway(nat, vpc, subnet, packet),
+            Target::Instance(id) => {
+                let instance = &network.instances[id];
+                wrong_vpc(self, HopKind::Instance)?;
+                self.middlebox(
+                    HopKind::Instance,
+                    origin,
+                    instance.source_dest_check.copied(),
+                )?;
+                self.continue_from(HopKind::Instance, origin, instance.subnet.copied(), packet)
+            }
+            Target::NetworkInterface(id) => {
+                let eni = &network.network_interfaces[id];
+                wrong_vpc(self, HopKind::NetworkInterface)?;
+                self.middlebox(
+                    HopKind::NetworkInterface,
+                    origin,
+                    eni.source_dest_check.copied(),
+                )?;
+                self.continue_from(
+                    HopKind::NetworkInterface,
+                    origin,
+                    eni.subnet.copied(),
+                    packet,
+                )
+            }
+            Target::VpcEndpoint(id) => {
+                let endpoint = &network.vpc_endpoints[id];
+                wrong_vpc(self, HopKind::Endpoint)?;
+                match endpoint.kind.copied() {
+                    Some(EndpointKind::GatewayLoadBalancer) => {
+                        self.hop(
+                            HopKind::Endpoint,
+                            origin,
+                            Decision::Forward,
+                            "inspection: the Gateway Load Balancer endpoint sends the packet to its appliances, which return it to the endpoint".to_string(),
+                        )?;
+                        let subnet = endpoint.subnets.first().and_then(Field::copied);
+                        self.continue_from(HopKind::Endpoint, origin, subnet, packet)
+                    }
+                    _ => {
+                        self.hop(
+                            HopKind::Endpoint,
+                            origin,
+                            Decision::Unknown,
+                            "routing through this kind of endpoint is not followed".to_string(),
+                        )?;
+                        Err(Stopped)
+                    }
+                }
+            }
+            Target::Peering(pcx) => self.peering(pcx, vpc, packet),
+            Target::VpnGateway(vgw) => {
+                wrong_vpc(self, HopKind::VpnGateway)?;
+                self.vpn_gateway(vgw, vpc, packet)
+            }
+            Target::TransitGateway(tgw) => self.transit_gateway(tgw, vpc, subnet, packet),
+            Target::Other => {
+                self.hop(
+                    HopKind::RouteTable,
+                    None,
+                    Decision::Unknown,
+                    "the route's target kind (carrier or local gateway, core network) is not followed".to_string(),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+
+    /// An instance or ENI that forwards traffic: source/destination check must be off.
+    fn middlebox(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        check: Option<bool>,
+    ) -> Step<()> {
+        match check {
+            Some(false) => self.hop(
+                kind,
+                origin,
+                Decision::Forward,
+                "middlebox with source/destination check off forwards the packet".to_string(),
+            ),
+            Some(true) => self.hop(
+                kind,
+                origin,
+                Decision::Drop,
+                "source/destination check is on: the VPC drops traffic it forwards that is not addressed to it".to_string(),
+            ),
+            None => self.hop(
+                kind,
+                origin,
+                Decision::Unknown,
+                "source/destination check is unknown".to_string(),
+            ),
+        }
+    }
+
+    /// After a middlebox or inspection endpoint, routing goes on from its subnet.
+    fn continue_from(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        subnet: Option<SubnetId>,
+        packet: Packet,
+    ) -> Step<Landing> {
+        match subnet {
+            Some(subnet) => self.route(subnet, packet),
+            None => {
+                self.hop(
+                    kind,
+                    origin,
+                    Decision::Unknown,
+                    "its subnet is unknown".to_string(),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+
+    fn nat_gateway(
+        &mut self,
+        nat: NatGatewayId,
+        vpc: VpcId,
+        from_subnet: SubnetId,
+        packet: Packet,
+    ) -> Step<Landing> {
+        let network = self.network;
+        let gateway = &network.nat_gateways[nat];
+        let origin = Some(&gateway.origin);
+        let Some(nat_subnet) = gateway.subnet.copied() else {
+            self.hop(
+                HopKind::NatGateway,
+                origin,
+                Decision::Unknown,
+                "its subnet is unknown".to_string(),
+            )?;
+            return Err(Stopped);
+        };
+        if network.subnets[nat_subnet].vpc.copied() != Some(vpc) {
+            self.hop(
+                HopKind::NatGateway,
+                origin,
+                Decision::Drop,
+                format!("is not in {}", network.vpcs[vpc].origin.address),
+            )?;
+        }
+        if nat_subnet != from_subnet {
+            self.nacl(nat_subnet, Direction::Ingress, packet.src, packet.ports)?;
+        }
+        let public = match gateway.connectivity.copied() {
+            Some(Connectivity::Public) => Some(true),
+            Some(Connectivity::Private) => Some(false),
+            None => None,
+        };
+        let subnet_address = &network.subnets[nat_subnet].origin.address;
+        self.hop(
+            HopKind::NatGateway,
+            origin,
+            Decision::Forward,
+            format!(
+                "translates the source to its own address, then the packet follows the routes of {subnet_address}"
+            ),
+        )?;
+        self.nat = Some(nat);
+        let Some(nat_net) = network.subnets[nat_subnet]
+            .cidr
+            .as_ref()
+            .and_then(|c| c.get())
+        else {
+            self.hop(
+                HopKind::NatGateway,
+                origin,
+                Decision::Unknown,
+                format!("the CIDR of {subnet_address} is unknown"),
+            )?;
+            return Err(Stopped);
+        };
+        let translated = Packet {
+            src: nat_net.network(),
+            public_source: public,
+            ..packet
+        };
+        self.nacl(
+            nat_subnet,
+            Direction::Egress,
+            translated.dst,
+            translated.ports,
+        )?;
+        self.route(nat_subnet, translated)
+    }
+
+    fn peering(&mut self, pcx: PeeringId, vpc: VpcId, packet: Packet) -> Step<Landing> {
+        let network = self.network;
+        let origin = Some(&network.peerings[pcx].origin);
+        let address = &network.peerings[pcx].origin.address;
+        let cidrs = &self.reach.cidrs;
+        let (decision, detail, landing) =
+            match peering_forwarding(network, cidrs, pcx, vpc, packet.dst) {
+                PeeringForwarding::ToPeer(peer, block) => (
+                    Decision::Forward,
+                    format!(
+                        "{} is inside {} ({block}), the peer of {address}",
+                        packet.dst, network.vpcs[peer].origin.address
+                    ),
+                    Some(Landing::Vpc(peer)),
+                ),
+                PeeringForwarding::OutsidePeer(peer) => (
+                    Decision::Drop,
+                    format!(
+                        "{} is outside {address}'s peer {} ({}): peering is not transitive and has no edge-to-edge routing",
+                        packet.dst,
+                        network.vpcs[peer].origin.address,
+                        cidrs.describe(peer)
+                    ),
+                    None,
+                ),
+                PeeringForwarding::NotInvolved => (
+                    Decision::Drop,
+                    format!("{address} does not involve {}", network.vpcs[vpc].origin.address),
+                    None,
+                ),
+                PeeringForwarding::Unknown => (
+                    Decision::Unknown,
+                    "the peer VPC or one of its blocks is unknown".to_string(),
+                    None,
+                ),
+            };
+        self.hop(HopKind::Peering, origin, decision, detail)?;
+        landing.ok_or(Stopped)
+    }
+
+    /// A VGW sends the packet on premises over the VPN connection or Direct Connect
+    /// prefix that covers it (longest prefix; Direct Connect wins equal prefixes).
+    fn vpn_gateway(&mut self, vgw: VpnGatewayId, vpc: VpcId, packet: Packet) -> Step<Landing> {
+        let network = self.network;
+        let origin = Some(&network.vpn_gateways[vgw].origin);
+        if network.vpn_gateways[vgw]
+            .vpc
+            .as_ref()
+            .and_then(Field::copied)
+            != Some(vpc)
+        {
+            self.hop(
+                HopKind::VpnGateway,
+                origin,
+                Decision::Unknown,
+                format!(
+                    "is not known to be attached to {}",
+                    network.vpcs[vpc].origin.address
+                ),
+            )?;
+        }
+        let routing = &self.reach.routing;
+        let direct_connect = routing
+            .vgw_has_direct_connect(vgw)
+            .then(|| {
+                network
+                    .declared
+                    .direct_connect
+                    .iter()
+                    .filter(|p| p.contains(&packet.dst))
+                    .max_by_key(|p| p.prefix_len())
+                    .copied()
+            })
+            .flatten();
+        let vpn = routing
+            .vgw_vpn_routes(vgw)
+            .iter()
+            .filter_map(|&r| Some((r, network.vpn_routes[r].destination.copied()?)))
+            .filter(|(_, p)| p.contains(&packet.dst))
+            .max_by_key(|(_, p)| p.prefix_len());
+        match (direct_connect, vpn) {
+            (Some(dx), vpn) if vpn.is_none_or(|(_, p)| p.prefix_len() <= dx.prefix_len()) => {
+                let association = network
+                    .dx_associations
+                    .values()
+                    .find(|a| a.associated.copied() == Some(DxAssociated::VpnGateway(vgw)));
+                self.hop(
+                    HopKind::DirectConnect,
+                    association.map(|a| &a.origin).or(origin),
+                    Decision::Forward,
+                    format!("{} is inside the declared Direct Connect prefix {dx} ([onprem] direct_connect)", packet.dst),
+                )?;
+                Ok(Landing::OnPremises)
+            }
+            (_, Some((route, prefix))) => {
+                self.hop(
+                    HopKind::VpnGateway,
+                    Some(&network.vpn_routes[route].origin),
+                    Decision::Forward,
+                    format!("{} is inside the VPN static route {prefix}", packet.dst),
+                )?;
+                Ok(Landing::OnPremises)
+            }
+            _ if !routing.vgw_prefixes_known(vgw) => {
+                self.hop(
+                    HopKind::VpnGateway,
+                    origin,
+                    Decision::Unknown,
+                    "the gateway learns on-premises prefixes over BGP (or Direct Connect prefixes are not declared in [onprem])".to_string(),
+                )?;
+                Err(Stopped)
+            }
+            _ => {
+                self.hop(
+                    HopKind::VpnGateway,
+                    origin,
+                    Decision::Drop,
+                    format!(
+                        "no VPN static route or declared Direct Connect prefix covers {}",
+                        packet.dst
+                    ),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+
+    /// From a VPC to its transit gateway attachment: the attachment must have a subnet in
+    /// the source's AZ; then the attachment's route table decides.
+    fn transit_gateway(
+        &mut self,
+        tgw: TransitGatewayId,
+        vpc: VpcId,
+        subnet: SubnetId,
+        packet: Packet,
+    ) -> Step<Landing> {
+        let network = self.network;
+        let tgw_origin = Some(&network.transit_gateways[tgw].origin);
+        let Some(&attachment) = self
+            .reach
+            .tgw_vpc_attachments
+            .get(&(tgw, vpc))
+            .and_then(|list| list.first())
+        else {
+            self.hop(
+                HopKind::TransitGateway,
+                tgw_origin,
+                Decision::Unknown,
+                format!(
+                    "no attachment of {} to it is in the code",
+                    network.vpcs[vpc].origin.address
+                ),
+            )?;
+            return Err(Stopped);
+        };
+        let attachment_entity = &network.tgw_attachments[attachment];
+        let az = network.subnets[subnet].az.get();
+        let attachment_azs: Option<Vec<&String>> = attachment_entity
+            .subnets
+            .iter()
+            .map(|s| network.subnets[s.copied()?].az.get())
+            .collect();
+        match (az, attachment_azs) {
+            (Some(az), Some(azs)) if !azs.contains(&az) => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&attachment_entity.origin),
+                    Decision::Drop,
+                    format!("the attachment has no subnet in {az}, the source's Availability Zone: the transit gateway is not reachable from there"),
+                )?;
+            }
+            (Some(_), Some(_)) => {}
+            _ => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&attachment_entity.origin),
+                    Decision::Unknown,
+                    "the Availability Zone of the source or of an attachment subnet is unknown"
+                        .to_string(),
+                )?;
+            }
+        }
+        self.transit_gateway_from(attachment, packet)
+    }
+
+    /// The transit gateway forwards a packet that came in on `attachment`, by the route
+    /// table associated with it.
+    fn transit_gateway_from(
+        &mut self,
+        attachment: TgwAttachmentId,
+        packet: Packet,
+    ) -> Step<Landing> {
+        let network = self.network;
+        let entity = &network.tgw_attachments[attachment];
+        let Some(table) = self.reach.tgw_association.get(&attachment).copied() else {
+            let defaulted = entity.default_association.copied() != Some(false)
+                && entity.transit_gateway.copied().is_none_or(|t| {
+                    network.transit_gateways[t]
+                        .default_route_table_association
+                        .copied()
+                        != Some(false)
+                });
+            let (decision, detail) = if defaulted {
+                (Decision::Unknown, "the attachment is associated with the gateway's default route table, which is not in the code".to_string())
+            } else {
+                (
+                    Decision::Drop,
+                    "the attachment is associated with no route table".to_string(),
+                )
+            };
+            self.hop(
+                HopKind::TransitGateway,
+                Some(&entity.origin),
+                decision,
+                detail,
+            )?;
+            return Err(Stopped);
+        };
+        let table_origin = &network.tgw_route_tables[table].origin;
+        let lookup = self
+            .reach
+            .tgw_routing
+            .effective_route(network, table, packet.dst);
+        if !lookup.complete {
+            self.hop(
+                HopKind::TransitGateway,
+                Some(table_origin),
+                Decision::Unknown,
+                "a route or propagation of the table is unknown (unknown destination or attachment, BGP-learned or undeclared prefixes)".to_string(),
+            )?;
+        }
+        let Some((prefix, via)) = lookup.effective else {
+            self.hop(
+                HopKind::TransitGateway,
+                Some(table_origin),
+                Decision::Drop,
+                format!("{} has no route to {}", table_origin.address, packet.dst),
+            )?;
+            return Err(Stopped);
+        };
+        let next = match via {
+            TgwVia::Static(route) => {
+                let route = &network.tgw_routes[route];
+                if route.blackhole {
+                    self.hop(
+                        HopKind::TransitGateway,
+                        Some(&route.origin),
+                        Decision::Drop,
+                        format!(
+                            "{}: {} matches the blackhole route {prefix}",
+                            table_origin.address, packet.dst
+                        ),
+                    )?;
+                }
+                let Some(next) = route.attachment.as_ref().and_then(Field::copied) else {
+                    self.hop(
+                        HopKind::TransitGateway,
+                        Some(&route.origin),
+                        Decision::Unknown,
+                        format!("the attachment of route {prefix} is unknown"),
+                    )?;
+                    return Err(Stopped);
+                };
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&route.origin),
+                    Decision::Forward,
+                    format!(
+                        "{}: {} matches the static route {prefix} -> {}",
+                        table_origin.address,
+                        packet.dst,
+                        network.tgw_attachments[next].origin.address
+                    ),
+                )?;
+                next
+            }
+            TgwVia::Propagated(propagated) => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(table_origin),
+                    Decision::Forward,
+                    format!(
+                        "{}: {} matches {prefix} propagated from {}",
+                        table_origin.address,
+                        packet.dst,
+                        network.tgw_attachments[propagated.attachment]
+                            .origin
+                            .address
+                    ),
+                )?;
+                propagated.attachment
+            }
+        };
+        match network.tgw_attachments[next].kind.copied() {
+            Some(TgwAttachmentKind::Vpc(vpc)) => Ok(Landing::Vpc(vpc)),
+            Some(TgwAttachmentKind::Vpn(_)) => {
+                self.hop(
+                    HopKind::VpnGateway,
+                    Some(&network.tgw_attachments[next].origin),
+                    Decision::Forward,
+                    "leaves over the VPN attachment".to_string(),
+                )?;
+                Ok(Landing::OnPremises)
+            }
+            Some(TgwAttachmentKind::DxGateway(_)) => {
+                self.hop(
+                    HopKind::DirectConnect,
+                    Some(&network.tgw_attachments[next].origin),
+                    Decision::Forward,
+                    "leaves over the Direct Connect gateway attachment".to_string(),
+                )?;
+                Ok(Landing::OnPremises)
+            }
+            _ => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&network.tgw_attachments[next].origin),
+                    Decision::Unknown,
+                    "what lies beyond this attachment (peering, Connect) is not in the code"
+                        .to_string(),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+}
+
+fn reason_text(reason: Reason) -> &'static str {
+    match reason {
+        Reason::OnlyMatch => "the only match",
+        Reason::LongestPrefix => "longest prefix",
+        Reason::LocalOverPropagated => "the local route beats propagated routes",
+        Reason::StaticOverPropagated => "a static route beats a propagated one of equal prefix",
+        Reason::StaticReplacesLocal => "a static route replacing the local route's target",
+        Reason::DirectConnectOverVpn => "Direct Connect beats VPN for equal prefixes",
+        Reason::Tie => "tie between equal routes",
+    }
+}
+
+fn is_internet(place: Place) -> bool {
+    match place {
+        Place::Internet => true,
+        Place::Outside(net) => !is_private(net),
+        Place::Subnet(..) => false,
+    }
+}
+
+/// RFC 1918, shared address space (RFC 6598), loopback and link-local: not routed on the
+/// internet.
+fn is_private(net: Ipv4Net) -> bool {
+    [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+    ]
+    .iter()
+    .filter_map(|p| p.parse::<Ipv4Net>().ok())
+    .any(|p| p.contains(&net))
+}

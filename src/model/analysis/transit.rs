@@ -1,0 +1,212 @@
+//! Transit gateways seen from the VPCs: the Availability Zones a VPC attachment covers,
+//! the subnets whose route tables send traffic to a gateway, and the VPC attachments of
+//! each (gateway, VPC) pair.
+//!
+//! AWS forwards from a VPC to a transit gateway only in the zones that hold a subnet of
+//! the attachment, and a flow's zone decides which attachment interface, and so which
+//! appliance, it meets:
+//! <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-az-overview>.
+
+use super::routing::RoutingIndex;
+use crate::model::{
+    Network, RouteId, RouteTableId, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind,
+    TransitGatewayId, VpcId,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Whether a zone is written as a name (`us-east-1a`, or a `!GetAZs` position) or as a
+/// zone ID (`use1-az1`): AWS maps names to IDs per account, so only like compares with like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneNotation {
+    Name,
+    Id,
+}
+
+pub fn zone_notation(zone: &str) -> ZoneNotation {
+    match zone.rsplit_once("-az") {
+        Some((_, digits)) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            ZoneNotation::Id
+        }
+        _ => ZoneNotation::Name,
+    }
+}
+
+/// The zones of a VPC attachment, each with the first subnet that covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentZones<'n> {
+    pub zones: BTreeMap<&'n str, SubnetId>,
+    pub notation: ZoneNotation,
+}
+
+/// The zones an attachment's subnets cover: `None` when its subnet list is empty, a
+/// subnet or its zone is unknown, or names and zone IDs are mixed.
+pub fn attachment_zones(
+    network: &Network,
+    attachment: TgwAttachmentId,
+) -> Option<AttachmentZones<'_>> {
+    let subnets = &network.tgw_attachments[attachment].subnets;
+    if subnets.is_empty() {
+        return None;
+    }
+    let mut zones = BTreeMap::new();
+    let mut notation = None;
+    for field in subnets {
+        let subnet = field.copied()?;
+        let zone = network.subnets[subnet].az.get()?.as_str();
+        let this = zone_notation(zone);
+        if *notation.get_or_insert(this) != this {
+            return None;
+        }
+        zones.entry(zone).or_insert(subnet);
+    }
+    Some(AttachmentZones {
+        zones,
+        notation: notation?,
+    })
+}
+
+/// The subnets that use each route table (explicit association, else the VPC's main
+/// route table when the code manages it).
+pub fn subnets_by_route_table(
+    network: &Network,
+    routing: &RoutingIndex<'_>,
+) -> HashMap<RouteTableId, Vec<SubnetId>> {
+    let mut by_table: HashMap<RouteTableId, Vec<SubnetId>> = HashMap::new();
+    for (subnet, _) in network.subnets.iter() {
+        if let Some(table) = routing.subnet_route_table(subnet) {
+            by_table.entry(table).or_default().push(subnet);
+        }
+    }
+    by_table
+}
+
+/// A route of a VPC route table to a transit gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteToGateway {
+    pub route: RouteId,
+    pub table: RouteTableId,
+    pub vpc: VpcId,
+    pub gateway: TransitGatewayId,
+}
+
+/// Every route to a transit gateway whose table and VPC are known, in declaration order.
+pub fn routes_to_transit_gateways(network: &Network) -> Vec<RouteToGateway> {
+    network
+        .routes
+        .iter()
+        .filter_map(|(route, r)| {
+            let Some(Target::TransitGateway(gateway)) = r.target.copied() else {
+                return None;
+            };
+            let table = r.route_table.copied()?;
+            let vpc = network.route_tables[table].vpc.copied()?;
+            Some(RouteToGateway {
+                route,
+                table,
+                vpc,
+                gateway,
+            })
+        })
+        .collect()
+}
+
+/// The VPC attachments of each (transit gateway, VPC) pair, and the gateways whose
+/// attachments are not all known (an attachment of unknown VPC may be any VPC's).
+pub struct VpcAttachments {
+    by_pair: HashMap<(TransitGatewayId, VpcId), Vec<TgwAttachmentId>>,
+    incomplete: HashSet<TransitGatewayId>,
+    /// An attachment whose gateway is unknown may be any gateway's.
+    any_incomplete: bool,
+}
+
+impl VpcAttachments {
+    pub fn new(network: &Network) -> Self {
+        let mut by_pair: HashMap<_, Vec<_>> = HashMap::new();
+        let mut incomplete = HashSet::new();
+        let mut any_incomplete = false;
+        for (id, attachment) in network.tgw_attachments.iter() {
+            match (
+                attachment.transit_gateway.copied(),
+                attachment.kind.copied(),
+            ) {
+                (Some(gateway), Some(TgwAttachmentKind::Vpc(vpc))) => {
+                    by_pair.entry((gateway, vpc)).or_default().push(id)
+                }
+                (Some(_), Some(_)) => {}
+                (Some(gateway), None) => {
+                    incomplete.insert(gateway);
+                }
+                (None, Some(TgwAttachmentKind::Vpc(_)) | None) => any_incomplete = true,
+                (None, Some(_)) => {}
+            }
+        }
+        VpcAttachments {
+            by_pair,
+            incomplete,
+            any_incomplete,
+        }
+    }
+
+    /// The VPC's attachments to the gateway, when every attachment that could be one of
+    /// them is known; `None` otherwise, and when there is none in the code.
+    pub fn of(&self, gateway: TransitGatewayId, vpc: VpcId) -> Option<&[TgwAttachmentId]> {
+        if self.any_incomplete || self.incomplete.contains(&gateway) {
+            return None;
+        }
+        self.by_pair.get(&(gateway, vpc)).map(Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::NetworkBuilder;
+
+    #[test]
+    fn zone_names_and_ids_are_told_apart() {
+        assert_eq!(zone_notation("us-east-1a"), ZoneNotation::Name);
+        assert_eq!(zone_notation("use1-az1"), ZoneNotation::Id);
+        assert_eq!(zone_notation("usw2-az12"), ZoneNotation::Id);
+        assert_eq!(zone_notation("us-west-2-lax-1a"), ZoneNotation::Name);
+    }
+
+    #[test]
+    fn attachment_zones_need_every_subnet_zone() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
+        let a = b.subnet("aws_subnet.a", vpc, "10.0.0.0/24");
+        let c = b.subnet("aws_subnet.c", vpc, "10.0.1.0/24");
+        b.network.subnets[c].az.value = None;
+        let attachment = b.tgw_attachment("att", tgw, TgwAttachmentKind::Vpc(vpc));
+        let first = b.known(a);
+        b.network.tgw_attachments[attachment].subnets.push(first);
+        let network = b.finish();
+        let zones = attachment_zones(&network, attachment).unwrap();
+        assert_eq!(
+            zones.zones.keys().copied().collect::<Vec<_>>(),
+            ["us-east-1a"]
+        );
+        let mut b = NetworkBuilder::new();
+        b.network = network;
+        let second = b.known(c);
+        b.network.tgw_attachments[attachment].subnets.push(second);
+        let network = b.finish();
+        assert_eq!(attachment_zones(&network, attachment), None);
+    }
+
+    #[test]
+    fn attachments_of_unknown_vpc_make_the_gateway_incomplete() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
+        let other = b.transit_gateway("aws_ec2_transit_gateway.u");
+        let attachment = b.tgw_attachment("att", tgw, TgwAttachmentKind::Vpc(vpc));
+        let unknown = b.tgw_attachment("att2", other, TgwAttachmentKind::Vpc(vpc));
+        b.network.tgw_attachments[unknown].kind.value = None;
+        let network = b.finish();
+        let attachments = VpcAttachments::new(&network);
+        assert_eq!(attachments.of(tgw, vpc), Some(&[attachment][..]));
+        assert_eq!(attachments.of(other, vpc), None);
+    }
+}
