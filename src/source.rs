@@ -54,6 +54,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// A column is then a byte difference: no counting along a minified megabyte line.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -65,10 +67,12 @@ impl SourceFile {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i as u32 + 1),
         );
+        let ascii = text.is_ascii();
         SourceFile {
             path,
             text,
             line_starts,
+            ascii,
         }
     }
 
@@ -78,15 +82,22 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line_index = match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let line_start = self.line_starts[line_index] as usize;
-        let column = self.text[line_start..offset].chars().count() as u32 + 1;
-        LineCol {
-            line: line_index as u32 + 1,
-            column,
+        let line = self.line_of(offset as u32);
+        let line_start = self.line_starts[line as usize - 1] as usize;
+        let column = if self.ascii {
+            offset - line_start
+        } else {
+            self.text[line_start..offset].chars().count()
+        } as u32
+            + 1;
+        LineCol { line, column }
+    }
+
+    /// The 1-based line holding a byte offset (offsets past the end are on the last line).
+    pub fn line_of(&self, offset: u32) -> u32 {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
         }
     }
 
@@ -97,6 +108,27 @@ impl SourceFile {
 
     pub fn line_count(&self) -> u32 {
         self.line_starts.len() as u32
+    }
+
+    /// The offset `count` characters before `offset`, not before the start of its line.
+    pub fn back_chars(&self, offset: usize, count: usize) -> usize {
+        let line_start = self.line_starts[self.line_of(offset as u32) as usize - 1] as usize;
+        self.text[line_start..offset]
+            .char_indices()
+            .rev()
+            .nth(count.saturating_sub(1))
+            .map_or(line_start, |(i, _)| line_start + i)
+    }
+
+    /// The offset `count` characters after `offset`, not past the end of its line.
+    pub fn forward_chars(&self, offset: usize, count: usize) -> usize {
+        let line = self.line_of(offset as u32);
+        let line_end =
+            self.line_start(line).unwrap_or(0) as usize + self.line_text(line).map_or(0, str::len);
+        self.text[offset..line_end.max(offset)]
+            .char_indices()
+            .nth(count)
+            .map_or(line_end.max(offset), |(i, _)| offset + i)
     }
 
     /// The text of a 1-based line, without its line terminator.
