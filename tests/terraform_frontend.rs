@@ -167,6 +167,7 @@ fn tfvars_precedence() {
             ("from_cli".into(), "cli".into()),
             ("complex_from_cli".into(), r#"["x", "y"]"#.into()),
         ],
+        ..Options::default()
     };
     check_with("tfvars", &options);
 }

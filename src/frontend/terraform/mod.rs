@@ -1,6 +1,7 @@
 //! Terraform: native syntax and `.tf.json`, local and installed modules, variables,
 //! `count`/`for_each`, functions; and `terraform show -json` plans.
 
+mod budget;
 mod config;
 pub mod convert;
 mod eval;
@@ -14,6 +15,8 @@ mod suppressions;
 mod types;
 pub mod value;
 
+pub use budget::Limits;
+
 use super::{Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
 use config::{Attr, Expr};
@@ -23,13 +26,15 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// Variable inputs given on the command line.
+/// Variable inputs given on the command line, and the evaluation budgets.
 #[derive(Debug, Default, Clone)]
 pub struct Options {
     /// `--var name=value`, in order.
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in order.
     pub var_files: Vec<PathBuf>,
+    /// Evaluation budgets (`[limits]` in `vpclint.toml`).
+    pub limits: Limits,
 }
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
@@ -58,7 +63,7 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
     let mut files = Vec::new();
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
     let installed = installed_modules(dir);
-    let evaluator = Evaluator::new(sources, root, installed, inputs);
+    let evaluator = Evaluator::new(sources, root, installed, inputs, options.limits);
     let mut resources = Vec::new();
     evaluator.collect(0, &mut resources);
     let mut suppressions = Vec::new();
@@ -165,7 +170,7 @@ fn read_var_file(
     files: &mut Vec<crate::source::FileId>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Attr> {
-    let text = match crate::pipeline::read(path) {
+    let text = match config::oversized(path).map_or_else(|| crate::pipeline::read(path), Err) {
         Ok(text) => text,
         Err(message) => {
             let file = sources.add(path.to_path_buf(), "".into());
@@ -229,6 +234,9 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
     };
     let mut dirs = Vec::new();
     for path in paths {
+        if config::oversized(&path).is_some() {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
