@@ -137,6 +137,7 @@ fn lint_to_sarif(analysis: &vpclint::pipeline::Analysis, dir: &Path) {
         sources: &analysis.sources,
         catalog: &catalog,
         analyzed: &analyzed,
+        not_analyzed: &outcome.not_analyzed,
         cwd: &cwd,
         elapsed: started.elapsed(),
     });

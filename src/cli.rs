@@ -72,6 +72,10 @@ struct LintArgs {
     /// Do not run these rules (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
+    /// Report what could not be evaluated (modules not installed, unknown count/for_each, ...)
+    /// as `incomplete-analysis` findings, not only as a summary line.
+    #[arg(long)]
+    strict: bool,
     /// Colour the text report: `auto` on a terminal unless NO_COLOR is set
     /// (CLICOLOR_FORCE forces it).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -177,6 +181,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
         settings: config.rules,
         select: known_rules(&args.select, "--select", &catalog)?,
         ignore: known_rules(&args.ignore, "--ignore", &catalog)?,
+        strict: args.strict || config.strict,
     };
     let analysis = pipeline::analyze(&args.input.paths, &options);
     let registry = rules::registry();
@@ -206,6 +211,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
         sources: &analysis.sources,
         catalog: &catalog,
         analyzed: &analyzed,
+        not_analyzed: &outcome.not_analyzed,
         cwd: &cwd,
         elapsed: started.elapsed(),
     };
@@ -255,11 +261,26 @@ fn model(input: InputArgs, format: ModelFormat) -> Result<i32, UsageError> {
     let analysis = pipeline::analyze(&input.paths, &options);
     let rendered = match format {
         ModelFormat::Json => {
-            serde_json::to_string_pretty(&dump::to_json(&analysis.network, &analysis.sources))
-                .unwrap_or_default()
-                + "\n"
+            let mut document = dump::to_json(&analysis.network, &analysis.sources);
+            if let (Some(root), serde_json::Value::Object(diagnostics)) = (
+                document.as_object_mut(),
+                dump::diagnostics_json(&analysis.units, &analysis.sources),
+            ) {
+                root.extend(diagnostics);
+            }
+            serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
         }
-        ModelFormat::Text => dump::to_text(&analysis.network, &analysis.sources),
+        ModelFormat::Text => {
+            let mut text = dump::to_text(&analysis.network, &analysis.sources);
+            let diagnostics = dump::diagnostics_text(&analysis.units, &analysis.sources);
+            if !diagnostics.is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&diagnostics);
+            }
+            text
+        }
     };
     print(&rendered)
 }

@@ -4,6 +4,7 @@
 //! exclude = ["legacy/**"]
 //! [rules]
 //! transitive-peering = "off"     # or "on", "note", "warning", "error"
+//! strict = true                 # not-analyzed parts become incomplete-analysis findings
 //! [onprem]
 //! direct_connect = ["10.0.0.0/8"]
 //! [limits]
@@ -40,6 +41,8 @@ pub struct Config {
     pub declared: Declared,
     /// Evaluation budgets of each Terraform root module.
     pub limits: Limits,
+    /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
+    pub strict: bool,
 }
 
 /// A configuration error, already formatted as `file:line:column: message`.
@@ -63,6 +66,8 @@ struct RawConfig {
     onprem: RawOnprem,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    strict: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -220,6 +225,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         exclude,
         declared: Declared { direct_connect },
         limits,
+        strict: raw.strict,
     })
 }
 

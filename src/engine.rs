@@ -2,14 +2,17 @@
 //! `parse-error` findings, applies configuration and suppressions, sorts the result.
 
 use crate::config::RuleSetting;
-use crate::frontend::{Severity, Unit};
+use crate::frontend::{GapCause, Severity, Unit};
 use crate::model::Network;
-use crate::rules::{Finding, Label, Level, Rule, RuleMeta, PARSE_ERROR, UNUSED_SUPPRESSION};
-use crate::source::SourceMap;
+use crate::rules::{
+    Finding, Label, Level, Rule, RuleMeta, INCOMPLETE_ANALYSIS, PARSE_ERROR, UNUSED_SUPPRESSION,
+};
+use crate::source::{SourceMap, Span};
 use crate::suppress::{self, Suppressed};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Which rules run and at which level: `vpclint.toml` `[rules]` plus `--select`/`--ignore`.
 #[derive(Debug, Default, Clone)]
@@ -20,6 +23,9 @@ pub struct Selection {
     pub select: Vec<String>,
     /// `--ignore`: these rules do not run.
     pub ignore: Vec<String>,
+    /// `--strict` / `strict = true`: what was not analyzed also becomes
+    /// `incomplete-analysis` findings.
+    pub strict: bool,
 }
 
 impl Selection {
@@ -49,6 +55,18 @@ pub struct Outcome {
     pub suppressed: Vec<Suppressed>,
     /// Rules that panicked (a bug in vpclint): reported on stderr, the run goes on.
     pub internal_errors: Vec<String>,
+    /// What the units left out of the analysis, in file and position order.
+    pub not_analyzed: Vec<NotAnalyzed>,
+}
+
+/// One place a unit could not evaluate, so no rule checked it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAnalyzed {
+    pub cause: GapCause,
+    pub message: String,
+    pub span: Span,
+    /// The unit (root module directory, plan or template) it belongs to.
+    pub unit: PathBuf,
 }
 
 /// Runs `rules` over `network` and combines their findings with the units' parse errors.
@@ -87,10 +105,16 @@ pub fn run(
     if selection.is_enabled(PARSE_ERROR.name) {
         findings.extend(parse_errors(units));
     }
+    outcome.not_analyzed = not_analyzed(units, sources);
+    if selection.strict && selection.is_enabled(INCOMPLETE_ANALYSIS.name) {
+        findings.extend(outcome.not_analyzed.iter().map(incomplete_analysis));
+    }
     let suppressions: Vec<_> = units.iter().flat_map(|u| &u.suppressions).collect();
     let ran = |rule: &str| {
         selection.is_enabled(rule)
-            && (rule == PARSE_ERROR.name || rules.iter().any(|r| r.meta().name == rule))
+            && (rule == PARSE_ERROR.name
+                || (rule == INCOMPLETE_ANALYSIS.name && selection.strict)
+                || rules.iter().any(|r| r.meta().name == rule))
     };
     let applied = suppress::apply(findings, &suppressions, catalog, ran);
     let mut active = applied.active;
@@ -121,6 +145,61 @@ pub fn parse_errors(units: &[Unit]) -> impl Iterator<Item = Finding> + '_ {
             related: Vec::new(),
             help: "fix the file at this position; the other files were still analyzed".into(),
         })
+}
+
+/// The gaps the frontends recorded, once each, in file and position order.
+fn not_analyzed(units: &[Unit], sources: &SourceMap) -> Vec<NotAnalyzed> {
+    let mut gaps: Vec<NotAnalyzed> = units
+        .iter()
+        .flat_map(|unit| {
+            unit.diagnostics.iter().filter_map(|d| {
+                Some(NotAnalyzed {
+                    cause: d.gap?,
+                    message: d.message.clone(),
+                    span: d.span,
+                    unit: unit.path.clone(),
+                })
+            })
+        })
+        .collect();
+    gaps.sort_by(|a, b| {
+        sources
+            .get(a.span.file)
+            .path
+            .cmp(&sources.get(b.span.file).path)
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.cause.cmp(&b.cause))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| a.unit.cmp(&b.unit))
+    });
+    gaps.dedup_by(|a, b| a.cause == b.cause && a.span == b.span && a.message == b.message);
+    gaps
+}
+
+/// `--strict`: a gap as an `incomplete-analysis` finding, with what to do about it.
+fn incomplete_analysis(gap: &NotAnalyzed) -> Finding {
+    let help = match gap.cause {
+        GapCause::ModuleNotInstalled => {
+            "run `terraform init` (or `terraform get`) so the module's source is on disk, then lint again"
+        }
+        GapCause::UnknownCount => {
+            "give the values it depends on (`--var`, `--var-file`, a tfvars file) or declare the AZs in vpclint.toml `[terraform.availability_zones]`"
+        }
+        GapCause::UnknownCondition => {
+            "give the parameters the condition depends on (`--parameter`, `--parameters-file`)"
+        }
+        GapCause::BudgetExceeded => "raise the budget in vpclint.toml `[limits]` if the code is meant to be this large",
+        GapCause::UnsupportedConstruct => "lint the expanded or packaged output, where one exists",
+        GapCause::UnknownDataSource => "give the value it depends on as a variable or parameter",
+    };
+    Finding {
+        rule: INCOMPLETE_ANALYSIS.name,
+        level: INCOMPLETE_ANALYSIS.level,
+        message: format!("not analyzed ({}): {}", gap.cause.label(), gap.message),
+        primary: Label::new(gap.span, "", ""),
+        related: Vec::new(),
+        help: help.into(),
+    }
 }
 
 /// Sorts by file path, position, rule and message; drops exact duplicates (the instances

@@ -380,3 +380,61 @@ fn suppressions_hide_findings_and_unused_ones_are_notes() {
         "rules that did not run suppress nothing"
     );
 }
+
+/// What could not be evaluated is never silent: without `--strict` it is a summary line,
+/// `summary.not_analyzed` in JSON and tool execution notifications in SARIF (exit 0);
+/// with `--strict` (the `bad` fixtures' vpclint.toml) it becomes findings.
+#[test]
+fn not_analyzed_is_reported_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = root().join("fixtures/incomplete-analysis/bad");
+    for name in ["tf-uninstalled-module", "cfn-undecidable-condition.yaml"] {
+        let (from, to) = (bad.join(name), dir.path().join(name));
+        if from.is_dir() {
+            std::fs::create_dir(&to).unwrap();
+            std::fs::copy(from.join("main.tf"), to.join("main.tf")).unwrap();
+        } else {
+            std::fs::copy(from, to).unwrap();
+        }
+    }
+    let text = vpclint_in(dir.path(), &["lint", "--color", "never"]);
+    assert_eq!(text.status.code(), Some(0));
+    let last = stdout(&text).lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last,
+        "3 places not analyzed in 2 units: module not installed (1), count/for_each unknown (1), \
+         condition unknown (1); `vpclint model` lists them, `--strict` reports them as findings"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&vpclint_in(dir.path(), &["lint", "--format", "json"]).stdout)
+            .expect("json");
+    let causes: Vec<&str> = json["summary"]["not_analyzed"]
+        .as_array()
+        .expect("not_analyzed")
+        .iter()
+        .map(|g| g["cause"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        causes,
+        ["unknown-condition", "module-not-installed", "unknown-count"]
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&vpclint_in(dir.path(), &["lint", "--format", "sarif"]).stdout)
+            .expect("sarif");
+    let notifications = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notifications.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        notifications[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        10
+    );
+    let strict = vpclint_in(dir.path(), &["lint", "--strict", "--format", "json"]);
+    let strict: serde_json::Value = serde_json::from_slice(&strict.stdout).expect("json");
+    assert_eq!(strict["summary"]["notes"], 3);
+    let model = vpclint_in(dir.path(), &["model", "tf-uninstalled-module"]);
+    assert!(
+        stdout(&model).contains("not analyzed\n"),
+        "{}",
+        stdout(&model)
+    );
+    assert!(stdout(&model).contains("[module-not-installed]"));
+}

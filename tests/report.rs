@@ -119,6 +119,7 @@ fn with_report<T>(fixture: &Fixture, f: impl FnOnce(&Report) -> T) -> T {
         sources: &fixture.sources,
         catalog: &catalog,
         analyzed: &analyzed,
+        not_analyzed: &[],
         cwd: Path::new("/repo"),
         elapsed: Duration::from_millis(7),
     };
@@ -175,6 +176,7 @@ fn render_plain(sources: &SourceMap, finding: Finding) -> String {
             kind: "terraform-module",
             path: ".".into(),
         }],
+        not_analyzed: &[],
         cwd: Path::new("/repo"),
         elapsed: Duration::from_millis(1),
     };

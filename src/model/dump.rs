@@ -8,6 +8,7 @@
 
 use super::analysis::routing::RoutingIndex;
 use super::*;
+use crate::frontend::{Severity, Unit};
 use crate::source::SourceMap;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -311,6 +312,63 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
         root.insert(name.into(), Value::Array(entities));
     }
     Value::Object(root)
+}
+
+/// What the frontends could not evaluate, for `vpclint model`: `not_analyzed` (parts left
+/// out of the model, with their cause) and `notes` (values that became unknown), each with
+/// its file and line, in unit order.
+pub fn diagnostics_json(units: &[Unit], sources: &SourceMap) -> Value {
+    let mut not_analyzed = Vec::new();
+    let mut notes = Vec::new();
+    for unit in units {
+        for d in unit
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Note)
+        {
+            let file = sources.get(d.span.file);
+            let mut entry = Map::new();
+            if let Some(cause) = d.gap {
+                entry.insert("cause".into(), json!(cause.id()));
+            }
+            entry.insert("message".into(), json!(d.message));
+            entry.insert(
+                "file".into(),
+                json!(file.path.to_string_lossy().replace('\\', "/")),
+            );
+            entry.insert("line".into(), json!(file.line_col(d.span.start).line));
+            match d.gap {
+                Some(_) => not_analyzed.push(Value::Object(entry)),
+                None => notes.push(Value::Object(entry)),
+            }
+        }
+    }
+    json!({ "not_analyzed": not_analyzed, "notes": notes })
+}
+
+/// [`diagnostics_json`] as text sections after the model listing.
+pub fn diagnostics_text(units: &[Unit], sources: &SourceMap) -> String {
+    let json = diagnostics_json(units, sources);
+    let mut out = String::new();
+    for (section, title) in [("not_analyzed", "not analyzed"), ("notes", "notes")] {
+        let Some(entries) = json[section].as_array().filter(|e| !e.is_empty()) else {
+            continue;
+        };
+        out.push_str(&format!("{title}\n"));
+        for entry in entries {
+            let cause = entry["cause"]
+                .as_str()
+                .map(|c| format!("[{c}] "))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {}:{}: {cause}{}\n",
+                plain(&entry["file"]),
+                plain(&entry["line"]),
+                plain(&entry["message"])
+            ));
+        }
+    }
+    out
 }
 
 /// A compact listing grouped by VPC: each VPC, then what lives in it (subnets, route

@@ -36,6 +36,14 @@ pub fn render(report: &Report) -> String {
             escape_data(&message),
         ));
     }
+    if let Some(gaps) = report.not_analyzed_summary() {
+        out.push_str(&format!(
+            "::notice title=vpclint not analyzed::{}\n",
+            escape_data(&format!(
+                "{gaps}. Run `vpclint model` to list them; `--strict` reports them as findings."
+            ))
+        ));
+    }
     out
 }
 

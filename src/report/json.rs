@@ -29,6 +29,17 @@ pub fn render(report: &Report) -> String {
             "warnings": report.count(Level::Warning),
             "notes": report.count(Level::Note),
             "suppressed": report.suppressed.len(),
+            "not_analyzed": report.not_analyzed.iter().map(|gap| {
+                let at = report.locate_gap(gap);
+                json!({
+                    "cause": gap.cause,
+                    "message": gap.message,
+                    "path": at.path,
+                    "line": at.start.line,
+                    "column": at.start.column,
+                    "unit": super::display_path(&gap.unit, report.cwd),
+                })
+            }).collect::<Vec<_>>(),
         },
         "findings": findings,
         "suppressed": suppressed,

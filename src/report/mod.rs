@@ -5,6 +5,8 @@ pub mod json;
 pub mod sarif;
 pub mod text;
 
+use crate::engine::NotAnalyzed;
+use crate::frontend::GapCause;
 use crate::rules::{Finding, Label, Level, RuleMeta};
 use crate::source::{LineCol, SourceMap};
 use crate::suppress::Suppressed;
@@ -35,6 +37,8 @@ pub struct Report<'a> {
     /// Every rule of the catalog (SARIF lists them all).
     pub catalog: &'a [&'static RuleMeta],
     pub analyzed: &'a [AnalyzedUnit],
+    /// What the units could not evaluate (reported as notifications, not findings).
+    pub not_analyzed: &'a [NotAnalyzed],
     /// The working directory: output paths are relative to it.
     pub cwd: &'a Path,
     pub elapsed: Duration,
@@ -64,6 +68,39 @@ impl Report<'_> {
 
     pub fn file_count(&self) -> usize {
         self.sources.len()
+    }
+
+    /// Where a gap is: its file and position.
+    pub fn locate_gap(&self, gap: &NotAnalyzed) -> Location {
+        self.locate(&Label::new(gap.span, "", ""))
+    }
+
+    /// `12 places not analyzed in 3 units: count/for_each unknown (9), module not installed
+    /// (3)`, or `None` when everything was analyzed.
+    pub fn not_analyzed_summary(&self) -> Option<String> {
+        if self.not_analyzed.is_empty() {
+            return None;
+        }
+        let mut units: Vec<&Path> = self.not_analyzed.iter().map(|g| g.unit.as_path()).collect();
+        units.sort();
+        units.dedup();
+        let causes: Vec<String> = GapCause::ALL
+            .iter()
+            .filter_map(|cause| {
+                let n = self
+                    .not_analyzed
+                    .iter()
+                    .filter(|g| g.cause == *cause)
+                    .count();
+                (n > 0).then(|| format!("{} ({n})", cause.label()))
+            })
+            .collect();
+        Some(format!(
+            "{} not analyzed in {}: {}",
+            plural(self.not_analyzed.len(), "place"),
+            plural(units.len(), "unit"),
+            causes.join(", ")
+        ))
     }
 }
 

@@ -2,6 +2,7 @@
 //! tests against the official schema; `scripts/validate-sarif` runs Microsoft's validator.
 
 use super::{display_path, doc_url, Location, Report};
+use crate::engine::NotAnalyzed;
 use crate::rules::{Finding, Label, Level, RuleMeta};
 use crate::source::{FileId, SourceFile};
 use serde_json::{json, Map, Value};
@@ -49,26 +50,49 @@ pub fn render(report: &Report) -> String {
         }
         results.push(value);
     }
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "vpclint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": env!("CARGO_PKG_REPOSITORY"),
+            "rules": report.catalog.iter().map(|m| rule(m)).collect::<Vec<_>>(),
+        }},
+        "automationDetails": { "id": "vpclint/" },
+        "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(report.cwd) } },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    if !report.not_analyzed.is_empty() {
+        run["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": report
+                .not_analyzed
+                .iter()
+                .map(|gap| not_analyzed(report, gap))
+                .collect::<Vec<_>>(),
+        }]);
+    }
     let document = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "vpclint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": env!("CARGO_PKG_REPOSITORY"),
-                "rules": report.catalog.iter().map(|m| rule(m)).collect::<Vec<_>>(),
-            }},
-            "automationDetails": { "id": "vpclint/" },
-            "originalUriBaseIds": { SRCROOT: { "uri": directory_uri(report.cwd) } },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [run],
     });
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// A part of a unit that was not analyzed, as a tool execution notification: the standard
+/// place for "the tool could not look at this", with the cause as the descriptor.
+fn not_analyzed(report: &Report, gap: &NotAnalyzed) -> Value {
+    let label = Label::new(gap.span, "", "");
+    json!({
+        "level": "note",
+        "message": { "text": sentence(&format!("Not analyzed ({}): {}", gap.cause.label(), gap.message)) },
+        "descriptor": { "id": gap.cause.id() },
+        "locations": [location(report, &label)],
+    })
 }
 
 fn rule(meta: &RuleMeta) -> Value {

@@ -4,7 +4,7 @@
 //! summary.
 
 use super::{display_path, doc_url, plural, Report};
-use crate::rules::{Finding, Label, Level};
+use crate::rules::{Finding, Label, Level, INCOMPLETE_ANALYSIS};
 use crate::source::{FileId, SourceFile};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -54,6 +54,18 @@ pub fn render(report: &Report, options: &TextOptions) -> String {
     }
     out.push_str(&summary(report));
     out.push('\n');
+    if let Some(gaps) = report.not_analyzed_summary() {
+        let strict = report
+            .findings
+            .iter()
+            .any(|f| f.rule == INCOMPLETE_ANALYSIS.name);
+        let hint = if strict {
+            "`vpclint model` lists them"
+        } else {
+            "`vpclint model` lists them, `--strict` reports them as findings"
+        };
+        out.push_str(&format!("{gaps}; {hint}\n"));
+    }
     out
 }
 

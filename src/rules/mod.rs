@@ -124,6 +124,15 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 
+/// Metadata of `incomplete-analysis`: with `--strict`, the engine turns each place a unit
+/// could not evaluate (module not installed, unknown `count`/`for_each`, ...) into a finding.
+pub static INCOMPLETE_ANALYSIS: RuleMeta = RuleMeta {
+    name: "incomplete-analysis",
+    level: Level::Note,
+    summary: "With --strict: a part of the code that could not be evaluated, so was not checked.",
+    doc: include_str!("../../rules/incomplete-analysis.md"),
+};
+
 /// Every rule that checks the model, in catalog order.
 pub fn registry() -> Vec<&'static dyn Rule> {
     vec![
@@ -156,11 +165,13 @@ pub fn registry() -> Vec<&'static dyn Rule> {
     ]
 }
 
-/// Metadata of every rule, `parse-error` and `unused-suppression` included, sorted by name.
+/// Metadata of every rule, the engine's own (`parse-error`, `unused-suppression`,
+/// `incomplete-analysis`) included, sorted by name.
 pub fn catalog() -> Vec<&'static RuleMeta> {
     let mut all: Vec<&'static RuleMeta> = registry().iter().map(|r| r.meta()).collect();
     all.push(&PARSE_ERROR);
     all.push(&UNUSED_SUPPRESSION);
+    all.push(&INCOMPLETE_ANALYSIS);
     all.sort_by_key(|m| m.name);
     all
 }
