@@ -20,13 +20,19 @@ struct Line {
     suppression: Option<Comment>,
 }
 
-/// Suppressions for the resource blocks of one parsed file.
+/// What every suppression comment starts with.
+const PREFIX: &str = "vpclint:ignore";
+/// File-level suppressions (`# vpclint:ignore-file[rule] reason`, read elsewhere): not
+/// malformed.
+const FILE_MARKER: &str = "vpclint:ignore-file[";
+
+/// Suppressions for the resource blocks of one parsed file, and the malformed ones.
 pub(super) fn find(text: &str, file: FileId, body: &Body) -> Vec<Suppression> {
-    if !text.contains(MARKER) {
+    if !text.contains(PREFIX) {
         return Vec::new();
     }
     let lines = scan_lines(text, file);
-    let mut found = Vec::new();
+    let mut found = malformed(text, file);
     let mut used = vec![false; lines.len()];
     for block in body.blocks.iter().filter(|b| b.kind == "resource") {
         attach_block(block, &lines, &mut used, &mut found);
@@ -71,9 +77,59 @@ fn attach(target: Span, lines: &[Line], used: &mut [bool], found: &mut Vec<Suppr
                 reason: comment.reason.clone(),
                 span: comment.span,
                 applies_to: target,
+                problem: None,
             });
         }
     }
+}
+
+/// Comments that start like a suppression but cannot work: `vpclint:ignore` without a
+/// bracketed rule list, without its closing bracket, or with no rule in it.
+fn malformed(text: &str, file: FileId) -> Vec<Suppression> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for raw in text.split_inclusive('\n') {
+        let content = raw.trim_end_matches(['\n', '\r']);
+        let line_start = start;
+        start += raw.len();
+        let Some(at) = content.find(PREFIX) else {
+            continue;
+        };
+        let before = &content[..at];
+        let Some(opening) = before.rfind('#').or_else(|| before.rfind("//")) else {
+            continue;
+        };
+        if !before[opening..]
+            .trim_start_matches(['#', '/'])
+            .trim()
+            .is_empty()
+        {
+            continue;
+        }
+        let rest = &content[at..];
+        if rest.starts_with(FILE_MARKER) {
+            continue;
+        }
+        let problem = match rest.strip_prefix(MARKER) {
+            None => {
+                "`vpclint:ignore` without a rule list suppresses nothing: the rules go in brackets"
+            }
+            Some(list) => match list.find(']') {
+                None => "`vpclint:ignore[` without its closing `]` suppresses nothing",
+                Some(close) if list[..close].split(',').all(|r| r.trim().is_empty()) => {
+                    "`vpclint:ignore[]` names no rule: it suppresses nothing"
+                }
+                Some(_) => continue,
+            },
+        };
+        let span = Span::new(
+            file,
+            line_start + opening,
+            line_start + content.trim_end().len(),
+        );
+        found.push(Suppression::malformed(span, problem));
+    }
+    found
 }
 
 fn scan_lines(text: &str, file: FileId) -> Vec<Line> {
@@ -100,6 +156,10 @@ fn scan_lines(text: &str, file: FileId) -> Vec<Line> {
                 .map(|r| r.trim().to_string())
                 .filter(|r| !r.is_empty())
                 .collect();
+            if rules.is_empty() {
+                // Reported by `malformed`.
+                return None;
+            }
             let reason = rest[close + 1..].trim();
             Some(Comment {
                 rules,
@@ -115,4 +175,32 @@ fn scan_lines(text: &str, file: FileId) -> Vec<Line> {
         start += raw.len();
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        malformed(text, FileId(0))
+            .into_iter()
+            .filter_map(|s| s.problem)
+            .collect()
+    }
+
+    #[test]
+    fn malformed_suppressions_are_found_and_the_valid_forms_are_not() {
+        let text = "# vpclint:ignore transitive-peering why\n\
+                    x = 1 // vpclint:ignore[ ]\n\
+                    # vpclint:ignore[duplicate-route\n\
+                    # vpclint:ignore[duplicate-route] reason\n\
+                    # vpclint:ignore-file[duplicate-route] reason\n\
+                    # see the vpclint:ignore docs\n\
+                    name = \"vpclint:ignore\"\n";
+        let found = problems(text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].contains("without a rule list"));
+        assert!(found[1].contains("names no rule"));
+        assert!(found[2].contains("closing"));
+    }
 }
