@@ -78,10 +78,7 @@ impl SourceFile {
 
     /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let mut offset = (offset as usize).min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = self.char_boundary(offset as usize);
         let line = self.line_of(offset as u32);
         let line_start = self.line_starts[line as usize - 1] as usize;
         let column = if self.ascii {
@@ -110,8 +107,18 @@ impl SourceFile {
         self.line_starts.len() as u32
     }
 
+    /// `offset` clamped to the text and moved back to a character boundary.
+    fn char_boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
     /// The offset `count` characters before `offset`, not before the start of its line.
     pub fn back_chars(&self, offset: usize, count: usize) -> usize {
+        let offset = self.char_boundary(offset);
         let line_start = self.line_starts[self.line_of(offset as u32) as usize - 1] as usize;
         self.text[line_start..offset]
             .char_indices()
@@ -122,6 +129,7 @@ impl SourceFile {
 
     /// The offset `count` characters after `offset`, not past the end of its line.
     pub fn forward_chars(&self, offset: usize, count: usize) -> usize {
+        let offset = self.char_boundary(offset);
         let line = self.line_of(offset as u32);
         let line_end =
             self.line_start(line).unwrap_or(0) as usize + self.line_text(line).map_or(0, str::len);
@@ -220,6 +228,18 @@ mod tests {
         // Offsets inside a multi-byte char snap back.
         assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_text(2), Some("çd = 1"));
+    }
+
+    #[test]
+    fn windows_stay_on_their_line_and_on_char_boundaries() {
+        let file = SourceFile::new("a.tf".into(), "ab\nçdéf\n".into());
+        assert_eq!(file.back_chars(8, 2), 5);
+        assert_eq!(file.back_chars(8, 10), 3, "not before the line");
+        assert_eq!(file.forward_chars(3, 2), 6);
+        assert_eq!(file.forward_chars(3, 10), 9, "not past the line");
+        // Inside 'ç' (bytes 3-4): snapped back to its start.
+        assert_eq!(file.back_chars(4, 1), 3);
+        assert_eq!(file.forward_chars(4, 1), 5);
     }
 
     #[test]

@@ -200,9 +200,16 @@ fn snippets<'a>(report: &Report, finding: &'a Finding) -> Vec<Snippet<'a>> {
 /// The byte range underlined for `label`: clamped to the text, and cut to its first line
 /// when it spans many (a whole resource block says no more than its first line).
 fn shown_range(source: &SourceFile, label: &Label) -> Range<usize> {
-    let len = source.text.len();
-    let start = (label.span.start as usize).min(len);
-    let end = (label.span.end as usize).clamp(start, len);
+    let text = &source.text;
+    let boundary = |mut offset: usize| {
+        offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let start = boundary(label.span.start as usize);
+    let end = boundary(label.span.end as usize).max(start);
     let first = source.line_of(start as u32);
     let last = source.line_of(end as u32);
     if last - first < MAX_LABEL_LINES {
