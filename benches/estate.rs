@@ -4,10 +4,13 @@
 //! 500 security groups and 500 NACLs, written once as Terraform (50 root modules, 1,000
 //! `.tf` files) and once as CloudFormation (50 templates), at each requested scale (×10
 //! multiplies every count). Each measurement runs in a fresh child process so that its peak
-//! memory (VmHWM) is its own, and reports:
-//! - `front`: discover + parse + evaluate + lower (`pipeline::analyze`),
-//! - `lint`: the same, then every rule through the engine (suppressions, sorting) and the
-//!   SARIF report written to a file, as `vpclint lint --format sarif --output` does.
+//! memory (VmHWM) is its own, and reports, for each estate and scale (default 1, 10, 30):
+//! - `parse`: the floor: read every file once and run the same parsers (hcl-edit, saphyr,
+//!   jsonc) in parallel, nothing else;
+//! - `lint`: discover + parse + evaluate + lower, then every rule through the engine
+//!   (suppressions, sorting) and the SARIF report written to a file, as
+//!   `vpclint lint --format sarif --output` does;
+//! - `lint/parse` (the targets: at most 2) and peak memory ÷ input bytes (at most 5).
 //!
 //! `cargo bench --bench estate -- --generate DIR [SCALE]` only writes the estates under
 //! `DIR` (for profiling `vpclint` on them).
@@ -49,11 +52,13 @@ fn main() {
         .position(|a| a == "--scale")
         .and_then(|p| args.get(p + 1))
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1, 10]);
+        .unwrap_or_else(|| vec![1, 10, 30]);
 
     let base = std::env::temp_dir().join(format!("vpclint-estate-{}", std::process::id()));
-    println!("| estate | scale | files | mode | seconds | peak MiB |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| estate | scale | files | input MiB | parse s | lint s | lint/parse | parse MiB | lint MiB | lint MiB/input |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for &scale in &scales {
         for lang in ["terraform", "cloudformation"] {
             let dir = base.join(format!("{lang}-x{scale}"));
@@ -61,23 +66,77 @@ fn main() {
                 "terraform" => write_terraform_estate(&dir, scale),
                 _ => write_cloudformation_estate(&dir, scale),
             };
-            for mode in ["front", "lint"] {
+            let input = source_files(&dir)
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len())
+                .sum::<u64>() as f64;
+            let [parse, lint] = ["parse", "lint"].map(|mode| {
                 // Warm the page cache once, then take the best of three runs.
                 let _ = run_child(mode, &dir);
-                let best = (0..3)
+                (0..3)
                     .filter_map(|_| run_child(mode, &dir))
-                    .min_by(|a, b| a.0.total_cmp(&b.0));
-                match best {
-                    Some((secs, peak_kib)) => println!(
-                        "| {lang} | x{scale} | {files} | {mode} | {secs:.3} | {:.0} |",
-                        peak_kib as f64 / 1024.0
-                    ),
-                    None => println!("| {lang} | x{scale} | {files} | {mode} | failed | |"),
-                }
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+            });
+            let mib = |kib: u64| kib as f64 / 1024.0;
+            match (parse, lint) {
+                (Some((parse_s, parse_kib)), Some((lint_s, lint_kib))) => println!(
+                    "| {lang} | x{scale} | {files} | {:.1} | {parse_s:.3} | {lint_s:.3} | {:.2} | {:.0} | {:.0} | {:.1} |",
+                    input / 1048576.0,
+                    lint_s / parse_s,
+                    mib(parse_kib),
+                    mib(lint_kib),
+                    lint_kib as f64 * 1024.0 / input,
+                ),
+                _ => println!("| {lang} | x{scale} | {files} | failed |"),
             }
         }
     }
     let _ = std::fs::remove_dir_all(&base);
+}
+
+/// Every Terraform or CloudFormation file under `dir`, sorted.
+fn source_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("tf" | "json" | "yaml" | "yml")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The floor: read each file once and run the same parsers as `lint` (hcl-edit, saphyr,
+/// jsonc), in parallel, with no evaluation.
+fn parse_only(dir: &Path) {
+    use rayon::prelude::*;
+    use vpclint::frontend::{cloudformation, terraform};
+    let parsed = source_files(dir)
+        .par_iter()
+        .filter(|path| {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                return false;
+            };
+            if path.extension().is_some_and(|e| e == "tf") {
+                terraform::parse_only(path, &text)
+            } else {
+                cloudformation::parse_only(path, &text)
+            }
+        })
+        .count();
+    assert!(parsed > 0, "nothing parsed under {}", dir.display());
 }
 
 fn run_child(mode: &str, dir: &Path) -> Option<(f64, u64)> {
@@ -95,6 +154,11 @@ fn run_child(mode: &str, dir: &Path) -> Option<(f64, u64)> {
 /// Runs one measurement in this (child) process and prints `seconds peak_kib`.
 fn measure(mode: &str, dir: &Path) {
     let start = Instant::now();
+    if mode == "parse" {
+        parse_only(dir);
+        println!("{} {}", start.elapsed().as_secs_f64(), peak_rss_kib());
+        return;
+    }
     let analysis = vpclint::pipeline::analyze(&[dir.to_path_buf()], &Default::default());
     if mode == "lint" {
         lint_to_sarif(&analysis, dir);

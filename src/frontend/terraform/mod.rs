@@ -226,6 +226,16 @@ fn read_var_file(
     }
 }
 
+/// Only parses a `.tf` or `.tf.json` file (no conversion, no evaluation): the floor the
+/// estate benchmark measures lint time against. Whether it parsed.
+pub fn parse_only(path: &Path, text: &str) -> bool {
+    if path.to_string_lossy().ends_with(".json") {
+        json::parse(text, crate::source::FileId(0)).is_ok()
+    } else {
+        hcl::edit::parser::parse_body(text).is_ok()
+    }
+}
+
 /// Directories that `dir`'s module blocks use as local child modules (`source = "./x"`),
 /// so discovery does not also analyze them as roots. A textual scan: no parsing.
 pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
