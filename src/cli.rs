@@ -103,7 +103,8 @@ struct InputArgs {
     /// CloudFormation parameter file in the AWS CLI format (repeatable).
     #[arg(long = "parameters-file", value_name = "FILE")]
     parameter_files: Vec<PathBuf>,
-    /// AWS region for CloudFormation's AWS::Region (default us-east-1).
+    /// AWS region for CloudFormation's AWS::Region (default us-east-1) and for Terraform AWS
+    /// providers that set none (data sources aws_region, aws_partition, aws_availability_zones).
     #[arg(long)]
     region: Option<String>,
 }
@@ -319,6 +320,8 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     options.cloudformation.parameter_files = input.parameter_files.clone();
     options.cloudformation.region = input.region.clone();
     options.terraform.limits = config.limits;
+    options.terraform.region = input.region.clone();
+    options.terraform.availability_zones = config.availability_zones.clone();
     options.declared = config.declared.clone();
     options.excludes = excludes;
     Ok((options, config))

@@ -9,6 +9,8 @@
 //! direct_connect = ["10.0.0.0/8"]
 //! [limits]
 //! max_steps = 10000000           # evaluation budgets of a Terraform root module
+//! [terraform.availability_zones]
+//! us-west-1 = ["us-west-1b", "us-west-1c"]
 //! ```
 
 use crate::frontend::terraform::Limits;
@@ -41,6 +43,9 @@ pub struct Config {
     pub declared: Declared,
     /// Evaluation budgets of each Terraform root module.
     pub limits: Limits,
+    /// `[terraform.availability_zones]`: zone names by region, for the
+    /// `aws_availability_zones` data source.
+    pub availability_zones: BTreeMap<String, Vec<String>>,
     /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
     pub strict: bool,
 }
@@ -67,6 +72,8 @@ struct RawConfig {
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
+    terraform: RawTerraform,
+    #[serde(default)]
     strict: bool,
 }
 
@@ -78,6 +85,13 @@ struct RawLimits {
     max_elements: Option<Spanned<i64>>,
     max_string_bytes: Option<Spanned<i64>>,
     max_module_depth: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTerraform {
+    #[serde(default)]
+    availability_zones: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -219,12 +233,50 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         limits.max_module_depth = u32::try_from(depth)
             .map_err(|_| at(value.span(), "[limits] max_module_depth is too large"))?;
     }
+    let mut availability_zones = BTreeMap::new();
+    for (region, zones) in raw.terraform.availability_zones {
+        if !is_region_name(region.get_ref()) {
+            return Err(at(
+                region.span(),
+                &format!(
+                    "invalid region `{}` in [terraform.availability_zones]: expected a name like us-west-1",
+                    region.get_ref()
+                ),
+            ));
+        }
+        let mut names: Vec<String> = Vec::new();
+        for zone in zones {
+            let valid = zone
+                .get_ref()
+                .strip_prefix(region.get_ref().as_str())
+                .is_some_and(|rest| {
+                    !rest.is_empty()
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                });
+            if !valid || names.contains(zone.get_ref()) {
+                let problem = if valid { "duplicate" } else { "invalid" };
+                return Err(at(
+                    zone.span(),
+                    &format!(
+                        "{problem} Availability Zone `{}` for {} in [terraform.availability_zones]",
+                        zone.get_ref(),
+                        region.get_ref()
+                    ),
+                ));
+            }
+            names.push(zone.into_inner());
+        }
+        availability_zones.insert(region.into_inner(), names);
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules,
         exclude,
         declared: Declared { direct_connect },
         limits,
+        availability_zones,
         strict: raw.strict,
     })
 }
@@ -235,6 +287,18 @@ fn positive(value: &Spanned<i64>, key: &str) -> Result<u64, String> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("[limits] {key} must be a whole number above 0"))
+}
+
+/// `us-west-1`, `ap-southeast-5`, `us-gov-east-1`: lowercase words, then a number.
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -337,6 +401,37 @@ mod tests {
         assert!(unknown.0.starts_with("vpclint.toml:2:1: "), "{unknown}");
         let text = parse_str("[limits]\nmax_steps = \"many\"\n").unwrap_err();
         assert!(text.0.starts_with("vpclint.toml:2:13: "), "{text}");
+    }
+
+    #[test]
+    fn reads_and_validates_availability_zones() {
+        let config = parse_str(
+            "[terraform.availability_zones]\nus-west-1 = [\"us-west-1b\", \"us-west-1c\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.availability_zones.get("us-west-1"),
+            Some(&vec!["us-west-1b".to_string(), "us-west-1c".to_string()])
+        );
+        let bad_region =
+            parse_str("[terraform.availability_zones]\nwest = [\"west-a\"]\n").unwrap_err();
+        assert!(
+            bad_region.0.starts_with("vpclint.toml:2:1: "),
+            "{bad_region}"
+        );
+        let bad_zone = parse_str("[terraform.availability_zones]\nus-west-1 = [\"us-east-1a\"]\n")
+            .unwrap_err();
+        assert!(bad_zone.0.starts_with("vpclint.toml:2:14: "), "{bad_zone}");
+        let duplicate = parse_str(
+            "[terraform.availability_zones]\nus-west-1 = [\"us-west-1b\", \"us-west-1b\"]\n",
+        )
+        .unwrap_err();
+        assert!(duplicate.0.contains("duplicate"), "{duplicate}");
+        let unknown_key = parse_str("[terraform]\nzones = 1\n").unwrap_err();
+        assert!(
+            unknown_key.0.starts_with("vpclint.toml:2:1: "),
+            "{unknown_key}"
+        );
     }
 
     #[test]

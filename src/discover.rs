@@ -228,7 +228,7 @@ fn is_terraform_file(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    name.ends_with(".tf") || name.ends_with(".tf.json")
+    crate::frontend::terraform::is_configuration_file(&name)
 }
 
 /// A `.tfvars` / `.tfvars.json` file beside `.tf` files: Terraform loads

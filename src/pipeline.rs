@@ -63,12 +63,15 @@ fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
     }
 }
 
-/// Reads a file as UTF-8 text.
+/// Reads a file as UTF-8 text, without the byte-order mark some editors write first
+/// (Terraform, CloudFormation and every editor ignore it).
 pub fn read(path: &std::path::Path) -> Result<Arc<str>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-    String::from_utf8(bytes)
-        .map(Arc::from)
-        .map_err(|_| "file is not valid UTF-8".to_string())
+    let text = String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => Arc::from(rest),
+        None => Arc::from(text),
+    })
 }
 
 /// A unit holding only the parse error of a file that could not be read. For a file that

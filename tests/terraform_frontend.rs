@@ -146,6 +146,13 @@ fn registry_modules_installed_and_missing() {
     check("registry");
 }
 
+/// Installed by `terraform init`: keys of nested calls (`net.label`), a local module inside
+/// an installed one, and findings' spans in the installed module's files.
+#[test]
+fn installed_modules_with_nested_keys() {
+    check("installed");
+}
+
 #[test]
 fn parse_errors_keep_other_files() {
     check("errors");
@@ -291,4 +298,62 @@ fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
     );
     assert!(terraform::local_module_dirs(&fixture("cycles")).is_empty());
     assert!(terraform::local_module_dirs(&fixture("registry")).is_empty());
+}
+
+/// `--region` is the region of a provider that sets none, and
+/// `[terraform.availability_zones]` gives the zone names of a region vpclint's table
+/// leaves out (us-east-1: accounts see different names).
+#[test]
+fn region_option_and_configured_availability_zones() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let text = r#"
+data "aws_region" "current" {}
+data "aws_availability_zones" "azs" {}
+resource "aws_subnet" "s" {
+  count             = length(data.aws_availability_zones.azs.names)
+  vpc_id            = "vpc-0123456789abcdef0"
+  availability_zone = data.aws_availability_zones.azs.names[count.index]
+  cidr_block        = cidrsubnet("10.0.0.0/16", 8, count.index)
+  tags              = { Region = data.aws_region.current.name }
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), text).expect("write fixture");
+    let zones = |options: &Options| {
+        let sources = SourceMap::new();
+        let unit = terraform::load_root_module(dir.path(), options, &sources);
+        unit.resources
+            .iter()
+            .map(|r| {
+                let az = r.attr("availability_zone").and_then(|v| v.as_str());
+                let region = r
+                    .attr("tags")
+                    .and_then(|t| t.get("Region"))
+                    .and_then(|v| v.as_str());
+                format!("{}@{}", az.unwrap_or("?"), region.unwrap_or("?"))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(zones(&Options::default()).is_empty());
+    let ca = Options {
+        region: Some("ca-central-1".into()),
+        ..Options::default()
+    };
+    assert_eq!(
+        zones(&ca),
+        [
+            "ca-central-1a@ca-central-1",
+            "ca-central-1b@ca-central-1",
+            "ca-central-1d@ca-central-1"
+        ]
+    );
+    let virginia = Options {
+        region: Some("us-east-1".into()),
+        ..Options::default()
+    };
+    assert!(zones(&virginia).is_empty());
+    let configured = Options {
+        availability_zones: [("us-east-1".to_string(), vec!["us-east-1b".to_string()])].into(),
+        ..virginia
+    };
+    assert_eq!(zones(&configured), ["us-east-1b@us-east-1"]);
 }

@@ -111,7 +111,24 @@ pub(super) struct ModuleConfig {
     pub suppressions: Vec<Suppression>,
 }
 
-/// The `.tf` and `.tf.json` files of a directory, in lexical order (as Terraform loads them).
+/// Whether Terraform reads a file of this name as configuration: `.tf` and `.tf.json`
+/// files, except those it ignores as hidden or editor files (names starting with `.`,
+/// ending in `~`, or starting and ending with `#`; only the first can end in `.tf`).
+pub fn is_configuration_file(name: &str) -> bool {
+    (name.ends_with(".tf") || name.ends_with(".tf.json")) && !name.starts_with('.')
+}
+
+/// `override.tf`, `x_override.tf` (and `.tf.json`): merged into the other files' blocks
+/// after all of them are read.
+fn is_override_file(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// The configuration files of a directory, in lexical order (as Terraform loads them).
 pub(super) fn module_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read directory: {e}"))?;
     let mut files: Vec<PathBuf> = entries
@@ -121,7 +138,7 @@ pub(super) fn module_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
             p.is_file()
                 && p.file_name()
                     .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+                    .is_some_and(is_configuration_file)
         })
         .collect();
     files.sort();
@@ -162,7 +179,15 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
             return config;
         }
     };
-    for path in paths {
+    // Primary files first, then override files, each group in lexical order.
+    let (overrides, primaries): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_override_file)
+    });
+    let primary_count = primaries.len();
+    for (position, path) in primaries.into_iter().chain(overrides).enumerate() {
+        let is_override = position >= primary_count;
         let text = match oversized(&path).map_or_else(|| crate::pipeline::read(&path), Err) {
             Ok(text) => text,
             Err(message) => {
@@ -186,7 +211,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
                 }
             }
         } else {
-            match hcl::edit::parser::parse_body(&text) {
+            match parse_hcl(&text) {
                 Ok(body) => {
                     let body = convert_body(body, file);
                     config
@@ -205,10 +230,29 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
             }
         };
         for block in blocks {
-            config.add_block(block);
+            if is_override {
+                config.override_block(block);
+            } else {
+                config.add_block(block);
+            }
         }
     }
     config
+}
+
+/// Parses a native-syntax body. hcl-edit 0.10 rejects a line break inside the key or value
+/// of an object `for` expression (`{ for k in xs : k => a ? b :\n c }`), which HCL allows
+/// (newlines are ignored between the braces of a `for` expression): when a file fails to
+/// parse, it is parsed again with those line breaks (and the comments inside such an
+/// expression) blanked, byte for byte, so every span still points into the original text.
+pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser::Error> {
+    match hcl::edit::parser::parse_body(text) {
+        Ok(body) => Ok(body),
+        Err(err) => match super::hcl_text::join_object_for_lines(text) {
+            Some(joined) => hcl::edit::parser::parse_body(&joined).map_err(|_| err),
+            None => Err(err),
+        },
+    }
 }
 
 fn error(span: Span, message: String) -> Diagnostic {
@@ -410,6 +454,146 @@ impl ModuleConfig {
             _ => {}
         }
     }
+}
+
+impl ModuleConfig {
+    /// Merges a block of an override file into the block it overrides, by Terraform's
+    /// rules: arguments replace arguments of the same name; nested blocks of a type
+    /// (`dynamic` ones included) replace all blocks of that type; `locals` replace each
+    /// named value; an override block without an original is an error.
+    fn override_block(&mut self, block: Block) {
+        let missing =
+            |what: String| error(block.header, format!("missing base {what} to override"));
+        match (block.kind.as_str(), block.labels.as_slice()) {
+            ("resource", [kind, name]) | ("data", [kind, name]) => {
+                let mode = if block.kind == "resource" {
+                    Mode::Managed
+                } else {
+                    Mode::Data
+                };
+                let key = (mode, kind.clone(), name.clone());
+                let Some(&index) = self.resource_index.get(&key) else {
+                    let diagnostic = missing(format!("{} \"{kind}\" \"{name}\"", block.kind));
+                    self.diagnostics.push(diagnostic);
+                    return;
+                };
+                let Some(resource) = self.resources.get_mut(index) else {
+                    return;
+                };
+                if let Some(provider) = block
+                    .body
+                    .attr("provider")
+                    .and_then(|a| traversal_path(&a.expr))
+                {
+                    resource.provider = provider;
+                }
+                merge_body(&mut resource.body, block.body);
+            }
+            ("variable", [name]) => {
+                let Some(variable) = self.variables.get_mut(name) else {
+                    let diagnostic = missing(format!("variable \"{name}\""));
+                    self.diagnostics.push(diagnostic);
+                    return;
+                };
+                for attr in block.body.attrs {
+                    match attr.name.as_str() {
+                        "default" => variable.default = Some(attr),
+                        "type" => variable.type_expr = Some(attr),
+                        "nullable" => variable.nullable = literal_bool(&attr.expr).unwrap_or(true),
+                        _ => {}
+                    }
+                }
+            }
+            ("locals", []) => {
+                for attr in block.body.attrs {
+                    if !self.locals.contains_key(&attr.name) {
+                        let diagnostic = missing(format!("local value \"{}\"", attr.name));
+                        self.diagnostics.push(diagnostic);
+                        continue;
+                    }
+                    self.locals.insert(attr.name.clone(), attr);
+                }
+            }
+            ("output", [name]) => {
+                if !self.outputs.contains_key(name) {
+                    let diagnostic = missing(format!("output \"{name}\""));
+                    self.diagnostics.push(diagnostic);
+                    return;
+                }
+                let mut body = block.body;
+                if let Some(index) = body.attrs.iter().position(|a| a.name == "value") {
+                    self.outputs.insert(name.clone(), body.attrs.remove(index));
+                }
+            }
+            ("module", [name]) => {
+                let Some(call) = self
+                    .module_index
+                    .get(name)
+                    .and_then(|&index| self.modules.get_mut(index))
+                else {
+                    let diagnostic = missing(format!("module call \"{name}\""));
+                    self.diagnostics.push(diagnostic);
+                    return;
+                };
+                merge_body(&mut call.body, block.body);
+                call.source = call
+                    .body
+                    .attr("source")
+                    .and_then(|a| literal_string(&a.expr));
+                call.providers = call
+                    .body
+                    .attr("providers")
+                    .map(|a| provider_map(&a.expr))
+                    .unwrap_or_default();
+            }
+            ("provider", [name]) => {
+                let alias = block
+                    .body
+                    .attr("alias")
+                    .and_then(|a| literal_string(&a.expr));
+                let key = match alias {
+                    Some(alias) => format!("{name}.{alias}"),
+                    None => name.clone(),
+                };
+                let Some(provider) = self.providers.iter_mut().find(|p| p.key == key) else {
+                    let diagnostic = missing(format!("provider configuration \"{key}\""));
+                    self.diagnostics.push(diagnostic);
+                    return;
+                };
+                if let Some(region) = block.body.attrs.into_iter().find(|a| a.name == "region") {
+                    provider.region = Some(region);
+                }
+            }
+            // `terraform` blocks (required providers, backend) are not evaluated.
+            _ => {}
+        }
+    }
+}
+
+/// The type a nested block counts as when overriding: `dynamic "ingress"` is `ingress`.
+fn block_type(block: &Block) -> &str {
+    match (block.kind.as_str(), block.labels.first()) {
+        ("dynamic", Some(label)) => label,
+        (kind, _) => kind,
+    }
+}
+
+/// Terraform's merge of an override block's body into the original's.
+fn merge_body(base: &mut Body, over: Body) {
+    for attr in over.attrs {
+        match base.attrs.iter_mut().find(|a| a.name == attr.name) {
+            Some(existing) => *existing = attr,
+            None => base.attrs.push(attr),
+        }
+    }
+    let replaced: Vec<String> = over
+        .blocks
+        .iter()
+        .map(|b| block_type(b).to_string())
+        .collect();
+    base.blocks
+        .retain(|b| !replaced.iter().any(|kind| kind == block_type(b)));
+    base.blocks.extend(over.blocks);
 }
 
 fn provider_map(expr: &Expr) -> Vec<(String, String)> {

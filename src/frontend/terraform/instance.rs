@@ -7,6 +7,7 @@ use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
 use super::convert;
 use super::eval::{EvalResult, Scope};
 use super::number::Number;
+use super::public_facts;
 use super::render;
 use super::types::{self, Type};
 use super::value::Value;
@@ -34,6 +35,77 @@ const COMPUTED_ATTRIBUTES: &[&str] = &[
     "default_security_group_id",
     "default_network_acl_id",
 ];
+
+/// Optional arguments the provider computes when they are not set: a reference to one
+/// that is set to `null` is unknown until apply, like one that is left out (provider
+/// schema, "Optional + Computed"; the network-relevant ones).
+const OPTIONAL_COMPUTED: &[(&str, &[&str])] = &[
+    (
+        "aws_vpc",
+        &[
+            "cidr_block",
+            "ipv6_cidr_block",
+            "ipv6_cidr_block_network_border_group",
+            "enable_dns_hostnames",
+        ],
+    ),
+    ("aws_vpc_ipv4_cidr_block_association", &["cidr_block"]),
+    ("aws_vpc_ipv6_cidr_block_association", &["ipv6_cidr_block"]),
+    (
+        "aws_subnet",
+        &[
+            "availability_zone",
+            "availability_zone_id",
+            "cidr_block",
+            "ipv6_cidr_block",
+        ],
+    ),
+    (
+        "aws_instance",
+        &[
+            "availability_zone",
+            "subnet_id",
+            "private_ip",
+            "associate_public_ip_address",
+            "vpc_security_group_ids",
+            "ipv6_addresses",
+        ],
+    ),
+    (
+        "aws_network_interface",
+        &[
+            "private_ip",
+            "private_ips",
+            "security_groups",
+            "ipv6_addresses",
+        ],
+    ),
+    ("aws_nat_gateway", &["private_ip"]),
+    ("aws_lb", &["subnets", "security_groups", "ip_address_type"]),
+    (
+        "aws_alb",
+        &["subnets", "security_groups", "ip_address_type"],
+    ),
+    (
+        "aws_vpc_endpoint",
+        &[
+            "subnet_ids",
+            "security_group_ids",
+            "route_table_ids",
+            "ip_address_type",
+        ],
+    ),
+    ("aws_security_group", &["ingress", "egress", "name"]),
+    ("aws_network_acl", &["subnet_ids", "ingress", "egress"]),
+    ("aws_route_table", &["route", "propagating_vgws"]),
+    ("aws_default_route_table", &["route", "propagating_vgws"]),
+];
+
+fn is_optional_computed(kind: &str, attribute: &str) -> bool {
+    OPTIONAL_COMPUTED
+        .iter()
+        .any(|(k, attributes)| *k == kind && attributes.contains(&attribute))
+}
 
 /// Arguments of resources and module calls that are not resource attributes.
 const META_ARGUMENTS: &[&str] = &[
@@ -106,6 +178,10 @@ struct Expansion {
 pub(super) struct ResourceInstance {
     pub key: Key,
     pub address: String,
+    /// `aws_subnet`: what an unset or null optional+computed argument is.
+    pub kind: String,
+    /// A data source: attributes it does not set are unknown, not references.
+    pub mode: Mode,
     pub value: Value,
     pub attrs: Val,
 }
@@ -180,6 +256,10 @@ pub(super) struct Evaluator<'s> {
     /// A cycle found since the last attribute evaluated: reported at that attribute.
     cycle: RefCell<Option<String>>,
     pub(super) budget: Budget,
+    /// `--region`: the region of a provider configuration that does not set one.
+    default_region: Option<String>,
+    /// `vpclint.toml` `[terraform.availability_zones]`: zone names by region.
+    availability_zones: BTreeMap<String, Vec<String>>,
 }
 
 impl<'s> Evaluator<'s> {
@@ -203,9 +283,23 @@ impl<'s> Evaluator<'s> {
             evaluating: RefCell::new(Vec::new()),
             cycle: RefCell::new(None),
             budget: Budget::new(limits),
+            default_region: None,
+            availability_zones: BTreeMap::new(),
         };
         evaluator.add_instance(root, String::new(), String::new(), ".".into(), None, 0);
         evaluator
+    }
+
+    /// The public facts data sources evaluate to: the region of providers that set none,
+    /// and the Availability Zones configured per region.
+    pub fn with_facts(
+        mut self,
+        default_region: Option<String>,
+        availability_zones: BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.default_region = default_region;
+        self.availability_zones = availability_zones;
+        self
     }
 
     fn add_instance(
@@ -394,7 +488,26 @@ impl<'s> Evaluator<'s> {
                     "workspace" => Value::String("default".into()),
                     other => return Err(format!("unknown terraform attribute \"{other}\"")),
                 },
-                "data" => return Ok(Value::Unknown("data source".into())),
+                "data" => {
+                    let kind = first_attr()?;
+                    if !public_facts::is_known(&kind) {
+                        return Ok(Value::Unknown("data source".into()));
+                    }
+                    let name = match rest.first().map(|o| o.value()) {
+                        Some(TraversalOperator::GetAttr(name)) => name.value().to_string(),
+                        _ => {
+                            return Err(format!(
+                                "invalid reference: data.{kind} must be followed by a name"
+                            ))
+                        }
+                    };
+                    let key = (Mode::Data, kind.clone(), name.clone());
+                    let index = *inst.config.resource_index.get(&key).ok_or_else(|| {
+                        format!("reference to undeclared data source \"{kind}\" \"{name}\"")
+                    })?;
+                    let rest = rest.get(1..).unwrap_or_default();
+                    return self.resource_reference(id, &inst, index, rest, scope);
+                }
                 "self" => return Ok(Value::Unknown("self reference".into())),
                 "count" | "each" => {
                     return Err(format!(
@@ -700,7 +813,7 @@ impl<'s> Evaluator<'s> {
                         format!("{}{}.{}{}", inst.prefix, decl.kind, decl.name, key.suffix());
                     let (value, attrs) = if decl.mode == Mode::Data {
                         (
-                            Value::Unknown("data source".into()),
+                            self.data_source(id, decl, &mut scope),
                             Val::new(decl.span, V::Unknown("data source".into())),
                         )
                     } else {
@@ -709,6 +822,8 @@ impl<'s> Evaluator<'s> {
                     ResourceInstance {
                         key,
                         address,
+                        kind: decl.kind.clone(),
+                        mode: decl.mode,
                         value,
                         attrs,
                     }
@@ -720,6 +835,31 @@ impl<'s> Evaluator<'s> {
                 unknown: expansion.unknown,
             })
         })
+    }
+
+    /// A data source instance's value: public facts for the data sources vpclint knows
+    /// (with a note saying what was assumed), unknown otherwise.
+    fn data_source(&self, id: InstanceId, decl: &config::ResourceDecl, scope: &mut Scope) -> Value {
+        if !public_facts::is_known(&decl.kind) {
+            return Value::Unknown("data source".into());
+        }
+        let Value::Map(args) = self.eval_body(id, &decl.body, scope, decl.span).0 else {
+            return Value::Unknown("data source".into());
+        };
+        let region = self.provider_region(id, &decl.provider);
+        let evaluated = public_facts::evaluate(
+            &decl.kind,
+            &args,
+            region.as_deref(),
+            &self.availability_zones,
+        );
+        if let Some(note) = evaluated.note {
+            self.note(
+                decl.header,
+                format!("data.{}.{}: {note}", decl.kind, decl.name),
+            );
+        }
+        Value::Map(evaluated.attributes)
     }
 
     /// A resource body as a value (for references) and as a `Val` with spans (for output).
@@ -980,9 +1120,19 @@ impl<'s> Evaluator<'s> {
             Some(TraversalOperator::GetAttr(name)) => {
                 let name = name.value().as_str();
                 let configured = match &instance.value {
-                    Value::Map(entries) => entries.get(name).cloned(),
+                    // Set to null, the provider computes it: unknown until apply.
+                    Value::Map(entries) => entries.get(name).cloned().filter(|value| {
+                        !(matches!(value, Value::Null)
+                            && is_optional_computed(&instance.kind, name))
+                    }),
                     other => Some(other.clone()),
                 };
+                if configured.is_none() && instance.mode == Mode::Data {
+                    return Ok(Value::Unknown(format!(
+                        "attribute {name} of {}",
+                        instance.address
+                    )));
+                }
                 match configured {
                     Some(value) => {
                         self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
@@ -1304,7 +1454,13 @@ impl<'s> Evaluator<'s> {
                     .and_then(|(_, parent_key)| self.provider_region(caller.instance, parent_key))
             }
         } else {
-            None
+            self.default_region.clone()
+        };
+        // A root provider block without a region takes `--region` (as the provider takes
+        // AWS_REGION from its environment).
+        let region = match region {
+            None if inst.parent.is_none() => self.default_region.clone(),
+            region => region,
         };
         inst.regions
             .borrow_mut()
@@ -1381,9 +1537,17 @@ fn unknown_reason(value: &Value) -> String {
 /// A resource instance as an object: configured attributes plus computed ones as Refs.
 fn instance_object(instance: &ResourceInstance) -> Value {
     let mut object = match &instance.value {
-        Value::Map(entries) => entries.clone(),
+        Value::Map(entries) if instance.mode == Mode::Managed => entries.clone(),
         other => return other.clone(),
     };
+    for (name, value) in object.iter_mut() {
+        if matches!(value, Value::Null) && is_optional_computed(&instance.kind, name) {
+            *value = Value::Ref(Ref {
+                address: instance.address.clone(),
+                attribute: name.clone(),
+            });
+        }
+    }
     for attribute in COMPUTED_ATTRIBUTES {
         object.entry(attribute.to_string()).or_insert_with(|| {
             Value::Ref(Ref {

@@ -6,10 +6,12 @@ mod config;
 pub mod convert;
 mod eval;
 pub mod functions;
+mod hcl_text;
 mod instance;
 mod json;
 pub mod number;
 mod plan;
+mod public_facts;
 mod render;
 mod suppressions;
 mod types;
@@ -19,9 +21,10 @@ pub use budget::Limits;
 
 use super::{Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
+pub use config::is_configuration_file;
 use config::{Attr, Expr};
 use instance::{Evaluator, RootInput};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -35,6 +38,11 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// Evaluation budgets (`[limits]` in `vpclint.toml`).
     pub limits: Limits,
+    /// `--region`: the region of AWS provider configurations that do not set one.
+    pub region: Option<String>,
+    /// `vpclint.toml` `[terraform.availability_zones]`: the zone names of a region where
+    /// vpclint's table has none or the account sees others.
+    pub availability_zones: BTreeMap<String, Vec<String>>,
 }
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
@@ -63,7 +71,8 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
     let mut files = Vec::new();
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
     let installed = installed_modules(dir);
-    let evaluator = Evaluator::new(sources, root, installed, inputs, options.limits);
+    let evaluator = Evaluator::new(sources, root, installed, inputs, options.limits)
+        .with_facts(options.region.clone(), options.availability_zones.clone());
     let mut resources = Vec::new();
     evaluator.collect(0, &mut resources);
     let mut suppressions = Vec::new();
@@ -211,7 +220,7 @@ fn read_var_file(
             }
         };
     }
-    match hcl::edit::parser::parse_body(&text) {
+    match config::parse_hcl(&text) {
         Ok(body) => config::convert_body(body, file).attrs,
         Err(err) => {
             let offset = err.location().offset().min(text.len());

@@ -3,9 +3,10 @@
 //! and turned into references where the plan's `configuration` names a single resource
 //! attribute. Spans come from the `.tf` configuration beside the plan when it is there.
 
+use super::json::{self, JsonExpr};
 use super::{config, load_root_module, Options};
 use crate::frontend::{Diagnostic, Lang, Ref, Resource, Severity, Unit, Val, V};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use serde_json::{Map, Value as Json};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -58,6 +59,11 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
         load_root_module(dir, &Options::default(), sources)
     });
     let spans = Spans::new(configured.as_ref());
+    // Without the configuration, findings point at the resource's object in the plan.
+    let plan_spans = match &configured {
+        Some(_) => HashMap::new(),
+        None => planned_value_spans(&text, file),
+    };
     if let Some(configured) = &configured {
         unit.files.extend(configured.files.iter().copied());
         unit.suppressions
@@ -95,8 +101,15 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
             continue;
         };
         let config_resource = spans.resource(address);
-        let span = config_resource.map_or(Span::file_start(file), |r| r.span);
-        let name_span = config_resource.map_or(Span::file_start(file), |r| r.name_span);
+        let in_plan = plan_spans.get(address);
+        let span = config_resource.map_or_else(
+            || in_plan.map_or(Span::file_start(file), |s| s.0),
+            |r| r.span,
+        );
+        let name_span = config_resource.map_or_else(
+            || in_plan.map_or(Span::file_start(file), |s| s.1),
+            |r| r.name_span,
+        );
         let unknown = changes.get(address).and_then(|c| c.get("after_unknown"));
         let module = module_address(address);
         let reader = Reader {
@@ -526,6 +539,45 @@ fn parent_module(module: &str) -> String {
         rest = module.get(end..).unwrap_or("").trim_start_matches('.');
     }
     module.get(..end).unwrap_or("").to_string()
+}
+
+/// Resource address to the span of its object in `planned_values` and of its `address`
+/// value, read from the plan text (serde_json keeps no positions).
+fn planned_value_spans(text: &str, file: FileId) -> HashMap<String, (Span, Span)> {
+    let mut spans = HashMap::new();
+    if let Ok(JsonExpr::Object(entries, _)) = json::parse(text, file) {
+        if let Some((_, _, planned)) = entries.iter().find(|(key, _, _)| key == "planned_values") {
+            collect_spans(planned, 0, &mut spans);
+        }
+    }
+    spans
+}
+
+fn collect_spans(value: &JsonExpr, depth: usize, out: &mut HashMap<String, (Span, Span)>) {
+    if depth > 4 * MAX_MODULE_DEPTH {
+        return;
+    }
+    match value {
+        JsonExpr::Object(entries, span) => {
+            let field = |name: &str| entries.iter().find(|(key, _, _)| key == name);
+            if let (Some((_, _, JsonExpr::String(address, address_span))), Some(_)) =
+                (field("address"), field("mode"))
+            {
+                out.entry(address.clone()).or_insert((*span, *address_span));
+            }
+            for (key, _, child) in entries {
+                if matches!(key.as_str(), "root_module" | "child_modules" | "resources") {
+                    collect_spans(child, depth + 1, out);
+                }
+            }
+        }
+        JsonExpr::Array(items, _) => {
+            for item in items {
+                collect_spans(item, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,218 @@
+//! Byte-for-byte rewrites of HCL text that let hcl-edit parse valid HCL it rejects. Every
+//! rewrite replaces bytes with spaces, never inserts or removes any, so the spans of the
+//! parsed text are spans of the original.
+
+/// One open bracket, string or template interpolation.
+#[derive(Clone, Copy, PartialEq)]
+enum Frame {
+    Paren,
+    Bracket,
+    /// `{`: an object constructor or block body, or (`for_object`) an object `for`
+    /// expression, inside which HCL ignores line breaks.
+    Brace {
+        for_object: bool,
+    },
+    /// `"...`
+    Str,
+    /// `${ ... }` or `%{ ... }` inside a string.
+    Interpolation,
+}
+
+/// `text` with the line breaks (and comments) that sit directly inside object `for`
+/// expressions turned into spaces; `None` when there are none, or when such an expression
+/// holds a heredoc (whose line breaks matter) or the text cannot be followed.
+pub(super) fn join_object_for_lines(text: &str) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut changed = false;
+    let mut i = 0;
+    // Whether the innermost enclosing brace is an object `for` expression: line breaks
+    // there are not significant, unlike in an object constructor nested in it.
+    let joinable = |stack: &[Frame]| {
+        stack
+            .iter()
+            .rev()
+            .find(|f| matches!(f, Frame::Brace { .. } | Frame::Str))
+            .is_some_and(|f| *f == Frame::Brace { for_object: true })
+    };
+    let inside_for_object = |stack: &[Frame]| stack.contains(&Frame::Brace { for_object: true });
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied();
+        if stack.last() == Some(&Frame::Str) {
+            match (b, next) {
+                (b'\\', _) => i += 2,
+                (b'"', _) => {
+                    stack.pop();
+                    i += 1;
+                }
+                (b'$' | b'%', Some(c)) if c == b => i += 3,
+                (b'$' | b'%', Some(b'{')) => {
+                    stack.push(Frame::Interpolation);
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+            continue;
+        }
+        match (b, next) {
+            (b'"', _) => {
+                stack.push(Frame::Str);
+                i += 1;
+            }
+            (b'#', _) | (b'/', Some(b'/')) => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(bytes.len(), |p| i + p);
+                if joinable(&stack) {
+                    bytes[i..end].fill(b' ');
+                    changed = true;
+                }
+                i = end;
+            }
+            (b'/', Some(b'*')) => {
+                let end = bytes[i + 2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map(|p| i + 2 + p + 2)?;
+                if joinable(&stack) {
+                    bytes[i..end].fill(b' ');
+                    changed = true;
+                }
+                i = end;
+            }
+            (b'<', Some(b'<')) => {
+                if inside_for_object(&stack) {
+                    return None;
+                }
+                i = heredoc_end(&bytes, i + 2)?;
+            }
+            (b'(', _) => {
+                stack.push(Frame::Paren);
+                i += 1;
+            }
+            (b'[', _) => {
+                stack.push(Frame::Bracket);
+                i += 1;
+            }
+            (b'{', _) => {
+                stack.push(Frame::Brace {
+                    for_object: starts_for_intro(&bytes[i + 1..]),
+                });
+                i += 1;
+            }
+            (b')' | b']' | b'}', _) => {
+                stack.pop()?;
+                i += 1;
+            }
+            (b'\n' | b'\r', _) if joinable(&stack) => {
+                bytes[i] = b' ';
+                changed = true;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Whether `rest` (after a `{`) starts with `for NAME in` or `for KEY, VALUE in`.
+fn starts_for_intro(rest: &[u8]) -> bool {
+    let text = match std::str::from_utf8(&rest[..rest.len().min(256)]) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty());
+    let is_name = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && w.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    };
+    if words.next() != Some("for") {
+        return false;
+    }
+    match (words.next(), words.next(), words.next()) {
+        (Some(name), Some("in"), _) => is_name(name),
+        (Some(key), Some(value), Some("in")) => is_name(key) && is_name(value),
+        _ => false,
+    }
+}
+
+/// The offset just past a heredoc whose `<<` ends at `start`: its marker line, its body
+/// and its closing marker line.
+fn heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let marker_start = i;
+    while bytes
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+    {
+        i += 1;
+    }
+    let marker = std::str::from_utf8(&bytes[marker_start..i]).ok()?;
+    if marker.is_empty() {
+        return None;
+    }
+    let mut line_start = i + bytes[i..].iter().position(|&c| c == b'\n')? + 1;
+    loop {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(bytes.len(), |p| line_start + p);
+        let line = std::str::from_utf8(&bytes[line_start..line_end]).ok()?;
+        if line.trim() == marker {
+            return Some(line_end);
+        }
+        if line_end >= bytes.len() {
+            return None;
+        }
+        line_start = line_end + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_object_for_lines;
+
+    #[test]
+    fn joins_lines_inside_object_for_only() {
+        let text = "a = { for k in x : k => k == \"a\" ? 1 : # why\n  2 }\nb = { c = 1\n d = 2 }\n";
+        let joined = join_object_for_lines(text).unwrap();
+        assert_eq!(joined.len(), text.len());
+        assert_eq!(
+            joined,
+            "a = { for k in x : k => k == \"a\" ? 1 :         2 }\nb = { c = 1\n d = 2 }\n"
+        );
+        assert!(hcl::edit::parser::parse_body(&joined).is_ok());
+    }
+
+    #[test]
+    fn keeps_object_constructors_nested_in_a_for() {
+        let text = "a = { for k in x : k => {\n  b = 1\n  c = 2\n}\n}\n";
+        let joined = join_object_for_lines(text).unwrap();
+        assert_eq!(joined, "a = { for k in x : k => {\n  b = 1\n  c = 2\n} }\n");
+        assert!(hcl::edit::parser::parse_body(&joined).is_ok());
+    }
+
+    #[test]
+    fn leaves_heredocs_strings_and_plain_objects_alone() {
+        assert_eq!(join_object_for_lines("a = { b = 1\n c = 2 }\n"), None);
+        assert_eq!(
+            join_object_for_lines("a = { for k in x : k => <<EOT\nz\nEOT\n}\n"),
+            None
+        );
+        let text = "a = \"{ for ${x}\"\nb = <<EOT\n{ for k in x : k =>\nEOT\n";
+        assert_eq!(join_object_for_lines(text), None);
+    }
+}
