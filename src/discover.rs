@@ -111,6 +111,10 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     let mut documents = BTreeSet::new();
     let mut changed_module_dirs = BTreeSet::new();
     for root in paths {
+        // A CDK cloud assembly's manifest means the assembly (`cdk.out`, skipped when
+        // found inside a walked directory, is linted when named).
+        let assembly = is_cdk_manifest(root).then(|| parent_dir(root));
+        let root = assembly.as_ref().unwrap_or(root);
         if root.is_file() {
             if excludes.is_excluded(root) {
                 continue;
@@ -255,6 +259,13 @@ fn is_document(path: &Path) -> bool {
     DOCUMENT_ENDINGS.iter().any(|e| name.ends_with(e))
 }
 
+/// `manifest.json` of a CDK cloud assembly (it lists the assembly's `artifacts`).
+fn is_cdk_manifest(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "manifest.json")
+        && path.is_file()
+        && std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"artifacts\""))
+}
+
 fn parent_dir(file: &Path) -> PathBuf {
     match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -272,7 +283,11 @@ fn classify_document(path: &Path) -> Result<Option<Input>, String> {
     if head.contains("\"format_version\"") && head.contains("\"planned_values\"") {
         return Ok(Some(Input::TerraformPlan(path.to_path_buf())));
     }
-    if head.contains("AWSTemplateFormatVersion") || head.contains("AWS::") {
+    // The frontend decides on the parsed document; this only keeps other documents out.
+    let template_type = ["AWS::", "Custom::", "Alexa::", "::MODULE"]
+        .iter()
+        .any(|t| head.contains(t));
+    if head.contains("AWSTemplateFormatVersion") || (head.contains("Resources") && template_type) {
         return Ok(Some(Input::CloudFormation(path.to_path_buf())));
     }
     Ok(None)

@@ -26,23 +26,62 @@ pub struct Analysis {
 }
 
 pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
+    let mut options = options.clone();
+    options.terraform.lint_roots = paths.iter().map(|p| terraform::lint_root(p)).collect();
+    let options = &options;
     let sources = SourceMap::new();
     let discovered = discover::discover(paths, &options.excludes);
-    let mut units: Vec<Unit> = discovered
+    // A document that turns out not to be a template is dropped with its input: it was
+    // not analyzed, and the summary does not list it.
+    let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
         .inputs
-        .par_iter()
-        .filter_map(|input| load(input, options, &sources))
-        .collect();
+        .into_par_iter()
+        .filter_map(|input| {
+            let unit = load(&input, options, &sources)?;
+            Some((input, unit))
+        })
+        .unzip();
+    let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
     let network = lower::lower(&units, options.declared.clone());
     Analysis {
-        inputs: discovered.inputs,
+        inputs,
         sources,
         units,
         network,
     }
+}
+
+/// Drops the templates that another template of the run creates as a nested stack: they
+/// were evaluated inside their parent, with the parameters it passes (alone, their
+/// parameters would be unknown and their findings reported twice).
+/// A template unit's files after the first are its nested stacks' templates and its
+/// parameter files (which are never templates themselves).
+fn without_nested_stacks(
+    inputs: Vec<Input>,
+    units: Vec<Unit>,
+    sources: &SourceMap,
+) -> (Vec<Input>, Vec<Unit>) {
+    let canonical =
+        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let children: std::collections::HashSet<PathBuf> = units
+        .iter()
+        .filter(|u| u.lang == frontend::Lang::CloudFormation)
+        .flat_map(|u| u.files.iter().skip(1))
+        .map(|&file| canonical(&sources.get(file).path))
+        .collect();
+    if children.is_empty() {
+        return (inputs, units);
+    }
+    inputs
+        .into_iter()
+        .zip(units)
+        .filter(|(input, _)| {
+            !matches!(input, Input::CloudFormation(path) if children.contains(&canonical(path)))
+        })
+        .unzip()
 }
 
 fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {

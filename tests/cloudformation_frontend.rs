@@ -455,3 +455,26 @@ fn flow_style_yaml_parses_and_errors_come_from_the_right_parser() {
         );
     }
 }
+
+/// Every line of a flow collection left of its key needs one re-indent and one more parse
+/// (PyYAML reads it): past the repair budget the first error stands, in bounded time.
+#[test]
+fn flow_lines_left_of_their_key_are_repaired_within_a_budget() {
+    let template = |lines: usize| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      Tags: [\n{}      ]\n",
+            "{Key: k, Value: v},\n".repeat(lines)
+        )
+    };
+    let (unit, _) = load_text(&template(3), &Options::default());
+    let unit = unit.expect("a template");
+    assert!(
+        unit.diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Error),
+        "{:?}",
+        unit.diagnostics
+    );
+    assert_eq!(unit.resources.len(), 1);
+    assert_fast_error(&template(1_000), "invalid YAML: invalid indentation");
+}

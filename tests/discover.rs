@@ -245,3 +245,37 @@ fn a_changed_tfvars_file_lints_its_module() {
         ["terraform-module envs/prod"]
     );
 }
+
+/// A CDK cloud assembly is skipped inside a walked directory, and linted when named (the
+/// directory or its manifest), with its nested stack evaluated inside the parent and not
+/// again on its own.
+#[test]
+fn a_named_cdk_assembly_is_linted_with_its_nested_stacks() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cli/cdk-app");
+    let options = vpclint::pipeline::Options::default();
+    let analysis = vpclint::pipeline::analyze(std::slice::from_ref(&app), &options);
+    assert!(analysis.inputs.is_empty());
+    for named in [app.join("cdk.out"), app.join("cdk.out/manifest.json")] {
+        let analysis = vpclint::pipeline::analyze(&[named], &options);
+        let inputs: Vec<String> = analysis
+            .inputs
+            .iter()
+            .map(|i| i.path().file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(inputs, ["NetworkStack.template.json"]);
+        let addresses: Vec<&str> = analysis
+            .units
+            .iter()
+            .flat_map(|u| &u.resources)
+            .map(|r| r.address.as_str())
+            .collect();
+        assert_eq!(
+            addresses,
+            [
+                "AppNestedStackAppNestedStackResource9A9E2C5B.AppSubnet1F2E3D4C",
+                "Vpc8378EB38",
+                "AppNestedStackAppNestedStackResource9A9E2C5B",
+            ]
+        );
+    }
+}

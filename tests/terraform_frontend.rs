@@ -180,6 +180,11 @@ fn tfvars_precedence() {
 }
 
 #[test]
+fn file_functions_read_inside_the_lint_root_only() {
+    check("files");
+}
+
+#[test]
 fn json_syntax() {
     check("json");
 }

@@ -7,6 +7,9 @@
 //! process as a tuple of `try(jsonencode(CALL), "ERR")`; errors must be errors on both
 //! sides, values must encode to the same JSON. Without `terraform` on PATH the test
 //! prints why and passes.
+//!
+//! The file functions read the files [`write_files`] puts in a temporary directory: the
+//! console runs there, and our functions read it through a sandbox rooted there.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -31,24 +34,29 @@ fn functions_match_terraform_console() {
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .collect();
-    assert!(cases.len() >= 300, "only {} cases", cases.len());
-    let ours: Vec<Outcome> = cases.iter().map(|c| evaluate_ours(c)).collect();
+    assert!(cases.len() >= 1500, "only {} cases", cases.len());
+    let workdir = tempfile::tempdir().expect("temp dir");
+    write_files(workdir.path());
+    let sandbox = functions::Sandbox::new(workdir.path(), workdir.path()).expect("sandbox");
+    let ours: Vec<Outcome> = cases.iter().map(|c| evaluate_ours(c, &sandbox)).collect();
 
     if Command::new("terraform").arg("version").output().is_err() {
         eprintln!("terraform is not on PATH: skipping the differential comparison");
         return;
     }
-    let theirs = match console_batch(&cases) {
-        Ok(outcomes) => outcomes,
-        // One case escaped `try`: evaluate them one by one to find it.
-        Err(batch_error) => {
-            eprintln!("batch failed ({batch_error}); evaluating cases one by one");
-            cases
-                .iter()
-                .map(|c| console_batch(&[c]).map_or(Outcome::Error, |mut o| o.remove(0)))
-                .collect()
+    let mut theirs = Vec::with_capacity(cases.len());
+    for batch in batches(&cases) {
+        match console_batch(batch, workdir.path()) {
+            Ok(outcomes) => theirs.extend(outcomes),
+            // One case escaped `try`: evaluate them one by one to find it.
+            Err(batch_error) => {
+                eprintln!("batch failed ({batch_error}); evaluating its cases one by one");
+                theirs.extend(batch.iter().map(|c| {
+                    console_batch(&[c], workdir.path()).map_or(Outcome::Error, |mut o| o.remove(0))
+                }));
+            }
         }
-    };
+    }
     assert_eq!(
         theirs.len(),
         cases.len(),
@@ -74,8 +82,39 @@ fn functions_match_terraform_console() {
     );
 }
 
-fn evaluate_ours(case: &str) -> Outcome {
-    let mut parser = Parser { text: case, pos: 0 };
+/// The files the file-function cases read.
+fn write_files(dir: &std::path::Path) {
+    let files: &[(&str, &[u8])] = &[
+        ("a.txt", b"hello\n"),
+        ("empty.txt", b""),
+        ("dir/b.txt", b"b"),
+        ("dir/sub/c.txt", b"c\nc"),
+        ("dir/.hidden", b"h"),
+        (
+            "net.yaml",
+            b"vpc: 10.0.0.0/16\nsubnets: [10.0.1.0/24, 10.0.2.0/24]\npublic: yes\n",
+        ),
+        (
+            "peers.csv",
+            b"name,cidr\na,10.1.0.0/16\n\"b, c\",10.2.0.0/16\n",
+        ),
+        ("unicode.txt", "h\u{e9}llo \u{1F642} e\u{301}\n".as_bytes()),
+        ("crlf.txt", b"a\r\nb\r\n"),
+        ("bin.dat", &[0xff, 0xfe, 0x00, 0x01]),
+    ];
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+}
+
+fn evaluate_ours(case: &str, sandbox: &functions::Sandbox) -> Outcome {
+    let mut parser = Parser {
+        text: case,
+        pos: 0,
+        sandbox,
+    };
     let result = parser.expression();
     assert_eq!(parser.pos, case.len(), "case not fully parsed: {case}");
     match result {
@@ -91,8 +130,26 @@ fn evaluate_ours(case: &str) -> Outcome {
     }
 }
 
-/// Runs `terraform console` once over all cases.
-fn console_batch(cases: &[&str]) -> Result<Vec<Outcome>, String> {
+/// The console reads its input line by line with Go's default 64 KiB line limit: cases
+/// are sent in batches whose line stays well under it.
+fn batches<'a>(cases: &'a [&'a str]) -> Vec<&'a [&'a str]> {
+    const MAX_LINE: usize = 48 * 1024;
+    let mut out = Vec::new();
+    let (mut start, mut length) = (0, 0);
+    for (i, case) in cases.iter().enumerate() {
+        let size = case.len() + 32;
+        if length + size > MAX_LINE && i > start {
+            out.push(&cases[start..i]);
+            (start, length) = (i, 0);
+        }
+        length += size;
+    }
+    out.push(&cases[start..]);
+    out
+}
+
+/// Runs `terraform console` once over a batch of cases.
+fn console_batch(cases: &[&str], workdir: &std::path::Path) -> Result<Vec<Outcome>, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let config = dir.path().join("terraform.rc");
     std::fs::write(&config, "").map_err(|e| e.to_string())?;
@@ -104,7 +161,7 @@ fn console_batch(cases: &[&str]) -> Result<Vec<Outcome>, String> {
     let mut child = Command::new("terraform")
         .arg("console")
         .arg("-no-color")
-        .current_dir(dir.path())
+        .current_dir(workdir)
         .env("TF_CLI_CONFIG_FILE", &config)
         .env("CHECKPOINT_DISABLE", "1")
         .stdin(Stdio::piped())
@@ -202,6 +259,7 @@ fn go_unquote(quoted: &str) -> Option<String> {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    sandbox: &'a functions::Sandbox,
 }
 
 impl Parser<'_> {
@@ -308,10 +366,29 @@ impl Parser<'_> {
             "false" => Ok(Value::Bool(false)),
             "null" => Ok(Value::Null),
             _ => {
-                let name = name.to_string();
+                let mut name = name.to_string();
+                // `core::name` is the built-in function `name`.
+                if name == "core" && self.eat("::") {
+                    name = self.identifier().to_string();
+                }
                 assert!(self.eat("("), "expected ( after {name} in {}", self.text);
+                // `try` and `can` see each argument's own success or failure.
+                if name == "try" || name == "can" {
+                    let mut attempts = Vec::new();
+                    while !self.eat(")") {
+                        attempts.push(self.expression());
+                        self.eat(",");
+                    }
+                    if name == "try" {
+                        return functions::try_result(attempts);
+                    }
+                    let [attempt]: [Result<Value, String>; 1] = attempts
+                        .try_into()
+                        .unwrap_or_else(|_| panic!("can() takes one argument: {}", self.text));
+                    return Ok(functions::can_result(attempt));
+                }
                 let args = self.sequence(")")?;
-                functions::call(&name, args)
+                functions::call_with_files(&name, args, Some(self.sandbox))
             }
         }
     }

@@ -46,6 +46,10 @@ pub(super) struct Evaluator<'a> {
     /// The template uses Rain directives: names a Rain module creates are not errors.
     pub uses_rain: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// Prefix of this template's resource addresses (see `Nesting` in the module root).
+    pub prefix: String,
+    /// The evaluated outputs of the nested stacks this template creates, by logical ID.
+    pub stack_outputs: HashMap<&'a str, HashMap<String, Val>>,
     condition_values: HashMap<&'a str, CondState>,
     attribute_values: HashMap<(&'a str, &'a str), Attribute>,
     attribute_in_progress: Vec<(&'a str, &'a str)>,
@@ -127,6 +131,20 @@ fn az_count(region: &str) -> usize {
     }
 }
 
+/// `us-east-1`, `us-gov-west-1`, `eu-isoe-west-1`: lowercase words and a final number.
+fn is_region_name(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let number = parts
+        .next_back()
+        .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+    let words: Vec<&str> = parts.collect();
+    number
+        && words.len() >= 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
 pub(super) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
@@ -171,6 +189,8 @@ impl<'a> Evaluator<'a> {
             has_transform: false,
             uses_rain: false,
             diagnostics: Vec::new(),
+            prefix: String::new(),
+            stack_outputs: HashMap::new(),
             condition_values: HashMap::new(),
             attribute_values: HashMap::new(),
             attribute_in_progress: Vec::new(),
@@ -228,6 +248,21 @@ impl<'a> Evaluator<'a> {
         Some(Val::new(span, v))
     }
 
+    /// Evaluates a node that is not part of the template being evaluated (a loop
+    /// collection with the loop variables substituted), with the same parameters, mappings
+    /// and conditions.
+    pub fn eval_detached(&mut self, node: &Node) -> Val {
+        let mut scratch = Evaluator::new(self.region.clone());
+        scratch.params = self.params.clone();
+        scratch.mappings = self.mappings;
+        scratch.conditions = self.conditions.clone();
+        let value = scratch
+            .eval(node)
+            .unwrap_or_else(|| Val::new(node.span, V::Null));
+        self.diagnostics.append(&mut scratch.diagnostics);
+        value
+    }
+
     /// Evaluates a function argument where `AWS::NoValue` makes no sense (a null then).
     fn arg(&mut self, node: &'a Node) -> Val {
         self.eval(node)
@@ -264,7 +299,11 @@ impl<'a> Evaluator<'a> {
                 span,
                 "Fn::ImportValue: another stack's export is known only at deploy time",
             ),
-            "Fn::Transform" => unknown(span, "value produced by a transform (macro)"),
+            "Fn::GetStackOutput" => unknown(
+                span,
+                "Fn::GetStackOutput: another stack's output is known only at deploy time",
+            ),
+            "Fn::Transform" => self.macro_value(arg, span),
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => {
                 match self.condition_expr(function, arg, span) {
                     Some(b) => Val::new(span, V::Bool(b)),
@@ -284,6 +323,14 @@ impl<'a> Evaluator<'a> {
             other => unknown(span, format!("{other} is not evaluated")),
         };
         Some(val)
+    }
+
+    /// `Fn::Transform`: a macro rewrites this value at deploy time.
+    fn macro_value(&mut self, arg: &'a Node, span: Span) -> Val {
+        let name = arg.get("Name").and_then(Node::as_str).unwrap_or("?");
+        let message = format!("Fn::Transform: macro {name} computes this value at deploy time");
+        self.gap(span, GapCause::UnsupportedConstruct, message.clone());
+        unknown(span, message)
     }
 
     fn reference(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
@@ -311,7 +358,7 @@ impl<'a> Evaluator<'a> {
                 }
                 if self.resources.contains_key(name) {
                     V::Ref(Ref {
-                        address: name.to_string(),
+                        address: format!("{}{name}", self.prefix),
                         attribute: "Ref".to_string(),
                     })
                 } else {
@@ -388,6 +435,12 @@ impl<'a> Evaluator<'a> {
         };
         let kind = decl.kind;
         let properties = decl.properties;
+        if let Some(output) = attribute
+            .strip_prefix("Outputs.")
+            .and_then(|output| self.stack_outputs.get(name)?.get(output))
+        {
+            return relabel(output.clone(), span);
+        }
         if attributes_unknowable(kind) {
             return unknown(
                 span,
@@ -399,7 +452,7 @@ impl<'a> Evaluator<'a> {
         let as_ref = Val::new(
             span,
             V::Ref(Ref {
-                address: resource.to_string(),
+                address: format!("{}{resource}", self.prefix),
                 attribute: attribute.to_string(),
             }),
         );
@@ -450,6 +503,10 @@ impl<'a> Evaluator<'a> {
             Kind::Seq(items) => items.first(),
             _ => Some(arg),
         };
+        // `Fn::Sub: {Fn::Transform: ...}`: a macro produces the string.
+        if let Some(("Fn::Transform", macro_arg)) = template_node.and_then(Node::intrinsic) {
+            return self.macro_value(macro_arg, span);
+        }
         if let Some((rain, _)) = template_node
             .and_then(Node::intrinsic)
             .filter(|(function, _)| super::node::is_rain_directive(function))
@@ -723,7 +780,14 @@ impl<'a> Evaluator<'a> {
         let value = self.arg(arg);
         let region = match &value.v {
             V::String(s) if s.is_empty() => self.region.clone(),
-            V::String(s) => s.clone(),
+            V::String(s) if is_region_name(s) => s.clone(),
+            // A zone name (`us-east-1a`) or other text: CloudFormation looks the name up
+            // in EC2 and knows no such region; no zone list is made up from it.
+            V::String(s) => {
+                let message = format!("Fn::GetAZs: \"{s}\" is not a region name");
+                self.note(span, message.clone());
+                return unknown(span, message);
+            }
             V::Null => self.region.clone(),
             other => return unknown(span, format!("Fn::GetAZs region: {}", why_not_known(other))),
         };
@@ -928,6 +992,21 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn region_names() {
+        for good in [
+            "us-east-1",
+            "us-gov-west-1",
+            "eu-isoe-west-1",
+            "ap-southeast-5",
+        ] {
+            assert!(super::is_region_name(good), "{good}");
+        }
+        for bad in ["us-east-1a", "us-east", "US-EAST-1", "", "east-1", "us--1"] {
+            assert!(!super::is_region_name(bad), "{bad}");
+        }
+    }
+
     #[test]
     fn base64_pads() {
         assert_eq!(super::base64(b"hi"), "aGk=");

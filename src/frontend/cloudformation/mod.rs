@@ -7,6 +7,7 @@
 mod cidr;
 mod eval;
 mod json;
+mod language_extensions;
 mod node;
 mod yaml;
 
@@ -85,7 +86,12 @@ pub fn load_template(
             return Some(unit);
         }
     };
-    evaluate(&root, options, sources, &mut unit);
+    let nesting = Nesting {
+        prefix: String::new(),
+        given: None,
+        chain: vec![canonical(path)],
+    };
+    evaluate(&root, path, &nesting, options, sources, &mut unit);
     Some(unit)
 }
 
@@ -126,10 +132,18 @@ pub fn parse_only(path: &Path, text: &str) -> bool {
 
 /// A broken file is reported only when it clearly was meant to be a template.
 fn looks_like_template(text: &str) -> bool {
-    text.contains("AWSTemplateFormatVersion") || text.contains("AWS::")
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && TEMPLATE_TYPE_PREFIXES.iter().any(|p| text.contains(p)))
 }
 
-/// A template has `AWSTemplateFormatVersion`, or `Resources` with an `AWS::` type.
+/// Resource type prefixes of CloudFormation (`AWS::`, third-party `Alexa::`, custom
+/// resources), as opposed to the types of other YAML/JSON documents.
+const TEMPLATE_TYPE_PREFIXES: &[&str] = &["AWS::", "Alexa::", "Custom::"];
+
+/// A template has `AWSTemplateFormatVersion`, or `Resources` with at least one resource of
+/// a CloudFormation type: `AWS::...` (SAM's `AWS::Serverless::...` included), `Alexa::...`,
+/// `Custom::...` or a module (`Org::Service::Name::MODULE`). JSON schemas, issue forms and
+/// other documents that merely mention a type are not.
 fn is_template(root: &Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() {
         return true;
@@ -141,9 +155,19 @@ fn is_template(root: &Node) -> bool {
                 r.value
                     .get("Type")
                     .and_then(Node::as_str)
-                    .is_some_and(|t| t.starts_with("AWS::"))
+                    .is_some_and(is_resource_type)
             })
         })
+}
+
+fn is_resource_type(kind: &str) -> bool {
+    let parts: Vec<&str> = kind.split("::").collect();
+    let well_formed = parts.len() >= 2 && parts.iter().all(|p| !p.is_empty());
+    well_formed
+        && (TEMPLATE_TYPE_PREFIXES
+            .iter()
+            .any(|prefix| kind.starts_with(prefix))
+            || (parts.len() == 4 && parts[3] == "MODULE"))
 }
 
 /// Every `Fn::` key anywhere must name a real function (CloudFormation rejects the
@@ -193,14 +217,107 @@ fn first_rain_directive(root: &Node) -> Option<(&str, Span)> {
     first
 }
 
-fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit) {
+/// The transforms a template declares (`Transform: name`, a list of names, or
+/// `{Name: AWS::Include, ...}`), in order.
+fn transforms(root: &Node) -> Vec<&str> {
+    let Some(transform) = root.get("Transform") else {
+        return Vec::new();
+    };
+    match &transform.kind {
+        Kind::Seq(items) => items.iter().map(transform_name).collect(),
+        _ => vec![transform_name(transform)],
+    }
+}
+
+fn transform_name(node: &Node) -> &str {
+    node.as_str()
+        .or_else(|| node.get("Name").and_then(Node::as_str))
+        .unwrap_or("?")
+}
+
+/// Where a template sits in a tree of nested stacks.
+struct Nesting {
+    /// Prefix of its resources' addresses: empty for the template linted, `Network.` for
+    /// the stack `Network` it creates (logical IDs repeat across templates).
+    prefix: String,
+    /// The `Parameters` its parent stack resource passes; `None` for the template linted
+    /// (its parameters come from the command line, parameter files and defaults).
+    given: Option<HashMap<String, Val>>,
+    /// The templates from the one linted down to this one: a cycle is not followed.
+    chain: Vec<PathBuf>,
+}
+
+/// Nested stacks are followed this deep (CloudFormation's own nesting is rarely deeper
+/// than a few levels; this bounds a runaway chain).
+const MAX_STACK_DEPTH: usize = 8;
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Evaluates a template into `unit`; returns its evaluated `Outputs` when it is a nested
+/// stack (the parent's `!GetAtt Stack.Outputs.Name`).
+fn evaluate(
+    root: &Node,
+    path: &Path,
+    nesting: &Nesting,
+    options: &Options,
+    sources: &SourceMap,
+    unit: &mut Unit,
+) -> HashMap<String, Val> {
     let region = options
         .region
         .clone()
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let overrides = match nesting.given {
+        None => parameter_overrides(options, sources, unit),
+        Some(_) => HashMap::new(),
+    };
+    let mut params = HashMap::new();
+    if let Some(declared) = root.get("Parameters").and_then(Node::as_map) {
+        for param in declared {
+            let given = nesting.given.as_ref().and_then(|g| g.get(&param.key));
+            let value = match given {
+                Some(value) => given_parameter(&param.value, value.clone()),
+                None => {
+                    parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()))
+                }
+            };
+            params.insert(param.key.as_str(), value);
+        }
+    }
+    let transforms = transforms(root);
+    let other_transforms = transforms
+        .iter()
+        .any(|t| *t != language_extensions::TRANSFORM);
+    // Language extensions are expanded first, whatever their place in the list: the other
+    // transforms (SAM) are not run, and loops generate what they process.
+    let mut diagnostics = Vec::new();
+    let mut expansion_incomplete = false;
+    let expanded = transforms
+        .contains(&language_extensions::TRANSFORM)
+        .then(|| {
+            let mut ev = Evaluator::new(region.clone());
+            ev.params = params.clone();
+            ev.mappings = root.get("Mappings");
+            if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
+                ev.conditions = conditions
+                    .iter()
+                    .map(|c| (c.key.as_str(), &c.value))
+                    .collect();
+            }
+            let expansion = language_extensions::expand(root, &mut ev);
+            diagnostics = ev.diagnostics;
+            expansion_incomplete = expansion.incomplete;
+            expansion.root
+        });
+    let root = expanded.as_ref().unwrap_or(root);
     let mut ev = Evaluator::new(region.clone());
-    if let Some(transform) = root.entry("Transform") {
-        ev.has_transform = true;
+    ev.diagnostics = diagnostics;
+    ev.params = params;
+    ev.prefix = nesting.prefix.clone();
+    ev.has_transform = other_transforms || expansion_incomplete;
+    if let Some(transform) = root.entry("Transform").filter(|_| other_transforms) {
         ev.gap(
             transform.span(),
             GapCause::UnsupportedConstruct,
@@ -215,14 +332,6 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
             GapCause::UnsupportedConstruct,
             format!("template uses Rain directives ({directive} at line {line}); vpclint evaluates it with those values unknown and leaves Rain modules out: lint the packaged template (rain pkg) for a full check"),
         );
-    }
-    let overrides = parameter_overrides(options, sources, unit);
-    if let Some(params) = root.get("Parameters").and_then(Node::as_map) {
-        for param in params {
-            let value =
-                parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()));
-            ev.params.insert(param.key.as_str(), value);
-        }
     }
     ev.mappings = root.get("Mappings");
     if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
@@ -244,6 +353,15 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
         }
     }
     unit.suppressions.extend(template_suppression_problem(root));
+    for entry in resources {
+        if entry.value.get("Type").and_then(Node::as_str) == Some(STACK_TYPE) {
+            if let Some(outputs) =
+                nested_stack(&mut ev, entry, path, nesting, options, sources, unit)
+            {
+                ev.stack_outputs.insert(entry.key.as_str(), outputs);
+            }
+        }
+    }
     for entry in resources {
         let span = entry.span();
         if entry.key.starts_with("Fn::") {
@@ -308,14 +426,178 @@ fn evaluate(root: &Node, options: &Options, sources: &SourceMap, unit: &mut Unit
         }
         unit.resources.push(Resource {
             kind: kind.to_string(),
-            address: entry.key.clone(),
+            address: format!("{}{}", nesting.prefix, entry.key),
             span,
             name_span: entry.key_span,
             attrs,
             region: Some(region.clone()),
         });
     }
+    let outputs = if nesting.given.is_some() {
+        stack_outputs(&mut ev, root)
+    } else {
+        HashMap::new()
+    };
     unit.diagnostics.append(&mut ev.diagnostics);
+    outputs
+}
+
+const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
+
+/// The evaluated `Outputs` of a nested stack's template (those whose condition holds).
+fn stack_outputs<'a>(ev: &mut Evaluator<'a>, root: &'a Node) -> HashMap<String, Val> {
+    let mut outputs = HashMap::new();
+    for output in root.get("Outputs").and_then(Node::as_map).unwrap_or(&[]) {
+        if let Some(condition) = output.value.get("Condition").and_then(Node::as_str) {
+            if ev.condition(condition, output.key_span) != Some(true) {
+                continue;
+            }
+        }
+        if let Some(value) = output.value.get("Value").and_then(|v| ev.eval(v)) {
+            outputs.insert(output.key.clone(), value);
+        }
+    }
+    outputs
+}
+
+/// A parameter value passed by the parent stack, typed as the child declares it (a list
+/// parameter given as a comma-separated string is split).
+fn given_parameter(decl: &Node, value: Val) -> Val {
+    let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
+    let is_list = kind == "CommaDelimitedList" || kind.starts_with("List<");
+    match &value.v {
+        V::String(text) if is_list => {
+            let items = text
+                .split(',')
+                .map(|item| Val::new(value.span, V::String(item.trim().to_string())))
+                .collect();
+            Val::new(value.span, V::List(items))
+        }
+        _ => value,
+    }
+}
+
+/// The local file of a nested stack's template: CDK's asset path (`aws:asset:path` in the
+/// resource's Metadata, relative to the cloud assembly), else a `TemplateURL` that is a
+/// relative path (as written before `aws cloudformation package`). `Err` says why a stack
+/// is not followed.
+fn child_template<'a>(
+    ev: &mut Evaluator<'a>,
+    entry: &'a node::Entry,
+    parent: &Path,
+) -> Result<PathBuf, String> {
+    let dir = parent.parent().unwrap_or(Path::new(""));
+    let metadata = entry.value.get("Metadata");
+    let asset_property = metadata
+        .and_then(|m| m.get("aws:asset:property"))
+        .and_then(Node::as_str);
+    if let (Some("TemplateURL"), Some(asset)) = (
+        asset_property,
+        metadata
+            .and_then(|m| m.get("aws:asset:path"))
+            .and_then(Node::as_str),
+    ) {
+        return Ok(dir.join(asset));
+    }
+    let url = entry
+        .value
+        .get("Properties")
+        .and_then(|p| p.get("TemplateURL"))
+        .ok_or("it has no TemplateURL")?;
+    let url = ev.eval(url).ok_or("its TemplateURL is empty")?;
+    match url.as_str() {
+        Some(url) if url.contains("://") || url.starts_with("https") => Err(format!(
+            "its template is at {url}, which vpclint does not download: lint the template file beside it"
+        )),
+        Some(url) => Ok(dir.join(url)),
+        None => Err("its TemplateURL is not known statically".into()),
+    }
+}
+
+/// Evaluates the child template of the stack resource `entry` into `unit`, with the
+/// parameters the resource passes; its outputs, or `None` when it is not followed (a gap).
+fn nested_stack<'a>(
+    ev: &mut Evaluator<'a>,
+    entry: &'a node::Entry,
+    parent: &Path,
+    nesting: &Nesting,
+    options: &Options,
+    sources: &SourceMap,
+    unit: &mut Unit,
+) -> Option<HashMap<String, Val>> {
+    let span = entry.span();
+    if let Some(condition) = entry.value.get("Condition").and_then(Node::as_str) {
+        // An undecidable condition is reported by the resource loop.
+        if ev.condition(condition, entry.key_span) != Some(true) {
+            return None;
+        }
+    }
+    let not_followed = |ev: &mut Evaluator<'a>, why: String| {
+        ev.gap(
+            span,
+            GapCause::UnsupportedConstruct,
+            format!(
+                "nested stack {} is not followed: {why}; its resources are not analyzed",
+                entry.key
+            ),
+        );
+        None
+    };
+    let path = match child_template(ev, entry, parent) {
+        Ok(path) => path,
+        Err(why) => return not_followed(ev, why),
+    };
+    let canonical_path = canonical(&path);
+    if nesting.chain.contains(&canonical_path) {
+        return not_followed(ev, format!("{} includes itself", path.display()));
+    }
+    if nesting.chain.len() > MAX_STACK_DEPTH {
+        return not_followed(
+            ev,
+            format!("stacks are nested deeper than {MAX_STACK_DEPTH}"),
+        );
+    }
+    let text = match crate::pipeline::read(&path) {
+        Ok(text) => text,
+        Err(message) => return not_followed(ev, format!("{}: {message}", path.display())),
+    };
+    let given = match entry
+        .value
+        .get("Properties")
+        .and_then(|p| p.get("Parameters"))
+        .and_then(|p| ev.eval(p))
+    {
+        Some(Val {
+            v: V::Map(values), ..
+        }) => values.into_iter().collect(),
+        _ => HashMap::new(),
+    };
+    let file = sources.add(path.clone(), text.clone());
+    if !unit.files.contains(&file) {
+        unit.files.push(file);
+    }
+    let root = match parse(file, &path, &text).and_then(|root| {
+        if let Some(root) = &root {
+            check_functions(root)?;
+        }
+        Ok(root)
+    }) {
+        Ok(Some(root)) if is_template(&root) => root,
+        Ok(_) => return not_followed(ev, format!("{} is not a template", path.display())),
+        Err(error) => {
+            unit.diagnostics
+                .push(Diagnostic::error(error.span, error.message));
+            return None;
+        }
+    };
+    let mut chain = nesting.chain.clone();
+    chain.push(canonical_path);
+    let child = Nesting {
+        prefix: format!("{}{}.", nesting.prefix, entry.key),
+        given: Some(given),
+        chain,
+    };
+    Some(evaluate(&root, &path, &child, options, sources, unit))
 }
 
 /// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}`; `ignore` may also be

@@ -112,6 +112,7 @@ const FUNCTIONS: &[&str] = &[
     "Fn::FindInMap",
     "Fn::GetAZs",
     "Fn::GetAtt",
+    "Fn::GetStackOutput",
     "Fn::If",
     "Fn::ImportValue",
     "Fn::Join",

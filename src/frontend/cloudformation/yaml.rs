@@ -9,6 +9,14 @@
 //! `0x1F` hex, `0b101` binary, `1_000` and `1:30` (base 60) integers; `1e5` without a dot
 //! stays a string. Timestamps are not supported, so `2010-09-09` stays a string.
 //! Aliases are expanded anyway (within the budget): evaluating them does no harm.
+//!
+//! Indentation inside flow collections and quoted scalars: the YAML specification wants
+//! their continuation lines indented deeper than the enclosing block, and saphyr enforces
+//! it; PyYAML (cfn-lint's parser, and what CloudFormation accepts) does not look at it,
+//! so templates close `]` at the key's column or continue a quoted string at the parent's.
+//! Leading white space of such lines carries no meaning (it is folded away), so when
+//! saphyr stops on exactly these errors the offending lines are indented in a copy of the
+//! text and parsed again ([`Reindent`]); spans are mapped back to the original text.
 
 use super::node::{self, Entry, Kind, Node, SyntaxError, MAX_DEPTH};
 use crate::source::{FileId, Span};
@@ -17,6 +25,163 @@ use std::collections::HashMap;
 
 /// Total nodes that alias expansion may produce in one file (saphyr's loader default).
 const ALIAS_BUDGET: usize = 100_000;
+
+/// Indentation repairs (see the module documentation) one file may need before giving up.
+const MAX_REINDENTS: usize = 256;
+/// Bytes all the parses of one file may read: each repair parses the file again, so a
+/// large file gets fewer repairs (a template CloudFormation accepts is at most 1 MB).
+const REINDENT_BYTES: usize = 8 << 20;
+
+/// Spaces inserted at line starts of the original text: `(byte offset, count)`, sorted.
+#[derive(Default)]
+struct Reindent {
+    insertions: Vec<(usize, usize)>,
+}
+
+impl Reindent {
+    fn apply(&self, text: &str) -> String {
+        let extra: usize = self.insertions.iter().map(|(_, n)| n).sum();
+        let mut out = String::with_capacity(text.len() + extra);
+        let mut from = 0;
+        for &(at, count) in &self.insertions {
+            out.push_str(&text[from..at]);
+            out.extend(std::iter::repeat_n(' ', count));
+            from = at;
+        }
+        out.push_str(&text[from..]);
+        out
+    }
+
+    /// Maps offsets of the repaired text back to the original text.
+    fn to_original(&self) -> ToOriginal {
+        let mut shift = 0;
+        let insertions = self
+            .insertions
+            .iter()
+            .map(|&(at, count)| {
+                let entry = (at + shift, count, shift);
+                shift += count;
+                entry
+            })
+            .collect();
+        ToOriginal { insertions }
+    }
+
+    /// The indentation of the line starting at `line_start` (original offset) in the
+    /// repaired text.
+    fn indentation(&self, text: &str, line_start: usize) -> usize {
+        let rest = &text[line_start..];
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let inserted = match self
+            .insertions
+            .binary_search_by_key(&line_start, |(at, _)| *at)
+        {
+            Ok(i) => self.insertions[i].1,
+            Err(_) => 0,
+        };
+        blanks + inserted
+    }
+
+    /// Indents the line starting at `line_start` (original offset) to at least `column`
+    /// characters; false when it already is.
+    fn indent_line(&mut self, text: &str, line_start: usize, column: usize) -> bool {
+        let indentation = self.indentation(text, line_start);
+        if indentation >= column {
+            return false;
+        }
+        let count = column - indentation;
+        match self
+            .insertions
+            .binary_search_by_key(&line_start, |(at, _)| *at)
+        {
+            Ok(i) => self.insertions[i].1 += count,
+            Err(i) => self.insertions.insert(i, (line_start, count)),
+        }
+        true
+    }
+
+    /// Repairs the error saphyr reported at original offset `at`; false when it is not an
+    /// indentation error inside a flow collection or quoted scalar (or cannot be repaired).
+    fn repair(&mut self, text: &str, message: &str, at: usize) -> bool {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        match message {
+            // `at` is the opening quote: every continuation line goes to its column.
+            "invalid indentation in quoted scalar" => {
+                let column = text[line_start..at].chars().count();
+                let Some(end) = quoted_end(text, at) else {
+                    return false;
+                };
+                let mut changed = false;
+                for (i, _) in text[at..end].match_indices('\n') {
+                    let start = at + i + 1;
+                    let line = text[start..].split('\n').next().unwrap_or("");
+                    if !line.trim().is_empty() {
+                        changed |= self.indent_line(text, start, column);
+                    }
+                }
+                changed
+            }
+            // A token of a flow collection left of the block indentation: one column deeper
+            // than the previous non-blank line (repeated while saphyr still objects).
+            "invalid indentation" | "invalid indentation in flow construct" => {
+                let previous = previous_line_start(text, line_start)
+                    .map_or(0, |start| self.indentation(text, start));
+                let own = self.indentation(text, line_start);
+                self.indent_line(text, line_start, (previous + 1).max(own + 1))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Offsets of a repaired text → original offsets: `(repaired offset, count, spaces
+/// inserted before)` per insertion, sorted.
+struct ToOriginal {
+    insertions: Vec<(usize, usize, usize)>,
+}
+
+impl ToOriginal {
+    /// Inserted spaces map to the line start they were inserted at.
+    fn offset(&self, repaired: usize) -> usize {
+        let i = self
+            .insertions
+            .partition_point(|&(at, _, _)| at <= repaired);
+        match i.checked_sub(1).map(|i| self.insertions[i]) {
+            None => repaired,
+            Some((at, count, before)) if repaired < at + count => at - before,
+            Some((_, count, before)) => repaired - before - count,
+        }
+    }
+}
+
+/// The start of the last non-blank line before the line starting at `line_start`.
+fn previous_line_start(text: &str, line_start: usize) -> Option<usize> {
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        if !text[start..end].trim().is_empty() {
+            return Some(start);
+        }
+        end = start.checked_sub(1)?;
+    }
+}
+
+/// The offset just past the quoted scalar whose opening quote is at `start`.
+fn quoted_end(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(start)?;
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            b if b == quote => return Some(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
 
 /// Converts saphyr's character indices to byte offsets; the only place that does.
 pub(super) struct CharOffsets {
@@ -72,9 +237,8 @@ struct Done {
     raw_key: Option<String>,
 }
 
-struct Builder<'t> {
+struct Builder {
     file: FileId,
-    text: &'t str,
     offsets: CharOffsets,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
@@ -84,9 +248,45 @@ struct Builder<'t> {
 }
 
 pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxError> {
+    let mut reindent = Reindent::default();
+    let mut first_error = None;
+    let attempts = MAX_REINDENTS.min(REINDENT_BYTES / text.len().max(1));
+    for _ in 0..=attempts {
+        let repaired = (!reindent.insertions.is_empty()).then(|| reindent.apply(text));
+        let error = match parse_once(
+            file,
+            repaired.as_deref().unwrap_or(text),
+            &reindent.to_original(),
+        ) {
+            Ok(root) => return Ok(root),
+            Err(error) => error,
+        };
+        let at = error.span.start as usize;
+        let repairable = error
+            .message
+            .strip_prefix("invalid YAML: ")
+            .is_some_and(|message| {
+                message.starts_with("invalid indentation") && reindent.repair(text, message, at)
+            });
+        let error = first_error.get_or_insert(error).clone();
+        if !repairable {
+            return Err(error);
+        }
+    }
+    Err(first_error.unwrap_or_else(|| SyntaxError {
+        message: "invalid YAML".into(),
+        span: Span::file_start(file),
+    }))
+}
+
+/// One parse of `text` (the original or a re-indented copy); spans are of the original.
+fn parse_once(
+    file: FileId,
+    text: &str,
+    original: &ToOriginal,
+) -> Result<Option<Node>, SyntaxError> {
     let mut builder = Builder {
         file,
-        text,
         offsets: CharOffsets::new(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -100,10 +300,17 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxErro
             Ok((event, span)) => {
                 let start = builder.offsets.byte(span.start.index());
                 let end = builder.offsets.byte(span.end.index());
-                builder.on_event(event, start, end)?;
+                // A flow collection ends at its closing bracket; a block one at its last child.
+                let closes_flow = matches!(text.as_bytes().get(start), Some(b']' | b'}'));
+                builder.on_event(
+                    event,
+                    original.offset(start),
+                    original.offset(end),
+                    closes_flow,
+                )?;
             }
             Err(e) => {
-                let at = builder.offsets.byte(e.marker().index());
+                let at = original.offset(builder.offsets.byte(e.marker().index()));
                 return Err(SyntaxError {
                     message: format!("invalid YAML: {}", e.info()),
                     span: Span::new(file, at, at),
@@ -114,7 +321,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxErro
     Ok(builder.root)
 }
 
-impl Builder<'_> {
+impl Builder {
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.file, start, end)
     }
@@ -126,7 +333,13 @@ impl Builder<'_> {
         }
     }
 
-    fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Result<(), SyntaxError> {
+    fn on_event(
+        &mut self,
+        event: Event<'_>,
+        start: usize,
+        end: usize,
+        closes_flow: bool,
+    ) -> Result<(), SyntaxError> {
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -166,7 +379,7 @@ impl Builder<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let done = self.close(frame, start, end)?;
+                let done = self.close(frame, end, closes_flow)?;
                 self.push(done)?;
             }
             Event::Alias(id) => {
@@ -213,11 +426,9 @@ impl Builder<'_> {
     fn close(
         &mut self,
         frame: Frame,
-        end_start: usize,
         end_end: usize,
+        closes_flow: bool,
     ) -> Result<Done, SyntaxError> {
-        // A flow collection ends at its closing bracket; a block one at its last child.
-        let closes_flow = matches!(self.text.as_bytes().get(end_start), Some(b']' | b'}'));
         let (start, anchor, tag, kind, last_end) = match frame {
             Frame::Seq {
                 start,
@@ -279,6 +490,15 @@ impl Builder<'_> {
     ) -> Result<Done, SyntaxError> {
         let span = self.span(start, end);
         match tag {
+            // The non-specific tag `!`: PyYAML resolves the scalar as if it were plain,
+            // whatever its style (`! "10"` is the number 10).
+            Some(tag) if is_non_specific(tag) => Ok(Done {
+                node: Node {
+                    span,
+                    kind: resolve_plain(value),
+                },
+                raw_key: Some(value.to_string()),
+            }),
             None => {
                 let kind = if style == ScalarStyle::Plain {
                     resolve_plain(value)
@@ -307,6 +527,9 @@ impl Builder<'_> {
     fn apply_tag(&self, tag: &Tag, node: Node, scalar: Option<&str>) -> Result<Node, SyntaxError> {
         let span = node.span;
         let bad = |message: String| SyntaxError { message, span };
+        if is_non_specific(tag) {
+            return Ok(node);
+        }
         if tag.handle == "!" {
             let Some(function) = node::long_form(&tag.suffix) else {
                 return Err(bad(format!(
@@ -377,6 +600,12 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The non-specific tag `!` (saphyr: empty handle, suffix `!`): a plain string, sequence
+/// or mapping.
+fn is_non_specific(tag: &Tag) -> bool {
+    tag.handle.is_empty() && tag.suffix == "!"
 }
 
 /// Counts `node`'s nodes against `budget`; false (budget exhausted) as soon as it runs out.

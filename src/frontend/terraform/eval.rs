@@ -311,7 +311,10 @@ impl Evaluator<'_> {
         scope: &mut Scope,
     ) -> EvalResult {
         let name = call.name.name.value().as_str();
-        if call.name.is_namespaced() {
+        // `core::name` is the built-in `name`; other namespaces are provider functions.
+        let is_core =
+            call.name.namespace.len() == 1 && call.name.namespace[0].value().as_str() == "core";
+        if call.name.is_namespaced() && !is_core {
             return Ok(Value::Unknown(format!("provider function {name}()")));
         }
         match name {
@@ -335,6 +338,7 @@ impl Evaluator<'_> {
                     Err(_) => Value::Bool(false),
                 });
             }
+            "templatestring" => return self.template_string(inst, call, scope),
             _ => {}
         }
         let mut args = Vec::with_capacity(call.args.len());
@@ -360,12 +364,19 @@ impl Evaluator<'_> {
         if let Err(kind) = self.budget.fits(call_estimate(name, &args)) {
             return Ok(over_budget(kind));
         }
-        let result = if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {
-            call_preserving_refs(name, args)
-        } else {
-            let args = args.into_iter().map(refs_to_unknown).collect();
-            functions::call(name, args).map_err(|e| format!("{name}(): {e}"))?
-        };
+        if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {
+            return Ok(self.copied(call_preserving_refs(name, args)));
+        }
+        let args: Vec<Value> = args.into_iter().map(refs_to_unknown).collect();
+        if name == "templatefile" {
+            let rendered = self.template_file(inst, args)?;
+            return Ok(self.copied(rendered));
+        }
+        let result = functions::call_with_files(name, args, self.sandbox())
+            .map_err(|e| format!("{name}(): {e}"))?;
+        if let (true, Value::Unknown(reason)) = (functions::is_file_function(name), &result) {
+            self.note_file_refusal(format!("{name}(): {reason}"));
+        }
         Ok(self.copied(result))
     }
 
@@ -375,6 +386,98 @@ impl Evaluator<'_> {
             Ok(()) => value,
             Err(kind) => over_budget(kind),
         }
+    }
+
+    /// `templatefile(path, vars)`: the file's template rendered with only `vars` in scope.
+    fn template_file(&self, inst: InstanceId, args: Vec<Value>) -> EvalResult {
+        let [path, vars]: [Value; 2] = args
+            .try_into()
+            .map_err(|_| "templatefile() takes 2 arguments".to_string())?;
+        if self.rendering_template() {
+            return Err(
+                "templatefile(): cannot recursively call templatefile from inside \
+                 templatefile or templatestring"
+                    .into(),
+            );
+        }
+        let path = convert::to_string(&path).map_err(|e| format!("templatefile(): {e}"))?;
+        let Some(sandbox) = self.sandbox() else {
+            return Ok(Value::Unknown(
+                "templatefile() reads files: no lint root to read them from".into(),
+            ));
+        };
+        let text = match sandbox.read_text(&path) {
+            Ok(text) => text,
+            Err(functions::Refusal::Outside(reason)) => {
+                let message = format!("templatefile(): {reason}");
+                self.note_file_refusal(message.clone());
+                return Ok(Value::Unknown(message));
+            }
+            Err(functions::Refusal::Error(e)) => return Err(format!("templatefile(): {e}")),
+        };
+        let template = hcl::edit::parser::parse_template(&text)
+            .map_err(|e| format!("templatefile(): {path}: invalid template: {}", e.message()))?;
+        self.render_isolated(inst, &template, vars, "templatefile")
+    }
+
+    /// `templatestring(ref, vars)`: the template must come from a reference, not a literal.
+    fn template_string(
+        &self,
+        inst: InstanceId,
+        call: &hcl::edit::expr::FuncCall,
+        scope: &mut Scope,
+    ) -> EvalResult {
+        let (Some(source), Some(vars), None) =
+            (call.args.get(0), call.args.get(1), call.args.get(2))
+        else {
+            return Err("templatestring() takes 2 arguments".into());
+        };
+        if !matches!(source, Expression::Variable(_) | Expression::Traversal(_)) {
+            return Err(
+                "templatestring(): the template must be a reference to a value \
+                 retrieved from elsewhere, not a literal template"
+                    .into(),
+            );
+        }
+        if self.rendering_template() {
+            return Err("templatestring(): cannot be called from inside a template".into());
+        }
+        let text = self.eval(inst, source, scope)?;
+        let vars = self.eval(inst, vars, scope)?;
+        if !convert::is_wholly_known(&text) {
+            return Ok(Value::Unknown(deferred_reason(&text)));
+        }
+        let text = convert::to_string(&text).map_err(|e| format!("templatestring(): {e}"))?;
+        let template = hcl::edit::parser::parse_template(&text)
+            .map_err(|e| format!("templatestring(): invalid template: {}", e.message()))?;
+        self.render_isolated(inst, &template, vars, "templatestring")
+    }
+
+    /// Renders a template whose only names are the keys of `vars`.
+    fn render_isolated(
+        &self,
+        inst: InstanceId,
+        template: &Template,
+        vars: Value,
+        function: &str,
+    ) -> EvalResult {
+        let mut scope: Scope = match vars {
+            Value::Map(entries) => entries
+                .into_iter()
+                .map(|(k, v)| (k, refs_to_unknown(v)))
+                .collect(),
+            Value::Unknown(_) | Value::Ref(_) => return Ok(Value::Unknown(deferred_reason(&vars))),
+            other => {
+                return Err(format!(
+                    "{function}(): vars must be an object, not a {}",
+                    convert::type_name(&other)
+                ))
+            }
+        };
+        self.enter_template();
+        let result = self.eval_template(inst, template, &mut scope);
+        self.leave_template();
+        result.map_err(|e| format!("{function}(): {e}"))
     }
 
     fn eval_for(
@@ -512,6 +615,11 @@ impl Evaluator<'_> {
         out: &mut String,
         unknown: &mut Option<String>,
     ) -> Result<(), String> {
+        // A template file's text (`templatefile`, `templatestring`) is scanned by HCL line
+        // by line, so a strip marker trims only the adjacent line (checked against
+        // Terraform). Heredocs keep trimming whole literals: hcl-edit joins a heredoc's
+        // lines and flushes `<<-` indentation differently, which needs its own fix.
+        let raw_lines = self.rendering_template();
         let elements: Vec<&Element> = template.iter().collect();
         for (i, element) in elements.iter().enumerate() {
             match element {
@@ -526,16 +634,30 @@ impl Evaluator<'_> {
                         Some(next) => strips_before(next),
                         None => strip.1,
                     };
+                    let mut trimmed = String::new();
                     if strip_before {
-                        text = text.trim_start();
+                        let first_end = match text.find('\n') {
+                            Some(i) if raw_lines => i + 1,
+                            _ => text.len(),
+                        };
+                        trimmed.push_str(text[..first_end].trim_start());
+                        text = &text[first_end..];
                     }
+                    trimmed.push_str(text);
                     if strip_after {
-                        text = text.trim_end();
+                        let body = trimmed.strip_suffix('\n').unwrap_or(&trimmed);
+                        let last_start = match body.rfind('\n') {
+                            Some(i) if raw_lines => i + 1,
+                            _ => 0,
+                        };
+                        let kept =
+                            trimmed[..last_start].len() + trimmed[last_start..].trim_end().len();
+                        trimmed.truncate(kept);
                     }
-                    if !self.spend_string(text.len(), unknown) {
+                    if !self.spend_string(trimmed.len(), unknown) {
                         return Ok(());
                     }
-                    out.push_str(text);
+                    out.push_str(&trimmed);
                 }
                 Element::Interpolation(interpolation) => {
                     let value = self.eval(inst, &interpolation.expr, scope)?;
@@ -912,6 +1034,37 @@ mod tests {
         );
         // A lone interpolation keeps the value's type.
         assert_eq!(eval(r#""${5}""#), Ok(number(5)));
+    }
+
+    /// `templatefile`'s rendering, with the results `terraform console` gives.
+    #[test]
+    fn template_file_strip_markers_trim_only_the_adjacent_line() {
+        let render = |text: &str| {
+            let sources = SourceMap::new();
+            let root = Rc::new(ModuleConfig::default());
+            let evaluator = Evaluator::new(
+                &sources,
+                root,
+                HashMap::new(),
+                HashMap::new(),
+                Default::default(),
+            );
+            let template = hcl::edit::parser::parse_template(text).expect("template parses");
+            evaluator.render_isolated(0, &template, Value::Map(BTreeMap::new()), "test")
+        };
+        assert_eq!(
+            render("%{ for x in [1, 2] ~}\n  - ${x}\n%{ endfor ~}\nend\n"),
+            Ok(string("  - 1\n  - 2\nend\n"))
+        );
+        assert_eq!(
+            render("a\n  b  \n  %{~ if true }x%{ endif }\n"),
+            Ok(string("a\n  b  \nx\n"))
+        );
+        assert_eq!(
+            render("%{ if true ~}\n\n  \n  y\n%{ endif }\n"),
+            Ok(string("\n  \n  y\n\n"))
+        );
+        assert!(render("${var.x}").is_err());
     }
 
     #[test]

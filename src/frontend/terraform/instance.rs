@@ -6,6 +6,7 @@ use super::budget::{Budget, BudgetKind, Limits};
 use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
 use super::convert;
 use super::eval::{EvalResult, Scope};
+use super::functions;
 use super::number::Number;
 use super::public_facts;
 use super::render;
@@ -260,6 +261,12 @@ pub(super) struct Evaluator<'s> {
     default_region: Option<String>,
     /// `vpclint.toml` `[terraform.availability_zones]`: zone names by region.
     availability_zones: BTreeMap<String, Vec<String>>,
+    /// Where file functions may read (`None`: they are unknown).
+    sandbox: Option<functions::Sandbox>,
+    /// Files a file function refused to read since the attribute being evaluated began.
+    file_refusals: RefCell<Vec<String>>,
+    /// Inside `templatefile`/`templatestring`: only the template's vars are names.
+    template_depth: Cell<u32>,
 }
 
 impl<'s> Evaluator<'s> {
@@ -285,6 +292,9 @@ impl<'s> Evaluator<'s> {
             budget: Budget::new(limits),
             default_region: None,
             availability_zones: BTreeMap::new(),
+            sandbox: None,
+            file_refusals: RefCell::new(Vec::new()),
+            template_depth: Cell::new(0),
         };
         evaluator.add_instance(root, String::new(), String::new(), ".".into(), None, 0);
         evaluator
@@ -338,6 +348,34 @@ impl<'s> Evaluator<'s> {
         let mut instances = self.instances.borrow_mut();
         instances.push(Rc::new(instance));
         instances.len() - 1
+    }
+
+    /// Lets file functions read inside `sandbox`.
+    pub fn with_sandbox(mut self, sandbox: Option<functions::Sandbox>) -> Self {
+        self.sandbox = sandbox;
+        self
+    }
+
+    pub(super) fn sandbox(&self) -> Option<&functions::Sandbox> {
+        self.sandbox.as_ref()
+    }
+
+    /// A file function did not read a file (outside the lint root, too large): noted on
+    /// the attribute being evaluated.
+    pub(super) fn note_file_refusal(&self, message: String) {
+        self.file_refusals.borrow_mut().push(message);
+    }
+
+    pub(super) fn enter_template(&self) {
+        self.template_depth.set(self.template_depth.get() + 1);
+    }
+
+    pub(super) fn leave_template(&self) {
+        self.template_depth.set(self.template_depth.get() - 1);
+    }
+
+    pub(super) fn rendering_template(&self) -> bool {
+        self.template_depth.get() > 0
     }
 
     pub fn instance(&self, id: InstanceId) -> Option<Rc<Instance>> {
@@ -420,9 +458,18 @@ impl<'s> Evaluator<'s> {
 
     /// Evaluates an attribute; an error makes it unknown and records a note.
     pub fn eval_attr(&self, inst: InstanceId, attr: &Attr, scope: &mut Scope) -> Value {
+        let refusals_before = self.file_refusals.borrow().len();
         let result = self.eval_expr(inst, &attr.expr, scope);
         if let Some(cycle) = self.cycle.borrow_mut().take() {
             self.error(attr.span, cycle);
+        }
+        let refusals: Vec<String> = self
+            .file_refusals
+            .borrow_mut()
+            .drain(refusals_before..)
+            .collect();
+        for refusal in refusals {
+            self.note(attr.span, format!("{}: {refusal}", attr.name));
         }
         let value = match result {
             Ok(value) => value,
@@ -456,6 +503,11 @@ impl<'s> Evaluator<'s> {
         ops: &[Decorated<TraversalOperator>],
         scope: &mut Scope,
     ) -> EvalResult {
+        if self.rendering_template() {
+            return Err(format!(
+                "the template refers to \"{name}\", which is not one of its vars"
+            ));
+        }
         let inst = self
             .instance(id)
             .ok_or("internal: missing module instance")?;

@@ -43,6 +43,33 @@ pub struct Options {
     /// `vpclint.toml` `[terraform.availability_zones]`: the zone names of a region where
     /// vpclint's table has none or the account sees others.
     pub availability_zones: BTreeMap<String, Vec<String>>,
+    /// The lint roots of the linted paths ([`lint_root`]): file functions read only inside
+    /// the one holding the module. Without one, the module's own lint root applies.
+    pub lint_roots: Vec<PathBuf>,
+}
+
+/// The directory file functions may read in when `path` is linted: the git top-level
+/// above it, else the path itself (its directory, for a file).
+pub fn lint_root(path: &Path) -> PathBuf {
+    let dir = if path.is_file() {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
+    functions::Sandbox::default_boundary(dir)
+}
+
+/// The sandbox of file functions evaluated in the root module `dir`.
+fn sandbox(dir: &Path, options: &Options) -> Option<functions::Sandbox> {
+    let real = dir.canonicalize().ok()?;
+    let boundary = options
+        .lint_roots
+        .iter()
+        .filter(|root| real.starts_with(root))
+        .max_by_key(|root| root.components().count())
+        .cloned()
+        .unwrap_or_else(|| lint_root(&real));
+    functions::Sandbox::new(&real, &boundary)
 }
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
@@ -72,7 +99,8 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
     let installed = installed_modules(dir);
     let evaluator = Evaluator::new(sources, root, installed, inputs, options.limits)
-        .with_facts(options.region.clone(), options.availability_zones.clone());
+        .with_facts(options.region.clone(), options.availability_zones.clone())
+        .with_sandbox(sandbox(dir, options));
     let mut resources = Vec::new();
     evaluator.collect(0, &mut resources);
     let mut suppressions = Vec::new();

@@ -5,11 +5,20 @@
 //! lookup merge keys values zipmap flatten distinct contains index slice range
 //! setproduct setunion setintersection setsubtract coalesce coalescelist one compact
 //! reverse sort chunklist alltrue anytrue matchkeys transpose`; `tolist toset tomap
-//! tostring tonumber tobool sensitive nonsensitive`; `upper lower title trimspace trim
-//! trimprefix trimsuffix chomp startswith endswith strcontains substr strrev split join
-//! replace format formatlist`; `jsonencode jsondecode`; `abs ceil floor max min sum
-//! signum pow log parseint`. `replace` with a `/regex/` pattern and every other
-//! function give an unknown value.
+//! tostring tonumber tobool sensitive nonsensitive ephemeralasnull`; `upper lower title
+//! trimspace trim trimprefix trimsuffix chomp startswith endswith strcontains substr strrev
+//! split join replace format formatlist indent`; `regex regexall` and `replace` with a
+//! `/regex/`; `jsonencode jsondecode yamldecode csvdecode`; `base64encode base64decode
+//! base64sha256 base64sha512 md5 sha1 sha256 sha512 urlencode textencodebase64
+//! textdecodebase64 uuidv5`; `abs ceil floor max min sum signum pow log parseint`;
+//! `basename dirname pathexpand abspath`; `formatdate timeadd timecmp`; and, given a [`Sandbox`], the file functions
+//! `file fileexists fileset filebase64 filemd5 filesha1 filesha256 filesha512
+//! filebase64sha256 filebase64sha512` (`templatefile` and `templatestring` render HCL
+//! templates, so the evaluator implements them over [`Sandbox::read_text`]).
+//!
+//! Unknown by design (see [`text::UNKNOWN`]): `timestamp plantimestamp uuid bcrypt` (not
+//! deterministic), `base64gzip` (Go's compressor output), `rsadecrypt` (secrets),
+//! `issensitive` (sensitivity is not tracked), `yamlencode` (not evaluated yet). Every other name gives an unknown value too.
 //!
 //! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
 //! them: it evaluates each argument itself and calls [`try_result`] / [`can_result`].
@@ -17,12 +26,19 @@
 
 mod cidr;
 mod collection;
+mod digest;
 mod encoding;
+mod file;
 mod gomath;
 mod numeric;
+mod regex;
 mod string;
+mod text;
+mod time;
+mod yaml;
 
 pub use encoding::json_encode;
+pub use file::{Refusal, Sandbox};
 
 use super::convert::{first_unknown, is_wholly_known, unknown_result};
 use super::value::Value;
@@ -57,6 +73,11 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         .or_else(|| numeric::call(name, &args))
         .or_else(|| string::call(name, &args))
         .or_else(|| encoding::call(name, &args))
+        .or_else(|| digest::call(name, &args))
+        .or_else(|| regex::call(name, &args))
+        .or_else(|| yaml::call(name, &args))
+        .or_else(|| text::call(name, &args))
+        .or_else(|| time::call(name, &args))
         .unwrap_or_else(|| {
             Ok(Value::Unknown(format!(
                 "function {name}() is not supported"
@@ -69,6 +90,38 @@ fn is_supported(name: &str) -> bool {
         || numeric::NAMES.contains(&name)
         || string::NAMES.contains(&name)
         || encoding::NAMES.contains(&name)
+        || digest::NAMES.contains(&name)
+        || regex::NAMES.contains(&name)
+        || yaml::NAMES.contains(&name)
+        || text::NAMES.contains(&name)
+        || time::NAMES.contains(&name)
+        || text::UNKNOWN.iter().any(|(n, _)| *n == name)
+}
+
+/// Whether the function reads files (its unknown results are worth a note).
+pub fn is_file_function(name: &str) -> bool {
+    file::NAMES.contains(&name) && name != "abspath"
+}
+
+/// Calls a built-in function, the file functions reading through `sandbox` (without
+/// one, they are unknown).
+pub fn call_with_files(
+    name: &str,
+    args: Vec<Value>,
+    sandbox: Option<&Sandbox>,
+) -> Result<Value, String> {
+    if !file::NAMES.contains(&name) {
+        return call(name, args);
+    }
+    if let Some(unknown) = args.iter().find(|a| !is_wholly_known(a)) {
+        return Ok(nested_unknown(unknown));
+    }
+    match sandbox {
+        Some(sandbox) => file::call(name, &args, sandbox).unwrap_or_else(|| call(name, args)),
+        None => Ok(Value::Unknown(format!(
+            "{name}() reads files: no lint root to read them from"
+        ))),
+    }
 }
 
 /// The unknown result for an argument that contains an unknown somewhere inside.

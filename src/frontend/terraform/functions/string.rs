@@ -236,9 +236,7 @@ fn replace(name: &str, args: &[Value]) -> Result<Value, String> {
     let find = string_arg("substr", &args[1])?;
     let with = string_arg("replace", &args[2])?;
     if find.len() > 1 && find.starts_with('/') && find.ends_with('/') {
-        return Ok(Value::Unknown(
-            "replace() with a regular expression is not supported".to_string(),
-        ));
+        return super::regex::replace_all(&s, &find[1..find.len() - 1], &with).map(Value::String);
     }
     Ok(Value::String(s.replace(&find, &with)))
 }
