@@ -756,6 +756,7 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     options.cloudformation.parameters = key_values(&input.parameters, "--parameter")?;
     options.cloudformation.parameter_files = input.parameter_files.clone();
     options.cloudformation.region = input.region.clone();
+    options.terraform.limits = config.limits;
     options.terraform.region = input.region.clone();
     options.terraform.availability_zones = config.availability_zones.clone();
     options.declared = config.declared.clone();

@@ -9,10 +9,13 @@
 //! direct_connect = ["10.0.0.0/8"]
 //! [quotas]
 //! security_group_rules = 120     # the account's adjusted Amazon VPC quotas
+//! [limits]
+//! max_steps = 10000000           # evaluation budgets of a Terraform root module
 //! [terraform.availability_zones]
 //! us-west-1 = ["us-west-1b", "us-west-1c"]
 //! ```
 
+use crate::frontend::terraform::Limits;
 use crate::model::{Declared, Quotas};
 use crate::rules::{Level, RuleMeta};
 use ipnet::Ipv4Net;
@@ -40,6 +43,8 @@ pub struct Config {
     /// Globs relative to the config file's directory.
     pub exclude: Vec<String>,
     pub declared: Declared,
+    /// Evaluation budgets of each Terraform root module.
+    pub limits: Limits,
     /// `[terraform.availability_zones]`: zone names by region, for the
     /// `aws_availability_zones` data source.
     pub availability_zones: BTreeMap<String, Vec<String>>,
@@ -69,6 +74,8 @@ struct RawConfig {
     #[serde(default)]
     quotas: RawQuotas,
     #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
     terraform: RawTerraform,
     #[serde(default)]
     strict: bool,
@@ -83,6 +90,16 @@ struct RawQuotas {
     nacl_rules: Option<Spanned<i64>>,
     vpc_ipv4_blocks: Option<Spanned<i64>>,
     routes_per_table: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_steps: Option<Spanned<i64>>,
+    max_instances: Option<Spanned<i64>>,
+    max_elements: Option<Spanned<i64>>,
+    max_string_bytes: Option<Spanned<i64>>,
+    max_module_depth: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -249,6 +266,36 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
             }
         }
     }
+    let mut limits = Limits::default();
+    let raw_limits = raw.limits;
+    for (key, value, target) in [
+        ("max_steps", raw_limits.max_steps, &mut limits.max_steps),
+        (
+            "max_instances",
+            raw_limits.max_instances,
+            &mut limits.max_instances,
+        ),
+        (
+            "max_elements",
+            raw_limits.max_elements,
+            &mut limits.max_elements,
+        ),
+        (
+            "max_string_bytes",
+            raw_limits.max_string_bytes,
+            &mut limits.max_string_bytes,
+        ),
+    ] {
+        if let Some(value) = value {
+            *target = positive(&value, key).map_err(|message| at(value.span(), &message))?;
+        }
+    }
+    if let Some(value) = raw_limits.max_module_depth {
+        let depth =
+            positive(&value, "max_module_depth").map_err(|message| at(value.span(), &message))?;
+        limits.max_module_depth = u32::try_from(depth)
+            .map_err(|_| at(value.span(), "[limits] max_module_depth is too large"))?;
+    }
     let mut availability_zones = BTreeMap::new();
     for (region, zones) in raw.terraform.availability_zones {
         if !is_region_name(region.get_ref()) {
@@ -294,9 +341,18 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
             direct_connect,
             quotas,
         },
+        limits,
         availability_zones,
         strict: raw.strict,
     })
+}
+
+/// A `[limits]` value: a whole number above zero.
+fn positive(value: &Spanned<i64>, key: &str) -> Result<u64, String> {
+    u64::try_from(*value.get_ref())
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("[limits] {key} must be a whole number above 0"))
 }
 
 /// `us-west-1`, `ap-southeast-5`, `us-gov-east-1`: lowercase words, then a number.
@@ -420,6 +476,23 @@ mod tests {
         assert!(unknown.0.starts_with("vpclint.toml:2:1: "), "{unknown}");
         let text = parse_str("[quotas]\nvpc_ipv4_blocks = \"many\"\n").unwrap_err();
         assert!(text.0.starts_with("vpclint.toml:2:19: "), "{text}");
+    }
+
+    #[test]
+    fn reads_and_validates_limits() {
+        let config = parse_str("[limits]\nmax_steps = 10\nmax_module_depth = 3\n").unwrap();
+        assert_eq!(config.limits.max_steps, 10);
+        assert_eq!(config.limits.max_module_depth, 3);
+        assert_eq!(config.limits.max_instances, Limits::default().max_instances);
+        let zero = parse_str("[limits]\nmax_elements = 0\n").unwrap_err();
+        assert_eq!(
+            zero.0,
+            "vpclint.toml:2:16: [limits] max_elements must be a whole number above 0"
+        );
+        let unknown = parse_str("[limits]\nmax_stepz = 1\n").unwrap_err();
+        assert!(unknown.0.starts_with("vpclint.toml:2:1: "), "{unknown}");
+        let text = parse_str("[limits]\nmax_steps = \"many\"\n").unwrap_err();
+        assert!(text.0.starts_with("vpclint.toml:2:13: "), "{text}");
     }
 
     #[test]

@@ -454,6 +454,7 @@ mod tests {
             reason: Some("accepted".into()),
             span: Span::new(s.a, start, start + 1),
             applies_to: Span::new(s.a, applies.0, applies.1),
+            problem: None,
         };
         let units = [unit(
             vec![],

@@ -66,6 +66,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// A column is then a byte difference: no counting along a minified megabyte line.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -77,28 +79,34 @@ impl SourceFile {
                 .filter(|(_, b)| *b == b'\n')
                 .map(|(i, _)| i as u32 + 1),
         );
+        let ascii = text.is_ascii();
         SourceFile {
             path,
             text,
             line_starts,
+            ascii,
         }
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let mut offset = (offset as usize).min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line_index = match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let line_start = self.line_starts[line_index] as usize;
-        let column = self.text[line_start..offset].chars().count() as u32 + 1;
-        LineCol {
-            line: line_index as u32 + 1,
-            column,
+        let offset = self.char_boundary(offset as usize);
+        let line = self.line_of(offset as u32);
+        let line_start = self.line_starts[line as usize - 1] as usize;
+        let column = if self.ascii {
+            offset - line_start
+        } else {
+            self.text[line_start..offset].chars().count()
+        } as u32
+            + 1;
+        LineCol { line, column }
+    }
+
+    /// The 1-based line holding a byte offset (offsets past the end are on the last line).
+    pub fn line_of(&self, offset: u32) -> u32 {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
         }
     }
 
@@ -109,6 +117,38 @@ impl SourceFile {
 
     pub fn line_count(&self) -> u32 {
         self.line_starts.len() as u32
+    }
+
+    /// `offset` clamped to the text and moved back to a character boundary.
+    fn char_boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// The offset `count` characters before `offset`, not before the start of its line.
+    pub fn back_chars(&self, offset: usize, count: usize) -> usize {
+        let offset = self.char_boundary(offset);
+        let line_start = self.line_starts[self.line_of(offset as u32) as usize - 1] as usize;
+        self.text[line_start..offset]
+            .char_indices()
+            .rev()
+            .nth(count.saturating_sub(1))
+            .map_or(line_start, |(i, _)| line_start + i)
+    }
+
+    /// The offset `count` characters after `offset`, not past the end of its line.
+    pub fn forward_chars(&self, offset: usize, count: usize) -> usize {
+        let offset = self.char_boundary(offset);
+        let line = self.line_of(offset as u32);
+        let line_end =
+            self.line_start(line).unwrap_or(0) as usize + self.line_text(line).map_or(0, str::len);
+        self.text[offset..line_end.max(offset)]
+            .char_indices()
+            .nth(count)
+            .map_or(line_end.max(offset), |(i, _)| offset + i)
     }
 
     /// The text of a 1-based line, without its line terminator.
@@ -236,6 +276,18 @@ mod tests {
         // Offsets inside a multi-byte char snap back.
         assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_text(2), Some("çd = 1"));
+    }
+
+    #[test]
+    fn windows_stay_on_their_line_and_on_char_boundaries() {
+        let file = SourceFile::new("a.tf".into(), "ab\nçdéf\n".into());
+        assert_eq!(file.back_chars(8, 2), 5);
+        assert_eq!(file.back_chars(8, 10), 3, "not before the line");
+        assert_eq!(file.forward_chars(3, 2), 6);
+        assert_eq!(file.forward_chars(3, 10), 9, "not past the line");
+        // Inside 'ç' (bytes 3-4): snapped back to its start.
+        assert_eq!(file.back_chars(4, 1), 3);
+        assert_eq!(file.forward_chars(4, 1), 5);
     }
 
     #[test]

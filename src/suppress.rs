@@ -3,7 +3,8 @@
 //! A finding is suppressed by a suppression that lists its rule and whose `applies_to`
 //! span contains the finding's primary span. Suppressed findings are kept (SARIF reports
 //! them with the reason); a suppression entry that suppressed nothing, or names an unknown
-//! rule, becomes an `unused-suppression` note at the suppression.
+//! rule, and a malformed suppression, become an `unused-suppression` note at the
+//! suppression.
 
 use crate::config::suggest;
 use crate::frontend::Suppression;
@@ -94,6 +95,17 @@ pub fn apply(
         }
     }
     for (suppression, used) in suppressions.iter().zip(used) {
+        if let Some(problem) = &suppression.problem {
+            applied.unused.push(Finding {
+                rule: UNUSED_SUPPRESSION.name,
+                level: UNUSED_SUPPRESSION.level,
+                message: problem.clone(),
+                primary: Label::new(suppression.span, "", "this suppression"),
+                related: Vec::new(),
+                help: "write `# vpclint:ignore[rule-name] reason` in Terraform, `Metadata: {vpclint: {ignore: [rule-name], reason: ...}}` on a CloudFormation resource".into(),
+            });
+            continue;
+        }
         for (rule, used) in suppression.rules.iter().zip(used) {
             let message = if !catalog.iter().any(|m| m.name == rule) {
                 let hint = suggest(rule, catalog.iter().map(|m| m.name))

@@ -278,4 +278,21 @@ pub struct Suppression {
     /// Findings whose primary span lies inside this span are suppressed: the resource or
     /// attribute the comment stands above or beside.
     pub applies_to: Span,
+    /// What makes a malformed suppression suppress nothing (`vpclint:ignore` without
+    /// brackets, an empty rule list, a metadata key vpclint does not read): reported as an
+    /// `unused-suppression` note, so that it is not mistaken for one that works.
+    pub problem: Option<String>,
+}
+
+impl Suppression {
+    /// A suppression that cannot work, reported at `span`.
+    pub fn malformed(span: Span, problem: impl Into<String>) -> Self {
+        Suppression {
+            rules: Vec::new(),
+            reason: None,
+            span,
+            applies_to: Span::new(span.file, span.start as usize, span.start as usize),
+            problem: Some(problem.into()),
+        }
+    }
 }

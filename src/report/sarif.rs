@@ -1,9 +1,10 @@
 //! SARIF 2.1.0, shaped for GitHub code scanning (DESIGN.md "Contracts"). Validated in
 //! tests against the official schema; `scripts/validate-sarif` runs Microsoft's validator.
 
-use super::{display_path, doc_url, fnv1a, Report};
+use super::{display_path, doc_url, fnv1a, Location, Report};
 use crate::engine::NotAnalyzed;
 use crate::rules::{Finding, Label, Level, RuleMeta};
+use crate::source::{FileId, SourceFile};
 use crate::suppress::SuppressionKind;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -14,6 +15,11 @@ const SCHEMA_URI: &str =
 const SRCROOT: &str = "%SRCROOT%";
 /// Key of vpclint's own fingerprint ([`super::fingerprint`]).
 const FINGERPRINT_KEY: &str = "vpclint/v1";
+/// Snippets and context lines longer than this are not embedded (a region on a minified
+/// line gets a few characters of context instead of the line).
+const MAX_SNIPPET_BYTES: usize = 400;
+/// Characters of context on each side of a region on a long line.
+const CONTEXT_CHARS: usize = 60;
 
 pub fn render(report: &Report) -> String {
     let rule_index: HashMap<&str, usize> = report
@@ -23,10 +29,17 @@ pub fn render(report: &Report) -> String {
         .map(|(i, m)| (m.name, i))
         .collect();
     let mut occurrences: HashMap<(String, u64), usize> = HashMap::new();
+    let mut line_hashes: HashMap<(FileId, u32), u64> = HashMap::new();
     let mut results = Vec::new();
     let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(s)));
     for (finding, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed) {
-        let mut value = result(report, finding, &rule_index, &mut occurrences);
+        let mut value = result(
+            report,
+            finding,
+            &rule_index,
+            &mut occurrences,
+            &mut line_hashes,
+        );
         if let Some(suppression) = suppression {
             let mut entry = Map::new();
             let kind = match suppression.kind {
@@ -110,6 +123,7 @@ fn result(
     finding: &Finding,
     rule_index: &HashMap<&str, usize>,
     occurrences: &mut HashMap<(String, u64), usize>,
+    line_hashes: &mut HashMap<(FileId, u32), u64>,
 ) -> Value {
     let at = report.locate(&finding.primary);
     let mut message = sentence(&finding.message);
@@ -134,15 +148,19 @@ fn result(
             value
         })
         .collect();
-    let line_hash = fnv1a(
-        report
-            .sources
-            .get(finding.primary.span.file)
-            .line_text(at.start.line)
-            .unwrap_or_default()
-            .split_whitespace()
-            .flat_map(str::bytes),
-    );
+    // Hashed once per line: findings on one minified line do not each hash all of it.
+    let file = finding.primary.span.file;
+    let line_hash = *line_hashes.entry((file, at.start.line)).or_insert_with(|| {
+        fnv1a(
+            report
+                .sources
+                .get(file)
+                .line_text(at.start.line)
+                .unwrap_or_default()
+                .split_whitespace()
+                .flat_map(str::bytes),
+        )
+    });
     let occurrence = occurrences
         .entry((at.path.clone(), line_hash))
         .and_modify(|n| *n += 1)
@@ -188,28 +206,54 @@ fn location(report: &Report, label: &Label) -> Value {
         "endLine": at.end.line,
         "endColumn": at.end.column,
     });
-    if !snippet.is_empty() {
+    if !snippet.is_empty() && snippet.len() <= MAX_SNIPPET_BYTES {
         region["snippet"] = json!({ "text": snippet });
     }
     let mut physical = json!({ "artifactLocation": artifact, "region": region });
-    // The whole lines around the region, so viewers can show context without the file.
-    let context_start = at.start.line.saturating_sub(1).max(1);
-    let context_end = (at.end.line + 1).min(file.line_count());
-    let context: Vec<&str> = (context_start..=context_end)
-        .filter_map(|line| file.line_text(line))
-        .collect();
-    if !context.is_empty() && !file.text.is_empty() {
-        physical["contextRegion"] = json!({
-            "startLine": context_start,
-            "endLine": context_end,
-            "snippet": { "text": context.join("\n") + "\n" },
-        });
+    if let Some(context) = context_region(&file, label, &at) {
+        physical["contextRegion"] = context;
     }
     let mut value = json!({ "physicalLocation": physical });
     if !label.message.is_empty() {
         value["message"] = json!({ "text": sentence(&label.message) });
     }
     value
+}
+
+/// The whole lines around the region, so viewers can show context without the file; on
+/// a long line (minified JSON) only the characters around the region, so that a result
+/// stays small whatever the line length.
+fn context_region(file: &SourceFile, label: &Label, at: &Location) -> Option<Value> {
+    if file.text.is_empty() {
+        return None;
+    }
+    let context_start = at.start.line.saturating_sub(1).max(1);
+    let context_end = (at.end.line + 1).min(file.line_count());
+    let lines: Vec<&str> = (context_start..=context_end)
+        .filter_map(|line| file.line_text(line))
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    if lines.iter().all(|line| line.len() <= MAX_SNIPPET_BYTES) {
+        return Some(json!({
+            "startLine": context_start,
+            "endLine": context_end,
+            "snippet": { "text": lines.join("\n") + "\n" },
+        }));
+    }
+    let (start, end) = (label.span.start as usize, label.span.end as usize);
+    if at.start.line != at.end.line || end - start > MAX_SNIPPET_BYTES {
+        return None;
+    }
+    let window = file.back_chars(start, CONTEXT_CHARS)..file.forward_chars(end, CONTEXT_CHARS);
+    Some(json!({
+        "startLine": at.start.line,
+        "startColumn": file.line_col(window.start as u32).column,
+        "endLine": at.end.line,
+        "endColumn": file.line_col(window.end as u32).column,
+        "snippet": { "text": &file.text[window] },
+    }))
 }
 
 /// The first paragraph of the doc's "What it flags" section, else the summary.

@@ -12,13 +12,22 @@ use miette::{
 };
 use std::fmt;
 use std::ops::Range;
-use std::sync::Arc;
 
 /// Labels more lines apart than this are shown in separate snippets: miette would
 /// otherwise print every line between them.
 const MAX_LINE_GAP: u32 = 6;
 /// A label spanning more lines than this is underlined on its first line only.
 const MAX_LABEL_LINES: u32 = 6;
+/// Lines longer than this (minified JSON, a generated `.tf.json`) are shown as a window
+/// around the labels on them, with an ellipsis where the line goes on.
+const MAX_SHOWN_LINE_BYTES: usize = 300;
+/// The most of a long line a window shows.
+const MAX_WINDOW_BYTES: usize = 400;
+/// Characters shown before the first and after the last label of a windowed line.
+const WINDOW_MARGIN_CHARS: usize = 60;
+/// Labels on the same line further apart than this get snippets of their own, so that
+/// each window stays short.
+const MAX_SAME_LINE_GAP_BYTES: usize = 120;
 
 pub struct TextOptions {
     pub color: bool,
@@ -145,6 +154,8 @@ struct Snippet<'a> {
     /// Each label with whether it is the primary one, in source order.
     labels: Vec<(&'a Label, bool)>,
     last_line: u32,
+    /// End of the last label's shown range.
+    last_end: usize,
 }
 
 impl Snippet<'_> {
@@ -177,17 +188,24 @@ fn snippets<'a>(report: &Report, finding: &'a Finding) -> Vec<Snippet<'a>> {
         let mut in_file: Vec<Snippet> = Vec::new();
         for (label, primary) in labels {
             let range = shown_range(&source, label);
-            let first_line = source.line_col(range.start as u32).line;
-            let last_line = source.line_col(range.end as u32).line;
+            let first_line = source.line_of(range.start as u32);
+            let last_line = source.line_of(range.end as u32);
+            let near = |snippet: &Snippet| {
+                first_line <= snippet.last_line + MAX_LINE_GAP
+                    && (first_line > snippet.last_line
+                        || range.start <= snippet.last_end + MAX_SAME_LINE_GAP_BYTES)
+            };
             match in_file.last_mut() {
-                Some(snippet) if first_line <= snippet.last_line + MAX_LINE_GAP => {
+                Some(snippet) if near(snippet) => {
                     snippet.labels.push((label, primary));
                     snippet.last_line = snippet.last_line.max(last_line);
+                    snippet.last_end = snippet.last_end.max(range.end);
                 }
                 _ => in_file.push(Snippet {
                     file,
                     labels: vec![(label, primary)],
                     last_line,
+                    last_end: range.end,
                 }),
             }
         }
@@ -203,11 +221,18 @@ fn snippets<'a>(report: &Report, finding: &'a Finding) -> Vec<Snippet<'a>> {
 /// The byte range underlined for `label`: clamped to the text, and cut to its first line
 /// when it spans many (a whole resource block says no more than its first line).
 fn shown_range(source: &SourceFile, label: &Label) -> Range<usize> {
-    let len = source.text.len();
-    let start = (label.span.start as usize).min(len);
-    let end = (label.span.end as usize).clamp(start, len);
-    let first = source.line_col(start as u32).line;
-    let last = source.line_col(end as u32).line;
+    let text = &source.text;
+    let boundary = |mut offset: usize| {
+        offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let start = boundary(label.span.start as usize);
+    let end = boundary(label.span.end as usize).max(start);
+    let first = source.line_of(start as u32);
+    let last = source.line_of(end as u32);
     if last - first < MAX_LABEL_LINES {
         return start..end;
     }
@@ -257,14 +282,29 @@ fn render_finding(
             // Nothing to show a snippet of (an unreadable file): name the file instead.
             diagnostic.message = format!("{path}: {}", diagnostic.message);
         } else {
+            let ranges: Vec<Range<usize>> = snippet
+                .labels
+                .iter()
+                .map(|(label, _)| shown_range(&source, label))
+                .collect();
+            let excerpt = Excerpt::new(&source, &ranges);
             diagnostic.labels = snippet
                 .labels
                 .iter()
-                .map(|(label, primary)| labeled(&source, label, *primary))
+                .zip(&ranges)
+                .map(|((label, primary), range)| {
+                    let text = (!label.message.is_empty()).then(|| label.message.clone());
+                    let span = excerpt.map(range.start)..excerpt.map(range.end);
+                    if *primary {
+                        LabeledSpan::new_primary_with_span(text, span)
+                    } else {
+                        LabeledSpan::new_with_span(text, span)
+                    }
+                })
                 .collect();
             diagnostic.source = Some(ReportSource {
                 name: path,
-                file: source,
+                excerpt,
             });
         }
         if handler.render_report(out, &diagnostic).is_err() {
@@ -313,21 +353,132 @@ fn render_plain(
     }
 }
 
-fn labeled(source: &SourceFile, label: &Label, primary: bool) -> LabeledSpan {
-    let text = (!label.message.is_empty()).then(|| label.message.clone());
-    let span = shown_range(source, label);
-    if primary {
-        LabeledSpan::new_primary_with_span(text, span)
-    } else {
-        LabeledSpan::new_with_span(text, span)
+/// The lines of one snippet as miette is given them: the labelled lines and one line of
+/// context on each side, each line longer than [`MAX_SHOWN_LINE_BYTES`] cut to a window
+/// around its labels. miette renders only this text (never a megabyte line, never a
+/// column past what its formatting can pad to), while line and column numbers stay those
+/// of the file.
+struct Excerpt {
+    text: String,
+    /// The file line of the excerpt's first line.
+    first_line: u32,
+    lines: Vec<ExcerptLine>,
+}
+
+struct ExcerptLine {
+    /// Where the shown text starts in the excerpt (after a leading ellipsis).
+    start: usize,
+    /// The byte range of the file shown.
+    shown: Range<usize>,
+    /// The file column (1-based, in characters) of the first character shown.
+    column: u32,
+}
+
+const ELLIPSIS: &str = "…";
+
+impl Excerpt {
+    /// `ranges`: the byte ranges of the file the snippet underlines.
+    fn new(source: &SourceFile, ranges: &[Range<usize>]) -> Excerpt {
+        let first_line = ranges
+            .iter()
+            .map(|r| source.line_of(r.start as u32))
+            .min()
+            .unwrap_or(1)
+            .saturating_sub(1)
+            .max(1);
+        let last_line = ranges
+            .iter()
+            .map(|r| source.line_of(r.end as u32))
+            .max()
+            .unwrap_or(1)
+            .saturating_add(1)
+            .min(source.line_count());
+        let mut excerpt = Excerpt {
+            text: String::new(),
+            first_line,
+            lines: Vec::new(),
+        };
+        for line in first_line..=last_line {
+            let (Some(text), Some(line_start)) = (source.line_text(line), source.line_start(line))
+            else {
+                break;
+            };
+            let line_start = line_start as usize;
+            let line_end = line_start + text.len();
+            let shown = if text.len() <= MAX_SHOWN_LINE_BYTES {
+                line_start..line_end
+            } else {
+                window(source, line_start..line_end, ranges)
+            };
+            if shown.start > line_start {
+                excerpt.text.push_str(ELLIPSIS);
+            }
+            excerpt.lines.push(ExcerptLine {
+                start: excerpt.text.len(),
+                shown: shown.clone(),
+                column: source.line_col(shown.start as u32).column,
+            });
+            excerpt.text.push_str(&source.text[shown.clone()]);
+            if shown.end < line_end {
+                excerpt.text.push_str(ELLIPSIS);
+            }
+            // Line ends as in the file: miette shows an empty last line only before one.
+            if source.line_start(line + 1).is_some() {
+                excerpt.text.push('\n');
+            }
+        }
+        excerpt
+    }
+
+    /// The excerpt offset of a file offset (clamped into the window of its line).
+    fn map(&self, offset: usize) -> usize {
+        let line = self
+            .lines
+            .iter()
+            .rev()
+            .find(|line| line.shown.start <= offset)
+            .or(self.lines.first());
+        line.map(|line| {
+            line.start + offset.clamp(line.shown.start, line.shown.end) - line.shown.start
+        })
+        .unwrap_or(0)
+    }
+
+    /// The file column (1-based) of an excerpt offset.
+    fn column(&self, offset: usize) -> u32 {
+        let Some(line) = self.lines.iter().rev().find(|line| line.start <= offset) else {
+            return 1;
+        };
+        let end = offset.clamp(line.start, line.start + line.shown.len());
+        line.column + self.text[line.start..end].chars().count() as u32
     }
 }
 
-/// A source file as miette reads it, with columns counted in characters (as in every
-/// other report) where miette counts bytes.
+/// The byte range of the long line `line` shown: from a margin before the first label
+/// boundary on it to a margin after the last, at most about [`MAX_SHOWN_LINE_BYTES`] long,
+/// on character boundaries.
+fn window(source: &SourceFile, line: Range<usize>, ranges: &[Range<usize>]) -> Range<usize> {
+    let on_line: Vec<usize> = ranges
+        .iter()
+        .flat_map(|r| [r.start, r.end])
+        .filter(|offset| line.contains(offset) || *offset == line.end)
+        .collect();
+    let first = on_line.iter().copied().min().unwrap_or(line.start);
+    let last = on_line.iter().copied().max().unwrap_or(line.start);
+    let start = source.back_chars(first, WINDOW_MARGIN_CHARS);
+    let mut limit = (start + MAX_WINDOW_BYTES).min(line.end);
+    while !source.text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let end = source.forward_chars(last, WINDOW_MARGIN_CHARS).min(limit);
+    start..end.max(start)
+}
+
+/// A snippet's excerpt as miette reads it, with the file's line numbers and columns
+/// (counted in characters, as in every other report, where miette counts bytes).
 struct ReportSource {
     name: String,
-    file: Arc<SourceFile>,
+    excerpt: Excerpt,
 }
 
 impl SourceCode for ReportSource {
@@ -338,12 +489,12 @@ impl SourceCode for ReportSource {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self
-            .file
+            .excerpt
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
         // miette reports a column only without leading context lines (the snippet header).
         let column = if context_lines_before == 0 {
-            self.file.line_col(span.offset() as u32).column as usize - 1
+            self.excerpt.column(span.offset()) as usize - 1
         } else {
             inner.column()
         };
@@ -351,9 +502,11 @@ impl SourceCode for ReportSource {
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            self.excerpt.first_line as usize - 1 + inner.line(),
             column,
-            inner.line_count(),
+            // miette counts lines from the start of the source here (it merges contexts
+            // by it): so does the file.
+            self.excerpt.first_line as usize - 1 + inner.line_count(),
         )))
     }
 }

@@ -356,6 +356,7 @@ fn evaluate(
             );
         }
     }
+    unit.suppressions.extend(template_suppression_problem(root));
     for entry in resources {
         if entry.value.get("Type").and_then(Node::as_str) == Some(STACK_TYPE) {
             if let Some(outputs) =
@@ -605,10 +606,20 @@ fn nested_stack<'a>(
 
 /// `Metadata: {vpclint: {ignore: [rule-a, rule-b], reason: "why"}}` of a resource, or of
 /// the template (then `applies_to` is the whole file); `ignore` may also be a single rule
-/// name and `reason` may be left out.
+/// name and `reason` may be left out. A `vpclint` entry that cannot work (not a mapping, a
+/// key vpclint does not read, no rule) is a malformed suppression.
 fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
-    let config = resource.get("Metadata")?.get("vpclint")?;
-    let ignore = config.entry("ignore")?;
+    let entry = resource.get("Metadata")?.entry("vpclint")?;
+    let config = &entry.value;
+    if let Some(problem) = unread_keys(config) {
+        return Some(Suppression::malformed(entry.span(), problem));
+    }
+    let Some(ignore) = config.entry("ignore") else {
+        return Some(Suppression::malformed(
+            entry.span(),
+            "`vpclint` metadata without `ignore` suppresses nothing",
+        ));
+    };
     let rules: Vec<String> = match &ignore.value.kind {
         Kind::Str(rule) => vec![rule.clone()],
         Kind::Seq(items) => items
@@ -617,6 +628,12 @@ fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
             .collect(),
         _ => Vec::new(),
     };
+    if rules.is_empty() {
+        return Some(Suppression::malformed(
+            ignore.span(),
+            "`vpclint: ignore` names no rule: it suppresses nothing",
+        ));
+    }
     Some(Suppression {
         rules,
         reason: config
@@ -625,7 +642,35 @@ fn suppression(resource: &Node, applies_to: Span) -> Option<Suppression> {
             .map(str::to_string),
         span: ignore.span(),
         applies_to,
+        problem: None,
     })
+}
+
+/// Why a `vpclint` metadata mapping is not one vpclint reads: it is not a mapping, or has
+/// keys other than `ignore` and `reason`.
+fn unread_keys(config: &Node) -> Option<String> {
+    let Some(entries) = config.as_map() else {
+        return Some("`vpclint` metadata must be a mapping with `ignore` (and `reason`)".into());
+    };
+    let unread: Vec<&str> = entries
+        .iter()
+        .map(|e| e.key.as_str())
+        .filter(|key| !["ignore", "reason"].contains(key))
+        .collect();
+    (!unread.is_empty()).then(|| {
+        format!(
+            "vpclint does not read `{}` in `vpclint` metadata (only `ignore` and `reason`): it suppresses nothing",
+            unread.join("`, `")
+        )
+    })
+}
+
+/// Template-level `Metadata: {vpclint: ...}` with keys vpclint does not read (the
+/// template-level `ignore` list is a file-level suppression).
+fn template_suppression_problem(root: &Node) -> Option<Suppression> {
+    let entry = root.get("Metadata")?.entry("vpclint")?;
+    let problem = unread_keys(&entry.value)?;
+    Some(Suppression::malformed(entry.span(), problem))
 }
 
 /// The value a parameter takes: override, else `Default`, typed as CloudFormation does.

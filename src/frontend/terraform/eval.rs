@@ -3,6 +3,7 @@
 //! What a reference names (variables, locals, resources, modules) is resolved by
 //! [`super::instance`].
 
+use super::budget::{call_estimate, over_budget, Weight};
 use super::config::Expr;
 use super::convert::{self, is_unknown, to_bool, to_number};
 use super::functions;
@@ -170,6 +171,9 @@ impl Evaluator<'_> {
     }
 
     fn eval_json(&self, inst: InstanceId, expr: &JsonExpr, scope: &mut Scope) -> EvalResult {
+        if let Err(kind) = self.budget.step() {
+            return Ok(over_budget(kind));
+        }
         Ok(match expr {
             JsonExpr::Null(_) => Value::Null,
             JsonExpr::Bool(b, _) => Value::Bool(*b),
@@ -198,6 +202,9 @@ impl Evaluator<'_> {
         expr: &Expression,
         scope: &mut Scope,
     ) -> EvalResult {
+        if let Err(kind) = self.budget.step() {
+            return Ok(over_budget(kind));
+        }
         match expr {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
@@ -238,10 +245,11 @@ impl Evaluator<'_> {
             Expression::Parenthesis(p) => self.eval(inst, p.inner(), scope),
             Expression::Variable(v) => {
                 let name = v.value().as_str();
-                match lookup(scope, name) {
-                    Some(value) => Ok(value.clone()),
-                    None => self.resolve_reference(inst, name, &[], scope),
-                }
+                let value = match lookup(scope, name) {
+                    Some(value) => value.clone(),
+                    None => self.resolve_reference(inst, name, &[], scope)?,
+                };
+                Ok(self.copied(value))
             }
             Expression::Conditional(c) => {
                 let cond = self.eval(inst, &c.cond_expr, scope)?;
@@ -259,16 +267,23 @@ impl Evaluator<'_> {
             }
             Expression::FuncCall(call) => self.eval_call(inst, call, scope),
             Expression::Traversal(t) => {
-                if let Expression::Variable(root) = &t.expr {
-                    let name = root.value().as_str();
-                    if let Some(value) = lookup(scope, name) {
-                        let value = value.clone();
-                        return self.apply_ops(inst, value, &t.operators, scope);
+                let value = match &t.expr {
+                    Expression::Variable(root) => {
+                        let name = root.value().as_str();
+                        match lookup(scope, name) {
+                            Some(value) => {
+                                let value = value.clone();
+                                self.apply_ops(inst, value, &t.operators, scope)?
+                            }
+                            None => self.resolve_reference(inst, name, &t.operators, scope)?,
+                        }
                     }
-                    return self.resolve_reference(inst, name, &t.operators, scope);
-                }
-                let value = self.eval(inst, &t.expr, scope)?;
-                self.apply_ops(inst, value, &t.operators, scope)
+                    expr => {
+                        let value = self.eval(inst, expr, scope)?;
+                        self.apply_ops(inst, value, &t.operators, scope)?
+                    }
+                };
+                Ok(self.copied(value))
             }
             Expression::UnaryOp(op) => {
                 let value = self.eval(inst, &op.expr, scope)?;
@@ -345,19 +360,32 @@ impl Evaluator<'_> {
                 deferred_reason(arg)
             )));
         }
+        // Checked before the call: `format("%0999999999d", 1)` must not be built.
+        if let Err(kind) = self.budget.fits(call_estimate(name, &args)) {
+            return Ok(over_budget(kind));
+        }
         if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {
-            return Ok(call_preserving_refs(name, args));
+            return Ok(self.copied(call_preserving_refs(name, args)));
         }
         let args: Vec<Value> = args.into_iter().map(refs_to_unknown).collect();
         if name == "templatefile" {
-            return self.template_file(inst, args);
+            let rendered = self.template_file(inst, args)?;
+            return Ok(self.copied(rendered));
         }
         let result = functions::call_with_files(name, args, self.sandbox())
             .map_err(|e| format!("{name}(): {e}"))?;
         if let (true, Value::Unknown(reason)) = (functions::is_file_function(name), &result) {
             self.note_file_refusal(format!("{name}(): {reason}"));
         }
-        Ok(result)
+        Ok(self.copied(result))
+    }
+
+    /// A value just copied or built, spent from the budgets: unknown when over them.
+    fn copied(&self, value: Value) -> Value {
+        match self.budget.value(&value) {
+            Ok(()) => value,
+            Err(kind) => over_budget(kind),
+        }
     }
 
     /// `templatefile(path, vars)`: the file's template rendered with only `vars` in scope.
@@ -479,6 +507,12 @@ impl Evaluator<'_> {
             let Some((key, value)) = result? else {
                 continue;
             };
+            if let Err(kind) = self.budget.weight(Weight {
+                elements: 1,
+                string_bytes: 0,
+            }) {
+                return Ok(over_budget(kind));
+            }
             match key {
                 None => list.push(value),
                 Some(Value::String(key)) if f.grouping => {
@@ -620,6 +654,9 @@ impl Evaluator<'_> {
                             trimmed[..last_start].len() + trimmed[last_start..].trim_end().len();
                         trimmed.truncate(kept);
                     }
+                    if !self.spend_string(trimmed.len(), unknown) {
+                        return Ok(());
+                    }
                     out.push_str(&trimmed);
                 }
                 Element::Interpolation(interpolation) => {
@@ -664,6 +701,9 @@ impl Evaluator<'_> {
                             d.endfor_expr.strip.strip_start(),
                         );
                         for (key, value) in items {
+                            if !self.spend_string(0, unknown) {
+                                return Ok(());
+                            }
                             let depth = scope.len();
                             if let Some(k) = &d.for_expr.key_var {
                                 scope.push((k.value().to_string(), key));
@@ -701,9 +741,32 @@ impl Evaluator<'_> {
                     convert::type_name(&value)
                 ))
             }
-            other => out.push_str(&convert::to_string(&other)?),
+            other => {
+                let text = convert::to_string(&other)?;
+                if self.spend_string(text.len(), unknown) {
+                    out.push_str(&text);
+                }
+            }
         }
         Ok(())
+    }
+
+    /// One step of a template adding `bytes` to its text; `false` (and the template
+    /// unknown) when over budget.
+    fn spend_string(&self, bytes: usize, unknown: &mut Option<String>) -> bool {
+        let spent = self.budget.step().and_then(|()| {
+            self.budget.weight(Weight {
+                elements: 0,
+                string_bytes: bytes as u64,
+            })
+        });
+        match spent {
+            Ok(()) => true,
+            Err(kind) => {
+                *unknown = Some(deferred_reason(&over_budget(kind)));
+                false
+            }
+        }
     }
 
     /// Applies attribute accesses, indexes and splats to a value.
@@ -925,7 +988,13 @@ mod tests {
     fn eval_with(text: &str, scope: &mut Scope) -> EvalResult {
         let sources = SourceMap::new();
         let root = Arc::new(ModuleConfig::default());
-        let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
+        let evaluator = Evaluator::new(
+            &sources,
+            root,
+            HashMap::new(),
+            HashMap::new(),
+            Default::default(),
+        );
         let expr = hcl::edit::parser::parse_expr(text).expect("test expression parses");
         evaluator.eval(0, &expr, scope)
     }
@@ -973,7 +1042,13 @@ mod tests {
         let render = |text: &str| {
             let sources = SourceMap::new();
             let root = Arc::new(ModuleConfig::default());
-            let evaluator = Evaluator::new(&sources, root, HashMap::new(), HashMap::new());
+            let evaluator = Evaluator::new(
+                &sources,
+                root,
+                HashMap::new(),
+                HashMap::new(),
+                Default::default(),
+            );
             let template = hcl::edit::parser::parse_template(text).expect("template parses");
             evaluator.render_isolated(0, &template, Value::Map(BTreeMap::new()), "test")
         };

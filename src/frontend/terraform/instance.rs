@@ -2,6 +2,7 @@
 //! their `count`/`for_each` instances, child modules and their outputs, provider regions.
 //! Everything is evaluated lazily and memoized, with cycle detection.
 
+use super::budget::{Budget, BudgetKind, Limits};
 use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
 use super::convert;
 use super::eval::{EvalResult, Scope};
@@ -25,8 +26,6 @@ pub(super) type InstanceId = usize;
 
 /// Deepest chain of lazily evaluated definitions (a local using a local using ...).
 const MAX_EVAL_DEPTH: u32 = 128;
-/// Deepest module nesting.
-const MAX_MODULE_DEPTH: usize = 16;
 
 /// Resource attributes always computed by the provider, present on every instance object.
 const COMPUTED_ATTRIBUTES: &[&str] = &[
@@ -254,6 +253,11 @@ pub(super) struct Evaluator<'s> {
     diagnostics: RefCell<Vec<Diagnostic>>,
     noted_calls: RefCell<HashSet<(PathBuf, String)>>,
     depth: Cell<u32>,
+    /// What memo cells are being computed, outermost first (a cycle is named from it).
+    evaluating: RefCell<Vec<String>>,
+    /// A cycle found since the last attribute evaluated: reported at that attribute.
+    cycle: RefCell<Option<String>>,
+    pub(super) budget: Budget,
     /// `--region`: the region of a provider configuration that does not set one.
     default_region: Option<String>,
     /// `vpclint.toml` `[terraform.availability_zones]`: zone names by region.
@@ -272,6 +276,7 @@ impl<'s> Evaluator<'s> {
         root: Arc<ModuleConfig>,
         installed: HashMap<String, PathBuf>,
         root_inputs: HashMap<String, RootInput>,
+        limits: Limits,
     ) -> Self {
         let evaluator = Evaluator {
             sources,
@@ -283,6 +288,9 @@ impl<'s> Evaluator<'s> {
             diagnostics: RefCell::new(Vec::new()),
             noted_calls: RefCell::new(HashSet::new()),
             depth: Cell::new(0),
+            evaluating: RefCell::new(Vec::new()),
+            cycle: RefCell::new(None),
+            budget: Budget::new(limits),
             default_region: None,
             availability_zones: BTreeMap::new(),
             sandbox: None,
@@ -391,6 +399,13 @@ impl<'s> Evaluator<'s> {
             .push(Diagnostic::note(span, message));
     }
 
+    /// Something Terraform rejects (a `parse-error` finding).
+    fn error(&self, span: Span, message: String) {
+        self.diagnostics
+            .borrow_mut()
+            .push(Diagnostic::error(span, message));
+    }
+
     /// A part of the unit left out of the analysis (the run's "not analyzed" account).
     pub fn gap(&self, span: Span, cause: GapCause, message: String) {
         self.diagnostics
@@ -398,7 +413,9 @@ impl<'s> Evaluator<'s> {
             .push(Diagnostic::gap(span, cause, message));
     }
 
-    /// Runs `compute` once for a memo cell; a cell being computed again is a cycle.
+    /// Runs `compute` once for a memo cell; a cell being computed again is a cycle,
+    /// which Terraform rejects: it is named as Terraform names it (`Cycle: local.a,
+    /// local.b`) and reported as an error at the attribute that closes it.
     fn memo<T: Clone>(
         &self,
         cell: &Memo<T>,
@@ -407,16 +424,35 @@ impl<'s> Evaluator<'s> {
     ) -> Result<T, String> {
         match &*cell.borrow() {
             Some(Slot::Done(value)) => return Ok(value.clone()),
-            Some(Slot::Busy) => return Err(format!("{} depends on itself (cycle)", what())),
+            Some(Slot::Busy) => {
+                let name = what();
+                let evaluating = self.evaluating.borrow();
+                let start = evaluating.iter().rposition(|n| *n == name).unwrap_or(0);
+                let message = match &evaluating[start..] {
+                    [one] if one.starts_with("local.") || one.contains(".local.") => format!(
+                        "Self-referencing local value: {one} cannot use its own result as part of its expression"
+                    ),
+                    [one] => format!(
+                        "Self-referential block: configuration for {one} may not refer to itself"
+                    ),
+                    cycle => format!("Cycle: {}", cycle.join(", ")),
+                };
+                self.cycle
+                    .borrow_mut()
+                    .get_or_insert_with(|| message.clone());
+                return Err(message);
+            }
             None => {}
         }
         if self.depth.get() >= MAX_EVAL_DEPTH {
             return Err(format!("{}: references are nested too deeply", what()));
         }
         *cell.borrow_mut() = Some(Slot::Busy);
+        self.evaluating.borrow_mut().push(what());
         self.depth.set(self.depth.get() + 1);
         let value = compute();
         self.depth.set(self.depth.get() - 1);
+        self.evaluating.borrow_mut().pop();
         *cell.borrow_mut() = Some(Slot::Done(value.clone()));
         Ok(value)
     }
@@ -425,6 +461,9 @@ impl<'s> Evaluator<'s> {
     pub fn eval_attr(&self, inst: InstanceId, attr: &Attr, scope: &mut Scope) -> Value {
         let refusals_before = self.file_refusals.borrow().len();
         let result = self.eval_expr(inst, &attr.expr, scope);
+        if let Some(cycle) = self.cycle.borrow_mut().take() {
+            self.error(attr.span, cycle);
+        }
         let refusals: Vec<String> = self
             .file_refusals
             .borrow_mut()
@@ -433,13 +472,28 @@ impl<'s> Evaluator<'s> {
         for refusal in refusals {
             self.note(attr.span, format!("{}: {refusal}", attr.name));
         }
-        match result {
+        let value = match result {
             Ok(value) => value,
+            // Already reported, as an error, where the cycle closes.
+            Err(message) if is_cycle(&message) => Value::Unknown(message),
             Err(message) => {
                 self.note(attr.span, format!("{}: {message}", attr.name));
                 Value::Unknown(message)
             }
+        };
+        // Reported at the innermost attribute that ran over budget.
+        if let Some(kind) = self.budget.take_unreported() {
+            self.over_budget_gap(attr.span, kind, &attr.name);
         }
+        value
+    }
+
+    fn over_budget_gap(&self, span: Span, kind: BudgetKind, what: &str) {
+        self.gap(
+            span,
+            GapCause::BudgetExceeded,
+            self.budget.message(kind, what),
+        );
     }
 
     /// Resolves a reference whose root name is not a bound name.
@@ -472,24 +526,11 @@ impl<'s> Evaluator<'s> {
                     let cell = inst.variables.get(&var).ok_or_else(|| {
                         format!("reference to undeclared input variable \"{var}\"")
                     })?;
-                    self.memo(cell, &|| format!("var.{var}"), || {
+                    self.memo(cell, &|| format!("{}var.{var}", inst.prefix), || {
                         self.variable_value(id, &inst, &var)
                     })?
                 }
-                "local" => {
-                    let local = first_attr()?;
-                    let cell = inst.locals.get(&local).ok_or_else(|| {
-                        format!("reference to undeclared local value \"{local}\"")
-                    })?;
-                    let attr = inst
-                        .config
-                        .locals
-                        .get(&local)
-                        .ok_or("internal: missing local")?;
-                    self.memo(cell, &|| format!("local.{local}"), || {
-                        self.eval_attr(id, attr, &mut Vec::new())
-                    })?
-                }
+                "local" => self.local_value(id, &inst, &first_attr()?)?,
                 "path" => match first_attr()?.as_str() {
                     "module" => Value::String(inst.path_module.clone()),
                     "root" => Value::String(".".into()),
@@ -544,6 +585,21 @@ impl<'s> Evaluator<'s> {
                 }
             };
         self.apply_ops(id, value, rest, scope)
+    }
+
+    fn local_value(&self, id: InstanceId, inst: &Instance, name: &str) -> EvalResult {
+        let cell = inst
+            .locals
+            .get(name)
+            .ok_or_else(|| format!("reference to undeclared local value \"{name}\""))?;
+        let attr = inst
+            .config
+            .locals
+            .get(name)
+            .ok_or("internal: missing local")?;
+        self.memo(cell, &|| format!("{}local.{name}", inst.prefix), || {
+            self.eval_attr(id, attr, &mut Vec::new())
+        })
     }
 
     fn variable_value(&self, id: InstanceId, inst: &Instance, name: &str) -> Value {
@@ -662,6 +718,21 @@ impl<'s> Evaluator<'s> {
                             .ok_or_else(|| format!("count must be a whole number, got {n}"))
                     }),
             };
+            if let Ok(n) = n {
+                if self.budget.instances(n as u64).is_err() {
+                    self.budget.take_unreported();
+                    self.over_budget_gap(
+                        count.span,
+                        BudgetKind::Instances,
+                        &format!("count of {what} ({n})"),
+                    );
+                    return Expansion {
+                        instances: Vec::new(),
+                        repeated: true,
+                        unknown: Some(format!("count of {what} is over budget")),
+                    };
+                }
+            }
             return match n {
                 Ok(n) => Expansion {
                     instances: (0..n)
@@ -714,6 +785,21 @@ impl<'s> Evaluator<'s> {
                     convert::type_name(&other)
                 )),
             };
+            if let Ok(items) = &items {
+                if self.budget.instances(items.len() as u64).is_err() {
+                    self.budget.take_unreported();
+                    self.over_budget_gap(
+                        for_each.span,
+                        BudgetKind::Instances,
+                        &format!("for_each of {what} ({} instances)", items.len()),
+                    );
+                    return Expansion {
+                        instances: Vec::new(),
+                        repeated: true,
+                        unknown: Some(format!("for_each of {what} is over budget")),
+                    };
+                }
+            }
             return match items {
                 Ok(items) => Expansion {
                     instances: items
@@ -1212,21 +1298,30 @@ impl<'s> Evaluator<'s> {
             return None;
         };
         if self.is_ancestor(inst, &dir) {
-            note_once(
-                GapCause::UnsupportedConstruct,
-                format!(
-                    "module \"{}\" calls a module that contains it: not evaluated",
-                    call.name
-                ),
-            );
+            // Terraform cannot install it either: `terraform init` recurses until the
+            // module path is too long.
+            if self
+                .noted_calls
+                .borrow_mut()
+                .insert((inst.config.dir.clone(), call.name.clone()))
+            {
+                self.error(
+                    call.span,
+                    format!(
+                        "Module recursion: module \"{}\" (source {}) calls a module that contains it; Terraform cannot install it",
+                        call.name,
+                        call.source.as_deref().map(quote).unwrap_or_default()
+                    ),
+                );
+            }
             return None;
         }
-        if inst.depth + 1 > MAX_MODULE_DEPTH {
+        if inst.depth + 1 > self.budget.limits().max_module_depth as usize {
             note_once(
                 GapCause::BudgetExceeded,
-                format!(
-                    "module \"{}\" is nested too deeply: not evaluated",
-                    call.name
+                self.budget.message(
+                    BudgetKind::ModuleDepth,
+                    &format!("module \"{}\" (not evaluated)", call.name),
                 ),
             );
             return None;
@@ -1463,7 +1558,25 @@ impl<'s> Evaluator<'s> {
                 self.collect(child, out);
             }
         }
+        // Terraform evaluates every local value and output, used or not: a cycle among
+        // values no resource uses is still an error.
+        let mut locals: Vec<&String> = inst.config.locals.keys().collect();
+        locals.sort();
+        for name in locals {
+            let _ = self.local_value(id, &inst, name);
+        }
+        let mut outputs: Vec<&String> = inst.config.outputs.keys().collect();
+        outputs.sort();
+        for name in outputs {
+            let _ = self.output(id, &inst, name);
+        }
     }
+}
+
+fn is_cycle(message: &str) -> bool {
+    ["Cycle: ", "Self-referencing ", "Self-referential "]
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
 }
 
 fn unknown_reason(value: &Value) -> String {

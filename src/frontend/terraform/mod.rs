@@ -1,6 +1,7 @@
 //! Terraform: native syntax and `.tf.json`, local and installed modules, variables,
 //! `count`/`for_each`, functions; and `terraform show -json` plans.
 
+mod budget;
 mod config;
 pub mod convert;
 mod eval;
@@ -16,6 +17,8 @@ mod suppressions;
 mod types;
 pub mod value;
 
+pub use budget::Limits;
+
 use super::{Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
 pub use config::is_configuration_file;
@@ -26,13 +29,15 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// Variable inputs given on the command line.
+/// Variable inputs given on the command line, and the evaluation budgets.
 #[derive(Debug, Default, Clone)]
 pub struct Options {
     /// `--var name=value`, in order.
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in order.
     pub var_files: Vec<PathBuf>,
+    /// Evaluation budgets (`[limits]` in `vpclint.toml`).
+    pub limits: Limits,
     /// `--region`: the region of AWS provider configurations that do not set one.
     pub region: Option<String>,
     /// `vpclint.toml` `[terraform.availability_zones]`: the zone names of a region where
@@ -93,7 +98,7 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
     let mut files = Vec::new();
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
     let installed = installed_modules(dir);
-    let evaluator = Evaluator::new(sources, root, installed, inputs)
+    let evaluator = Evaluator::new(sources, root, installed, inputs, options.limits)
         .with_facts(options.region.clone(), options.availability_zones.clone())
         .with_sandbox(sandbox(dir, options));
     let mut resources = Vec::new();
@@ -202,7 +207,7 @@ fn read_var_file(
     files: &mut Vec<crate::source::FileId>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Attr> {
-    let text = match crate::source::read(path) {
+    let text = match config::oversized(path).map_or_else(|| crate::source::read(path), Err) {
         Ok(text) => text,
         Err(message) => {
             let file = sources.add(path.to_path_buf(), "".into());
@@ -276,6 +281,9 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
     };
     let mut dirs = Vec::new();
     for path in paths {
+        if config::oversized(&path).is_some() {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };

@@ -25,24 +25,30 @@ struct Line {
     file_suppression: Option<Comment>,
 }
 
-/// Suppressions for the resource blocks of one parsed file.
+/// What every suppression comment starts with.
+const PREFIX: &str = "vpclint:ignore";
+
+/// Suppressions for the resource blocks of one parsed file, and the malformed ones.
 pub(super) fn find(text: &str, file: FileId, body: &Body) -> Vec<Suppression> {
-    if !text.contains(MARKER) && !text.contains(FILE_MARKER) {
+    if !text.contains(PREFIX) {
         return Vec::new();
     }
     let lines = scan_lines(text, file);
     let whole_file = Span::new(file, 0, text.len());
-    let mut found: Vec<Suppression> = lines
-        .iter()
-        .filter(|line| line.comment_only)
-        .filter_map(|line| line.file_suppression.as_ref())
-        .map(|comment| Suppression {
-            rules: comment.rules.clone(),
-            reason: comment.reason.clone(),
-            span: comment.span,
-            applies_to: whole_file,
-        })
-        .collect();
+    let mut found = malformed(text, file);
+    found.extend(
+        lines
+            .iter()
+            .filter(|line| line.comment_only)
+            .filter_map(|line| line.file_suppression.as_ref())
+            .map(|comment| Suppression {
+                rules: comment.rules.clone(),
+                reason: comment.reason.clone(),
+                span: comment.span,
+                applies_to: whole_file,
+                problem: None,
+            }),
+    );
     let mut used = vec![false; lines.len()];
     for block in body.blocks.iter().filter(|b| b.kind == "resource") {
         attach_block(block, &lines, &mut used, &mut found);
@@ -87,9 +93,62 @@ fn attach(target: Span, lines: &[Line], used: &mut [bool], found: &mut Vec<Suppr
                 reason: comment.reason.clone(),
                 span: comment.span,
                 applies_to: target,
+                problem: None,
             });
         }
     }
+}
+
+/// Comments that start like a suppression but cannot work: `vpclint:ignore` without a
+/// bracketed rule list, without its closing bracket, or with no rule in it.
+fn malformed(text: &str, file: FileId) -> Vec<Suppression> {
+    let mut found = Vec::new();
+    let mut start = 0;
+    for raw in text.split_inclusive('\n') {
+        let content = raw.trim_end_matches(['\n', '\r']);
+        let line_start = start;
+        start += raw.len();
+        let Some(at) = content.find(PREFIX) else {
+            continue;
+        };
+        let before = &content[..at];
+        let Some(opening) = before.rfind('#').or_else(|| before.rfind("//")) else {
+            continue;
+        };
+        if !before[opening..]
+            .trim_start_matches(['#', '/'])
+            .trim()
+            .is_empty()
+        {
+            continue;
+        }
+        let rest = &content[at..];
+        if rest.starts_with(FILE_MARKER) {
+            continue;
+        }
+        let problem = match rest.strip_prefix(MARKER) {
+            None if rest.starts_with("vpclint:ignore-file") => {
+                "`vpclint:ignore-file` without a rule list suppresses nothing: the rules go in brackets"
+            }
+            None => {
+                "`vpclint:ignore` without a rule list suppresses nothing: the rules go in brackets"
+            }
+            Some(list) => match list.find(']') {
+                None => "`vpclint:ignore[` without its closing `]` suppresses nothing",
+                Some(close) if list[..close].split(',').all(|r| r.trim().is_empty()) => {
+                    "`vpclint:ignore[]` names no rule: it suppresses nothing"
+                }
+                Some(_) => continue,
+            },
+        };
+        let span = Span::new(
+            file,
+            line_start + opening,
+            line_start + content.trim_end().len(),
+        );
+        found.push(Suppression::malformed(span, problem));
+    }
+    found
 }
 
 fn scan_lines(text: &str, file: FileId) -> Vec<Line> {
@@ -132,10 +191,44 @@ fn comment(content: &str, marker: &str, start: usize, file: FileId) -> Option<Co
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty())
         .collect();
+    if rules.is_empty() {
+        // Reported by `malformed`.
+        return None;
+    }
     let reason = rest[close + 1..].trim();
     Some(Comment {
         rules,
         reason: (!reason.is_empty()).then(|| reason.to_string()),
         span: Span::new(file, start + opening, start + content.trim_end().len()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        malformed(text, FileId(0))
+            .into_iter()
+            .filter_map(|s| s.problem)
+            .collect()
+    }
+
+    #[test]
+    fn malformed_suppressions_are_found_and_the_valid_forms_are_not() {
+        let text = "# vpclint:ignore transitive-peering why\n\
+                    x = 1 // vpclint:ignore[ ]\n\
+                    # vpclint:ignore[duplicate-route\n\
+                    # vpclint:ignore[duplicate-route] reason\n\
+                    # vpclint:ignore-file[duplicate-route] reason\n\
+                    # see the vpclint:ignore docs\n\
+                    name = \"vpclint:ignore\"\n\
+                    # vpclint:ignore-file transitive-peering\n";
+        let found = problems(text);
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(found[3].contains("`vpclint:ignore-file` without a rule list"));
+        assert!(found[0].contains("without a rule list"));
+        assert!(found[1].contains("names no rule"));
+        assert!(found[2].contains("closing"));
+    }
 }
