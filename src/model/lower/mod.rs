@@ -1006,6 +1006,7 @@ impl<'a> UnitLowering<'a> {
                 Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
                     origin: o,
                     transit_gateway: Field::unknown(unknown),
+                    is_default: false,
                 }))
             }
             Lowering::VpcEndpoint(_) => Entity::VpcEndpoint(net.vpc_endpoints.push(VpcEndpoint {
@@ -1144,6 +1145,7 @@ impl<'a> UnitLowering<'a> {
                 Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
                     origin: o,
                     transit_gateway: Field::known(tgw, span),
+                    is_default: true,
                 }))
             }
             Implicit::VpnTgwAttachment => {
