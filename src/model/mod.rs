@@ -745,6 +745,31 @@ pub struct TransitGateway {
     /// Security group referencing support; default false.
     pub security_group_referencing: Field<bool>,
     pub region: Option<String>,
+    /// The code makes another route table the default association / propagation table
+    /// (`aws_ec2_transit_gateway_default_route_table_association`,
+    /// `AssociationDefaultRouteTableId`, and the propagation twins).
+    pub association_table_replaced: bool,
+    pub propagation_table_replaced: bool,
+}
+
+impl TransitGateway {
+    /// Whether attachments are associated with the gateway's own default route table by
+    /// default; unknown when the code makes another table the default.
+    pub fn associates_by_default(&self) -> Option<bool> {
+        match self.association_table_replaced {
+            true => None,
+            false => self.default_route_table_association.copied(),
+        }
+    }
+
+    /// Whether attachments propagate into the gateway's own default route table by
+    /// default; unknown when the code makes another table the default.
+    pub fn propagates_by_default(&self) -> Option<bool> {
+        match self.propagation_table_replaced {
+            true => None,
+            false => self.default_route_table_propagation.copied(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -552,6 +552,8 @@ impl NetworkBuilder {
             security_group_referencing: Self::defaulted(false, &origin),
             origin,
             region: None,
+            association_table_replaced: false,
+            propagation_table_replaced: false,
         };
         self.network.transit_gateways.push(transit_gateway)
     }

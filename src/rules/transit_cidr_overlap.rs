@@ -193,11 +193,7 @@ fn tgw_table_overlaps(network: &Network, cidrs: &VpcCidrs, findings: &mut Vec<Fi
         ) else {
             continue;
         };
-        if network.transit_gateways[tgw]
-            .default_route_table_propagation
-            .copied()
-            != Some(true)
-        {
+        if network.transit_gateways[tgw].propagates_by_default() != Some(true) {
             continue;
         }
         by_table

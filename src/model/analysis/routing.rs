@@ -639,9 +639,7 @@ impl TgwRoutingIndex {
             };
             match (
                 on_attachment,
-                network.transit_gateways[gateway]
-                    .default_route_table_propagation
-                    .copied(),
+                network.transit_gateways[gateway].propagates_by_default(),
             ) {
                 (_, Some(false)) => {}
                 (Some(true), Some(true)) => propagate(default_slot(gateway), id, None),

@@ -225,9 +225,7 @@ impl<'n> TgwAssociations<'n> {
         }
         let by_default = match (
             entity.default_association.copied(),
-            network.transit_gateways[gateway]
-                .default_route_table_association
-                .copied(),
+            network.transit_gateways[gateway].associates_by_default(),
         ) {
             (Some(false), _) | (_, Some(false)) => Some(false),
             (Some(true), Some(true)) => Some(true),

@@ -690,12 +690,11 @@ impl<'a> UnitLowering<'a> {
                 let tgw: Field<TransitGatewayId> = self.link(res, transit_gateway);
                 if let Some(tgw) = tgw.copied() {
                     let tgw = &mut self.net.transit_gateways[tgw];
-                    let field = if *association {
-                        &mut tgw.default_route_table_association
+                    if *association {
+                        tgw.association_table_replaced = true;
                     } else {
-                        &mut tgw.default_route_table_propagation
-                    };
-                    *field = Field::unknown(res.name_span);
+                        tgw.propagation_table_replaced = true;
+                    }
                 }
             }
         }
@@ -1018,6 +1017,8 @@ impl<'a> UnitLowering<'a> {
                     default_route_table_propagation: Field::unknown(unknown),
                     security_group_referencing: Field::unknown(unknown),
                     region: res.region.clone(),
+                    association_table_replaced: false,
+                    propagation_table_replaced: false,
                 }))
             }
             Lowering::TgwVpcAttachment(_) | Lowering::TgwPeeringAttachment { .. } => {
@@ -1417,20 +1418,14 @@ impl<'a> UnitLowering<'a> {
                         name.and_then(|n| attr(res, n))
                             .is_some_and(|v| !v.is_null())
                     };
-                    let association = if replaced(names.replaced_association_table) {
-                        Field::unknown(res.name_span)
-                    } else {
-                        association
-                    };
-                    let propagation = if replaced(names.replaced_propagation_table) {
-                        Field::unknown(res.name_span)
-                    } else {
-                        propagation
-                    };
+                    let association_replaced = replaced(names.replaced_association_table);
+                    let propagation_replaced = replaced(names.replaced_propagation_table);
                     let tgw = &mut self.net.transit_gateways[id];
                     tgw.default_route_table_association = association;
                     tgw.default_route_table_propagation = propagation;
                     tgw.security_group_referencing = referencing;
+                    tgw.association_table_replaced |= association_replaced;
+                    tgw.propagation_table_replaced |= propagation_replaced;
                 }
             }
             Lowering::TgwVpcAttachment(names) => {

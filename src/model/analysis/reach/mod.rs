@@ -1771,10 +1771,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         let Some(table) = self.reach.tgw_association.get(&attachment).copied() else {
             let defaulted = entity.default_association.copied() != Some(false)
                 && entity.transit_gateway.copied().is_none_or(|t| {
-                    network.transit_gateways[t]
-                        .default_route_table_association
-                        .copied()
-                        != Some(false)
+                    network.transit_gateways[t].associates_by_default() != Some(false)
                 });
             let (decision, detail) = if defaulted {
                 (Decision::Unknown, "the attachment is associated with the gateway's default route table, which is not in the code".to_string())
