@@ -3,7 +3,7 @@
 use crate::discover::{self, Input};
 use crate::frontend::{self, cloudformation, terraform, Diagnostic, Severity, Unit};
 use crate::model::{lower, Declared, Network};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{read, FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -123,17 +123,6 @@ fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
             Err(message) => Some(unreadable(path, message, sources)),
         },
     }
-}
-
-/// Reads a file as UTF-8 text, without the byte-order mark some editors write first
-/// (Terraform, CloudFormation and every editor ignore it).
-pub fn read(path: &std::path::Path) -> Result<Arc<str>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => Arc::from(rest),
-        None => Arc::from(text),
-    })
 }
 
 /// A unit holding only the parse error of a file that could not be read. For a file that

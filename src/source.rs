@@ -1,9 +1,21 @@
 //! Source files and byte spans. Every value a rule may point at carries a [`Span`];
 //! line and column numbers are computed here, once, for every reporter.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+/// Reads a file as UTF-8 text, without the byte-order mark some editors write first
+/// (Terraform, CloudFormation and every editor ignore it).
+pub fn read(path: &Path) -> Result<Arc<str>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => Arc::from(rest),
+        None => Arc::from(text),
+    })
+}
 
 /// Index of a file in the [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -155,7 +167,15 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: RwLock<Files>,
+    parsed: Parsed,
 }
+
+/// What a frontend built from the files under a path (a Terraform module directory used by
+/// several roots), built once per run and shared by every thread that asks for it.
+type ParsedCell = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
+
+#[derive(Debug, Default)]
+struct Parsed(Mutex<HashMap<(TypeId, PathBuf), ParsedCell>>);
 
 #[derive(Debug, Default)]
 struct Files {
@@ -207,6 +227,28 @@ impl SourceMap {
         self.len() == 0
     }
 
+    /// What `build` makes of the files under `path`, built by the first caller only: the
+    /// others (other roots, on other threads) wait for it and share the result. Its spans
+    /// point at files this map already holds, so each file is read and parsed once per run.
+    pub fn parsed_once<T: Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        build: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let cell = {
+            let mut parsed = self.parsed.0.lock().unwrap_or_else(|e| e.into_inner());
+            parsed
+                .entry((TypeId::of::<T>(), path.to_path_buf()))
+                .or_default()
+                .clone()
+        };
+        // Built outside the map's lock: other paths are built meanwhile.
+        let built = cell.get_or_init(|| Arc::new(build())).clone();
+        built
+            .downcast::<T>()
+            .unwrap_or_else(|_| unreachable!("the cell of a type holds that type"))
+    }
+
     /// The path of every file read.
     pub fn paths(&self) -> Vec<PathBuf> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
@@ -255,5 +297,14 @@ mod tests {
         let b = map.add("b".into(), "y".into());
         assert_ne!(a, b);
         assert_eq!(map.add("a".into(), "x".into()), a);
+    }
+
+    #[test]
+    fn parsed_once_builds_once_per_path_and_type() {
+        let map = SourceMap::new();
+        assert_eq!(*map.parsed_once(Path::new("m"), || 1u32), 1);
+        assert_eq!(*map.parsed_once(Path::new("m"), || 2u32), 1);
+        assert_eq!(*map.parsed_once(Path::new("n"), || 3u32), 3);
+        assert_eq!(*map.parsed_once(Path::new("m"), || "m".to_string()), "m");
     }
 }

@@ -362,3 +362,53 @@ resource "aws_subnet" "s" {
     };
     assert_eq!(zones(&configured), ["us-east-1b@us-east-1"]);
 }
+
+/// Two roots calling one local module in one run: the module is read and parsed by the
+/// first root only (the second does not see the file change on disk in between), its files
+/// are in the source map once, and each root's unit (resources, the module's diagnostics
+/// and suppressions) is what it is when the root is linted alone.
+#[test]
+fn a_module_shared_by_two_roots_is_parsed_once_per_run() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create directory");
+        std::fs::write(path, text).expect("write input");
+    };
+    write(
+        "shared/main.tf",
+        "variable \"cidr\" {}\n\n# vpclint:ignore[invalid-cidr] shared\nresource \"aws_vpc\" \"v\" {\n  cidr_block = var.cidr\n}\n",
+    );
+    write("shared/broken.tf", "locals {\n  x = \n");
+    for (root, cidr) in [("a", "10.1.0.0/16"), ("b", "10.2.0.0/16")] {
+        write(
+            &format!("{root}/main.tf"),
+            &format!("module \"net\" {{\n  source = \"../shared\"\n  cidr   = \"{cidr}\"\n}}\n"),
+        );
+    }
+    let roots = [dir.path().join("a"), dir.path().join("b")];
+    let alone: Vec<String> = roots
+        .iter()
+        .map(|root| {
+            let sources = SourceMap::new();
+            let unit = terraform::load_root_module(root, &Options::default(), &sources);
+            render(&unit, &sources, dir.path())
+        })
+        .collect();
+    assert!(alone[1].contains("10.2.0.0/16"), "{}", alone[1]);
+    assert!(alone[1].contains("invalid HCL"), "{}", alone[1]);
+    assert!(alone[1].contains("invalid-cidr"), "{}", alone[1]);
+
+    let sources = SourceMap::new();
+    let first = terraform::load_root_module(&roots[0], &Options::default(), &sources);
+    write("shared/main.tf", "this no longer parses {\n");
+    let second = terraform::load_root_module(&roots[1], &Options::default(), &sources);
+    assert_eq!(render(&first, &sources, dir.path()), alone[0]);
+    assert_eq!(render(&second, &sources, dir.path()), alone[1]);
+    // a/main.tf, b/main.tf, shared/broken.tf, shared/main.tf.
+    assert_eq!(sources.len(), 4);
+    let shared = sources
+        .find(&dir.path().join("shared/main.tf"))
+        .expect("the module file is in the source map");
+    assert!(first.files.contains(&shared) && second.files.contains(&shared));
+}

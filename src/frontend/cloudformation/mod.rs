@@ -561,7 +561,7 @@ fn nested_stack<'a>(
             format!("stacks are nested deeper than {MAX_STACK_DEPTH}"),
         );
     }
-    let text = match crate::pipeline::read(&path) {
+    let text = match crate::source::read(&path) {
         Ok(text) => text,
         Err(message) => return not_followed(ev, format!("{}: {message}", path.display())),
     };
@@ -755,7 +755,7 @@ fn read_parameter_file(
     sources: &SourceMap,
     unit: &mut Unit,
 ) -> Result<Vec<(String, Option<String>)>, Diagnostic> {
-    let text = match crate::pipeline::read(path) {
+    let text = match crate::source::read(path) {
         Ok(text) => text,
         Err(message) => {
             let file = sources.add(path.to_path_buf(), Arc::from(""));

@@ -10,6 +10,7 @@ use hcl::edit::structure::{self, Structure};
 use hcl::edit::Span as _;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// An expression written in native syntax or in JSON syntax.
 #[derive(Debug)]
@@ -145,6 +146,13 @@ pub(super) fn module_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// The configuration of the module in `dir`, parsed by the first root of the run that uses
+/// it and shared with the others. Keyed by `dir` as the configuration records it (child
+/// module directories are normalized), so every file keeps the path it has always had.
+pub(super) fn load_module_once(dir: &Path, sources: &SourceMap) -> Arc<ModuleConfig> {
+    sources.parsed_once(dir, || load_module(dir, sources))
+}
+
 /// Larger `.tf`/`.tf.json` files are not read (a parse error says so): the biggest real
 /// configuration files are a few megabytes, and the syntax tree takes about 33 times the
 /// file's size (measured on a 30 MB file: 1 GB), so this keeps one file under 500 MB.
@@ -164,7 +172,7 @@ pub(super) fn oversized(path: &Path) -> Option<String> {
 
 /// Parses every file of the module in `dir`. Unreadable or invalid files become error
 /// diagnostics; the other files are still used.
-pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
+fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
     let mut config = ModuleConfig {
         dir: dir.to_path_buf(),
         ..ModuleConfig::default()
@@ -188,7 +196,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
     let primary_count = primaries.len();
     for (position, path) in primaries.into_iter().chain(overrides).enumerate() {
         let is_override = position >= primary_count;
-        let text = match oversized(&path).map_or_else(|| crate::pipeline::read(&path), Err) {
+        let text = match oversized(&path).map_or_else(|| crate::source::read(&path), Err) {
             Ok(text) => text,
             Err(message) => {
                 let file = sources.add(path.clone(), "".into());

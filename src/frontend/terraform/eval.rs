@@ -983,11 +983,11 @@ mod tests {
     use crate::frontend::Ref;
     use crate::source::SourceMap;
     use std::collections::HashMap;
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     fn eval_with(text: &str, scope: &mut Scope) -> EvalResult {
         let sources = SourceMap::new();
-        let root = Rc::new(ModuleConfig::default());
+        let root = Arc::new(ModuleConfig::default());
         let evaluator = Evaluator::new(
             &sources,
             root,
@@ -1041,7 +1041,7 @@ mod tests {
     fn template_file_strip_markers_trim_only_the_adjacent_line() {
         let render = |text: &str| {
             let sources = SourceMap::new();
-            let root = Rc::new(ModuleConfig::default());
+            let root = Arc::new(ModuleConfig::default());
             let evaluator = Evaluator::new(
                 &sources,
                 root,

@@ -20,6 +20,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub(super) type InstanceId = usize;
 
@@ -217,7 +218,7 @@ struct Caller {
 }
 
 pub(super) struct Instance {
-    pub config: Rc<ModuleConfig>,
+    pub config: Arc<ModuleConfig>,
     /// `module.net.` or empty for the root module.
     pub prefix: String,
     /// Module call names joined by dots: the key in `.terraform/modules/modules.json`.
@@ -247,7 +248,7 @@ pub(super) struct Evaluator<'s> {
     /// Installed modules: `modules.json` key to directory.
     installed: HashMap<String, PathBuf>,
     root_inputs: HashMap<String, RootInput>,
-    configs: RefCell<HashMap<PathBuf, Rc<ModuleConfig>>>,
+    configs: RefCell<HashMap<PathBuf, Arc<ModuleConfig>>>,
     instances: RefCell<Vec<Rc<Instance>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
     noted_calls: RefCell<HashSet<(PathBuf, String)>>,
@@ -272,7 +273,7 @@ pub(super) struct Evaluator<'s> {
 impl<'s> Evaluator<'s> {
     pub fn new(
         sources: &'s SourceMap,
-        root: Rc<ModuleConfig>,
+        root: Arc<ModuleConfig>,
         installed: HashMap<String, PathBuf>,
         root_inputs: HashMap<String, RootInput>,
         limits: Limits,
@@ -314,7 +315,7 @@ impl<'s> Evaluator<'s> {
 
     fn add_instance(
         &self,
-        config: Rc<ModuleConfig>,
+        config: Arc<ModuleConfig>,
         prefix: String,
         key_path: String,
         path_module: String,
@@ -382,7 +383,7 @@ impl<'s> Evaluator<'s> {
         self.instances.borrow().get(id).cloned()
     }
 
-    pub fn configs(&self) -> Vec<Rc<ModuleConfig>> {
+    pub fn configs(&self) -> Vec<Arc<ModuleConfig>> {
         let mut configs: Vec<_> = self.configs.borrow().values().cloned().collect();
         configs.sort_by(|a, b| a.dir.cmp(&b.dir));
         configs
@@ -1272,7 +1273,7 @@ impl<'s> Evaluator<'s> {
         inst: &Instance,
         call: &config::ModuleCall,
         key_path: &str,
-    ) -> Option<Rc<ModuleConfig>> {
+    ) -> Option<Arc<ModuleConfig>> {
         let dir = match call.source.as_deref() {
             Some(source) if source.starts_with("./") || source.starts_with("../") => {
                 Some(normalize(&inst.config.dir.join(source)))
@@ -1339,7 +1340,7 @@ impl<'s> Evaluator<'s> {
             );
             return None;
         }
-        let config = Rc::new(config::load_module(&dir, self.sources));
+        let config = config::load_module_once(&dir, self.sources);
         self.configs.borrow_mut().insert(dir, config.clone());
         Some(config)
     }

@@ -93,7 +93,7 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
 const EVAL_STACK_SIZE: usize = 64 << 20;
 
 fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
-    let root = Rc::new(config::load_module(dir, sources));
+    let root = config::load_module_once(dir, sources);
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);
@@ -207,7 +207,7 @@ fn read_var_file(
     files: &mut Vec<crate::source::FileId>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Attr> {
-    let text = match config::oversized(path).map_or_else(|| crate::pipeline::read(path), Err) {
+    let text = match config::oversized(path).map_or_else(|| crate::source::read(path), Err) {
         Ok(text) => text,
         Err(message) => {
             let file = sources.add(path.to_path_buf(), "".into());
