@@ -780,6 +780,9 @@ pub struct TgwAttachment {
 pub struct TgwRouteTable {
     pub origin: Origin,
     pub transit_gateway: Field<TransitGatewayId>,
+    /// The gateway's default route table, which the code names through the gateway
+    /// (`association_default_route_table_id`) rather than declares.
+    pub is_default: bool,
 }
 
 #[derive(Debug, Serialize)]

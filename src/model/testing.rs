@@ -584,6 +584,7 @@ impl NetworkBuilder {
         self.network.tgw_route_tables.push(TgwRouteTable {
             origin,
             transit_gateway,
+            is_default: false,
         })
     }
 

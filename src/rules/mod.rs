@@ -30,6 +30,7 @@ mod static_route_shadows_propagated;
 mod subnet_outside_vpc;
 mod tgw_appliance_mode_disabled;
 mod tgw_attachment_missing_az;
+mod tgw_missing_return_route;
 mod transit_cidr_overlap;
 mod transitive_peering;
 mod vpc_resolver_unreachable;
@@ -169,6 +170,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &vpn_static_route_on_bgp_connection::VpnStaticRouteOnBgpConnection,
         &tgw_attachment_missing_az::TgwAttachmentMissingAz,
         &tgw_appliance_mode_disabled::TgwApplianceModeDisabled,
+        &tgw_missing_return_route::TgwMissingReturnRoute,
         &interface_endpoint_sg_no_https::InterfaceEndpointSgNoHttps,
         &public_subnet_instance_no_public_ip::PublicSubnetInstanceNoPublicIp,
         &quota_exceeded::QuotaExceeded,

@@ -172,7 +172,7 @@ pub(super) fn oversized(path: &Path) -> Option<String> {
 
 /// Parses every file of the module in `dir`. Unreadable or invalid files become error
 /// diagnostics; the other files are still used.
-fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
+pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
     let mut config = ModuleConfig {
         dir: dir.to_path_buf(),
         ..ModuleConfig::default()

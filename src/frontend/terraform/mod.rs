@@ -93,7 +93,9 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
 const EVAL_STACK_SIZE: usize = 64 << 20;
 
 fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
-    let root = config::load_module_once(dir, sources);
+    // A root is evaluated once per run: its syntax tree is not kept for others (only child
+    // modules, which several roots may call, are shared), so it is freed with the unit.
+    let root = Arc::new(config::load_module(dir, sources));
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
     let inputs = root_inputs(dir, options, sources, &mut files, &mut diagnostics);

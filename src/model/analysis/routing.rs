@@ -18,12 +18,13 @@
 use super::cidr::{VpcBlock, VpcCidrs};
 use crate::model::{
     Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
-    TgwAttachmentId, TgwAttachmentKind, TgwRouteId, TgwRouteTableId, VgwPropagation, VpcId,
-    VpnGatewayId, VpnRouteId,
+    TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
+    TransitGatewayId, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
 use ipnet::Ipv4Net;
 
 pub type VgwPropagationId = Id<VgwPropagation>;
+pub type TgwPropagationId = Id<TgwPropagation>;
 
 /// Where a propagated VGW route comes from, in AWS's order of preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -481,6 +482,17 @@ pub struct TgwPropagatedRoute {
     pub prefix: Ipv4Net,
     pub attachment: TgwAttachmentId,
     pub source: TgwPropagatedSource,
+    /// The propagation resource; `None` for the gateway's default propagation.
+    pub propagation: Option<TgwPropagationId>,
+}
+
+/// A transit gateway route table: one in the model (declared, or the gateway's default
+/// route table when the code names it), or the default route table of a gateway whose
+/// code never names it (it holds only default propagations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TgwTable {
+    Declared(TgwRouteTableId),
+    Default(TransitGatewayId),
 }
 
 /// How a matching route got into a transit gateway route table.
@@ -503,18 +515,36 @@ pub struct TgwRouteLookup {
 /// Transit gateway route tables with their static and propagated routes, indexed once.
 pub struct TgwRoutingIndex {
     routes_by_table: Vec<Vec<TgwRouteId>>,
+    /// Per slot: the declared tables, then one default route table per gateway.
     propagated_by_table: Vec<Vec<TgwPropagatedRoute>>,
-    /// The table has a propagation or static route whose prefixes are not all known.
+    /// Per slot: the table has a propagation or static route whose prefixes are not all
+    /// known.
     incomplete: Vec<bool>,
+    /// The default route table of each gateway, when the code names it.
+    named_default: Vec<Option<TgwRouteTableId>>,
+    /// A route or propagation whose table is unknown may be in any table.
+    unplaced: bool,
 }
 
 impl TgwRoutingIndex {
     pub fn new(network: &Network, cidrs: &VpcCidrs) -> Self {
         let tables = network.tgw_route_tables.len();
+        let slots = tables + network.transit_gateways.len();
+        let mut named_default = vec![None; network.transit_gateways.len()];
+        for (id, table) in network.tgw_route_tables.iter() {
+            if let (true, Some(gateway)) = (table.is_default, table.transit_gateway.copied()) {
+                named_default[gateway.index()].get_or_insert(id);
+            }
+        }
+        let default_slot = |gateway: TransitGatewayId| {
+            named_default[gateway.index()].map_or(tables + gateway.index(), |t| t.index())
+        };
         let mut routes_by_table = vec![Vec::new(); tables];
-        let mut incomplete = vec![false; tables];
+        let mut incomplete = vec![false; slots];
+        let mut unplaced = false;
         for (id, route) in network.tgw_routes.iter() {
             let Some(table) = route.route_table.copied() else {
+                unplaced = true;
                 continue;
             };
             if let Some(list) = routes_by_table.get_mut(table.index()) {
@@ -538,60 +568,123 @@ impl TgwRoutingIndex {
                 }
             }
         }
-        let mut propagated_by_table: Vec<Vec<TgwPropagatedRoute>> = vec![Vec::new(); tables];
-        for propagation in network.tgw_propagations.values() {
-            let Some(table) = propagation.route_table.copied() else {
-                continue;
-            };
-            let Some(attachment) = propagation.attachment.copied() else {
-                incomplete[table.index()] = true;
-                continue;
-            };
-            let Some(list) = propagated_by_table.get_mut(table.index()) else {
-                continue;
+        let mut propagated_by_table: Vec<Vec<TgwPropagatedRoute>> = vec![Vec::new(); slots];
+        // What an attachment propagates into a slot, and whether all of it is known.
+        let mut propagate = |slot: usize,
+                             attachment: TgwAttachmentId,
+                             propagation: Option<TgwPropagationId>| {
+            let Some(list) = propagated_by_table.get_mut(slot) else {
+                return;
             };
             let kind = network.tgw_attachments[attachment].kind.copied();
-            incomplete[table.index()] |= match kind {
+            incomplete[slot] |= match kind {
                 Some(TgwAttachmentKind::Vpc(vpc)) => !cidrs.is_complete(vpc),
                 Some(TgwAttachmentKind::DxGateway(_)) => network.declared.direct_connect.is_empty(),
                 Some(TgwAttachmentKind::Vpn(connection)) => bgp_connections[connection.index()],
                 _ => true,
             };
+            let route = |prefix, source| TgwPropagatedRoute {
+                prefix,
+                attachment,
+                source,
+                propagation,
+            };
             match kind {
-                Some(TgwAttachmentKind::Vpc(vpc)) => {
-                    list.extend(cidrs.blocks(vpc).iter().map(|b| TgwPropagatedRoute {
-                        prefix: b.net,
-                        attachment,
-                        source: TgwPropagatedSource::Vpc(vpc),
-                    }))
-                }
-                Some(TgwAttachmentKind::DxGateway(_)) => {
-                    list.extend(network.declared.direct_connect.iter().map(|&prefix| {
-                        TgwPropagatedRoute {
-                            prefix,
-                            attachment,
-                            source: TgwPropagatedSource::DirectConnect,
-                        }
-                    }))
-                }
+                Some(TgwAttachmentKind::Vpc(vpc)) => list.extend(
+                    cidrs
+                        .blocks(vpc)
+                        .iter()
+                        .map(|b| route(b.net, TgwPropagatedSource::Vpc(vpc))),
+                ),
+                Some(TgwAttachmentKind::DxGateway(_)) => list.extend(
+                    network
+                        .declared
+                        .direct_connect
+                        .iter()
+                        .map(|&prefix| route(prefix, TgwPropagatedSource::DirectConnect)),
+                ),
                 Some(TgwAttachmentKind::Vpn(connection)) => list.extend(
                     vpn_routes_by_connection
                         .get(connection.index())
                         .into_iter()
                         .flatten()
-                        .map(|&(route, prefix)| TgwPropagatedRoute {
-                            prefix,
-                            attachment,
-                            source: TgwPropagatedSource::VpnStatic(route),
-                        }),
+                        .map(|&(id, prefix)| route(prefix, TgwPropagatedSource::VpnStatic(id))),
                 ),
                 _ => {}
+            }
+        };
+        let mut of_unknown_attachment = Vec::new();
+        for (id, propagation) in network.tgw_propagations.iter() {
+            let Some(table) = propagation.route_table.copied() else {
+                unplaced = true;
+                continue;
+            };
+            match propagation.attachment.copied() {
+                Some(attachment) => propagate(table.index(), attachment, Some(id)),
+                None => of_unknown_attachment.push(table.index()),
+            }
+        }
+        // Default propagation: on when both the gateway's and the attachment's settings
+        // are on (both default to on); unknown when either is.
+        let mut any_default_incomplete = false;
+        let mut default_incomplete = vec![false; network.transit_gateways.len()];
+        for (id, attachment) in network.tgw_attachments.iter() {
+            let on_attachment = attachment.default_propagation.copied();
+            if on_attachment == Some(false) {
+                continue;
+            }
+            let Some(gateway) = attachment.transit_gateway.copied() else {
+                any_default_incomplete = true;
+                continue;
+            };
+            match (
+                on_attachment,
+                network.transit_gateways[gateway]
+                    .default_route_table_propagation
+                    .copied(),
+            ) {
+                (_, Some(false)) => {}
+                (Some(true), Some(true)) => propagate(default_slot(gateway), id, None),
+                _ => default_incomplete[gateway.index()] = true,
+            }
+        }
+        for slot in of_unknown_attachment {
+            incomplete[slot] = true;
+        }
+        for (gateway, unknown) in default_incomplete.into_iter().enumerate() {
+            if unknown || any_default_incomplete {
+                incomplete[default_slot(TransitGatewayId::new(gateway))] = true;
             }
         }
         TgwRoutingIndex {
             routes_by_table,
             propagated_by_table,
             incomplete,
+            named_default,
+            unplaced,
+        }
+    }
+
+    /// The gateway's default route table as the model holds it: the table the code names,
+    /// else [`TgwTable::Default`].
+    pub fn default_table(&self, gateway: TransitGatewayId) -> TgwTable {
+        match self.named_default.get(gateway.index()).copied().flatten() {
+            Some(table) => TgwTable::Declared(table),
+            None => TgwTable::Default(gateway),
+        }
+    }
+
+    fn slot(&self, table: TgwTable) -> usize {
+        match self.default_table_of(table) {
+            TgwTable::Declared(id) => id.index(),
+            TgwTable::Default(gateway) => self.routes_by_table.len() + gateway.index(),
+        }
+    }
+
+    fn default_table_of(&self, table: TgwTable) -> TgwTable {
+        match table {
+            TgwTable::Default(gateway) => self.default_table(gateway),
+            declared => declared,
         }
     }
 
@@ -604,25 +697,51 @@ impl TgwRoutingIndex {
         table: TgwRouteTableId,
         destination: Ipv4Net,
     ) -> TgwRouteLookup {
-        let statics = self.routes(table).iter().filter_map(|&id| {
-            let prefix = network.tgw_routes[id].destination.copied()?;
-            prefix
-                .contains(&destination)
-                .then_some((prefix, 0u8, TgwVia::Static(id)))
-        });
-        let propagated = self
-            .propagated_routes(table)
-            .iter()
-            .filter(|p| p.prefix.contains(&destination))
-            .map(|p| (p.prefix, 1u8, TgwVia::Propagated(*p)));
-        let effective = statics
-            .chain(propagated)
-            .min_by_key(|(prefix, rank, _)| (std::cmp::Reverse(prefix.prefix_len()), *rank))
-            .map(|(prefix, _, via)| (prefix, via));
+        let table = TgwTable::Declared(table);
+        let effective = self
+            .table_routes(network, table)
+            .filter(|(prefix, _)| prefix.contains(&destination))
+            .min_by_key(|(prefix, via)| {
+                let rank = u8::from(matches!(via, TgwVia::Propagated(_)));
+                (std::cmp::Reverse(prefix.prefix_len()), rank)
+            });
         TgwRouteLookup {
             effective,
-            complete: !self.incomplete.get(table.index()).copied().unwrap_or(true),
+            complete: self.is_complete(table),
         }
+    }
+
+    /// Every known route of a table, static (blackholes included) then propagated.
+    pub fn table_routes<'a>(
+        &'a self,
+        network: &'a Network,
+        table: TgwTable,
+    ) -> impl Iterator<Item = (Ipv4Net, TgwVia)> + 'a {
+        let statics = match self.default_table_of(table) {
+            TgwTable::Declared(id) => self.routes(id),
+            TgwTable::Default(_) => &[],
+        };
+        let statics = statics.iter().filter_map(|&id| {
+            let prefix = network.tgw_routes[id].destination.copied()?;
+            Some((prefix, TgwVia::Static(id)))
+        });
+        let propagated = self
+            .propagated_by_table
+            .get(self.slot(table))
+            .into_iter()
+            .flatten()
+            .map(|p| (p.prefix, TgwVia::Propagated(*p)));
+        statics.chain(propagated)
+    }
+
+    /// Whether every route and propagation of the table is known.
+    pub fn is_complete(&self, table: TgwTable) -> bool {
+        !self.unplaced
+            && !self
+                .incomplete
+                .get(self.slot(table))
+                .copied()
+                .unwrap_or(true)
     }
 
     /// The static routes of a transit gateway route table.
@@ -632,7 +751,8 @@ impl TgwRoutingIndex {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// The known routes attachments propagate into the table (explicit propagations).
+    /// The known routes attachments propagate into the table (explicit propagations, and
+    /// default propagations when it is its gateway's default route table).
     pub fn propagated_routes(&self, table: TgwRouteTableId) -> &[TgwPropagatedRoute] {
         self.propagated_by_table
             .get(table.index())

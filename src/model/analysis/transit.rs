@@ -1,16 +1,16 @@
 //! Transit gateways seen from the VPCs: the Availability Zones a VPC attachment covers,
-//! the subnets whose route tables send traffic to a gateway, and the VPC attachments of
-//! each (gateway, VPC) pair.
+//! the subnets whose route tables send traffic to a gateway, the VPC attachments of each
+//! (gateway, VPC) pair, and the route table that serves each attachment.
 //!
 //! AWS forwards from a VPC to a transit gateway only in the zones that hold a subnet of
 //! the attachment, and a flow's zone decides which attachment interface, and so which
 //! appliance, it meets:
 //! <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-az-overview>.
 
-use super::routing::RoutingIndex;
+use super::routing::{RoutingIndex, TgwRoutingIndex, TgwTable};
 use crate::model::{
-    Network, RouteId, RouteTableId, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind,
-    TransitGatewayId, VpcId,
+    Network, RouteId, RouteTableId, SubnetId, Target, TgwAssociation, TgwAttachmentId,
+    TgwAttachmentKind, TransitGatewayId, VpcId,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -157,6 +157,98 @@ impl VpcAttachments {
     }
 }
 
+/// The route table a transit gateway uses for traffic that comes in on an attachment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentAssociation {
+    Table(TgwTable),
+    /// Known to be associated with no table: the gateway drops what it sends.
+    None,
+    /// An association, the default settings or the gateway are unknown, or several
+    /// associations conflict (AWS allows one).
+    Unknown,
+}
+
+/// Which transit gateway route table serves each attachment: its explicit association
+/// (`aws_ec2_transit_gateway_route_table_association`,
+/// `AWS::EC2::TransitGatewayRouteTableAssociation`), else the gateway's default
+/// association route table when both the gateway (`default_route_table_association`,
+/// `DefaultRouteTableAssociation`) and the attachment
+/// (`transit_gateway_default_route_table_association`) leave default association on:
+/// <https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html>.
+pub struct TgwAssociations<'n> {
+    explicit: HashMap<TgwAttachmentId, Vec<&'n TgwAssociation>>,
+    /// Gateways with an association of unknown attachment (it may be any attachment's).
+    unknown_on: HashSet<TransitGatewayId>,
+    /// An association whose attachment and table are both unknown.
+    any_unknown: bool,
+}
+
+impl<'n> TgwAssociations<'n> {
+    pub fn new(network: &'n Network) -> Self {
+        let mut explicit: HashMap<_, Vec<_>> = HashMap::new();
+        let mut unknown_on = HashSet::new();
+        let mut any_unknown = false;
+        for association in network.tgw_associations.values() {
+            match association.attachment.copied() {
+                Some(attachment) => explicit.entry(attachment).or_default().push(association),
+                None => match association
+                    .route_table
+                    .copied()
+                    .and_then(|t| network.tgw_route_tables[t].transit_gateway.copied())
+                {
+                    Some(gateway) => {
+                        unknown_on.insert(gateway);
+                    }
+                    None => any_unknown = true,
+                },
+            }
+        }
+        TgwAssociations {
+            explicit,
+            unknown_on,
+            any_unknown,
+        }
+    }
+
+    pub fn of(
+        &self,
+        network: &'n Network,
+        routing: &TgwRoutingIndex,
+        attachment: TgwAttachmentId,
+    ) -> AttachmentAssociation {
+        let entity = &network.tgw_attachments[attachment];
+        let Some(gateway) = entity.transit_gateway.copied() else {
+            return AttachmentAssociation::Unknown;
+        };
+        if self.any_unknown || self.unknown_on.contains(&gateway) {
+            return AttachmentAssociation::Unknown;
+        }
+        let by_default = match (
+            entity.default_association.copied(),
+            network.transit_gateways[gateway]
+                .default_route_table_association
+                .copied(),
+        ) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        };
+        let explicit = self
+            .explicit
+            .get(&attachment)
+            .map_or(&[][..], Vec::as_slice);
+        match (explicit, by_default) {
+            ([], Some(true)) => AttachmentAssociation::Table(routing.default_table(gateway)),
+            ([], Some(false)) => AttachmentAssociation::None,
+            ([only], Some(false)) => match only.route_table.copied() {
+                Some(table) => AttachmentAssociation::Table(TgwTable::Declared(table)),
+                None => AttachmentAssociation::Unknown,
+            },
+            _ => AttachmentAssociation::Unknown,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +300,45 @@ mod tests {
         let attachments = VpcAttachments::new(&network);
         assert_eq!(attachments.of(tgw, vpc), Some(&[attachment][..]));
         assert_eq!(attachments.of(other, vpc), None);
+    }
+    #[test]
+    fn attachments_are_served_by_their_explicit_or_default_table() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let other_vpc = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let third_vpc = b.vpc("aws_vpc.c", "10.2.0.0/16");
+        let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
+        let defaulted = b.tgw_attachment("a", tgw, TgwAttachmentKind::Vpc(vpc));
+        let explicit = b.tgw_attachment("b", tgw, TgwAttachmentKind::Vpc(other_vpc));
+        let conflicting = b.tgw_attachment("c", tgw, TgwAttachmentKind::Vpc(third_vpc));
+        b.network.tgw_attachments[explicit].default_association = b.known(false);
+        let table = b.tgw_route_table("aws_ec2_transit_gateway_route_table.t", tgw);
+        b.tgw_association("assoc_b", table, explicit);
+        b.tgw_association("assoc_c", table, conflicting);
+        let network = b.finish();
+        let cidrs = super::super::cidr::VpcCidrs::new(&network);
+        let routing = TgwRoutingIndex::new(&network, &cidrs);
+        let associations = TgwAssociations::new(&network);
+        assert_eq!(
+            associations.of(&network, &routing, defaulted),
+            AttachmentAssociation::Table(TgwTable::Default(tgw))
+        );
+        assert_eq!(
+            associations.of(&network, &routing, explicit),
+            AttachmentAssociation::Table(TgwTable::Declared(table))
+        );
+        // Associated by default and explicitly: AWS rejects the second association.
+        assert_eq!(
+            associations.of(&network, &routing, conflicting),
+            AttachmentAssociation::Unknown
+        );
+        // The default table holds the default propagations of the other two VPCs.
+        let mut prefixes: Vec<_> = routing
+            .table_routes(&network, TgwTable::Default(tgw))
+            .map(|(prefix, _)| prefix.to_string())
+            .collect();
+        prefixes.sort();
+        assert_eq!(prefixes, ["10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16"]);
+        assert!(routing.is_complete(TgwTable::Default(tgw)));
     }
 }

@@ -294,6 +294,8 @@ fn lowering(kind: &str) -> Option<Lowering> {
             default_association: "DefaultRouteTableAssociation",
             default_propagation: "DefaultRouteTablePropagation",
             sg_referencing: "SecurityGroupReferencingSupport",
+            replaced_association_table: Some("AssociationDefaultRouteTableId"),
+            replaced_propagation_table: Some("PropagationDefaultRouteTableId"),
         }),
         "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
             Lowering::TgwVpcAttachment(&TGW_VPC_ATTACHMENT)

@@ -216,6 +216,13 @@ enum Lowering {
         cidr: &'static str,
     },
     ElasticIp(&'static ElasticIpNames),
+    /// A resource that makes another route table the transit gateway's default association
+    /// (`association: true`) or propagation table: which table that is, and so what the
+    /// gateway's defaults mean, is left unknown.
+    TgwDefaultTableReplaced {
+        transit_gateway: &'static str,
+        association: bool,
+    },
 }
 
 struct VpcNames {
@@ -419,6 +426,10 @@ struct TransitGatewayNames {
     default_association: &'static str,
     default_propagation: &'static str,
     sg_referencing: &'static str,
+    /// Properties that name another table as the default association / propagation
+    /// table (CloudFormation); when set, the default is not the gateway's own table.
+    replaced_association_table: Option<&'static str>,
+    replaced_propagation_table: Option<&'static str>,
 }
 
 struct TgwVpcAttachmentNames {
@@ -667,6 +678,25 @@ impl<'a> UnitLowering<'a> {
         for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.fill(index, res, lowering);
+            }
+        }
+        // After every gateway is filled, whatever the resources' order.
+        for (res, lowering) in unit.resources.iter().zip(&lowerings) {
+            if let Some(Lowering::TgwDefaultTableReplaced {
+                transit_gateway,
+                association,
+            }) = lowering
+            {
+                let tgw: Field<TransitGatewayId> = self.link(res, transit_gateway);
+                if let Some(tgw) = tgw.copied() {
+                    let tgw = &mut self.net.transit_gateways[tgw];
+                    let field = if *association {
+                        &mut tgw.default_route_table_association
+                    } else {
+                        &mut tgw.default_route_table_propagation
+                    };
+                    *field = Field::unknown(res.name_span);
+                }
             }
         }
     }
@@ -1006,6 +1036,7 @@ impl<'a> UnitLowering<'a> {
                 Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
                     origin: o,
                     transit_gateway: Field::unknown(unknown),
+                    is_default: false,
                 }))
             }
             Lowering::VpcEndpoint(_) => Entity::VpcEndpoint(net.vpc_endpoints.push(VpcEndpoint {
@@ -1144,6 +1175,7 @@ impl<'a> UnitLowering<'a> {
                 Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
                     origin: o,
                     transit_gateway: Field::known(tgw, span),
+                    is_default: true,
                 }))
             }
             Implicit::VpnTgwAttachment => {
@@ -1381,6 +1413,20 @@ impl<'a> UnitLowering<'a> {
                         self.enable_option(res, attr(res, names.default_propagation), true);
                     let referencing =
                         self.enable_option(res, attr(res, names.sg_referencing), false);
+                    let replaced = |name: Option<&str>| {
+                        name.and_then(|n| attr(res, n))
+                            .is_some_and(|v| !v.is_null())
+                    };
+                    let association = if replaced(names.replaced_association_table) {
+                        Field::unknown(res.name_span)
+                    } else {
+                        association
+                    };
+                    let propagation = if replaced(names.replaced_propagation_table) {
+                        Field::unknown(res.name_span)
+                    } else {
+                        propagation
+                    };
                     let tgw = &mut self.net.transit_gateways[id];
                     tgw.default_route_table_association = association;
                     tgw.default_route_table_propagation = propagation;
@@ -1529,6 +1575,8 @@ impl<'a> UnitLowering<'a> {
                 list.entries_complete = false;
             }
             Lowering::ElasticIp(names) => self.elastic_ip(res, names),
+            // Applied once every gateway is filled (`run`).
+            Lowering::TgwDefaultTableReplaced { .. } => {}
         }
     }
 

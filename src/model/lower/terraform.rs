@@ -344,7 +344,21 @@ fn lowering(kind: &str) -> Option<Lowering> {
             default_association: "default_route_table_association",
             default_propagation: "default_route_table_propagation",
             sg_referencing: "security_group_referencing_support",
+            replaced_association_table: None,
+            replaced_propagation_table: None,
         }),
+        "aws_ec2_transit_gateway_default_route_table_association" => {
+            Lowering::TgwDefaultTableReplaced {
+                transit_gateway: "transit_gateway_id",
+                association: true,
+            }
+        }
+        "aws_ec2_transit_gateway_default_route_table_propagation" => {
+            Lowering::TgwDefaultTableReplaced {
+                transit_gateway: "transit_gateway_id",
+                association: false,
+            }
+        }
         "aws_ec2_transit_gateway_vpc_attachment" => {
             Lowering::TgwVpcAttachment(&TgwVpcAttachmentNames {
                 transit_gateway: "transit_gateway_id",
