@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod exercise;
 pub mod frontend;
 pub mod model;
 pub mod pipeline;
