@@ -503,7 +503,7 @@ fn destinations(args: &LintArgs) -> Result<Vec<(Format, Destination)>, UsageErro
         if let Destination::File(path) = destination {
             let clash = list[..index]
                 .iter()
-                .any(|(_, d)| matches!(d, Destination::File(p) if lexical(p) == lexical(path)));
+                .any(|(_, d)| matches!(d, Destination::File(p) if crate::source::absolute_normal(p) == crate::source::absolute_normal(path)));
             if clash {
                 return Err(UsageError(format!(
                     "two reports would be written to {}",
@@ -553,22 +553,6 @@ fn same_file(input: &Path, output: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// Absolute and without `.`/`..`, without touching the disk.
-fn lexical(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The paths to discover: `-` (standard input) is not one.

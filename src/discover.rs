@@ -7,10 +7,11 @@
 //! module of root modules found under the working directory, those roots.
 
 use crate::frontend::terraform;
+use crate::source::absolute_normal;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
@@ -169,12 +170,12 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     let children: BTreeSet<PathBuf> = module_dirs
         .iter()
         .flat_map(|dir| terraform::local_module_dirs(dir))
-        .map(|dir| normalize(&dir))
+        .map(|dir| absolute_normal(&dir))
         .collect();
     found.inputs.extend(
         module_dirs
             .into_iter()
-            .filter(|dir| !children.contains(&normalize(dir)))
+            .filter(|dir| !children.contains(&absolute_normal(dir)))
             .map(Input::TerraformModule),
     );
     if !changed_module_dirs.is_empty() {
@@ -186,7 +187,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     found.inputs.sort();
     found.inputs.dedup_by(|a, b| {
         std::mem::discriminant(a) == std::mem::discriminant(b)
-            && normalize(a.path()) == normalize(b.path())
+            && absolute_normal(a.path()) == absolute_normal(b.path())
     });
     found
 }
@@ -368,7 +369,7 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
     for dir in &module_dirs {
         for child in terraform::local_module_dirs(dir) {
             users
-                .entry(normalize(&child))
+                .entry(absolute_normal(&child))
                 .or_default()
                 .insert(dir.clone());
         }
@@ -378,10 +379,10 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
         let mut seen = BTreeSet::new();
         let mut stack = vec![dir.clone()];
         while let Some(module) = stack.pop() {
-            if !seen.insert(normalize(&module)) {
+            if !seen.insert(absolute_normal(&module)) {
                 continue; // a module cycle: Terraform rejects it, the frontend reports it
             }
-            match users.get(&normalize(&module)) {
+            match users.get(&absolute_normal(&module)) {
                 Some(parents) => stack.extend(parents.iter().cloned()),
                 None => {
                     roots.insert(module);
@@ -393,20 +394,6 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
 }
 
 /// Absolute and lexically normalized (`a/./b/../c` → `a/c`), without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in absolute(path).components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

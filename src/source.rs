@@ -262,6 +262,35 @@ impl SourceMap {
     }
 }
 
+/// `a/./b/../c` → `a/c`, without touching the filesystem (a leading `..` of a relative path
+/// stays; `..` at the root is the root).
+pub fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+/// [`lexically_normal`] of the absolute path (relative to the working directory).
+pub fn absolute_normal(path: &Path) -> PathBuf {
+    lexically_normal(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

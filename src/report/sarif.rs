@@ -190,7 +190,7 @@ fn location(report: &Report, label: &Label) -> Value {
         json!({ "uri": file_uri(&at.path) })
     } else if at.path.starts_with("../") {
         // Outside the working directory: GitHub cannot resolve it against %SRCROOT%.
-        let absolute = lexically_normal(&report.cwd.join(&at.path));
+        let absolute = crate::source::lexically_normal(&report.cwd.join(&at.path));
         json!({ "uri": file_uri(&display_path(&absolute, Path::new(""))) })
     } else {
         json!({ "uri": encode_uri_path(&at.path), "uriBaseId": SRCROOT })
@@ -308,21 +308,6 @@ fn directory_uri(dir: &Path) -> String {
     uri
 }
 
-/// `a/b/../c` → `a/c`, without touching the disk.
-fn lexically_normal(path: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 fn file_uri(absolute: &str) -> String {
     format!("file://{}", encode_uri_path(absolute))
 }
@@ -352,7 +337,7 @@ mod tests {
         assert_eq!(encode_uri_path("a b/c%.tf"), "a%20b/c%25.tf");
         assert_eq!(directory_uri(Path::new("/work/repo")), "file:///work/repo/");
         assert_eq!(
-            lexically_normal(Path::new("/work/repo/../other/./a.tf")),
+            crate::source::lexically_normal(Path::new("/work/repo/../other/./a.tf")),
             Path::new("/work/other/a.tf")
         );
         assert_eq!(fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);

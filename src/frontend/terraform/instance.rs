@@ -18,7 +18,7 @@ use hcl::edit::expr::TraversalOperator;
 use hcl::edit::Decorated;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -1275,9 +1275,9 @@ impl<'s> Evaluator<'s> {
         key_path: &str,
     ) -> Option<Arc<ModuleConfig>> {
         let dir = match call.source.as_deref() {
-            Some(source) if source.starts_with("./") || source.starts_with("../") => {
-                Some(normalize(&inst.config.dir.join(source)))
-            }
+            Some(source) if source.starts_with("./") || source.starts_with("../") => Some(
+                crate::source::lexically_normal(&inst.config.dir.join(source)),
+            ),
             _ => self.installed.get(key_path).cloned(),
         };
         let note_once = |cause: GapCause, message: String| {
@@ -1610,28 +1610,6 @@ fn instance_object(instance: &ResourceInstance) -> Value {
         });
     }
     Value::Map(object)
-}
-
-/// `a/./b/../c` → `a/c`, without touching the filesystem.
-pub(super) fn normalize(path: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
-                _ => out.push(component),
-            },
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
 }
 
 fn relative_to(dir: &Path, root: &Path) -> String {

@@ -151,7 +151,7 @@ fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
         .modules
         .into_iter()
         .filter(|m| !m.key.is_empty())
-        .map(|m| (m.key, instance::normalize(&dir.join(m.dir))))
+        .map(|m| (m.key, crate::source::lexically_normal(&dir.join(m.dir))))
         .collect()
 }
 
@@ -306,9 +306,9 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
             };
             let source = &value[..end];
             if source.starts_with("./") || source.starts_with("../") {
-                let child = instance::normalize(&dir.join(source));
+                let child = crate::source::lexically_normal(&dir.join(source));
                 // A module calling its own directory is still a root.
-                if child != instance::normalize(dir) {
+                if child != crate::source::lexically_normal(dir) {
                     dirs.push(child);
                 }
             }
