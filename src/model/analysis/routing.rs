@@ -692,10 +692,9 @@ impl TgwRoutingIndex {
     pub fn effective_route(
         &self,
         network: &Network,
-        table: TgwRouteTableId,
+        table: TgwTable,
         destination: Ipv4Net,
     ) -> TgwRouteLookup {
-        let table = TgwTable::Declared(table);
         let effective = self
             .table_routes(network, table)
             .filter(|(prefix, _)| prefix.contains(&destination))

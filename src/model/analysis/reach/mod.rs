@@ -21,14 +21,14 @@ use super::nacl::{NaclIndex, SubnetNacl};
 use super::peering::{peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
 use super::routing::{
-    target_origin, target_vpc, Reason, RoutingIndex, TgwRoutingIndex, TgwVia, Via,
+    target_origin, target_vpc, Reason, RoutingIndex, TgwRoutingIndex, TgwTable, TgwVia, Via,
 };
 use super::sg::{describe_peer, SgIndex};
+use super::transit::{AttachmentAssociation, TgwAssociations};
 use crate::model::{
     Connectivity, Direction, DxAssociated, EndpointKind, Field, InternetGatewayId, NaclAction,
     NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteTableId, SgPeer, SubnetId,
-    Target, TgwAttachmentId, TgwAttachmentKind, TgwRouteTableId, TransitGatewayId, VpcId,
-    VpnGatewayId,
+    Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId, VpcId, VpnGatewayId,
 };
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net};
@@ -230,7 +230,8 @@ pub struct Reach<'n> {
     vgw_of_vpc: HashMap<VpcId, VpnGatewayId>,
     /// Transit gateway attachments by gateway and VPC, in model order.
     tgw_vpc_attachments: HashMap<(TransitGatewayId, VpcId), Vec<TgwAttachmentId>>,
-    tgw_association: HashMap<TgwAttachmentId, TgwRouteTableId>,
+    /// Which route table serves each attachment (explicit or default association).
+    tgw_associations: TgwAssociations<'n>,
 }
 
 impl<'n> Reach<'n> {
@@ -258,15 +259,7 @@ impl<'n> Reach<'n> {
                 tgw_vpc_attachments.entry((tgw, vpc)).or_default().push(id);
             }
         }
-        let mut tgw_association = HashMap::new();
-        for association in network.tgw_associations.values() {
-            if let (Some(attachment), Some(table)) = (
-                association.attachment.copied(),
-                association.route_table.copied(),
-            ) {
-                tgw_association.entry(attachment).or_insert(table);
-            }
-        }
+        let tgw_associations = TgwAssociations::new(network);
         Reach {
             network,
             routing: RoutingIndex::new(network),
@@ -277,7 +270,7 @@ impl<'n> Reach<'n> {
             igw_of_vpc,
             vgw_of_vpc,
             tgw_vpc_attachments,
-            tgw_association,
+            tgw_associations,
         }
     }
 
@@ -1768,28 +1761,36 @@ impl<'a, 'n> Walk<'a, 'n> {
     ) -> Step<Landing> {
         let network = self.network;
         let entity = &network.tgw_attachments[attachment];
-        let Some(table) = self.reach.tgw_association.get(&attachment).copied() else {
-            let defaulted = entity.default_association.copied() != Some(false)
-                && entity.transit_gateway.copied().is_none_or(|t| {
-                    network.transit_gateways[t].associates_by_default() != Some(false)
-                });
-            let (decision, detail) = if defaulted {
-                (Decision::Unknown, "the attachment is associated with the gateway's default route table, which is not in the code".to_string())
-            } else {
-                (
+        let table = match self.reach.tgw_associations.of(
+            network,
+            &self.reach.tgw_routing,
+            attachment,
+        ) {
+            AttachmentAssociation::Table(table) => table,
+            AttachmentAssociation::None => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&entity.origin),
                     Decision::Drop,
                     "the attachment is associated with no route table".to_string(),
-                )
-            };
-            self.hop(
-                HopKind::TransitGateway,
-                Some(&entity.origin),
-                decision,
-                detail,
-            )?;
-            return Err(Stopped);
+                )?;
+                return Err(Stopped);
+            }
+            AttachmentAssociation::Unknown => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&entity.origin),
+                    Decision::Unknown,
+                    "which route table the attachment is associated with is unknown (an association, the gateway or its default settings)".to_string(),
+                )?;
+                return Err(Stopped);
+            }
         };
-        let table_origin = &network.tgw_route_tables[table].origin;
+        // The gateway's own default table is not in the code: its gateway stands for it.
+        let table_origin = match table {
+            TgwTable::Declared(id) => &network.tgw_route_tables[id].origin,
+            TgwTable::Default(gateway) => &network.transit_gateways[gateway].origin,
+        };
         let lookup = self
             .reach
             .tgw_routing
