@@ -4,8 +4,8 @@
 //! not addressed to itself.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::cidr::{join_nets, Containment, VpcCidrs};
-use crate::model::analysis::peering::{peer_of, PeerSide};
+use crate::model::analysis::cidr::{join_nets, VpcCidrs};
+use crate::model::analysis::peering::{peer_of, peering_forwarding, PeerSide, PeeringForwarding};
 use crate::model::analysis::prefix_list::{describe, known_entries};
 use crate::model::{Destination, Network, PeeringId, PrefixListEntry, Route, Target, VpcId};
 use ipnet::IpNet;
@@ -43,7 +43,13 @@ impl Rule for TransitivePeering {
             let PeerSide::Peer(peer) = peer_of(network, peering, own_vpc) else {
                 continue;
             };
-            let outside = |net: IpNet| cidrs.family_containment(peer, net) == Containment::Outside;
+            // The same forwarding decision `vpclint reach` takes for a packet.
+            let outside = |net: IpNet| {
+                matches!(
+                    peering_forwarding(network, &cidrs, peering, own_vpc, net),
+                    PeeringForwarding::OutsidePeer(_)
+                )
+            };
             let context = Context {
                 network,
                 cidrs: &cidrs,

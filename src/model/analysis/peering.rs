@@ -2,7 +2,7 @@
 
 use super::cidr::{Containment, VpcCidrs};
 use crate::model::{Network, PeeringId, VpcId};
-use ipnet::Ipv4Net;
+use ipnet::IpNet;
 
 /// The VPC on the other side of a peering connection, seen from one VPC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub fn peer_of(network: &Network, peering: PeeringId, from: VpcId) -> PeerSide {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeeringForwarding {
     /// Delivered into the peer VPC: the destination is inside this block of it.
-    ToPeer(VpcId, Ipv4Net),
+    ToPeer(VpcId, IpNet),
     /// Dropped: the destination is not (wholly) inside the peer's blocks. Peering is not
     /// transitive and has no edge-to-edge routing through the peer's gateways.
     OutsidePeer(VpcId),
@@ -51,16 +51,17 @@ pub enum PeeringForwarding {
     Unknown,
 }
 
-/// How `peering` forwards traffic from VPC `from` to `destination` (the whole block).
+/// How `peering` forwards traffic from VPC `from` to `destination` (the whole block, IPv4
+/// or IPv6: only the peer's blocks of that family count).
 pub fn peering_forwarding(
     network: &Network,
     cidrs: &VpcCidrs,
     peering: PeeringId,
     from: VpcId,
-    destination: Ipv4Net,
+    destination: IpNet,
 ) -> PeeringForwarding {
     match peer_of(network, peering, from) {
-        PeerSide::Peer(peer) => match cidrs.containment(peer, destination) {
+        PeerSide::Peer(peer) => match cidrs.family_containment(peer, destination) {
             Containment::Inside(block) => PeeringForwarding::ToPeer(peer, block.net),
             Containment::Outside => PeeringForwarding::OutsidePeer(peer),
             Containment::Unknown => PeeringForwarding::Unknown,

@@ -1573,7 +1573,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         let address = &network.peerings[pcx].origin.address;
         let cidrs = &self.reach.cidrs;
         let (decision, detail, landing) =
-            match peering_forwarding(network, cidrs, pcx, vpc, packet.dst) {
+            match peering_forwarding(network, cidrs, pcx, vpc, IpNet::V4(packet.dst)) {
                 PeeringForwarding::ToPeer(peer, block) => (
                     Decision::Forward,
                     format!(
