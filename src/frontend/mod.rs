@@ -2,6 +2,7 @@
 //! and CloudFormation and nothing of the model or the rules; lowering (`crate::model::lower`)
 //! maps their output onto the network model.
 
+pub mod base64;
 pub mod cloudformation;
 pub mod terraform;
 

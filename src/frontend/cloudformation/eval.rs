@@ -284,7 +284,10 @@ impl<'a> Evaluator<'a> {
             "Fn::Base64" => {
                 let value = self.arg(arg);
                 match scalar_string(&value.v) {
-                    Some(s) => Val::new(span, V::String(base64(s.as_bytes()))),
+                    Some(s) => Val::new(
+                        span,
+                        V::String(crate::frontend::base64::encode(s.as_bytes())),
+                    ),
                     None => unknown(span, why_not_known(&value.v)),
                 }
             }
@@ -969,27 +972,6 @@ fn values_equal(a: &V, b: &V) -> bool {
     }
 }
 
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -1009,8 +991,8 @@ mod tests {
 
     #[test]
     fn base64_pads() {
-        assert_eq!(super::base64(b"hi"), "aGk=");
-        assert_eq!(super::base64(b"abc"), "YWJj");
-        assert_eq!(super::base64(b"a"), "YQ==");
+        assert_eq!(crate::frontend::base64::encode(b"hi"), "aGk=");
+        assert_eq!(crate::frontend::base64::encode(b"abc"), "YWJj");
+        assert_eq!(crate::frontend::base64::encode(b"a"), "YQ==");
     }
 }
