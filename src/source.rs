@@ -6,9 +6,23 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+/// No template, plan or variables file vpclint reads is larger (CloudFormation takes 1 MB
+/// templates; the largest real plans are tens of MB); this bounds memory on any input.
+pub const MAX_SOURCE_BYTES: u64 = 256 << 20;
+
 /// Reads a file as UTF-8 text, without the byte-order mark some editors write first
 /// (Terraform, CloudFormation and every editor ignore it).
 pub fn read(path: &Path) -> Result<Arc<str>, String> {
+    // Checked before reading: a huge (or sparse) file must not be loaded to be refused.
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if metadata.len() > MAX_SOURCE_BYTES {
+            return Err(format!(
+                "file is {} MB: too large (vpclint reads at most {} MB)",
+                metadata.len() >> 20,
+                MAX_SOURCE_BYTES >> 20
+            ));
+        }
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
     Ok(match text.strip_prefix('\u{feff}') {

@@ -359,6 +359,25 @@ fn an_oversized_terraform_file_is_a_parse_error_and_is_not_read() {
     );
 }
 
+#[test]
+fn an_oversized_template_is_a_parse_error_and_is_not_read() {
+    let dir = workspace(&[("template.yaml", b"AWSTemplateFormatVersion: '2010-09-09'\n")]);
+    // Sparse: 1 GB on paper after a template's first line, nothing on disk.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("hostile/template.yaml"))
+        .expect("hostile file");
+    file.set_len(1 << 30).expect("sparse file");
+    let findings = assert_survives(dir.path());
+    assert!(
+        findings.iter().any(|f| f["rule"] == "parse-error"
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("1024 MB: too large"))),
+        "{findings:?}"
+    );
+}
+
 /// Minified CloudFormation JSON (as CDK and `aws cloudformation get-template` write it)
 /// with the finding past column 65,535.
 fn minified_template() -> String {
