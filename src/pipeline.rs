@@ -1,9 +1,9 @@
 //! The whole front half: discover → frontends (in parallel) → lowering.
 
 use crate::discover::{self, Input};
-use crate::frontend::{self, cloudformation, terraform, Diagnostic, Severity, Unit};
+use crate::frontend::{self, cloudformation, terraform, Diagnostic, Unit};
 use crate::model::{lower, Declared, Network};
-use crate::source::{read, FileId, SourceMap, Span};
+use crate::source::{self, read, FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -129,7 +129,14 @@ fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
 /// is not valid UTF-8 the error points at the first invalid byte, with the text before it
 /// kept for display.
 fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> Unit {
-    let (text, offset) = match std::fs::read(path).map(String::from_utf8) {
+    // Re-read only to show the text before an invalid byte; never a file too large to read.
+    let readable = std::fs::metadata(path).is_ok_and(|m| m.len() <= source::MAX_SOURCE_BYTES);
+    let bytes = if readable {
+        std::fs::read(path)
+    } else {
+        Ok(Vec::new())
+    };
+    let (text, offset) = match bytes.map(String::from_utf8) {
         Ok(Err(invalid)) => {
             let offset = invalid.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(invalid.as_bytes()).into_owned();
@@ -143,12 +150,7 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
         path: path.to_path_buf(),
         files: vec![file],
         resources: Vec::new(),
-        diagnostics: vec![Diagnostic {
-            severity: Severity::Error,
-            message,
-            span: Span::new(file, offset, offset),
-            gap: None,
-        }],
+        diagnostics: vec![Diagnostic::error(Span::new(file, offset, offset), message)],
         suppressions: Vec::new(),
     }
 }
