@@ -1,7 +1,8 @@
 //! Runs every rule against its fixtures: `fixtures/<rule>/bad/<case>` must produce at least
 //! one finding of that rule (snapshotted: level, message, `path:line:col` of every label,
 //! help), `fixtures/<rule>/good/<case>` none. A case is a Terraform module directory
-//! (`tf-<case>/`) or a CloudFormation template (`cfn-<case>.yaml|json`). Declared
+//! (`tf-<case>/`), a CloudFormation template (`cfn-<case>.yaml|json`) or a set of templates
+//! linted in one run (`cfn-<case>/`, for cross-stack imports). Declared
 //! on-premises prefixes and quotas for a case come from `tf-<case>/vpclint.toml` or
 //! `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`, `[quotas]`).
 //!
@@ -60,7 +61,7 @@ fn cases(rule: &str, kind: &str) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            (name.starts_with("tf-") && p.is_dir())
+            ((name.starts_with("tf-") || name.starts_with("cfn-")) && p.is_dir())
                 || (name.starts_with("cfn-")
                     && (name.ends_with(".yaml")
                         || name.ends_with(".yml")

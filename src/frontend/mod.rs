@@ -32,6 +32,48 @@ pub struct Unit {
     pub resources: Vec<Resource>,
     pub diagnostics: Vec<Diagnostic>,
     pub suppressions: Vec<Suppression>,
+    /// Values that came from another file (a parent stack's parameter, another template's
+    /// export): findings at such a value also point where it came from.
+    pub provenance: Vec<Provenance>,
+    /// Values this unit publishes to the other units of the run (CloudFormation `Export`s).
+    pub exports: Vec<Export>,
+    /// The export names this unit imports (`Fn::ImportValue` with a name known statically).
+    pub imports: Vec<Import>,
+}
+
+/// The value at `at` was written at `from`, in another file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub at: Span,
+    pub from: Span,
+    /// The resource address or output that `from` belongs to.
+    pub address: String,
+    /// Says what `from` is: `exported here as "net-VpcCidr"`.
+    pub message: String,
+}
+
+/// A named value a unit publishes to the others (CloudFormation `Outputs.X.Export.Name`).
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The export name, or why it is not known statically.
+    pub name: Result<String, String>,
+    /// The name with `*` for each part not known statically (`*-VpcId` for
+    /// `${AWS::StackName}-VpcId`): which imports an unknown name could be meant for.
+    pub pattern: String,
+    pub value: Val,
+    /// `Outputs.VpcId` (with the nested stack's prefix).
+    pub output: String,
+    /// The output's key.
+    pub span: Span,
+}
+
+/// A use of another unit's export.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub name: String,
+    pub span: Span,
+    /// The unit whose export it resolved to.
+    pub exporter: Option<PathBuf>,
 }
 
 /// One evaluated resource instance (`count`/`for_each` expanded, conditions applied).
@@ -93,6 +135,9 @@ pub struct Ref {
     /// The attribute referenced: `id`, `default_route_table_id`; for CloudFormation
     /// `!Ref` this is `Ref`, for `!GetAtt X.Attr` it is `Attr`.
     pub attribute: String,
+    /// The unit the resource belongs to, when it is not the unit of the value (the id of a
+    /// resource another template exports, imported with `Fn::ImportValue`).
+    pub unit: Option<PathBuf>,
 }
 
 impl Val {

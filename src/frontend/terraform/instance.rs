@@ -1194,6 +1194,7 @@ impl<'s> Evaluator<'s> {
                         let reference = Value::Ref(Ref {
                             address: instance.address.clone(),
                             attribute: name.to_string(),
+                            unit: None,
                         });
                         if ops.len() > 1 {
                             return Ok(Value::Unknown(format!(
@@ -1598,6 +1599,7 @@ fn instance_object(instance: &ResourceInstance) -> Value {
             *value = Value::Ref(Ref {
                 address: instance.address.clone(),
                 attribute: name.clone(),
+                unit: None,
             });
         }
     }
@@ -1606,6 +1608,7 @@ fn instance_object(instance: &ResourceInstance) -> Value {
             Value::Ref(Ref {
                 address: instance.address.clone(),
                 attribute: attribute.to_string(),
+                unit: None,
             })
         });
     }

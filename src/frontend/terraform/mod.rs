@@ -123,6 +123,9 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
         resources,
         diagnostics,
         suppressions,
+        provenance: Vec::new(),
+        exports: Vec::new(),
+        imports: Vec::new(),
     }
 }
 

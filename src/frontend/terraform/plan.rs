@@ -24,6 +24,9 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
         resources: Vec::new(),
         diagnostics: Vec::new(),
         suppressions: Vec::new(),
+        provenance: Vec::new(),
+        exports: Vec::new(),
+        imports: Vec::new(),
     };
     let plan: Json = match serde_json::from_str(&text) {
         Ok(plan) => plan,
@@ -402,6 +405,7 @@ impl Reader<'_> {
         self.addresses.contains(address.as_str()).then(|| Ref {
             address,
             attribute: attribute.to_string(),
+            unit: None,
         })
     }
 

@@ -1,7 +1,8 @@
 //! Lowering: frontend resources → model entities. Source-agnostic: each language gives a
 //! small table ([`Dialect`]) mapping its resource kinds and attribute names onto the
 //! lowerings below. Two passes per unit: create the entities that can be referenced, then
-//! fill every entity, resolving references (`V::Ref`) to typed ids within the unit.
+//! fill every entity, resolving references (`V::Ref`) to typed ids within the unit (and to
+//! the ids of resources an earlier unit exports, for CloudFormation imports).
 //!
 //! Resolution never guesses: a reference to nothing in the unit, to an entity of the wrong
 //! type, or a literal AWS id (`vpc-0abc…`, existing infrastructure) gives an unknown field.
@@ -10,9 +11,10 @@ mod cloudformation;
 mod terraform;
 
 use super::*;
-use crate::frontend::{Lang, Resource, Unit, Val, V};
+use crate::frontend::{Lang, Ref, Resource, Unit, Val, V};
 use crate::source::SourceMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// How many references a chain (`aws_subnet.a.vpc_id` → `aws_vpc.x.id`) may follow.
@@ -27,14 +29,61 @@ pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network
     };
     let mut ordered: Vec<&Unit> = units.iter().collect();
     ordered.sort_by(|a, b| a.path.cmp(&b.path));
+    let exporters: HashSet<&Path> = units
+        .iter()
+        .flat_map(|u| &u.imports)
+        .filter_map(|i| i.exporter.as_deref())
+        .collect();
+    if !exporters.is_empty() {
+        ordered = exporters_first(ordered);
+    }
+    let mut others: Exported = HashMap::new();
     for unit in ordered {
         let dialect = match unit.lang {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
-        UnitLowering::new(unit, dialect, &mut network, sources).run();
+        let primary = UnitLowering::new(unit, dialect, &mut network, sources, &others).run();
+        if exporters.contains(unit.path.as_path()) {
+            let entities = unit
+                .resources
+                .iter()
+                .zip(primary)
+                .filter_map(|(res, entity)| {
+                    Some((res.address.clone(), (entity?, res.kind.clone())))
+                })
+                .collect();
+            others.insert(unit.path.clone(), entities);
+        }
     }
     network
+}
+
+/// The entities of the units whose exports other units import: by unit, by resource
+/// address, with the resource's kind.
+type Exported = HashMap<PathBuf, HashMap<String, (Entity, String)>>;
+
+/// Units in an order where each comes after the units it imports resource ids from (path
+/// order otherwise; a cycle of imports is broken at the first unit in path order, whose
+/// references into the cycle stay unknown).
+fn exporters_first(mut pending: Vec<&Unit>) -> Vec<&Unit> {
+    let mut ordered: Vec<&Unit> = Vec::with_capacity(pending.len());
+    let mut done: HashSet<&Path> = HashSet::new();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|unit| {
+                unit.imports
+                    .iter()
+                    .filter_map(|i| i.exporter.as_deref())
+                    .all(|exporter| exporter == unit.path || done.contains(exporter))
+            })
+            .unwrap_or(0);
+        let unit = pending.remove(ready);
+        done.insert(&unit.path);
+        ordered.push(unit);
+    }
+    ordered
 }
 
 /// One source language's table.
@@ -501,6 +550,8 @@ struct UnitLowering<'a> {
     /// The entity lowered from each resource, by resource index.
     primary: Vec<Option<Entity>>,
     implicit: HashMap<(usize, Implicit), Entity>,
+    /// The entities of units lowered before whose resources this unit imports.
+    others: &'a Exported,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -642,6 +693,7 @@ impl<'a> UnitLowering<'a> {
         dialect: &'static Dialect,
         net: &'a mut Network,
         sources: &'a SourceMap,
+        others: &'a Exported,
     ) -> Self {
         let mut by_address = HashMap::with_capacity(unit.resources.len());
         for (index, res) in unit.resources.iter().enumerate() {
@@ -655,10 +707,12 @@ impl<'a> UnitLowering<'a> {
             by_address,
             primary: vec![None; unit.resources.len()],
             implicit: HashMap::new(),
+            others,
         }
     }
 
-    fn run(mut self) {
+    /// Lowers the unit; the entity lowered from each resource, by resource index.
+    fn run(mut self) -> Vec<Option<Entity>> {
         let unit = self.unit;
         let lowerings: Vec<Option<Lowering>> = unit
             .resources
@@ -698,6 +752,7 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
+        self.primary
     }
 
     // -------------------------------------------------------------- resolution
@@ -710,7 +765,7 @@ impl<'a> UnitLowering<'a> {
             let Some(r) = current.as_ref() else {
                 return current;
             };
-            let Some(target) = self.resource(&r.address) else {
+            let Some(target) = self.local_index(r).and_then(|i| self.unit.resources.get(i)) else {
                 return current;
             };
             if (self.dialect.identity)(&target.kind, &r.attribute)
@@ -726,9 +781,20 @@ impl<'a> UnitLowering<'a> {
         current
     }
 
-    fn resource(&self, address: &str) -> Option<&'a Resource> {
-        let unit = self.unit;
-        unit.resources.get(*self.by_address.get(address)?)
+    /// The index of the resource a reference names in this unit.
+    fn local_index(&self, r: &Ref) -> Option<usize> {
+        if r.unit.is_some() {
+            return None;
+        }
+        self.by_address.get(r.address.as_str()).copied()
+    }
+
+    /// The entity of another unit's resource that a reference names by its id (an import
+    /// of the id another template exports); other attributes are not followed across units.
+    fn exported_entity(&self, unit: &Path, r: &Ref) -> Option<Entity> {
+        let (entity, kind) = self.others.get(unit)?.get(&r.address)?;
+        ((self.dialect.identity)(kind, &r.attribute) && (self.dialect.alias)(kind).is_none())
+            .then_some(*entity)
     }
 
     /// The entity a value names, if it is a reference to one in this unit.
@@ -736,7 +802,10 @@ impl<'a> UnitLowering<'a> {
         let mut current = val;
         for _ in 0..MAX_REF_DEPTH {
             let r = current.as_ref()?;
-            let index = *self.by_address.get(r.address.as_str())?;
+            if let Some(unit) = &r.unit {
+                return self.exported_entity(unit, r);
+            }
+            let index = self.local_index(r)?;
             let target = self.unit.resources.get(index)?;
             if let Some(which) = (self.dialect.implicit)(&target.kind, &r.attribute) {
                 return self.implicit_entity(index, which, &r.attribute);
@@ -1118,8 +1187,7 @@ impl<'a> UnitLowering<'a> {
     /// The index of the VPC resource a reference names (`aws_vpc.x.id`,
     /// `aws_vpc.x.default_network_acl_id`).
     fn vpc_resource_of(&self, val: Option<&'a Val>) -> Option<usize> {
-        let r = val?.as_ref()?;
-        let index = *self.by_address.get(r.address.as_str())?;
+        let index = self.local_index(val?.as_ref()?)?;
         matches!(self.primary.get(index), Some(Some(Entity::Vpc(_)))).then_some(index)
     }
 
@@ -1991,7 +2059,8 @@ impl<'a> UnitLowering<'a> {
     fn subnet_of_interface(&mut self, eni_val: &'a Val, subnet_attr: &str) -> Field<SubnetId> {
         let eni_resource = eni_val
             .as_ref()
-            .and_then(|r| self.resource(&r.address))
+            .and_then(|r| self.local_index(r))
+            .and_then(|i| self.unit.resources.get(i))
             .filter(|eni| {
                 matches!(
                     self.dialect_lowering(eni),

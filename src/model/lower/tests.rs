@@ -43,6 +43,7 @@ impl UnitBuilder {
         self.val(V::Ref(Ref {
             address: address.into(),
             attribute: attribute.into(),
+            unit: None,
         }))
     }
 
@@ -85,6 +86,9 @@ impl UnitBuilder {
             resources: self.resources,
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
+            provenance: Vec::new(),
+            exports: Vec::new(),
+            imports: Vec::new(),
         };
         lower(&[unit], Declared::default(), &SourceMap::new())
     }
