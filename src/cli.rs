@@ -743,6 +743,14 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     options.terraform.limits = config.limits;
     options.terraform.region = input.region.clone();
     options.terraform.availability_zones = config.availability_zones.clone();
+    options.cloudformation.stack_names = config
+        .stack_names
+        .iter()
+        .map(|(path, name)| {
+            let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            (path, name.clone())
+        })
+        .collect();
     options.declared = config.declared.clone();
     options.excludes = excludes;
     if reads_stdin {

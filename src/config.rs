@@ -13,6 +13,8 @@
 //! max_steps = 10000000           # evaluation budgets of a Terraform root module
 //! [terraform.availability_zones]
 //! us-west-1 = ["us-west-1b", "us-west-1c"]
+//! [cloudformation.stack_names]
+//! "network/vpc.yaml" = "network-prod"   # AWS::StackName of a template, for its exports
 //! ```
 
 use crate::frontend::terraform::Limits;
@@ -48,6 +50,9 @@ pub struct Config {
     /// `[terraform.availability_zones]`: zone names by region, for the
     /// `aws_availability_zones` data source.
     pub availability_zones: BTreeMap<String, Vec<String>>,
+    /// `[cloudformation.stack_names]`: the stack name each template is deployed as, by the
+    /// template's path (relative to the config file's directory, as given).
+    pub stack_names: Vec<(PathBuf, String)>,
     /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
     pub strict: bool,
 }
@@ -78,6 +83,8 @@ struct RawConfig {
     #[serde(default)]
     terraform: RawTerraform,
     #[serde(default)]
+    cloudformation: RawCloudFormation,
+    #[serde(default)]
     strict: bool,
 }
 
@@ -107,6 +114,13 @@ struct RawLimits {
 struct RawTerraform {
     #[serde(default)]
     availability_zones: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCloudFormation {
+    #[serde(default)]
+    stack_names: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -333,6 +347,30 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         availability_zones.insert(region.into_inner(), names);
     }
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut stack_names = Vec::new();
+    for (template, name) in raw.cloudformation.stack_names {
+        if !is_stack_name(name.get_ref()) {
+            return Err(at(
+                name.span(),
+                &format!(
+                    "invalid stack name `{}` in [cloudformation.stack_names]: a letter, then letters, digits and hyphens (at most 128)",
+                    name.get_ref()
+                ),
+            ));
+        }
+        let template_path = base.join(template.get_ref());
+        if !template_path.is_file() {
+            return Err(at(
+                template.span(),
+                &format!(
+                    "no template `{}` in [cloudformation.stack_names] (paths are relative to this file's directory)",
+                    template.get_ref()
+                ),
+            ));
+        }
+        stack_names.push((template_path, name.into_inner()));
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules,
@@ -343,6 +381,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         },
         limits,
         availability_zones,
+        stack_names,
         strict: raw.strict,
     })
 }
@@ -353,6 +392,13 @@ fn positive(value: &Spanned<i64>, key: &str) -> Result<u64, String> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("[limits] {key} must be a whole number above 0"))
+}
+
+/// A CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128.
+fn is_stack_name(name: &str) -> bool {
+    name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// `us-west-1`, `ap-southeast-5`, `us-gov-east-1`: lowercase words, then a number.
@@ -493,6 +539,36 @@ mod tests {
         assert!(unknown.0.starts_with("vpclint.toml:2:1: "), "{unknown}");
         let text = parse_str("[limits]\nmax_steps = \"many\"\n").unwrap_err();
         assert!(text.0.starts_with("vpclint.toml:2:13: "), "{text}");
+    }
+
+    #[test]
+    fn reads_and_validates_stack_names() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/subnet-outside-vpc/bad/cfn-imports-stack-name");
+        let path = dir.join("vpclint.toml");
+        let parse_in_dir = |text: &str| parse(&path, text, &[&PARSE_ERROR]);
+        let config = parse_in_dir(
+            "[cloudformation.stack_names]
+\"network.yaml\" = \"network\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.stack_names,
+            vec![(dir.join("network.yaml"), "network".to_string())]
+        );
+        let missing =
+            parse_in_dir("[cloudformation.stack_names]\n\"nowhere.yaml\" = \"net\"\n").unwrap_err();
+        assert!(
+            missing.0.contains(":2:1: no template `nowhere.yaml`"),
+            "{missing}"
+        );
+        for bad in ["\"1net\"", "\"net_work\"", "\"\""] {
+            let error = parse_in_dir(&format!(
+                "[cloudformation.stack_names]\n\"network.yaml\" = {bad}\n"
+            ))
+            .unwrap_err();
+            assert!(error.0.contains(":2:18: invalid stack name"), "{error}");
+        }
     }
 
     #[test]

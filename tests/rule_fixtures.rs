@@ -3,15 +3,16 @@
 //! help), `fixtures/<rule>/good/<case>` none. A case is a Terraform module directory
 //! (`tf-<case>/`), a CloudFormation template (`cfn-<case>.yaml|json`) or a set of templates
 //! linted in one run (`cfn-<case>/`, for cross-stack imports). Declared
-//! on-premises prefixes and quotas for a case come from `tf-<case>/vpclint.toml` or
-//! `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`, `[quotas]`).
+//! on-premises prefixes, quotas and stack names for a case come from `tf-<case>/vpclint.toml`,
+//! `cfn-<case>/vpclint.toml` or `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`,
+//! `[quotas]`, `[cloudformation.stack_names]`).
 //!
 //! Run with `-- --nocapture` to see which cases ran.
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use vpclint::config::Config;
 use vpclint::frontend::Severity;
-use vpclint::model::Declared;
 use vpclint::pipeline::{analyze, Analysis, Options};
 use vpclint::rules::{registry, Finding, Label, Rule};
 use vpclint::source::SourceMap;
@@ -72,26 +73,31 @@ fn cases(rule: &str, kind: &str) -> Vec<PathBuf> {
     cases
 }
 
-fn declared(case: &Path) -> Declared {
+fn config(case: &Path) -> Config {
     let config = if case.is_dir() {
         case.join("vpclint.toml")
     } else {
         case.with_extension("vpclint.toml")
     };
     let Ok(text) = std::fs::read_to_string(&config) else {
-        return Declared::default();
+        return Config::default();
     };
     vpclint::config::parse(&config, &text, &vpclint::rules::catalog())
         .unwrap_or_else(|e| panic!("{e}"))
-        .declared
 }
 
 /// Analyzes one case; it must read at least one file and parse without errors.
 fn run(case: &Path) -> Analysis {
-    let options = Options {
-        declared: declared(case),
+    let config = config(case);
+    let mut options = Options {
+        declared: config.declared,
         ..Options::default()
     };
+    options.cloudformation.stack_names = config
+        .stack_names
+        .into_iter()
+        .map(|(path, name)| (std::fs::canonicalize(&path).unwrap_or(path), name))
+        .collect();
     let analysis = analyze(&[case.to_path_buf()], &options);
     assert!(
         analysis.units.iter().any(|u| !u.files.is_empty()),

@@ -56,6 +56,8 @@ pub(super) struct Evaluator<'a> {
     /// read from them points back at the parent.
     pub given: HashSet<&'a str>,
     pub parent_stack: String,
+    /// `AWS::StackName`, when the configuration names the stack.
+    pub stack_name: Option<String>,
     /// The exports of the other templates of the run that `Fn::ImportValue` resolves to.
     pub exports: Arc<HashMap<String, Exported>>,
     /// The export names imported, for linking the run's templates.
@@ -225,6 +227,7 @@ impl<'a> Evaluator<'a> {
             stack_outputs: HashMap::new(),
             given: HashSet::new(),
             parent_stack: String::new(),
+            stack_name: None,
             exports: Arc::default(),
             imported: Vec::new(),
             provenance: Vec::new(),
@@ -318,6 +321,7 @@ impl<'a> Evaluator<'a> {
         scratch.mappings = self.mappings;
         scratch.conditions = self.conditions.clone();
         scratch.exports = self.exports.clone();
+        scratch.stack_name = self.stack_name.clone();
         let value = scratch
             .eval(node)
             .unwrap_or_else(|| Val::new(node.span, V::Null));
@@ -471,6 +475,9 @@ impl<'a> Evaluator<'a> {
             "AWS::Region" => V::String(region.clone()),
             "AWS::Partition" => V::String(partition(region).to_string()),
             "AWS::URLSuffix" => V::String(url_suffix(region).to_string()),
+            "AWS::StackName" if self.stack_name.is_some() => {
+                V::String(self.stack_name.clone().unwrap_or_default())
+            }
             _ if UNKNOWN_PSEUDO.contains(&name) => {
                 V::Unknown(format!("{name} is known only at deploy time"))
             }

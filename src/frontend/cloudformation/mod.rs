@@ -28,6 +28,9 @@ pub struct Options {
     pub parameter_files: Vec<PathBuf>,
     /// `AWS::Region`; us-east-1 when not given.
     pub region: Option<String>,
+    /// `AWS::StackName` of the templates linted (not of nested stacks, whose names
+    /// CloudFormation generates), by canonical path: `[cloudformation.stack_names]`.
+    pub stack_names: HashMap<PathBuf, String>,
     /// The exports of the run's templates that `Fn::ImportValue` resolves to, by name
     /// (filled by [`link_imports`]).
     pub exports: Arc<HashMap<String, Exported>>,
@@ -310,6 +313,14 @@ fn evaluate(
             params.insert(param.key.as_str(), value);
         }
     }
+    let stack_name = match nesting.given {
+        None => nesting
+            .chain
+            .first()
+            .and_then(|path| options.stack_names.get(path))
+            .cloned(),
+        Some(_) => None,
+    };
     let transforms = transforms(root);
     let other_transforms = transforms
         .iter()
@@ -323,6 +334,7 @@ fn evaluate(
         .then(|| {
             let mut ev = Evaluator::new(region.clone());
             ev.params = params.clone();
+            ev.stack_name = stack_name.clone();
             ev.mappings = root.get("Mappings");
             if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
                 ev.conditions = conditions
@@ -341,6 +353,7 @@ fn evaluate(
     ev.params = params;
     ev.prefix = nesting.prefix.clone();
     ev.exports = options.exports.clone();
+    ev.stack_name = stack_name.clone();
     if let Some(given) = &nesting.given {
         ev.given = ev
             .params
@@ -564,6 +577,16 @@ fn name_pattern(node: &Node) -> String {
     pattern
 }
 
+/// The first `at_most` items joined, and how many more there are; `None` when empty.
+fn listed(items: &[String], at_most: usize) -> Option<String> {
+    let (shown, rest) = items.split_at(items.len().min(at_most));
+    let mut text = shown.join("; ");
+    if !rest.is_empty() {
+        text.push_str(&format!("; and {} more", rest.len()));
+    }
+    (!shown.is_empty()).then_some(text)
+}
+
 /// Whether `name` fits `pattern`, where `*` stands for any text.
 fn fits_pattern(pattern: &str, name: &str) -> bool {
     let mut parts = pattern.split('*');
@@ -647,14 +670,13 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
                             )
                         })
                         .collect();
-                    if !candidates.is_empty() {
+                    if let Some(shown) = listed(&candidates, 3) {
                         notes.push((
                             index,
                             Diagnostic::note(
                                 import.span,
                                 format!(
-                                    "Fn::ImportValue \"{name}\" stays unknown: no template of the run exports this name, and the export it may be meant for is not matched by a guessed name: {}",
-                                    candidates.join("; ")
+                                    "Fn::ImportValue \"{name}\" stays unknown: no template of the run exports this name, and an export it may be meant for is not matched by a guessed name: {shown}",
                                 ),
                             ),
                         ));
