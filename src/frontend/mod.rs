@@ -7,7 +7,7 @@ pub mod cloudformation;
 pub mod terraform;
 
 use crate::source::{FileId, Span};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The language a unit was written in; lowering picks its table by this.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -135,9 +135,22 @@ pub struct Ref {
     /// The attribute referenced: `id`, `default_route_table_id`; for CloudFormation
     /// `!Ref` this is `Ref`, for `!GetAtt X.Attr` it is `Attr`.
     pub attribute: String,
-    /// The unit the resource belongs to, when it is not the unit of the value (the id of a
-    /// resource another template exports, imported with `Fn::ImportValue`).
-    pub unit: Option<PathBuf>,
+}
+
+impl Ref {
+    /// The same reference made from another unit: its address becomes `UNIT#ADDRESS` (as
+    /// `vpclint reach` names a resource of one template among several), which no resource
+    /// address of a unit has (CloudFormation logical IDs are alphanumeric).
+    pub fn from_unit(mut self, unit: &Path) -> Ref {
+        self.address = format!("{}#{}", unit.display(), self.address);
+        self
+    }
+
+    /// The unit and the address within it of a reference made by [`Ref::from_unit`].
+    pub fn other_unit(&self) -> Option<(&Path, &str)> {
+        let (unit, address) = self.address.rsplit_once('#')?;
+        Some((Path::new(unit), address))
+    }
 }
 
 impl Val {

@@ -137,7 +137,7 @@ fn first_unknown(v: &V) -> Option<&str> {
 /// Makes the references inside a value that another unit exports name that unit.
 fn in_unit(val: &mut Val, unit: &std::path::Path) {
     match &mut val.v {
-        V::Ref(r) if r.unit.is_none() => r.unit = Some(unit.to_path_buf()),
+        V::Ref(r) if r.other_unit().is_none() => *r = r.clone().from_unit(unit),
         V::List(items) => items.iter_mut().for_each(|i| in_unit(i, unit)),
         V::Map(entries) => entries.iter_mut().for_each(|(_, i)| in_unit(i, unit)),
         _ => {}
@@ -376,7 +376,15 @@ impl<'a> Evaluator<'a> {
                         span,
                         format!("Fn::ToJsonString: {}", why_not_known(&value.v)),
                     ),
-                    _ => unknown(span, "Fn::ToJsonString needs an object or an array"),
+                    _ => {
+                        // A literal scalar is rejected; a function's scalar value is not
+                        // judged here.
+                        let message = "Fn::ToJsonString needs an object or an array";
+                        if arg.intrinsic().is_none() {
+                            self.error(span, message);
+                        }
+                        unknown(span, message)
+                    }
                 }
             }
             "Fn::GetStackOutput" => unknown(
@@ -497,7 +505,6 @@ impl<'a> Evaluator<'a> {
                     V::Ref(Ref {
                         address: format!("{}{name}", self.prefix),
                         attribute: "Ref".to_string(),
-                        unit: None,
                     })
                 } else {
                     return Some(self.unresolved(name, span));
@@ -592,7 +599,6 @@ impl<'a> Evaluator<'a> {
             V::Ref(Ref {
                 address: format!("{}{resource}", self.prefix),
                 attribute: attribute.to_string(),
-                unit: None,
             }),
         );
         let Some(entry) = properties.and_then(|p| p.entry(attribute)) else {

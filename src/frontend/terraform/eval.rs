@@ -1094,7 +1094,6 @@ mod tests {
         let reference = Value::Ref(Ref {
             address: "aws_vpc.a".into(),
             attribute: "id".into(),
-            unit: None,
         });
         let mut scope = vec![("r".to_string(), reference.clone())];
         assert_eq!(eval_with("r", &mut scope), Ok(reference.clone()));

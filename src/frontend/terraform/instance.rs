@@ -1194,7 +1194,6 @@ impl<'s> Evaluator<'s> {
                         let reference = Value::Ref(Ref {
                             address: instance.address.clone(),
                             attribute: name.to_string(),
-                            unit: None,
                         });
                         if ops.len() > 1 {
                             return Ok(Value::Unknown(format!(
@@ -1599,7 +1598,6 @@ fn instance_object(instance: &ResourceInstance) -> Value {
             *value = Value::Ref(Ref {
                 address: instance.address.clone(),
                 attribute: name.clone(),
-                unit: None,
             });
         }
     }
@@ -1608,7 +1606,6 @@ fn instance_object(instance: &ResourceInstance) -> Value {
             Value::Ref(Ref {
                 address: instance.address.clone(),
                 attribute: attribute.to_string(),
-                unit: None,
             })
         });
     }

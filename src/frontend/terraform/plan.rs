@@ -405,7 +405,6 @@ impl Reader<'_> {
         self.addresses.contains(address.as_str()).then(|| Ref {
             address,
             attribute: attribute.to_string(),
-            unit: None,
         })
     }
 

@@ -783,16 +783,14 @@ impl<'a> UnitLowering<'a> {
 
     /// The index of the resource a reference names in this unit.
     fn local_index(&self, r: &Ref) -> Option<usize> {
-        if r.unit.is_some() {
-            return None;
-        }
         self.by_address.get(r.address.as_str()).copied()
     }
 
     /// The entity of another unit's resource that a reference names by its id (an import
     /// of the id another template exports); other attributes are not followed across units.
-    fn exported_entity(&self, unit: &Path, r: &Ref) -> Option<Entity> {
-        let (entity, kind) = self.others.get(unit)?.get(&r.address)?;
+    fn exported_entity(&self, r: &Ref) -> Option<Entity> {
+        let (unit, address) = r.other_unit()?;
+        let (entity, kind) = self.others.get(unit)?.get(address)?;
         ((self.dialect.identity)(kind, &r.attribute) && (self.dialect.alias)(kind).is_none())
             .then_some(*entity)
     }
@@ -802,10 +800,9 @@ impl<'a> UnitLowering<'a> {
         let mut current = val;
         for _ in 0..MAX_REF_DEPTH {
             let r = current.as_ref()?;
-            if let Some(unit) = &r.unit {
-                return self.exported_entity(unit, r);
-            }
-            let index = self.local_index(r)?;
+            let Some(index) = self.local_index(r) else {
+                return self.exported_entity(r);
+            };
             let target = self.unit.resources.get(index)?;
             if let Some(which) = (self.dialect.implicit)(&target.kind, &r.attribute) {
                 return self.implicit_entity(index, which, &r.attribute);

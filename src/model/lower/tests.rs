@@ -43,7 +43,6 @@ impl UnitBuilder {
         self.val(V::Ref(Ref {
             address: address.into(),
             attribute: attribute.into(),
-            unit: None,
         }))
     }
 

@@ -756,7 +756,6 @@ mod tests {
         let reference = Value::Ref(crate::frontend::Ref {
             address: "aws_subnet.a".to_string(),
             attribute: "id".to_string(),
-            unit: None,
         });
         assert_eq!(
             call(
