@@ -1426,6 +1426,17 @@ impl<'a, 'n> Walk<'a, 'n> {
                     }
                 }
             }
+            Target::FirewallEndpoint(id) => {
+                let origin = Some(&network.network_firewalls[id].origin);
+                self.hop(
+                    HopKind::Endpoint,
+                    origin,
+                    Decision::Unknown,
+                    "which endpoint of the firewall (and so its zone and subnet) is not known"
+                        .to_string(),
+                )?;
+                Err(Stopped)
+            }
             Target::Peering(pcx) => self.peering(pcx, vpc, packet),
             Target::VpnGateway(vgw) => {
                 wrong_vpc(self, HopKind::VpnGateway)?;
