@@ -414,7 +414,7 @@ pub struct RouteTableAssociation {
 }
 
 /// The gateway an edge-associated route table routes the inbound traffic of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
 pub enum EdgeGateway {
     InternetGateway(InternetGatewayId),
