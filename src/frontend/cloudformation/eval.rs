@@ -453,7 +453,7 @@ impl<'a> Evaluator<'a> {
             );
         }
         if kind == "AWS::NetworkFirewall::Firewall" && attribute == "EndpointIds" {
-            return self.firewall_endpoint_ids(resource, properties, span);
+            return self.firewall_endpoint_ids(name, properties, span);
         }
         let as_ref = Val::new(
             span,
@@ -662,13 +662,26 @@ impl<'a> Evaluator<'a> {
     /// mapping, in no particular order; unknown when the mappings are.
     fn firewall_endpoint_ids(
         &mut self,
-        resource: &str,
+        resource: &'a str,
         properties: Option<&'a Node>,
         span: Span,
     ) -> Val {
-        let mappings = properties
-            .and_then(|p| p.entry("SubnetMappings"))
-            .and_then(|entry| self.eval(&entry.value));
+        let mut mappings = None;
+        if let Some(entry) = properties.and_then(|p| p.entry("SubnetMappings")) {
+            // The mappings naming the firewall's own endpoints: a cycle CloudFormation
+            // rejects, and without this guard an exponential evaluation.
+            let key = (resource, entry.key.as_str());
+            if self.attribute_in_progress.contains(&key) {
+                self.error(
+                    span,
+                    format!("circular reference through {resource}.EndpointIds"),
+                );
+                return unknown(span, "circular reference");
+            }
+            self.attribute_in_progress.push(key);
+            mappings = self.eval(&entry.value);
+            self.attribute_in_progress.pop();
+        }
         let Some(count) = mappings
             .as_ref()
             .and_then(|m| m.as_list())
