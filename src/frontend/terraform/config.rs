@@ -254,13 +254,15 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
 /// parse, it is parsed again with those line breaks (and the comments inside such an
 /// expression) blanked, byte for byte, so every span still points into the original text.
 pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser::Error> {
-    match hcl::edit::parser::parse_body(text) {
-        Ok(body) => Ok(body),
+    let mut body = match hcl::edit::parser::parse_body(text) {
+        Ok(body) => body,
         Err(err) => match super::hcl_text::join_object_for_lines(text) {
-            Some(joined) => hcl::edit::parser::parse_body(&joined).map_err(|_| err),
-            None => Err(err),
+            Some(joined) => hcl::edit::parser::parse_body(&joined).map_err(|_| err)?,
+            None => return Err(err),
         },
-    }
+    };
+    super::templates::normalize_body(&mut body, text);
+    Ok(body)
 }
 
 fn error(span: Span, message: String) -> Diagnostic {

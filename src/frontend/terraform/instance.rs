@@ -681,7 +681,7 @@ impl<'s> Evaluator<'s> {
         if ty.is_none_or(types::is_primitive) {
             return Value::String(text.to_string());
         }
-        match hcl::edit::parser::parse_expr(text) {
+        match super::templates::parse_expr(text) {
             Ok(expr) => self.eval(0, &expr, &mut Vec::new()).unwrap_or_else(|e| {
                 Value::Unknown(format!("invalid value for variable \"{name}\": {e}"))
             }),

@@ -14,6 +14,7 @@ mod plan;
 mod public_facts;
 mod render;
 mod suppressions;
+mod templates;
 mod types;
 pub mod value;
 
