@@ -370,10 +370,8 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
     for error in &outcome.internal_errors {
         eprintln!("vpclint: internal error: {error}");
     }
-    let fingerprint = |finding: &rules::Finding| {
-        let path = &analysis.sources.get(finding.primary.span.file).path;
-        report::fingerprint(finding, &report::display_path(path, &cwd))
-    };
+    let fingerprint =
+        |finding: &rules::Finding| report::fingerprint(finding, &analysis.sources, &cwd);
     let mut findings = outcome.findings;
     let mut suppressed = outcome.suppressed;
     let mut baseline_stale = None;

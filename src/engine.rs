@@ -102,6 +102,9 @@ pub fn run(
             Err(message) => outcome.internal_errors.push(message),
         }
     }
+    // A finding inside a module shows which root's call it comes through; two roots that
+    // share the module give two findings, each with its own call.
+    findings.iter_mut().for_each(Finding::add_call_sites);
     if selection.is_enabled(PARSE_ERROR.name) {
         findings.extend(parse_errors(units));
     }

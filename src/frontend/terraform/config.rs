@@ -76,6 +76,7 @@ pub(super) struct ModuleCall {
     pub source: Option<String>,
     pub body: Body,
     pub span: Span,
+    pub header: Span,
     /// `providers = { aws = aws.west }`: child name to parent name.
     pub providers: Vec<(String, String)>,
 }
@@ -443,6 +444,7 @@ impl ModuleConfig {
                     name: name.clone(),
                     source,
                     span: block.span,
+                    header: block.header,
                     providers,
                     body: block.body,
                 });

@@ -20,7 +20,7 @@ pub mod value;
 
 pub use budget::Limits;
 
-use super::{Diagnostic, Lang, Severity, Unit};
+use super::{CallChain, Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
 pub use config::is_configuration_file;
 use config::{Attr, Expr};
@@ -105,7 +105,7 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
         .with_facts(options.region.clone(), options.availability_zones.clone())
         .with_sandbox(sandbox(dir, options));
     let mut resources = Vec::new();
-    evaluator.collect(0, &mut resources);
+    evaluator.collect(0, &CallChain::default(), &mut resources);
     let mut suppressions = Vec::new();
     let mut config_files = Vec::new();
     for config in evaluator.configs() {
