@@ -83,7 +83,8 @@ fn functions_match_terraform_console() {
 }
 
 /// Heredocs and quoted templates (strip markers, `<<-` indentation, blank lines, tabs)
-/// against the console: `terraform_templates_differential.tf` holds them as
+/// and conditionals whose results unify to another type, against the console:
+/// `terraform_templates_differential.tf` holds them as
 /// `local.cases`, which the console prints as JSON and vpclint evaluates through a
 /// resource that takes it as input.
 #[test]

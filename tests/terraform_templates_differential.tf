@@ -1,6 +1,7 @@
 locals {
   ports = ["443", "80"]
   name  = "web"
+  nothing = null
   cases = {
     flush_strip_for = <<-EOT
     name: %{if local.name == "web"}pub%{else}priv%{endif}
@@ -116,5 +117,16 @@ EOT
     quoted_strip = "a \n ${~ local.name ~} \n b"
     quoted_for = "%{ for p in local.ports ~} ${p} \n %{~ endfor ~}  end"
     quoted_if = "x %{~ if true ~}   y   %{~ endif ~} z"
+    # Conditionals convert their result to the type both results unify to.
+    cond_empty_tuple_or_set = jsonencode(false ? toset(["a"]) : [])
+    cond_number_tuple_or_strings = jsonencode(true ? [28] : tolist(["10.0.0.0/8"]))
+    cond_numbers_or_string_tuple = jsonencode(true ? [28, 1] : ["10.0.0.0/8"])
+    cond_set_or_strings = jsonencode(true ? toset([1]) : tolist(["a"]))
+    cond_tuple_or_set = jsonencode(true ? [2, 1, 2] : toset(["a"]))
+    cond_numbers_or_empty = jsonencode(true ? [1, 2] : [])
+    cond_nested = jsonencode(true ? [[1]] : [["a"]])
+    cond_objects = jsonencode(false ? [{ a = 1 }] : [{ a = "x" }])
+    cond_empty_or_null_set = jsonencode(length(false ? toset(local.nothing) : []))
+    cond_tuple_or_null_set = jsonencode(true ? ["b", "a", "b"] : toset(local.nothing))
   }
 }

@@ -259,11 +259,28 @@ impl Evaluator<'_> {
                         deferred_reason(&cond)
                     )));
                 }
-                if to_bool(&cond)? {
-                    self.eval(inst, &c.true_expr, scope)
+                let (taken, other) = if to_bool(&cond)? {
+                    (&c.true_expr, &c.false_expr)
                 } else {
-                    self.eval(inst, &c.false_expr, scope)
+                    (&c.false_expr, &c.true_expr)
+                };
+                let value = self.eval(inst, taken, scope)?;
+                if !matches!(value, Value::List(_) | Value::Set(_)) {
+                    return Ok(value);
                 }
+                // Terraform converts the result to the type both results unify to:
+                // `cond ? toset(xs) : []` is a set either way, `cond ? [28] : var.cidrs` a
+                // list of strings. The other result's errors do not matter; a `toset()`
+                // call is a set even when its value is null.
+                Ok(match self.eval(inst, other, scope) {
+                    Ok(other @ (Value::List(_) | Value::Set(_))) => {
+                        convert::unify_results(value, other)
+                    }
+                    _ if is_set_call(other) => {
+                        convert::unify_results(value, Value::Set(Vec::new()))
+                    }
+                    _ => value,
+                })
             }
             Expression::FuncCall(call) => self.eval_call(inst, call, scope),
             Expression::Traversal(t) => {
@@ -772,6 +789,15 @@ impl Evaluator<'_> {
         }
         Ok(Value::List(out))
     }
+}
+
+/// A call of `toset()`, whose result is a set whatever its argument.
+fn is_set_call(expr: &Expression) -> bool {
+    let Expression::FuncCall(call) = expr else {
+        return false;
+    };
+    let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+    call.name.name.as_str() == "toset" && matches!(namespace[..], [] | ["core"])
 }
 
 /// The (key, value) pairs a `for` iterates: list index, set element or map key. `Err`
