@@ -341,6 +341,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
     let mut protected: Vec<PathBuf> = analysis.sources.paths();
     protected.extend(config.path.iter().cloned());
     protected.extend(args.input.var_files.iter().cloned());
+    protected.extend(config.var_files.values().flatten().cloned());
     protected.extend(args.input.parameter_files.iter().cloned());
     protected.extend(args.baseline.iter().cloned());
     let written = destinations
@@ -741,6 +742,7 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     options.terraform.limits = config.limits;
     options.terraform.region = input.region.clone();
     options.terraform.availability_zones = config.availability_zones.clone();
+    options.terraform.root_var_files = config.var_files.clone();
     options.declared = config.declared.clone();
     options.excludes = excludes;
     if reads_stdin {

@@ -13,6 +13,8 @@
 //! max_steps = 10000000           # evaluation budgets of a Terraform root module
 //! [terraform.availability_zones]
 //! us-west-1 = ["us-west-1b", "us-west-1c"]
+//! [terraform.var_files]            # per root module, as `terraform -chdir=ROOT plan -var-file=FILE`
+//! "envs/prod" = ["prod.tfvars"]
 //! ```
 
 use crate::frontend::terraform::Limits;
@@ -48,6 +50,10 @@ pub struct Config {
     /// `[terraform.availability_zones]`: zone names by region, for the
     /// `aws_availability_zones` data source.
     pub availability_zones: BTreeMap<String, Vec<String>>,
+    /// `[terraform.var_files]`: variable files by root module directory, both absolute
+    /// (the config names the root relative to its own directory, the files relative to the
+    /// root).
+    pub var_files: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
     pub strict: bool,
 }
@@ -107,6 +113,8 @@ struct RawLimits {
 struct RawTerraform {
     #[serde(default)]
     availability_zones: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    var_files: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -333,6 +341,36 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         availability_zones.insert(region.into_inner(), names);
     }
+    let base = crate::source::absolute_normal(path.parent().unwrap_or(Path::new(".")));
+    let mut var_files = BTreeMap::new();
+    for (root, files) in raw.terraform.var_files {
+        let dir = crate::source::lexically_normal(&base.join(root.get_ref()));
+        if !dir.is_dir() {
+            return Err(at(
+                root.span(),
+                &format!(
+                    "root module `{}` in [terraform.var_files] is not a directory",
+                    root.get_ref()
+                ),
+            ));
+        }
+        let mut paths = Vec::new();
+        for file in files {
+            let file_path = crate::source::lexically_normal(&dir.join(file.get_ref()));
+            if !file_path.is_file() {
+                return Err(at(
+                    file.span(),
+                    &format!(
+                        "variable file `{}` of `{}` in [terraform.var_files] not found",
+                        file.get_ref(),
+                        root.get_ref()
+                    ),
+                ));
+            }
+            paths.push(file_path);
+        }
+        var_files.insert(dir, paths);
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules,
@@ -343,6 +381,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         },
         limits,
         availability_zones,
+        var_files,
         strict: raw.strict,
     })
 }
@@ -524,6 +563,27 @@ mod tests {
             unknown_key.0.starts_with("vpclint.toml:2:1: "),
             "{unknown_key}"
         );
+    }
+
+    #[test]
+    fn reads_and_validates_var_files_per_root() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cli/var-files");
+        let config_path = dir.join("vpclint.toml");
+        let parse_here = |text: &str| parse(&config_path, text, &[&PARSE_ERROR]);
+        let config =
+            parse_here("[terraform.var_files]\n\"envs/prod\" = [\"prod.tfvars\"]\n").unwrap();
+        assert_eq!(
+            config.var_files.get(&dir.join("envs/prod")),
+            Some(&vec![dir.join("envs/prod/prod.tfvars")])
+        );
+        let no_root = parse_here("[terraform.var_files]\n\"envs/qa\" = []\n").unwrap_err();
+        assert!(
+            no_root.0.contains(":2:1: root module `envs/qa`"),
+            "{no_root}"
+        );
+        let no_file =
+            parse_here("[terraform.var_files]\n\"envs/dev\" = [\"prod.tfvars\"]\n").unwrap_err();
+        assert!(no_file.0.contains(":2:15: variable file"), "{no_file}");
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in order.
     pub var_files: Vec<PathBuf>,
+    /// `vpclint.toml` `[terraform.var_files]`: variable files of one root module (keyed by
+    /// its absolute directory), read before `--var-file`.
+    pub root_var_files: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Evaluation budgets (`[limits]` in `vpclint.toml`).
     pub limits: Limits,
     /// `--region`: the region of AWS provider configurations that do not set one.
@@ -158,7 +161,8 @@ fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
 
 /// Root variable values, later sources overriding earlier ones as Terraform documents:
 /// `TF_VAR_` environment variables, `terraform.tfvars`, `terraform.tfvars.json`,
-/// `*.auto.tfvars(.json)` in lexical order, then `--var-file` and `--var`.
+/// `*.auto.tfvars(.json)` in lexical order, then the root's `[terraform.var_files]`,
+/// `--var-file` and `--var`.
 fn root_inputs(
     dir: &Path,
     options: &Options,
@@ -192,6 +196,12 @@ fn root_inputs(
         .collect();
     auto.sort();
     var_files.extend(auto);
+    if let Some(configured) = options
+        .root_var_files
+        .get(&crate::source::absolute_normal(dir))
+    {
+        var_files.extend(configured.iter().cloned());
+    }
     var_files.extend(options.var_files.iter().cloned());
     for path in var_files {
         for attr in read_var_file(&path, sources, files, diagnostics) {
