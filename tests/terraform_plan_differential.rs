@@ -579,10 +579,18 @@ fn plan_dir(
     } else {
         "-get=true"
     };
-    let init = env.run(
-        dir,
-        &["init", "-backend=false", "-input=false", "-no-color", get],
-    );
+    // Terraform's plugin cache is not safe for concurrent inits (two creating one
+    // provider directory fail with "file exists"): one init at a time.
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let init = {
+        let _one_at_a_time = INIT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        env.run(
+            dir,
+            &["init", "-backend=false", "-input=false", "-no-color", get],
+        )
+    };
     assert!(
         init.status.success(),
         "terraform init failed in {}:\n{}{}",

@@ -96,8 +96,7 @@ impl Serialize for Results<'_> {
         let mut results =
             serializer.serialize_seq(Some(report.findings.len() + report.suppressed.len()))?;
         let suppressed = report.suppressed.iter().map(|s| (&s.finding, Some(s)));
-        for (finding, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed)
-        {
+        for (finding, suppression) in report.findings.iter().map(|f| (f, None)).chain(suppressed) {
             let mut value = result(
                 report,
                 finding,
