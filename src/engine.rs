@@ -232,7 +232,18 @@ pub fn compare(a: &Finding, b: &Finding, sources: &SourceMap) -> Ordering {
         .then_with(|| a.primary.address.cmp(&b.primary.address))
         .then_with(|| a.level.cmp(&b.level))
         .then_with(|| {
-            let key = |l: &Label| (l.span, l.address.clone(), l.message.clone());
+            // By path, not file id: ids follow the (parallel) load order. Findings of two
+            // roots sharing a module differ only here, in the roots' module calls.
+            let key = |l: &Label| {
+                let path = sources.get(l.span.file).path.clone();
+                (
+                    path,
+                    l.span.start,
+                    l.span.end,
+                    l.address.clone(),
+                    l.message.clone(),
+                )
+            };
             a.related.iter().map(key).cmp(b.related.iter().map(key))
         })
         .then_with(|| a.help.cmp(&b.help))
