@@ -341,7 +341,8 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         availability_zones.insert(region.into_inner(), names);
     }
-    let base = crate::source::absolute_normal(path.parent().unwrap_or(Path::new(".")));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let base = crate::source::absolute_normal(dir.unwrap_or(Path::new(".")));
     let mut var_files = BTreeMap::new();
     for (root, files) in raw.terraform.var_files {
         let dir = crate::source::lexically_normal(&base.join(root.get_ref()));
@@ -584,6 +585,15 @@ mod tests {
         let no_file =
             parse_here("[terraform.var_files]\n\"envs/dev\" = [\"prod.tfvars\"]\n").unwrap_err();
         assert!(no_file.0.contains(":2:15: variable file"), "{no_file}");
+        // A config file named without a directory is in the working directory.
+        let here = parse(
+            Path::new("vpclint.toml"),
+            "[terraform.var_files]\n\"src\" = []\n",
+            &[&PARSE_ERROR],
+        )
+        .unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(here.var_files.keys().next(), Some(&cwd.join("src")));
     }
 
     #[test]
