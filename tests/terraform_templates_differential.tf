@@ -88,6 +88,11 @@ locals {
     EOT
     flush_empty = <<-END
     END
+    # hcl-edit reads an empty heredoc on to the next line with its marker further down.
+    empty_before_same_marker = <<-EOT
+    EOT
+    plain_empty_before_same_marker = <<EOT
+EOT
     plain_strip_for = <<EOT
 name: x
   %{~ for p in local.ports ~}

@@ -262,7 +262,21 @@ pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser
             None => return Err(err),
         },
     };
-    super::templates::normalize_body(&mut body, text);
+    // Each round may uncover empty heredocs the previous parse swallowed.
+    let mut fixed = None;
+    for _ in 0..16 {
+        let current = fixed.as_deref().unwrap_or(text);
+        let starts = super::templates::heredoc_starts(&body);
+        let Some(blanked) = super::hcl_text::blank_empty_heredocs(current, &starts) else {
+            break;
+        };
+        match hcl::edit::parser::parse_body(&blanked) {
+            Ok(reparsed) => body = reparsed,
+            Err(_) => break,
+        }
+        fixed = Some(blanked);
+    }
+    super::templates::normalize_body(&mut body, fixed.as_deref().unwrap_or(text));
     Ok(body)
 }
 

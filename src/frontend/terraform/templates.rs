@@ -29,6 +29,20 @@ pub(super) fn normalize_body(body: &mut Body, text: &str) {
     Normalizer { text }.visit_body_mut(body);
 }
 
+/// Where each heredoc of a parsed body starts (the offset of its `<<`).
+pub(super) fn heredoc_starts(body: &Body) -> Vec<usize> {
+    struct Starts(Vec<usize>);
+    impl hcl::edit::visit::Visit for Starts {
+        fn visit_heredoc_template(&mut self, node: &HeredocTemplate) {
+            self.0.extend(node.span().map(|s| s.start));
+            hcl::edit::visit::visit_heredoc_template(self, node);
+        }
+    }
+    let mut starts = Starts(Vec::new());
+    hcl::edit::visit::Visit::visit_body(&mut starts, body);
+    starts.0
+}
+
 /// Parses an expression given on its own (`-var` values, JSON expressions) with the rules
 /// applied to its templates.
 pub(super) fn parse_expr(text: &str) -> Result<Expression, hcl::edit::parser::Error> {
