@@ -122,6 +122,7 @@ EOT
     quoted_strip = "a \n ${~ local.name ~} \n b"
     quoted_for = "%{ for p in local.ports ~} ${p} \n %{~ endfor ~}  end"
     quoted_if = "x %{~ if true ~}   y   %{~ endif ~} z"
+    quoted_directive_escapes = "%{ for p in local.ports }\t${p}\n%{ endfor }"
     # Conditionals convert their result to the type both results unify to.
     cond_empty_tuple_or_set = jsonencode(false ? toset(["a"]) : [])
     cond_number_tuple_or_strings = jsonencode(true ? [28] : tolist(["10.0.0.0/8"]))

@@ -135,6 +135,14 @@ enum Token {
 }
 
 fn normalize_with(template: &mut Template, scanning: Scanning, source: Option<(&str, Escapes)>) {
+    // Without strip markers or `<<-`, hcl-edit's literals are already Terraform's, except
+    // in the directive bodies of a quoted string (escapes left raw).
+    let quoted = matches!(source, Some((_, Escapes::Quoted)));
+    let changes =
+        scanning.flush || has_strip_marker(template) || (quoted && has_directive(template));
+    if !changes {
+        return;
+    }
     let mut tokens = Vec::new();
     let mut literals = 0;
     tokenize(template, scanning, source, &mut tokens, &mut literals);
@@ -208,6 +216,35 @@ fn tokenize(
             },
         }
     }
+}
+
+fn has_strip_marker(template: &Template) -> bool {
+    let marked = |strip: Strip| strip != Strip::None;
+    template.iter().any(|element| match element {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => marked(i.strip),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(d) => {
+                marked(d.if_expr.strip)
+                    || marked(d.endif_expr.strip)
+                    || has_strip_marker(&d.if_expr.template)
+                    || d.else_expr
+                        .as_ref()
+                        .is_some_and(|e| marked(e.strip) || has_strip_marker(&e.template))
+            }
+            Directive::For(d) => {
+                marked(d.for_expr.strip)
+                    || marked(d.endfor_expr.strip)
+                    || has_strip_marker(&d.for_expr.template)
+            }
+        },
+    })
+}
+
+fn has_directive(template: &Template) -> bool {
+    template
+        .iter()
+        .any(|element| matches!(element, Element::Directive(_)))
 }
 
 /// `$${` and `%%{` as the literal `${` and `%{` they stand for.
@@ -390,5 +427,7 @@ mod tests {
         assert_eq!(shape(quoted), "a${}b");
         let directive_body = "x = \"%{ for p in y ~} ${p} \\t\\u00e9 \\n %{~ endfor }\"\n";
         assert_eq!(shape(directive_body), "[${} \té]");
+        let unmarked = "x = \"%{ if true }a\\tb%{ endif }\"\n";
+        assert_eq!(shape(unmarked), "[a\tb]");
     }
 }
