@@ -16,6 +16,14 @@ use std::time::Duration;
 /// # Panics
 /// When a rule panicked (the engine caught it): that is the bug being looked for.
 pub fn everything(path: &Path) -> usize {
+    rendered(path).iter().map(|(_, text)| text.len()).sum()
+}
+
+/// What [`everything`] renders, each output with its name (`text`, `json`, `sarif`, ...).
+///
+/// # Panics
+/// When a rule panicked (the engine caught it).
+pub fn rendered(path: &Path) -> Vec<(&'static str, String)> {
     let catalog = rules::catalog();
     let analysis = pipeline::analyze(&[path.to_path_buf()], &Options::default());
     let selection = Selection {
@@ -59,19 +67,33 @@ pub fn everything(path: &Path) -> usize {
         width: 80,
         summary: true,
     };
-    let rendered = [
-        text::render(&report, &text_options),
-        text::not_analyzed(&report).unwrap_or_default(),
-        report::compact::render(&report),
-        report::json::render(&report),
-        report::sarif::render(&report),
-        report::github::render(&report),
-        report::junit::render(&report),
-        report::gitlab::render(&report),
-        dump::to_json(&analysis.network, &analysis.sources).to_string(),
-        dump::diagnostics_json(&analysis.units, &analysis.sources).to_string(),
-        dump::to_text(&analysis.network, &analysis.sources),
-        dump::diagnostics_text(&analysis.units, &analysis.sources),
-    ];
-    rendered.iter().map(String::len).sum()
+    vec![
+        ("text", text::render(&report, &text_options)),
+        (
+            "not-analyzed",
+            text::not_analyzed(&report).unwrap_or_default(),
+        ),
+        ("compact", report::compact::render(&report)),
+        ("json", report::json::render(&report)),
+        ("sarif", report::sarif::render(&report)),
+        ("github", report::github::render(&report)),
+        ("junit", report::junit::render(&report)),
+        ("gitlab", report::gitlab::render(&report)),
+        (
+            "model-json",
+            dump::to_json(&analysis.network, &analysis.sources).to_string(),
+        ),
+        (
+            "diagnostics-json",
+            dump::diagnostics_json(&analysis.units, &analysis.sources).to_string(),
+        ),
+        (
+            "model-text",
+            dump::to_text(&analysis.network, &analysis.sources),
+        ),
+        (
+            "diagnostics-text",
+            dump::diagnostics_text(&analysis.units, &analysis.sources),
+        ),
+    ]
 }

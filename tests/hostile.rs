@@ -546,3 +546,21 @@ fn public_modules_stay_inside_the_default_budgets() {
         );
     }
 }
+
+#[test]
+fn firewall_subnet_mappings_naming_its_own_endpoints_are_a_cycle_not_an_exponential_walk() {
+    let mapping = "        - SubnetId: !Select [1, !Split [\":\", !Select [0, !GetAtt Firewall.EndpointIds]]]\n";
+    let template = format!(
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  \
+         Firewall:\n    Type: AWS::NetworkFirewall::Firewall\n    Properties:\n      \
+         FirewallName: f\n      FirewallPolicyArn: arn\n      VpcId: !Ref Vpc\n      \
+         SubnetMappings:\n{}",
+        mapping.repeat(8)
+    );
+    let dir = workspace(&[("cycle.yaml", template.as_bytes())]);
+    let findings = assert_survives(dir.path());
+    assert!(findings.iter().any(|f| f["rule"] == "parse-error"
+        && f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("circular reference through Firewall.EndpointIds"))));
+}

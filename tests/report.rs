@@ -431,11 +431,10 @@ fn compact_report_is_one_line_per_finding() {
     insta::assert_snapshot!(out);
 }
 
-/// JUnit XML: no XSD validator is available to the tests (no libxml2, no XML crate in the
-/// tree), so the structure the Jenkins/Ant junit.xsd requires is checked by hand: the
-/// declaration, `testsuites` > `testsuite` (name, tests) > `testcase` (name, classname),
-/// `failure` (message, type) and `skipped` children, counts that add up, balanced tags and
-/// escaped text.
+/// JUnit XML: the structure CI systems read, checked by hand here (the declaration,
+/// `testsuites` > `testsuite` (name, tests) > `testcase` (name, classname), `failure`
+/// (message, type) and `skipped` children, counts that add up, balanced tags and escaped
+/// text); `tests/report_junit_validator.rs` validates real output against junit-10.xsd.
 #[test]
 fn junit_report_has_the_structure_ci_systems_read() {
     let fixture = fixture();

@@ -84,6 +84,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             d.all(&n.route_table_associations, |e, o| {
                 o.field("route_table", &e.route_table);
                 o.opt("subnet", &e.subnet);
+                o.opt("gateway", &e.gateway);
             }),
         ),
         (
@@ -294,6 +295,13 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("private_dns_enabled", &e.private_dns_enabled);
                 o.list("subnets", &e.subnets);
                 o.list("security_groups", &e.security_groups);
+            }),
+        ),
+        (
+            "network_firewalls",
+            d.all(&n.network_firewalls, |e, o| {
+                o.field("vpc", &e.vpc);
+                o.list("subnets", &e.subnets);
             }),
         ),
         (
@@ -536,6 +544,10 @@ fn vpc_owners(n: &Network) -> HashMap<&'static str, Vec<Option<VpcId>>> {
         ("vpn_gateways", of(&n.vpn_gateways, |e| optional(&e.vpc))),
         ("vpc_endpoints", of(&n.vpc_endpoints, |e| e.vpc.copied())),
         (
+            "network_firewalls",
+            of(&n.network_firewalls, |e| e.vpc.copied()),
+        ),
+        (
             "tgw_attachments",
             of(&n.tgw_attachments, |e| match e.kind.copied() {
                 Some(TgwAttachmentKind::Vpc(vpc)) => Some(vpc),
@@ -757,6 +769,7 @@ entity_types! {
     TgwPropagation => tgw_propagations,
     TgwRoute => tgw_routes,
     VpcEndpoint => vpc_endpoints,
+    NetworkFirewall => network_firewalls,
     PrivateHostedZone => hosted_zones,
     DhcpOptions => dhcp_options,
     LoadBalancer => load_balancers,
@@ -849,6 +862,7 @@ impl Show for Target {
             Target::VpnGateway(id) => tagged("vpn-gateway", id.show(net)),
             Target::TransitGateway(id) => tagged("transit-gateway", id.show(net)),
             Target::VpcEndpoint(id) => tagged("vpc-endpoint", id.show(net)),
+            Target::FirewallEndpoint(id) => tagged("firewall-endpoint", id.show(net)),
             Target::Local => tagged("local", Value::Null),
             Target::Other => tagged("other", Value::Null),
         }
@@ -862,6 +876,15 @@ impl Show for SgPeer {
             SgPeer::Group(id) => json!({ "kind": "group", "group": id.show(net) }),
             SgPeer::PrefixList(None) => json!({ "kind": "prefix-list" }),
             SgPeer::PrefixList(Some(id)) => json!({ "kind": "prefix-list", "list": id.show(net) }),
+        }
+    }
+}
+
+impl Show for EdgeGateway {
+    fn show(&self, net: &Network) -> Value {
+        match self {
+            EdgeGateway::InternetGateway(id) => tagged("internet-gateway", id.show(net)),
+            EdgeGateway::VpnGateway(id) => tagged("vpn-gateway", id.show(net)),
         }
     }
 }

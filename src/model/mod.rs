@@ -219,6 +219,7 @@ pub type DhcpOptionsId = Id<DhcpOptions>;
 pub type LoadBalancerId = Id<LoadBalancer>;
 pub type PrefixListId = Id<PrefixList>;
 pub type ElasticIpAssociationId = Id<ElasticIpAssociation>;
+pub type FirewallId = Id<NetworkFirewall>;
 
 /// The whole analyzed network: every unit lowered into one set of arenas.
 #[derive(Debug, Default, Serialize)]
@@ -253,6 +254,7 @@ pub struct Network {
     pub tgw_propagations: Arena<TgwPropagation>,
     pub tgw_routes: Arena<TgwRoute>,
     pub vpc_endpoints: Arena<VpcEndpoint>,
+    pub network_firewalls: Arena<NetworkFirewall>,
     pub hosted_zones: Arena<PrivateHostedZone>,
     pub dhcp_options: Arena<DhcpOptions>,
     pub load_balancers: Arena<LoadBalancer>,
@@ -411,6 +413,17 @@ pub struct RouteTableAssociation {
     pub route_table: Field<RouteTableId>,
     /// A subnet association, or `None` for a gateway (edge) association.
     pub subnet: Option<Field<SubnetId>>,
+    /// The gateway of an edge association (`gateway_id`, `GatewayId`); unknown when it
+    /// names no internet or virtual private gateway of the code.
+    pub gateway: Option<Field<EdgeGateway>>,
+}
+
+/// The gateway an edge-associated route table routes the inbound traffic of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
+pub enum EdgeGateway {
+    InternetGateway(InternetGatewayId),
+    VpnGateway(VpnGatewayId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -447,6 +460,9 @@ pub enum Target {
     TransitGateway(TransitGatewayId),
     /// Gateway Load Balancer endpoint (or another endpoint used as a route target).
     VpcEndpoint(VpcEndpointId),
+    /// An endpoint of an AWS Network Firewall, named through the firewall's endpoint list
+    /// (`sync_states`, `EndpointIds`): which one, and so its zone, is not known.
+    FirewallEndpoint(FirewallId),
     /// The VPC's local route (only when a route explicitly names `local`).
     Local,
     /// A target kind the model does not follow (carrier/local gateway, core network).
@@ -861,6 +877,17 @@ pub struct VpcEndpoint {
     pub subnets: Vec<Field<SubnetId>>,
     /// Interface endpoints: their security groups (none written: the VPC's default group).
     pub security_groups: Vec<Field<SecurityGroupId>>,
+}
+
+/// An AWS Network Firewall (`aws_networkfirewall_firewall`, `AWS::NetworkFirewall::Firewall`):
+/// AWS creates one firewall endpoint in each of its subnets, a stateful middlebox that
+/// route tables send traffic through.
+#[derive(Debug, Serialize)]
+pub struct NetworkFirewall {
+    pub origin: Origin,
+    pub vpc: Field<VpcId>,
+    /// `subnet_mapping` / `SubnetMappings`: one endpoint each.
+    pub subnets: Vec<Field<SubnetId>>,
 }
 
 #[derive(Debug, Serialize)]

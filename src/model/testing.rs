@@ -236,7 +236,45 @@ impl NetworkBuilder {
                 origin,
                 route_table,
                 subnet,
+                gateway: None,
             });
+    }
+
+    /// An edge association of `route_table` with an internet or virtual private gateway.
+    pub fn associate_edge(
+        &mut self,
+        address: &str,
+        route_table: RouteTableId,
+        gateway: EdgeGateway,
+    ) {
+        let origin = self.origin(address);
+        let route_table = self.known(route_table);
+        let gateway = Some(self.known(gateway));
+        self.network
+            .route_table_associations
+            .push(RouteTableAssociation {
+                origin,
+                route_table,
+                subnet: None,
+                gateway,
+            });
+    }
+
+    /// A Network Firewall with an endpoint in each of `subnets`.
+    pub fn network_firewall(
+        &mut self,
+        address: &str,
+        vpc: VpcId,
+        subnets: &[SubnetId],
+    ) -> FirewallId {
+        let origin = self.origin(address);
+        let vpc = self.known(vpc);
+        let subnets = subnets.iter().map(|&s| self.known(s)).collect();
+        self.network.network_firewalls.push(NetworkFirewall {
+            origin,
+            vpc,
+            subnets,
+        })
     }
 
     /// A static route (a separate resource) to an IPv4 or IPv6 CIDR.

@@ -49,13 +49,14 @@ pub fn render(report: &Report) -> String {
         cases.push_str("    <testcase classname=\"vpclint\" name=\"no findings\"/>\n");
         tests = 1;
     }
+    // `skipped` is an attribute of `<testsuite>` only (junit-10.xsd, the Jenkins schema).
     let counts = format!(
-        "tests=\"{tests}\" failures=\"{}\" errors=\"0\" skipped=\"{}\"",
-        report.findings.len(),
-        report.suppressed.len()
+        "tests=\"{tests}\" failures=\"{}\" errors=\"0\"",
+        report.findings.len()
     );
+    let skipped = report.suppressed.len();
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vpclint\" {counts}>\n  <testsuite name=\"vpclint\" {counts}>\n{cases}  </testsuite>\n</testsuites>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"vpclint\" {counts}>\n  <testsuite name=\"vpclint\" {counts} skipped=\"{skipped}\">\n{cases}  </testsuite>\n</testsuites>\n"
     )
 }
 

@@ -93,7 +93,9 @@ impl Rule for LocalRouteConflict {
 /// Whether the target may take routes inside the VPC; `None` when unknown.
 fn middlebox(network: &Network, target: Target) -> Option<bool> {
     match target {
-        Target::NatGateway(_) | Target::NetworkInterface(_) => Some(true),
+        Target::NatGateway(_) | Target::NetworkInterface(_) | Target::FirewallEndpoint(_) => {
+            Some(true)
+        }
         Target::VpcEndpoint(id) => network.vpc_endpoints[id]
             .kind
             .copied()

@@ -2,6 +2,7 @@
 //! Rule documentation lives in `rules/<name>.md` at the repository root and is embedded
 //! in the binary through [`RuleMeta::doc`].
 
+mod asymmetric_inspection_route;
 mod backup_vpn_more_specific;
 mod dns_attributes_required;
 mod duplicate_route;
@@ -201,6 +202,7 @@ pub fn registry() -> Vec<&'static dyn Rule> {
         &tgw_attachment_missing_az::TgwAttachmentMissingAz,
         &tgw_appliance_mode_disabled::TgwApplianceModeDisabled,
         &tgw_missing_return_route::TgwMissingReturnRoute,
+        &asymmetric_inspection_route::AsymmetricInspectionRoute,
         &interface_endpoint_sg_no_https::InterfaceEndpointSgNoHttps,
         &public_subnet_instance_no_public_ip::PublicSubnetInstanceNoPublicIp,
         &quota_exceeded::QuotaExceeded,

@@ -452,6 +452,9 @@ impl<'a> Evaluator<'a> {
                 ),
             );
         }
+        if kind == "AWS::NetworkFirewall::Firewall" && attribute == "EndpointIds" {
+            return self.firewall_endpoint_ids(name, properties, span);
+        }
         let as_ref = Val::new(
             span,
             V::Ref(Ref {
@@ -655,6 +658,50 @@ impl<'a> Evaluator<'a> {
         Val::new(span, V::String(strings.join(&delimiter)))
     }
 
+    /// `!GetAtt Firewall.EndpointIds`: one `"<zone>:<endpoint id>"` entry per subnet
+    /// mapping, in no particular order; unknown when the mappings are.
+    fn firewall_endpoint_ids(
+        &mut self,
+        resource: &'a str,
+        properties: Option<&'a Node>,
+        span: Span,
+    ) -> Val {
+        let mut mappings = None;
+        if let Some(entry) = properties.and_then(|p| p.entry("SubnetMappings")) {
+            // The mappings naming the firewall's own endpoints: a cycle CloudFormation
+            // rejects, and without this guard an exponential evaluation.
+            let key = (resource, entry.key.as_str());
+            if self.attribute_in_progress.contains(&key) {
+                self.error(
+                    span,
+                    format!("circular reference through {resource}.EndpointIds"),
+                );
+                return unknown(span, "circular reference");
+            }
+            self.attribute_in_progress.push(key);
+            mappings = self.eval(&entry.value);
+            self.attribute_in_progress.pop();
+        }
+        let Some(count) = mappings
+            .as_ref()
+            .and_then(|m| m.as_list())
+            .map(<[Val]>::len)
+        else {
+            return unknown(
+                span,
+                format!("{resource}.EndpointIds: the firewall's subnet mappings are not known"),
+            );
+        };
+        let entry = Val::new(
+            span,
+            V::Ref(Ref {
+                address: format!("{}{resource}", self.prefix),
+                attribute: super::FIREWALL_ENDPOINT_ENTRY.to_string(),
+            }),
+        );
+        Val::new(span, V::List(vec![entry; count]))
+    }
+
     fn select(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
         let Some([index, list]) = self.list_args("Fn::Select", arg, 2, span) else {
             return Some(unknown(span, "malformed Fn::Select"));
@@ -698,6 +745,21 @@ impl<'a> Evaluator<'a> {
         };
         let delimiter = self.arg(delimiter);
         let source = self.arg(source);
+        if let (Some(":"), V::Ref(r)) = (delimiter.as_str(), &source.v) {
+            if r.attribute == super::FIREWALL_ENDPOINT_ENTRY {
+                let endpoint = Ref {
+                    address: r.address.clone(),
+                    attribute: super::FIREWALL_ENDPOINT_ID.to_string(),
+                };
+                return Val::new(
+                    span,
+                    V::List(vec![
+                        unknown(span, "the Availability Zone of a firewall endpoint"),
+                        Val::new(span, V::Ref(endpoint)),
+                    ]),
+                );
+            }
+        }
         match (delimiter.as_str(), scalar_string(&source.v)) {
             (Some(d), Some(s)) if !d.is_empty() => Val::new(
                 span,

@@ -19,6 +19,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The attribute of a `!GetAtt Firewall.EndpointIds` element (`"<zone>:<endpoint id>"`).
+pub const FIREWALL_ENDPOINT_ENTRY: &str = "EndpointIds.Entry";
+/// The attribute of the endpoint id split out of such an element: which endpoint of the
+/// firewall, and in which zone, is not known (the list is in no particular order).
+pub const FIREWALL_ENDPOINT_ID: &str = "EndpointIds.EndpointId";
+
 #[derive(Debug, Default, Clone)]
 pub struct Options {
     /// `--parameter Name=Value`, in order.

@@ -103,6 +103,61 @@ const OPTIONAL_COMPUTED: &[(&str, &[&str])] = &[
     ("aws_default_route_table", &["route", "propagating_vgws"]),
 ];
 
+/// The attribute of an `aws_networkfirewall_firewall`'s endpoint id reached through
+/// `firewall_status[0].sync_states[*].attachment[0].endpoint_id`.
+pub const FIREWALL_ENDPOINT_ID: &str = "firewall_status.sync_states.attachment.endpoint_id";
+
+/// A computed attribute whose shape the configuration decides: a Network Firewall's
+/// `firewall_status` has one `sync_states` element per `subnet_mapping` block, whose
+/// `attachment[0].endpoint_id` is an endpoint of this firewall and `subnet_id` the
+/// mapping's subnet. The zone and which endpoint each element holds are known only after
+/// apply (`sync_states` is a set), so they stay references to the whole status.
+fn shaped_computed_attribute(instance: &ResourceInstance, name: &str) -> Option<Value> {
+    if instance.kind != "aws_networkfirewall_firewall" || name != "firewall_status" {
+        return None;
+    }
+    let Value::Map(entries) = &instance.value else {
+        return None;
+    };
+    let Some(Value::List(mappings) | Value::Set(mappings)) = entries.get("subnet_mapping") else {
+        return None;
+    };
+    let computed = |attribute: &str| {
+        Value::Ref(Ref {
+            address: instance.address.clone(),
+            attribute: attribute.to_string(),
+        })
+    };
+    let status = computed("firewall_status");
+    let mut sync_states = Vec::with_capacity(mappings.len());
+    for mapping in mappings {
+        let Value::Map(mapping) = mapping else {
+            return None;
+        };
+        let attachment = BTreeMap::from([
+            ("endpoint_id".to_string(), computed(FIREWALL_ENDPOINT_ID)),
+            ("status".to_string(), status.clone()),
+            ("status_message".to_string(), status.clone()),
+            (
+                "subnet_id".to_string(),
+                mapping.get("subnet_id").cloned().unwrap_or(Value::Null),
+            ),
+        ]);
+        sync_states.push(Value::Map(BTreeMap::from([
+            (
+                "attachment".to_string(),
+                Value::List(vec![Value::Map(attachment)]),
+            ),
+            ("availability_zone".to_string(), status.clone()),
+        ])));
+    }
+    Some(Value::List(vec![Value::Map(BTreeMap::from([
+        ("capacity_usage_summary".to_string(), status.clone()),
+        ("sync_states".to_string(), Value::Set(sync_states)),
+        ("transit_gateway_attachment_sync_states".to_string(), status),
+    ]))]))
+}
+
 fn is_optional_computed(kind: &str, attribute: &str) -> bool {
     OPTIONAL_COMPUTED
         .iter()
@@ -1186,7 +1241,7 @@ impl<'s> Evaluator<'s> {
                         instance.address
                     )));
                 }
-                match configured {
+                match configured.or_else(|| shaped_computed_attribute(instance, name)) {
                     Some(value) => {
                         self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
                     }
@@ -1615,6 +1670,9 @@ fn instance_object(instance: &ResourceInstance) -> Value {
                 attribute: name.clone(),
             });
         }
+    }
+    if let Some(status) = shaped_computed_attribute(instance, "firewall_status") {
+        object.insert("firewall_status".to_string(), status);
     }
     for attribute in COMPUTED_ATTRIBUTES {
         object.entry(attribute.to_string()).or_insert_with(|| {

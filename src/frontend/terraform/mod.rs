@@ -24,6 +24,7 @@ use super::{CallChain, Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
 pub use config::is_configuration_file;
 use config::{Attr, Expr};
+pub use instance::FIREWALL_ENDPOINT_ID;
 use instance::{Evaluator, RootInput};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -69,9 +69,10 @@ pub fn default_route<'n>(
             (Some(_), Some(_)) => DefaultRoute::Elsewhere(route, target),
             _ => DefaultRoute::Unknown,
         },
-        Target::VpcEndpoint(_) | Target::NetworkInterface(_) | Target::Instance(_) => {
-            DefaultRoute::Middlebox(route)
-        }
+        Target::VpcEndpoint(_)
+        | Target::FirewallEndpoint(_)
+        | Target::NetworkInterface(_)
+        | Target::Instance(_) => DefaultRoute::Middlebox(route),
         Target::Other => DefaultRoute::Unknown,
         Target::NatGateway(_)
         | Target::EgressOnlyIgw(_)

@@ -1,8 +1,9 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
 //! NACL evaluation, which VPCs a connection joins, what a prefix list stands for,
-//! transit gateway attachments' zones, stateful middleboxes.
+//! transit gateway attachments' zones, stateful middleboxes, edge (ingress) routing.
 
 pub mod cidr;
+pub mod edge;
 pub mod internet;
 pub mod middlebox;
 pub mod nacl;

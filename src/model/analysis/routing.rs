@@ -416,6 +416,7 @@ pub fn target_origin(network: &Network, target: Target) -> Option<&Origin> {
         Target::VpnGateway(id) => &network.vpn_gateways[id].origin,
         Target::TransitGateway(id) => &network.transit_gateways[id].origin,
         Target::VpcEndpoint(id) => &network.vpc_endpoints[id].origin,
+        Target::FirewallEndpoint(id) => &network.network_firewalls[id].origin,
         Target::Local | Target::Other => return None,
     })
 }
@@ -439,6 +440,7 @@ pub fn target_vpc(network: &Network, target: Target) -> Option<VpcId> {
         Target::Instance(id) => subnet_vpc(network.instances[id].subnet.copied()),
         Target::NetworkInterface(id) => subnet_vpc(network.network_interfaces[id].subnet.copied()),
         Target::VpcEndpoint(id) => network.vpc_endpoints[id].vpc.copied(),
+        Target::FirewallEndpoint(id) => network.network_firewalls[id].vpc.copied(),
         Target::Peering(_) | Target::TransitGateway(_) | Target::Local | Target::Other => None,
     }
 }

@@ -10,6 +10,10 @@ pub(super) static DIALECT: Dialect = Dialect {
     implicit,
     alias: |_| None,
     unknown_name,
+    firewall_endpoint: |kind, attribute| {
+        kind == "AWS::NetworkFirewall::Firewall"
+            && attribute == crate::frontend::cloudformation::FIREWALL_ENDPOINT_ID
+    },
 };
 
 /// A parameter without a value (one value wherever the template names it), or an import of a
@@ -314,6 +318,10 @@ fn lowering(kind: &str) -> Option<Lowering> {
             attachment: "TransitGatewayAttachmentId",
             blackhole: "Blackhole",
         }),
+        "AWS::NetworkFirewall::Firewall" => Lowering::NetworkFirewall {
+            vpc: "VpcId",
+            subnet_mappings: ("SubnetMappings", "SubnetId"),
+        },
         "AWS::EC2::VPCEndpoint" => Lowering::VpcEndpoint(&VpcEndpointNames {
             vpc: "VpcId",
             kind: "VpcEndpointType",

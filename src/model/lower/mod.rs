@@ -55,6 +55,9 @@ struct Dialect {
     /// its unknown reason and its expression as written: `var.vpc_id`, `parameter VpcId`.
     /// `None` when equal text may stand for different values (indexes, loops, functions).
     unknown_name: fn(reason: &str, text: &str) -> Option<String>,
+    /// Whether `attribute` of a resource of `kind` is an endpoint of the Network Firewall
+    /// lowered from it (which endpoint is not known).
+    firewall_endpoint: fn(kind: &str, attribute: &str) -> bool,
 }
 
 /// Entities AWS creates along with a resource, which the code can reference without
@@ -110,6 +113,7 @@ entities! {
     TgwAttachment => TgwAttachment;
     TgwRouteTable => TgwRouteTable;
     VpcEndpoint => VpcEndpoint;
+    Firewall => NetworkFirewall;
     HostedZone => PrivateHostedZone;
     DhcpOptions => DhcpOptions;
     LoadBalancer => LoadBalancer;
@@ -191,6 +195,11 @@ enum Lowering {
     EndpointSubnetAssociation {
         endpoint: &'static str,
         subnet: &'static str,
+    },
+    NetworkFirewall {
+        vpc: &'static str,
+        /// The subnet mapping objects and their subnet attribute.
+        subnet_mappings: (&'static str, &'static str),
     },
     HostedZone {
         /// The list of VPC blocks/objects; the zone is private only when it has some.
@@ -1050,6 +1059,13 @@ impl<'a> UnitLowering<'a> {
                 subnets: Vec::new(),
                 security_groups: Vec::new(),
             })),
+            Lowering::NetworkFirewall { .. } => {
+                Entity::Firewall(net.network_firewalls.push(NetworkFirewall {
+                    origin: o,
+                    vpc: Field::unknown(unknown),
+                    subnets: Vec::new(),
+                }))
+            }
             Lowering::HostedZone { vpcs, .. } => {
                 // A zone without VPCs is public: not part of the network.
                 let private = match attr(res, vpcs).map(|v| &v.v) {
@@ -1236,12 +1252,17 @@ impl<'a> UnitLowering<'a> {
                     (Some(subnet), _) => Some(self.link(res, subnet)),
                     _ => None,
                 };
+                let gateway = match (&subnet, names.gateway.and_then(|name| attr(res, name))) {
+                    (None, Some(val)) => Some(self.edge_gateway(val)),
+                    _ => None,
+                };
                 self.net
                     .route_table_associations
                     .push(RouteTableAssociation {
                         origin: origin(res),
                         route_table,
                         subnet,
+                        gateway,
                     });
             }
             Lowering::MainRouteTableAssociation { vpc, route_table } => {
@@ -1494,6 +1515,24 @@ impl<'a> UnitLowering<'a> {
             Lowering::VpcEndpoint(names) => {
                 if let Some(id) = me.and_then(VpcEndpoint::pick) {
                     self.fill_endpoint(id, res, names);
+                }
+            }
+            Lowering::NetworkFirewall {
+                vpc,
+                subnet_mappings: (mappings, subnet),
+            } => {
+                if let Some(id) = me.and_then(NetworkFirewall::pick) {
+                    let vpc = self.link(res, vpc);
+                    let mut subnets = Vec::new();
+                    for mapping in self.elements(attr(res, mappings)) {
+                        subnets.push(match get(mapping, subnet) {
+                            Some(val) => self.link_val(val),
+                            None => Field::unknown(mapping.span),
+                        });
+                    }
+                    let firewall = &mut self.net.network_firewalls[id];
+                    firewall.vpc = vpc;
+                    firewall.subnets = subnets;
                 }
             }
             Lowering::EndpointSubnetAssociation { endpoint, subnet } => {
@@ -1847,6 +1886,9 @@ impl<'a> UnitLowering<'a> {
         if let TargetSlot::Other = slot {
             return Field::known(Target::Other, val.span);
         }
+        if let (TargetSlot::VpcEndpoint, Some(firewall)) = (slot, self.firewall_of_endpoint(val)) {
+            return Field::known(Target::FirewallEndpoint(firewall), val.span);
+        }
         let target = self.entity(val).and_then(|entity| match (slot, entity) {
             (TargetSlot::Gateway, Entity::InternetGateway(id)) => Some(Target::InternetGateway(id)),
             (TargetSlot::Gateway, Entity::VpnGateway(id)) => Some(Target::VpnGateway(id)),
@@ -1870,6 +1912,29 @@ impl<'a> UnitLowering<'a> {
         match target {
             Some(target) => Field::known(target, val.span),
             None => Field::unknown(val.span),
+        }
+    }
+
+    /// The firewall whose endpoint a value names (`sync_states[*].attachment[0].endpoint_id`,
+    /// an `EndpointIds` entry's id).
+    fn firewall_of_endpoint(&self, val: &'a Val) -> Option<FirewallId> {
+        let r = val.as_ref()?;
+        let index = *self.by_address.get(r.address.as_str())?;
+        let kind = &self.unit.resources.get(index)?.kind;
+        if !(self.dialect.firewall_endpoint)(kind, &r.attribute) {
+            return None;
+        }
+        NetworkFirewall::pick(self.primary.get(index).copied().flatten()?)
+    }
+
+    /// The internet or virtual private gateway of an edge association.
+    fn edge_gateway(&mut self, val: &'a Val) -> Field<EdgeGateway> {
+        match self.entity(val) {
+            Some(Entity::InternetGateway(id)) => {
+                Field::known(EdgeGateway::InternetGateway(id), val.span)
+            }
+            Some(Entity::VpnGateway(id)) => Field::known(EdgeGateway::VpnGateway(id), val.span),
+            _ => Field::unknown(val.span),
         }
     }
 

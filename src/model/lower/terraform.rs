@@ -10,6 +10,10 @@ pub(super) static DIALECT: Dialect = Dialect {
     implicit,
     alias,
     unknown_name,
+    firewall_endpoint: |kind, attribute| {
+        kind == "aws_networkfirewall_firewall"
+            && attribute == crate::frontend::terraform::FIREWALL_ENDPOINT_ID
+    },
 };
 
 /// A bare reference to a variable, local value, module output or data source attribute
@@ -402,6 +406,10 @@ fn lowering(kind: &str) -> Option<Lowering> {
             subnets: "subnet_ids",
             security_groups: "security_group_ids",
         }),
+        "aws_networkfirewall_firewall" => Lowering::NetworkFirewall {
+            vpc: "vpc_id",
+            subnet_mappings: ("subnet_mapping", "subnet_id"),
+        },
         "aws_vpc_endpoint_subnet_association" => Lowering::EndpointSubnetAssociation {
             endpoint: "vpc_endpoint_id",
             subnet: "subnet_id",

@@ -6,7 +6,8 @@
 //! static before propagated), then each hop the route leads to (peering, transit
 //! gateway, internet gateway, NAT gateway, VGW/VPN/Direct Connect, middleboxes, Gateway
 //! Load Balancer endpoints), and at the destination its subnet's NACL (inbound) and
-//! security groups (ingress). Return: the reply from the destination's ephemeral-port
+//! security groups (ingress). Traffic entering a VPC through its internet gateway or VGW
+//! follows the gateway's edge route table first, when the code associates one. Return: the reply from the destination's ephemeral-port
 //! view: NACLs are stateless and return routes may differ; security groups are stateful.
 //!
 //! Never a guess: an unknown value on the path makes the hop `unknown`, naming the value,
@@ -17,6 +18,7 @@ pub mod endpoint;
 pub use endpoint::{resolve, Endpoint, Host, HostGroups};
 
 use super::cidr::{Containment, VpcCidrs};
+use super::edge::edge_tables;
 use super::nacl::{NaclIndex, SubnetNacl};
 use super::peering::{peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
@@ -26,9 +28,10 @@ use super::routing::{
 use super::sg::{describe_peer, SgIndex};
 use super::transit::{AttachmentAssociation, TgwAssociations};
 use crate::model::{
-    Connectivity, Direction, DxAssociated, EndpointKind, Field, InternetGatewayId, NaclAction,
-    NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteTableId, SgPeer, SubnetId,
-    Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId, VpcId, VpnGatewayId,
+    Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, InternetGatewayId,
+    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteTableId,
+    SgPeer, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId, VpcId,
+    VpnGatewayId,
 };
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net};
@@ -228,6 +231,8 @@ pub struct Reach<'n> {
     sgs: SgIndex,
     igw_of_vpc: HashMap<VpcId, InternetGatewayId>,
     vgw_of_vpc: HashMap<VpcId, VpnGatewayId>,
+    /// The edge route table of each gateway that has one (ingress routing).
+    edge_tables: HashMap<EdgeGateway, RouteTableId>,
     /// Transit gateway attachments by gateway and VPC, in model order.
     tgw_vpc_attachments: HashMap<(TransitGatewayId, VpcId), Vec<TgwAttachmentId>>,
     /// Which route table serves each attachment (explicit or default association).
@@ -260,6 +265,10 @@ impl<'n> Reach<'n> {
             }
         }
         let tgw_associations = TgwAssociations::new(network);
+        let edge_tables = edge_tables(network)
+            .into_iter()
+            .map(|edge| (edge.gateway, edge.table))
+            .collect();
         Reach {
             network,
             routing: RoutingIndex::new(network),
@@ -269,6 +278,7 @@ impl<'n> Reach<'n> {
             sgs: SgIndex::new(network),
             igw_of_vpc,
             vgw_of_vpc,
+            edge_tables,
             tgw_vpc_attachments,
             tgw_associations,
         }
@@ -473,7 +483,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                 };
                 let vpc = self.subnet_vpc(to_subnet)?;
                 self.enter(vpc, from_place, public_ipv4(to), packet)?;
-                self.deliver(vpc, None, to, to_place, packet)
+                let landing = self.ingress(vpc, from_place, packet)?;
+                self.arrive(landing, None, to, to_place, packet)
             }
         }
     }
@@ -577,6 +588,86 @@ impl<'a, 'n> Walk<'a, 'n> {
                 }
                 self.enter_through_transit_gateway(vpc, packet)
             }
+        }
+    }
+
+    /// Where a packet that entered `vpc` through its internet gateway (from the internet)
+    /// or its VGW goes: the gateway's edge route table, when the code associates one
+    /// (ingress routing), may send it through a middlebox; otherwise the local route
+    /// delivers it.
+    fn ingress(&mut self, vpc: VpcId, from: Place, packet: Packet) -> Step<Landing> {
+        let network = self.network;
+        let gateway = match is_internet(from) {
+            true => self
+                .reach
+                .igw_of_vpc
+                .get(&vpc)
+                .map(|&igw| EdgeGateway::InternetGateway(igw)),
+            false => self
+                .reach
+                .vgw_of_vpc
+                .get(&vpc)
+                .map(|&vgw| EdgeGateway::VpnGateway(vgw)),
+        };
+        let Some(table) = gateway.and_then(|g| self.reach.edge_tables.get(&g).copied()) else {
+            return Ok(Landing::Vpc(vpc));
+        };
+        let table_origin = &network.route_tables[table].origin;
+        let lookup = self
+            .reach
+            .routing
+            .effective_route(&self.reach.cidrs, table, packet.dst);
+        if !lookup.complete {
+            let why = self.unknown_route(table, vpc);
+            self.hop(
+                HopKind::RouteTable,
+                Some(table_origin),
+                Decision::Unknown,
+                why,
+            )?;
+        }
+        let Some(candidate) = lookup.effective else {
+            return Ok(Landing::Vpc(vpc));
+        };
+        let route_id = match candidate.via {
+            Via::Static(route_id) => route_id,
+            Via::Local(_) | Via::Propagated(_) => {
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(table_origin),
+                    Decision::Forward,
+                    format!(
+                        "{} (the gateway's edge route table): {} matches the local route {}",
+                        table_origin.address, packet.dst, candidate.prefix
+                    ),
+                )?;
+                return Ok(Landing::Vpc(vpc));
+            }
+        };
+        let route = &network.routes[route_id];
+        let Some(target) = route.target.copied() else {
+            self.hop(
+                HopKind::RouteTable,
+                Some(&route.origin),
+                Decision::Unknown,
+                format!("the target of route {} is unknown", candidate.prefix),
+            )?;
+            return Err(Stopped);
+        };
+        let target_name =
+            target_origin(network, target).map_or("local".to_string(), |o| o.address.clone());
+        self.hop_at(
+            HopKind::RouteTable,
+            Some((route.origin.address.clone(), route.origin.span)),
+            Decision::Forward,
+            format!(
+                "{} (the gateway's edge route table): {} matches route {} -> {target_name}",
+                table_origin.address, packet.dst, candidate.prefix
+            ),
+        )?;
+        match target {
+            Target::Local => Ok(Landing::Vpc(vpc)),
+            _ => self.through_middlebox(target, vpc, packet),
         }
     }
 
@@ -760,7 +851,12 @@ impl<'a, 'n> Walk<'a, 'n> {
                     Some(nat) => self.reply_through_nat(nat, vpc, from, from_place, reply),
                     None => {
                         self.enter(vpc, to_place, public_ipv4(from), reply)?;
-                        self.deliver_reply(vpc, None, from, from_place, reply)
+                        match self.ingress(vpc, to_place, reply)? {
+                            Landing::Vpc(landed) => {
+                                self.deliver_reply(landed, None, from, from_place, reply)
+                            }
+                            other => self.arrive(other, None, from, from_place, reply),
+                        }
                     }
                 }
             }
@@ -1309,36 +1405,10 @@ impl<'a, 'n> Walk<'a, 'n> {
     ) -> Step<Landing> {
         let network = self.network;
         let origin = target_origin(network, target);
-        let wrong_vpc = |this: &mut Self, kind: HopKind| -> Step<Landing> {
-            match target_vpc(network, target) {
-                Some(owner) if owner == vpc => Ok(Landing::Vpc(vpc)),
-                Some(owner) => {
-                    this.hop(
-                        kind,
-                        origin,
-                        Decision::Drop,
-                        format!(
-                            "belongs to {}, not to {}",
-                            network.vpcs[owner].origin.address, network.vpcs[vpc].origin.address
-                        ),
-                    )?;
-                    Err(Stopped)
-                }
-                None => {
-                    this.hop(
-                        kind,
-                        origin,
-                        Decision::Unknown,
-                        "its VPC is unknown".to_string(),
-                    )?;
-                    Err(Stopped)
-                }
-            }
-        };
         match target {
             Target::Local => Ok(Landing::Vpc(vpc)),
             Target::InternetGateway(_) => {
-                wrong_vpc(self, HopKind::InternetGateway)?;
+                self.target_in_vpc(target, vpc, HopKind::InternetGateway)?;
                 match packet.public_source {
                     Some(true) => {}
                     Some(false) => {
@@ -1376,9 +1446,61 @@ impl<'a, 'n> Walk<'a, 'n> {
                 Err(Stopped)
             }
             Target::NatGateway(nat) => self.nat_gateway(nat, vpc, subnet, packet),
+            Target::Instance(_)
+            | Target::NetworkInterface(_)
+            | Target::VpcEndpoint(_)
+            | Target::FirewallEndpoint(_) => self.through_middlebox(target, vpc, packet),
+            Target::Peering(pcx) => self.peering(pcx, vpc, packet),
+            Target::VpnGateway(vgw) => {
+                self.target_in_vpc(target, vpc, HopKind::VpnGateway)?;
+                self.vpn_gateway(vgw, vpc, packet)
+            }
+            Target::TransitGateway(tgw) => self.transit_gateway(tgw, vpc, subnet, packet),
+            Target::Other => {
+                self.hop(
+                    HopKind::RouteTable,
+                    None,
+                    Decision::Unknown,
+                    "the route's target kind (carrier or local gateway, core network) is not followed".to_string(),
+                )?;
+                Err(Stopped)
+            }
+        }
+    }
+
+    /// A route target must belong to the VPC whose table routes to it.
+    fn target_in_vpc(&mut self, target: Target, vpc: VpcId, kind: HopKind) -> Step<()> {
+        let network = self.network;
+        let origin = target_origin(network, target);
+        match target_vpc(network, target) {
+            Some(owner) if owner == vpc => Ok(()),
+            Some(owner) => self.hop(
+                kind,
+                origin,
+                Decision::Drop,
+                format!(
+                    "belongs to {}, not to {}",
+                    network.vpcs[owner].origin.address, network.vpcs[vpc].origin.address
+                ),
+            ),
+            None => self.hop(
+                kind,
+                origin,
+                Decision::Unknown,
+                "its VPC is unknown".to_string(),
+            ),
+        }
+    }
+
+    /// A middlebox a route sends the packet to (an appliance's instance or interface, a
+    /// Gateway Load Balancer or Network Firewall endpoint); routing goes on from its subnet.
+    fn through_middlebox(&mut self, target: Target, vpc: VpcId, packet: Packet) -> Step<Landing> {
+        let network = self.network;
+        let origin = target_origin(network, target);
+        match target {
             Target::Instance(id) => {
                 let instance = &network.instances[id];
-                wrong_vpc(self, HopKind::Instance)?;
+                self.target_in_vpc(target, vpc, HopKind::Instance)?;
                 self.middlebox(
                     HopKind::Instance,
                     origin,
@@ -1388,7 +1510,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             }
             Target::NetworkInterface(id) => {
                 let eni = &network.network_interfaces[id];
-                wrong_vpc(self, HopKind::NetworkInterface)?;
+                self.target_in_vpc(target, vpc, HopKind::NetworkInterface)?;
                 self.middlebox(
                     HopKind::NetworkInterface,
                     origin,
@@ -1403,7 +1525,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             }
             Target::VpcEndpoint(id) => {
                 let endpoint = &network.vpc_endpoints[id];
-                wrong_vpc(self, HopKind::Endpoint)?;
+                self.target_in_vpc(target, vpc, HopKind::Endpoint)?;
                 match endpoint.kind.copied() {
                     Some(EndpointKind::GatewayLoadBalancer) => {
                         self.hop(
@@ -1426,18 +1548,23 @@ impl<'a, 'n> Walk<'a, 'n> {
                     }
                 }
             }
-            Target::Peering(pcx) => self.peering(pcx, vpc, packet),
-            Target::VpnGateway(vgw) => {
-                wrong_vpc(self, HopKind::VpnGateway)?;
-                self.vpn_gateway(vgw, vpc, packet)
+            Target::FirewallEndpoint(id) => {
+                let origin = Some(&network.network_firewalls[id].origin);
+                self.hop(
+                    HopKind::Endpoint,
+                    origin,
+                    Decision::Unknown,
+                    "which endpoint of the firewall (and so its zone and subnet) is not known"
+                        .to_string(),
+                )?;
+                Err(Stopped)
             }
-            Target::TransitGateway(tgw) => self.transit_gateway(tgw, vpc, subnet, packet),
-            Target::Other => {
+            _ => {
                 self.hop(
                     HopKind::RouteTable,
-                    None,
+                    origin,
                     Decision::Unknown,
-                    "the route's target kind (carrier or local gateway, core network) is not followed".to_string(),
+                    "the route's target is not a middlebox".to_string(),
                 )?;
                 Err(Stopped)
             }

@@ -1,0 +1,263 @@
+//! Edge associations (VPC ingress routing): a route table associated with an internet
+//! gateway or a virtual private gateway decides where traffic entering the VPC through
+//! that gateway goes. A route of it for a subnet's block (or a block covering it, or the
+//! VPC's block in place of the local route's target) that targets a middlebox sends the
+//! inbound half of every flow of that subnet through inspection
+//! (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
+
+use super::cidr::{Containment, VpcCidrs};
+use super::internet::{default_route, DefaultRoute};
+use super::middlebox::is_stateful_middlebox;
+use super::routing::{target_vpc, RoutingIndex, VgwPropagationId, Via};
+use crate::model::{
+    Destination, EdgeGateway, Id, Network, RouteId, RouteTableAssociation, RouteTableId, SubnetId,
+    Target, VpcId,
+};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+/// A route table associated with a gateway of the table's VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeTable {
+    pub association: Id<RouteTableAssociation>,
+    pub table: RouteTableId,
+    pub gateway: EdgeGateway,
+    pub vpc: VpcId,
+}
+
+/// Every edge association whose table and gateway are known and in one VPC.
+pub fn edge_tables(network: &Network) -> Vec<EdgeTable> {
+    network
+        .route_table_associations
+        .iter()
+        .filter_map(|(association, a)| {
+            let gateway = a.gateway.as_ref()?.copied()?;
+            let table = a.route_table.copied()?;
+            let vpc = target_vpc(network, gateway_target(gateway))?;
+            (network.route_tables[table].vpc.copied() == Some(vpc)).then_some(EdgeTable {
+                association,
+                table,
+                gateway,
+                vpc,
+            })
+        })
+        .collect()
+}
+
+/// The gateway as a route target.
+pub fn gateway_target(gateway: EdgeGateway) -> Target {
+    match gateway {
+        EdgeGateway::InternetGateway(id) => Target::InternetGateway(id),
+        EdgeGateway::VpnGateway(id) => Target::VpnGateway(id),
+    }
+}
+
+/// The route of an edge table that takes the gateway's inbound traffic for `block` (a
+/// subnet's block) when it goes to a stateful middlebox; `None` when it goes elsewhere
+/// (the local route) or a route of the table is unknown.
+pub fn inspected_ingress<'n>(
+    network: &'n Network,
+    routing: &RoutingIndex<'n>,
+    cidrs: &VpcCidrs<'n>,
+    table: RouteTableId,
+    block: IpNet,
+) -> Option<RouteId> {
+    let route = match block {
+        IpNet::V4(block) => {
+            let lookup = routing.effective_route(cidrs, table, block);
+            match (lookup.complete, lookup.effective?.via) {
+                (true, Via::Static(route)) => route,
+                _ => return None,
+            }
+        }
+        IpNet::V6(block) => ipv6_effective_route(network, routing, cidrs, table, block)?,
+    };
+    let target = network.routes[route].target.copied()?;
+    (is_stateful_middlebox(network, target) == Some(true)).then_some(route)
+}
+
+/// The static route a table uses for an IPv6 block: the most specific route covering it,
+/// unless the VPC's local route for the block is more specific. `None` when that is the
+/// local route or a route or block involved is unknown.
+fn ipv6_effective_route(
+    network: &Network,
+    routing: &RoutingIndex<'_>,
+    cidrs: &VpcCidrs<'_>,
+    table: RouteTableId,
+    block: Ipv6Net,
+) -> Option<RouteId> {
+    let vpc = network.route_tables[table].vpc.copied()?;
+    let local = cidrs
+        .ipv6_blocks(vpc)
+        .iter()
+        .find(|b| b.net.contains(&block))?
+        .net;
+    let mut best: Option<(u8, RouteId)> = None;
+    for &route in routing.routes(table) {
+        match network.routes[route].destination.copied()? {
+            Destination::Ipv6(prefix)
+                if prefix.contains(&block)
+                    && best.is_none_or(|(len, _)| prefix.prefix_len() > len) =>
+            {
+                best = Some((prefix.prefix_len(), route));
+            }
+            Destination::PrefixList(_) => return None,
+            _ => {}
+        }
+    }
+    let (len, route) = best?;
+    // A static route replaces the local route's target only with an equal or more
+    // specific prefix.
+    (len >= local.prefix_len()).then_some(route)
+}
+
+/// How a subnet's route table sends return traffic straight to a gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectReturn {
+    /// A static route: the default route to the internet gateway, or a route to the VGW.
+    Route(RouteId),
+    /// A route the VGW propagates into the table.
+    Propagated(VgwPropagationId, Ipv4Net),
+}
+
+/// How `table` sends traffic of the `family` of a subnet's block back to `gateway` without
+/// passing a middlebox: for an internet gateway, the default route (`0.0.0.0/0`, `::/0`);
+/// for a virtual private gateway, the route of a known on-premises prefix (a VPN static
+/// route, a declared Direct Connect prefix, or the table's own static route to the
+/// gateway). `None` when the return goes elsewhere or is unknown.
+pub fn direct_return<'n>(
+    network: &'n Network,
+    routing: &RoutingIndex<'n>,
+    cidrs: &VpcCidrs<'n>,
+    table: RouteTableId,
+    gateway: EdgeGateway,
+    family: IpNet,
+) -> Option<DirectReturn> {
+    if let EdgeGateway::InternetGateway(_) = gateway {
+        // More specific routes to a middlebox (`0.0.0.0/1` + `128.0.0.0/1`) may take the
+        // replies to internet clients through inspection after all.
+        if has_specific_middlebox_route(network, routing, cidrs, table, family) {
+            return None;
+        }
+    }
+    match (gateway, family) {
+        (EdgeGateway::InternetGateway(igw), IpNet::V4(_)) => {
+            match default_route(network, routing, cidrs, table) {
+                DefaultRoute::InternetGateway(route)
+                    if network.routes[route].target.copied()
+                        == Some(Target::InternetGateway(igw)) =>
+                {
+                    Some(DirectReturn::Route(route))
+                }
+                _ => None,
+            }
+        }
+        (EdgeGateway::InternetGateway(igw), IpNet::V6(_)) => {
+            let routes = routing.routes(table);
+            let mut default = None;
+            for &route in routes {
+                let r = &network.routes[route];
+                match (r.destination.copied()?, r.target.copied()?) {
+                    (Destination::Ipv6(net), target) if net.prefix_len() == 0 => {
+                        default = Some((route, target))
+                    }
+                    (Destination::PrefixList(_), _) => return None,
+                    _ => {}
+                }
+            }
+            let (route, target) = default?;
+            (target == Target::InternetGateway(igw)).then_some(DirectReturn::Route(route))
+        }
+        (EdgeGateway::VpnGateway(vgw), IpNet::V4(_)) => {
+            vgw_return(network, routing, cidrs, table, vgw)
+        }
+        // VGWs carry IPv4 only.
+        (EdgeGateway::VpnGateway(_), IpNet::V6(_)) => None,
+    }
+}
+
+/// Whether a route of the table for part of the family's address space outside the VPC
+/// (not the default route) goes, or may go, to a middlebox.
+fn has_specific_middlebox_route(
+    network: &Network,
+    routing: &RoutingIndex<'_>,
+    cidrs: &VpcCidrs<'_>,
+    table: RouteTableId,
+    family: IpNet,
+) -> bool {
+    let Some(vpc) = network.route_tables[table].vpc.copied() else {
+        return true;
+    };
+    routing.routes(table).iter().any(|&route| {
+        let r = &network.routes[route];
+        let outside = |net: IpNet| {
+            net.prefix_len() > 0
+                && !matches!(cidrs.family_containment(vpc, net), Containment::Inside(_))
+        };
+        let same_family = match (r.destination.copied(), family) {
+            (Some(Destination::Ipv4(net)), IpNet::V4(_)) => outside(IpNet::V4(net)),
+            (Some(Destination::Ipv6(net)), IpNet::V6(_)) => outside(IpNet::V6(net)),
+            (Some(Destination::PrefixList(_)) | None, _) => true,
+            _ => false,
+        };
+        same_family
+            && r.target
+                .copied()
+                .is_none_or(|t| is_stateful_middlebox(network, t) != Some(false))
+    })
+}
+
+/// The first known on-premises prefix behind `vgw` that `table` routes straight to it.
+fn vgw_return<'n>(
+    network: &'n Network,
+    routing: &RoutingIndex<'n>,
+    cidrs: &VpcCidrs<'n>,
+    table: RouteTableId,
+    vgw: crate::model::VpnGatewayId,
+) -> Option<DirectReturn> {
+    let target = Target::VpnGateway(vgw);
+    let static_prefixes = routing.routes(table).iter().filter_map(|&route| {
+        let r = &network.routes[route];
+        match (r.destination.copied()?, r.target.copied()?) {
+            (Destination::Ipv4(prefix), t) if t == target => Some(prefix),
+            _ => None,
+        }
+    });
+    let vpn_prefixes = routing
+        .vgw_vpn_routes(vgw)
+        .iter()
+        .filter_map(|&route| network.vpn_routes[route].destination.copied());
+    let dx_prefixes = routing
+        .vgw_has_direct_connect(vgw)
+        .then_some(network.declared.direct_connect.iter().copied())
+        .into_iter()
+        .flatten();
+    static_prefixes
+        .chain(vpn_prefixes)
+        .chain(dx_prefixes)
+        .find_map(|prefix| {
+            let lookup = routing.effective_route(cidrs, table, prefix);
+            if !lookup.complete {
+                return None;
+            }
+            match lookup.effective?.via {
+                Via::Static(route) if network.routes[route].target.copied() == Some(target) => {
+                    Some(DirectReturn::Route(route))
+                }
+                Via::Propagated(p) if p.vpn_gateway == vgw => {
+                    Some(DirectReturn::Propagated(p.propagation, prefix))
+                }
+                _ => None,
+            }
+        })
+}
+
+/// The subnets of each VPC, in arena order.
+pub fn subnets_by_vpc(network: &Network) -> Vec<Vec<SubnetId>> {
+    let mut by_vpc = vec![Vec::new(); network.vpcs.len()];
+    for (id, subnet) in network.subnets.iter() {
+        if let Some(list) = subnet.vpc.copied().and_then(|v| by_vpc.get_mut(v.index())) {
+            list.push(id);
+        }
+    }
+    by_vpc
+}
