@@ -15,6 +15,8 @@
 //! us-west-1 = ["us-west-1b", "us-west-1c"]
 //! [cloudformation.stack_names]
 //! "network/vpc.yaml" = "network-prod"   # AWS::StackName of a template, for its exports
+//! [terraform.var_files]            # per root module, as `terraform -chdir=ROOT plan -var-file=FILE`
+//! "envs/prod" = ["prod.tfvars"]
 //! ```
 
 use crate::frontend::terraform::Limits;
@@ -53,6 +55,10 @@ pub struct Config {
     /// `[cloudformation.stack_names]`: the stack name each template is deployed as, by the
     /// template's path (relative to the config file's directory, as given).
     pub stack_names: Vec<(PathBuf, String)>,
+    /// `[terraform.var_files]`: variable files by root module directory, both absolute
+    /// (the config names the root relative to its own directory, the files relative to the
+    /// root).
+    pub var_files: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
     pub strict: bool,
 }
@@ -114,6 +120,8 @@ struct RawLimits {
 struct RawTerraform {
     #[serde(default)]
     availability_zones: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    var_files: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -347,7 +355,8 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         availability_zones.insert(region.into_inner(), names);
     }
-    let base = path.parent().unwrap_or(Path::new(""));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let base = crate::source::absolute_normal(dir.unwrap_or(Path::new(".")));
     let mut stack_names = Vec::new();
     for (template, name) in raw.cloudformation.stack_names {
         if !is_stack_name(name.get_ref()) {
@@ -371,6 +380,35 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         stack_names.push((template_path, name.into_inner()));
     }
+    let mut var_files = BTreeMap::new();
+    for (root, files) in raw.terraform.var_files {
+        let dir = crate::source::lexically_normal(&base.join(root.get_ref()));
+        if !dir.is_dir() {
+            return Err(at(
+                root.span(),
+                &format!(
+                    "root module `{}` in [terraform.var_files] is not a directory",
+                    root.get_ref()
+                ),
+            ));
+        }
+        let mut paths = Vec::new();
+        for file in files {
+            let file_path = crate::source::lexically_normal(&dir.join(file.get_ref()));
+            if !file_path.is_file() {
+                return Err(at(
+                    file.span(),
+                    &format!(
+                        "variable file `{}` of `{}` in [terraform.var_files] not found",
+                        file.get_ref(),
+                        root.get_ref()
+                    ),
+                ));
+            }
+            paths.push(file_path);
+        }
+        var_files.insert(dir, paths);
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules,
@@ -382,6 +420,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         limits,
         availability_zones,
         stack_names,
+        var_files,
         strict: raw.strict,
     })
 }
@@ -600,6 +639,36 @@ mod tests {
             unknown_key.0.starts_with("vpclint.toml:2:1: "),
             "{unknown_key}"
         );
+    }
+
+    #[test]
+    fn reads_and_validates_var_files_per_root() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cli/var-files");
+        let config_path = dir.join("vpclint.toml");
+        let parse_here = |text: &str| parse(&config_path, text, &[&PARSE_ERROR]);
+        let config =
+            parse_here("[terraform.var_files]\n\"envs/prod\" = [\"prod.tfvars\"]\n").unwrap();
+        assert_eq!(
+            config.var_files.get(&dir.join("envs/prod")),
+            Some(&vec![dir.join("envs/prod/prod.tfvars")])
+        );
+        let no_root = parse_here("[terraform.var_files]\n\"envs/qa\" = []\n").unwrap_err();
+        assert!(
+            no_root.0.contains(":2:1: root module `envs/qa`"),
+            "{no_root}"
+        );
+        let no_file =
+            parse_here("[terraform.var_files]\n\"envs/dev\" = [\"prod.tfvars\"]\n").unwrap_err();
+        assert!(no_file.0.contains(":2:15: variable file"), "{no_file}");
+        // A config file named without a directory is in the working directory.
+        let here = parse(
+            Path::new("vpclint.toml"),
+            "[terraform.var_files]\n\"src\" = []\n",
+            &[&PARSE_ERROR],
+        )
+        .unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(here.var_files.keys().next(), Some(&cwd.join("src")));
     }
 
     #[test]

@@ -103,6 +103,9 @@ pub fn run(
         }
     }
     point_at_provenance(&mut findings, units);
+    // A finding inside a module shows which root's call it comes through; two roots that
+    // share the module give two findings, each with its own call.
+    findings.iter_mut().for_each(Finding::add_call_sites);
     if selection.is_enabled(PARSE_ERROR.name) {
         findings.extend(parse_errors(units));
     }
@@ -263,7 +266,18 @@ pub fn compare(a: &Finding, b: &Finding, sources: &SourceMap) -> Ordering {
         .then_with(|| a.primary.address.cmp(&b.primary.address))
         .then_with(|| a.level.cmp(&b.level))
         .then_with(|| {
-            let key = |l: &Label| (l.span, l.address.clone(), l.message.clone());
+            // By path, not file id: ids follow the (parallel) load order. Findings of two
+            // roots sharing a module differ only here, in the roots' module calls.
+            let key = |l: &Label| {
+                let path = sources.get(l.span.file).path.clone();
+                (
+                    path,
+                    l.span.start,
+                    l.span.end,
+                    l.address.clone(),
+                    l.message.clone(),
+                )
+            };
             a.related.iter().map(key).cmp(b.related.iter().map(key))
         })
         .then_with(|| a.help.cmp(&b.help))

@@ -96,6 +96,21 @@ pub struct Resource {
     /// The AWS region the resource is created in, when known (Terraform: the provider
     /// configuration it uses; CloudFormation: `AWS::Region`).
     pub region: Option<String>,
+    /// The module calls this instance is created through, outermost (the root module's
+    /// call) first; empty for a resource of the root module itself.
+    pub called_from: CallChain,
+}
+
+/// The module calls an instance is created through, outermost first. Shared by every
+/// resource of a module instance.
+pub type CallChain = std::sync::Arc<[CallSite]>;
+
+/// A module call: `module.net["a"]` at its `module "net"` block header in the calling
+/// module.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallSite {
+    pub address: String,
+    pub span: Span,
 }
 
 impl Resource {

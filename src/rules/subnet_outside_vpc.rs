@@ -73,11 +73,7 @@ fn finding(
             subnet.origin.address,
             cidrs.describe(vpc)
         ),
-        primary: Label::new(
-            span,
-            &subnet.origin.address,
-            "not inside any block of the VPC",
-        ),
+        primary: Label::of(span, &subnet.origin, "not inside any block of the VPC"),
         related: cidrs
             .blocks(vpc)
             .iter()

@@ -484,6 +484,7 @@ fn evaluate(
             name_span: entry.key_span,
             attrs,
             region: Some(region.clone()),
+            called_from: Default::default(),
         });
     }
     let outputs = if nesting.given.is_some() {

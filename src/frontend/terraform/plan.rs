@@ -145,6 +145,7 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
             name_span,
             attrs,
             region,
+            called_from: Default::default(),
         });
     }
     unit

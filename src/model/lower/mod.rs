@@ -587,6 +587,7 @@ fn origin(res: &Resource) -> Origin {
         kind: res.kind.clone(),
         span: res.span,
         name_span: res.name_span,
+        called_from: res.called_from.clone(),
     }
 }
 

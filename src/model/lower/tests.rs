@@ -73,6 +73,7 @@ impl UnitBuilder {
             name_span,
             attrs,
             region: Some("us-east-1".into()),
+            called_from: Default::default(),
         });
         name_span
     }
