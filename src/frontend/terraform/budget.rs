@@ -241,12 +241,18 @@ pub(super) fn over_budget(kind: BudgetKind) -> Value {
 }
 
 /// Evaluation steps a function call costs beyond building its result. Compression runs at
-/// about 25 MB/s where everything else is linear at memory speed, so `base64gzip` counts a
-/// step per 16 input bytes: the default budget then bounds a unit's compressing to 16 MB,
-/// well under a second (a 16 KB `user_data` costs 1,000 steps).
+/// about 25 MB/s and hashing at about 100 MB/s where everything else is linear at memory
+/// speed, so `base64gzip` counts a step per 16 input bytes and the hashes one per 64: the
+/// default budget then bounds a unit's compressing to 16 MB or its hashing to 64 MB, under
+/// a second (a 16 KB `user_data` costs 1,000 steps).
 pub(super) fn call_work(name: &str, args: &[Value]) -> u64 {
-    match (name, args) {
-        ("base64gzip", [Value::String(text)]) => text.len() as u64 / 16,
+    let bytes_per_step = match name {
+        "base64gzip" => 16,
+        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" | "uuidv5" => 64,
+        _ => return 0,
+    };
+    match args {
+        [.., Value::String(text)] => text.len() as u64 / bytes_per_step,
         _ => 0,
     }
 }
