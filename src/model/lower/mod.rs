@@ -20,12 +20,16 @@ const MAX_REF_DEPTH: usize = 8;
 
 /// Lowers every unit into one network. Units are taken in path order so the arenas (and
 /// therefore every output) are deterministic.
-pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network {
+///
+/// Each unit's resources are released once it is lowered: nothing reads them afterwards
+/// (rules and reports see the model, the units' diagnostics and suppressions), and on a
+/// large estate they are the largest structure of the run.
+pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Network {
     let mut network = Network {
         declared,
         ..Network::default()
     };
-    let mut ordered: Vec<&Unit> = units.iter().collect();
+    let mut ordered: Vec<&mut Unit> = units.iter_mut().collect();
     ordered.sort_by(|a, b| a.path.cmp(&b.path));
     for unit in ordered {
         let dialect = match unit.lang {
@@ -33,6 +37,7 @@ pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
         UnitLowering::new(unit, dialect, &mut network, sources).run();
+        unit.resources = Vec::new();
     }
     network
 }

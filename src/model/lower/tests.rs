@@ -86,7 +86,7 @@ impl UnitBuilder {
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
         };
-        lower(&[unit], Declared::default(), &SourceMap::new())
+        lower(&mut [unit], Declared::default(), &SourceMap::new())
     }
 }
 
