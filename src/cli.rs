@@ -341,6 +341,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
     let mut protected: Vec<PathBuf> = analysis.sources.paths();
     protected.extend(config.path.iter().cloned());
     protected.extend(args.input.var_files.iter().cloned());
+    protected.extend(config.var_files.values().flatten().cloned());
     protected.extend(args.input.parameter_files.iter().cloned());
     protected.extend(args.baseline.iter().cloned());
     let written = destinations
@@ -370,10 +371,8 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
     for error in &outcome.internal_errors {
         eprintln!("vpclint: internal error: {error}");
     }
-    let fingerprint = |finding: &rules::Finding| {
-        let path = &analysis.sources.get(finding.primary.span.file).path;
-        report::fingerprint(finding, &report::display_path(path, &cwd))
-    };
+    let fingerprint =
+        |finding: &rules::Finding| report::fingerprint(finding, &analysis.sources, &cwd);
     let mut findings = outcome.findings;
     let mut suppressed = outcome.suppressed;
     let mut baseline_stale = None;
@@ -747,6 +746,15 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     options.terraform.limits = config.limits;
     options.terraform.region = input.region.clone();
     options.terraform.availability_zones = config.availability_zones.clone();
+    options.cloudformation.stack_names = config
+        .stack_names
+        .iter()
+        .map(|(path, name)| {
+            let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            (path, name.clone())
+        })
+        .collect();
+    options.terraform.root_var_files = config.var_files.clone();
     options.declared = config.declared.clone();
     options.excludes = excludes;
     if reads_stdin {

@@ -13,6 +13,10 @@
 //! max_steps = 10000000           # evaluation budgets of a Terraform root module
 //! [terraform.availability_zones]
 //! us-west-1 = ["us-west-1b", "us-west-1c"]
+//! [cloudformation.stack_names]
+//! "network/vpc.yaml" = "network-prod"   # AWS::StackName of a template, for its exports
+//! [terraform.var_files]            # per root module, as `terraform -chdir=ROOT plan -var-file=FILE`
+//! "envs/prod" = ["prod.tfvars"]
 //! ```
 
 use crate::frontend::terraform::Limits;
@@ -48,6 +52,13 @@ pub struct Config {
     /// `[terraform.availability_zones]`: zone names by region, for the
     /// `aws_availability_zones` data source.
     pub availability_zones: BTreeMap<String, Vec<String>>,
+    /// `[cloudformation.stack_names]`: the stack name each template is deployed as, by the
+    /// template's path (relative to the config file's directory, as given).
+    pub stack_names: Vec<(PathBuf, String)>,
+    /// `[terraform.var_files]`: variable files by root module directory, both absolute
+    /// (the config names the root relative to its own directory, the files relative to the
+    /// root).
+    pub var_files: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// `strict = true`: what was not analyzed becomes `incomplete-analysis` findings.
     pub strict: bool,
 }
@@ -78,6 +89,8 @@ struct RawConfig {
     #[serde(default)]
     terraform: RawTerraform,
     #[serde(default)]
+    cloudformation: RawCloudFormation,
+    #[serde(default)]
     strict: bool,
 }
 
@@ -107,6 +120,15 @@ struct RawLimits {
 struct RawTerraform {
     #[serde(default)]
     availability_zones: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    #[serde(default)]
+    var_files: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCloudFormation {
+    #[serde(default)]
+    stack_names: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -333,6 +355,60 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         availability_zones.insert(region.into_inner(), names);
     }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let base = crate::source::absolute_normal(dir.unwrap_or(Path::new(".")));
+    let mut stack_names = Vec::new();
+    for (template, name) in raw.cloudformation.stack_names {
+        if !is_stack_name(name.get_ref()) {
+            return Err(at(
+                name.span(),
+                &format!(
+                    "invalid stack name `{}` in [cloudformation.stack_names]: a letter, then letters, digits and hyphens (at most 128)",
+                    name.get_ref()
+                ),
+            ));
+        }
+        let template_path = base.join(template.get_ref());
+        if !template_path.is_file() {
+            return Err(at(
+                template.span(),
+                &format!(
+                    "no template `{}` in [cloudformation.stack_names] (paths are relative to this file's directory)",
+                    template.get_ref()
+                ),
+            ));
+        }
+        stack_names.push((template_path, name.into_inner()));
+    }
+    let mut var_files = BTreeMap::new();
+    for (root, files) in raw.terraform.var_files {
+        let dir = crate::source::lexically_normal(&base.join(root.get_ref()));
+        if !dir.is_dir() {
+            return Err(at(
+                root.span(),
+                &format!(
+                    "root module `{}` in [terraform.var_files] is not a directory",
+                    root.get_ref()
+                ),
+            ));
+        }
+        let mut paths = Vec::new();
+        for file in files {
+            let file_path = crate::source::lexically_normal(&dir.join(file.get_ref()));
+            if !file_path.is_file() {
+                return Err(at(
+                    file.span(),
+                    &format!(
+                        "variable file `{}` of `{}` in [terraform.var_files] not found",
+                        file.get_ref(),
+                        root.get_ref()
+                    ),
+                ));
+            }
+            paths.push(file_path);
+        }
+        var_files.insert(dir, paths);
+    }
     Ok(Config {
         path: Some(path.to_path_buf()),
         rules,
@@ -343,6 +419,8 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         },
         limits,
         availability_zones,
+        stack_names,
+        var_files,
         strict: raw.strict,
     })
 }
@@ -353,6 +431,13 @@ fn positive(value: &Spanned<i64>, key: &str) -> Result<u64, String> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("[limits] {key} must be a whole number above 0"))
+}
+
+/// A CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128.
+fn is_stack_name(name: &str) -> bool {
+    name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// `us-west-1`, `ap-southeast-5`, `us-gov-east-1`: lowercase words, then a number.
@@ -496,6 +581,36 @@ mod tests {
     }
 
     #[test]
+    fn reads_and_validates_stack_names() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/subnet-outside-vpc/bad/cfn-imports-stack-name");
+        let path = dir.join("vpclint.toml");
+        let parse_in_dir = |text: &str| parse(&path, text, &[&PARSE_ERROR]);
+        let config = parse_in_dir(
+            "[cloudformation.stack_names]
+\"network.yaml\" = \"network\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.stack_names,
+            vec![(dir.join("network.yaml"), "network".to_string())]
+        );
+        let missing =
+            parse_in_dir("[cloudformation.stack_names]\n\"nowhere.yaml\" = \"net\"\n").unwrap_err();
+        assert!(
+            missing.0.contains(":2:1: no template `nowhere.yaml`"),
+            "{missing}"
+        );
+        for bad in ["\"1net\"", "\"net_work\"", "\"\""] {
+            let error = parse_in_dir(&format!(
+                "[cloudformation.stack_names]\n\"network.yaml\" = {bad}\n"
+            ))
+            .unwrap_err();
+            assert!(error.0.contains(":2:18: invalid stack name"), "{error}");
+        }
+    }
+
+    #[test]
     fn reads_and_validates_availability_zones() {
         let config = parse_str(
             "[terraform.availability_zones]\nus-west-1 = [\"us-west-1b\", \"us-west-1c\"]\n",
@@ -524,6 +639,36 @@ mod tests {
             unknown_key.0.starts_with("vpclint.toml:2:1: "),
             "{unknown_key}"
         );
+    }
+
+    #[test]
+    fn reads_and_validates_var_files_per_root() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cli/var-files");
+        let config_path = dir.join("vpclint.toml");
+        let parse_here = |text: &str| parse(&config_path, text, &[&PARSE_ERROR]);
+        let config =
+            parse_here("[terraform.var_files]\n\"envs/prod\" = [\"prod.tfvars\"]\n").unwrap();
+        assert_eq!(
+            config.var_files.get(&dir.join("envs/prod")),
+            Some(&vec![dir.join("envs/prod/prod.tfvars")])
+        );
+        let no_root = parse_here("[terraform.var_files]\n\"envs/qa\" = []\n").unwrap_err();
+        assert!(
+            no_root.0.contains(":2:1: root module `envs/qa`"),
+            "{no_root}"
+        );
+        let no_file =
+            parse_here("[terraform.var_files]\n\"envs/dev\" = [\"prod.tfvars\"]\n").unwrap_err();
+        assert!(no_file.0.contains(":2:15: variable file"), "{no_file}");
+        // A config file named without a directory is in the working directory.
+        let here = parse(
+            Path::new("vpclint.toml"),
+            "[terraform.var_files]\n\"src\" = []\n",
+            &[&PARSE_ERROR],
+        )
+        .unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(here.var_files.keys().next(), Some(&cwd.join("src")));
     }
 
     #[test]

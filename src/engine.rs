@@ -2,7 +2,7 @@
 //! `parse-error` findings, applies configuration and suppressions, sorts the result.
 
 use crate::config::RuleSetting;
-use crate::frontend::{GapCause, Severity, Unit};
+use crate::frontend::{GapCause, Provenance, Severity, Unit};
 use crate::model::Network;
 use crate::rules::{
     Finding, Label, Level, Rule, RuleMeta, INCOMPLETE_ANALYSIS, PARSE_ERROR, UNUSED_SUPPRESSION,
@@ -11,7 +11,7 @@ use crate::source::{SourceMap, Span};
 use crate::suppress::{self, Suppressed};
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// Which rules run and at which level: `vpclint.toml` `[rules]` plus `--select`/`--ignore`.
@@ -102,6 +102,10 @@ pub fn run(
             Err(message) => outcome.internal_errors.push(message),
         }
     }
+    point_at_provenance(&mut findings, units);
+    // A finding inside a module shows which root's call it comes through; two roots that
+    // share the module give two findings, each with its own call.
+    findings.iter_mut().for_each(Finding::add_call_sites);
     if selection.is_enabled(PARSE_ERROR.name) {
         findings.extend(parse_errors(units));
     }
@@ -129,6 +133,39 @@ pub fn run(
     outcome.findings = sort_and_dedupe(active, sources, |f| f);
     outcome.suppressed = sort_and_dedupe(applied.suppressed, sources, |s| &s.finding);
     outcome
+}
+
+/// A finding at a value that came from another file (a parent stack's parameter, another
+/// template's export) also points where the value was written, and so on up the chain.
+fn point_at_provenance(findings: &mut [Finding], units: &[Unit]) {
+    let mut by_span: HashMap<Span, Vec<&Provenance>> = HashMap::new();
+    for provenance in units.iter().flat_map(|u| &u.provenance) {
+        by_span.entry(provenance.at).or_default().push(provenance);
+    }
+    if by_span.is_empty() {
+        return;
+    }
+    for finding in findings {
+        let mut pending: Vec<Span> = std::iter::once(&finding.primary)
+            .chain(&finding.related)
+            .map(|label| label.span)
+            .collect();
+        let mut origins: Vec<Label> = Vec::new();
+        while let Some(span) = pending.pop() {
+            for provenance in by_span.get(&span).into_iter().flatten() {
+                let label = Label::new(
+                    provenance.from,
+                    provenance.address.clone(),
+                    provenance.message.clone(),
+                );
+                if !finding.related.contains(&label) && !origins.contains(&label) {
+                    pending.push(label.span);
+                    origins.push(label);
+                }
+            }
+        }
+        finding.related.extend(origins);
+    }
 }
 
 /// Frontend diagnostics of severity error, as `parse-error` findings.
@@ -229,7 +266,18 @@ pub fn compare(a: &Finding, b: &Finding, sources: &SourceMap) -> Ordering {
         .then_with(|| a.primary.address.cmp(&b.primary.address))
         .then_with(|| a.level.cmp(&b.level))
         .then_with(|| {
-            let key = |l: &Label| (l.span, l.address.clone(), l.message.clone());
+            // By path, not file id: ids follow the (parallel) load order. Findings of two
+            // roots sharing a module differ only here, in the roots' module calls.
+            let key = |l: &Label| {
+                let path = sources.get(l.span.file).path.clone();
+                (
+                    path,
+                    l.span.start,
+                    l.span.end,
+                    l.address.clone(),
+                    l.message.clone(),
+                )
+            };
             a.related.iter().map(key).cmp(b.related.iter().map(key))
         })
         .then_with(|| a.help.cmp(&b.help))
@@ -310,6 +358,9 @@ mod tests {
             resources: Vec::new(),
             diagnostics,
             suppressions,
+            provenance: Vec::new(),
+            exports: Vec::new(),
+            imports: Vec::new(),
         }
     }
 

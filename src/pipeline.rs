@@ -60,6 +60,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
         })
         .unzip();
     let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
+    cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
@@ -152,5 +153,8 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
         resources: Vec::new(),
         diagnostics: vec![Diagnostic::error(Span::new(file, offset, offset), message)],
         suppressions: Vec::new(),
+        provenance: Vec::new(),
+        exports: Vec::new(),
+        imports: Vec::new(),
     }
 }

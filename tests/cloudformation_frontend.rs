@@ -160,6 +160,7 @@ fn parameters_are_overridden_by_files_then_the_command_line() {
         parameters: vec![("VpcCidr".into(), "10.9.0.0/16".into())],
         parameter_files: vec![dir.join("params-overrides.json")],
         region: Some("eu-west-1".into()),
+        ..Options::default()
     };
     insta::assert_snapshot!(rendered(&dir.join("parameters.yaml"), &options));
 }

@@ -1,16 +1,18 @@
 //! Runs every rule against its fixtures: `fixtures/<rule>/bad/<case>` must produce at least
 //! one finding of that rule (snapshotted: level, message, `path:line:col` of every label,
 //! help), `fixtures/<rule>/good/<case>` none. A case is a Terraform module directory
-//! (`tf-<case>/`) or a CloudFormation template (`cfn-<case>.yaml|json`). Declared
-//! on-premises prefixes and quotas for a case come from `tf-<case>/vpclint.toml` or
-//! `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`, `[quotas]`).
+//! (`tf-<case>/`), a CloudFormation template (`cfn-<case>.yaml|json`) or a set of templates
+//! linted in one run (`cfn-<case>/`, for cross-stack imports). Declared
+//! on-premises prefixes, quotas and stack names for a case come from `tf-<case>/vpclint.toml`,
+//! `cfn-<case>/vpclint.toml` or `cfn-<case>.vpclint.toml` (`[onprem] direct_connect = [...]`,
+//! `[quotas]`, `[cloudformation.stack_names]`).
 //!
 //! Run with `-- --nocapture` to see which cases ran.
 
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use vpclint::config::Config;
 use vpclint::frontend::Severity;
-use vpclint::model::Declared;
 use vpclint::pipeline::{analyze, Analysis, Options};
 use vpclint::rules::{registry, Finding, Label, Rule};
 use vpclint::source::SourceMap;
@@ -60,7 +62,7 @@ fn cases(rule: &str, kind: &str) -> Vec<PathBuf> {
         .map(|e| e.path())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            (name.starts_with("tf-") && p.is_dir())
+            ((name.starts_with("tf-") || name.starts_with("cfn-")) && p.is_dir())
                 || (name.starts_with("cfn-")
                     && (name.ends_with(".yaml")
                         || name.ends_with(".yml")
@@ -71,26 +73,31 @@ fn cases(rule: &str, kind: &str) -> Vec<PathBuf> {
     cases
 }
 
-fn declared(case: &Path) -> Declared {
+fn config(case: &Path) -> Config {
     let config = if case.is_dir() {
         case.join("vpclint.toml")
     } else {
         case.with_extension("vpclint.toml")
     };
     let Ok(text) = std::fs::read_to_string(&config) else {
-        return Declared::default();
+        return Config::default();
     };
     vpclint::config::parse(&config, &text, &vpclint::rules::catalog())
         .unwrap_or_else(|e| panic!("{e}"))
-        .declared
 }
 
 /// Analyzes one case; it must read at least one file and parse without errors.
 fn run(case: &Path) -> Analysis {
-    let options = Options {
-        declared: declared(case),
+    let config = config(case);
+    let mut options = Options {
+        declared: config.declared,
         ..Options::default()
     };
+    options.cloudformation.stack_names = config
+        .stack_names
+        .into_iter()
+        .map(|(path, name)| (std::fs::canonicalize(&path).unwrap_or(path), name))
+        .collect();
     let analysis = analyze(&[case.to_path_buf()], &options);
     assert!(
         analysis.units.iter().any(|u| !u.files.is_empty()),

@@ -82,6 +82,98 @@ fn functions_match_terraform_console() {
     );
 }
 
+/// Heredocs and quoted templates (strip markers, `<<-` indentation, blank lines, tabs)
+/// and conditionals whose results unify to another type, against the console:
+/// `terraform_templates_differential.tf` holds them as
+/// `local.cases`, which the console prints as JSON and vpclint evaluates through a
+/// resource that takes it as input.
+#[test]
+fn templates_match_terraform_console() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        include_str!("terraform_templates_differential.tf"),
+    )
+    .expect("write cases");
+    let theirs = if Command::new("terraform").arg("version").output().is_ok() {
+        let json = console_json(dir.path(), "jsonencode(local.cases)");
+        Some(serde_json::from_str::<serde_json::Value>(&json).expect("console JSON"))
+    } else {
+        eprintln!("terraform is not on PATH: skipping the template comparison");
+        None
+    };
+    std::fs::write(
+        dir.path().join("cases.tf"),
+        "resource \"terraform_data\" \"cases\" {\n  input = local.cases\n}\n",
+    )
+    .expect("write resource");
+    let sources = vpclint::source::SourceMap::new();
+    let unit =
+        vpclint::frontend::terraform::load_root_module(dir.path(), &Default::default(), &sources);
+    assert!(unit.diagnostics.is_empty(), "{:?}", unit.diagnostics);
+    let resource = unit.resources.first().expect("the cases resource");
+    let Some(vpclint::frontend::V::Map(ours)) = resource.attrs.get("input").map(|v| &v.v) else {
+        panic!("input is not a map: {:?}", resource.attrs);
+    };
+    assert!(ours.len() >= 20, "only {} template cases", ours.len());
+    let Some(theirs) = theirs else { return };
+    let mut mismatches = Vec::new();
+    for (name, val) in ours {
+        let expected = theirs[name.as_str()].as_str();
+        let actual = match &val.v {
+            vpclint::frontend::V::String(s) => Some(s.as_str()),
+            _ => None,
+        };
+        if actual != expected {
+            mismatches.push(format!(
+                "{name}\n    vpclint:   {actual:?}\n    terraform: {expected:?}"
+            ));
+        }
+    }
+    println!(
+        "compared {} templates with terraform console: {} mismatches",
+        ours.len(),
+        mismatches.len()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "mismatches:\n{}",
+        mismatches.join("\n")
+    );
+}
+
+/// The string the console prints for one expression evaluated in `dir`.
+fn console_json(dir: &std::path::Path, expr: &str) -> String {
+    let config = dir.join("terraform.rc");
+    std::fs::write(&config, "").expect("write terraform.rc");
+    let mut child = Command::new("terraform")
+        .arg("console")
+        .arg("-no-color")
+        .current_dir(dir)
+        .env("TF_CLI_CONFIG_FILE", &config)
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("terraform console");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{expr}\n").as_bytes())
+        .expect("write expression");
+    let output = child.wait_with_output().expect("console output");
+    std::fs::remove_file(&config).expect("remove terraform.rc");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "console failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    go_unquote(stdout.trim()).unwrap_or_else(|| panic!("cannot read {stdout}"))
+}
+
 /// The files the file-function cases read.
 fn write_files(dir: &std::path::Path) {
     let files: &[(&str, &[u8])] = &[

@@ -8,7 +8,10 @@
 //! To keep it fast (one provider start costs seconds), the roots are planned together: a
 //! wrapper configuration calls each root as a module, so one `init`, `plan` and `show`
 //! cover them all. A root whose plan fails is dropped from the batch and reported as
-//! skipped with Terraform's reason. Roots with `.tfvars` files run on their own, as roots.
+//! skipped with Terraform's reason. Roots with `.tfvars` files run on their own, as roots,
+//! and so do roots with installed modules (a `.terraform/modules/modules.json` written as
+//! `terraform init` writes it), planned after `terraform init -get=false`, which uses that
+//! manifest and downloads nothing.
 //!
 //! Deliberate modelling choices, not compared:
 //! - security group rules whose peer is not a CIDR (groups, `self`, prefix lists): vpclint
@@ -126,7 +129,9 @@ fn terraform_plans_match_vpclint_models() {
             skipped.push((name, "deliberate parse errors".into()));
             continue;
         }
-        if let Some(obstacle) = offline_obstacle(&crate_root.join(&rel), &mut Vec::new())
+        let dir = crate_root.join(&rel);
+        let installed = Installed::read(&dir);
+        if let Some(obstacle) = offline_obstacle(&dir, "", &installed, &mut Vec::new())
             .or_else(|| required_variable(&crate_root.join(&rel)))
         {
             skipped.push((name, obstacle));
@@ -164,8 +169,10 @@ fn terraform_plans_match_vpclint_models() {
         });
     }
 
-    let (direct, batched): (Vec<usize>, Vec<usize>) =
-        (0..roots.len()).partition(|&i| has_tfvars(&tree.join(&roots[i].rel)));
+    let (direct, batched): (Vec<usize>, Vec<usize>) = (0..roots.len()).partition(|&i| {
+        let dir = tree.join(&roots[i].rel);
+        has_tfvars(&dir) || Installed::read(&dir).is_some()
+    });
     let env = TerraformEnv { cli_config };
     let mut planned: BTreeMap<usize, Facts> = BTreeMap::new();
     let mut failed: BTreeMap<usize, String> = BTreeMap::new();
@@ -359,9 +366,38 @@ fn add_default_provider(dir: &Path) {
     }
 }
 
-/// Why the root cannot be planned offline with only the AWS provider: a remote module
-/// source, a module cycle or another provider, found by walking its local modules.
-fn offline_obstacle(dir: &Path, chain: &mut Vec<PathBuf>) -> Option<String> {
+/// The modules `terraform init` installed for a root: each call's key (`net.label`) and
+/// directory, from `.terraform/modules/modules.json`.
+struct Installed {
+    root: PathBuf,
+    dirs: BTreeMap<String, PathBuf>,
+}
+
+impl Installed {
+    fn read(root: &Path) -> Option<Installed> {
+        let text = std::fs::read_to_string(root.join(".terraform/modules/modules.json")).ok()?;
+        let manifest: Value = serde_json::from_str(&text).ok()?;
+        let dirs = manifest["Modules"]
+            .as_array()?
+            .iter()
+            .filter_map(|m| Some((m["Key"].as_str()?.to_string(), m["Dir"].as_str()?.into())))
+            .collect();
+        Some(Installed {
+            root: root.to_path_buf(),
+            dirs,
+        })
+    }
+}
+
+/// Why the root cannot be planned offline with only the AWS provider: a module source
+/// that is neither local nor installed, a module cycle or another provider, found by
+/// walking its modules (`key` is the module's key in the manifest, empty for the root).
+fn offline_obstacle(
+    dir: &Path,
+    key: &str,
+    installed: &Option<Installed>,
+    chain: &mut Vec<PathBuf>,
+) -> Option<String> {
     let canonical = dir.canonicalize().ok()?;
     if chain.contains(&canonical) {
         return Some("its module calls form a cycle".into());
@@ -386,13 +422,24 @@ fn offline_obstacle(dir: &Path, chain: &mut Vec<PathBuf>) -> Option<String> {
             let Some(source) = string_attribute(&block.body, "source") else {
                 continue;
             };
-            if source.starts_with("./") || source.starts_with("../") {
-                obstacle = offline_obstacle(&dir.join(&source), chain);
+            let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+            let child_key = if key.is_empty() {
+                name.to_string()
             } else {
-                obstacle = Some(format!(
+                format!("{key}.{name}")
+            };
+            let installed_dir = installed
+                .as_ref()
+                .and_then(|i| Some(i.root.join(i.dirs.get(&child_key)?)));
+            obstacle = if source.starts_with("./") || source.starts_with("../") {
+                offline_obstacle(&dir.join(&source), &child_key, installed, chain)
+            } else if let Some(child) = installed_dir {
+                offline_obstacle(&child, &child_key, installed, chain)
+            } else {
+                Some(format!(
                     "calls module {source:?}, which terraform init must download"
-                ));
-            }
+                ))
+            };
         }
     }
     chain.pop();
@@ -530,10 +577,24 @@ fn plan_dir(
     dir: &Path,
     attribute: &dyn Fn(&Value) -> Option<usize>,
 ) -> Result<Value, BTreeMap<usize, String>> {
-    let init = env.run(
-        dir,
-        &["init", "-backend=false", "-input=false", "-no-color"],
-    );
+    // Installed modules are used as they are: nothing is downloaded.
+    let get = if Installed::read(dir).is_some() {
+        "-get=false"
+    } else {
+        "-get=true"
+    };
+    // Terraform's plugin cache is not safe for concurrent inits (two creating one
+    // provider directory fail with "file exists"): one init at a time.
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let init = {
+        let _one_at_a_time = INIT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        env.run(
+            dir,
+            &["init", "-backend=false", "-input=false", "-no-color", get],
+        )
+    };
     assert!(
         init.status.success(),
         "terraform init failed in {}:\n{}{}",

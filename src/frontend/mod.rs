@@ -7,7 +7,7 @@ pub mod cloudformation;
 pub mod terraform;
 
 use crate::source::{FileId, Span};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The language a unit was written in; lowering picks its table by this.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -32,6 +32,48 @@ pub struct Unit {
     pub resources: Vec<Resource>,
     pub diagnostics: Vec<Diagnostic>,
     pub suppressions: Vec<Suppression>,
+    /// Values that came from another file (a parent stack's parameter, another template's
+    /// export): findings at such a value also point where it came from.
+    pub provenance: Vec<Provenance>,
+    /// Values this unit publishes to the other units of the run (CloudFormation `Export`s).
+    pub exports: Vec<Export>,
+    /// The export names this unit imports (`Fn::ImportValue` with a name known statically).
+    pub imports: Vec<Import>,
+}
+
+/// The value at `at` was written at `from`, in another file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub at: Span,
+    pub from: Span,
+    /// The resource address or output that `from` belongs to.
+    pub address: String,
+    /// Says what `from` is: `exported here as "net-VpcCidr"`.
+    pub message: String,
+}
+
+/// A named value a unit publishes to the others (CloudFormation `Outputs.X.Export.Name`).
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The export name, or why it is not known statically.
+    pub name: Result<String, String>,
+    /// The name with `*` for each part not known statically (`*-VpcId` for
+    /// `${AWS::StackName}-VpcId`): which imports an unknown name could be meant for.
+    pub pattern: String,
+    pub value: Val,
+    /// `Outputs.VpcId` (with the nested stack's prefix).
+    pub output: String,
+    /// The output's key.
+    pub span: Span,
+}
+
+/// A use of another unit's export.
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub name: String,
+    pub span: Span,
+    /// The unit whose export it resolved to.
+    pub exporter: Option<PathBuf>,
 }
 
 /// One evaluated resource instance (`count`/`for_each` expanded, conditions applied).
@@ -54,6 +96,21 @@ pub struct Resource {
     /// The AWS region the resource is created in, when known (Terraform: the provider
     /// configuration it uses; CloudFormation: `AWS::Region`).
     pub region: Option<String>,
+    /// The module calls this instance is created through, outermost (the root module's
+    /// call) first; empty for a resource of the root module itself.
+    pub called_from: CallChain,
+}
+
+/// The module calls an instance is created through, outermost first. Shared by every
+/// resource of a module instance.
+pub type CallChain = std::sync::Arc<[CallSite]>;
+
+/// A module call: `module.net["a"]` at its `module "net"` block header in the calling
+/// module.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallSite {
+    pub address: String,
+    pub span: Span,
 }
 
 impl Resource {
@@ -93,6 +150,22 @@ pub struct Ref {
     /// The attribute referenced: `id`, `default_route_table_id`; for CloudFormation
     /// `!Ref` this is `Ref`, for `!GetAtt X.Attr` it is `Attr`.
     pub attribute: String,
+}
+
+impl Ref {
+    /// The same reference made from another unit: its address becomes `UNIT#ADDRESS` (as
+    /// `vpclint reach` names a resource of one template among several), which no resource
+    /// address of a unit has (CloudFormation logical IDs are alphanumeric).
+    pub fn from_unit(mut self, unit: &Path) -> Ref {
+        self.address = format!("{}#{}", unit.display(), self.address);
+        self
+    }
+
+    /// The unit and the address within it of a reference made by [`Ref::from_unit`].
+    pub fn other_unit(&self) -> Option<(&Path, &str)> {
+        let (unit, address) = self.address.rsplit_once('#')?;
+        Some((Path::new(unit), address))
+    }
 }
 
 impl Val {

@@ -8,6 +8,7 @@ pub mod lower;
 #[doc(hidden)]
 pub mod testing;
 
+pub use crate::frontend::{CallChain, CallSite};
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use serde::Serialize;
@@ -130,6 +131,10 @@ pub struct Origin {
     /// The block header or logical-ID key.
     #[serde(skip)]
     pub name_span: Span,
+    /// The module calls the resource is created through, outermost first: which root
+    /// supplied the values of a resource in a module several roots use.
+    #[serde(skip)]
+    pub called_from: CallChain,
 }
 
 /// Whether a field was written in the source or filled in with the provider/service default.

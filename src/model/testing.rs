@@ -68,6 +68,7 @@ impl NetworkBuilder {
             kind: address.split('.').next().unwrap_or_default().to_string(),
             span,
             name_span,
+            called_from: Default::default(),
         }
     }
 

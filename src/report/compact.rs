@@ -1,7 +1,7 @@
 //! One line per finding, `path:line:col: level [rule] message`: the shape editors'
 //! quickfix lists (`errorformat=%f:%l:%c: %m`) and CI problem matchers read.
 
-use super::{headline, Report};
+use super::Report;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -14,7 +14,7 @@ pub fn render(report: &Report) -> String {
             at.start.column,
             finding.level.as_str(),
             finding.rule,
-            one_line(&headline(finding)),
+            one_line(&report.headline(finding)),
         ));
     }
     out

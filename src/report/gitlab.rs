@@ -12,7 +12,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|finding| {
             let at = report.locate(&finding.primary);
-            let mut description = super::headline(finding);
+            let mut description = report.headline(finding);
             if !finding.help.is_empty() {
                 description.push_str(&format!(" (help: {})", finding.help));
             }

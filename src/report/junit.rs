@@ -2,7 +2,7 @@
 //! with a failing `<testcase>` per finding and a skipped one per suppressed finding; a clean
 //! run is one passing test case, so the CI shows that the lint ran.
 
-use super::{doc_url, headline, Report};
+use super::{doc_url, Report};
 use crate::rules::Finding;
 
 pub fn render(report: &Report) -> String {
@@ -16,7 +16,7 @@ pub fn render(report: &Report) -> String {
             at.start.column,
             finding.level.as_str(),
             finding.rule,
-            headline(finding)
+            report.headline(finding)
         );
         if !finding.help.is_empty() {
             body.push_str(&format!("help: {}\n", finding.help));
@@ -26,7 +26,7 @@ pub fn render(report: &Report) -> String {
             "    <testcase classname=\"{}\" name=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
             escape(&at.path),
             escape(&case_name(report, finding)),
-            escape(&headline(finding)),
+            escape(&report.headline(finding)),
             finding.level.as_str(),
             escape(&body),
         ));

@@ -80,7 +80,29 @@ impl Report<'_> {
 
     /// The finding's `vpclint/v1` fingerprint (see [`fingerprint`]).
     pub fn fingerprint(&self, finding: &Finding) -> String {
-        fingerprint(finding, &self.locate(&finding.primary).path)
+        fingerprint(finding, self.sources, self.cwd)
+    }
+
+    /// The header of a finding: `aws_route.r["bad"]: message`, or the message alone when
+    /// the finding names no resource (a parse error) or its message starts with the
+    /// address; a finding inside a module names the root's module call it comes through
+    /// (`(in module.net called from envs/prod/main.tf:12)`), which tells apart the findings
+    /// of several roots that use one module.
+    pub fn headline(&self, finding: &Finding) -> String {
+        let address = finding.primary.address.as_str();
+        let mut headline = if address.is_empty() || finding.message.starts_with(address) {
+            finding.message.clone()
+        } else {
+            format!("{address}: {}", finding.message)
+        };
+        if let Some(root_call) = finding.primary.called_from.first() {
+            let at = self.locate(&Label::new(root_call.span, "", ""));
+            headline.push_str(&format!(
+                " (in {} called from {}:{})",
+                root_call.address, at.path, at.start.line
+            ));
+        }
+        headline
     }
 
     /// Where a gap is: its file and position.
@@ -117,19 +139,23 @@ impl Report<'_> {
     }
 }
 
-/// vpclint's own fingerprint of a finding, `path` being its primary file as reported:
-/// rule, file, resource address and message, not the line, so it survives edits that only
-/// move lines. SARIF `partialFingerprints["vpclint/v1"]`, baselines and GitLab reports use
-/// it.
-pub fn fingerprint(finding: &Finding, path: &str) -> String {
-    let identity = [
-        finding.rule,
-        path,
-        finding.primary.address.as_str(),
-        finding.message.as_str(),
-    ]
-    .join("\0");
-    format!("{:016x}", fnv1a(identity.bytes()))
+/// vpclint's own fingerprint of a finding: rule, file (as reported, relative to `cwd`),
+/// resource address and message, not the line, so it survives edits that only move lines;
+/// for a resource in a module, also the file and address of the root's module call, so
+/// the findings of two roots that share a module are two. SARIF
+/// `partialFingerprints["vpclint/v1"]`, baselines and GitLab reports use it.
+pub fn fingerprint(finding: &Finding, sources: &SourceMap, cwd: &Path) -> String {
+    let path_of = |span: crate::source::Span| display_path(&sources.get(span.file).path, cwd);
+    let mut identity = vec![
+        finding.rule.to_string(),
+        path_of(finding.primary.span),
+        finding.primary.address.clone(),
+        finding.message.clone(),
+    ];
+    if let Some(root_call) = finding.primary.called_from.first() {
+        identity.extend([path_of(root_call.span), root_call.address.clone()]);
+    }
+    format!("{:016x}", fnv1a(identity.join("\0").bytes()))
 }
 
 /// FNV-1a, 64 bits: a fingerprint must not change between vpclint builds, which
@@ -138,17 +164,6 @@ pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
     bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-/// The header of a finding: `aws_route.r["bad"]: message`, or the message alone when the
-/// finding names no resource (a parse error) or its message starts with the address.
-pub fn headline(finding: &Finding) -> String {
-    let address = finding.primary.address.as_str();
-    if address.is_empty() || finding.message.starts_with(address) {
-        finding.message.clone()
-    } else {
-        format!("{address}: {}", finding.message)
-    }
 }
 
 /// `path` relative to `cwd` when it lies under it, `/`-separated, without `./`.

@@ -205,7 +205,7 @@ fn result(
         "locations": [primary],
         "partialFingerprints": {
             "primaryLocationLineHash": format!("{line_hash:016x}:{occurrence}"),
-            FINGERPRINT_KEY: super::fingerprint(finding, &at.path),
+            FINGERPRINT_KEY: report.fingerprint(finding),
         },
     });
     if let Some(index) = rule_index.get(finding.rule) {

@@ -3,7 +3,7 @@
 //! (labels far away in the same file, or in another file), the help; then a one-line
 //! summary.
 
-use super::{display_path, doc_url, headline, plural, Report};
+use super::{display_path, doc_url, plural, Report};
 use crate::rules::{Finding, Label, Level, INCOMPLETE_ANALYSIS};
 use crate::source::{FileId, SourceFile};
 use miette::{
@@ -267,7 +267,7 @@ fn render_finding(
             labels: Vec::new(),
         };
         if index == 0 {
-            diagnostic.message = headline(finding);
+            diagnostic.message = report.headline(finding);
             diagnostic.rule = Some(finding.rule);
             diagnostic.url = Some(doc_url(finding.rule));
             diagnostic.severity = match finding.level {
@@ -345,7 +345,7 @@ fn render_plain(
                 "{place}: {} [{}] {}\n",
                 finding.level.as_str(),
                 finding.rule,
-                headline(finding)
+                report.headline(finding)
             ));
         } else {
             out.push_str(&format!("{place}: {}\n", label.message));

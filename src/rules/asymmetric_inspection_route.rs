@@ -116,9 +116,9 @@ fn finding(network: &Network, path: &Asymmetry) -> Finding {
                 .and_then(|d| d.cidr())
                 .map_or("?".to_string(), |d| d.to_string());
             (
-                Label::new(
+                Label::of(
                     r.target.span,
-                    &r.origin.address,
+                    &r.origin,
                     format!("{prefix} straight to {gateway}"),
                 ),
                 match r.origin.address == *table {
@@ -131,9 +131,9 @@ fn finding(network: &Network, path: &Asymmetry) -> Finding {
         DirectReturn::Propagated(propagation, prefix) => {
             let p = &network.vgw_propagations[propagation];
             (
-                Label::new(
+                Label::of(
                     p.vpn_gateway.span,
-                    &p.origin.address,
+                    &p.origin,
                     format!("propagates {prefix} straight to {gateway}"),
                 ),
                 format!(
@@ -145,15 +145,15 @@ fn finding(network: &Network, path: &Asymmetry) -> Finding {
         }
     };
     let association = &network.route_table_associations[path.edge.association];
-    let mut related = vec![Label::new(
+    let mut related = vec![Label::of(
         ingress.target.span,
-        &ingress.origin.address,
+        &ingress.origin,
         format!("{destination} to {middlebox}"),
     )];
     if let Some(field) = &association.gateway {
-        related.push(Label::new(
+        related.push(Label::of(
             field.span,
-            &association.origin.address,
+            &association.origin,
             format!("edge association with {gateway}"),
         ));
     }

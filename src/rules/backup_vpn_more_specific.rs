@@ -112,14 +112,14 @@ fn finding(
              Direct Connect is preferred, so traffic to {prefix} takes the backup VPN instead of \
              Direct Connect"
         ),
-        primary: Label::new(
+        primary: Label::of(
             route.destination.span,
-            &route.origin.address,
+            &route.origin,
             format!("more specific than Direct Connect prefix {dx_prefix}"),
         ),
-        related: vec![Label::new(
+        related: vec![Label::of(
             association.name_span,
-            &association.address,
+            association,
             format!("Direct Connect path of {gateway}"),
         )],
         help: format!(

@@ -26,9 +26,9 @@ impl Rule for DnsAttributesRequired {
         for zone in network.hosted_zones.values() {
             for vpc in &zone.vpcs {
                 if let Some(id) = vpc.copied() {
-                    let label = Label::new(
+                    let label = Label::of(
                         vpc.span,
-                        &zone.origin.address,
+                        &zone.origin,
                         "private hosted zone associated here",
                     );
                     dependents
@@ -43,9 +43,9 @@ impl Rule for DnsAttributesRequired {
                 && endpoint.private_dns_enabled.copied() == Some(true);
             if let (true, Some(id)) = (private_dns_interface, endpoint.vpc.copied()) {
                 let span = endpoint.private_dns_enabled.span;
-                let label = Label::new(
+                let label = Label::of(
                     span,
-                    &endpoint.origin.address,
+                    &endpoint.origin,
                     "interface endpoint with private DNS",
                 );
                 dependents
@@ -89,9 +89,9 @@ fn finding(vpc: &Vpc, off: &[(&str, &Field<bool>)], dependents: Vec<(&Origin, La
             needing.join(", "),
             if needing.len() == 1 { "s" } else { "" },
         ),
-        primary: Label::new(
+        primary: Label::of(
             first_field.span,
-            &vpc.origin.address,
+            &vpc.origin,
             format!("{first_name} is off"),
         ),
         related: dependents.into_iter().map(|(_, label)| label).collect(),

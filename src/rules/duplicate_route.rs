@@ -80,14 +80,14 @@ fn finding(network: &Network, destination: &str, first: &Route, duplicate: &Rout
              second (RouteAlreadyExists)",
             first.origin.address, duplicate.origin.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             duplicate.destination.span,
-            &duplicate.origin.address,
+            &duplicate.origin,
             format!("second route to {destination}"),
         ),
-        related: vec![Label::new(
+        related: vec![Label::of(
             first.destination.span,
-            &first.origin.address,
+            &first.origin,
             format!("first route to {destination}"),
         )],
         help: "keep one route per destination in a route table; do not mix inline `route` \

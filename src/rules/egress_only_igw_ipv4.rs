@@ -35,14 +35,10 @@ impl Rule for EgressOnlyIgwIpv4 {
                      traffic only, so AWS rejects an IPv4 destination",
                     gateway.address
                 ),
-                primary: Label::new(
-                    route.destination.span,
-                    &route.origin.address,
-                    "IPv4 destination",
-                ),
-                related: vec![Label::new(
+                primary: Label::of(route.destination.span, &route.origin, "IPv4 destination"),
+                related: vec![Label::of(
                     gateway.name_span,
-                    &gateway.address,
+                    gateway,
                     "egress-only internet gateway (IPv6 only)",
                 )],
                 help: "route IPv6 (`::/0`) to the egress-only internet gateway, and IPv4 \

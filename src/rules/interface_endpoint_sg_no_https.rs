@@ -138,14 +138,14 @@ fn finding(network: &Network, endpoint: &VpcEndpoint, groups: &[SecurityGroupId]
             endpoint.origin.address,
             names.join(", ")
         ),
-        primary: Label::new(span, &endpoint.origin.address, "no inbound TCP 443"),
+        primary: Label::of(span, &endpoint.origin, "no inbound TCP 443"),
         related: groups
             .iter()
             .map(|&g| {
                 let group = &network.security_groups[g];
-                Label::new(
+                Label::of(
                     group.origin.name_span,
-                    &group.origin.address,
+                    &group.origin,
                     "no ingress on TCP 443",
                 )
             })

@@ -102,9 +102,9 @@ fn finding(
             subnet.origin.address,
             table.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             entry.span,
-            &lb.origin.address,
+            &lb.origin,
             format!("{} is a private subnet", subnet.origin.address),
         ),
         related,

@@ -98,9 +98,9 @@ fn check_block(what: &str, origin: &Origin, cidr: &Field<CidrValue>) -> Vec<Find
                 "{what} {} has block {}: a /{prefix} prefix is outside the /16–/28 AWS allows",
                 origin.address, value.net
             ),
-            primary: Label::new(
+            primary: Label::of(
                 cidr.span,
-                &origin.address,
+                origin,
                 format!("/{prefix} is not between /16 and /28"),
             ),
             related: Vec::new(),
@@ -127,9 +127,9 @@ fn check_block(what: &str, origin: &Origin, cidr: &Field<CidrValue>) -> Vec<Find
                 "{what} {} has block {} with host bits set: {consequence}",
                 origin.address, value.net
             ),
-            primary: Label::new(
+            primary: Label::of(
                 cidr.span,
-                &origin.address,
+                origin,
                 format!("host bits set; the network is {}", value.network()),
             ),
             related: Vec::new(),
@@ -163,9 +163,9 @@ fn route_host_bits(route: &model::Route) -> Option<Finding> {
             "route {} has destination {written} with host bits set: {consequence}",
             route.origin.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             route.destination.span,
-            &route.origin.address,
+            &route.origin,
             format!("host bits set; the network is {network}"),
         ),
         related: Vec::new(),
@@ -181,7 +181,7 @@ fn unparsable(what: &str, origin: &Origin, invalid: &model::InvalidCidr) -> Find
             "{what} {} has CIDR {:?}, which is not a valid CIDR block",
             origin.address, invalid.text
         ),
-        primary: Label::new(invalid.span, &origin.address, "not a valid CIDR block"),
+        primary: Label::of(invalid.span, origin, "not a valid CIDR block"),
         related: Vec::new(),
         help: "write an address and a prefix length, such as 10.0.0.0/16".to_string(),
     }
@@ -201,9 +201,9 @@ fn reserved_route(route: &model::Route, reserved: &str) -> Finding {
              (instance metadata, Amazon DNS); AWS refuses the route",
             route.origin.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             route.destination.span,
-            &route.origin.address,
+            &route.origin,
             format!("inside reserved {reserved}"),
         ),
         related: Vec::new(),

@@ -54,14 +54,10 @@ fn finding(lb: &LoadBalancer, subnets: &[&Subnet], zones: &BTreeSet<&str>) -> Fi
             lb.origin.address,
             subnets.len()
         ),
-        primary: Label::new(
-            primary_span,
-            &lb.origin.address,
-            format!("subnets only in {zone}"),
-        ),
+        primary: Label::of(primary_span, &lb.origin, format!("subnets only in {zone}")),
         related: subnets
             .iter()
-            .map(|s| Label::new(s.az.span, &s.origin.address, format!("in {zone}")))
+            .map(|s| Label::of(s.az.span, &s.origin, format!("in {zone}")))
             .collect(),
         help: "add a subnet in a second Availability Zone to the load balancer's `subnets` \
                (CloudFormation `Subnets`)"

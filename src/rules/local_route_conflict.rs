@@ -156,9 +156,9 @@ fn finding(
              (local route); {problem}",
             block.net
         ),
-        primary: Label::new(
+        primary: Label::of(
             route.destination.span,
-            &route.origin.address,
+            &route.origin,
             format!("inside local block {}", block.net),
         ),
         related: vec![Label::new(

@@ -37,7 +37,7 @@ mod transitive_peering;
 mod vpc_resolver_unreachable;
 mod vpn_static_route_on_bgp_connection;
 
-use crate::model::Network;
+use crate::model::{CallChain, Network, Origin};
 use crate::source::Span;
 
 /// How bad a finding is. Ordered: `Note < Warning < Error`.
@@ -80,6 +80,9 @@ pub struct Label {
     pub message: String,
     /// The resource address (or logical ID) this span belongs to.
     pub address: String,
+    /// The module calls that resource is created through, outermost first (empty when
+    /// unknown or in a root module).
+    pub called_from: CallChain,
 }
 
 impl Label {
@@ -88,6 +91,16 @@ impl Label {
             span,
             message: message.into(),
             address: address.into(),
+            called_from: CallChain::default(),
+        }
+    }
+
+    /// A label on a span of the entity `origin` describes: its address and the module
+    /// calls it is created through.
+    pub fn of(span: Span, origin: &Origin, message: impl Into<String>) -> Self {
+        Label {
+            called_from: origin.called_from.clone(),
+            ..Label::new(span, &origin.address, message)
         }
     }
 }
@@ -105,6 +118,23 @@ pub struct Finding {
     pub related: Vec<Label>,
     /// How to fix it.
     pub help: String,
+}
+
+impl Finding {
+    /// Adds the module calls the primary resource is created through as related
+    /// locations, outermost (the root's call) first.
+    pub fn add_call_sites(&mut self) {
+        for site in self.primary.called_from.iter() {
+            let label = Label::new(
+                site.span,
+                &site.address,
+                format!("{} called here", site.address),
+            );
+            if !self.related.contains(&label) {
+                self.related.push(label);
+            }
+        }
+    }
 }
 
 pub trait Rule: Sync + Send {

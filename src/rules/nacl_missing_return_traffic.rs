@@ -141,9 +141,9 @@ fn finding(network: &Network, nacl: NaclId, flows: &[Flow]) -> Finding {
             "{}: NACLs are stateless, so the replies are dropped",
             descriptions.join("; ")
         ),
-        primary: Label::new(
+        primary: Label::of(
             nacl.origin.name_span,
-            &nacl.origin.address,
+            &nacl.origin,
             "no return path for these flows",
         ),
         related: flows
@@ -151,9 +151,9 @@ fn finding(network: &Network, nacl: NaclId, flows: &[Flow]) -> Finding {
             .map(|flow| {
                 let entry = &network.nacl_entries[flow.entry];
                 let (way, preposition) = words(flow.direction);
-                Label::new(
+                Label::of(
                     entry.rule_number.span,
-                    &entry.origin.address,
+                    &entry.origin,
                     format!(
                         "allows {way} {} {} {preposition} {}",
                         flow.protocol, flow.ports, flow.peer

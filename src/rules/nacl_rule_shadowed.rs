@@ -93,14 +93,10 @@ fn finding(earlier: &NaclEntry, later: &NaclEntry) -> Finding {
             describe(later),
             describe(earlier)
         ),
-        primary: Label::new(
-            later.rule_number.span,
-            &later.origin.address,
-            "never matches",
-        ),
-        related: vec![Label::new(
+        primary: Label::of(later.rule_number.span, &later.origin, "never matches"),
+        related: vec![Label::of(
             earlier.rule_number.span,
-            &earlier.origin.address,
+            &earlier.origin,
             "matches all of its traffic first",
         )],
         help: "give the entry a lower rule number than the broader one if it should apply, or \

@@ -76,9 +76,9 @@ fn finding(
             "nat gateway {} in subnet {}{cidr}: route table {} {what}, so the NAT gateway cannot reach the internet",
             nat.origin.address, subnet.origin.address, table.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             nat.subnet.span,
-            &nat.origin.address,
+            &nat.origin,
             "public NAT gateway in a subnet without internet access",
         ),
         related,

@@ -122,9 +122,9 @@ fn finding(
         .map(|user| {
             let subnet = &network.subnets[user.subnet];
             let route = &network.routes[user.route];
-            Label::new(
+            Label::of(
                 route.target.span,
-                &route.origin.address,
+                &route.origin,
                 format!(
                     "0.0.0.0/0 of {} ({}) goes to {}",
                     subnet.origin.address,
@@ -151,9 +151,9 @@ fn finding(
             join(nat_zones),
             join(&other_zones),
         ),
-        primary: Label::new(
+        primary: Label::of(
             gateway.subnet.span,
-            &gateway.origin.address,
+            &gateway.origin,
             format!("NAT gateway in {own_zone} only"),
         ),
         related,

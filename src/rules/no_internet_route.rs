@@ -33,9 +33,9 @@ pub(super) fn explain(
         .and_then(|c| c.copied())
         .map(|c| format!(" ({})", c.net))
         .unwrap_or_default();
-    let mut related = vec![Label::new(
+    let mut related = vec![Label::of(
         table.name_span,
-        &table.address,
+        table,
         format!("route table of {}", subnet.origin.address),
     )];
     let what = match default {
@@ -43,9 +43,9 @@ pub(super) fn explain(
         Some((route, target)) => {
             let route = &network.routes[route];
             let to = target_address(network, target).unwrap_or("the local route");
-            related.push(Label::new(
+            related.push(Label::of(
                 route.target.span,
-                &route.origin.address,
+                &route.origin,
                 format!("0.0.0.0/0 goes to {to}"),
             ));
             format!("sends 0.0.0.0/0 to {to}, not to {gateway}")

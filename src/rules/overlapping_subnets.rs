@@ -80,14 +80,10 @@ fn finding(network: &Network, first: &Subnet, second: &Subnet) -> Finding {
             first.origin.address,
             describe(first_block),
         ),
-        primary: Label::new(
-            span(second),
-            &second.origin.address,
-            "overlaps another subnet",
-        ),
-        related: vec![Label::new(
+        primary: Label::of(span(second), &second.origin, "overlaps another subnet"),
+        related: vec![Label::of(
             span(first),
-            &first.origin.address,
+            &first.origin,
             format!("subnet {} declared here", describe(first_block)),
         )],
         help: "give each subnet of the VPC its own, non-overlapping block (for example with \

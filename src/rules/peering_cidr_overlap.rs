@@ -88,9 +88,9 @@ fn finding(
             describe(peering.accepter_vpc.copied()),
             pairs.join("; "),
         ),
-        primary: Label::new(
+        primary: Label::of(
             peering.accepter_vpc.span,
-            &peering.origin.address,
+            &peering.origin,
             "peer VPC's blocks overlap this VPC's",
         ),
         related,

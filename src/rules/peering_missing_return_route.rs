@@ -124,9 +124,9 @@ fn finding(
     let from_address = &network.vpcs[from].origin.address;
     let peer_address = &network.vpcs[peer].origin.address;
     let blocks = cidrs.describe_family(from, destination);
-    let mut related = vec![Label::new(
+    let mut related = vec![Label::of(
         connection.name_span,
-        &connection.address,
+        connection,
         "peering connection",
     )];
     related.extend(
@@ -136,9 +136,9 @@ fn finding(
             .filter(|t| t.vpc.copied() == Some(peer))
             .take(3)
             .map(|t| {
-                Label::new(
+                Label::of(
                     t.origin.name_span,
-                    &t.origin.address,
+                    &t.origin,
                     format!("no route to {blocks} over {}", connection.address),
                 )
             }),
@@ -151,7 +151,7 @@ fn finding(
              {from_address} ({blocks}) over this connection, so replies are dropped",
             connection.address
         ),
-        primary: Label::new(route.target.span, &route.origin.address, "one-way route"),
+        primary: Label::of(route.target.span, &route.origin, "one-way route"),
         related,
         help: format!(
             "add a route to {blocks} via {} in the route tables of vpc {peer_address}'s subnets",

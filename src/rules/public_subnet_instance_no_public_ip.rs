@@ -122,13 +122,13 @@ fn finding(
     }: NoPublicIpv4,
 ) -> Finding {
     let r = &network.routes[route];
-    let mut related = vec![Label::new(
+    let mut related = vec![Label::of(
         r.target.span,
-        &r.origin.address,
+        &r.origin,
         "0.0.0.0/0 to the internet gateway",
     )];
     if setting.span != instance.origin.name_span {
-        related.push(Label::new(setting.span, &owner.address, "no public IPv4"));
+        related.push(Label::of(setting.span, owner, "no public IPv4"));
     }
     Finding {
         rule: META.name,
@@ -139,9 +139,9 @@ fn finding(
              nor be reached from the internet",
             instance.origin.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             instance.origin.name_span,
-            &instance.origin.address,
+            &instance.origin,
             "no public IPv4 address",
         ),
         related,

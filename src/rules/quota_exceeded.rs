@@ -52,7 +52,7 @@ fn over(
             "{} has {what}: {count}, over the quota of {quota}",
             origin.address
         ),
-        primary: Label::new(span, &origin.address, format!("{count} > {quota}")),
+        primary: Label::of(span, origin, format!("{count} > {quota}")),
         related: Vec::new(),
         help: format!(
             "{help}, or request a quota increase and declare it as `{key}` under [quotas] in vpclint.toml"

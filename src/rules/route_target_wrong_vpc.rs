@@ -117,8 +117,8 @@ fn finding(
              AWS only routes to targets in the table's own VPC",
             target.address
         ),
-        primary: Label::new(target_span, &route.address, format!("target outside vpc {vpc_address}")),
-        related: vec![Label::new(target.name_span, &target.address, "declared here")],
+        primary: Label::of(target_span, route, format!("target outside vpc {vpc_address}")),
+        related: vec![Label::of(target.name_span, target, "declared here")],
         help: format!("use a target of vpc {vpc_address}, or put the route in a route table of the target's VPC"),
     }
 }

@@ -74,14 +74,14 @@ fn finding(network: &Network, egress: &SgRule, ingress: &SgRule) -> Finding {
             describe(egress),
             describe(ingress),
         ),
-        primary: Label::new(
+        primary: Label::of(
             egress.ports.span,
-            &egress.origin.address,
+            &egress.origin,
             "ephemeral ports opened for replies",
         ),
-        related: vec![Label::new(
+        related: vec![Label::of(
             ingress.peer.span,
-            &ingress.origin.address,
+            &ingress.origin,
             "the ingress rule whose replies are already allowed",
         )],
         help: "remove the egress rule: replies to allowed inbound connections leave whatever the \

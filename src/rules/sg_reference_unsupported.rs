@@ -116,7 +116,7 @@ impl<'n> Connections<'n> {
                 (_, Some(a), Some(r)) if a == r => return Support::Supported,
                 (_, Some(a), Some(r)) => reasons.push((
                     format!("peering connection {} is inter-Region ({r} to {a}), which never supports references", peering.origin.address),
-                    Some(Label::new(accepter.span, &peering.origin.address, format!("peer Region {a}"))),
+                    Some(Label::of(accepter.span, &peering.origin, format!("peer Region {a}"))),
                 )),
                 _ => unknown = true,
             }
@@ -258,9 +258,9 @@ fn finding(
         let origin = &network.security_groups[group].origin;
         related.insert(
             0,
-            Label::new(
+            Label::of(
                 origin.name_span,
-                &origin.address,
+                origin,
                 format!("in vpc {}", vpc_name(other)),
             ),
         );
@@ -274,7 +274,7 @@ fn finding(
             vpc_name(other),
             texts.join("; "),
         ),
-        primary: Label::new(rule.peer.span, &rule.origin.address, "group in another VPC"),
+        primary: Label::of(rule.peer.span, &rule.origin, "group in another VPC"),
         related,
         help: "reference the other VPC's CIDR block (or a prefix list) instead, or join the VPCs \
                with a same-Region peering connection, or (inbound rules) a transit gateway with \

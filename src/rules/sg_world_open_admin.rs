@@ -66,14 +66,14 @@ fn finding(rule: &SgRule, world: &str, services: &str) -> Finding {
         rule: META.name,
         level: META.level,
         message: format!("ingress {traffic} from {world} opens {services} to the whole internet"),
-        primary: Label::new(
+        primary: Label::of(
             rule.peer.span,
-            &rule.origin.address,
+            &rule.origin,
             format!("{world} is every address"),
         ),
-        related: vec![Label::new(
+        related: vec![Label::of(
             rule.ports.span,
-            &rule.origin.address,
+            &rule.origin,
             format!("includes {services}"),
         )],
         help: "allow administration only from known networks (a VPN or office CIDR, a bastion's \

@@ -96,14 +96,14 @@ fn finding(
             origin.address,
             destinations.join(", "),
         ),
-        primary: Label::new(check.span, &origin.address, "source/destination check is on"),
+        primary: Label::of(check.span, origin, "source/destination check is on"),
         related: routes
             .iter()
             .map(|&r| {
                 let route = &network.routes[r];
-                Label::new(
+                Label::of(
                     route.target.span,
-                    &route.origin.address,
+                    &route.origin,
                     format!("route {} targets it", describe_destination(network, route.destination.get())),
                 )
             })

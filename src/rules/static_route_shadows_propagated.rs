@@ -100,9 +100,9 @@ fn describe_source(network: &Network, propagated: &PropagatedRoute) -> (String, 
                     "Direct Connect prefix {} (declared in the config) propagated by {vgw}",
                     propagated.prefix
                 ),
-                Label::new(
+                Label::of(
                     propagation.span,
-                    &propagation.address,
+                    propagation,
                     format!("propagates {vgw}'s routes"),
                 ),
             )
@@ -111,9 +111,9 @@ fn describe_source(network: &Network, propagated: &PropagatedRoute) -> (String, 
             let vpn_route = &network.vpn_routes[vpn_route];
             (
                 format!("VPN route {} propagated by {vgw}", propagated.prefix),
-                Label::new(
+                Label::of(
                     vpn_route.destination.span,
-                    &vpn_route.origin.address,
+                    &vpn_route.origin,
                     format!("on-premises prefix {} of the VPN", propagated.prefix),
                 ),
             )
@@ -147,7 +147,7 @@ fn vgw_finding(
              route always wins, so traffic to {prefix} never takes the VPN/Direct Connect path",
             descriptions.join(" and the ")
         ),
-        primary: Label::new(route.destination.span, &route.origin.address, "static route overrides the propagated one"),
+        primary: Label::of(route.destination.span, &route.origin, "static route overrides the propagated one"),
         related,
         help: format!(
             "remove the static route to let the propagated route carry {prefix}, or make it more \
@@ -178,18 +178,18 @@ fn tgw_finding(
                     "Direct Connect prefix (declared in the config) propagated by {}",
                     from.address
                 ));
-                related.push(Label::new(
+                related.push(Label::of(
                     from.name_span,
-                    &from.address,
+                    from,
                     "Direct Connect gateway attachment",
                 ));
             }
             TgwPropagatedSource::VpnStatic(vpn_route) => {
                 let vpn_route = &network.vpn_routes[vpn_route];
                 descriptions.push(format!("VPN prefix propagated by {}", from.address));
-                related.push(Label::new(
+                related.push(Label::of(
                     vpn_route.destination.span,
-                    &vpn_route.origin.address,
+                    &vpn_route.origin,
                     "on-premises prefix of the VPN",
                 ));
             }
@@ -204,7 +204,7 @@ fn tgw_finding(
              beat propagated ones, so traffic to {prefix} never takes that path",
             descriptions.join(" and the ")
         ),
-        primary: Label::new(route.destination.span, &route.origin.address, "static route overrides the propagated one"),
+        primary: Label::of(route.destination.span, &route.origin, "static route overrides the propagated one"),
         related,
         help: format!("remove the static route to let the propagated route carry {prefix}"),
     }

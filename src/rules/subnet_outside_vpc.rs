@@ -40,6 +40,19 @@ impl Rule for SubnetOutsideVpc {
     }
 }
 
+/// The subnet's VPC reference when the VPC is declared in another file (imported from
+/// another template): what ties the subnet to blocks written elsewhere.
+fn vpc_of_another_file(network: &Network, subnet: &Subnet, vpc: VpcId) -> Option<Label> {
+    let vpc_origin = &network.vpcs[vpc].origin;
+    (subnet.vpc.span.file != vpc_origin.span.file).then(|| {
+        Label::new(
+            subnet.vpc.span,
+            &subnet.origin.address,
+            format!("vpc {} of another file", vpc_origin.address),
+        )
+    })
+}
+
 fn finding(
     network: &Network,
     cidrs: &VpcCidrs,
@@ -60,15 +73,12 @@ fn finding(
             subnet.origin.address,
             cidrs.describe(vpc)
         ),
-        primary: Label::new(
-            span,
-            &subnet.origin.address,
-            "not inside any block of the VPC",
-        ),
+        primary: Label::of(span, &subnet.origin, "not inside any block of the VPC"),
         related: cidrs
             .blocks(vpc)
             .iter()
             .map(|b| Label::new(b.span, b.address, format!("vpc block {}", b.net)))
+            .chain(vpc_of_another_file(network, subnet, vpc))
             .collect(),
         help: format!(
             "choose a subnet block inside one of the VPC's blocks ({}), or associate a secondary \

@@ -81,14 +81,14 @@ fn finding(
             zones.len(),
             zones.join(", "),
         ),
-        primary: Label::new(
+        primary: Label::of(
             attachment.appliance_mode.span,
-            &attachment.origin.address,
+            &attachment.origin,
             "appliance mode off",
         ),
-        related: vec![Label::new(
+        related: vec![Label::of(
             r.target.span,
-            &r.origin.address,
+            &r.origin,
             format!("to {middlebox}"),
         )],
         help: "set `appliance_mode_support = \"enable\"` on the attachment (CloudFormation \

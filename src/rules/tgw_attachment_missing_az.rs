@@ -95,15 +95,15 @@ fn finding(
     let mut related = Vec::new();
     for (&subnet, &route) in stranded {
         let s = &network.subnets[subnet];
-        related.push(Label::new(
+        related.push(Label::of(
             s.az.span,
-            &s.origin.address,
+            &s.origin,
             format!("in {}, not covered by the attachment", zone_of(subnet)),
         ));
         let r = &network.routes[route];
-        related.push(Label::new(
+        related.push(Label::of(
             r.target.span,
-            &r.origin.address,
+            &r.origin,
             format!("route to {gateway_name}"),
         ));
     }
@@ -118,9 +118,9 @@ fn finding(
             listed.join(", "),
             missing.join(", "),
         ),
-        primary: Label::new(
+        primary: Label::of(
             a.subnets.first().map_or(a.origin.name_span, |s| s.span),
-            &a.origin.address,
+            &a.origin,
             format!("no subnet in {}", missing.join(", ")),
         ),
         related,

@@ -159,9 +159,9 @@ fn finding(network: &Network, cidrs: &VpcCidrs, case: &Case) -> Finding {
                     case.prefix,
                     address(case.b)
                 ),
-                Label::new(
+                Label::of(
                     r.destination.span,
-                    &r.origin.address,
+                    &r.origin,
                     format!("{} -> {}", case.prefix, address(case.b)),
                 ),
             )
@@ -170,17 +170,17 @@ fn finding(network: &Network, cidrs: &VpcCidrs, case: &Case) -> Finding {
             let label = match propagated.propagation {
                 Some(id) => {
                     let origin = &network.tgw_propagations[id].origin;
-                    Label::new(
+                    Label::of(
                         origin.name_span,
-                        &origin.address,
+                        origin,
                         format!("propagates {} into {table_a}", case.prefix),
                     )
                 }
                 None => {
                     let attachment = &network.tgw_attachments[case.b];
-                    Label::new(
+                    Label::of(
                         attachment.default_propagation.span,
-                        &attachment.origin.address,
+                        &attachment.origin,
                         format!("propagates {} into {table_a} by default", case.prefix),
                     )
                 }
@@ -198,9 +198,9 @@ fn finding(network: &Network, cidrs: &VpcCidrs, case: &Case) -> Finding {
     )];
     if let TgwTable::Declared(id) = case.table_b {
         let origin = &network.tgw_route_tables[id].origin;
-        related.push(Label::new(
+        related.push(Label::of(
             origin.name_span,
-            &origin.address,
+            origin,
             format!("no route to {blocks_a}"),
         ));
     }

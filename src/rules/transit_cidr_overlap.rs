@@ -124,15 +124,15 @@ fn direct_connect_overlaps(network: &Network, cidrs: &VpcCidrs, findings: &mut V
                     later.origin.address,
                     earlier.origin.address,
                 ),
-                primary: Label::new(
+                primary: Label::of(
                     later.span,
-                    &later.origin.address,
+                    later.origin,
                     format!("associates {} with {dx}", vpc_address(network, later.vpc)),
                 ),
                 related: vec![
-                    Label::new(
+                    Label::of(
                         earlier.span,
-                        &earlier.origin.address,
+                        earlier.origin,
                         format!("associates {} with {dx}", vpc_address(network, earlier.vpc)),
                     ),
                     Label::new(
@@ -242,9 +242,9 @@ fn tgw_table_overlaps(network: &Network, cidrs: &VpcCidrs, findings: &mut Vec<Fi
                     vpc_address(network, earlier.vpc),
                     earlier_block.net,
                 ),
-                primary: Label::new(
+                primary: Label::of(
                     later.span,
-                    &later.origin.address,
+                    later.origin,
                     format!(
                         "propagates {} ({})",
                         vpc_address(network, later.vpc),
@@ -252,9 +252,9 @@ fn tgw_table_overlaps(network: &Network, cidrs: &VpcCidrs, findings: &mut Vec<Fi
                     ),
                 ),
                 related: vec![
-                    Label::new(
+                    Label::of(
                         earlier.span,
-                        &earlier.origin.address,
+                        earlier.origin,
                         format!(
                             "propagates {} ({})",
                             vpc_address(network, earlier.vpc),
@@ -312,9 +312,9 @@ fn vpn_routes_inside_vpc(network: &Network, cidrs: &VpcCidrs, findings: &mut Vec
                 block.net,
                 vpc_address(network, vpc)
             ),
-            primary: Label::new(
+            primary: Label::of(
                 route.destination.span,
-                &route.origin.address,
+                &route.origin,
                 format!("inside {}", block.net),
             ),
             related: vec![Label::new(

@@ -101,9 +101,9 @@ impl Context<'_> {
     /// The peering connection and the peer's blocks of the families of `nets`.
     fn related(&self, nets: &[IpNet]) -> Vec<Label> {
         let connection = &self.network.peerings[self.peering];
-        let mut related = vec![Label::new(
+        let mut related = vec![Label::of(
             connection.origin.name_span,
-            &connection.origin.address,
+            &connection.origin,
             format!("peering with vpc {}", self.peer_address()),
         )];
         let mut families: Vec<IpNet> = Vec::new();
@@ -149,9 +149,9 @@ impl Context<'_> {
                 "route {destination} -> {}: {why}",
                 self.network.peerings[self.peering].origin.address
             ),
-            primary: Label::new(
+            primary: Label::of(
                 self.route.destination.span,
-                &self.route.origin.address,
+                &self.route.origin,
                 format!("not inside vpc {peer_address}"),
             ),
             related: self.related(&[destination]),
@@ -181,9 +181,9 @@ impl Context<'_> {
         };
         let mut related = self.related(&nets);
         related.extend(offending.iter().map(|&(net, entry)| {
-            Label::new(
+            Label::of(
                 entry.cidr.span,
-                &entry.origin.address,
+                &entry.origin,
                 format!("entry {net} is outside vpc {peer_address}"),
             )
         }));
@@ -196,9 +196,9 @@ impl Context<'_> {
                 self.network.peerings[self.peering].origin.address,
                 join_nets(nets.iter()),
             ),
-            primary: Label::new(
+            primary: Label::of(
                 self.route.destination.span,
-                &self.route.origin.address,
+                &self.route.origin,
                 format!("{list} has {noun} outside vpc {peer_address}"),
             ),
             related,

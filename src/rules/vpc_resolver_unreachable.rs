@@ -97,18 +97,14 @@ fn finding(
         .iter()
         .map(|&u| network.vpcs[u].origin.address.as_str())
         .collect();
-    let mut related = vec![Label::new(
+    let mut related = vec![Label::of(
         owner.cidr.span,
-        &owner.origin.address,
+        &owner.origin,
         format!("{address} is this VPC's Amazon resolver"),
     )];
     related.extend(users.iter().map(|&u| {
         let vpc = &network.vpcs[u];
-        Label::new(
-            vpc.origin.name_span,
-            &vpc.origin.address,
-            "uses these DHCP options",
-        )
+        Label::of(vpc.origin.name_span, &vpc.origin, "uses these DHCP options")
     }));
     Finding {
         rule: META.name,
@@ -121,11 +117,7 @@ fn finding(
             user_names.join(", "),
             owner.origin.address,
         ),
-        primary: Label::new(
-            server.span,
-            &options.origin.address,
-            "another VPC's resolver",
-        ),
+        primary: Label::of(server.span, &options.origin, "another VPC's resolver"),
         related,
         help: "use `AmazonProvidedDNS` (each VPC's own resolver) and share zones by associating \
                them with every VPC, or forward to a Route 53 Resolver inbound endpoint's \

@@ -49,14 +49,14 @@ fn finding(route: &VpnConnectionRoute, connection: &VpnConnection) -> Finding {
              customer gateway advertises its prefixes",
             connection.origin.address
         ),
-        primary: Label::new(
+        primary: Label::of(
             route.destination.span,
-            &route.origin.address,
+            &route.origin,
             "static route on a BGP connection",
         ),
-        related: vec![Label::new(
+        related: vec![Label::of(
             connection.static_routes_only.span,
-            &connection.origin.address,
+            &connection.origin,
             format!("static routes only is false{default}"),
         )],
         help: "either set `static_routes_only = true` (CloudFormation `StaticRoutesOnly: true`) \

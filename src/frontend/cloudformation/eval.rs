@@ -4,9 +4,11 @@
 
 use super::cidr::{cidr, cidr_nth};
 use super::node::{Entry, Kind, Node};
-use crate::frontend::{Diagnostic, GapCause, Ref, Val, V};
+use super::Exported;
+use crate::frontend::{Diagnostic, GapCause, Import, Provenance, Ref, Val, V};
 use crate::source::Span;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Nested evaluation deeper than this (values within values, chains of conditions or
 /// `GetAtt`s through other resources) gives up as unknown rather than risk the stack.
@@ -50,6 +52,18 @@ pub(super) struct Evaluator<'a> {
     pub prefix: String,
     /// The evaluated outputs of the nested stacks this template creates, by logical ID.
     pub stack_outputs: HashMap<&'a str, HashMap<String, Val>>,
+    /// The parameters the parent stack passes, and the parent's stack resource: a value
+    /// read from them points back at the parent.
+    pub given: HashSet<&'a str>,
+    pub parent_stack: String,
+    /// `AWS::StackName`, when the configuration names the stack.
+    pub stack_name: Option<String>,
+    /// The exports of the other templates of the run that `Fn::ImportValue` resolves to.
+    pub exports: Arc<HashMap<String, Exported>>,
+    /// The export names imported, for linking the run's templates.
+    pub imported: Vec<Import>,
+    /// Values that came from another file (see [`Provenance`]).
+    pub provenance: Vec<Provenance>,
     condition_values: HashMap<&'a str, CondState>,
     attribute_values: HashMap<(&'a str, &'a str), Attribute>,
     attribute_in_progress: Vec<(&'a str, &'a str)>,
@@ -99,7 +113,7 @@ pub(super) fn format_number(n: f64) -> String {
 }
 
 /// Why a value is not a plain known scalar, for the reason of a dependent unknown.
-fn why_not_known(v: &V) -> String {
+pub(super) fn why_not_known(v: &V) -> String {
     match v {
         V::Unknown(reason) => reason.clone(),
         V::Ref(r) => format!("depends on {}.{}", r.address, r.attribute),
@@ -107,6 +121,26 @@ fn why_not_known(v: &V) -> String {
         V::List(_) => "a list where a string was expected".into(),
         V::Map(_) => "a mapping where a string was expected".into(),
         _ => "not a string".into(),
+    }
+}
+
+/// The reason of the first unknown inside a value.
+fn first_unknown(v: &V) -> Option<&str> {
+    match v {
+        V::Unknown(reason) => Some(reason),
+        V::List(items) => items.iter().find_map(|i| first_unknown(&i.v)),
+        V::Map(entries) => entries.iter().find_map(|(_, i)| first_unknown(&i.v)),
+        _ => None,
+    }
+}
+
+/// Makes the references inside a value that another unit exports name that unit.
+fn in_unit(val: &mut Val, unit: &std::path::Path) {
+    match &mut val.v {
+        V::Ref(r) if r.other_unit().is_none() => *r = r.clone().from_unit(unit),
+        V::List(items) => items.iter_mut().for_each(|i| in_unit(i, unit)),
+        V::Map(entries) => entries.iter_mut().for_each(|(_, i)| in_unit(i, unit)),
+        _ => {}
     }
 }
 
@@ -191,6 +225,12 @@ impl<'a> Evaluator<'a> {
             diagnostics: Vec::new(),
             prefix: String::new(),
             stack_outputs: HashMap::new(),
+            given: HashSet::new(),
+            parent_stack: String::new(),
+            stack_name: None,
+            exports: Arc::default(),
+            imported: Vec::new(),
+            provenance: Vec::new(),
             condition_values: HashMap::new(),
             attribute_values: HashMap::new(),
             attribute_in_progress: Vec::new(),
@@ -220,9 +260,33 @@ impl<'a> Evaluator<'a> {
             ));
         }
         self.depth += 1;
+        let traced = self.provenance.len();
         let result = self.eval_inner(node);
+        if self.provenance.len() > traced && node.intrinsic().is_some() {
+            self.trace_to(node.span, traced);
+        }
         self.depth -= 1;
         result
+    }
+
+    /// A function's value came from wherever the values it was computed from came from:
+    /// the provenance recorded since `since` is recorded again at the function's span.
+    fn trace_to(&mut self, span: Span, since: usize) {
+        let mut inherited: Vec<Provenance> = Vec::new();
+        for p in &self.provenance[since..] {
+            if p.at != span && !inherited.iter().any(|q| q.from == p.from) {
+                inherited.push(Provenance {
+                    at: span,
+                    ..p.clone()
+                });
+            }
+        }
+        inherited.retain(|p| {
+            !self.provenance[since..]
+                .iter()
+                .any(|q| q.at == span && q.from == p.from)
+        });
+        self.provenance.extend(inherited);
     }
 
     fn eval_inner(&mut self, node: &'a Node) -> Option<Val> {
@@ -256,6 +320,8 @@ impl<'a> Evaluator<'a> {
         scratch.params = self.params.clone();
         scratch.mappings = self.mappings;
         scratch.conditions = self.conditions.clone();
+        scratch.exports = self.exports.clone();
+        scratch.stack_name = self.stack_name.clone();
         let value = scratch
             .eval(node)
             .unwrap_or_else(|| Val::new(node.span, V::Null));
@@ -298,10 +364,29 @@ impl<'a> Evaluator<'a> {
                     other => unknown(span, why_not_known(other)),
                 }
             }
-            "Fn::ImportValue" => unknown(
-                span,
-                "Fn::ImportValue: another stack's export is known only at deploy time",
-            ),
+            "Fn::ImportValue" => self.import_value(arg, span),
+            "Fn::ToJsonString" => {
+                let value = self.arg(arg);
+                match &value.v {
+                    V::List(_) | V::Map(_) => match json_text(&value) {
+                        Ok(text) => Val::new(span, V::String(text)),
+                        Err(reason) => unknown(span, format!("Fn::ToJsonString: {reason}")),
+                    },
+                    V::Unknown(_) | V::Ref(_) => unknown(
+                        span,
+                        format!("Fn::ToJsonString: {}", why_not_known(&value.v)),
+                    ),
+                    _ => {
+                        // A literal scalar is rejected; a function's scalar value is not
+                        // judged here.
+                        let message = "Fn::ToJsonString needs an object or an array";
+                        if arg.intrinsic().is_none() {
+                            self.error(span, message);
+                        }
+                        unknown(span, message)
+                    }
+                }
+            }
             "Fn::GetStackOutput" => unknown(
                 span,
                 "Fn::GetStackOutput: another stack's output is known only at deploy time",
@@ -328,6 +413,52 @@ impl<'a> Evaluator<'a> {
         Some(val)
     }
 
+    /// `Fn::ImportValue`: the value another template of the run exports under that name,
+    /// else unknown (with the name, so that equal imports are one value in the model).
+    fn import_value(&mut self, arg: &'a Node, span: Span) -> Val {
+        let name = self.arg(arg);
+        let Some(name) = scalar_string(&name.v) else {
+            return unknown(
+                span,
+                format!("Fn::ImportValue name: {}", why_not_known(&name.v)),
+            );
+        };
+        let Some(export) = self.exports.get(&name).filter(|e| e.span.file != span.file) else {
+            self.imported.push(Import {
+                name: name.clone(),
+                span,
+                exporter: None,
+            });
+            return unknown(
+                span,
+                format!("import {name}: another stack's export is known only at deploy time"),
+            );
+        };
+        self.imported.push(Import {
+            name: name.clone(),
+            span,
+            exporter: Some(export.unit.clone()),
+        });
+        if let Some(reason) = first_unknown(&export.value.v) {
+            return unknown(
+                span,
+                format!(
+                    "import {name}: {} of {}: {reason}",
+                    export.output, export.template
+                ),
+            );
+        }
+        self.provenance.push(Provenance {
+            at: span,
+            from: export.span,
+            address: export.output.clone(),
+            message: format!("exported here as \"{name}\""),
+        });
+        let mut value = relabel(export.value.clone(), span);
+        in_unit(&mut value, &export.unit);
+        value
+    }
+
     /// `Fn::Transform`: a macro rewrites this value at deploy time.
     fn macro_value(&mut self, arg: &'a Node, span: Span) -> Val {
         let name = arg.get("Name").and_then(Node::as_str).unwrap_or("?");
@@ -352,11 +483,22 @@ impl<'a> Evaluator<'a> {
             "AWS::Region" => V::String(region.clone()),
             "AWS::Partition" => V::String(partition(region).to_string()),
             "AWS::URLSuffix" => V::String(url_suffix(region).to_string()),
+            "AWS::StackName" if self.stack_name.is_some() => {
+                V::String(self.stack_name.clone().unwrap_or_default())
+            }
             _ if UNKNOWN_PSEUDO.contains(&name) => {
                 V::Unknown(format!("{name} is known only at deploy time"))
             }
             _ => {
                 if let Some(value) = self.params.get(name) {
+                    if self.given.contains(name) {
+                        self.provenance.push(Provenance {
+                            at: span,
+                            from: value.span,
+                            address: self.parent_stack.clone(),
+                            message: format!("the parent stack passes {name} here"),
+                        });
+                    }
                     return Some(relabel(value.clone(), span));
                 }
                 if self.resources.contains_key(name) {
@@ -1019,6 +1161,50 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// Compact JSON of a known value, keys in template order (`Fn::ToJsonString`); `Err` says
+/// what is not known.
+fn json_text(val: &Val) -> Result<String, String> {
+    fn write(val: &Val, out: &mut String, depth: usize) -> Result<(), String> {
+        if depth > super::node::MAX_DEPTH {
+            return Err("value nested too deeply".into());
+        }
+        match &val.v {
+            V::Null => out.push_str("null"),
+            V::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            V::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
+            V::String(s) => out.push_str(&serde_json::Value::from(s.as_str()).to_string()),
+            V::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out, depth + 1)?;
+                }
+                out.push(']');
+            }
+            V::Map(entries) => {
+                out.push('{');
+                for (i, (key, item)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&serde_json::Value::from(key.as_str()).to_string());
+                    out.push(':');
+                    write(item, out, depth + 1)?;
+                }
+                out.push('}');
+            }
+            V::Number(_) => return Err("a number JSON cannot represent".into()),
+            other => return Err(why_not_known(other)),
+        }
+        Ok(())
+    }
+    let mut out = String::new();
+    write(val, &mut out, 0)?;
+    Ok(out)
 }
 
 fn values_equal(a: &V, b: &V) -> bool {

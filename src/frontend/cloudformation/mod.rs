@@ -11,10 +11,11 @@ mod language_extensions;
 mod node;
 mod yaml;
 
-use super::{Diagnostic, GapCause, Lang, Resource, Severity, Suppression, Unit, Val, V};
+use super::{Diagnostic, Export, GapCause, Lang, Resource, Severity, Suppression, Unit, Val, V};
 use crate::source::{FileId, SourceMap, Span};
 use eval::{format_number, Evaluator, ResourceDecl};
 use node::{Kind, Node, SyntaxError};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,6 +34,25 @@ pub struct Options {
     pub parameter_files: Vec<PathBuf>,
     /// `AWS::Region`; us-east-1 when not given.
     pub region: Option<String>,
+    /// `AWS::StackName` of the templates linted (not of nested stacks, whose names
+    /// CloudFormation generates), by canonical path: `[cloudformation.stack_names]`.
+    pub stack_names: HashMap<PathBuf, String>,
+    /// The exports of the run's templates that `Fn::ImportValue` resolves to, by name
+    /// (filled by [`link_imports`]).
+    pub exports: Arc<HashMap<String, Exported>>,
+}
+
+/// One template's export as another template of the run imports it.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub value: Val,
+    /// `Outputs.VpcId`, and the output's key.
+    pub output: String,
+    pub span: Span,
+    /// The exporting template, as the report shows its path.
+    pub template: String,
+    /// The unit that evaluated it (the template linted, for a nested stack's export).
+    pub unit: PathBuf,
 }
 
 const DEFAULT_REGION: &str = "us-east-1";
@@ -57,6 +77,9 @@ pub fn load_template(
         resources: Vec::new(),
         diagnostics: Vec::new(),
         suppressions: Vec::new(),
+        provenance: Vec::new(),
+        exports: Vec::new(),
+        imports: Vec::new(),
     };
     if text.len() > MAX_TEMPLATE_BYTES {
         if !looks_like_template(&text) {
@@ -296,6 +319,14 @@ fn evaluate(
             params.insert(param.key.as_str(), value);
         }
     }
+    let stack_name = match nesting.given {
+        None => nesting
+            .chain
+            .first()
+            .and_then(|path| options.stack_names.get(path))
+            .cloned(),
+        Some(_) => None,
+    };
     let transforms = transforms(root);
     let other_transforms = transforms
         .iter()
@@ -309,6 +340,7 @@ fn evaluate(
         .then(|| {
             let mut ev = Evaluator::new(region.clone());
             ev.params = params.clone();
+            ev.stack_name = stack_name.clone();
             ev.mappings = root.get("Mappings");
             if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
                 ev.conditions = conditions
@@ -326,6 +358,17 @@ fn evaluate(
     ev.diagnostics = diagnostics;
     ev.params = params;
     ev.prefix = nesting.prefix.clone();
+    ev.exports = options.exports.clone();
+    ev.stack_name = stack_name.clone();
+    if let Some(given) = &nesting.given {
+        ev.given = ev
+            .params
+            .keys()
+            .copied()
+            .filter(|name| given.contains_key(*name))
+            .collect();
+        ev.parent_stack = nesting.prefix.trim_end_matches('.').to_string();
+    }
     ev.has_transform = other_transforms || expansion_incomplete;
     if let Some(transform) = root.entry("Transform").filter(|_| other_transforms) {
         ev.gap(
@@ -441,6 +484,7 @@ fn evaluate(
             name_span: entry.key_span,
             attrs,
             region: Some(region.clone()),
+            called_from: Default::default(),
         });
     }
     let outputs = if nesting.given.is_some() {
@@ -448,8 +492,242 @@ fn evaluate(
     } else {
         HashMap::new()
     };
+    let exports = exports(&mut ev, root, &nesting.prefix);
+    unit.exports.extend(exports);
+    unit.imports.append(&mut ev.imported);
+    unit.provenance.append(&mut ev.provenance);
     unit.diagnostics.append(&mut ev.diagnostics);
     outputs
+}
+
+/// The `Outputs` with an `Export` (those whose condition holds), with their names as far as
+/// they are known statically.
+fn exports<'a>(ev: &mut Evaluator<'a>, root: &'a Node, prefix: &str) -> Vec<Export> {
+    let mut exports = Vec::new();
+    for output in root.get("Outputs").and_then(Node::as_map).unwrap_or(&[]) {
+        let Some(name_node) = output.value.get("Export").and_then(|e| e.get("Name")) else {
+            continue;
+        };
+        if let Some(condition) = output.value.get("Condition").and_then(Node::as_str) {
+            if ev.condition(condition, output.key_span) != Some(true) {
+                continue;
+            }
+        }
+        let Some(value) = output.value.get("Value").and_then(|v| ev.eval(v)) else {
+            continue;
+        };
+        let name = match ev.eval(name_node) {
+            Some(name) => match eval::scalar_string(&name.v) {
+                Some(text) => Ok(text),
+                None => Err(eval::why_not_known(&name.v)),
+            },
+            None => continue,
+        };
+        exports.push(Export {
+            name,
+            pattern: name_pattern(name_node),
+            value,
+            output: format!("{prefix}Outputs.{}", output.key),
+            span: output.key_span,
+        });
+    }
+    exports
+}
+
+/// An export name as written, with `*` for each part that is not literal text.
+fn name_pattern(node: &Node) -> String {
+    let sub_text = match node.intrinsic() {
+        Some(("Fn::Sub", arg)) => match &arg.kind {
+            Kind::Seq(items) => items.first().and_then(Node::as_str),
+            _ => arg.as_str(),
+        },
+        Some(("Fn::Join", arg)) => {
+            return match arg.as_seq() {
+                Some([delimiter, parts]) => match (delimiter.as_str(), parts.as_seq()) {
+                    (Some(delimiter), Some(parts)) => parts
+                        .iter()
+                        .map(|part| part.as_str().unwrap_or("*"))
+                        .collect::<Vec<_>>()
+                        .join(delimiter),
+                    _ => "*".into(),
+                },
+                _ => "*".into(),
+            };
+        }
+        Some(_) => return "*".into(),
+        None => return node.as_str().unwrap_or("*").to_string(),
+    };
+    let Some(mut rest) = sub_text else {
+        return "*".into();
+    };
+    let mut pattern = String::new();
+    while let Some(open) = rest.find("${") {
+        pattern.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find('}') {
+            Some(close) if after.starts_with('!') => {
+                pattern.push_str("${");
+                pattern.push_str(&after[1..=close]);
+                rest = &after[close + 1..];
+            }
+            Some(close) => {
+                pattern.push('*');
+                rest = &after[close + 1..];
+            }
+            None => {
+                pattern.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    pattern.push_str(rest);
+    pattern
+}
+
+/// The first `at_most` items joined, and how many more there are; `None` when empty.
+fn listed(items: &[String], at_most: usize) -> Option<String> {
+    let (shown, rest) = items.split_at(items.len().min(at_most));
+    let mut text = shown.join("; ");
+    if !rest.is_empty() {
+        text.push_str(&format!("; and {} more", rest.len()));
+    }
+    (!shown.is_empty()).then_some(text)
+}
+
+/// Whether `name` fits `pattern`, where `*` stands for any text.
+fn fits_pattern(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// Resolves `Fn::ImportValue` across the templates of one run: an import whose name is
+/// known and exported by exactly one other template of the run takes that template's value
+/// (its template is evaluated again, with the export); two exports of one name, or
+/// exports whose names are not known statically, leave the import unknown with a note.
+/// Runs after every template is loaded, and after nested stacks are merged into their
+/// parents (their exports are those they make with the parameters the parent passes).
+pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) {
+    let is_template = |unit: &Unit| unit.lang == Lang::CloudFormation;
+    if !units
+        .iter()
+        .any(|u| is_template(u) && !u.imports.is_empty())
+    {
+        return;
+    }
+    let mut named: HashMap<&str, Vec<(usize, &Export)>> = HashMap::new();
+    let mut unnamed: Vec<(usize, &Export)> = Vec::new();
+    for (index, unit) in units.iter().enumerate().filter(|(_, u)| is_template(u)) {
+        for export in &unit.exports {
+            match &export.name {
+                Ok(name) => named.entry(name).or_default().push((index, export)),
+                Err(_) => unnamed.push((index, export)),
+            }
+        }
+    }
+    let template = |export: &Export| sources.get(export.span.file).path.display().to_string();
+    let mut resolved: HashMap<String, Exported> = HashMap::new();
+    let mut reevaluate: Vec<usize> = Vec::new();
+    let mut notes: Vec<(usize, Diagnostic)> = Vec::new();
+    for (index, unit) in units.iter().enumerate().filter(|(_, u)| is_template(u)) {
+        for import in &unit.imports {
+            let name = import.name.as_str();
+            let exporters: Vec<&(usize, &Export)> = named
+                .get(name)
+                .map(|all| all.iter().filter(|(i, _)| *i != index).collect())
+                .unwrap_or_default();
+            match exporters.as_slice() {
+                [(exporter, export)] => {
+                    resolved
+                        .entry(name.to_string())
+                        .or_insert_with(|| Exported {
+                            value: export.value.clone(),
+                            output: export.output.clone(),
+                            span: export.span,
+                            template: template(export),
+                            unit: units[*exporter].path.clone(),
+                        });
+                    if reevaluate.last() != Some(&index) {
+                        reevaluate.push(index);
+                    }
+                }
+                [] => {
+                    let candidates: Vec<String> = unnamed
+                        .iter()
+                        .filter(|(i, e)| *i != index && fits_pattern(&e.pattern, name))
+                        .map(|(_, e)| {
+                            format!(
+                                "{} of {} (its name is not known statically: {})",
+                                e.output,
+                                template(e),
+                                e.name.as_ref().err().map_or("", String::as_str)
+                            )
+                        })
+                        .collect();
+                    if let Some(shown) = listed(&candidates, 3) {
+                        notes.push((
+                            index,
+                            Diagnostic::note(
+                                import.span,
+                                format!(
+                                    "Fn::ImportValue \"{name}\" stays unknown: no template of the run exports this name, and an export it may be meant for is not matched by a guessed name: {shown}",
+                                ),
+                            ),
+                        ));
+                    }
+                }
+                several => {
+                    let places: Vec<String> = several
+                        .iter()
+                        .map(|(_, e)| format!("{} of {}", e.output, template(e)))
+                        .collect();
+                    notes.push((
+                        index,
+                        Diagnostic::note(
+                            import.span,
+                            format!(
+                                "Fn::ImportValue \"{name}\" stays unknown: {} each export this name (the run holds several accounts or regions), so which one it imports is not known",
+                                places.join(", ")
+                            ),
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if !reevaluate.is_empty() {
+        let options = Options {
+            exports: Arc::new(resolved),
+            ..options.clone()
+        };
+        let linked: Vec<(usize, Unit)> = reevaluate
+            .par_iter()
+            .filter_map(|&index| {
+                let unit = &units[index];
+                let text = sources.get(*unit.files.first()?).text.clone();
+                Some((index, load_template(&unit.path, text, &options, sources)?))
+            })
+            .collect();
+        for (index, unit) in linked {
+            units[index] = unit;
+        }
+    }
+    for (index, note) in notes {
+        units[index].diagnostics.push(note);
+    }
 }
 
 const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
@@ -836,4 +1114,39 @@ fn read_parameter_file(
         }
     }
     Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fits_pattern, name_pattern, yaml};
+    use crate::source::FileId;
+
+    fn pattern(yaml_text: &str) -> String {
+        let node = yaml::parse(FileId(0), yaml_text).unwrap().unwrap();
+        name_pattern(&node)
+    }
+
+    #[test]
+    fn export_name_patterns_keep_literal_text() {
+        assert_eq!(pattern("!Sub '${AWS::StackName}-VpcId'"), "*-VpcId");
+        assert_eq!(pattern("!Sub ['${A}:${!Literal}', {A: x}]"), "*:${Literal}");
+        assert_eq!(
+            pattern("!Join [':', [!Ref AWS::StackName, Vpc, Id]]"),
+            "*:Vpc:Id"
+        );
+        assert_eq!(pattern("plain-name"), "plain-name");
+        assert_eq!(pattern("!Ref Name"), "*");
+    }
+
+    #[test]
+    fn names_fit_patterns() {
+        assert!(fits_pattern("*-VpcId", "network-VpcId"));
+        assert!(!fits_pattern("*-VpcId", "network-VpcCidr"));
+        assert!(fits_pattern("*:*:Id", "a:b:Id"));
+        assert!(!fits_pattern("a*a", "a"));
+        assert!(fits_pattern("a*a", "aa"));
+        assert!(fits_pattern("exact", "exact"));
+        assert!(!fits_pattern("exact", "exact2"));
+        assert!(fits_pattern("*", "anything"));
+    }
 }

@@ -76,6 +76,7 @@ pub(super) struct ModuleCall {
     pub source: Option<String>,
     pub body: Body,
     pub span: Span,
+    pub header: Span,
     /// `providers = { aws = aws.west }`: child name to parent name.
     pub providers: Vec<(String, String)>,
 }
@@ -254,13 +255,29 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
 /// parse, it is parsed again with those line breaks (and the comments inside such an
 /// expression) blanked, byte for byte, so every span still points into the original text.
 pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser::Error> {
-    match hcl::edit::parser::parse_body(text) {
-        Ok(body) => Ok(body),
+    let mut body = match hcl::edit::parser::parse_body(text) {
+        Ok(body) => body,
         Err(err) => match super::hcl_text::join_object_for_lines(text) {
-            Some(joined) => hcl::edit::parser::parse_body(&joined).map_err(|_| err),
-            None => Err(err),
+            Some(joined) => hcl::edit::parser::parse_body(&joined).map_err(|_| err)?,
+            None => return Err(err),
         },
+    };
+    // Each round may uncover empty heredocs the previous parse swallowed.
+    let mut fixed = None;
+    for _ in 0..16 {
+        let current = fixed.as_deref().unwrap_or(text);
+        let starts = super::templates::heredoc_starts(&body);
+        let Some(blanked) = super::hcl_text::blank_empty_heredocs(current, &starts) else {
+            break;
+        };
+        match hcl::edit::parser::parse_body(&blanked) {
+            Ok(reparsed) => body = reparsed,
+            Err(_) => break,
+        }
+        fixed = Some(blanked);
     }
+    super::templates::normalize_body(&mut body, fixed.as_deref().unwrap_or(text));
+    Ok(body)
 }
 
 fn error(span: Span, message: String) -> Diagnostic {
@@ -441,6 +458,7 @@ impl ModuleConfig {
                     name: name.clone(),
                     source,
                     span: block.span,
+                    header: block.header,
                     providers,
                     body: block.body,
                 });

@@ -199,6 +199,29 @@ fn unify_at(items: Vec<Value>, depth: usize) -> Result<Vec<Value>, ()> {
     }
 }
 
+/// The taken result of a conditional whose results are both sequences, converted to the
+/// type they unify to: a set when either is one, element types unified (numbers and
+/// booleans beside strings become strings). Unchanged when the elements do not unify.
+pub fn unify_results(taken: Value, other: Value) -> Value {
+    let to_set = matches!(taken, Value::Set(_)) || matches!(other, Value::Set(_));
+    let (Value::List(items) | Value::Set(items)) = taken.clone() else {
+        return taken;
+    };
+    let (Value::List(others) | Value::Set(others)) = other else {
+        return taken;
+    };
+    let count = items.len();
+    let Ok(mut unified) = unify_at(items.into_iter().chain(others).collect(), 1) else {
+        return taken;
+    };
+    unified.truncate(count);
+    if to_set {
+        make_set(unified)
+    } else {
+        Value::List(unified)
+    }
+}
+
 /// Objects with one attribute set unify per attribute; otherwise as maps.
 fn unify_maps(items: Vec<Value>, depth: usize) -> Result<Vec<Value>, ()> {
     let key_sets: Vec<Vec<&String>> = items

@@ -259,11 +259,28 @@ impl Evaluator<'_> {
                         deferred_reason(&cond)
                     )));
                 }
-                if to_bool(&cond)? {
-                    self.eval(inst, &c.true_expr, scope)
+                let (taken, other) = if to_bool(&cond)? {
+                    (&c.true_expr, &c.false_expr)
                 } else {
-                    self.eval(inst, &c.false_expr, scope)
+                    (&c.false_expr, &c.true_expr)
+                };
+                let value = self.eval(inst, taken, scope)?;
+                if !matches!(value, Value::List(_) | Value::Set(_)) {
+                    return Ok(value);
                 }
+                // Terraform converts the result to the type both results unify to:
+                // `cond ? toset(xs) : []` is a set either way, `cond ? [28] : var.cidrs` a
+                // list of strings. The other result's errors do not matter; a `toset()`
+                // call is a set even when its value is null.
+                Ok(match self.eval(inst, other, scope) {
+                    Ok(other @ (Value::List(_) | Value::Set(_))) => {
+                        convert::unify_results(value, other)
+                    }
+                    _ if is_set_call(other) => {
+                        convert::unify_results(value, Value::Set(Vec::new()))
+                    }
+                    _ => value,
+                })
             }
             Expression::FuncCall(call) => self.eval_call(inst, call, scope),
             Expression::Traversal(t) => {
@@ -415,7 +432,7 @@ impl Evaluator<'_> {
             }
             Err(functions::Refusal::Error(e)) => return Err(format!("templatefile(): {e}")),
         };
-        let template = hcl::edit::parser::parse_template(&text)
+        let template = super::templates::parse_template(&text)
             .map_err(|e| format!("templatefile(): {path}: invalid template: {}", e.message()))?;
         self.render_isolated(inst, &template, vars, "templatefile")
     }
@@ -448,7 +465,7 @@ impl Evaluator<'_> {
             return Ok(Value::Unknown(deferred_reason(&text)));
         }
         let text = convert::to_string(&text).map_err(|e| format!("templatestring(): {e}"))?;
-        let template = hcl::edit::parser::parse_template(&text)
+        let template = super::templates::parse_template(&text)
             .map_err(|e| format!("templatestring(): invalid template: {}", e.message()))?;
         self.render_isolated(inst, &template, vars, "templatestring")
     }
@@ -590,74 +607,30 @@ impl Evaluator<'_> {
         }
         let mut out = String::new();
         let mut unknown = None;
-        self.render_template(
-            inst,
-            template,
-            scope,
-            (false, false),
-            &mut out,
-            &mut unknown,
-        )?;
+        self.render_template(inst, template, scope, &mut out, &mut unknown)?;
         Ok(match unknown {
             Some(reason) => Value::Unknown(reason),
             None => Value::String(out),
         })
     }
 
-    /// Appends a template's text to `out`. `strip` trims the whitespace at the start and end
-    /// of the template (set by `~` on the surrounding directive markers).
+    /// Appends a template's text to `out`. Its literals already carry Terraform's
+    /// whitespace rules (`templates::normalize`), so rendering only concatenates.
     fn render_template(
         &self,
         inst: InstanceId,
         template: &Template,
         scope: &mut Scope,
-        strip: (bool, bool),
         out: &mut String,
         unknown: &mut Option<String>,
     ) -> Result<(), String> {
-        // A template file's text (`templatefile`, `templatestring`) is scanned by HCL line
-        // by line, so a strip marker trims only the adjacent line (checked against
-        // Terraform). Heredocs keep trimming whole literals: hcl-edit joins a heredoc's
-        // lines and flushes `<<-` indentation differently, which needs its own fix.
-        let raw_lines = self.rendering_template();
-        let elements: Vec<&Element> = template.iter().collect();
-        for (i, element) in elements.iter().enumerate() {
+        for element in template.iter() {
             match element {
                 Element::Literal(text) => {
-                    let mut text = text.value().as_str();
-                    let strip_before = if i == 0 {
-                        strip.0
-                    } else {
-                        elements.get(i - 1).is_some_and(|e| strips_after(e))
-                    };
-                    let strip_after = match elements.get(i + 1) {
-                        Some(next) => strips_before(next),
-                        None => strip.1,
-                    };
-                    let mut trimmed = String::new();
-                    if strip_before {
-                        let first_end = match text.find('\n') {
-                            Some(i) if raw_lines => i + 1,
-                            _ => text.len(),
-                        };
-                        trimmed.push_str(text[..first_end].trim_start());
-                        text = &text[first_end..];
-                    }
-                    trimmed.push_str(text);
-                    if strip_after {
-                        let body = trimmed.strip_suffix('\n').unwrap_or(&trimmed);
-                        let last_start = match body.rfind('\n') {
-                            Some(i) if raw_lines => i + 1,
-                            _ => 0,
-                        };
-                        let kept =
-                            trimmed[..last_start].len() + trimmed[last_start..].trim_end().len();
-                        trimmed.truncate(kept);
-                    }
-                    if !self.spend_string(trimmed.len(), unknown) {
+                    if !self.spend_string(text.len(), unknown) {
                         return Ok(());
                     }
-                    out.push_str(&trimmed);
+                    out.push_str(text);
                 }
                 Element::Interpolation(interpolation) => {
                     let value = self.eval(inst, &interpolation.expr, scope)?;
@@ -670,21 +643,10 @@ impl Evaluator<'_> {
                             *unknown = Some(deferred_reason(&cond));
                             continue;
                         }
-                        let else_strip = d.else_expr.as_ref().map(|e| e.strip);
                         if to_bool(&cond)? {
-                            let end = else_strip.unwrap_or(d.endif_expr.strip).strip_start();
-                            let strip = (d.if_expr.strip.strip_end(), end);
-                            self.render_template(
-                                inst,
-                                &d.if_expr.template,
-                                scope,
-                                strip,
-                                out,
-                                unknown,
-                            )?;
+                            self.render_template(inst, &d.if_expr.template, scope, out, unknown)?;
                         } else if let Some(e) = &d.else_expr {
-                            let strip = (e.strip.strip_end(), d.endif_expr.strip.strip_start());
-                            self.render_template(inst, &e.template, scope, strip, out, unknown)?;
+                            self.render_template(inst, &e.template, scope, out, unknown)?;
                         }
                     }
                     Directive::For(d) => {
@@ -696,10 +658,6 @@ impl Evaluator<'_> {
                                 continue;
                             }
                         };
-                        let strip = (
-                            d.for_expr.strip.strip_end(),
-                            d.endfor_expr.strip.strip_start(),
-                        );
                         for (key, value) in items {
                             if !self.spend_string(0, unknown) {
                                 return Ok(());
@@ -713,7 +671,6 @@ impl Evaluator<'_> {
                                 inst,
                                 &d.for_expr.template,
                                 scope,
-                                strip,
                                 out,
                                 unknown,
                             );
@@ -834,26 +791,13 @@ impl Evaluator<'_> {
     }
 }
 
-fn strips_after(element: &Element) -> bool {
-    match element {
-        Element::Literal(_) => false,
-        Element::Interpolation(i) => i.strip.strip_end(),
-        Element::Directive(d) => match d.as_ref() {
-            Directive::If(d) => d.endif_expr.strip.strip_end(),
-            Directive::For(d) => d.endfor_expr.strip.strip_end(),
-        },
-    }
-}
-
-fn strips_before(element: &Element) -> bool {
-    match element {
-        Element::Literal(_) => false,
-        Element::Interpolation(i) => i.strip.strip_start(),
-        Element::Directive(d) => match d.as_ref() {
-            Directive::If(d) => d.if_expr.strip.strip_start(),
-            Directive::For(d) => d.for_expr.strip.strip_start(),
-        },
-    }
+/// A call of `toset()`, whose result is a set whatever its argument.
+fn is_set_call(expr: &Expression) -> bool {
+    let Expression::FuncCall(call) = expr else {
+        return false;
+    };
+    let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+    call.name.name.as_str() == "toset" && matches!(namespace[..], [] | ["core"])
 }
 
 /// The (key, value) pairs a `for` iterates: list index, set element or map key. `Err`
@@ -995,7 +939,7 @@ mod tests {
             HashMap::new(),
             Default::default(),
         );
-        let expr = hcl::edit::parser::parse_expr(text).expect("test expression parses");
+        let expr = super::super::templates::parse_expr(text).expect("test expression parses");
         evaluator.eval(0, &expr, scope)
     }
 
@@ -1049,7 +993,7 @@ mod tests {
                 HashMap::new(),
                 Default::default(),
             );
-            let template = hcl::edit::parser::parse_template(text).expect("template parses");
+            let template = super::super::templates::parse_template(text).expect("template parses");
             evaluator.render_isolated(0, &template, Value::Map(BTreeMap::new()), "test")
         };
         assert_eq!(

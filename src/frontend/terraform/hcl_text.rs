@@ -120,6 +120,57 @@ pub(super) fn join_object_for_lines(text: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// hcl-edit 0.10 reads an empty heredoc (`<<EOT` directly followed by its closing line)
+/// on to the next line with that marker further down, swallowing what lies between. `text`
+/// with those of the heredocs starting at `starts` (offsets of `<<`) that are empty
+/// replaced by `""` and spaces, line breaks kept; `None` when none is empty.
+pub(super) fn blank_empty_heredocs(text: &str, starts: &[usize]) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut changed = false;
+    for &start in starts {
+        let Some(end) = empty_heredoc_end(&bytes, start) else {
+            continue;
+        };
+        bytes[start] = b'"';
+        bytes[start + 1] = b'"';
+        for b in &mut bytes[start + 2..end] {
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b' ';
+            }
+        }
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The end of the closing line of the heredoc at `start` when its body is empty.
+fn empty_heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
+    if bytes.get(start..start + 2)? != b"<<" {
+        return None;
+    }
+    let mut i = start + 2;
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let marker_start = i;
+    while bytes
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+    {
+        i += 1;
+    }
+    let marker = bytes.get(marker_start..i).filter(|m| !m.is_empty())?;
+    let line_start = i + bytes[i..].iter().position(|&c| c == b'\n')? + 1;
+    let line_end = bytes[line_start..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(bytes.len(), |p| line_start + p);
+    (bytes[line_start..line_end].trim_ascii() == marker).then_some(line_end)
+}
+
 /// Whether `rest` (after a `{`) starts with `for NAME in` or `for KEY, VALUE in`.
 fn starts_for_intro(rest: &[u8]) -> bool {
     let text = match std::str::from_utf8(&rest[..rest.len().min(256)]) {
@@ -183,7 +234,16 @@ fn heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::join_object_for_lines;
+    use super::{blank_empty_heredocs, join_object_for_lines};
+
+    #[test]
+    fn blanks_empty_heredocs_only() {
+        let text = "a = <<-EOT\n  EOT\nb = <<EOT\nx\nEOT\n";
+        let blanked = blank_empty_heredocs(text, &[4, 21]).unwrap();
+        assert_eq!(blanked, "a = \"\"    \n     \nb = <<EOT\nx\nEOT\n");
+        assert!(hcl::edit::parser::parse_body(&blanked).is_ok());
+        assert_eq!(blank_empty_heredocs(text, &[21]), None);
+    }
 
     #[test]
     fn joins_lines_inside_object_for_only() {

@@ -12,7 +12,7 @@ use super::public_facts;
 use super::render;
 use super::types::{self, Type};
 use super::value::Value;
-use crate::frontend::{Diagnostic, GapCause, Ref, Val, V};
+use crate::frontend::{CallChain, CallSite, Diagnostic, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
 use hcl::edit::expr::TraversalOperator;
 use hcl::edit::Decorated;
@@ -736,7 +736,7 @@ impl<'s> Evaluator<'s> {
         if ty.is_none_or(types::is_primitive) {
             return Value::String(text.to_string());
         }
-        match hcl::edit::parser::parse_expr(text) {
+        match super::templates::parse_expr(text) {
             Ok(expr) => self.eval(0, &expr, &mut Vec::new()).unwrap_or_else(|e| {
                 Value::Unknown(format!("invalid value for variable \"{name}\": {e}"))
             }),
@@ -1577,8 +1577,13 @@ impl<'s> Evaluator<'s> {
     }
 
     /// Every managed resource instance of the module instance and its children, in
-    /// declaration order.
-    pub fn collect(&self, id: InstanceId, out: &mut Vec<crate::frontend::Resource>) {
+    /// declaration order; `called_from` is how the instance was reached.
+    pub fn collect(
+        &self,
+        id: InstanceId,
+        called_from: &CallChain,
+        out: &mut Vec<crate::frontend::Resource>,
+    ) {
         let Some(inst) = self.instance(id) else {
             return;
         };
@@ -1602,6 +1607,7 @@ impl<'s> Evaluator<'s> {
                     name_span: decl.header,
                     attrs: instance.attrs.clone(),
                     region: region.clone(),
+                    called_from: called_from.clone(),
                 });
             }
         }
@@ -1609,8 +1615,17 @@ impl<'s> Evaluator<'s> {
             let Ok(children) = self.children(id, &inst, call) else {
                 continue;
             };
+            let header = inst.config.modules[call].header;
             for child in children.instances.iter().filter_map(|c| c.1) {
-                self.collect(child, out);
+                let Some(prefix) = self.instance(child).map(|c| c.prefix.clone()) else {
+                    continue;
+                };
+                let site = CallSite {
+                    address: prefix.trim_end_matches('.').to_string(),
+                    span: header,
+                };
+                let chain: CallChain = called_from.iter().cloned().chain([site]).collect();
+                self.collect(child, &chain, out);
             }
         }
         // Terraform evaluates every local value and output, used or not: a cycle among

@@ -76,7 +76,7 @@ fn convert(value: JsonValue, file: FileId) -> JsonExpr {
         JsonValue::StringLit(s) => {
             let text = s.value.to_string();
             if text.contains("${") || text.contains("%{") {
-                if let Ok(template) = hcl::edit::parser::parse_template(&text) {
+                if let Ok(template) = super::templates::parse_template(&text) {
                     return JsonExpr::Template(Box::new(template), span(s.range));
                 }
             }
@@ -264,7 +264,7 @@ fn body_of(value: JsonExpr, kind: BodyKind) -> Body {
 /// A variable's `type` is an expression written as a JSON string: `"list(string)"`.
 fn type_expression(value: JsonExpr) -> Expr {
     if let JsonExpr::String(text, _) = &value {
-        if let Ok(expr) = hcl::edit::parser::parse_expr(text) {
+        if let Ok(expr) = super::templates::parse_expr(text) {
             return Expr::Hcl(expr);
         }
     }

@@ -14,12 +14,13 @@ mod plan;
 mod public_facts;
 mod render;
 mod suppressions;
+mod templates;
 mod types;
 pub mod value;
 
 pub use budget::Limits;
 
-use super::{Diagnostic, Lang, Severity, Unit};
+use super::{CallChain, Diagnostic, Lang, Severity, Unit};
 use crate::source::{SourceMap, Span};
 pub use config::is_configuration_file;
 use config::{Attr, Expr};
@@ -37,6 +38,9 @@ pub struct Options {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in order.
     pub var_files: Vec<PathBuf>,
+    /// `vpclint.toml` `[terraform.var_files]`: variable files of one root module (keyed by
+    /// its absolute directory), read before `--var-file`.
+    pub root_var_files: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Evaluation budgets (`[limits]` in `vpclint.toml`).
     pub limits: Limits,
     /// `--region`: the region of AWS provider configurations that do not set one.
@@ -105,7 +109,7 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
         .with_facts(options.region.clone(), options.availability_zones.clone())
         .with_sandbox(sandbox(dir, options));
     let mut resources = Vec::new();
-    evaluator.collect(0, &mut resources);
+    evaluator.collect(0, &CallChain::default(), &mut resources);
     let mut suppressions = Vec::new();
     let mut config_files = Vec::new();
     for config in evaluator.configs() {
@@ -124,6 +128,9 @@ fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
         resources,
         diagnostics,
         suppressions,
+        provenance: Vec::new(),
+        exports: Vec::new(),
+        imports: Vec::new(),
     }
 }
 
@@ -158,7 +165,8 @@ fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
 
 /// Root variable values, later sources overriding earlier ones as Terraform documents:
 /// `TF_VAR_` environment variables, `terraform.tfvars`, `terraform.tfvars.json`,
-/// `*.auto.tfvars(.json)` in lexical order, then `--var-file` and `--var`.
+/// `*.auto.tfvars(.json)` in lexical order, then the root's `[terraform.var_files]`,
+/// `--var-file` and `--var`.
 fn root_inputs(
     dir: &Path,
     options: &Options,
@@ -192,6 +200,12 @@ fn root_inputs(
         .collect();
     auto.sort();
     var_files.extend(auto);
+    if let Some(configured) = options
+        .root_var_files
+        .get(&crate::source::absolute_normal(dir))
+    {
+        var_files.extend(configured.iter().cloned());
+    }
     var_files.extend(options.var_files.iter().cloned());
     for path in var_files {
         for attr in read_var_file(&path, sources, files, diagnostics) {

@@ -24,6 +24,9 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
         resources: Vec::new(),
         diagnostics: Vec::new(),
         suppressions: Vec::new(),
+        provenance: Vec::new(),
+        exports: Vec::new(),
+        imports: Vec::new(),
     };
     let plan: Json = match serde_json::from_str(&text) {
         Ok(plan) => plan,
@@ -142,6 +145,7 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
             name_span,
             attrs,
             region,
+            called_from: Default::default(),
         });
     }
     unit

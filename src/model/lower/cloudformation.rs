@@ -16,9 +16,9 @@ pub(super) static DIALECT: Dialect = Dialect {
     },
 };
 
-/// A parameter without a value (one value wherever the template names it), or an import of a
-/// literal export name. Imports of computed names may differ between uses (`Fn::ForEach`).
-fn unknown_name(reason: &str, text: &str) -> Option<String> {
+/// A parameter without a value (one value wherever the template names it), or an import of
+/// an export whose name is known (the evaluator's reason starts `import NAME:`).
+fn unknown_name(reason: &str, _text: &str) -> Option<String> {
     if let Some(rest) = reason.strip_prefix("parameter ") {
         let name = rest.split(' ').next()?;
         let tail = rest[name.len()..].trim_start();
@@ -31,18 +31,8 @@ fn unknown_name(reason: &str, text: &str) -> Option<String> {
             .contains(&tail)
             .then(|| format!("parameter {name}"));
     }
-    let export = ["!ImportValue", "Fn::ImportValue:", "{\"Fn::ImportValue\":"]
-        .iter()
-        .find_map(|prefix| text.strip_prefix(prefix))?
-        .trim()
-        .trim_end_matches('}')
-        .trim()
-        .trim_matches(|c| c == '"' || c == '\'');
-    let literal = !export.is_empty()
-        && export
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.'));
-    literal.then(|| format!("import {export}"))
+    let (export, _) = reason.strip_prefix("import ")?.split_once(": ")?;
+    Some(format!("import {export}"))
 }
 
 /// `Ref` and the `Fn::GetAtt` attributes that return the resource's own id.

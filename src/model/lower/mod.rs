@@ -1,7 +1,8 @@
 //! Lowering: frontend resources → model entities. Source-agnostic: each language gives a
 //! small table ([`Dialect`]) mapping its resource kinds and attribute names onto the
 //! lowerings below. Two passes per unit: create the entities that can be referenced, then
-//! fill every entity, resolving references (`V::Ref`) to typed ids within the unit.
+//! fill every entity, resolving references (`V::Ref`) to typed ids within the unit (and to
+//! the ids of resources an earlier unit exports, for CloudFormation imports).
 //!
 //! Resolution never guesses: a reference to nothing in the unit, to an entity of the wrong
 //! type, or a literal AWS id (`vpc-0abc…`, existing infrastructure) gives an unknown field.
@@ -10,9 +11,10 @@ mod cloudformation;
 mod terraform;
 
 use super::*;
-use crate::frontend::{Lang, Resource, Unit, Val, V};
+use crate::frontend::{Lang, Ref, Resource, Unit, Val, V};
 use crate::source::SourceMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// How many references a chain (`aws_subnet.a.vpc_id` → `aws_vpc.x.id`) may follow.
@@ -29,17 +31,66 @@ pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Net
         declared,
         ..Network::default()
     };
-    let mut ordered: Vec<&mut Unit> = units.iter_mut().collect();
-    ordered.sort_by(|a, b| a.path.cmp(&b.path));
-    for unit in ordered {
+    let mut ordered: Vec<usize> = (0..units.len()).collect();
+    ordered.sort_by(|&a, &b| units[a].path.cmp(&units[b].path));
+    let exporters: HashSet<PathBuf> = units
+        .iter()
+        .flat_map(|u| &u.imports)
+        .filter_map(|i| i.exporter.clone())
+        .collect();
+    if !exporters.is_empty() {
+        ordered = exporters_first(units, ordered);
+    }
+    let mut others: Exported = HashMap::new();
+    for index in ordered {
+        let unit = &units[index];
         let dialect = match unit.lang {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
-        UnitLowering::new(unit, dialect, &mut network, sources).run();
-        unit.resources = Vec::new();
+        let primary = UnitLowering::new(unit, dialect, &mut network, sources, &others).run();
+        if exporters.contains(&unit.path) {
+            let entities = unit
+                .resources
+                .iter()
+                .zip(primary)
+                .filter_map(|(res, entity)| {
+                    Some((res.address.clone(), (entity?, res.kind.clone())))
+                })
+                .collect();
+            others.insert(unit.path.clone(), entities);
+        }
+        units[index].resources = Vec::new();
     }
     network
+}
+
+/// The entities of the units whose exports other units import: by unit, by resource
+/// address, with the resource's kind.
+type Exported = HashMap<PathBuf, HashMap<String, (Entity, String)>>;
+
+/// Units (indexes into `units`) in an order where each comes after the units it imports
+/// resource ids from (path order otherwise; a cycle of imports is broken at the first unit
+/// in path order, whose references into the cycle stay unknown).
+fn exporters_first(units: &[Unit], mut pending: Vec<usize>) -> Vec<usize> {
+    let mut ordered: Vec<usize> = Vec::with_capacity(pending.len());
+    let mut done: HashSet<&Path> = HashSet::new();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|&index| {
+                let unit = &units[index];
+                unit.imports
+                    .iter()
+                    .filter_map(|i| i.exporter.as_deref())
+                    .all(|exporter| exporter == unit.path || done.contains(exporter))
+            })
+            .unwrap_or(0);
+        let index = pending.remove(ready);
+        done.insert(&units[index].path);
+        ordered.push(index);
+    }
+    ordered
 }
 
 /// One source language's table.
@@ -515,6 +566,8 @@ struct UnitLowering<'a> {
     /// The entity lowered from each resource, by resource index.
     primary: Vec<Option<Entity>>,
     implicit: HashMap<(usize, Implicit), Entity>,
+    /// The entities of units lowered before whose resources this unit imports.
+    others: &'a Exported,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -541,6 +594,7 @@ fn origin(res: &Resource) -> Origin {
         kind: res.kind.clone(),
         span: res.span,
         name_span: res.name_span,
+        called_from: res.called_from.clone(),
     }
 }
 
@@ -656,6 +710,7 @@ impl<'a> UnitLowering<'a> {
         dialect: &'static Dialect,
         net: &'a mut Network,
         sources: &'a SourceMap,
+        others: &'a Exported,
     ) -> Self {
         let mut by_address = HashMap::with_capacity(unit.resources.len());
         for (index, res) in unit.resources.iter().enumerate() {
@@ -669,10 +724,12 @@ impl<'a> UnitLowering<'a> {
             by_address,
             primary: vec![None; unit.resources.len()],
             implicit: HashMap::new(),
+            others,
         }
     }
 
-    fn run(mut self) {
+    /// Lowers the unit; the entity lowered from each resource, by resource index.
+    fn run(mut self) -> Vec<Option<Entity>> {
         let unit = self.unit;
         let lowerings: Vec<Option<Lowering>> = unit
             .resources
@@ -712,6 +769,7 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
+        self.primary
     }
 
     // -------------------------------------------------------------- resolution
@@ -724,7 +782,7 @@ impl<'a> UnitLowering<'a> {
             let Some(r) = current.as_ref() else {
                 return current;
             };
-            let Some(target) = self.resource(&r.address) else {
+            let Some(target) = self.local_index(r).and_then(|i| self.unit.resources.get(i)) else {
                 return current;
             };
             if (self.dialect.identity)(&target.kind, &r.attribute)
@@ -740,9 +798,18 @@ impl<'a> UnitLowering<'a> {
         current
     }
 
-    fn resource(&self, address: &str) -> Option<&'a Resource> {
-        let unit = self.unit;
-        unit.resources.get(*self.by_address.get(address)?)
+    /// The index of the resource a reference names in this unit.
+    fn local_index(&self, r: &Ref) -> Option<usize> {
+        self.by_address.get(r.address.as_str()).copied()
+    }
+
+    /// The entity of another unit's resource that a reference names by its id (an import
+    /// of the id another template exports); other attributes are not followed across units.
+    fn exported_entity(&self, r: &Ref) -> Option<Entity> {
+        let (unit, address) = r.other_unit()?;
+        let (entity, kind) = self.others.get(unit)?.get(address)?;
+        ((self.dialect.identity)(kind, &r.attribute) && (self.dialect.alias)(kind).is_none())
+            .then_some(*entity)
     }
 
     /// The entity a value names, if it is a reference to one in this unit.
@@ -750,7 +817,9 @@ impl<'a> UnitLowering<'a> {
         let mut current = val;
         for _ in 0..MAX_REF_DEPTH {
             let r = current.as_ref()?;
-            let index = *self.by_address.get(r.address.as_str())?;
+            let Some(index) = self.local_index(r) else {
+                return self.exported_entity(r);
+            };
             let target = self.unit.resources.get(index)?;
             if let Some(which) = (self.dialect.implicit)(&target.kind, &r.attribute) {
                 return self.implicit_entity(index, which, &r.attribute);
@@ -1139,8 +1208,7 @@ impl<'a> UnitLowering<'a> {
     /// The index of the VPC resource a reference names (`aws_vpc.x.id`,
     /// `aws_vpc.x.default_network_acl_id`).
     fn vpc_resource_of(&self, val: Option<&'a Val>) -> Option<usize> {
-        let r = val?.as_ref()?;
-        let index = *self.by_address.get(r.address.as_str())?;
+        let index = self.local_index(val?.as_ref()?)?;
         matches!(self.primary.get(index), Some(Some(Entity::Vpc(_)))).then_some(index)
     }
 
@@ -2061,7 +2129,8 @@ impl<'a> UnitLowering<'a> {
     fn subnet_of_interface(&mut self, eni_val: &'a Val, subnet_attr: &str) -> Field<SubnetId> {
         let eni_resource = eni_val
             .as_ref()
-            .and_then(|r| self.resource(&r.address))
+            .and_then(|r| self.local_index(r))
+            .and_then(|i| self.unit.resources.get(i))
             .filter(|eni| {
                 matches!(
                     self.dialect_lowering(eni),

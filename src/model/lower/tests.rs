@@ -73,6 +73,7 @@ impl UnitBuilder {
             name_span,
             attrs,
             region: Some("us-east-1".into()),
+            called_from: Default::default(),
         });
         name_span
     }
@@ -85,6 +86,9 @@ impl UnitBuilder {
             resources: self.resources,
             diagnostics: Vec::new(),
             suppressions: Vec::new(),
+            provenance: Vec::new(),
+            exports: Vec::new(),
+            imports: Vec::new(),
         };
         lower(&mut [unit], Declared::default(), &SourceMap::new())
     }

@@ -8,7 +8,7 @@
 //! tostring tonumber tobool sensitive nonsensitive ephemeralasnull`; `upper lower title
 //! trimspace trim trimprefix trimsuffix chomp startswith endswith strcontains substr strrev
 //! split join replace format formatlist indent`; `regex regexall` and `replace` with a
-//! `/regex/`; `jsonencode jsondecode yamldecode csvdecode`; `base64encode base64decode
+//! `/regex/`; `jsonencode jsondecode yamldecode yamlencode csvdecode`; `base64encode base64decode
 //! base64sha256 base64sha512 md5 sha1 sha256 sha512 urlencode textencodebase64
 //! textdecodebase64 uuidv5`; `abs ceil floor max min sum signum pow log parseint`;
 //! `basename dirname pathexpand abspath`; `formatdate timeadd timecmp`; and, given a [`Sandbox`], the file functions
@@ -18,7 +18,7 @@
 //!
 //! Unknown by design (see [`text::UNKNOWN`]): `timestamp plantimestamp uuid bcrypt` (not
 //! deterministic), `base64gzip` (Go's compressor output), `rsadecrypt` (secrets),
-//! `issensitive` (sensitivity is not tracked), `yamlencode` (not evaluated yet). Every other name gives an unknown value too.
+//! `issensitive` (sensitivity is not tracked). Every other name gives an unknown value too.
 //!
 //! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
 //! them: it evaluates each argument itself and calls [`try_result`] / [`can_result`].
@@ -36,6 +36,7 @@ mod string;
 mod text;
 mod time;
 mod yaml;
+mod yaml_encode;
 
 pub use encoding::json_encode;
 pub use file::{Refusal, Sandbox};
@@ -76,6 +77,7 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         .or_else(|| digest::call(name, &args))
         .or_else(|| regex::call(name, &args))
         .or_else(|| yaml::call(name, &args))
+        .or_else(|| yaml_encode::call(name, &args))
         .or_else(|| text::call(name, &args))
         .or_else(|| time::call(name, &args))
         .unwrap_or_else(|| {
@@ -93,6 +95,7 @@ fn is_supported(name: &str) -> bool {
         || digest::NAMES.contains(&name)
         || regex::NAMES.contains(&name)
         || yaml::NAMES.contains(&name)
+        || yaml_encode::NAMES.contains(&name)
         || text::NAMES.contains(&name)
         || time::NAMES.contains(&name)
         || text::UNKNOWN.iter().any(|(n, _)| *n == name)

@@ -34,7 +34,6 @@ pub const UNKNOWN: &[(&str, &str)] = &[
         "issensitive",
         "issensitive(): vpclint does not track which values are sensitive",
     ),
-    ("yamlencode", "yamlencode() is not evaluated by vpclint"),
 ];
 
 pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
