@@ -723,7 +723,11 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     .map_err(|e| UsageError(e.0))?;
     let mut excludes = match &config.path {
         Some(path) => {
-            let base = path.parent().unwrap_or(Path::new("."));
+            // A config found in the working directory has the parent "", not ".".
+            let base = path
+                .parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             Excludes::new(base, &config.exclude)
                 .map_err(|e| UsageError(format!("{}: {e}", path.display())))?
         }

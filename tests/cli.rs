@@ -265,6 +265,32 @@ fn config_found_walking_up_sets_levels_and_excludes() {
     assert_eq!(findings[0]["location"]["path"], "a.yaml");
 }
 
+/// A config in the directory vpclint runs in (found as the relative path `vpclint.toml`):
+/// its excludes are relative to that directory too.
+#[test]
+fn config_in_the_working_directory_applies_its_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\nresource \"aws_subnet\" \"s\" {\n  vpc_id     = aws_vpc.a.id\n  cidr_block = \"10.1.0.0/24\"\n}\n";
+    for module in ["app", "legacy"] {
+        std::fs::create_dir_all(dir.path().join(module)).unwrap();
+        std::fs::write(dir.path().join(module).join("main.tf"), bad).unwrap();
+    }
+    std::fs::write(dir.path().join("vpclint.toml"), "exclude = [\"legacy\"]\n").unwrap();
+    for args in [
+        &["lint", ".", "-f", "compact"][..],
+        &["lint", "-f", "compact"][..],
+    ] {
+        let output = vpclint_in(dir.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let report = stdout(&output);
+        assert!(report.contains("app/main.tf"), "{args:?}: {report}");
+        assert!(
+            !report.contains("legacy"),
+            "{args:?}: legacy is excluded: {report}"
+        );
+    }
+}
+
 #[test]
 fn output_file_receives_the_report() {
     let dir = tempfile::tempdir().unwrap();

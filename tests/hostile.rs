@@ -181,6 +181,33 @@ resource "aws_vpc" "v" {
     assert_eq!(sources.resolve(gap.span).0.line, 3);
 }
 
+/// Compressing is the one slow function (about 25 MB/s): its work counts as steps, so
+/// repeated `base64gzip` of a 6 MB string runs out of budget instead of taking seconds.
+#[test]
+fn repeated_compression_runs_out_of_budget() {
+    let main = r#"
+locals {
+  line  = join("", [for i in range(1000) : format("%060d", i)])
+  large = join("", [for i in range(100) : local.line])
+  gz    = [for i in range(1000) : base64gzip(local.large)]
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.9.0.0/16"
+  tags       = { Size = length(local.gz) }
+}
+"#;
+    let dir = workspace(&[("main.tf", main.as_bytes())]);
+    assert_survives(dir.path());
+    let (unit, _) = load(&dir.path().join("hostile"), Limits::default());
+    let notes = budget_notes(&unit);
+    assert!(
+        notes[0].starts_with("gz:") && notes[0].contains("max_steps"),
+        "{notes:?}"
+    );
+    let vpc = unit.resources.iter().find(|r| r.address == "aws_vpc.v");
+    assert!(vpc.is_some(), "the VPC is still analyzed");
+}
+
 #[test]
 fn nested_for_expressions_run_out_of_budget() {
     let main = r#"

@@ -3,7 +3,7 @@
 //! What a reference names (variables, locals, resources, modules) is resolved by
 //! [`super::instance`].
 
-use super::budget::{call_estimate, over_budget, Weight};
+use super::budget::{call_estimate, call_work, over_budget, Weight};
 use super::config::Expr;
 use super::convert::{self, is_unknown, to_bool, to_number};
 use super::functions;
@@ -379,6 +379,9 @@ impl Evaluator<'_> {
         }
         // Checked before the call: `format("%0999999999d", 1)` must not be built.
         if let Err(kind) = self.budget.fits(call_estimate(name, &args)) {
+            return Ok(over_budget(kind));
+        }
+        if let Err(kind) = self.budget.work(call_work(name, &args)) {
             return Ok(over_budget(kind));
         }
         if REF_PRESERVING_FUNCTIONS.contains(&name) && args.iter().any(contains_ref) {

@@ -1,4 +1,4 @@
-//! Encodings and hashes: `base64encode base64decode base64sha256 base64sha512 md5 sha1
+//! Encodings and hashes: `base64encode base64decode base64gzip base64sha256 base64sha512 md5 sha1
 //! sha256 sha512 urlencode textencodebase64 textdecodebase64 uuidv5`.
 
 use super::super::convert::to_string;
@@ -11,6 +11,7 @@ use sha2::{Sha256, Sha512};
 pub const NAMES: &[&str] = &[
     "base64encode",
     "base64decode",
+    "base64gzip",
     "base64sha256",
     "base64sha512",
     "md5",
@@ -67,6 +68,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
                         "the result of decoding the provided string is not valid UTF-8".to_string()
                     })?
                 }
+                "base64gzip" => base64_encode(&super::gzip::gzip(bytes)),
                 "base64sha256" => base64_encode(&Hash::Sha256.digest(bytes)),
                 "base64sha512" => base64_encode(&Hash::Sha512.digest(bytes)),
                 "md5" => hex(&Hash::Md5.digest(bytes)),

@@ -9,7 +9,7 @@
 //! trimspace trim trimprefix trimsuffix chomp startswith endswith strcontains substr strrev
 //! split join replace format formatlist indent`; `regex regexall` and `replace` with a
 //! `/regex/`; `jsonencode jsondecode yamldecode yamlencode csvdecode`; `base64encode base64decode
-//! base64sha256 base64sha512 md5 sha1 sha256 sha512 urlencode textencodebase64
+//! base64gzip base64sha256 base64sha512 md5 sha1 sha256 sha512 urlencode textencodebase64
 //! textdecodebase64 uuidv5`; `abs ceil floor max min sum signum pow log parseint`;
 //! `basename dirname pathexpand abspath`; `formatdate timeadd timecmp`; and, given a [`Sandbox`], the file functions
 //! `file fileexists fileset filebase64 filemd5 filesha1 filesha256 filesha512
@@ -17,7 +17,7 @@
 //! templates, so the evaluator implements them over [`Sandbox::read_text`]).
 //!
 //! Unknown by design (see [`text::UNKNOWN`]): `timestamp plantimestamp uuid bcrypt` (not
-//! deterministic), `base64gzip` (Go's compressor output), `rsadecrypt` (secrets),
+//! deterministic), `rsadecrypt` (secrets),
 //! `issensitive` (sensitivity is not tracked). Every other name gives an unknown value too.
 //!
 //! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
@@ -30,6 +30,7 @@ mod digest;
 mod encoding;
 mod file;
 mod gomath;
+mod gzip;
 mod numeric;
 mod regex;
 mod string;

@@ -23,10 +23,6 @@ pub const UNKNOWN: &[(&str, &str)] = &[
     ("uuid", "uuid() is random"),
     ("bcrypt", "bcrypt() uses a random salt"),
     (
-        "base64gzip",
-        "base64gzip() output depends on Go's compressor; vpclint does not reproduce it",
-    ),
-    (
         "rsadecrypt",
         "rsadecrypt() is not evaluated: vpclint does not decrypt secrets",
     ),
