@@ -24,6 +24,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+// The `vpclint` binary's allocator (src/main.rs): `lint` here costs what it costs there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROOTS_PER_SCALE: usize = 50;
 const VPCS_PER_ROOT: usize = 10;
 const SUBNETS_PER_VPC: usize = 10;

@@ -64,7 +64,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
-    let network = lower::lower(&units, options.declared.clone(), &sources);
+    let network = lower::lower(&mut units, options.declared.clone(), &sources);
     Analysis {
         inputs,
         skipped: discovered.skipped,

@@ -269,19 +269,31 @@ fn a_named_cdk_assembly_is_linted_with_its_nested_stacks() {
             .map(|i| i.path().file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(inputs, ["NetworkStack.template.json"]);
-        let addresses: Vec<&str> = analysis
-            .units
-            .iter()
-            .flat_map(|u| &u.resources)
-            .map(|r| r.address.as_str())
+        // The nested stack's subnet is in the parent's VPC: the parameter was passed.
+        let network = &analysis.network;
+        let vpcs: Vec<&str> = network
+            .vpcs
+            .values()
+            .map(|v| v.origin.address.as_str())
+            .collect();
+        assert_eq!(vpcs, ["Vpc8378EB38"]);
+        let subnets: Vec<(&str, Option<&str>)> = network
+            .subnets
+            .values()
+            .map(|s| {
+                let vpc = s
+                    .vpc
+                    .value
+                    .map(|id| network.vpcs[id].origin.address.as_str());
+                (s.origin.address.as_str(), vpc)
+            })
             .collect();
         assert_eq!(
-            addresses,
-            [
+            subnets,
+            [(
                 "AppNestedStackAppNestedStackResource9A9E2C5B.AppSubnet1F2E3D4C",
-                "Vpc8378EB38",
-                "AppNestedStackAppNestedStackResource9A9E2C5B",
-            ]
+                Some("Vpc8378EB38")
+            )]
         );
     }
 }

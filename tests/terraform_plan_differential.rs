@@ -139,7 +139,7 @@ fn terraform_plans_match_vpclint_models() {
         }
         // The module alone: a fixture directory may also hold a plan JSON of it.
         let sources = SourceMap::new();
-        let unit = terraform::load_root_module(
+        let mut unit = terraform::load_root_module(
             &crate_root.join(&rel),
             &terraform::Options::default(),
             &sources,
@@ -155,7 +155,11 @@ fn terraform_plans_match_vpclint_models() {
             ));
             continue;
         }
-        let network = lower::lower(std::slice::from_ref(&unit), Declared::default(), &sources);
+        let network = lower::lower(
+            std::slice::from_mut(&mut unit),
+            Declared::default(),
+            &sources,
+        );
         let model = dump::to_json(&network, &sources);
         let (facts, addresses) = model_facts(&model);
         roots.push(Root {

@@ -22,29 +22,34 @@ const MAX_REF_DEPTH: usize = 8;
 
 /// Lowers every unit into one network. Units are taken in path order so the arenas (and
 /// therefore every output) are deterministic.
-pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network {
+///
+/// Each unit's resources are released once it is lowered: nothing reads them afterwards
+/// (rules and reports see the model, the units' diagnostics and suppressions), and on a
+/// large estate they are the largest structure of the run.
+pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Network {
     let mut network = Network {
         declared,
         ..Network::default()
     };
-    let mut ordered: Vec<&Unit> = units.iter().collect();
-    ordered.sort_by(|a, b| a.path.cmp(&b.path));
-    let exporters: HashSet<&Path> = units
+    let mut ordered: Vec<usize> = (0..units.len()).collect();
+    ordered.sort_by(|&a, &b| units[a].path.cmp(&units[b].path));
+    let exporters: HashSet<PathBuf> = units
         .iter()
         .flat_map(|u| &u.imports)
-        .filter_map(|i| i.exporter.as_deref())
+        .filter_map(|i| i.exporter.clone())
         .collect();
     if !exporters.is_empty() {
-        ordered = exporters_first(ordered);
+        ordered = exporters_first(units, ordered);
     }
     let mut others: Exported = HashMap::new();
-    for unit in ordered {
+    for index in ordered {
+        let unit = &units[index];
         let dialect = match unit.lang {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
         let primary = UnitLowering::new(unit, dialect, &mut network, sources, &others).run();
-        if exporters.contains(unit.path.as_path()) {
+        if exporters.contains(&unit.path) {
             let entities = unit
                 .resources
                 .iter()
@@ -55,6 +60,7 @@ pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network
                 .collect();
             others.insert(unit.path.clone(), entities);
         }
+        units[index].resources = Vec::new();
     }
     network
 }
@@ -63,25 +69,26 @@ pub fn lower(units: &[Unit], declared: Declared, sources: &SourceMap) -> Network
 /// address, with the resource's kind.
 type Exported = HashMap<PathBuf, HashMap<String, (Entity, String)>>;
 
-/// Units in an order where each comes after the units it imports resource ids from (path
-/// order otherwise; a cycle of imports is broken at the first unit in path order, whose
-/// references into the cycle stay unknown).
-fn exporters_first(mut pending: Vec<&Unit>) -> Vec<&Unit> {
-    let mut ordered: Vec<&Unit> = Vec::with_capacity(pending.len());
+/// Units (indexes into `units`) in an order where each comes after the units it imports
+/// resource ids from (path order otherwise; a cycle of imports is broken at the first unit
+/// in path order, whose references into the cycle stay unknown).
+fn exporters_first(units: &[Unit], mut pending: Vec<usize>) -> Vec<usize> {
+    let mut ordered: Vec<usize> = Vec::with_capacity(pending.len());
     let mut done: HashSet<&Path> = HashSet::new();
     while !pending.is_empty() {
         let ready = pending
             .iter()
-            .position(|unit| {
+            .position(|&index| {
+                let unit = &units[index];
                 unit.imports
                     .iter()
                     .filter_map(|i| i.exporter.as_deref())
                     .all(|exporter| exporter == unit.path || done.contains(exporter))
             })
             .unwrap_or(0);
-        let unit = pending.remove(ready);
-        done.insert(&unit.path);
-        ordered.push(unit);
+        let index = pending.remove(ready);
+        done.insert(&units[index].path);
+        ordered.push(index);
     }
     ordered
 }

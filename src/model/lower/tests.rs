@@ -90,7 +90,7 @@ impl UnitBuilder {
             exports: Vec::new(),
             imports: Vec::new(),
         };
-        lower(&[unit], Declared::default(), &SourceMap::new())
+        lower(&mut [unit], Declared::default(), &SourceMap::new())
     }
 }
 
