@@ -23,7 +23,8 @@ use super::nacl::{NaclIndex, SubnetNacl};
 use super::peering::{peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
 use super::routing::{
-    target_origin, target_vpc, Reason, RoutingIndex, TgwRoutingIndex, TgwTable, TgwVia, Via,
+    target_origin, target_vpc, Reason, RouteLookup, RoutingIndex, TgwRoutingIndex, TgwTable,
+    TgwVia, Via,
 };
 use super::sg::{describe_peer, SgIndex};
 use super::transit::{AttachmentAssociation, TgwAssociations};
@@ -613,19 +614,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             return Ok(Landing::Vpc(vpc));
         };
         let table_origin = &network.route_tables[table].origin;
-        let lookup = self
-            .reach
-            .routing
-            .effective_route(&self.reach.cidrs, table, packet.dst);
-        if !lookup.complete {
-            let why = self.unknown_route(table, vpc);
-            self.hop(
-                HopKind::RouteTable,
-                Some(table_origin),
-                Decision::Unknown,
-                why,
-            )?;
-        }
+        let lookup = self.lookup_route(table, vpc, packet)?;
         let Some(candidate) = lookup.effective else {
             return Ok(Landing::Vpc(vpc));
         };
@@ -1236,19 +1225,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             return self.implicit_main_table(vpc, subnet, packet);
         };
         let table_origin = &network.route_tables[table].origin;
-        let lookup = self
-            .reach
-            .routing
-            .effective_route(&self.reach.cidrs, table, packet.dst);
-        if !lookup.complete {
-            let why = self.unknown_route(table, vpc);
-            self.hop(
-                HopKind::RouteTable,
-                Some(table_origin),
-                Decision::Unknown,
-                why,
-            )?;
-        }
+        let lookup = self.lookup_route(table, vpc, packet)?;
         let Some(candidate) = lookup.effective else {
             self.hop(
                 HopKind::RouteTable,
@@ -1368,6 +1345,26 @@ impl<'a, 'n> Walk<'a, 'n> {
     }
 
     /// Which value made a route lookup incomplete.
+    /// The table's effective route for the packet, after an `unknown` hop when a route of
+    /// the table could match but is not known.
+    fn lookup_route(
+        &mut self,
+        table: RouteTableId,
+        vpc: VpcId,
+        packet: Packet,
+    ) -> Step<RouteLookup<'a>> {
+        let lookup = self
+            .reach
+            .routing
+            .effective_route(&self.reach.cidrs, table, packet.dst);
+        if !lookup.complete {
+            let why = self.unknown_route(table, vpc);
+            let origin = &self.network.route_tables[table].origin;
+            self.hop(HopKind::RouteTable, Some(origin), Decision::Unknown, why)?;
+        }
+        Ok(lookup)
+    }
+
     fn unknown_route(&self, table: RouteTableId, vpc: VpcId) -> String {
         let network = self.network;
         for &route in self.reach.routing.routes(table) {
