@@ -6,7 +6,8 @@ use crate::model::{lower, Declared, Network};
 use crate::source::{self, read, FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 
 #[derive(Debug, Default, Clone)]
 pub struct Options {
@@ -51,20 +52,32 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
             }),
         }
     }
-    let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
+    let terraform_only = discovered
         .inputs
-        .into_par_iter()
-        .filter_map(|input| {
-            let unit = load(&input, options, &sources)?;
-            Some((input, unit))
-        })
-        .unzip();
-    let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
-    cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
+        .iter()
+        .all(|input| !matches!(input, Input::CloudFormation(_)));
+    let (inputs, mut units, network) = if terraform_only {
+        let mut lowerer = lower::Lowerer::new(options.declared.clone());
+        let (inputs, units) = load_lowering(discovered.inputs, options, &sources, &mut lowerer);
+        (inputs, units, lowerer.finish())
+    } else {
+        let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
+            .inputs
+            .into_par_iter()
+            .filter_map(|input| {
+                let unit = load(&input, options, &sources)?;
+                Some((input, unit))
+            })
+            .unzip();
+        let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
+        cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
+        let network = lower::lower(&mut units, options.declared.clone(), &sources);
+        (inputs, units, network)
+    };
+    // Units of unreadable files have no resources: nothing to lower.
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
-    let network = lower::lower(&mut units, options.declared.clone(), &sources);
     Analysis {
         inputs,
         skipped: discovered.skipped,
@@ -72,6 +85,67 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
         units,
         network,
     }
+}
+
+/// Loads Terraform inputs in parallel and lowers each unit as soon as it and every unit
+/// before it in path order are loaded, so that each unit's resources are freed while the
+/// next units evaluate instead of all of them waiting for the end. Terraform units import
+/// nothing from one another, and a unit's path is its input's, so this lowers in the order
+/// [`lower::lower`] would. Inputs and units come back in the order of `inputs`.
+fn load_lowering(
+    inputs: Vec<Input>,
+    options: &Options,
+    sources: &SourceMap,
+    lowerer: &mut lower::Lowerer,
+) -> (Vec<Input>, Vec<Unit>) {
+    let mut by_path: Vec<usize> = (0..inputs.len()).collect();
+    by_path.sort_by(|&a, &b| inputs[a].path().cmp(inputs[b].path()));
+    let next = AtomicUsize::new(0);
+    let (loaded, received) = mpsc::channel::<(usize, Option<Unit>)>();
+    let units = std::thread::scope(|scope| {
+        // Owned here so that a panicking worker drops it and the lowering thread ends.
+        let loaded = loaded;
+        let lowering = scope.spawn(|| {
+            let mut units: Vec<Option<Unit>> = inputs.iter().map(|_| None).collect();
+            // Loaded units waiting for the ones before them, by position in path order.
+            let mut waiting: Vec<Option<Option<Unit>>> = inputs.iter().map(|_| None).collect();
+            let mut lowered = 0;
+            for (position, unit) in received {
+                waiting[position] = Some(unit);
+                while let Some(unit) = waiting.get_mut(lowered).and_then(Option::take) {
+                    let index = by_path[lowered];
+                    if let Some(mut unit) = unit {
+                        debug_assert_eq!(unit.path, inputs[index].path());
+                        lowerer.add(&mut unit, sources);
+                        units[index] = Some(unit);
+                    }
+                    lowered += 1;
+                }
+            }
+            units
+        });
+        // Each worker takes the next input in path order: units finish about in the order
+        // they are lowered in, and few wait.
+        rayon::broadcast(|_| loop {
+            let position = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&index) = by_path.get(position) else {
+                break;
+            };
+            let unit = load(&inputs[index], options, sources);
+            if loaded.send((position, unit)).is_err() {
+                break;
+            }
+        });
+        drop(loaded);
+        lowering
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    inputs
+        .into_iter()
+        .zip(units)
+        .filter_map(|(input, unit)| Some((input, unit?)))
+        .unzip()
 }
 
 /// Drops the templates that another template of the run creates as a nested stack: they
@@ -156,5 +230,66 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
         provenance: Vec::new(),
         exports: Vec::new(),
         imports: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn vpc_cidrs(analysis: &Analysis) -> Vec<String> {
+        analysis
+            .network
+            .vpcs
+            .values()
+            .map(|vpc| {
+                vpc.cidr
+                    .value
+                    .map(|c| c.net.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// Terraform units are lowered while others still load: the model's arenas must still be
+    /// in path order (a plan file sorts before a module in the inputs, not by path), and the
+    /// units and inputs in discovery order, whatever the number of threads.
+    #[test]
+    fn streamed_terraform_units_lower_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for (root, cidr) in [("c", "10.3.0.0/16"), ("a", "10.1.0.0/16")] {
+            std::fs::create_dir(dir.path().join(root)).unwrap();
+            let tf = format!("resource \"aws_vpc\" \"v\" {{\n  cidr_block = \"{cidr}\"\n}}\n");
+            std::fs::write(dir.path().join(root).join("main.tf"), tf).unwrap();
+        }
+        let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+            {"address": "aws_vpc.p", "mode": "managed", "type": "aws_vpc", "name": "p",
+             "values": {"cidr_block": "10.2.0.0/16"}}]}}}"#;
+        std::fs::write(dir.path().join("b.json"), plan).unwrap();
+        let paths = [dir.path().to_path_buf()];
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let analysis = pool.install(|| analyze(&paths, &Options::default()));
+            assert_eq!(
+                vpc_cidrs(&analysis),
+                ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"]
+            );
+            let unit_paths: Vec<&Path> = analysis.units.iter().map(|u| u.path.as_path()).collect();
+            let input_paths: Vec<&Path> = analysis.inputs.iter().map(Input::path).collect();
+            assert_eq!(unit_paths, input_paths);
+            assert_eq!(
+                input_paths,
+                [
+                    dir.path().join("a"),
+                    dir.path().join("c"),
+                    dir.path().join("b.json")
+                ]
+            );
+            assert!(analysis.units.iter().all(|u| u.resources.is_empty()));
+        }
     }
 }
