@@ -105,25 +105,29 @@ fn load_lowering(
     let units = std::thread::scope(|scope| {
         // Owned here so that a panicking worker drops it and the lowering thread ends.
         let loaded = loaded;
-        let lowering = scope.spawn(|| {
-            let mut units: Vec<Option<Unit>> = inputs.iter().map(|_| None).collect();
-            // Loaded units waiting for the ones before them, by position in path order.
-            let mut waiting: Vec<Option<Option<Unit>>> = inputs.iter().map(|_| None).collect();
-            let mut lowered = 0;
-            for (position, unit) in received {
-                waiting[position] = Some(unit);
-                while let Some(unit) = waiting.get_mut(lowered).and_then(Option::take) {
-                    let index = by_path[lowered];
-                    if let Some(mut unit) = unit {
-                        debug_assert_eq!(unit.path, inputs[index].path());
-                        lowerer.add(&mut unit, sources);
-                        units[index] = Some(unit);
+        let lowering = std::thread::Builder::new()
+            .name("lower".into())
+            .stack_size(LOWER_STACK_SIZE)
+            .spawn_scoped(scope, || {
+                let mut units: Vec<Option<Unit>> = inputs.iter().map(|_| None).collect();
+                // Loaded units waiting for the ones before them, by position in path order.
+                let mut waiting: Vec<Option<Option<Unit>>> = inputs.iter().map(|_| None).collect();
+                let mut lowered = 0;
+                for (position, unit) in received {
+                    waiting[position] = Some(unit);
+                    while let Some(unit) = waiting.get_mut(lowered).and_then(Option::take) {
+                        let index = by_path[lowered];
+                        if let Some(mut unit) = unit {
+                            debug_assert_eq!(unit.path, inputs[index].path());
+                            lowerer.add(&mut unit, sources);
+                            units[index] = Some(unit);
+                        }
+                        lowered += 1;
                     }
-                    lowered += 1;
                 }
-            }
-            units
-        });
+                units
+            })
+            .unwrap_or_else(|error| panic!("cannot start the lowering thread: {error}"));
         // Each worker takes the next input in path order: units finish about in the order
         // they are lowered in, and few wait.
         rayon::broadcast(|_| loop {
@@ -147,6 +151,10 @@ fn load_lowering(
         .filter_map(|(input, unit)| Some((input, unit?)))
         .unzip()
 }
+
+/// The lowering thread drops each unit's values, which the Terraform evaluator built on its
+/// own large stack: a deeply nested one is dropped recursively.
+const LOWER_STACK_SIZE: usize = 64 << 20;
 
 /// Drops the templates that another template of the run creates as a nested stack: they
 /// were evaluated inside their parent, with the parameters it passes (alone, their
