@@ -52,20 +52,24 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
             }),
         }
     }
-    let terraform_only = discovered
-        .inputs
-        .iter()
-        .all(|input| !matches!(input, Input::CloudFormation(_)));
-    let (inputs, mut units, network) = if terraform_only {
+    let templates = read_templates(&discovered.inputs, options);
+    let (inputs, mut units, network) = if stand_alone(&discovered.inputs, &templates, options) {
         let mut lowerer = lower::Lowerer::new(options.declared.clone());
-        let (inputs, units) = load_lowering(discovered.inputs, options, &sources, &mut lowerer);
+        let (inputs, units) = load_lowering(
+            discovered.inputs,
+            &templates,
+            options,
+            &sources,
+            &mut lowerer,
+        );
         (inputs, units, lowerer.finish())
     } else {
         let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
             .inputs
             .into_par_iter()
-            .filter_map(|input| {
-                let unit = load(&input, options, &sources)?;
+            .zip(templates)
+            .filter_map(|(input, template)| {
+                let unit = load(&input, template, options, &sources)?;
                 Some((input, unit))
             })
             .unzip();
@@ -87,13 +91,52 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     }
 }
 
-/// Loads Terraform inputs in parallel and lowers each unit as soon as it and every unit
-/// before it in path order are loaded, so that each unit's resources are freed while the
-/// next units evaluate instead of all of them waiting for the end. Terraform units import
-/// nothing from one another, and a unit's path is its input's, so this lowers in the order
-/// [`lower::lower`] would. Inputs and units come back in the order of `inputs`.
+/// The text of each CloudFormation template input (`None` for the other inputs), read
+/// first: whether the units can be lowered as they are evaluated depends on it.
+fn read_templates(inputs: &[Input], options: &Options) -> Vec<Option<Result<Arc<str>, String>>> {
+    inputs
+        .par_iter()
+        .map(|input| match input {
+            Input::CloudFormation(path) => Some(read_input(path, options)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether every unit of the run can be lowered without the others: no template imports
+/// another's exports or creates nested stacks (whose templates are then not units of their
+/// own), and no parameter file is also an input (it would be dropped the same way).
+/// Terraform units never need one another.
+fn stand_alone(
+    inputs: &[Input],
+    templates: &[Option<Result<Arc<str>, String>>],
+    options: &Options,
+) -> bool {
+    let texts_stand_alone = templates
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|text| cloudformation::stands_alone(text));
+    let parameter_files = &options.cloudformation.parameter_files;
+    texts_stand_alone
+        && (parameter_files.is_empty()
+            || {
+                let parameter_files: std::collections::HashSet<PathBuf> =
+                    parameter_files.iter().map(|p| canonical(p)).collect();
+                !inputs.iter().any(|input| {
+                matches!(input, Input::CloudFormation(path) if parameter_files.contains(&canonical(path)))
+            })
+            })
+}
+
+/// Loads the inputs in parallel and lowers each unit as soon as it and every unit before
+/// it in path order are loaded, so that each unit's resources are freed while the next
+/// units evaluate instead of all of them waiting for the end. For units that
+/// [`stand_alone`]: then [`lower::lower`] takes them in path order too, as a unit's path is
+/// its input's. Inputs and units come back in the order of `inputs`.
 fn load_lowering(
     inputs: Vec<Input>,
+    templates: &[Option<Result<Arc<str>, String>>],
     options: &Options,
     sources: &SourceMap,
     lowerer: &mut lower::Lowerer,
@@ -135,7 +178,7 @@ fn load_lowering(
             let Some(&index) = by_path.get(position) else {
                 break;
             };
-            let unit = load(&inputs[index], options, sources);
+            let unit = load(&inputs[index], templates[index].clone(), options, sources);
             if loaded.send((position, unit)).is_err() {
                 break;
             }
@@ -166,8 +209,6 @@ fn without_nested_stacks(
     units: Vec<Unit>,
     sources: &SourceMap,
 ) -> (Vec<Input>, Vec<Unit>) {
-    let canonical =
-        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let children: std::collections::HashSet<PathBuf> = units
         .iter()
         .filter(|u| u.lang == frontend::Lang::CloudFormation)
@@ -186,25 +227,43 @@ fn without_nested_stacks(
         .unzip()
 }
 
-fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
-    let read = |path: &std::path::Path| match &options.stdin {
-        Some(stdin) if stdin.name == path => Ok(stdin.text.clone()),
-        _ => read(path),
-    };
+fn canonical(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Loads one input; `template` is the text of a CloudFormation template, read already.
+fn load(
+    input: &Input,
+    template: Option<Result<Arc<str>, String>>,
+    options: &Options,
+    sources: &SourceMap,
+) -> Option<Unit> {
     match input {
         Input::TerraformModule(dir) => Some(terraform::load_root_module(
             dir,
             &options.terraform,
             sources,
         )),
-        Input::TerraformPlan(path) => match read(path) {
+        Input::TerraformPlan(path) => match read_input(path, options) {
             Ok(text) => Some(terraform::load_plan(path, text, sources)),
             Err(message) => Some(unreadable(path, message, sources)),
         },
-        Input::CloudFormation(path) => match read(path) {
-            Ok(text) => cloudformation::load_template(path, text, &options.cloudformation, sources),
-            Err(message) => Some(unreadable(path, message, sources)),
-        },
+        Input::CloudFormation(path) => {
+            match template.unwrap_or_else(|| read_input(path, options)) {
+                Ok(text) => {
+                    cloudformation::load_template(path, text, &options.cloudformation, sources)
+                }
+                Err(message) => Some(unreadable(path, message, sources)),
+            }
+        }
+    }
+}
+
+/// The text of an input file, or of the document read from standard input in its name.
+fn read_input(path: &std::path::Path, options: &Options) -> Result<Arc<str>, String> {
+    match &options.stdin {
+        Some(stdin) if stdin.name == path => Ok(stdin.text.clone()),
+        _ => read(path),
     }
 }
 
@@ -260,11 +319,11 @@ mod tests {
             .collect()
     }
 
-    /// Terraform units are lowered while others still load: the model's arenas must still be
-    /// in path order (a plan file sorts before a module in the inputs, not by path), and the
+    /// Units that stand alone are lowered while others still load: the model's arenas must
+    /// still be in path order (inputs sort by kind first: modules, plans, templates), and the
     /// units and inputs in discovery order, whatever the number of threads.
     #[test]
-    fn streamed_terraform_units_lower_in_path_order() {
+    fn streamed_units_lower_in_path_order() {
         let dir = tempfile::tempdir().unwrap();
         for (root, cidr) in [("c", "10.3.0.0/16"), ("a", "10.1.0.0/16")] {
             std::fs::create_dir(dir.path().join(root)).unwrap();
@@ -275,6 +334,8 @@ mod tests {
             {"address": "aws_vpc.p", "mode": "managed", "type": "aws_vpc", "name": "p",
              "values": {"cidr_block": "10.2.0.0/16"}}]}}}"#;
         std::fs::write(dir.path().join("b.json"), plan).unwrap();
+        let template = "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.4.0.0/16\n";
+        std::fs::write(dir.path().join("d.yaml"), template).unwrap();
         let paths = [dir.path().to_path_buf()];
         for threads in [1, 3] {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -284,7 +345,7 @@ mod tests {
             let analysis = pool.install(|| analyze(&paths, &Options::default()));
             assert_eq!(
                 vpc_cidrs(&analysis),
-                ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"]
+                ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"]
             );
             let unit_paths: Vec<&Path> = analysis.units.iter().map(|u| u.path.as_path()).collect();
             let input_paths: Vec<&Path> = analysis.inputs.iter().map(Input::path).collect();
@@ -294,7 +355,8 @@ mod tests {
                 [
                     dir.path().join("a"),
                     dir.path().join("c"),
-                    dir.path().join("b.json")
+                    dir.path().join("b.json"),
+                    dir.path().join("d.yaml"),
                 ]
             );
             assert!(analysis.units.iter().all(|u| u.resources.is_empty()));
