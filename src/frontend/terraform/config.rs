@@ -58,6 +58,38 @@ pub(super) enum Mode {
     Data,
 }
 
+/// Resource declarations by mode, type and name: looked up on every reference, with
+/// borrowed names (no key is built).
+#[derive(Debug, Default)]
+pub(super) struct ResourceIndex {
+    managed: HashMap<String, HashMap<String, usize>>,
+    data: HashMap<String, HashMap<String, usize>>,
+}
+
+impl ResourceIndex {
+    pub fn get(&self, mode: Mode, kind: &str, name: &str) -> Option<usize> {
+        self.by_mode(mode).get(kind)?.get(name).copied()
+    }
+
+    fn insert(&mut self, mode: Mode, kind: &str, name: &str, index: usize) {
+        let by_kind = match mode {
+            Mode::Managed => &mut self.managed,
+            Mode::Data => &mut self.data,
+        };
+        by_kind
+            .entry(kind.to_string())
+            .or_default()
+            .insert(name.to_string(), index);
+    }
+
+    fn by_mode(&self, mode: Mode) -> &HashMap<String, HashMap<String, usize>> {
+        match mode {
+            Mode::Managed => &self.managed,
+            Mode::Data => &self.data,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct ResourceDecl {
     pub mode: Mode,
@@ -104,7 +136,7 @@ pub(super) struct ModuleConfig {
     pub variables: HashMap<String, VariableDecl>,
     pub locals: HashMap<String, Attr>,
     pub resources: Vec<ResourceDecl>,
-    pub resource_index: HashMap<(Mode, String, String), usize>,
+    pub resource_index: ResourceIndex,
     pub modules: Vec<ModuleCall>,
     pub module_index: HashMap<String, usize>,
     pub outputs: HashMap<String, Attr>,
@@ -396,15 +428,15 @@ impl ModuleConfig {
                     .attr("provider")
                     .and_then(|a| traversal_path(&a.expr))
                     .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_string());
-                let key = (mode, kind.clone(), name.clone());
-                if self.resource_index.contains_key(&key) {
+                if self.resource_index.get(mode, kind, name).is_some() {
                     self.diagnostics.push(error(
                         block.header,
                         format!("duplicate {} \"{kind}\" \"{name}\"", block.kind),
                     ));
                     return;
                 }
-                self.resource_index.insert(key, self.resources.len());
+                self.resource_index
+                    .insert(mode, kind, name, self.resources.len());
                 self.resources.push(ResourceDecl {
                     mode,
                     kind: kind.clone(),
@@ -497,8 +529,7 @@ impl ModuleConfig {
                 } else {
                     Mode::Data
                 };
-                let key = (mode, kind.clone(), name.clone());
-                let Some(&index) = self.resource_index.get(&key) else {
+                let Some(index) = self.resource_index.get(mode, kind, name) else {
                     let diagnostic = missing(format!("{} \"{kind}\" \"{name}\"", block.kind));
                     self.diagnostics.push(diagnostic);
                     return;
