@@ -258,15 +258,13 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
         let file = sources.add(path.clone(), text.clone());
         config.files.push(file);
         let blocks = match parsed {
-            None => {
-                match json::parse_config(&text, file) {
-                    Ok(blocks) => blocks,
-                    Err(diagnostic) => {
-                        config.diagnostics.push(diagnostic);
-                        continue;
-                    }
+            None => match json::parse_config(&text, file) {
+                Ok(blocks) => blocks,
+                Err(diagnostic) => {
+                    config.diagnostics.push(diagnostic);
+                    continue;
                 }
-            }
+            },
             Some(Ok(body)) => {
                 let body = convert_body(body, file);
                 config
@@ -301,16 +299,19 @@ const PARALLEL_PARSE_BYTES: usize = 32 << 10;
 type ParsedBody = Result<structure::Body, hcl::edit::parser::Error>;
 
 /// Parses the native-syntax texts of a module's files (`None`: not parsed here), on two
-/// threads when there is enough text: parsing is most of a pre-commit run's time, which
-/// lints one root and the module it calls. The results come back in the files' order.
+/// threads when there is enough text and a core would otherwise idle: parsing is most of a
+/// pre-commit run's time, which lints one root and the module it calls (in a run of many
+/// roots, the roots already keep every core busy). The results come back in file order.
 fn parse_native(texts: &[Option<&str>]) -> Vec<Option<ParsedBody>> {
     let parse_all = |indexes: &[usize]| -> Vec<(usize, Option<ParsedBody>)> {
-        indexes.iter().map(|&i| (i, texts[i].map(parse_hcl))).collect()
+        indexes
+            .iter()
+            .map(|&i| (i, texts[i].map(parse_hcl)))
+            .collect()
     };
     let size = |i: usize| texts[i].map_or(0, str::len);
     let total: usize = (0..texts.len()).map(size).sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if total < PARALLEL_PARSE_BYTES || cores < 2 {
+    if total < PARALLEL_PARSE_BYTES || !super::spare_core() {
         return texts.iter().map(|text| text.map(parse_hcl)).collect();
     }
     // Two groups of about equal size: the largest files first, each to the lighter group.
