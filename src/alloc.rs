@@ -16,7 +16,7 @@ pub struct MiMalloc;
 /// bytes from an aligned page start, and the blocks of sizes that are multiples of 16 are
 /// multiples of 16 (a 24-byte request gets a 24-byte block: 8-aligned only).
 fn plain(align: usize, size: usize) -> bool {
-    align <= 8 || (align == 16 && size % 16 == 0)
+    align <= 8 || (align == 16 && size.is_multiple_of(16))
 }
 
 // SAFETY: every block comes from mimalloc with at least the layout's alignment (`plain`,
