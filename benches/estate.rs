@@ -26,7 +26,7 @@ use std::time::Instant;
 
 // The `vpclint` binary's allocator (src/main.rs): `lint` here costs what it costs there.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: vpclint::alloc::MiMalloc = vpclint::alloc::MiMalloc;
 
 const ROOTS_PER_SCALE: usize = 50;
 const VPCS_PER_ROOT: usize = 10;

@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: [`discover`] → [`frontend`] → [`model`] → [`rules`] → [`report`].
 
+pub mod alloc;
 pub mod baseline;
 pub mod cli;
 pub mod config;

@@ -1,6 +1,6 @@
-// mimalloc: see Cargo.toml.
+// mimalloc: see src/alloc.rs and Cargo.toml.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: vpclint::alloc::MiMalloc = vpclint::alloc::MiMalloc;
 
 fn main() {
     std::process::exit(vpclint::cli::main());

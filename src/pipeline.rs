@@ -6,7 +6,8 @@ use crate::model::{lower, Declared, Network};
 use crate::source::{self, read, FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 
 #[derive(Debug, Default, Clone)]
 pub struct Options {
@@ -51,20 +52,36 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
             }),
         }
     }
-    let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
-        .inputs
-        .into_par_iter()
-        .filter_map(|input| {
-            let unit = load(&input, options, &sources)?;
-            Some((input, unit))
-        })
-        .unzip();
-    let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
-    cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
+    let templates = read_templates(&discovered.inputs, options);
+    let (inputs, mut units, network) = if stand_alone(&discovered.inputs, &templates, options) {
+        let mut lowerer = lower::Lowerer::new(options.declared.clone());
+        let (inputs, units) = load_lowering(
+            discovered.inputs,
+            &templates,
+            options,
+            &sources,
+            &mut lowerer,
+        );
+        (inputs, units, lowerer.finish())
+    } else {
+        let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
+            .inputs
+            .into_par_iter()
+            .zip(templates)
+            .filter_map(|(input, template)| {
+                let unit = load(&input, template, options, &sources)?;
+                Some((input, unit))
+            })
+            .unzip();
+        let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
+        cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
+        let network = lower::lower(&mut units, options.declared.clone(), &sources);
+        (inputs, units, network)
+    };
+    // Units of unreadable files have no resources: nothing to lower.
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));
     }
-    let network = lower::lower(&mut units, options.declared.clone(), &sources);
     Analysis {
         inputs,
         skipped: discovered.skipped,
@@ -73,6 +90,114 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
         network,
     }
 }
+
+/// The text of each CloudFormation template input (`None` for the other inputs), read
+/// first: whether the units can be lowered as they are evaluated depends on it.
+fn read_templates(inputs: &[Input], options: &Options) -> Vec<Option<Result<Arc<str>, String>>> {
+    inputs
+        .par_iter()
+        .map(|input| match input {
+            Input::CloudFormation(path) => Some(read_input(path, options)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether every unit of the run can be lowered without the others: no template imports
+/// another's exports or creates nested stacks (whose templates are then not units of their
+/// own), and no parameter file is also an input (it would be dropped the same way).
+/// Terraform units never need one another.
+fn stand_alone(
+    inputs: &[Input],
+    templates: &[Option<Result<Arc<str>, String>>],
+    options: &Options,
+) -> bool {
+    let texts_stand_alone = templates
+        .iter()
+        .flatten()
+        .flatten()
+        .all(|text| cloudformation::stands_alone(text));
+    let parameter_files = &options.cloudformation.parameter_files;
+    texts_stand_alone
+        && (parameter_files.is_empty()
+            || {
+                let parameter_files: std::collections::HashSet<PathBuf> =
+                    parameter_files.iter().map(|p| canonical(p)).collect();
+                !inputs.iter().any(|input| {
+                matches!(input, Input::CloudFormation(path) if parameter_files.contains(&canonical(path)))
+            })
+            })
+}
+
+/// Loads the inputs in parallel and lowers each unit as soon as it and every unit before
+/// it in path order are loaded, so that each unit's resources are freed while the next
+/// units evaluate instead of all of them waiting for the end. For units that
+/// [`stand_alone`]: then [`lower::lower`] takes them in path order too, as a unit's path is
+/// its input's. Inputs and units come back in the order of `inputs`.
+fn load_lowering(
+    inputs: Vec<Input>,
+    templates: &[Option<Result<Arc<str>, String>>],
+    options: &Options,
+    sources: &SourceMap,
+    lowerer: &mut lower::Lowerer,
+) -> (Vec<Input>, Vec<Unit>) {
+    let mut by_path: Vec<usize> = (0..inputs.len()).collect();
+    by_path.sort_by(|&a, &b| inputs[a].path().cmp(inputs[b].path()));
+    let next = AtomicUsize::new(0);
+    let (loaded, received) = mpsc::channel::<(usize, Option<Unit>)>();
+    let units = std::thread::scope(|scope| {
+        // Owned here so that a panicking worker drops it and the lowering thread ends.
+        let loaded = loaded;
+        let lowering = std::thread::Builder::new()
+            .name("lower".into())
+            .stack_size(LOWER_STACK_SIZE)
+            .spawn_scoped(scope, || {
+                let mut units: Vec<Option<Unit>> = inputs.iter().map(|_| None).collect();
+                // Loaded units waiting for the ones before them, by position in path order.
+                let mut waiting: Vec<Option<Option<Unit>>> = inputs.iter().map(|_| None).collect();
+                let mut lowered = 0;
+                for (position, unit) in received {
+                    waiting[position] = Some(unit);
+                    while let Some(unit) = waiting.get_mut(lowered).and_then(Option::take) {
+                        let index = by_path[lowered];
+                        if let Some(mut unit) = unit {
+                            debug_assert_eq!(unit.path, inputs[index].path());
+                            lowerer.add(&mut unit, sources);
+                            units[index] = Some(unit);
+                        }
+                        lowered += 1;
+                    }
+                }
+                units
+            })
+            .unwrap_or_else(|error| panic!("cannot start the lowering thread: {error}"));
+        // Each worker takes the next input in path order: units finish about in the order
+        // they are lowered in, and few wait.
+        rayon::broadcast(|_| loop {
+            let position = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&index) = by_path.get(position) else {
+                break;
+            };
+            let unit = load(&inputs[index], templates[index].clone(), options, sources);
+            if loaded.send((position, unit)).is_err() {
+                break;
+            }
+        });
+        drop(loaded);
+        lowering
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    inputs
+        .into_iter()
+        .zip(units)
+        .filter_map(|(input, unit)| Some((input, unit?)))
+        .unzip()
+}
+
+/// The lowering thread drops each unit's values, which the Terraform evaluator built on its
+/// own large stack: a deeply nested one is dropped recursively.
+const LOWER_STACK_SIZE: usize = 64 << 20;
 
 /// Drops the templates that another template of the run creates as a nested stack: they
 /// were evaluated inside their parent, with the parameters it passes (alone, their
@@ -84,8 +209,6 @@ fn without_nested_stacks(
     units: Vec<Unit>,
     sources: &SourceMap,
 ) -> (Vec<Input>, Vec<Unit>) {
-    let canonical =
-        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let children: std::collections::HashSet<PathBuf> = units
         .iter()
         .filter(|u| u.lang == frontend::Lang::CloudFormation)
@@ -104,25 +227,43 @@ fn without_nested_stacks(
         .unzip()
 }
 
-fn load(input: &Input, options: &Options, sources: &SourceMap) -> Option<Unit> {
-    let read = |path: &std::path::Path| match &options.stdin {
-        Some(stdin) if stdin.name == path => Ok(stdin.text.clone()),
-        _ => read(path),
-    };
+fn canonical(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Loads one input; `template` is the text of a CloudFormation template, read already.
+fn load(
+    input: &Input,
+    template: Option<Result<Arc<str>, String>>,
+    options: &Options,
+    sources: &SourceMap,
+) -> Option<Unit> {
     match input {
         Input::TerraformModule(dir) => Some(terraform::load_root_module(
             dir,
             &options.terraform,
             sources,
         )),
-        Input::TerraformPlan(path) => match read(path) {
+        Input::TerraformPlan(path) => match read_input(path, options) {
             Ok(text) => Some(terraform::load_plan(path, text, sources)),
             Err(message) => Some(unreadable(path, message, sources)),
         },
-        Input::CloudFormation(path) => match read(path) {
-            Ok(text) => cloudformation::load_template(path, text, &options.cloudformation, sources),
-            Err(message) => Some(unreadable(path, message, sources)),
-        },
+        Input::CloudFormation(path) => {
+            match template.unwrap_or_else(|| read_input(path, options)) {
+                Ok(text) => {
+                    cloudformation::load_template(path, text, &options.cloudformation, sources)
+                }
+                Err(message) => Some(unreadable(path, message, sources)),
+            }
+        }
+    }
+}
+
+/// The text of an input file, or of the document read from standard input in its name.
+fn read_input(path: &std::path::Path, options: &Options) -> Result<Arc<str>, String> {
+    match &options.stdin {
+        Some(stdin) if stdin.name == path => Ok(stdin.text.clone()),
+        _ => read(path),
     }
 }
 
@@ -156,5 +297,69 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
         provenance: Vec::new(),
         exports: Vec::new(),
         imports: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn vpc_cidrs(analysis: &Analysis) -> Vec<String> {
+        analysis
+            .network
+            .vpcs
+            .values()
+            .map(|vpc| {
+                vpc.cidr
+                    .value
+                    .map(|c| c.net.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// Units that stand alone are lowered while others still load: the model's arenas must
+    /// still be in path order (inputs sort by kind first: modules, plans, templates), and the
+    /// units and inputs in discovery order, whatever the number of threads.
+    #[test]
+    fn streamed_units_lower_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for (root, cidr) in [("c", "10.3.0.0/16"), ("a", "10.1.0.0/16")] {
+            std::fs::create_dir(dir.path().join(root)).unwrap();
+            let tf = format!("resource \"aws_vpc\" \"v\" {{\n  cidr_block = \"{cidr}\"\n}}\n");
+            std::fs::write(dir.path().join(root).join("main.tf"), tf).unwrap();
+        }
+        let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+            {"address": "aws_vpc.p", "mode": "managed", "type": "aws_vpc", "name": "p",
+             "values": {"cidr_block": "10.2.0.0/16"}}]}}}"#;
+        std::fs::write(dir.path().join("b.json"), plan).unwrap();
+        let template = "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.4.0.0/16\n";
+        std::fs::write(dir.path().join("d.yaml"), template).unwrap();
+        let paths = [dir.path().to_path_buf()];
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let analysis = pool.install(|| analyze(&paths, &Options::default()));
+            assert_eq!(
+                vpc_cidrs(&analysis),
+                ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16"]
+            );
+            let unit_paths: Vec<&Path> = analysis.units.iter().map(|u| u.path.as_path()).collect();
+            let input_paths: Vec<&Path> = analysis.inputs.iter().map(Input::path).collect();
+            assert_eq!(unit_paths, input_paths);
+            assert_eq!(
+                input_paths,
+                [
+                    dir.path().join("a"),
+                    dir.path().join("c"),
+                    dir.path().join("b.json"),
+                    dir.path().join("d.yaml"),
+                ]
+            );
+            assert!(analysis.units.iter().all(|u| u.resources.is_empty()));
+        }
     }
 }

@@ -614,6 +614,27 @@ fn fits_pattern(pattern: &str, name: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
+/// Whether a template's text certainly neither imports another template's exports
+/// (`Fn::ImportValue`, `!ImportValue`) nor creates nested stacks (`AWS::CloudFormation::Stack`),
+/// so that its unit needs no other unit of the run. Conservative: the words anywhere (a
+/// description, a comment) count, and so does whatever could spell them otherwise: JSON and
+/// YAML escapes (`\u0049`, `\x49`, an escaped line break), `%` escapes in YAML tags, `%TAG`.
+pub fn stands_alone(text: &str) -> bool {
+    const LINKS: [&str; 2] = ["ImportValue", "CloudFormation::Stack"];
+    const ESCAPES: [&str; 5] = ["\\u", "\\U", "\\x", "\\\n", "\\\r"];
+    let percent_escape = text.match_indices('%').any(|(at, _)| {
+        text.as_bytes()
+            .get(at + 1..at + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    !(LINKS
+        .iter()
+        .chain(&ESCAPES)
+        .any(|needle| text.contains(needle))
+        || percent_escape
+        || text.contains("%TAG"))
+}
+
 /// Resolves `Fn::ImportValue` across the templates of one run: an import whose name is
 /// known and exported by exactly one other template of the run takes that template's value
 /// (its template is evaluated again, with the export); two exports of one name, or
@@ -1118,7 +1139,7 @@ fn read_parameter_file(
 
 #[cfg(test)]
 mod tests {
-    use super::{fits_pattern, name_pattern, yaml};
+    use super::{fits_pattern, name_pattern, stands_alone, yaml};
     use crate::source::FileId;
 
     fn pattern(yaml_text: &str) -> String {
@@ -1148,5 +1169,29 @@ mod tests {
         assert!(fits_pattern("exact", "exact"));
         assert!(!fits_pattern("exact", "exact2"));
         assert!(fits_pattern("*", "anything"));
+    }
+
+    #[test]
+    fn templates_that_may_import_or_nest_stacks_do_not_stand_alone() {
+        assert!(stands_alone(
+            "Resources:\n  V: {Type: AWS::EC2::VPC}\n  # 100% sure\n"
+        ));
+        assert!(!stands_alone("VpcId: !ImportValue net-VpcId"));
+        assert!(!stands_alone(
+            r#"{"VpcId": {"Fn::ImportValue": "net-VpcId"}}"#
+        ));
+        assert!(!stands_alone("Type: AWS::CloudFormation::Stack"));
+        // Spelled with escapes, in JSON and YAML keys or in tags.
+        assert!(!stands_alone(
+            r#"{"VpcId": {"Fn::Import\u0056alue": "net-VpcId"}}"#
+        ));
+        assert!(!stands_alone("VpcId: {\"Fn::Import\\x56alue\": net-VpcId}"));
+        assert!(!stands_alone(
+            "VpcId: {\"Fn::Import\\\n  Value\": net-VpcId}"
+        ));
+        assert!(!stands_alone("VpcId: !Import%56alue net-VpcId"));
+        assert!(!stands_alone(
+            "%TAG !i! !Import\n---\nVpcId: !i!Value net-VpcId"
+        ));
     }
 }

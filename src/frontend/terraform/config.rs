@@ -58,6 +58,38 @@ pub(super) enum Mode {
     Data,
 }
 
+/// Resource declarations by mode, type and name: looked up on every reference, with
+/// borrowed names (no key is built).
+#[derive(Debug, Default)]
+pub(super) struct ResourceIndex {
+    managed: HashMap<String, HashMap<String, usize>>,
+    data: HashMap<String, HashMap<String, usize>>,
+}
+
+impl ResourceIndex {
+    pub fn get(&self, mode: Mode, kind: &str, name: &str) -> Option<usize> {
+        self.by_mode(mode).get(kind)?.get(name).copied()
+    }
+
+    fn insert(&mut self, mode: Mode, kind: &str, name: &str, index: usize) {
+        let by_kind = match mode {
+            Mode::Managed => &mut self.managed,
+            Mode::Data => &mut self.data,
+        };
+        by_kind
+            .entry(kind.to_string())
+            .or_default()
+            .insert(name.to_string(), index);
+    }
+
+    fn by_mode(&self, mode: Mode) -> &HashMap<String, HashMap<String, usize>> {
+        match mode {
+            Mode::Managed => &self.managed,
+            Mode::Data => &self.data,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct ResourceDecl {
     pub mode: Mode,
@@ -104,7 +136,7 @@ pub(super) struct ModuleConfig {
     pub variables: HashMap<String, VariableDecl>,
     pub locals: HashMap<String, Attr>,
     pub resources: Vec<ResourceDecl>,
-    pub resource_index: HashMap<(Mode, String, String), usize>,
+    pub resource_index: ResourceIndex,
     pub modules: Vec<ModuleCall>,
     pub module_index: HashMap<String, usize>,
     pub outputs: HashMap<String, Attr>,
@@ -195,47 +227,58 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
             .is_some_and(is_override_file)
     });
     let primary_count = primaries.len();
-    for (position, path) in primaries.into_iter().chain(overrides).enumerate() {
+    let paths: Vec<PathBuf> = primaries.into_iter().chain(overrides).collect();
+    let texts: Vec<Result<Arc<str>, String>> = paths
+        .iter()
+        .map(|path| oversized(path).map_or_else(|| crate::source::read(path), Err))
+        .collect();
+    let native: Vec<Option<&str>> = paths
+        .iter()
+        .zip(&texts)
+        .map(|(path, text)| match text {
+            Ok(text) if !path.to_string_lossy().ends_with(".json") => Some(&**text),
+            _ => None,
+        })
+        .collect();
+    let mut parsed = parse_native(&native).into_iter();
+    for (position, (path, text)) in paths.iter().zip(&texts).enumerate() {
         let is_override = position >= primary_count;
-        let text = match oversized(&path).map_or_else(|| crate::source::read(&path), Err) {
-            Ok(text) => text,
+        let parsed = parsed.next().flatten();
+        let text = match text {
+            Ok(text) => text.clone(),
             Err(message) => {
                 let file = sources.add(path.clone(), "".into());
                 config.files.push(file);
                 config
                     .diagnostics
-                    .push(error(Span::file_start(file), message));
+                    .push(error(Span::file_start(file), message.clone()));
                 continue;
             }
         };
         let file = sources.add(path.clone(), text.clone());
         config.files.push(file);
-        let is_json = path.to_string_lossy().ends_with(".json");
-        let blocks = if is_json {
-            match json::parse_config(&text, file) {
+        let blocks = match parsed {
+            None => match json::parse_config(&text, file) {
                 Ok(blocks) => blocks,
                 Err(diagnostic) => {
                     config.diagnostics.push(diagnostic);
                     continue;
                 }
+            },
+            Some(Ok(body)) => {
+                let body = convert_body(body, file);
+                config
+                    .suppressions
+                    .extend(suppressions::find(&text, file, &body));
+                body.blocks
             }
-        } else {
-            match parse_hcl(&text) {
-                Ok(body) => {
-                    let body = convert_body(body, file);
-                    config
-                        .suppressions
-                        .extend(suppressions::find(&text, file, &body));
-                    body.blocks
-                }
-                Err(err) => {
-                    let offset = err.location().offset().min(text.len());
-                    config.diagnostics.push(error(
-                        Span::new(file, offset, offset),
-                        format!("invalid HCL: {}", err.message()),
-                    ));
-                    continue;
-                }
+            Some(Err(err)) => {
+                let offset = err.location().offset().min(text.len());
+                config.diagnostics.push(error(
+                    Span::new(file, offset, offset),
+                    format!("invalid HCL: {}", err.message()),
+                ));
+                continue;
             }
         };
         for block in blocks {
@@ -247,6 +290,64 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
         }
     }
     config
+}
+
+/// Below this many bytes of native syntax, a module's files are parsed on one thread: a
+/// second one costs about as much to start as parsing 32 KB (about a millisecond).
+const PARALLEL_PARSE_BYTES: usize = 32 << 10;
+
+type ParsedBody = Result<structure::Body, hcl::edit::parser::Error>;
+
+/// Parses the native-syntax texts of a module's files (`None`: not parsed here), on two
+/// threads when there is enough text and a core would otherwise idle: parsing is most of a
+/// pre-commit run's time, which lints one root and the module it calls (in a run of many
+/// roots, the roots already keep every core busy). The results come back in file order.
+fn parse_native(texts: &[Option<&str>]) -> Vec<Option<ParsedBody>> {
+    let parse_all = |indexes: &[usize]| -> Vec<(usize, Option<ParsedBody>)> {
+        indexes
+            .iter()
+            .map(|&i| (i, texts[i].map(parse_hcl)))
+            .collect()
+    };
+    let size = |i: usize| texts[i].map_or(0, str::len);
+    let total: usize = (0..texts.len()).map(size).sum();
+    if total < PARALLEL_PARSE_BYTES || !super::spare_core() {
+        return texts.iter().map(|text| text.map(parse_hcl)).collect();
+    }
+    // Two groups of about equal size: the largest files first, each to the lighter group.
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(size(i)));
+    let (mut here, mut there) = (Vec::new(), Vec::new());
+    let (mut here_bytes, mut there_bytes) = (0, 0);
+    for i in order {
+        if here_bytes <= there_bytes {
+            here_bytes += size(i);
+            here.push(i);
+        } else {
+            there_bytes += size(i);
+            there.push(i);
+        }
+    }
+    let parsed = std::thread::scope(|scope| {
+        // The same stack as evaluation: a deeply nested expression must not overflow it.
+        let spawned = std::thread::Builder::new()
+            .name("terraform-parse".into())
+            .stack_size(super::EVAL_STACK_SIZE)
+            .spawn_scoped(scope, || parse_all(&there));
+        let mut parsed = parse_all(&here);
+        parsed.extend(match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => parse_all(&there),
+        });
+        parsed
+    });
+    let mut results: Vec<Option<ParsedBody>> = (0..texts.len()).map(|_| None).collect();
+    for (i, body) in parsed {
+        results[i] = body;
+    }
+    results
 }
 
 /// Parses a native-syntax body. hcl-edit 0.10 rejects a line break inside the key or value
@@ -396,15 +497,15 @@ impl ModuleConfig {
                     .attr("provider")
                     .and_then(|a| traversal_path(&a.expr))
                     .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_string());
-                let key = (mode, kind.clone(), name.clone());
-                if self.resource_index.contains_key(&key) {
+                if self.resource_index.get(mode, kind, name).is_some() {
                     self.diagnostics.push(error(
                         block.header,
                         format!("duplicate {} \"{kind}\" \"{name}\"", block.kind),
                     ));
                     return;
                 }
-                self.resource_index.insert(key, self.resources.len());
+                self.resource_index
+                    .insert(mode, kind, name, self.resources.len());
                 self.resources.push(ResourceDecl {
                     mode,
                     kind: kind.clone(),
@@ -497,8 +598,7 @@ impl ModuleConfig {
                 } else {
                     Mode::Data
                 };
-                let key = (mode, kind.clone(), name.clone());
-                let Some(&index) = self.resource_index.get(&key) else {
+                let Some(index) = self.resource_index.get(mode, kind, name) else {
                     let diagnostic = missing(format!("{} \"{kind}\" \"{name}\"", block.kind));
                     self.diagnostics.push(diagnostic);
                     return;

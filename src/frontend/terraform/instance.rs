@@ -240,7 +240,9 @@ pub(super) struct ResourceInstance {
     /// A data source: attributes it does not set are unknown, not references.
     pub mode: Mode,
     pub value: Value,
-    pub attrs: Val,
+    /// The arguments with their spans, for the model: moved out (not cloned) when the
+    /// module instance is collected, which happens once.
+    pub attrs: RefCell<Val>,
 }
 
 struct Resources {
@@ -568,77 +570,84 @@ impl<'s> Evaluator<'s> {
             .instance(id)
             .ok_or("internal: missing module instance")?;
         let first_attr = || match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(n)) => Ok(n.value().to_string()),
+            Some(TraversalOperator::GetAttr(n)) => Ok(n.value().as_str()),
             _ => Err(format!(
                 "invalid reference: {name} must be followed by an attribute name"
             )),
         };
         let rest = ops.get(1..).unwrap_or_default();
-        let value =
-            match name {
-                "var" => {
-                    let var = first_attr()?;
-                    let cell = inst.variables.get(&var).ok_or_else(|| {
-                        format!("reference to undeclared input variable \"{var}\"")
-                    })?;
-                    self.memo(cell, &|| format!("{}var.{var}", inst.prefix), || {
-                        self.variable_value(id, &inst, &var)
-                    })?
+        let value = match name {
+            "var" => {
+                let var = first_attr()?;
+                let cell = inst
+                    .variables
+                    .get(var)
+                    .ok_or_else(|| format!("reference to undeclared input variable \"{var}\""))?;
+                self.memo(cell, &|| format!("{}var.{var}", inst.prefix), || {
+                    self.variable_value(id, &inst, var)
+                })?
+            }
+            "local" => self.local_value(id, &inst, first_attr()?)?,
+            "path" => match first_attr()? {
+                "module" => Value::String(inst.path_module.clone()),
+                "root" => Value::String(".".into()),
+                "cwd" => Value::String(self.root_dir.to_string_lossy().into_owned()),
+                other => return Err(format!("unknown path attribute \"{other}\"")),
+            },
+            "terraform" => match first_attr()? {
+                "workspace" => Value::String("default".into()),
+                other => return Err(format!("unknown terraform attribute \"{other}\"")),
+            },
+            "data" => {
+                let kind = first_attr()?;
+                if !public_facts::is_known(kind) {
+                    return Ok(Value::Unknown("data source".into()));
                 }
-                "local" => self.local_value(id, &inst, &first_attr()?)?,
-                "path" => match first_attr()?.as_str() {
-                    "module" => Value::String(inst.path_module.clone()),
-                    "root" => Value::String(".".into()),
-                    "cwd" => Value::String(self.root_dir.to_string_lossy().into_owned()),
-                    other => return Err(format!("unknown path attribute \"{other}\"")),
-                },
-                "terraform" => match first_attr()?.as_str() {
-                    "workspace" => Value::String("default".into()),
-                    other => return Err(format!("unknown terraform attribute \"{other}\"")),
-                },
-                "data" => {
-                    let kind = first_attr()?;
-                    if !public_facts::is_known(&kind) {
-                        return Ok(Value::Unknown("data source".into()));
+                let name = match rest.first().map(|o| o.value()) {
+                    Some(TraversalOperator::GetAttr(name)) => name.value().as_str(),
+                    _ => {
+                        return Err(format!(
+                            "invalid reference: data.{kind} must be followed by a name"
+                        ))
                     }
-                    let name = match rest.first().map(|o| o.value()) {
-                        Some(TraversalOperator::GetAttr(name)) => name.value().to_string(),
-                        _ => {
-                            return Err(format!(
-                                "invalid reference: data.{kind} must be followed by a name"
-                            ))
-                        }
-                    };
-                    let key = (Mode::Data, kind.clone(), name.clone());
-                    let index = *inst.config.resource_index.get(&key).ok_or_else(|| {
+                };
+                let index = inst
+                    .config
+                    .resource_index
+                    .get(Mode::Data, kind, name)
+                    .ok_or_else(|| {
                         format!("reference to undeclared data source \"{kind}\" \"{name}\"")
                     })?;
-                    let rest = rest.get(1..).unwrap_or_default();
-                    return self.resource_reference(id, &inst, index, rest, scope);
-                }
-                "self" => return Ok(Value::Unknown("self reference".into())),
-                "count" | "each" => {
-                    return Err(format!(
-                        "{name} is not available here (no {name} on this block)"
-                    ))
-                }
-                "module" => {
-                    let call_name = first_attr()?;
-                    let call =
-                        *inst.config.module_index.get(&call_name).ok_or_else(|| {
-                            format!("reference to undeclared module \"{call_name}\"")
-                        })?;
-                    return self.module_reference(id, &inst, call, rest, scope);
-                }
-                kind => {
-                    let resource_name = first_attr()?;
-                    let key = (Mode::Managed, kind.to_string(), resource_name.clone());
-                    let index = *inst.config.resource_index.get(&key).ok_or_else(|| {
+                let rest = rest.get(1..).unwrap_or_default();
+                return self.resource_reference(id, &inst, index, rest, scope);
+            }
+            "self" => return Ok(Value::Unknown("self reference".into())),
+            "count" | "each" => {
+                return Err(format!(
+                    "{name} is not available here (no {name} on this block)"
+                ))
+            }
+            "module" => {
+                let call_name = first_attr()?;
+                let call = *inst
+                    .config
+                    .module_index
+                    .get(call_name)
+                    .ok_or_else(|| format!("reference to undeclared module \"{call_name}\""))?;
+                return self.module_reference(id, &inst, call, rest, scope);
+            }
+            kind => {
+                let resource_name = first_attr()?;
+                let index = inst
+                    .config
+                    .resource_index
+                    .get(Mode::Managed, kind, resource_name)
+                    .ok_or_else(|| {
                         format!("reference to undeclared resource \"{kind}\" \"{resource_name}\"")
                     })?;
-                    return self.resource_reference(id, &inst, index, rest, scope);
-                }
-            };
+                return self.resource_reference(id, &inst, index, rest, scope);
+            }
+        };
         self.apply_ops(id, value, rest, scope)
     }
 
@@ -933,7 +942,7 @@ impl<'s> Evaluator<'s> {
                         kind: decl.kind.clone(),
                         mode: decl.mode,
                         value,
-                        attrs,
+                        attrs: RefCell::new(attrs),
                     }
                 })
                 .collect();
@@ -1605,7 +1614,7 @@ impl<'s> Evaluator<'s> {
                     address: instance.address.clone(),
                     span: decl.span,
                     name_span: decl.header,
-                    attrs: instance.attrs.clone(),
+                    attrs: instance.attrs.replace(Val::new(decl.span, V::Null)),
                     region: region.clone(),
                     called_from: called_from.clone(),
                 });

@@ -97,7 +97,25 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
 
 const EVAL_STACK_SIZE: usize = 64 << 20;
 
+/// Root modules being evaluated now, across threads: a module's files are parsed on a
+/// second thread only when a core is left over ([`config::load_module`]).
+static EVALUATING_ROOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Whether fewer roots are being evaluated than there are cores.
+fn spare_core() -> bool {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    EVALUATING_ROOTS.load(std::sync::atomic::Ordering::Relaxed) < cores
+}
+
 fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
+    use std::sync::atomic::Ordering;
+    EVALUATING_ROOTS.fetch_add(1, Ordering::Relaxed);
+    let unit = evaluate_root_module_counted(dir, options, sources);
+    EVALUATING_ROOTS.fetch_sub(1, Ordering::Relaxed);
+    unit
+}
+
+fn evaluate_root_module_counted(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
     // A root is evaluated once per run: its syntax tree is not kept for others (only child
     // modules, which several roots may call, are shared), so it is freed with the unit.
     let root = Arc::new(config::load_module(dir, sources));

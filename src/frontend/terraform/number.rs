@@ -165,11 +165,19 @@ impl Number {
             }
         };
         let digits: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
-        let d = Nat::from_decimal(&digits);
+        // Most literals are small integers: their digits fit a u64.
+        let d = match std::str::from_utf8(&digits).ok().filter(|d| d.len() <= 19) {
+            Some(small) => Nat::from_u64(small.parse().unwrap_or(0)),
+            None => Nat::from_decimal(&digits),
+        };
         if d.is_zero() {
             return Some(Number::zero(negative, PARSE_PREC));
         }
         let exp = exp10 - frac.len() as i64;
+        if exp == 0 {
+            // d * 2^0 * 5^0: no power of five to multiply by.
+            return Some(Number::from_parts(negative, d, 0, PARSE_PREC, false));
+        }
         if exp.abs() > MAX_DECIMAL_EXPONENT {
             return None;
         }
@@ -894,6 +902,28 @@ mod tests {
 
     fn n(text: &str) -> Number {
         Number::parse(text).unwrap_or(Number::from_i64(-999))
+    }
+
+    #[test]
+    fn integer_literals_parse_as_the_general_path_does() {
+        let general = |text: &str| format!("{:?}", n(text));
+        for int in [
+            "1",
+            "7",
+            "443",
+            "65535",
+            "0001",
+            "123456789012345678",
+            "9999999999999999999",
+            "18446744073709551616",
+            "340282366920938463463374607431768211457",
+        ] {
+            // `.0` takes the path that divides by a power of ten.
+            assert_eq!(general(int), general(&format!("{int}.0")), "{int}");
+            assert_eq!(general(&format!("-{int}")), general(&format!("-{int}.0")));
+        }
+        assert_eq!(general("15"), general("1.5e1"));
+        assert_eq!(general("15"), general("150e-1"));
     }
 
     #[test]

@@ -21,16 +21,9 @@ use std::str::FromStr;
 const MAX_REF_DEPTH: usize = 8;
 
 /// Lowers every unit into one network. Units are taken in path order so the arenas (and
-/// therefore every output) are deterministic.
-///
-/// Each unit's resources are released once it is lowered: nothing reads them afterwards
-/// (rules and reports see the model, the units' diagnostics and suppressions), and on a
-/// large estate they are the largest structure of the run.
+/// therefore every output) are deterministic, exporters before the units that import from
+/// them.
 pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Network {
-    let mut network = Network {
-        declared,
-        ..Network::default()
-    };
     let mut ordered: Vec<usize> = (0..units.len()).collect();
     ordered.sort_by(|&a, &b| units[a].path.cmp(&units[b].path));
     let exporters: HashSet<PathBuf> = units
@@ -41,28 +34,71 @@ pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Net
     if !exporters.is_empty() {
         ordered = exporters_first(units, ordered);
     }
-    let mut others: Exported = HashMap::new();
+    let mut lowerer = Lowerer::new(declared);
+    lowerer.exporters = exporters;
     for index in ordered {
-        let unit = &units[index];
+        lowerer.add(&mut units[index], sources);
+    }
+    lowerer.finish()
+}
+
+/// Builds one network from units lowered one at a time, in the order they are added: the
+/// pipeline lowers each Terraform unit as soon as it is evaluated, while the next ones are
+/// still evaluating. The order must be deterministic (path order) for the outputs to be.
+pub struct Lowerer {
+    network: Network,
+    /// The units whose exports other units import.
+    exporters: HashSet<PathBuf>,
+    /// The entities of the exporters lowered so far.
+    exported: Exported,
+}
+
+impl Lowerer {
+    /// A lowerer for units that import nothing from one another (see [`lower`] for those
+    /// that do).
+    pub fn new(declared: Declared) -> Self {
+        Lowerer {
+            network: Network {
+                declared,
+                ..Network::default()
+            },
+            exporters: HashSet::new(),
+            exported: HashMap::new(),
+        }
+    }
+
+    /// Lowers `unit` into the network and releases its resources: nothing reads them
+    /// afterwards (rules and reports see the model, the units' diagnostics and
+    /// suppressions), and on a large estate they are the largest structure of the run.
+    pub fn add(&mut self, unit: &mut Unit, sources: &SourceMap) {
+        let resources = std::mem::take(&mut unit.resources);
+        let unit: &Unit = unit;
         let dialect = match unit.lang {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
-        let primary = UnitLowering::new(unit, dialect, &mut network, sources, &others).run();
-        if exporters.contains(&unit.path) {
-            let entities = unit
-                .resources
-                .iter()
+        let primary = UnitLowering::new(
+            unit,
+            &resources,
+            dialect,
+            &mut self.network,
+            sources,
+            &self.exported,
+        )
+        .run();
+        if self.exporters.contains(&unit.path) {
+            let entities = resources
+                .into_iter()
                 .zip(primary)
-                .filter_map(|(res, entity)| {
-                    Some((res.address.clone(), (entity?, res.kind.clone())))
-                })
+                .filter_map(|(res, entity)| Some((res.address, (entity?, res.kind))))
                 .collect();
-            others.insert(unit.path.clone(), entities);
+            self.exported.insert(unit.path.clone(), entities);
         }
-        units[index].resources = Vec::new();
     }
-    network
+
+    pub fn finish(self) -> Network {
+        self.network
+    }
 }
 
 /// The entities of the units whose exports other units import: by unit, by resource
@@ -559,6 +595,8 @@ enum SchemeSource {
 
 struct UnitLowering<'a> {
     unit: &'a Unit,
+    /// The unit's resources, taken out of it.
+    resources: &'a [Resource],
     dialect: &'static Dialect,
     net: &'a mut Network,
     sources: &'a SourceMap,
@@ -707,13 +745,14 @@ fn has_ports(protocol: Protocol) -> bool {
 impl<'a> UnitLowering<'a> {
     fn new(
         unit: &'a Unit,
+        resources: &'a [Resource],
         dialect: &'static Dialect,
         net: &'a mut Network,
         sources: &'a SourceMap,
         others: &'a Exported,
     ) -> Self {
-        let mut by_address = HashMap::with_capacity(unit.resources.len());
-        for (index, res) in unit.resources.iter().enumerate() {
+        let mut by_address = HashMap::with_capacity(resources.len());
+        for (index, res) in resources.iter().enumerate() {
             by_address.entry(res.address.as_str()).or_insert(index);
         }
         UnitLowering {
@@ -722,7 +761,8 @@ impl<'a> UnitLowering<'a> {
             net,
             sources,
             by_address,
-            primary: vec![None; unit.resources.len()],
+            resources,
+            primary: vec![None; resources.len()],
             implicit: HashMap::new(),
             others,
         }
@@ -730,29 +770,28 @@ impl<'a> UnitLowering<'a> {
 
     /// Lowers the unit; the entity lowered from each resource, by resource index.
     fn run(mut self) -> Vec<Option<Entity>> {
-        let unit = self.unit;
-        let lowerings: Vec<Option<Lowering>> = unit
-            .resources
+        let resources = self.resources;
+        let lowerings: Vec<Option<Lowering>> = resources
             .iter()
             .map(|res| (self.dialect.lowering)(&res.kind))
             .collect();
-        for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
+        for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.primary[index] = self.create(res, lowering);
             }
         }
-        for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
+        for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.adopt_default(index, res, lowering);
             }
         }
-        for (index, (res, lowering)) in unit.resources.iter().zip(&lowerings).enumerate() {
+        for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.fill(index, res, lowering);
             }
         }
         // After every gateway is filled, whatever the resources' order.
-        for (res, lowering) in unit.resources.iter().zip(&lowerings) {
+        for (res, lowering) in resources.iter().zip(&lowerings) {
             if let Some(Lowering::TgwDefaultTableReplaced {
                 transit_gateway,
                 association,
@@ -782,7 +821,7 @@ impl<'a> UnitLowering<'a> {
             let Some(r) = current.as_ref() else {
                 return current;
             };
-            let Some(target) = self.local_index(r).and_then(|i| self.unit.resources.get(i)) else {
+            let Some(target) = self.local_index(r).and_then(|i| self.resources.get(i)) else {
                 return current;
             };
             if (self.dialect.identity)(&target.kind, &r.attribute)
@@ -820,7 +859,7 @@ impl<'a> UnitLowering<'a> {
             let Some(index) = self.local_index(r) else {
                 return self.exported_entity(r);
             };
-            let target = self.unit.resources.get(index)?;
+            let target = self.resources.get(index)?;
             if let Some(which) = (self.dialect.implicit)(&target.kind, &r.attribute) {
                 return self.implicit_entity(index, which, &r.attribute);
             }
@@ -988,12 +1027,11 @@ impl<'a> UnitLowering<'a> {
     /// Creates the entity other resources can reference, with every field unknown until
     /// [`Self::fill`].
     fn create(&mut self, res: &'a Resource, lowering: &Lowering) -> Option<Entity> {
-        let o = origin(res);
         let unknown = res.name_span;
         let net = &mut *self.net;
         Some(match lowering {
             Lowering::Vpc(_) => Entity::Vpc(net.vpcs.push(Vpc {
-                origin: o,
+                origin: origin(res),
                 cidr: Field::unknown(unknown),
                 invalid_cidr: None,
                 ipv6_cidrs: Vec::new(),
@@ -1004,7 +1042,7 @@ impl<'a> UnitLowering<'a> {
                 dhcp_options: None,
             })),
             Lowering::Subnet(_) => Entity::Subnet(net.subnets.push(Subnet {
-                origin: o,
+                origin: origin(res),
                 vpc: Field::unknown(unknown),
                 cidr: None,
                 invalid_cidr: None,
@@ -1014,12 +1052,12 @@ impl<'a> UnitLowering<'a> {
                 map_public_ip_on_launch: Field::unknown(unknown),
             })),
             Lowering::RouteTable(names) => Entity::RouteTable(net.route_tables.push(RouteTable {
-                origin: o,
+                origin: origin(res),
                 vpc: Field::unknown(unknown),
                 is_main: names.adopts_main_of.is_some(),
             })),
             Lowering::Peering(_) => Entity::Peering(net.peerings.push(PeeringConnection {
-                origin: o,
+                origin: origin(res),
                 requester_vpc: Field::unknown(unknown),
                 accepter_vpc: Field::unknown(unknown),
                 requester_region: res.region.clone(),
@@ -1027,23 +1065,23 @@ impl<'a> UnitLowering<'a> {
             })),
             Lowering::InternetGateway { .. } => {
                 Entity::InternetGateway(net.internet_gateways.push(InternetGateway {
-                    origin: o,
+                    origin: origin(res),
                     vpc: None,
                 }))
             }
             Lowering::EgressOnlyIgw { .. } => {
                 Entity::EgressOnlyIgw(net.egress_only_igws.push(EgressOnlyIgw {
-                    origin: o,
+                    origin: origin(res),
                     vpc: Field::unknown(unknown),
                 }))
             }
             Lowering::NatGateway { .. } => Entity::NatGateway(net.nat_gateways.push(NatGateway {
-                origin: o,
+                origin: origin(res),
                 subnet: Field::unknown(unknown),
                 connectivity: Field::unknown(unknown),
             })),
             Lowering::Instance(_) => Entity::Instance(net.instances.push(Instance {
-                origin: o,
+                origin: origin(res),
                 subnet: Field::unknown(unknown),
                 source_dest_check: Field::unknown(unknown),
                 security_groups: Vec::new(),
@@ -1052,7 +1090,7 @@ impl<'a> UnitLowering<'a> {
             })),
             Lowering::NetworkInterface(_) => {
                 Entity::NetworkInterface(net.network_interfaces.push(NetworkInterface {
-                    origin: o,
+                    origin: origin(res),
                     subnet: Field::unknown(unknown),
                     source_dest_check: Field::unknown(unknown),
                     attached_instance: None,
@@ -1061,41 +1099,43 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::SecurityGroup(names) => {
                 Entity::SecurityGroup(net.security_groups.push(SecurityGroup {
-                    origin: o,
+                    origin: origin(res),
                     vpc: Field::unknown(unknown),
                     is_default: names.is_default,
                     rules_known: true,
                 }))
             }
             Lowering::NetworkAcl(names) => Entity::NetworkAcl(net.nacls.push(NetworkAcl {
-                origin: o,
+                origin: origin(res),
                 vpc: Field::unknown(unknown),
                 is_default: names.adopts_default_of.is_some(),
                 subnets: Vec::new(),
             })),
             Lowering::VpnGateway { .. } => Entity::VpnGateway(net.vpn_gateways.push(VpnGateway {
-                origin: o,
+                origin: origin(res),
                 vpc: None,
             })),
             Lowering::CustomerGateway { .. } => {
                 Entity::CustomerGateway(net.customer_gateways.push(CustomerGateway {
-                    origin: o,
+                    origin: origin(res),
                     bgp_asn: Field::unknown(unknown),
                 }))
             }
             Lowering::VpnConnection(_) => {
                 Entity::VpnConnection(net.vpn_connections.push(VpnConnection {
-                    origin: o,
+                    origin: origin(res),
                     vpn_gateway: None,
                     transit_gateway: None,
                     customer_gateway: Field::unknown(unknown),
                     static_routes_only: Field::unknown(unknown),
                 }))
             }
-            Lowering::DxGateway => Entity::DxGateway(net.dx_gateways.push(DxGateway { origin: o })),
+            Lowering::DxGateway => Entity::DxGateway(net.dx_gateways.push(DxGateway {
+                origin: origin(res),
+            })),
             Lowering::TransitGateway(_) => {
                 Entity::TransitGateway(net.transit_gateways.push(TransitGateway {
-                    origin: o,
+                    origin: origin(res),
                     default_route_table_association: Field::unknown(unknown),
                     default_route_table_propagation: Field::unknown(unknown),
                     security_group_referencing: Field::unknown(unknown),
@@ -1106,7 +1146,7 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::TgwVpcAttachment(_) | Lowering::TgwPeeringAttachment { .. } => {
                 Entity::TgwAttachment(net.tgw_attachments.push(TgwAttachment {
-                    origin: o,
+                    origin: origin(res),
                     transit_gateway: Field::unknown(unknown),
                     kind: Field::unknown(unknown),
                     subnets: Vec::new(),
@@ -1118,13 +1158,13 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::TgwRouteTable { .. } => {
                 Entity::TgwRouteTable(net.tgw_route_tables.push(TgwRouteTable {
-                    origin: o,
+                    origin: origin(res),
                     transit_gateway: Field::unknown(unknown),
                     is_default: false,
                 }))
             }
             Lowering::VpcEndpoint(_) => Entity::VpcEndpoint(net.vpc_endpoints.push(VpcEndpoint {
-                origin: o,
+                origin: origin(res),
                 vpc: Field::unknown(unknown),
                 kind: Field::unknown(unknown),
                 service_name: Field::unknown(unknown),
@@ -1134,7 +1174,7 @@ impl<'a> UnitLowering<'a> {
             })),
             Lowering::NetworkFirewall { .. } => {
                 Entity::Firewall(net.network_firewalls.push(NetworkFirewall {
-                    origin: o,
+                    origin: origin(res),
                     vpc: Field::unknown(unknown),
                     subnets: Vec::new(),
                 }))
@@ -1150,27 +1190,27 @@ impl<'a> UnitLowering<'a> {
                     return None;
                 }
                 Entity::HostedZone(net.hosted_zones.push(PrivateHostedZone {
-                    origin: o,
+                    origin: origin(res),
                     vpcs: Vec::new(),
                 }))
             }
             Lowering::DhcpOptions { .. } => {
                 Entity::DhcpOptions(net.dhcp_options.push(DhcpOptions {
-                    origin: o,
+                    origin: origin(res),
                     domain_name_servers: Vec::new(),
                     vpcs: Vec::new(),
                 }))
             }
             Lowering::LoadBalancer(_) => {
                 Entity::LoadBalancer(net.load_balancers.push(LoadBalancer {
-                    origin: o,
+                    origin: origin(res),
                     kind: Field::unknown(unknown),
                     scheme: Field::unknown(unknown),
                     subnets: Vec::new(),
                 }))
             }
             Lowering::PrefixList(_) => Entity::PrefixList(net.prefix_lists.push(PrefixList {
-                origin: o,
+                origin: origin(res),
                 name: Field::unknown(unknown),
                 max_entries: Field::unknown(unknown),
                 entries: Vec::new(),
@@ -1221,7 +1261,7 @@ impl<'a> UnitLowering<'a> {
         if let Some(entity) = self.implicit.get(&(index, which)) {
             return Some(*entity);
         }
-        let owner = self.unit.resources.get(index)?;
+        let owner = self.resources.get(index)?;
         let owner_entity = self.primary.get(index).copied().flatten()?;
         let o = Origin {
             address: format!("{}.{}", owner.address, attribute),
@@ -1748,11 +1788,11 @@ impl<'a> UnitLowering<'a> {
 
     /// The VPC outside the code that a VPC reference of `res` names (see [`ExternalVpc`]).
     fn external_vpc(&self, res: &'a Resource, val: &'a Val) -> Option<ExternalVpc> {
-        let unit = self.unit.path.display().to_string();
+        let unit = || self.unit.path.display().to_string();
         match &self.follow(val).v {
             // VPC ids are unique: the same id is the same VPC.
             V::String(id) if id.starts_with("vpc-") => Some(ExternalVpc {
-                scope: unit,
+                scope: unit(),
                 name: id.clone(),
             }),
             // A plan's unknown values have no expression to compare.
@@ -1766,7 +1806,7 @@ impl<'a> UnitLowering<'a> {
                     .get(val.span.start as usize..val.span.end as usize)?;
                 let name = (self.dialect.unknown_name)(reason, text.trim())?;
                 Some(ExternalVpc {
-                    scope: format!("{unit} {}", module_instance(&res.address)),
+                    scope: format!("{} {}", unit(), module_instance(&res.address)),
                     name,
                 })
             }
@@ -1992,7 +2032,7 @@ impl<'a> UnitLowering<'a> {
     fn firewall_of_endpoint(&self, val: &'a Val) -> Option<FirewallId> {
         let r = val.as_ref()?;
         let index = *self.by_address.get(r.address.as_str())?;
-        let kind = &self.unit.resources.get(index)?.kind;
+        let kind = &self.resources.get(index)?.kind;
         if !(self.dialect.firewall_endpoint)(kind, &r.attribute) {
             return None;
         }
@@ -2130,7 +2170,7 @@ impl<'a> UnitLowering<'a> {
         let eni_resource = eni_val
             .as_ref()
             .and_then(|r| self.local_index(r))
-            .and_then(|i| self.unit.resources.get(i))
+            .and_then(|i| self.resources.get(i))
             .filter(|eni| {
                 matches!(
                     self.dialect_lowering(eni),
