@@ -12,6 +12,7 @@ use crate::rules::{self, Level, RuleMeta};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Exit code: no finding at or above the fail level.
@@ -286,6 +287,9 @@ pub fn main() -> i32 {
             };
         }
     };
+    if !matches!(cli.command, Command::Rules { .. } | Command::Explain { .. }) {
+        join_thread_pool();
+    }
     let result = match cli.command {
         Command::Lint(args) => lint(args),
         Command::Model { input, format } => model(input, format),
@@ -300,6 +304,26 @@ pub fn main() -> i32 {
             eprintln!("vpclint: {message}");
             EXIT_USAGE
         }
+    }
+}
+
+/// A thread pool that this thread is one of: the parallel steps (loading the inputs,
+/// running the rules) then start their work here instead of handing it to a pool thread and
+/// sleeping until it is done, so a pre-commit run over one root module or template waits for
+/// no other thread to be scheduled, and starts one thread fewer than rayon's global pool.
+/// Its other threads start in the background (the global pool's `build_global` would wait
+/// for them). The pool lives as long as the process: this thread stays one of its threads.
+/// Not on Windows, whose main thread has 1 MiB of stack: the frontends are budgeted for the
+/// 2 MiB of a pool thread (a Unix main thread has the stack limit, 8 MiB by default).
+fn join_thread_pool() {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    if cfg!(unix) {
+        POOL.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .use_current_thread()
+                .build()
+                .ok()
+        });
     }
 }
 

@@ -806,3 +806,40 @@ fn not_analyzed_is_reported_in_every_format() {
     );
     assert!(stdout(&model).contains("[module-not-installed]"));
 }
+
+/// A run over one template loads it on the CLI's own thread (one of the pool's threads, on
+/// Unix): the longest reference and condition chains the frontend evaluates fit its stack.
+#[test]
+fn one_template_with_long_chains_lints_on_the_cli_thread() {
+    use std::fmt::Write;
+    let n = 3_000;
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nConditions:\n");
+    for i in 0..n {
+        let _ = writeln!(text, "  C{i}: !Not [!Condition C{}]", i + 1);
+    }
+    let _ = writeln!(text, "  C{n}: !Equals [a, a]\nResources:");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "  R{i}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !GetAtt R{}.CidrBlock",
+            i + 1
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  R{n}:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  Gated:\n    Type: AWS::EC2::VPC\n    Condition: C0"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chains.yaml"), text).unwrap();
+    let output = vpclint_in(dir.path(), &["lint", "chains.yaml", "--format", "json"]);
+    assert!(
+        output.status.code().is_some(),
+        "killed by a signal: {}",
+        stderr(&output)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        json["summary"]["analyzed"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
