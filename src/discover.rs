@@ -9,6 +9,7 @@
 use crate::frontend::terraform;
 use crate::source::absolute_normal;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -364,10 +365,16 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
             module_dirs.insert(parent_dir(&file));
         }
     }
+    // Every module's files are read for their `source` lines: in parallel, as reading and
+    // `stat`ing thousands of files of a monorepo is most of a pre-commit run given files.
+    let calls: Vec<(&PathBuf, Vec<PathBuf>)> = module_dirs
+        .par_iter()
+        .map(|dir| (dir, terraform::local_module_dirs(dir)))
+        .collect();
     // child (normalized) -> the modules that use it
     let mut users: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
-    for dir in &module_dirs {
-        for child in terraform::local_module_dirs(dir) {
+    for (dir, children) in calls {
+        for child in children {
             users
                 .entry(absolute_normal(&child))
                 .or_default()
