@@ -208,6 +208,30 @@ resource "aws_vpc" "v" {
     assert!(vpc.is_some(), "the VPC is still analyzed");
 }
 
+/// Each compression sets up its tables whatever its input: compressing one byte 100,000
+/// times (1.5 s of table setup; `range` stops at 1,024 values, so two loops) runs out of
+/// steps too.
+#[test]
+fn many_small_compressions_run_out_of_budget() {
+    let main = r#"
+locals {
+  gz = [for a in range(1000) : [for b in range(100) : base64gzip("x")]]
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.9.0.0/16"
+  tags       = { Size = length(local.gz) }
+}
+"#;
+    let dir = workspace(&[("main.tf", main.as_bytes())]);
+    assert_survives(dir.path());
+    let (unit, _) = load(&dir.path().join("hostile"), Limits::default());
+    let notes = budget_notes(&unit);
+    assert!(
+        notes[0].starts_with("gz:") && notes[0].contains("max_steps"),
+        "{notes:?}"
+    );
+}
+
 #[test]
 fn nested_for_expressions_run_out_of_budget() {
     let main = r#"
