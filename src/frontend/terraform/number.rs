@@ -166,9 +166,14 @@ impl Number {
         };
         let digits: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
         // Most literals are small integers: their digits fit a u64.
-        let d = match std::str::from_utf8(&digits).ok().filter(|d| d.len() <= 19) {
-            Some(small) => Nat::from_u64(small.parse().unwrap_or(0)),
-            None => Nat::from_decimal(&digits),
+        let d = if digits.len() <= 19 {
+            Nat::from_u64(
+                digits
+                    .iter()
+                    .fold(0, |n, digit| n * 10 + u64::from(digit - b'0')),
+            )
+        } else {
+            Nat::from_decimal(&digits)
         };
         if d.is_zero() {
             return Some(Number::zero(negative, PARSE_PREC));
@@ -922,8 +927,10 @@ mod tests {
             assert_eq!(general(int), general(&format!("{int}.0")), "{int}");
             assert_eq!(general(&format!("-{int}")), general(&format!("-{int}.0")));
         }
-        assert_eq!(general("15"), general("1.5e1"));
-        assert_eq!(general("15"), general("150e-1"));
+        // `1.5e1` and `10` take the fast path (no scaling left); `150e-1` divides and
+        // `1e1` multiplies.
+        assert_eq!(general("1.5e1"), general("150e-1"));
+        assert_eq!(general("10"), general("1e1"));
     }
 
     #[test]
