@@ -53,30 +53,34 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
         }
     }
     let templates = read_templates(&discovered.inputs, options);
-    let (inputs, mut units, network) = if stand_alone(&discovered.inputs, &templates, options) {
-        let mut lowerer = lower::Lowerer::new(options.declared.clone());
-        let (inputs, units) = load_lowering(
+    let mut lowerer = lower::Lowerer::new(options.declared.clone());
+    let streamed = if stand_alone(&discovered.inputs, &templates, options) {
+        load_lowering(
             discovered.inputs,
             &templates,
             options,
             &sources,
             &mut lowerer,
-        );
-        (inputs, units, lowerer.finish())
+        )
     } else {
-        let (inputs, units): (Vec<Input>, Vec<Unit>) = discovered
-            .inputs
-            .into_par_iter()
-            .zip(templates)
-            .filter_map(|(input, template)| {
-                let unit = load(&input, template, options, &sources)?;
-                Some((input, unit))
-            })
-            .unzip();
-        let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
-        cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
-        let network = lower::lower(&mut units, options.declared.clone(), &sources);
-        (inputs, units, network)
+        Err(discovered.inputs)
+    };
+    let (inputs, mut units, network) = match streamed {
+        Ok((inputs, units)) => (inputs, units, lowerer.finish()),
+        Err(inputs) => {
+            let (inputs, units): (Vec<Input>, Vec<Unit>) = inputs
+                .into_par_iter()
+                .zip(templates)
+                .filter_map(|(input, template)| {
+                    let unit = load(&input, template, options, &sources)?;
+                    Some((input, unit))
+                })
+                .unzip();
+            let (inputs, mut units) = without_nested_stacks(inputs, units, &sources);
+            cloudformation::link_imports(&mut units, &options.cloudformation, &sources);
+            let network = lower::lower(&mut units, options.declared.clone(), &sources);
+            (inputs, units, network)
+        }
     };
     // Units of unreadable files have no resources: nothing to lower.
     for error in discovered.errors {
@@ -133,14 +137,15 @@ fn stand_alone(
 /// it in path order are loaded, so that each unit's resources are freed while the next
 /// units evaluate instead of all of them waiting for the end. For units that
 /// [`stand_alone`]: then [`lower::lower`] takes them in path order too, as a unit's path is
-/// its input's. Inputs and units come back in the order of `inputs`.
+/// its input's. Inputs and units come back in the order of `inputs`; the inputs alone
+/// (nothing loaded) when the lowering thread cannot start.
 fn load_lowering(
     inputs: Vec<Input>,
     templates: &[Option<Result<Arc<str>, String>>],
     options: &Options,
     sources: &SourceMap,
     lowerer: &mut lower::Lowerer,
-) -> (Vec<Input>, Vec<Unit>) {
+) -> Result<(Vec<Input>, Vec<Unit>), Vec<Input>> {
     let mut by_path: Vec<usize> = (0..inputs.len()).collect();
     by_path.sort_by(|&a, &b| inputs[a].path().cmp(inputs[b].path()));
     let next = AtomicUsize::new(0);
@@ -148,7 +153,7 @@ fn load_lowering(
     let units = std::thread::scope(|scope| {
         // Owned here so that a panicking worker drops it and the lowering thread ends.
         let loaded = loaded;
-        let lowering = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("lower".into())
             .stack_size(LOWER_STACK_SIZE)
             .spawn_scoped(scope, || {
@@ -169,8 +174,11 @@ fn load_lowering(
                     }
                 }
                 units
-            })
-            .unwrap_or_else(|error| panic!("cannot start the lowering thread: {error}"));
+            });
+        // Nothing is loaded yet: without a lowering thread, the run takes the other path.
+        let Ok(lowering) = spawned else {
+            return None;
+        };
         // Each worker takes the next input in path order: units finish about in the order
         // they are lowered in, and few wait.
         rayon::broadcast(|_| loop {
@@ -184,15 +192,20 @@ fn load_lowering(
             }
         });
         drop(loaded);
-        lowering
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        Some(
+            lowering
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
     });
-    inputs
+    let Some(units) = units else {
+        return Err(inputs);
+    };
+    Ok(inputs
         .into_iter()
         .zip(units)
         .filter_map(|(input, unit)| Some((input, unit?)))
-        .unzip()
+        .unzip())
 }
 
 /// The lowering thread drops each unit's values, which the Terraform evaluator built on its
