@@ -151,6 +151,27 @@ fn pick<T>(items: &[T], index: u8) -> Option<(usize, &T)> {
     })
 }
 
+/// The subnets of `vpc` that `picks` name and no earlier ACL or route table claimed (a
+/// subnet has one of each), now claimed.
+fn claim(
+    picks: &[u8],
+    subnets: &[(usize, Block, &'static str, bool)],
+    vpc: usize,
+    claimed: &mut Vec<usize>,
+) -> Vec<usize> {
+    let mut members: Vec<usize> = picks
+        .iter()
+        .take(MAX_ITEMS)
+        .filter_map(|&s| pick(subnets, s).map(|(k, _)| k))
+        .filter(|&k| subnets[k].0 == vpc)
+        .collect();
+    members.sort_unstable();
+    members.dedup();
+    members.retain(|s| !claimed.contains(s));
+    claimed.extend(&members);
+    members
+}
+
 fn ports(rule: &Rule) -> (u16, u16) {
     match rule.protocol {
         Protocol::All => (0, 0),
@@ -385,17 +406,7 @@ impl Spec {
             let Some((vpc, _)) = pick(vpcs, acl.vpc) else {
                 continue;
             };
-            let mut members: Vec<usize> = acl
-                .subnets
-                .iter()
-                .take(MAX_ITEMS)
-                .filter_map(|&s| pick(&subnets, s).map(|(k, _)| k))
-                .filter(|&k| subnets[k].0 == vpc)
-                .collect();
-            members.sort_unstable();
-            members.dedup();
-            members.retain(|s| !in_acl.contains(s));
-            in_acl.extend(&members);
+            let members = claim(&acl.subnets, &subnets, vpc, &mut in_acl);
             let _ = writeln!(tf, "resource \"aws_network_acl\" \"Acl{i}\" {{\n  vpc_id = aws_vpc.Vpc{vpc}.id\n  subnet_ids = [{}]\n}}", members.iter().map(|s| format!("aws_subnet.Subnet{s}.id")).collect::<Vec<_>>().join(", "));
             let _ = writeln!(cfn, "  Acl{i}:\n    Type: AWS::EC2::NetworkAcl\n    Properties:\n      VpcId: !Ref Vpc{vpc}");
             for s in &members {
@@ -515,17 +526,7 @@ impl Spec {
                 let _ = writeln!(tf, "resource \"aws_route\" \"Table{i}Route{k}\" {{\n  route_table_id = aws_route_table.Table{i}.id\n  destination_cidr_block = \"{cidr}\"\n  {tf_target}\n}}");
                 let _ = writeln!(cfn, "  Table{i}Route{k}:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: !Ref Table{i}\n      DestinationCidrBlock: {cidr}\n      {cfn_target}");
             }
-            let mut members: Vec<usize> = table
-                .subnets
-                .iter()
-                .take(MAX_ITEMS)
-                .filter_map(|&s| pick(&subnets, s).map(|(k, _)| k))
-                .filter(|&k| subnets[k].0 == vpc)
-                .collect();
-            members.sort_unstable();
-            members.dedup();
-            members.retain(|s| !in_table.contains(s));
-            in_table.extend(&members);
+            let members = claim(&table.subnets, &subnets, vpc, &mut in_table);
             for s in members {
                 let _ = writeln!(tf, "resource \"aws_route_table_association\" \"Table{i}Subnet{s}\" {{\n  route_table_id = aws_route_table.Table{i}.id\n  subnet_id = aws_subnet.Subnet{s}.id\n}}");
                 let _ = writeln!(cfn, "  Table{i}Subnet{s}:\n    Type: AWS::EC2::SubnetRouteTableAssociation\n    Properties:\n      RouteTableId: !Ref Table{i}\n      SubnetId: !Ref Subnet{s}");
