@@ -24,23 +24,60 @@ pub struct EdgeTable {
     pub vpc: VpcId,
 }
 
+/// An edge association that cannot be placed: its gateway, its route table or the table's
+/// VPC is unknown (or the table is in another VPC than the gateway). Traffic entering the
+/// VPC through such a gateway may be routed by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnresolvedEdge {
+    pub association: Id<RouteTableAssociation>,
+    /// `None`: any gateway.
+    pub gateway: Option<EdgeGateway>,
+    /// `None`: any VPC.
+    pub vpc: Option<VpcId>,
+}
+
+impl UnresolvedEdge {
+    /// Whether the association may be the edge association of `gateway` in `vpc`.
+    pub fn may_be(&self, gateway: EdgeGateway, vpc: VpcId) -> bool {
+        self.gateway.is_none_or(|g| g == gateway) && self.vpc.is_none_or(|v| v == vpc)
+    }
+}
+
 /// Every edge association whose table and gateway are known and in one VPC.
 pub fn edge_tables(network: &Network) -> Vec<EdgeTable> {
-    network
-        .route_table_associations
-        .iter()
-        .filter_map(|(association, a)| {
-            let gateway = a.gateway.as_ref()?.copied()?;
-            let table = a.route_table.copied()?;
-            let vpc = target_vpc(network, gateway_target(gateway))?;
-            (network.route_tables[table].vpc.copied() == Some(vpc)).then_some(EdgeTable {
+    edge_associations(network).0
+}
+
+/// The edge associations that resolve to a table and gateway of one VPC, and those that
+/// do not.
+pub fn edge_associations(network: &Network) -> (Vec<EdgeTable>, Vec<UnresolvedEdge>) {
+    let mut tables = Vec::new();
+    let mut unresolved = Vec::new();
+    for (association, a) in network.route_table_associations.iter() {
+        let Some(gateway_field) = &a.gateway else {
+            continue;
+        };
+        let gateway = gateway_field.copied();
+        let table = a.route_table.copied();
+        let gateway_vpc = gateway.and_then(|g| target_vpc(network, gateway_target(g)));
+        let table_vpc = table.and_then(|t| network.route_tables[t].vpc.copied());
+        match (gateway, table, gateway_vpc) {
+            (Some(gateway), Some(table), Some(vpc)) if table_vpc == Some(vpc) => {
+                tables.push(EdgeTable {
+                    association,
+                    table,
+                    gateway,
+                    vpc,
+                })
+            }
+            _ => unresolved.push(UnresolvedEdge {
                 association,
-                table,
                 gateway,
-                vpc,
-            })
-        })
-        .collect()
+                vpc: gateway_vpc.or(table_vpc),
+            }),
+        }
+    }
+    (tables, unresolved)
 }
 
 /// The gateway as a route target.

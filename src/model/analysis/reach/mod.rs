@@ -18,7 +18,7 @@ pub mod endpoint;
 pub use endpoint::{resolve, Endpoint, Host, HostGroups};
 
 use super::cidr::{Containment, VpcCidrs};
-use super::edge::edge_tables;
+use super::edge::{edge_associations, UnresolvedEdge};
 use super::nacl::{NaclIndex, SubnetNacl};
 use super::peering::{peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
@@ -234,6 +234,9 @@ pub struct Reach<'n> {
     vgw_of_vpc: HashMap<VpcId, VpnGatewayId>,
     /// The edge route table of each gateway that has one (ingress routing).
     edge_tables: HashMap<EdgeGateway, RouteTableId>,
+    /// Edge associations that may route a gateway's inbound traffic but cannot be placed
+    /// (unknown gateway or table, or a gateway's second table, which AWS refuses).
+    unresolved_edges: Vec<UnresolvedEdge>,
     /// Transit gateway attachments by gateway and VPC, in model order.
     tgw_vpc_attachments: HashMap<(TransitGatewayId, VpcId), Vec<TgwAttachmentId>>,
     /// Which route table serves each attachment (explicit or default association).
@@ -266,10 +269,17 @@ impl<'n> Reach<'n> {
             }
         }
         let tgw_associations = TgwAssociations::new(network);
-        let edge_tables = edge_tables(network)
-            .into_iter()
-            .map(|edge| (edge.gateway, edge.table))
-            .collect();
+        let (resolved, mut unresolved_edges) = edge_associations(network);
+        let mut edge_tables = HashMap::new();
+        for edge in resolved {
+            if edge_tables.insert(edge.gateway, edge.table).is_some() {
+                unresolved_edges.push(UnresolvedEdge {
+                    association: edge.association,
+                    gateway: Some(edge.gateway),
+                    vpc: Some(edge.vpc),
+                });
+            }
+        }
         Reach {
             network,
             routing: RoutingIndex::new(network),
@@ -280,6 +290,7 @@ impl<'n> Reach<'n> {
             igw_of_vpc,
             vgw_of_vpc,
             edge_tables,
+            unresolved_edges,
             tgw_vpc_attachments,
             tgw_associations,
         }
@@ -610,7 +621,28 @@ impl<'a, 'n> Walk<'a, 'n> {
                 .get(&vpc)
                 .map(|&vgw| EdgeGateway::VpnGateway(vgw)),
         };
-        let Some(table) = gateway.and_then(|g| self.reach.edge_tables.get(&g).copied()) else {
+        let Some(gateway) = gateway else {
+            return Ok(Landing::Vpc(vpc));
+        };
+        if let Some(edge) = self
+            .reach
+            .unresolved_edges
+            .iter()
+            .find(|edge| edge.may_be(gateway, vpc))
+        {
+            let association = &network.route_table_associations[edge.association].origin;
+            self.hop(
+                HopKind::RouteTable,
+                Some(association),
+                Decision::Unknown,
+                format!(
+                    "{}: which gateway or route table this edge association joins is not known (or it gives a gateway a second table): traffic entering through the gateway may be routed by it",
+                    association.address
+                ),
+            )?;
+            return Err(Stopped);
+        }
+        let Some(table) = self.reach.edge_tables.get(&gateway).copied() else {
             return Ok(Landing::Vpc(vpc));
         };
         let table_origin = &network.route_tables[table].origin;
