@@ -30,9 +30,9 @@ use super::sg::{describe_peer, SgIndex};
 use super::transit::{AttachmentAssociation, TgwAssociations};
 use crate::model::{
     Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, InternetGatewayId,
-    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteTableId,
-    SgPeer, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId, VpcId,
-    VpnGatewayId,
+    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteId,
+    RouteTableId, SgPeer, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId,
+    VpcId, VpnGatewayId,
 };
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net};
@@ -652,7 +652,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         };
         let route_id = match candidate.via {
             Via::Static(route_id) => route_id,
-            Via::Local(_) | Via::Propagated(_) => {
+            Via::Local(_) => {
                 self.hop(
                     HopKind::RouteTable,
                     Some(table_origin),
@@ -664,28 +664,23 @@ impl<'a, 'n> Walk<'a, 'n> {
                 )?;
                 return Ok(Landing::Vpc(vpc));
             }
+            // Gateway route tables hold the local route and routes to middleboxes: where a
+            // propagated route would take inbound traffic is not modelled.
+            Via::Propagated(_) => {
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(table_origin),
+                    Decision::Unknown,
+                    format!(
+                        "{} (the gateway's edge route table): {} matches the propagated route {}, which vpclint does not follow for inbound traffic",
+                        table_origin.address, packet.dst, candidate.prefix
+                    ),
+                )?;
+                return Err(Stopped);
+            }
         };
-        let route = &network.routes[route_id];
-        let Some(target) = route.target.copied() else {
-            self.hop(
-                HopKind::RouteTable,
-                Some(&route.origin),
-                Decision::Unknown,
-                format!("the target of route {} is unknown", candidate.prefix),
-            )?;
-            return Err(Stopped);
-        };
-        let target_name =
-            target_origin(network, target).map_or("local".to_string(), |o| o.address.clone());
-        self.hop_at(
-            HopKind::RouteTable,
-            Some((route.origin.address.clone(), route.origin.span)),
-            Decision::Forward,
-            format!(
-                "{} (the gateway's edge route table): {} matches route {} -> {target_name}",
-                table_origin.address, packet.dst, candidate.prefix
-            ),
-        )?;
+        let table_label = format!("{} (the gateway's edge route table)", table_origin.address);
+        let target = self.static_route_hop(&table_label, route_id, candidate.prefix, packet, "")?;
         match target {
             Target::Local => Ok(Landing::Vpc(vpc)),
             _ => self.through_middlebox(target, vpc, packet),
@@ -1300,31 +1295,55 @@ impl<'a, 'n> Walk<'a, 'n> {
                 self.vpn_gateway(propagated.vpn_gateway, vpc, packet)
             }
             Via::Static(route_id) => {
-                let route = &network.routes[route_id];
-                let Some(target) = route.target.copied() else {
-                    return self
-                        .hop(
-                            HopKind::RouteTable,
-                            Some(&route.origin),
-                            Decision::Unknown,
-                            format!("the target of route {} is unknown", candidate.prefix),
-                        )
-                        .map(|_| Landing::OnPremises);
-                };
-                let target_name = target_origin(network, target)
-                    .map_or("local".to_string(), |o| o.address.clone());
-                self.hop_at(
-                    HopKind::RouteTable,
-                    Some((route.origin.address.clone(), route.origin.span)),
-                    Decision::Forward,
-                    format!(
-                        "{}: {} matches route {} -> {target_name}{why}",
-                        table_origin.address, packet.dst, candidate.prefix
-                    ),
+                let target = self.static_route_hop(
+                    &table_origin.address,
+                    route_id,
+                    candidate.prefix,
+                    packet,
+                    &why,
                 )?;
                 self.target(target, vpc, subnet, packet)
             }
         }
+    }
+
+    /// The hop of the static route a table (`table`, as printed) matched for `packet`:
+    /// unknown when the route's target is, else forward, naming the target (`why`: what
+    /// else matched). The target, to follow.
+    fn static_route_hop(
+        &mut self,
+        table: &str,
+        route_id: RouteId,
+        prefix: impl std::fmt::Display,
+        packet: Packet,
+        why: &str,
+    ) -> Step<Target> {
+        let network = self.network;
+        let route = &network.routes[route_id];
+        let Some(target) = route.target.copied() else {
+            self.hop(
+                HopKind::RouteTable,
+                Some(&route.origin),
+                Decision::Unknown,
+                format!("the target of route {prefix} is unknown"),
+            )?;
+            return Err(Stopped);
+        };
+        let target_name = match target_origin(network, target) {
+            Some(origin) => origin.address.clone(),
+            None if target == Target::Local => "local".to_string(),
+            None => "a target vpclint does not follow".to_string(),
+        };
+        self.hop_at(
+            HopKind::RouteTable,
+            Some((route.origin.address.clone(), route.origin.span)),
+            Decision::Forward,
+            format!(
+                "{table}: {} matches route {prefix} -> {target_name}{why}",
+                packet.dst
+            ),
+        )?;
+        Ok(target)
     }
 
     /// A subnet without an association in the code uses AWS's main route table, which
@@ -1376,7 +1395,6 @@ impl<'a, 'n> Walk<'a, 'n> {
         }
     }
 
-    /// Which value made a route lookup incomplete.
     /// The table's effective route for the packet, after an `unknown` hop when a route of
     /// the table could match but is not known.
     fn lookup_route(
@@ -1397,6 +1415,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         Ok(lookup)
     }
 
+    /// Which value made a route lookup incomplete.
     fn unknown_route(&self, table: RouteTableId, vpc: VpcId) -> String {
         let network = self.network;
         for &route in self.reach.routing.routes(table) {
