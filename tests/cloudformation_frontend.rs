@@ -479,3 +479,38 @@ fn flow_lines_left_of_their_key_are_repaired_within_a_budget() {
     assert_eq!(unit.resources.len(), 1);
     assert_fast_error(&template(1_000), "invalid YAML: invalid indentation");
 }
+
+/// An export under a condition that cannot be decided may or may not exist: the import of
+/// it stays unknown and a note at the import says why (it used to vanish silently, the
+/// output dropped as if the condition were false). With the condition decided, the import
+/// resolves (near miss).
+#[test]
+fn import_of_an_export_under_an_unknown_condition_is_noted() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/subnet-outside-vpc/good/cfn-imports-conditional-export");
+    let notes = |options: &vpclint::pipeline::Options| -> Vec<String> {
+        let analysis = vpclint::pipeline::analyze(std::slice::from_ref(&dir), options);
+        analysis
+            .units
+            .iter()
+            .flat_map(|u| &u.diagnostics)
+            .filter(|d| d.severity == Severity::Note)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let unknown = notes(&Default::default());
+    assert!(
+        unknown.iter().any(
+            |n| n.contains("Fn::ImportValue \"prod-VpcId\" stays unknown")
+                && n.contains("condition IsProd")
+        ),
+        "{unknown:?}"
+    );
+    let mut decided = vpclint::pipeline::Options::default();
+    decided
+        .cloudformation
+        .parameters
+        .push(("Environment".into(), "prod".into()));
+    let known = notes(&decided);
+    assert!(!known.iter().any(|n| n.contains("prod-VpcId")), "{known:?}");
+}

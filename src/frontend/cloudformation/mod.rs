@@ -508,13 +508,23 @@ fn exports<'a>(ev: &mut Evaluator<'a>, root: &'a Node, prefix: &str) -> Vec<Expo
         let Some(name_node) = output.value.get("Export").and_then(|e| e.get("Name")) else {
             continue;
         };
-        if let Some(condition) = output.value.get("Condition").and_then(Node::as_str) {
-            if ev.condition(condition, output.key_span) != Some(true) {
-                continue;
-            }
-        }
-        let Some(value) = output.value.get("Value").and_then(|v| ev.eval(v)) else {
-            continue;
+        let condition = output.value.get("Condition").and_then(Node::as_str);
+        let holds = condition.map_or(Some(true), |c| ev.condition(c, output.key_span));
+        let value = match holds {
+            Some(false) => continue,
+            Some(true) => match output.value.get("Value").and_then(|v| ev.eval(v)) {
+                Some(value) => value,
+                None => continue,
+            },
+            // Maybe exported: an import of it is unknown, and says why.
+            None => Val::new(
+                output.key_span,
+                V::Unknown(format!(
+                    "whether Outputs.{} is exported depends on condition {}, which is not known",
+                    output.key,
+                    condition.unwrap_or_default()
+                )),
+            ),
         };
         let name = match ev.eval(name_node) {
             Some(name) => match eval::scalar_string(&name.v) {
@@ -672,6 +682,19 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
                 .unwrap_or_default();
             match exporters.as_slice() {
                 [(exporter, export)] => {
+                    if let V::Unknown(reason) = &export.value.v {
+                        notes.push((
+                            index,
+                            Diagnostic::note(
+                                import.span,
+                                format!(
+                                    "Fn::ImportValue \"{name}\" stays unknown: {reason} ({} of {})",
+                                    export.output,
+                                    template(export)
+                                ),
+                            ),
+                        ));
+                    }
                     resolved
                         .entry(name.to_string())
                         .or_insert_with(|| Exported {
