@@ -326,6 +326,9 @@ impl<'a> Evaluator<'a> {
             .eval(node)
             .unwrap_or_else(|| Val::new(node.span, V::Null));
         self.diagnostics.append(&mut scratch.diagnostics);
+        // An import here makes the template evaluated again once the run's exports are known.
+        self.imported.append(&mut scratch.imported);
+        self.provenance.append(&mut scratch.provenance);
         value
     }
 

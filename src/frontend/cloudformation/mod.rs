@@ -334,12 +334,17 @@ fn evaluate(
     // Language extensions are expanded first, whatever their place in the list: the other
     // transforms (SAM) are not run, and loops generate what they process.
     let mut diagnostics = Vec::new();
+    // Imports the loops' collections use: resolved like the others, and recorded so that
+    // the template is evaluated again once the run's exports are known.
+    let mut imported = Vec::new();
+    let mut provenance = Vec::new();
     let mut expansion_incomplete = false;
     let expanded = transforms
         .contains(&language_extensions::TRANSFORM)
         .then(|| {
             let mut ev = Evaluator::new(region.clone());
             ev.params = params.clone();
+            ev.exports = options.exports.clone();
             ev.stack_name = stack_name.clone();
             ev.mappings = root.get("Mappings");
             if let Some(conditions) = root.get("Conditions").and_then(Node::as_map) {
@@ -350,12 +355,16 @@ fn evaluate(
             }
             let expansion = language_extensions::expand(root, &mut ev);
             diagnostics = ev.diagnostics;
+            imported = ev.imported;
+            provenance = ev.provenance;
             expansion_incomplete = expansion.incomplete;
             expansion.root
         });
     let root = expanded.as_ref().unwrap_or(root);
     let mut ev = Evaluator::new(region.clone());
     ev.diagnostics = diagnostics;
+    ev.imported = imported;
+    ev.provenance = provenance;
     ev.params = params;
     ev.prefix = nesting.prefix.clone();
     ev.exports = options.exports.clone();
@@ -670,6 +679,13 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
         }
     }
     let template = |export: &Export| sources.get(export.span.file).path.display().to_string();
+    let exported = |exporter: usize, export: &Export| Exported {
+        value: export.value.clone(),
+        output: export.output.clone(),
+        span: export.span,
+        template: template(export),
+        unit: units[exporter].path.clone(),
+    };
     let mut resolved: HashMap<String, Exported> = HashMap::new();
     let mut reevaluate: Vec<usize> = Vec::new();
     let mut notes: Vec<(usize, Diagnostic)> = Vec::new();
@@ -697,13 +713,7 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
                     }
                     resolved
                         .entry(name.to_string())
-                        .or_insert_with(|| Exported {
-                            value: export.value.clone(),
-                            output: export.output.clone(),
-                            span: export.span,
-                            template: template(export),
-                            unit: units[*exporter].path.clone(),
-                        });
+                        .or_insert_with(|| exported(*exporter, export));
                     if reevaluate.last() != Some(&index) {
                         reevaluate.push(index);
                     }
@@ -753,6 +763,15 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
         }
     }
     if !reevaluate.is_empty() {
+        // What a loop generates from an imported collection imports too, unseen until now:
+        // every name exported once in the run is offered.
+        for (name, exporters) in &named {
+            if let [(exporter, export)] = exporters.as_slice() {
+                resolved
+                    .entry(name.to_string())
+                    .or_insert_with(|| exported(*exporter, export));
+            }
+        }
         let options = Options {
             exports: Arc::new(resolved),
             ..options.clone()
