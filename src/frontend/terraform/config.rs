@@ -356,15 +356,18 @@ fn parse_native(texts: &[Option<&str>]) -> Vec<Option<ParsedBody>> {
 /// parse, it is parsed again with those line breaks (and the comments inside such an
 /// expression) blanked, byte for byte, so every span still points into the original text.
 pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser::Error> {
-    let mut body = match hcl::edit::parser::parse_body(text) {
-        Ok(body) => body,
+    // `fixed`: the text the body was parsed from, when it is not `text` (same length).
+    let (mut body, mut fixed) = match hcl::edit::parser::parse_body(text) {
+        Ok(body) => (body, None),
         Err(err) => match super::hcl_text::join_object_for_lines(text) {
-            Some(joined) => hcl::edit::parser::parse_body(&joined).map_err(|_| err)?,
+            Some(joined) => (
+                hcl::edit::parser::parse_body(&joined).map_err(|_| err)?,
+                Some(joined),
+            ),
             None => return Err(err),
         },
     };
     // Each round may uncover empty heredocs the previous parse swallowed.
-    let mut fixed = None;
     for _ in 0..16 {
         let current = fixed.as_deref().unwrap_or(text);
         let starts = super::templates::heredoc_starts(&body);
@@ -751,4 +754,26 @@ fn provider_map(expr: &Expr) -> Vec<(String, String)> {
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty heredoc swallows the attribute after it (hcl-edit 0.10) unless blanked: also
+    /// in a file whose object `for` needed its line breaks joined first.
+    #[test]
+    fn empty_heredocs_are_repaired_after_joined_for_lines() {
+        let text = "m = { for k in [\"a\"] : k => true ? 1 :\n  2 }\ne = <<EOT\nEOT\nb = <<EOT\nkept\nEOT\n";
+        assert!(
+            hcl::edit::parser::parse_body(text).is_err(),
+            "needs the join"
+        );
+        let body = parse_hcl(text).expect("parses");
+        let names: Vec<&str> = body
+            .attributes()
+            .map(|attr| attr.key.value().as_str())
+            .collect();
+        assert_eq!(names, ["m", "e", "b"]);
+    }
 }
