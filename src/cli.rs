@@ -778,7 +778,7 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
         .stack_names
         .iter()
         .map(|(path, name)| {
-            let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            let path = crate::source::canonical(path);
             (path, name.clone())
         })
         .collect();

@@ -3,7 +3,7 @@
 use crate::discover::{self, Input};
 use crate::frontend::{self, cloudformation, terraform, Diagnostic, Unit};
 use crate::model::{lower, Declared, Network};
-use crate::source::{self, read, FileId, SourceMap, Span};
+use crate::source::{self, canonical, read, FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -238,10 +238,6 @@ fn without_nested_stacks(
             !matches!(input, Input::CloudFormation(path) if children.contains(&canonical(path)))
         })
         .unzip()
-}
-
-fn canonical(path: &std::path::Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Loads one input; `template` is the text of a CloudFormation template, read already.

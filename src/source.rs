@@ -297,6 +297,11 @@ pub fn lexically_normal(path: &Path) -> PathBuf {
     out.iter().collect()
 }
 
+/// The path with symbolic links resolved, or as given when it cannot be (it does not exist).
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// [`lexically_normal`] of the absolute path (relative to the working directory).
 pub fn absolute_normal(path: &Path) -> PathBuf {
     lexically_normal(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))

@@ -12,7 +12,7 @@ mod node;
 mod yaml;
 
 use super::{Diagnostic, Export, GapCause, Lang, Resource, Severity, Suppression, Unit, Val, V};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{canonical, FileId, SourceMap, Span};
 use eval::{format_number, Evaluator, ResourceDecl};
 use node::{Kind, Node, SyntaxError};
 use rayon::prelude::*;
@@ -283,10 +283,6 @@ struct Nesting {
 /// Nested stacks are followed this deep (CloudFormation's own nesting is rarely deeper
 /// than a few levels; this bounds a runaway chain).
 const MAX_STACK_DEPTH: usize = 8;
-
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
 
 /// Evaluates a template into `unit`; returns its evaluated `Outputs` when it is a nested
 /// stack (the parent's `!GetAtt Stack.Outputs.Name`).
