@@ -64,7 +64,7 @@ impl Sandbox {
     /// The lint root for a module directory: the closest ancestor holding `.git`, else the
     /// directory itself.
     pub fn default_boundary(dir: &Path) -> PathBuf {
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let dir = crate::source::canonical(dir);
         dir.ancestors()
             .find(|d| d.join(".git").exists())
             .unwrap_or(&dir)
