@@ -609,19 +609,7 @@ impl<'a, 'n> Walk<'a, 'n> {
     /// delivers it.
     fn ingress(&mut self, vpc: VpcId, from: Place, packet: Packet) -> Step<Landing> {
         let network = self.network;
-        let gateway = match is_internet(from) {
-            true => self
-                .reach
-                .igw_of_vpc
-                .get(&vpc)
-                .map(|&igw| EdgeGateway::InternetGateway(igw)),
-            false => self
-                .reach
-                .vgw_of_vpc
-                .get(&vpc)
-                .map(|&vgw| EdgeGateway::VpnGateway(vgw)),
-        };
-        let Some(gateway) = gateway else {
+        let Some(gateway) = self.entry_gateway(vpc, from) else {
             return Ok(Landing::Vpc(vpc));
         };
         if let Some(edge) = self
@@ -685,6 +673,35 @@ impl<'a, 'n> Walk<'a, 'n> {
             Target::Local => Ok(Landing::Vpc(vpc)),
             _ => self.through_middlebox(target, vpc, packet),
         }
+    }
+
+    /// The gateway traffic from `from` enters `vpc` through: its internet gateway from the
+    /// internet, else its virtual private gateway.
+    fn entry_gateway(&self, vpc: VpcId, from: Place) -> Option<EdgeGateway> {
+        if is_internet(from) {
+            self.reach
+                .igw_of_vpc
+                .get(&vpc)
+                .map(|&igw| EdgeGateway::InternetGateway(igw))
+        } else {
+            self.reach
+                .vgw_of_vpc
+                .get(&vpc)
+                .map(|&vgw| EdgeGateway::VpnGateway(vgw))
+        }
+    }
+
+    /// Whether the gateway traffic from `from` enters `vpc` through has (or may have) an
+    /// edge route table.
+    fn has_edge_table(&self, vpc: VpcId, from: Place) -> bool {
+        self.entry_gateway(vpc, from).is_some_and(|gateway| {
+            self.reach.edge_tables.contains_key(&gateway)
+                || self
+                    .reach
+                    .unresolved_edges
+                    .iter()
+                    .any(|edge| edge.may_be(gateway, vpc))
+        })
     }
 
     /// On-premises traffic arriving over a VPN or Direct Connect attachment of a transit
@@ -864,6 +881,15 @@ impl<'a, 'n> Walk<'a, 'n> {
                 };
                 let vpc = self.subnet_vpc(from_subnet)?;
                 match nat {
+                    // The reply enters through the gateway to the NAT gateway's own address,
+                    // which the model does not know: where an edge route table sends it is
+                    // not followed.
+                    Some(nat) if self.has_edge_table(vpc, to_place) => self.hop(
+                        HopKind::RouteTable,
+                        Some(&self.network.nat_gateways[nat].origin),
+                        Decision::Unknown,
+                        "the reply to the NAT gateway enters through a gateway with an edge route table, which vpclint does not follow to a NAT gateway's address".to_string(),
+                    ),
                     Some(nat) => self.reply_through_nat(nat, vpc, from, from_place, reply),
                     None => {
                         self.enter(vpc, to_place, public_ipv4(from), reply)?;
