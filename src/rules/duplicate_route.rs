@@ -20,49 +20,72 @@ impl Rule for DuplicateRoute {
     }
 
     fn check(&self, network: &Network) -> Vec<Finding> {
-        // (table, IP version, address, prefix length) of every known destination, sorted so
-        // that duplicates are adjacent.
-        let mut keyed: Vec<((usize, u8, u128, u8), RouteId)> = network
-            .routes
-            .iter()
-            .filter_map(|(id, route)| {
-                let table = route.route_table.copied()?.index();
-                let key = match route.destination.copied()? {
-                    Destination::Ipv4(net) => {
-                        (table, 4, u32::from(net.addr()).into(), net.prefix_len())
-                    }
-                    Destination::Ipv6(net) => (table, 6, u128::from(net.addr()), net.prefix_len()),
-                    // The same customer-managed list twice; lists not in the code have no
-                    // identity.
-                    Destination::PrefixList(list) => (table, 0, list?.index() as u128, 0),
-                };
-                Some((key, id))
-            })
-            .collect();
-        keyed.sort_unstable();
-        let mut findings = Vec::new();
-        for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
-            let mut routes: Vec<RouteId> = group.iter().map(|&(_, id)| id).collect();
-            routes.sort_by(|&a, &b| {
-                source_order(&network.routes[a].origin, &network.routes[b].origin)
-            });
-            let first = &network.routes[routes[0]];
-            let destination = match first.destination.copied() {
-                Some(Destination::Ipv4(net)) => net.to_string(),
-                Some(Destination::Ipv6(net)) => net.to_string(),
-                Some(Destination::PrefixList(list)) => describe(network, list),
-                None => continue,
-            };
-            for &later in &routes[1..] {
-                findings.push(finding(
-                    network,
-                    &destination,
-                    first,
-                    &network.routes[later],
-                ));
+        // The routes of each table, by a counting sort on the table: an estate has hundreds of
+        // thousands of routes, and a key per route would be most of the rule's memory.
+        let table_of = |route: &Route| Some(route.route_table.copied()?.index());
+        let mut starts = vec![0usize; network.route_tables.len() + 1];
+        for (_, route) in network.routes.iter() {
+            if let Some(table) = table_of(route) {
+                starts[table + 1] += 1;
             }
         }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let Some((first_id, _)) = network.routes.iter().next() else {
+            return Vec::new();
+        };
+        let mut by_table = vec![first_id; starts[starts.len() - 1]];
+        let mut next = starts.clone();
+        for (id, route) in network.routes.iter() {
+            if let Some(table) = table_of(route) {
+                by_table[next[table]] = id;
+                next[table] += 1;
+            }
+        }
+        let mut findings = Vec::new();
+        for table in starts.windows(2) {
+            duplicates_in_table(network, &by_table[table[0]..table[1]], &mut findings);
+        }
         findings
+    }
+}
+
+/// The duplicate destinations among the routes of one table.
+fn duplicates_in_table(network: &Network, routes: &[RouteId], findings: &mut Vec<Finding>) {
+    // (IP version, address, prefix length) of every known destination, sorted so that
+    // duplicates are adjacent.
+    let mut keyed: Vec<((u8, u128, u8), RouteId)> = routes
+        .iter()
+        .filter_map(|&id| {
+            let key = match network.routes[id].destination.copied()? {
+                Destination::Ipv4(net) => (4, u32::from(net.addr()).into(), net.prefix_len()),
+                Destination::Ipv6(net) => (6, u128::from(net.addr()), net.prefix_len()),
+                // The same customer-managed list twice; lists not in the code have no identity.
+                Destination::PrefixList(list) => (0, list?.index() as u128, 0),
+            };
+            Some((key, id))
+        })
+        .collect();
+    keyed.sort_unstable();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut routes: Vec<RouteId> = group.iter().map(|&(_, id)| id).collect();
+        routes.sort_by(|&a, &b| source_order(&network.routes[a].origin, &network.routes[b].origin));
+        let first = &network.routes[routes[0]];
+        let destination = match first.destination.copied() {
+            Some(Destination::Ipv4(net)) => net.to_string(),
+            Some(Destination::Ipv6(net)) => net.to_string(),
+            Some(Destination::PrefixList(list)) => describe(network, list),
+            None => continue,
+        };
+        for &later in &routes[1..] {
+            findings.push(finding(
+                network,
+                &destination,
+                first,
+                &network.routes[later],
+            ));
+        }
     }
 }
 
