@@ -153,7 +153,7 @@ fn huge_counts_are_over_budget_not_allocated() {
             notes.len() == 1 && notes[0].contains("max_instances"),
             "count = {count}: {notes:?}"
         );
-        assert!(unit.resources.iter().all(|r| r.kind != "aws_subnet"));
+        assert!(unit.resources.iter().all(|r| &*r.kind != "aws_subnet"));
     }
 }
 
@@ -269,7 +269,7 @@ fn limits_from_the_config_lower_and_raise_budgets() {
     assert_eq!(
         unit.resources
             .iter()
-            .filter(|r| r.kind == "aws_subnet")
+            .filter(|r| &*r.kind == "aws_subnet")
             .count(),
         3
     );

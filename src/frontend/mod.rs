@@ -8,6 +8,47 @@ pub mod terraform;
 
 use crate::source::{FileId, Span};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The stack a frontend's evaluation may use: it recurses along reference chains and
+/// nested expressions (bounded, but deep in debug builds).
+pub const EVAL_STACK_SIZE: usize = 64 << 20;
+
+thread_local! {
+    static HAS_EVAL_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Declares that the calling thread was started with [`EVAL_STACK_SIZE`] of stack: the
+/// frontends then evaluate on it instead of starting a thread of their own for each input
+/// (a thread and its allocator heap per root module).
+pub fn mark_eval_stack() {
+    HAS_EVAL_STACK.with(|has| has.set(true));
+}
+
+/// Whether [`mark_eval_stack`] was called on this thread.
+pub fn has_eval_stack() -> bool {
+    HAS_EVAL_STACK.with(|has| has.get())
+}
+
+/// Runs `work` on a new thread with [`EVAL_STACK_SIZE`] of stack, marked so; on this
+/// thread, unmarked, if no thread can be started.
+pub fn on_eval_stack<R: Send>(work: impl Fn() -> R + Sync) -> R {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("vpclint".into())
+            .stack_size(EVAL_STACK_SIZE)
+            .spawn_scoped(scope, || {
+                mark_eval_stack();
+                work()
+            });
+        match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => work(),
+        }
+    })
+}
 
 /// The language a unit was written in; lowering picks its table by this.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -80,7 +121,7 @@ pub struct Import {
 #[derive(Debug, Clone)]
 pub struct Resource {
     /// Provider type: `aws_vpc`, `AWS::EC2::VPC`.
-    pub kind: String,
+    pub kind: Arc<str>,
     /// `module.net.aws_subnet.a[0]` (as `terraform state list` prints it) or a CloudFormation
     /// logical ID.
     pub address: String,

@@ -695,7 +695,7 @@ impl Out<'_> {
         self.obj.insert("route_table".into(), table);
     }
 
-    fn invalid(&mut self, invalid: &Option<InvalidCidr>) {
+    fn invalid(&mut self, invalid: &Option<Box<InvalidCidr>>) {
         if let Some(invalid) = invalid {
             self.obj.insert("invalid_cidr".into(), json!(invalid.text));
         }

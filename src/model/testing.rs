@@ -65,7 +65,7 @@ impl NetworkBuilder {
         let name_span = self.span();
         Origin {
             address: address.to_string(),
-            kind: address.split('.').next().unwrap_or_default().to_string(),
+            kind: address.split('.').next().unwrap_or_default().into(),
             span,
             name_span,
             called_from: Default::default(),
@@ -732,7 +732,7 @@ mod tests {
             Some(rt)
         );
         assert_eq!(v.enable_dns_hostnames.provenance, Provenance::Default);
-        assert_eq!(s.origin.kind, "aws_subnet");
+        assert_eq!(&*s.origin.kind, "aws_subnet");
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl Rule for InvalidCidr {
         let mut block = |what: &str,
                          origin: &Origin,
                          cidr: Option<&Field<CidrValue>>,
-                         invalid: &Option<model::InvalidCidr>| {
+                         invalid: &Option<Box<model::InvalidCidr>>| {
             if let Some(invalid) = invalid {
                 findings.push(unparsable(what, origin, invalid));
             }
@@ -277,10 +277,10 @@ mod tests {
         let mut b = NetworkBuilder::new();
         let vpc = b.vpc_unknown_cidr("aws_vpc.a");
         let span = b.span();
-        b.network.vpcs[vpc].invalid_cidr = Some(crate::model::InvalidCidr {
+        b.network.vpcs[vpc].invalid_cidr = Some(Box::new(crate::model::InvalidCidr {
             text: "10.0.0.0/33".to_string(),
             span,
-        });
+        }));
         let findings = check(b);
         assert_eq!(findings.len(), 1);
         assert_eq!(

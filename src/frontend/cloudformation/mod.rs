@@ -483,7 +483,7 @@ fn evaluate(
             unit.suppressions.push(suppression);
         }
         unit.resources.push(Resource {
-            kind: kind.to_string(),
+            kind: kind.into(),
             address: format!("{}{}", nesting.prefix, entry.key),
             span,
             name_span: entry.key_span,

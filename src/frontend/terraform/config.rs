@@ -93,7 +93,7 @@ impl ResourceIndex {
 #[derive(Debug)]
 pub(super) struct ResourceDecl {
     pub mode: Mode,
-    pub kind: String,
+    pub kind: Arc<str>,
     pub name: String,
     pub body: Body,
     pub span: Span,
@@ -511,7 +511,7 @@ impl ModuleConfig {
                     .insert(mode, kind, name, self.resources.len());
                 self.resources.push(ResourceDecl {
                     mode,
-                    kind: kind.clone(),
+                    kind: kind.as_str().into(),
                     name: name.clone(),
                     span: block.span,
                     header: block.header,

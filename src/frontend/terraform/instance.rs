@@ -113,7 +113,7 @@ pub const FIREWALL_ENDPOINT_ID: &str = "firewall_status.sync_states.attachment.e
 /// mapping's subnet. The zone and which endpoint each element holds are known only after
 /// apply (`sync_states` is a set), so they stay references to the whole status.
 fn shaped_computed_attribute(instance: &ResourceInstance, name: &str) -> Option<Value> {
-    if instance.kind != "aws_networkfirewall_firewall" || name != "firewall_status" {
+    if *instance.kind != *"aws_networkfirewall_firewall" || name != "firewall_status" {
         return None;
     }
     let Value::Map(entries) = &instance.value else {
@@ -236,7 +236,7 @@ pub(super) struct ResourceInstance {
     pub key: Key,
     pub address: String,
     /// `aws_subnet`: what an unset or null optional+computed argument is.
-    pub kind: String,
+    pub kind: std::sync::Arc<str>,
     /// A data source: attributes it does not set are unknown, not references.
     pub mode: Mode,
     pub value: Value,

@@ -139,7 +139,7 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
             .and_then(|key| reader.region(key))
             .or_else(|| config_resource.and_then(|r| r.region.clone()));
         unit.resources.push(Resource {
-            kind: kind.to_string(),
+            kind: kind.into(),
             address: address.to_string(),
             span,
             name_span,

@@ -103,7 +103,7 @@ impl Lowerer {
 
 /// The entities of the units whose exports other units import: by unit, by resource
 /// address, with the resource's kind.
-type Exported = HashMap<PathBuf, HashMap<String, (Entity, String)>>;
+type Exported = HashMap<PathBuf, HashMap<String, (Entity, std::sync::Arc<str>)>>;
 
 /// Units (indexes into `units`) in an order where each comes after the units it imports
 /// resource ids from (path order otherwise; a cycle of imports is broken at the first unit
@@ -935,7 +935,7 @@ impl<'a> UnitLowering<'a> {
     }
 
     /// An IPv4 CIDR field: `None` when the attribute is absent.
-    fn cidr4(&self, val: Option<&'a Val>) -> Option<(Field<CidrValue>, Option<InvalidCidr>)> {
+    fn cidr4(&self, val: Option<&'a Val>) -> Option<(Field<CidrValue>, Option<Box<InvalidCidr>>)> {
         let val = val?;
         Some(match self.parse::<Ipv4Net>(val) {
             Parsed::Known(net) => (
@@ -951,10 +951,10 @@ impl<'a> UnitLowering<'a> {
             Parsed::Unknown => (Field::unknown(val.span), None),
             Parsed::Invalid(text) => (
                 Field::unknown(val.span),
-                Some(InvalidCidr {
+                Some(Box::new(InvalidCidr {
                     text,
                     span: val.span,
-                }),
+                })),
             ),
         })
     }
@@ -1949,10 +1949,10 @@ impl<'a> UnitLowering<'a> {
                 Parsed::Known(net) => Field::known(Destination::Ipv4(net), val.span),
                 Parsed::Unknown => Field::unknown(val.span),
                 Parsed::Invalid(text) => {
-                    invalid_destination = Some(InvalidCidr {
+                    invalid_destination = Some(Box::new(InvalidCidr {
                         text,
                         span: val.span,
-                    });
+                    }));
                     Field::unknown(val.span)
                 }
             }
@@ -1961,10 +1961,10 @@ impl<'a> UnitLowering<'a> {
                 Parsed::Known(net) => Field::known(Destination::Ipv6(net), val.span),
                 Parsed::Unknown => Field::unknown(val.span),
                 Parsed::Invalid(text) => {
-                    invalid_destination = Some(InvalidCidr {
+                    invalid_destination = Some(Box::new(InvalidCidr {
                         text,
                         span: val.span,
-                    });
+                    }));
                     Field::unknown(val.span)
                 }
             }
