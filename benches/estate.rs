@@ -40,7 +40,11 @@ fn main() {
     if let Some(pos) = args.iter().position(|a| a == "--measure") {
         let mode = &args[pos + 1];
         let dir = PathBuf::from(&args[pos + 2]);
-        measure(mode, &dir);
+        // Both modes on the threads `vpclint` runs a command on (src/cli.rs).
+        vpclint::frontend::on_eval_stack(|| {
+            vpclint::cli::join_thread_pool();
+            measure(mode, &dir)
+        });
         return;
     }
     if let Some(pos) = args.iter().position(|a| a == "--generate") {

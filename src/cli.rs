@@ -24,7 +24,7 @@ pub const EXIT_USAGE: i32 = 2;
 /// Exit code of `reach`: undecidable (an unknown value on the path).
 pub const EXIT_UNKNOWN: i32 = 3;
 
-#[derive(Parser, Debug)]
+#[derive(Parser, Clone, Debug)]
 #[command(
     name = "vpclint",
     version,
@@ -35,7 +35,7 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Clone, Debug)]
 enum Command {
     /// Lint Terraform modules, plans and CloudFormation templates.
     Lint(LintArgs),
@@ -73,7 +73,7 @@ enum Command {
     },
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 struct LintArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -118,7 +118,7 @@ struct LintArgs {
     verbose: bool,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 struct ReachArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -151,7 +151,7 @@ enum ReachFormat {
     Json,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 struct GraphArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -170,7 +170,7 @@ enum GraphFormat {
 }
 
 /// What to analyze and how to evaluate it (shared by `lint` and `model`).
-#[derive(Args, Debug)]
+#[derive(Args, Clone, Debug)]
 struct InputArgs {
     /// Files and directories; `-` reads a template or plan from standard input.
     #[arg(default_value = ".")]
@@ -287,10 +287,17 @@ pub fn main() -> i32 {
             };
         }
     };
-    if !matches!(cli.command, Command::Rules { .. } | Command::Explain { .. }) {
+    // The command runs on a thread with the stack evaluation needs: that thread, and the
+    // pool it joins, then evaluate each input without starting a thread for it.
+    crate::frontend::on_eval_stack(|| run(cli.command.clone()))
+}
+
+fn run(command: Command) -> i32 {
+    let parallel = !matches!(command, Command::Rules { .. } | Command::Explain { .. });
+    if parallel && crate::frontend::has_eval_stack() {
         join_thread_pool();
     }
-    let result = match cli.command {
+    let result = match command {
         Command::Lint(args) => lint(args),
         Command::Model { input, format } => model(input, format),
         Command::Reach(args) => reach(args),
@@ -312,19 +319,19 @@ pub fn main() -> i32 {
 /// sleeping until it is done, so a pre-commit run over one root module or template waits for
 /// no other thread to be scheduled, and starts one thread fewer than rayon's global pool.
 /// Its other threads start in the background (the global pool's `build_global` would wait
-/// for them). The pool lives as long as the process: this thread stays one of its threads.
-/// Not on Windows, whose main thread has 1 MiB of stack: the frontends are budgeted for the
-/// 2 MiB of a pool thread (a Unix main thread has the stack limit, 8 MiB by default).
-fn join_thread_pool() {
+/// for them), with the stack evaluation needs, so that they evaluate Terraform root modules
+/// themselves rather than start a thread per root. The pool lives as long as the process:
+/// this thread stays one of its threads. Called on a thread with that stack: the command's.
+pub fn join_thread_pool() {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    if cfg!(unix) {
-        POOL.get_or_init(|| {
-            rayon::ThreadPoolBuilder::new()
-                .use_current_thread()
-                .build()
-                .ok()
-        });
-    }
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .use_current_thread()
+            .stack_size(crate::frontend::EVAL_STACK_SIZE)
+            .start_handler(|_| crate::frontend::mark_eval_stack())
+            .build()
+            .ok()
+    });
 }
 
 fn lint(args: LintArgs) -> Result<i32, UsageError> {

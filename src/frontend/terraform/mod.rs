@@ -20,7 +20,7 @@ pub mod value;
 
 pub use budget::Limits;
 
-use super::{CallChain, Diagnostic, Lang, Severity, Unit};
+use super::{CallChain, Diagnostic, Lang, Severity, Unit, EVAL_STACK_SIZE};
 use crate::source::{SourceMap, Span};
 pub use config::is_configuration_file;
 use config::{Attr, Expr};
@@ -79,8 +79,11 @@ fn sandbox(dir: &Path, options: &Options) -> Option<functions::Sandbox> {
 
 /// Evaluates the root module in `dir` (its `.tf` and `.tf.json` files, with child modules).
 pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
-    // Evaluation recurses along reference chains (bounded, but deep in debug builds):
-    // give it a stack of its own rather than the caller's worker thread stack.
+    // Evaluation recurses along reference chains (bounded, but deep in debug builds): it
+    // runs on a thread with a stack for it, this one if it has such a stack.
+    if crate::frontend::has_eval_stack() {
+        return evaluate_root_module(dir, options, sources);
+    }
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("terraform-eval".into())
@@ -94,8 +97,6 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
         }
     })
 }
-
-const EVAL_STACK_SIZE: usize = 64 << 20;
 
 /// Root modules being evaluated now, across threads: a module's files are parsed on a
 /// second thread only when a core is left over ([`config::load_module`]).
