@@ -5,13 +5,13 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
-use crate::model::analysis::middlebox::is_stateful_middlebox;
+use crate::model::analysis::middlebox::forwards_to_vgw;
 use crate::model::analysis::routing::{
     target_address, PropagatedRoute, PropagatedSource, Reason, RoutingIndex, TgwPropagatedRoute,
     TgwPropagatedSource, TgwRoutingIndex, Via,
 };
-use crate::model::{Destination, Field, Network, Route, SubnetId, Target, TgwRoute, VpnGatewayId};
-use ipnet::Ipv4Net;
+use crate::model::analysis::transit::{routes_to_when_back, TgwAssociations};
+use crate::model::{Destination, Network, Route, Target, TgwAttachmentId, TgwRoute};
 
 pub struct StaticRouteShadowsPropagated;
 
@@ -62,7 +62,7 @@ impl Rule for StaticRouteShadowsPropagated {
                     })
                     .filter(|p| target != Target::VpnGateway(p.vpn_gateway))
                     .filter(|p| {
-                        continues_to_vgw(network, &routing, &cidrs, target, prefix, p.vpn_gateway)
+                        forwards_to_vgw(network, &routing, &cidrs, target, prefix, p.vpn_gateway)
                             == Some(false)
                     })
                     .collect();
@@ -72,6 +72,7 @@ impl Rule for StaticRouteShadowsPropagated {
             }
         }
         let tgw_routing = TgwRoutingIndex::new(network, &cidrs);
+        let associations = TgwAssociations::new(network);
         for (table, _) in network.tgw_route_tables.iter() {
             for &route_id in tgw_routing.routes(table) {
                 let route = &network.tgw_routes[route_id];
@@ -86,6 +87,16 @@ impl Rule for StaticRouteShadowsPropagated {
                     .iter()
                     .filter(|p| p.prefix == prefix && p.attachment != attachment)
                     .filter(|p| !matches!(p.source, TgwPropagatedSource::Vpc(_)))
+                    .filter(|p| {
+                        routes_to_when_back(
+                            network,
+                            &tgw_routing,
+                            &associations,
+                            attachment,
+                            prefix,
+                            p.attachment,
+                        ) == Some(false)
+                    })
                     .collect();
                 if !shadowed.is_empty() {
                     findings.push(tgw_finding(network, route, attachment, &shadowed));
@@ -94,57 +105,6 @@ impl Rule for StaticRouteShadowsPropagated {
         }
         findings
     }
-}
-
-/// Whether the traffic the static route sends to `target` still reaches `vgw`: `target` is a
-/// middlebox (an appliance instance or interface, a Gateway Load Balancer or Network
-/// Firewall endpoint) whose subnets route `prefix` on to that gateway, so the static route
-/// only puts an inspection on the VPN path (what `asymmetric-inspection-route` recommends).
-/// `Some(false)` for any other target or onward route; `None` when a host subnet, its table
-/// or its route for the prefix is unknown.
-fn continues_to_vgw(
-    network: &Network,
-    routing: &RoutingIndex,
-    cidrs: &VpcCidrs,
-    target: Target,
-    prefix: Ipv4Net,
-    vgw: VpnGatewayId,
-) -> Option<bool> {
-    let hosts: &[Field<SubnetId>] = match target {
-        Target::Instance(id) => std::slice::from_ref(&network.instances[id].subnet),
-        Target::NetworkInterface(id) => {
-            std::slice::from_ref(&network.network_interfaces[id].subnet)
-        }
-        Target::VpcEndpoint(id) => match is_stateful_middlebox(network, target)? {
-            true => &network.vpc_endpoints[id].subnets,
-            false => return Some(false),
-        },
-        // Which of the firewall's endpoints is not known: every one must route on.
-        Target::FirewallEndpoint(id) => &network.network_firewalls[id].subnets,
-        _ => return Some(false),
-    };
-    if hosts.is_empty() {
-        return None;
-    }
-    let mut onward = Some(true);
-    for subnet in hosts {
-        let table = routing.subnet_route_table(subnet.copied()?)?;
-        let lookup = routing.effective_route(cidrs, table, prefix);
-        if !lookup.complete {
-            return None;
-        }
-        let to_vgw = match lookup.effective.map(|c| c.via) {
-            Some(Via::Propagated(p)) => p.vpn_gateway == vgw,
-            Some(Via::Static(route)) => {
-                network.routes[route].target.copied()? == Target::VpnGateway(vgw)
-            }
-            _ => false,
-        };
-        if !to_vgw {
-            onward = Some(false);
-        }
-    }
-    onward
 }
 
 fn describe_source(network: &Network, propagated: &PropagatedRoute) -> (String, Label) {
@@ -216,7 +176,7 @@ fn vgw_finding(
 fn tgw_finding(
     network: &Network,
     route: &TgwRoute,
-    attachment: crate::model::TgwAttachmentId,
+    attachment: TgwAttachmentId,
     shadowed: &[&TgwPropagatedRoute],
 ) -> Finding {
     let prefix = route
@@ -450,5 +410,44 @@ mod tests {
             "transit gateway route 10.0.0.0/8 -> vpn_attachment has the same prefix as the Direct \
              Connect prefix (declared in the config) propagated by dx_attachment"
         ));
+    }
+
+    #[test]
+    fn a_tgw_route_through_an_inspection_vpc_that_sends_the_prefix_on_is_not_flagged() {
+        let inspection_design = |firewall_learns_the_prefix: bool| {
+            let mut b = NetworkBuilder::new();
+            b.declare_direct_connect("10.0.0.0/8");
+            let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
+            b.network.transit_gateways[tgw].default_route_table_association = b.known(false);
+            let dx = b.dx_gateway("aws_dx_gateway.a");
+            let dx_att = b.tgw_attachment("dx_attachment", tgw, TgwAttachmentKind::DxGateway(dx));
+            let vpc = b.vpc("aws_vpc.inspection", "100.64.0.0/16");
+            let inspection = b.tgw_attachment("inspection", tgw, TgwAttachmentKind::Vpc(vpc));
+            let spokes = b.tgw_route_table("aws_ec2_transit_gateway_route_table.spokes", tgw);
+            let firewall = b.tgw_route_table("aws_ec2_transit_gateway_route_table.firewall", tgw);
+            b.tgw_propagation("p_spokes", spokes, dx_att);
+            b.tgw_association("a_inspection", firewall, inspection);
+            if firewall_learns_the_prefix {
+                b.tgw_propagation("p_firewall", firewall, dx_att);
+            }
+            b.tgw_route(
+                "aws_ec2_transit_gateway_route.to_inspection",
+                spokes,
+                "10.0.0.0/8",
+                Some(inspection),
+            );
+            b.finish()
+        };
+        // The inspection VPC's table sends the prefix back out through Direct Connect.
+        assert!(StaticRouteShadowsPropagated
+            .check(&inspection_design(true))
+            .is_empty());
+        // Near miss: its table has no route to the prefix, which then goes nowhere.
+        assert_eq!(
+            StaticRouteShadowsPropagated
+                .check(&inspection_design(false))
+                .len(),
+            1
+        );
     }
 }

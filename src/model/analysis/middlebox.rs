@@ -3,8 +3,12 @@
 //! endpoints, firewall instances and their network interfaces). A stateful middlebox must
 //! see both directions of a flow.
 
-use super::routing::RoutingIndex;
-use crate::model::{EndpointKind, Field, Network, RouteId, RouteTableId, SubnetId, Target, VpcId};
+use super::cidr::VpcCidrs;
+use super::routing::{RoutingIndex, Via};
+use crate::model::{
+    EndpointKind, Field, Network, RouteId, RouteTableId, SubnetId, Target, VpcId, VpnGatewayId,
+};
+use ipnet::Ipv4Net;
 use std::collections::HashSet;
 
 /// Whether a route target is a stateful middlebox: `None` when the kind of an endpoint
@@ -20,6 +24,57 @@ pub fn is_stateful_middlebox(network: &Network, target: Target) -> Option<bool> 
             .map(|kind| kind == EndpointKind::GatewayLoadBalancer),
         _ => Some(false),
     }
+}
+
+/// Whether traffic a route sends to `target` for `prefix` still reaches `vgw`: `target` is a
+/// middlebox (an appliance instance or interface, a Gateway Load Balancer or Network
+/// Firewall endpoint) whose subnets route `prefix` on to that gateway, so the route only
+/// puts an inspection on the VPN path.
+/// `Some(false)` for any other target or onward route; `None` when a host subnet, its table
+/// or its route for the prefix is unknown.
+pub fn forwards_to_vgw(
+    network: &Network,
+    routing: &RoutingIndex,
+    cidrs: &VpcCidrs,
+    target: Target,
+    prefix: Ipv4Net,
+    vgw: VpnGatewayId,
+) -> Option<bool> {
+    let hosts: &[Field<SubnetId>] = match target {
+        Target::Instance(id) => std::slice::from_ref(&network.instances[id].subnet),
+        Target::NetworkInterface(id) => {
+            std::slice::from_ref(&network.network_interfaces[id].subnet)
+        }
+        Target::VpcEndpoint(id) => match is_stateful_middlebox(network, target)? {
+            true => &network.vpc_endpoints[id].subnets,
+            false => return Some(false),
+        },
+        // Which of the firewall's endpoints is not known: every one must route on.
+        Target::FirewallEndpoint(id) => &network.network_firewalls[id].subnets,
+        _ => return Some(false),
+    };
+    if hosts.is_empty() {
+        return None;
+    }
+    let mut onward = Some(true);
+    for subnet in hosts {
+        let table = routing.subnet_route_table(subnet.copied()?)?;
+        let lookup = routing.effective_route(cidrs, table, prefix);
+        if !lookup.complete {
+            return None;
+        }
+        let to_vgw = match lookup.effective.map(|c| c.via) {
+            Some(Via::Propagated(p)) => p.vpn_gateway == vgw,
+            Some(Via::Static(route)) => {
+                network.routes[route].target.copied()? == Target::VpnGateway(vgw)
+            }
+            _ => false,
+        };
+        if !to_vgw {
+            onward = Some(false);
+        }
+    }
+    onward
 }
 
 /// The first route of a table that sends traffic to a stateful middlebox.

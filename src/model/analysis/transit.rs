@@ -7,11 +7,12 @@
 //! appliance, it meets:
 //! <https://docs.aws.amazon.com/vpc/latest/tgw/how-transit-gateways-work.html#tgw-az-overview>.
 
-use super::routing::{RoutingIndex, TgwRoutingIndex, TgwTable};
+use super::routing::{RoutingIndex, TgwRoutingIndex, TgwTable, TgwVia};
 use crate::model::{
     Network, RouteId, RouteTableId, SubnetId, Target, TgwAssociation, TgwAttachmentId,
     TgwAttachmentKind, TransitGatewayId, VpcId,
 };
+use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Whether a zone is written as a name (`us-east-1a`, or a `!GetAZs` position) or as a
@@ -245,6 +246,43 @@ impl<'n> TgwAssociations<'n> {
             _ => AttachmentAssociation::Unknown,
         }
     }
+}
+
+/// Whether traffic a transit gateway static route sends to a VPC `attachment` goes on to
+/// `onward` (the VPN or Direct Connect attachment whose prefix the route shadows) when the
+/// VPC sends it back: the attachment's own route table routes `prefix` to `onward`, the
+/// design of an inspection VPC. `Some(false)` for other attachments and onward routes;
+/// `None` when the attachment's association or its table's route is unknown.
+pub fn routes_to_when_back(
+    network: &Network,
+    routing: &TgwRoutingIndex,
+    associations: &TgwAssociations,
+    attachment: TgwAttachmentId,
+    prefix: Ipv4Net,
+    onward: TgwAttachmentId,
+) -> Option<bool> {
+    if !matches!(
+        network.tgw_attachments[attachment].kind.copied()?,
+        TgwAttachmentKind::Vpc(_)
+    ) {
+        return Some(false);
+    }
+    let table = match associations.of(network, routing, attachment) {
+        AttachmentAssociation::Table(table) => table,
+        AttachmentAssociation::None => return Some(false),
+        AttachmentAssociation::Unknown => return None,
+    };
+    let lookup = routing.effective_route(network, table, prefix);
+    if !lookup.complete {
+        return None;
+    }
+    Some(match lookup.effective {
+        Some((_, TgwVia::Propagated(p))) => p.attachment == onward,
+        Some((_, TgwVia::Static(route))) => {
+            network.tgw_routes[route].attachment.as_ref()?.copied()? == onward
+        }
+        None => false,
+    })
 }
 
 #[cfg(test)]
