@@ -8,12 +8,12 @@
 use super::cidr::{Containment, VpcCidrs};
 use super::internet::{default_route, DefaultRoute};
 use super::middlebox::is_stateful_middlebox;
-use super::routing::{target_vpc, RoutingIndex, VgwPropagationId, Via};
+use super::routing::{target_vpc, AddressFamily, RouteLookup, RoutingIndex, VgwPropagationId, Via};
 use crate::model::{
     Destination, EdgeGateway, Id, Network, RouteId, RouteTableAssociation, RouteTableId, SubnetId,
     Target, VpcId,
 };
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net};
 
 /// A route table associated with a gateway of the table's VPC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,52 +99,19 @@ pub fn inspected_ingress<'n>(
     block: IpNet,
 ) -> Option<RouteId> {
     let route = match block {
-        IpNet::V4(block) => {
-            let lookup = routing.effective_route(cidrs, table, block);
-            match (lookup.complete, lookup.effective?.via) {
-                (true, Via::Static(route)) => route,
-                _ => return None,
-            }
-        }
-        IpNet::V6(block) => ipv6_effective_route(network, routing, cidrs, table, block)?,
-    };
+        IpNet::V4(block) => known_static_route(routing.effective_route(cidrs, table, block)),
+        IpNet::V6(block) => known_static_route(routing.effective_route(cidrs, table, block)),
+    }?;
     let target = network.routes[route].target.copied()?;
     (is_stateful_middlebox(network, target) == Some(true)).then_some(route)
 }
 
-/// The static route a table uses for an IPv6 block: the most specific route covering it,
-/// unless the VPC's local route for the block is more specific. `None` when that is the
-/// local route or a route or block involved is unknown.
-fn ipv6_effective_route(
-    network: &Network,
-    routing: &RoutingIndex<'_>,
-    cidrs: &VpcCidrs<'_>,
-    table: RouteTableId,
-    block: Ipv6Net,
-) -> Option<RouteId> {
-    let vpc = network.route_tables[table].vpc.copied()?;
-    let local = cidrs
-        .ipv6_blocks(vpc)
-        .iter()
-        .find(|b| b.net.contains(&block))?
-        .net;
-    let mut best: Option<(u8, RouteId)> = None;
-    for &route in routing.routes(table) {
-        match network.routes[route].destination.copied()? {
-            Destination::Ipv6(prefix)
-                if prefix.contains(&block)
-                    && best.is_none_or(|(len, _)| prefix.prefix_len() > len) =>
-            {
-                best = Some((prefix.prefix_len(), route));
-            }
-            Destination::PrefixList(_) => return None,
-            _ => {}
-        }
+/// The static route a complete lookup found.
+fn known_static_route<N: AddressFamily>(lookup: RouteLookup<'_, N>) -> Option<RouteId> {
+    match (lookup.complete, lookup.effective?.via) {
+        (true, Via::Static(route)) => Some(route),
+        _ => None,
     }
-    let (len, route) = best?;
-    // A static route replaces the local route's target only with an equal or more
-    // specific prefix.
-    (len >= local.prefix_len()).then_some(route)
 }
 
 /// How a subnet's route table sends return traffic straight to a gateway.

@@ -15,13 +15,14 @@
 //! Everything is indexed once per [`RoutingIndex::new`] (routes by table, VPN routes by
 //! gateway), so a lookup costs the size of one table.
 
-use super::cidr::{VpcBlock, VpcCidrs};
+use super::cidr::{VpcBlock, VpcCidrs, VpcIpv6Block};
 use crate::model::{
     Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
     TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
     TransitGatewayId, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
+use std::fmt::Debug;
 
 pub type VgwPropagationId = Id<VgwPropagation>;
 pub type TgwPropagationId = Id<TgwPropagation>;
@@ -45,23 +46,106 @@ pub struct PropagatedRoute {
     pub source: PropagatedSource,
 }
 
+/// An address family [`RoutingIndex::effective_route`] looks destinations up in: IPv4
+/// ([`Ipv4Net`]) or IPv6 ([`Ipv6Net`]).
+pub trait AddressFamily: Copy + Eq + Debug {
+    /// A block of a VPC in this family (the prefix of its local route).
+    type Block<'n>: Copy + Eq + Debug;
+    /// Routes VGWs propagate in this family are in the model. IPv6 ones never are (a VGW
+    /// learns them from Direct Connect by BGP), so an IPv6 lookup outside the VPC's blocks
+    /// is never complete.
+    const PROPAGATED_ROUTES_MODELLED: bool;
+
+    /// The route destination's prefix, when it is of this family.
+    fn of(destination: Destination) -> Option<Self>;
+    fn covers(self, other: Self) -> bool;
+    fn length(self) -> u8;
+    /// The VPC's known blocks of this family.
+    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> &'c [Self::Block<'n>];
+    fn block_net(block: &Self::Block<'_>) -> Self;
+    /// Every block of the VPC in this family is known.
+    fn vpc_blocks_complete(cidrs: &VpcCidrs<'_>, vpc: VpcId) -> bool;
+    /// The prefix of a propagated route, when it is of this family.
+    fn propagated(route: &PropagatedRoute) -> Option<Self>;
+}
+
+impl AddressFamily for Ipv4Net {
+    type Block<'n> = VpcBlock<'n>;
+    const PROPAGATED_ROUTES_MODELLED: bool = true;
+
+    fn of(destination: Destination) -> Option<Self> {
+        match destination {
+            Destination::Ipv4(prefix) => Some(prefix),
+            Destination::Ipv6(_) | Destination::PrefixList(_) => None,
+        }
+    }
+    fn covers(self, other: Self) -> bool {
+        self.contains(&other)
+    }
+    fn length(self) -> u8 {
+        self.prefix_len()
+    }
+    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> &'c [VpcBlock<'n>] {
+        cidrs.blocks(vpc)
+    }
+    fn block_net(block: &VpcBlock<'_>) -> Self {
+        block.net
+    }
+    fn vpc_blocks_complete(cidrs: &VpcCidrs<'_>, vpc: VpcId) -> bool {
+        cidrs.is_complete(vpc)
+    }
+    fn propagated(route: &PropagatedRoute) -> Option<Self> {
+        Some(route.prefix)
+    }
+}
+
+impl AddressFamily for Ipv6Net {
+    type Block<'n> = VpcIpv6Block<'n>;
+    const PROPAGATED_ROUTES_MODELLED: bool = false;
+
+    fn of(destination: Destination) -> Option<Self> {
+        match destination {
+            Destination::Ipv6(prefix) => Some(prefix),
+            Destination::Ipv4(_) | Destination::PrefixList(_) => None,
+        }
+    }
+    fn covers(self, other: Self) -> bool {
+        self.contains(&other)
+    }
+    fn length(self) -> u8 {
+        self.prefix_len()
+    }
+    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> &'c [VpcIpv6Block<'n>] {
+        cidrs.ipv6_blocks(vpc)
+    }
+    fn block_net(block: &VpcIpv6Block<'_>) -> Self {
+        block.net
+    }
+    fn vpc_blocks_complete(cidrs: &VpcCidrs<'_>, vpc: VpcId) -> bool {
+        cidrs.ipv6_is_complete(vpc)
+    }
+    fn propagated(_: &PropagatedRoute) -> Option<Self> {
+        None
+    }
+}
+
 /// How a matching route got into the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via<'n> {
+pub enum Via<'n, N: AddressFamily = Ipv4Net> {
     /// The VPC's implicit local route for one of its blocks.
-    Local(VpcBlock<'n>),
+    Local(N::Block<'n>),
     Static(RouteId),
     Propagated(PropagatedRoute),
 }
 
 /// A route of the table that matches the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Candidate<'n> {
-    pub prefix: Ipv4Net,
-    pub via: Via<'n>,
+pub struct Candidate<'n, N: AddressFamily = Ipv4Net> {
+    pub prefix: N,
+    pub via: Via<'n, N>,
 }
 
-impl Candidate<'_> {
+impl<N: AddressFamily> Candidate<'_, N> {
     /// Preference among routes with equal prefixes (lower wins).
     fn rank(&self) -> u8 {
         match self.via {
@@ -101,12 +185,12 @@ pub enum Reason {
 
 /// The outcome of [`RoutingIndex::effective_route`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteLookup<'n> {
+pub struct RouteLookup<'n, N: AddressFamily = Ipv4Net> {
     /// The route the traffic takes, when a known route matches.
-    pub effective: Option<Candidate<'n>>,
+    pub effective: Option<Candidate<'n, N>>,
     pub reason: Reason,
     /// The other matching routes, best first.
-    pub beaten: Vec<Candidate<'n>>,
+    pub beaten: Vec<Candidate<'n, N>>,
     /// False when a route of the table could match but its value is unknown (unknown
     /// destination, prefix list, BGP-learned prefixes, unknown VPC block): then the
     /// answer may be wrong and rules must stay silent.
@@ -335,61 +419,67 @@ impl<'n> RoutingIndex<'n> {
             })
     }
 
-    /// The route traffic from a subnet using `table` to `destination` takes (the whole
-    /// destination block must be covered by the route), and why it wins.
-    pub fn effective_route(
+    /// The route traffic from a subnet using `table` to `destination` (IPv4 or IPv6)
+    /// takes (the whole destination block must be covered by the route), and why it wins.
+    pub fn effective_route<N: AddressFamily>(
         &self,
         cidrs: &VpcCidrs<'n>,
         table: RouteTableId,
-        destination: Ipv4Net,
-    ) -> RouteLookup<'n> {
+        destination: N,
+    ) -> RouteLookup<'n, N> {
         let mut complete = true;
-        let mut matching: Vec<Candidate<'n>> = Vec::new();
+        let mut matching: Vec<Candidate<'n, N>> = Vec::new();
         let vpc = self.network.route_tables[table].vpc.copied();
         let mut inside_vpc = false;
         match vpc {
             Some(vpc) => {
-                for block in cidrs.blocks(vpc) {
-                    if block.net.contains(&destination) {
+                for block in N::vpc_blocks(cidrs, vpc) {
+                    let prefix = N::block_net(block);
+                    if prefix.covers(destination) {
                         inside_vpc = true;
                         matching.push(Candidate {
-                            prefix: block.net,
+                            prefix,
                             via: Via::Local(*block),
                         });
                     }
                 }
-                complete &= inside_vpc || cidrs.is_complete(vpc);
+                complete &= inside_vpc || N::vpc_blocks_complete(cidrs, vpc);
             }
             None => complete = false,
         }
         for &route in self.routes(table) {
             match self.network.routes[route].destination.copied() {
-                Some(Destination::Ipv4(prefix)) if prefix.contains(&destination) => {
-                    matching.push(Candidate {
-                        prefix,
-                        via: Via::Static(route),
-                    })
-                }
-                Some(Destination::Ipv4(_) | Destination::Ipv6(_)) => {}
                 Some(Destination::PrefixList(_)) | None => complete = false,
+                Some(destination_of_route) => {
+                    if let Some(prefix) =
+                        N::of(destination_of_route).filter(|prefix| prefix.covers(destination))
+                    {
+                        matching.push(Candidate {
+                            prefix,
+                            via: Via::Static(route),
+                        })
+                    }
+                }
             }
         }
         if !inside_vpc {
-            complete &= self.propagated_routes_known(table);
-            matching.extend(
-                self.propagated_routes(table)
-                    .into_iter()
-                    .filter(|p| p.prefix.contains(&destination))
-                    .map(|p| Candidate {
-                        prefix: p.prefix,
+            if N::PROPAGATED_ROUTES_MODELLED {
+                complete &= self.propagated_routes_known(table);
+                matching.extend(self.propagated_routes(table).into_iter().filter_map(|p| {
+                    let prefix = N::propagated(&p).filter(|prefix| prefix.covers(destination))?;
+                    Some(Candidate {
+                        prefix,
                         via: Via::Propagated(p),
-                    }),
-            );
+                    })
+                }));
+            } else {
+                complete = false;
+            }
         }
-        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.prefix_len()), c.rank()));
+        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.length()), c.rank()));
         let mut ranked = matching.into_iter();
         let effective = ranked.next();
-        let beaten: Vec<Candidate<'n>> = ranked.collect();
+        let beaten: Vec<Candidate<'n, N>> = ranked.collect();
         let reason = match (effective, beaten.first()) {
             (Some(winner), Some(runner_up)) => reason(&winner, runner_up),
             _ => Reason::OnlyMatch,
@@ -449,8 +539,8 @@ fn table_slot<T>(by_table: &mut [Vec<T>], table: Option<RouteTableId>) -> Option
     by_table.get_mut(table?.index())
 }
 
-fn reason(winner: &Candidate, runner_up: &Candidate) -> Reason {
-    if winner.prefix.prefix_len() > runner_up.prefix.prefix_len() {
+fn reason<N: AddressFamily>(winner: &Candidate<N>, runner_up: &Candidate<N>) -> Reason {
+    if winner.prefix.length() > runner_up.prefix.length() {
         return Reason::LongestPrefix;
     }
     match (winner.via, runner_up.via) {
@@ -908,6 +998,47 @@ mod tests {
             Some(Via::Static(middlebox))
         );
         assert_eq!(inspected.reason, Reason::LongestPrefix);
+    }
+
+    #[test]
+    fn ipv6_lookup_follows_the_local_route_and_is_never_complete_outside_the_vpc() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        b.ipv6_block(vpc, "2600:1f18:1:100::/56");
+        let table = b.route_table("aws_route_table.edge", vpc);
+        let endpoint = b.vpc_endpoint(
+            "aws_vpc_endpoint.fw",
+            vpc,
+            EndpointKind::GatewayLoadBalancer,
+        );
+        let middlebox = b.route(
+            "aws_route.fw",
+            table,
+            "2600:1f18:1:101::/64",
+            Target::VpcEndpoint(endpoint),
+        );
+        let network = b.finish();
+        let cidrs = VpcCidrs::new(&network);
+        let index = RoutingIndex::new(&network);
+        let v6 = |text: &str| -> Ipv6Net { text.parse().unwrap() };
+        let inspected = index.effective_route(&cidrs, table, v6("2600:1f18:1:101::/64"));
+        assert!(inspected.complete);
+        assert_eq!(
+            inspected.effective.map(|c| c.via),
+            Some(Via::Static(middlebox))
+        );
+        assert_eq!(inspected.reason, Reason::LongestPrefix);
+        let local = index.effective_route(&cidrs, table, v6("2600:1f18:1:102::/64"));
+        assert!(local.complete);
+        assert!(matches!(
+            local.effective.map(|c| c.via),
+            Some(Via::Local(_))
+        ));
+        assert!(
+            !index
+                .effective_route(&cidrs, table, v6("2001:db8::/64"))
+                .complete
+        );
     }
 
     #[test]
