@@ -6,9 +6,12 @@
 //! (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
 
 use super::cidr::{Containment, VpcCidrs};
-use super::internet::{default_route, DefaultRoute};
+use super::internet::{default_route, ipv6_default_routes, DefaultRoute};
 use super::middlebox::is_stateful_middlebox;
-use super::routing::{target_vpc, AddressFamily, RouteLookup, RoutingIndex, VgwPropagationId, Via};
+use super::routing::{
+    target_vpc, AddressFamily, PropagatedRoute, PropagatedSource, RouteLookup, RoutingIndex,
+    VgwPropagationId, Via,
+};
 use crate::model::{
     Destination, EdgeGateway, Id, Network, RouteId, RouteTableAssociation, RouteTableId, SubnetId,
     Target, VpcId,
@@ -156,20 +159,21 @@ pub fn direct_return<'n>(
             }
         }
         (EdgeGateway::InternetGateway(igw), IpNet::V6(_)) => {
-            let routes = routing.routes(table);
-            let mut default = None;
-            for &route in routes {
+            // Any unknown route (destination, target, prefix list) may be the one that
+            // matters.
+            let unknown = routing.routes(table).iter().any(|&route| {
                 let r = &network.routes[route];
-                match (r.destination.copied()?, r.target.copied()?) {
-                    (Destination::Ipv6(net), target) if net.prefix_len() == 0 => {
-                        default = Some((route, target))
-                    }
-                    (Destination::PrefixList(_), _) => return None,
-                    _ => {}
-                }
+                r.target.value.is_none()
+                    || matches!(
+                        r.destination.copied(),
+                        None | Some(Destination::PrefixList(_))
+                    )
+            });
+            if unknown {
+                return None;
             }
-            let (route, target) = default?;
-            (target == Target::InternetGateway(igw)).then_some(DirectReturn::Route(route))
+            let (route, target) = ipv6_default_routes(network, routing, table).last()?;
+            (target == Some(Target::InternetGateway(igw))).then_some(DirectReturn::Route(route))
         }
         (EdgeGateway::VpnGateway(vgw), IpNet::V4(_)) => {
             vgw_return(network, routing, cidrs, table, vgw)
@@ -210,7 +214,9 @@ fn has_specific_middlebox_route(
     })
 }
 
-/// The first known on-premises prefix behind `vgw` that `table` routes straight to it.
+/// The first known on-premises prefix behind `vgw` that `table` routes straight to it:
+/// the table's static routes to the gateway, then the VPN static routes and the declared
+/// Direct Connect prefixes the gateway propagates into the table.
 fn vgw_return<'n>(
     network: &'n Network,
     routing: &RoutingIndex<'n>,
@@ -226,18 +232,15 @@ fn vgw_return<'n>(
             _ => None,
         }
     });
-    let vpn_prefixes = routing
-        .vgw_vpn_routes(vgw)
-        .iter()
-        .filter_map(|&route| network.vpn_routes[route].destination.copied());
-    let dx_prefixes = routing
-        .vgw_has_direct_connect(vgw)
-        .then_some(network.declared.direct_connect.iter().copied())
+    let mut propagated: Vec<PropagatedRoute> = routing
+        .propagated_routes(table)
         .into_iter()
-        .flatten();
+        .filter(|p| p.vpn_gateway == vgw)
+        .collect();
+    // VPN static routes before Direct Connect prefixes: the prefix a finding names.
+    propagated.sort_by_key(|p| p.source == PropagatedSource::DirectConnect);
     static_prefixes
-        .chain(vpn_prefixes)
-        .chain(dx_prefixes)
+        .chain(propagated.iter().map(|p| p.prefix))
         .find_map(|prefix| {
             let lookup = routing.effective_route(cidrs, table, prefix);
             if !lookup.complete {

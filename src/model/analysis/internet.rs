@@ -143,12 +143,22 @@ pub fn has_ipv6_internet_route(
     routing: &RoutingIndex<'_>,
     table: RouteTableId,
 ) -> bool {
-    routing.routes(table).iter().any(|&r| {
+    ipv6_default_routes(network, routing, table)
+        .any(|(_, target)| matches!(target, Some(Target::InternetGateway(_))))
+}
+
+/// The table's IPv6 default routes (`::/0`) and their targets, in declaration order.
+pub fn ipv6_default_routes<'a>(
+    network: &'a Network,
+    routing: &'a RoutingIndex<'_>,
+    table: RouteTableId,
+) -> impl Iterator<Item = (RouteId, Option<Target>)> + 'a {
+    routing.routes(table).iter().filter_map(|&r| {
         let route = &network.routes[r];
-        matches!(
-            (route.destination.copied(), route.target.copied()),
-            (Some(Destination::Ipv6(net)), Some(Target::InternetGateway(_))) if net.prefix_len() == 0
-        )
+        match route.destination.copied()? {
+            Destination::Ipv6(net) if net.prefix_len() == 0 => Some((r, route.target.copied())),
+            _ => None,
+        }
     })
 }
 
