@@ -711,6 +711,58 @@ pub fn sg_cidr(text: &str) -> SgPeer {
     )
 }
 
+/// A network with one VPC (`10.0.0.0/16`) and one network ACL (`aws_network_acl.a`), for
+/// tests of NACL evaluation: each entry is its own resource
+/// (`aws_network_acl_rule.ingress100`).
+pub struct NaclFixture {
+    pub b: NetworkBuilder,
+    pub nacl: NaclId,
+}
+
+impl Default for NaclFixture {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl NaclFixture {
+    pub fn new() -> Self {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let nacl = b.nacl("aws_network_acl.a", vpc);
+        NaclFixture { b, nacl }
+    }
+
+    pub fn entry(
+        &mut self,
+        number: u32,
+        direction: Direction,
+        protocol: Protocol,
+        action: NaclAction,
+        cidr: &str,
+        ports: PortRange,
+    ) -> NaclEntryId {
+        let address = format!("aws_network_acl_rule.{direction:?}{number}").to_lowercase();
+        self.b.nacl_entry(
+            &address, self.nacl, number, direction, protocol, action, cidr, ports,
+        )
+    }
+
+    /// [`NaclFixture::entry`], for chained calls.
+    pub fn with_entry(
+        mut self,
+        number: u32,
+        direction: Direction,
+        protocol: Protocol,
+        action: NaclAction,
+        cidr: &str,
+        ports: PortRange,
+    ) -> Self {
+        self.entry(number, direction, protocol, action, cidr, ports);
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

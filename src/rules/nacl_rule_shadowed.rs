@@ -108,48 +108,17 @@ fn finding(earlier: &NaclEntry, later: &NaclEntry) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::NetworkBuilder;
+    use crate::model::testing::NaclFixture;
     use crate::model::Direction::{Egress, Ingress};
     use crate::model::NaclAction::{Allow, Deny};
-    use crate::model::{NaclEntryId, NaclId};
 
     fn r(from: u16, to: u16) -> PortRange {
         PortRange { from, to }
     }
 
-    struct Acl {
-        b: NetworkBuilder,
-        nacl: NaclId,
-    }
-
-    impl Acl {
-        fn new() -> Self {
-            let mut b = NetworkBuilder::new();
-            let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
-            let nacl = b.nacl("aws_network_acl.a", vpc);
-            Acl { b, nacl }
-        }
-
-        fn entry(
-            &mut self,
-            number: u32,
-            direction: Direction,
-            protocol: Protocol,
-            action: NaclAction,
-            cidr: &str,
-            ports: PortRange,
-        ) -> NaclEntryId {
-            let address = format!("aws_network_acl_rule.r{number}");
-            let nacl = self.nacl;
-            self.b.nacl_entry(
-                &address, nacl, number, direction, protocol, action, cidr, ports,
-            )
-        }
-    }
-
     #[test]
     fn flags_a_deny_after_a_broader_allow() {
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
         let deny = acl.entry(
             200,
@@ -171,12 +140,15 @@ mod tests {
             findings[0].primary.span,
             network.nacl_entries[deny].rule_number.span
         );
-        assert_eq!(findings[0].related[0].address, "aws_network_acl_rule.r100");
+        assert_eq!(
+            findings[0].related[0].address,
+            "aws_network_acl_rule.ingress100"
+        );
     }
 
     #[test]
     fn order_is_by_rule_number_not_declaration() {
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         acl.entry(
             300,
             Egress,
@@ -193,7 +165,7 @@ mod tests {
 
     #[test]
     fn passes_when_the_narrow_entry_comes_first() {
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         acl.entry(
             100,
             Ingress,
@@ -208,7 +180,7 @@ mod tests {
 
     #[test]
     fn near_misses_pass() {
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         // Partial overlaps in addresses, ports or protocol.
         acl.entry(
             100,
@@ -253,7 +225,7 @@ mod tests {
 
     #[test]
     fn unknown_values_stay_silent() {
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         let broad = acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
         acl.entry(
             200,
@@ -266,7 +238,7 @@ mod tests {
         acl.b.network.nacl_entries[broad].cidr.value = None;
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
 
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         let broad = acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
         acl.entry(
             200,
