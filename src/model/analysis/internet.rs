@@ -122,6 +122,26 @@ pub fn public_path<'n>(
     }
 }
 
+/// The route table of a subnet that certainly has no IPv4 default route to an internet
+/// gateway of its VPC, with the route that sends `0.0.0.0/0` elsewhere (`None`: no route
+/// covers it). `None` when the subnet's table is unknown, reaches an internet gateway, or
+/// may (through a middlebox or an unknown route).
+pub fn without_internet_gateway_route<'n>(
+    network: &'n Network,
+    routing: &RoutingIndex<'n>,
+    cidrs: &VpcCidrs<'n>,
+    subnet: SubnetId,
+) -> Option<(RouteTableId, Option<(RouteId, Target)>)> {
+    let table = routing.subnet_route_table(subnet)?;
+    match default_route(network, routing, cidrs, table) {
+        DefaultRoute::Missing => Some((table, None)),
+        DefaultRoute::Elsewhere(route, target) => Some((table, Some((route, target)))),
+        DefaultRoute::InternetGateway(_) | DefaultRoute::Middlebox(_) | DefaultRoute::Unknown => {
+            None
+        }
+    }
+}
+
 fn has_ipv4_internet_route(
     network: &Network,
     routing: &RoutingIndex<'_>,
