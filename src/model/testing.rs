@@ -578,6 +578,18 @@ impl NetworkBuilder {
         })
     }
 
+    /// A Direct Connect gateway (`aws_dx_gateway.<name>`) associated with a VGW
+    /// (`aws_dx_gateway_association.<name>`): the VGW propagates the declared Direct
+    /// Connect prefixes.
+    pub fn direct_connect_on_vgw(&mut self, name: &str, vgw: VpnGatewayId) -> DxAssociationId {
+        let dx = self.dx_gateway(&format!("aws_dx_gateway.{name}"));
+        self.dx_association(
+            &format!("aws_dx_gateway_association.{name}"),
+            dx,
+            DxAssociated::VpnGateway(vgw),
+        )
+    }
+
     /// Declares an on-premises prefix advertised over Direct Connect (`[onprem]`).
     pub fn declare_direct_connect(&mut self, prefix: &str) {
         self.network.declared.direct_connect.push(net(prefix));

@@ -872,12 +872,7 @@ mod tests {
         let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
         let vpn = b.vpn_connection("aws_vpn_connection.a", vgw, true);
         let vpn_route = b.vpn_route("aws_vpn_connection_route.a", vpn, "192.168.0.0/16");
-        let dx = b.dx_gateway("aws_dx_gateway.a");
-        b.dx_association(
-            "aws_dx_gateway_association.a",
-            dx,
-            DxAssociated::VpnGateway(vgw),
-        );
+        b.direct_connect_on_vgw("a", vgw);
         b.declare_direct_connect("172.16.0.0/12");
         b.declare_direct_connect("192.168.0.0/16");
         let table = b.route_table("aws_route_table.a", vpc);
@@ -964,12 +959,7 @@ mod tests {
         b.declare_direct_connect("10.0.5.0/24");
         let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
         let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
-        let dx = b.dx_gateway("aws_dx_gateway.a");
-        b.dx_association(
-            "aws_dx_gateway_association.a",
-            dx,
-            DxAssociated::VpnGateway(vgw),
-        );
+        b.direct_connect_on_vgw("a", vgw);
         let table = b.route_table("aws_route_table.a", vpc);
         b.vgw_propagation("aws_vpn_gateway_route_propagation.a", table, vgw);
         let endpoint = b.vpc_endpoint(
