@@ -21,7 +21,7 @@ use crate::model::{
     TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
     TransitGatewayId, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
-use ipnet::{Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::fmt::Debug;
 
 pub type VgwPropagationId = Id<VgwPropagation>;
@@ -48,7 +48,7 @@ pub struct PropagatedRoute {
 
 /// An address family [`RoutingIndex::effective_route`] looks destinations up in: IPv4
 /// ([`Ipv4Net`]) or IPv6 ([`Ipv6Net`]).
-pub trait AddressFamily: Copy + Eq + Debug {
+pub trait AddressFamily: Copy + Eq + Debug + Into<IpNet> {
     /// A block of a VPC in this family (the prefix of its local route).
     type Block<'n>: Copy + Eq + Debug;
     /// Routes VGWs propagate in this family are in the model. IPv6 ones never are (a VGW
@@ -56,78 +56,50 @@ pub trait AddressFamily: Copy + Eq + Debug {
     /// is never complete.
     const PROPAGATED_ROUTES_MODELLED: bool;
 
-    /// The route destination's prefix, when it is of this family.
-    fn of(destination: Destination) -> Option<Self>;
-    fn covers(self, other: Self) -> bool;
-    fn length(self) -> u8;
-    /// The VPC's known blocks of this family.
-    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> &'c [Self::Block<'n>];
+    /// `net`, when it is of this family.
+    fn of(net: IpNet) -> Option<Self>;
+    /// The VPC's known blocks of this family, and whether every one is known.
+    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> (&'c [Self::Block<'n>], bool);
     fn block_net(block: &Self::Block<'_>) -> Self;
-    /// Every block of the VPC in this family is known.
-    fn vpc_blocks_complete(cidrs: &VpcCidrs<'_>, vpc: VpcId) -> bool;
-    /// The prefix of a propagated route, when it is of this family.
-    fn propagated(route: &PropagatedRoute) -> Option<Self>;
-}
 
-impl AddressFamily for Ipv4Net {
-    type Block<'n> = VpcBlock<'n>;
-    const PROPAGATED_ROUTES_MODELLED: bool = true;
-
-    fn of(destination: Destination) -> Option<Self> {
-        match destination {
-            Destination::Ipv4(prefix) => Some(prefix),
-            Destination::Ipv6(_) | Destination::PrefixList(_) => None,
-        }
-    }
     fn covers(self, other: Self) -> bool {
-        self.contains(&other)
-    }
-    fn length(self) -> u8 {
-        self.prefix_len()
-    }
-    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> &'c [VpcBlock<'n>] {
-        cidrs.blocks(vpc)
-    }
-    fn block_net(block: &VpcBlock<'_>) -> Self {
-        block.net
-    }
-    fn vpc_blocks_complete(cidrs: &VpcCidrs<'_>, vpc: VpcId) -> bool {
-        cidrs.is_complete(vpc)
-    }
-    fn propagated(route: &PropagatedRoute) -> Option<Self> {
-        Some(route.prefix)
+        self.into().contains(&other.into())
     }
 }
 
-impl AddressFamily for Ipv6Net {
-    type Block<'n> = VpcIpv6Block<'n>;
-    const PROPAGATED_ROUTES_MODELLED: bool = false;
+/// The families differ only in the variant, the VPC's blocks and whether VGW-propagated
+/// routes are modelled.
+macro_rules! address_family {
+    ($net:ty, $variant:ident, $block:ident, $blocks:ident, $complete:ident, $modelled:expr) => {
+        impl AddressFamily for $net {
+            type Block<'n> = $block<'n>;
+            const PROPAGATED_ROUTES_MODELLED: bool = $modelled;
 
-    fn of(destination: Destination) -> Option<Self> {
-        match destination {
-            Destination::Ipv6(prefix) => Some(prefix),
-            Destination::Ipv4(_) | Destination::PrefixList(_) => None,
+            fn of(net: IpNet) -> Option<Self> {
+                match net {
+                    IpNet::$variant(net) => Some(net),
+                    _ => None,
+                }
+            }
+            fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> (&'c [$block<'n>], bool) {
+                (cidrs.$blocks(vpc), cidrs.$complete(vpc))
+            }
+            fn block_net(block: &$block<'_>) -> Self {
+                block.net
+            }
         }
-    }
-    fn covers(self, other: Self) -> bool {
-        self.contains(&other)
-    }
-    fn length(self) -> u8 {
-        self.prefix_len()
-    }
-    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> &'c [VpcIpv6Block<'n>] {
-        cidrs.ipv6_blocks(vpc)
-    }
-    fn block_net(block: &VpcIpv6Block<'_>) -> Self {
-        block.net
-    }
-    fn vpc_blocks_complete(cidrs: &VpcCidrs<'_>, vpc: VpcId) -> bool {
-        cidrs.ipv6_is_complete(vpc)
-    }
-    fn propagated(_: &PropagatedRoute) -> Option<Self> {
-        None
-    }
+    };
 }
+
+address_family!(Ipv4Net, V4, VpcBlock, blocks, is_complete, true);
+address_family!(
+    Ipv6Net,
+    V6,
+    VpcIpv6Block,
+    ipv6_blocks,
+    ipv6_is_complete,
+    false
+);
 
 /// How a matching route got into the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -433,7 +405,8 @@ impl<'n> RoutingIndex<'n> {
         let mut inside_vpc = false;
         match vpc {
             Some(vpc) => {
-                for block in N::vpc_blocks(cidrs, vpc) {
+                let (blocks, blocks_complete) = N::vpc_blocks(cidrs, vpc);
+                for block in blocks {
                     let prefix = N::block_net(block);
                     if prefix.covers(destination) {
                         inside_vpc = true;
@@ -443,7 +416,7 @@ impl<'n> RoutingIndex<'n> {
                         });
                     }
                 }
-                complete &= inside_vpc || N::vpc_blocks_complete(cidrs, vpc);
+                complete &= inside_vpc || blocks_complete;
             }
             None => complete = false,
         }
@@ -451,8 +424,10 @@ impl<'n> RoutingIndex<'n> {
             match self.network.routes[route].destination.copied() {
                 Some(Destination::PrefixList(_)) | None => complete = false,
                 Some(destination_of_route) => {
-                    if let Some(prefix) =
-                        N::of(destination_of_route).filter(|prefix| prefix.covers(destination))
+                    if let Some(prefix) = destination_of_route
+                        .cidr()
+                        .and_then(N::of)
+                        .filter(|prefix| prefix.covers(destination))
                     {
                         matching.push(Candidate {
                             prefix,
@@ -466,7 +441,8 @@ impl<'n> RoutingIndex<'n> {
             if N::PROPAGATED_ROUTES_MODELLED {
                 complete &= self.propagated_routes_known(table);
                 matching.extend(self.propagated_routes(table).into_iter().filter_map(|p| {
-                    let prefix = N::propagated(&p).filter(|prefix| prefix.covers(destination))?;
+                    let prefix =
+                        N::of(p.prefix.into()).filter(|prefix| prefix.covers(destination))?;
                     Some(Candidate {
                         prefix,
                         via: Via::Propagated(p),
@@ -476,7 +452,7 @@ impl<'n> RoutingIndex<'n> {
                 complete = false;
             }
         }
-        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.length()), c.rank()));
+        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.into().prefix_len()), c.rank()));
         let mut ranked = matching.into_iter();
         let effective = ranked.next();
         let beaten: Vec<Candidate<'n, N>> = ranked.collect();
@@ -540,7 +516,7 @@ fn table_slot<T>(by_table: &mut [Vec<T>], table: Option<RouteTableId>) -> Option
 }
 
 fn reason<N: AddressFamily>(winner: &Candidate<N>, runner_up: &Candidate<N>) -> Reason {
-    if winner.prefix.length() > runner_up.prefix.length() {
+    if winner.prefix.into().prefix_len() > runner_up.prefix.into().prefix_len() {
         return Reason::LongestPrefix;
     }
     match (winner.via, runner_up.via) {
@@ -958,6 +934,7 @@ mod tests {
         let mut b = NetworkBuilder::new();
         b.declare_direct_connect("10.0.5.0/24");
         let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        b.ipv6_block(vpc, "2600:1f18:1:100::/56");
         let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
         b.direct_connect_on_vgw("a", vgw);
         let table = b.route_table("aws_route_table.a", vpc);
@@ -971,6 +948,12 @@ mod tests {
             "aws_route.fw",
             table,
             "10.0.7.0/24",
+            Target::VpcEndpoint(endpoint),
+        );
+        let ipv6_middlebox = b.route(
+            "aws_route.fw6",
+            table,
+            "2600:1f18:1:107::/64",
             Target::VpcEndpoint(endpoint),
         );
         let network = b.finish();
@@ -988,38 +971,16 @@ mod tests {
             Some(Via::Static(middlebox))
         );
         assert_eq!(inspected.reason, Reason::LongestPrefix);
-    }
-
-    #[test]
-    fn ipv6_lookup_follows_the_local_route_and_is_never_complete_outside_the_vpc() {
-        let mut b = NetworkBuilder::new();
-        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
-        b.ipv6_block(vpc, "2600:1f18:1:100::/56");
-        let table = b.route_table("aws_route_table.edge", vpc);
-        let endpoint = b.vpc_endpoint(
-            "aws_vpc_endpoint.fw",
-            vpc,
-            EndpointKind::GatewayLoadBalancer,
-        );
-        let middlebox = b.route(
-            "aws_route.fw",
-            table,
-            "2600:1f18:1:101::/64",
-            Target::VpcEndpoint(endpoint),
-        );
-        let network = b.finish();
-        let cidrs = VpcCidrs::new(&network);
-        let index = RoutingIndex::new(&network);
+        // IPv6 takes the same lookup; outside the VPC's blocks it is never complete (VGWs
+        // learn IPv6 prefixes by BGP).
         let v6 = |text: &str| -> Ipv6Net { text.parse().unwrap() };
-        let inspected = index.effective_route(&cidrs, table, v6("2600:1f18:1:101::/64"));
+        let inspected = index.effective_route(&cidrs, table, v6("2600:1f18:1:107::/64"));
         assert!(inspected.complete);
         assert_eq!(
             inspected.effective.map(|c| c.via),
-            Some(Via::Static(middlebox))
+            Some(Via::Static(ipv6_middlebox))
         );
-        assert_eq!(inspected.reason, Reason::LongestPrefix);
-        let local = index.effective_route(&cidrs, table, v6("2600:1f18:1:102::/64"));
-        assert!(local.complete);
+        let local = index.effective_route(&cidrs, table, v6("2600:1f18:1:105::/64"));
         assert!(matches!(
             local.effective.map(|c| c.via),
             Some(Via::Local(_))
