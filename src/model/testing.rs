@@ -745,35 +745,26 @@ impl NaclFixture {
         NaclFixture { b, nacl }
     }
 
-    pub fn entry(
-        &mut self,
-        number: u32,
-        direction: Direction,
-        protocol: Protocol,
-        action: NaclAction,
-        cidr: &str,
-        ports: PortRange,
-    ) -> NaclEntryId {
+    pub fn entry(&mut self, spec: NaclEntrySpec) -> NaclEntryId {
+        let (number, direction, protocol, action, cidr, ports) = spec;
         let address = format!("aws_network_acl_rule.{direction:?}{number}").to_lowercase();
         self.b.nacl_entry(
             &address, self.nacl, number, direction, protocol, action, cidr, ports,
         )
     }
 
-    /// [`NaclFixture::entry`], for chained calls.
-    pub fn with_entry(
-        mut self,
-        number: u32,
-        direction: Direction,
-        protocol: Protocol,
-        action: NaclAction,
-        cidr: &str,
-        ports: PortRange,
-    ) -> Self {
-        self.entry(number, direction, protocol, action, cidr, ports);
-        self
+    /// A fixture with these entries.
+    pub fn with(entries: &[NaclEntrySpec]) -> Self {
+        let mut fixture = Self::new();
+        for &spec in entries {
+            fixture.entry(spec);
+        }
+        fixture
     }
 }
+
+/// An entry of a [`NaclFixture`]: rule number, direction, protocol, action, CIDR, ports.
+pub type NaclEntrySpec<'a> = (u32, Direction, Protocol, NaclAction, &'a str, PortRange);
 
 #[cfg(test)]
 mod tests {

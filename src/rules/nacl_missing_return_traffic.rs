@@ -172,7 +172,7 @@ fn finding(network: &Network, nacl: NaclId, flows: &[Flow]) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::NaclFixture;
+    use crate::model::testing::{NaclEntrySpec, NaclFixture};
     use crate::model::Direction::{Egress, Ingress};
     use crate::model::NaclAction::{Allow, Deny};
 
@@ -180,17 +180,31 @@ mod tests {
         PortRange { from, to }
     }
 
-    fn check(acl: NaclFixture) -> Vec<Finding> {
-        NaclMissingReturnTraffic.check(&acl.b.finish())
+    fn check(entries: &[NaclEntrySpec]) -> Vec<Finding> {
+        NaclMissingReturnTraffic.check(&NaclFixture::with(entries).b.finish())
+    }
+
+    /// Inbound HTTPS from anywhere, and the outbound ephemeral ports of its replies.
+    fn https_with_return() -> [NaclEntrySpec<'static>; 2] {
+        [
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+            (
+                100,
+                Egress,
+                Protocol::TCP,
+                Allow,
+                "0.0.0.0/0",
+                r(1024, 65535),
+            ),
+        ]
     }
 
     #[test]
     fn flags_inbound_https_without_outbound_ephemeral() {
-        let findings = check(
-            NaclFixture::new()
-                .with_entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-                .with_entry(100, Egress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
-        );
+        let findings = check(&[
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+            (100, Egress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+        ]);
         assert_eq!(findings.len(), 1);
         assert_eq!(
             findings[0].message,
@@ -205,19 +219,18 @@ mod tests {
 
     #[test]
     fn flags_when_an_earlier_deny_removes_every_return_port() {
-        let findings = check(
-            NaclFixture::new()
-                .with_entry(100, Ingress, Protocol::UDP, Allow, "10.1.0.0/16", r(53, 53))
-                .with_entry(90, Egress, Protocol::All, Deny, "10.0.0.0/8", r(0, 65535))
-                .with_entry(
-                    100,
-                    Egress,
-                    Protocol::UDP,
-                    Allow,
-                    "10.1.0.0/16",
-                    r(1024, 65535),
-                ),
-        );
+        let findings = check(&[
+            (100, Ingress, Protocol::UDP, Allow, "10.1.0.0/16", r(53, 53)),
+            (90, Egress, Protocol::All, Deny, "10.0.0.0/8", r(0, 65535)),
+            (
+                100,
+                Egress,
+                Protocol::UDP,
+                Allow,
+                "10.1.0.0/16",
+                r(1024, 65535),
+            ),
+        ]);
         assert_eq!(findings.len(), 1);
         assert!(findings[0]
             .message
@@ -226,123 +239,79 @@ mod tests {
 
     #[test]
     fn passes_with_an_ephemeral_return_entry() {
-        let findings = check(
-            NaclFixture::new()
-                .with_entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-                .with_entry(
-                    100,
-                    Egress,
-                    Protocol::TCP,
-                    Allow,
-                    "0.0.0.0/0",
-                    r(1024, 65535),
-                ),
-        );
+        let findings = check(&https_with_return());
         assert!(findings.is_empty(), "{findings:?}");
     }
 
     #[test]
     fn near_misses_pass() {
         // Return allowed by a broader entry of another protocol number (-1).
-        let broader = check(
-            NaclFixture::new()
-                .with_entry(
-                    100,
-                    Ingress,
-                    Protocol::TCP,
-                    Allow,
-                    "10.1.0.0/16",
-                    r(443, 443),
-                )
-                .with_entry(100, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0)),
-        );
+        let broader = check(&[
+            (
+                100,
+                Ingress,
+                Protocol::TCP,
+                Allow,
+                "10.1.0.0/16",
+                r(443, 443),
+            ),
+            (100, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0)),
+        ]);
         assert!(broader.is_empty());
         // Some return path exists to part of the peer: not "none".
-        let partial = check(
-            NaclFixture::new()
-                .with_entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22))
-                .with_entry(
-                    100,
-                    Egress,
-                    Protocol::TCP,
-                    Allow,
-                    "192.168.0.0/16",
-                    r(32768, 60999),
-                ),
-        );
+        let partial = check(&[
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22)),
+            (
+                100,
+                Egress,
+                Protocol::TCP,
+                Allow,
+                "192.168.0.0/16",
+                r(32768, 60999),
+            ),
+        ]);
         assert!(partial.is_empty());
         // An ephemeral allow entry is a return entry, not a flow needing a return.
-        let ephemeral_only = check(NaclFixture::new().with_entry(
+        let ephemeral_only = check(&[(
             100,
             Ingress,
             Protocol::TCP,
             Allow,
             "0.0.0.0/0",
             r(1024, 65535),
-        ));
+        )]);
         assert!(ephemeral_only.is_empty());
         // A flow entry shadowed by an earlier deny opens nothing.
-        let shadowed = check(
-            NaclFixture::new()
-                .with_entry(50, Ingress, Protocol::All, Deny, "0.0.0.0/0", r(0, 0))
-                .with_entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
-        );
+        let shadowed = check(&[
+            (50, Ingress, Protocol::All, Deny, "0.0.0.0/0", r(0, 0)),
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+        ]);
         assert!(shadowed.is_empty());
         // A deny entry is not a flow.
-        let deny = check(NaclFixture::new().with_entry(
-            100,
-            Ingress,
-            Protocol::TCP,
-            Deny,
-            "0.0.0.0/0",
-            r(22, 22),
-        ));
+        let deny = check(&[(100, Ingress, Protocol::TCP, Deny, "0.0.0.0/0", r(22, 22))]);
         assert!(deny.is_empty());
     }
 
     #[test]
     fn unknown_values_stay_silent() {
-        let mut acl = NaclFixture::new()
-            .with_entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .with_entry(
-                100,
-                Egress,
-                Protocol::TCP,
-                Allow,
-                "0.0.0.0/0",
-                r(1024, 65535),
-            );
-        let last = NaclEntryId::new(acl.b.network.nacl_entries.len() - 1);
-        acl.b.network.nacl_entries[last].cidr.value = None;
-        assert!(check(acl).is_empty(), "the return entry may cover the peer");
-
-        let mut acl = NaclFixture::new()
-            .with_entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .with_entry(
-                100,
-                Egress,
-                Protocol::TCP,
-                Allow,
-                "0.0.0.0/0",
-                r(1024, 65535),
-            );
-        let last = NaclEntryId::new(acl.b.network.nacl_entries.len() - 1);
-        acl.b.network.nacl_entries[last].rule_number.value = None;
+        // Silent when the last of `entries` has an unknown value.
+        let silent = |entries: &[NaclEntrySpec], unknown: fn(&mut NaclEntry)| {
+            let mut acl = NaclFixture::with(entries);
+            unknown(&mut acl.b.network.nacl_entries[NaclEntryId::new(entries.len() - 1)]);
+            NaclMissingReturnTraffic.check(&acl.b.finish()).is_empty()
+        };
+        let https = https_with_return();
         assert!(
-            check(acl).is_empty(),
+            silent(&https, |e| e.cidr.value = None),
+            "the return entry may cover the peer"
+        );
+        assert!(
+            silent(&https, |e| e.rule_number.value = None),
             "the order of the return entries is unknown"
         );
-
-        let mut acl = NaclFixture::new().with_entry(
-            100,
-            Ingress,
-            Protocol::TCP,
-            Allow,
-            "0.0.0.0/0",
-            r(443, 443),
+        assert!(
+            silent(&https[..1], |e| e.ports.value = None),
+            "the flow itself is unknown"
         );
-        let first = NaclEntryId::new(0);
-        acl.b.network.nacl_entries[first].ports.value = None;
-        assert!(check(acl).is_empty(), "the flow itself is unknown");
     }
 }

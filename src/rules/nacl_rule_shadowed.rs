@@ -119,15 +119,15 @@ mod tests {
     #[test]
     fn flags_a_deny_after_a_broader_allow() {
         let mut acl = NaclFixture::new();
-        acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        let deny = acl.entry(
+        acl.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        let deny = acl.entry((
             200,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
+        ));
         let network = acl.b.finish();
         let findings = NaclRuleShadowed.check(&network);
         assert_eq!(findings.len(), 1);
@@ -149,15 +149,15 @@ mod tests {
     #[test]
     fn order_is_by_rule_number_not_declaration() {
         let mut acl = NaclFixture::new();
-        acl.entry(
+        acl.entry((
             300,
             Egress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(443, 443),
-        );
-        acl.entry(100, Egress, Protocol::TCP, Deny, "10.0.0.0/8", r(0, 65535));
+        ));
+        acl.entry((100, Egress, Protocol::TCP, Deny, "10.0.0.0/8", r(0, 65535)));
         let findings = NaclRuleShadowed.check(&acl.b.finish());
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.starts_with("outbound rule 300"));
@@ -166,15 +166,15 @@ mod tests {
     #[test]
     fn passes_when_the_narrow_entry_comes_first() {
         let mut acl = NaclFixture::new();
-        acl.entry(
+        acl.entry((
             100,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
-        acl.entry(200, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
+        ));
+        acl.entry((200, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
     }
 
@@ -182,72 +182,72 @@ mod tests {
     fn near_misses_pass() {
         let mut acl = NaclFixture::new();
         // Partial overlaps in addresses, ports or protocol.
-        acl.entry(
+        acl.entry((
             100,
             Ingress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(0, 1023),
-        );
-        acl.entry(110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22));
-        acl.entry(
+        ));
+        acl.entry((110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22)));
+        acl.entry((
             120,
             Ingress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(1000, 2000),
-        );
-        acl.entry(130, Ingress, Protocol::UDP, Allow, "10.0.0.0/16", r(53, 53));
+        ));
+        acl.entry((130, Ingress, Protocol::UDP, Allow, "10.0.0.0/16", r(53, 53)));
         // Another direction, another address family.
-        acl.entry(140, Egress, Protocol::TCP, Allow, "10.0.0.0/16", r(22, 22));
-        acl.entry(150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22));
+        acl.entry((140, Egress, Protocol::TCP, Allow, "10.0.0.0/16", r(22, 22)));
+        acl.entry((150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22)));
         // ICMP entries whose type/code the model does not know.
-        acl.entry(
+        acl.entry((
             160,
             Ingress,
             Protocol::ICMP,
             Allow,
             "0.0.0.0/0",
             r(0, 65535),
-        );
-        acl.entry(
+        ));
+        acl.entry((
             170,
             Ingress,
             Protocol::ICMP,
             Allow,
             "0.0.0.0/0",
             r(0, 65535),
-        );
+        ));
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
     }
 
     #[test]
     fn unknown_values_stay_silent() {
         let mut acl = NaclFixture::new();
-        let broad = acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        acl.entry(
+        let broad = acl.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        acl.entry((
             200,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
+        ));
         acl.b.network.nacl_entries[broad].cidr.value = None;
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
 
         let mut acl = NaclFixture::new();
-        let broad = acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        acl.entry(
+        let broad = acl.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        acl.entry((
             200,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
+        ));
         acl.b.network.nacl_entries[broad].rule_number.value = None;
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
     }
