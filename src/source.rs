@@ -79,32 +79,47 @@ pub struct SourceFile {
     /// Path as given or discovered (relative to the working directory when it was given so).
     pub path: PathBuf,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Built on first use: most files of a large run never have a position looked up, and
+    /// the index is a sixth of their size.
+    lines: OnceLock<Lines>,
+}
+
+#[derive(Debug)]
+struct Lines {
+    starts: Vec<u32>,
     /// A column is then a byte difference: no counting along a minified megabyte line.
     ascii: bool,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: Arc<str>) -> Self {
-        let mut line_starts = vec![0u32];
-        // A char pattern is searched with memchr: a byte-by-byte filter was 0.75% of a
-        // pre-commit run over a module (170 KB of .tf).
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-        let ascii = text.is_ascii();
         SourceFile {
             path,
             text,
-            line_starts,
-            ascii,
+            lines: OnceLock::new(),
         }
+    }
+
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| {
+            let mut starts = vec![0u32];
+            // A char pattern is searched with memchr: a byte-by-byte filter was 0.75% of a
+            // pre-commit run over a module (170 KB of .tf).
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+            Lines {
+                starts,
+                ascii: self.text.is_ascii(),
+            }
+        })
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = self.char_boundary(offset as usize);
         let line = self.line_of(offset as u32);
-        let line_start = self.line_starts[line as usize - 1] as usize;
-        let column = if self.ascii {
+        let lines = self.lines();
+        let line_start = lines.starts[line as usize - 1] as usize;
+        let column = if lines.ascii {
             offset - line_start
         } else {
             self.text[line_start..offset].chars().count()
@@ -115,7 +130,7 @@ impl SourceFile {
 
     /// The 1-based line holding a byte offset (offsets past the end are on the last line).
     pub fn line_of(&self, offset: u32) -> u32 {
-        match self.line_starts.binary_search(&offset) {
+        match self.lines().starts.binary_search(&offset) {
             Ok(i) => i as u32 + 1,
             Err(i) => i as u32,
         }
@@ -123,11 +138,14 @@ impl SourceFile {
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_starts.get(line.checked_sub(1)? as usize).copied()
+        self.lines()
+            .starts
+            .get(line.checked_sub(1)? as usize)
+            .copied()
     }
 
     pub fn line_count(&self) -> u32 {
-        self.line_starts.len() as u32
+        self.lines().starts.len() as u32
     }
 
     /// `offset` clamped to the text and moved back to a character boundary.
@@ -142,7 +160,7 @@ impl SourceFile {
     /// The offset `count` characters before `offset`, not before the start of its line.
     pub fn back_chars(&self, offset: usize, count: usize) -> usize {
         let offset = self.char_boundary(offset);
-        let line_start = self.line_starts[self.line_of(offset as u32) as usize - 1] as usize;
+        let line_start = self.lines().starts[self.line_of(offset as u32) as usize - 1] as usize;
         self.text[line_start..offset]
             .char_indices()
             .rev()

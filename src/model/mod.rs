@@ -108,10 +108,10 @@ impl<T> Arena<T> {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-    pub fn iter(&self) -> impl Iterator<Item = (Id<T>, &T)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (Id<T>, &T)> + Clone + '_ {
         self.values().enumerate().map(|(i, t)| (Id::new(i), t))
     }
-    pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
+    pub fn values(&self) -> impl Iterator<Item = &T> + Clone + '_ {
         self.chunks.iter().flatten()
     }
     pub fn get(&self, id: Id<T>) -> Option<&T> {

@@ -1,6 +1,7 @@
 //! `duplicate-route`: two static routes with the same destination in one route table.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::grouped::Grouped;
 use crate::model::analysis::prefix_list::describe;
 use crate::model::analysis::source_order::source_order;
 use crate::model::{Destination, Network, Route, RouteId};
@@ -20,32 +21,18 @@ impl Rule for DuplicateRoute {
     }
 
     fn check(&self, network: &Network) -> Vec<Finding> {
-        // The routes of each table, by a counting sort on the table: an estate has hundreds of
-        // thousands of routes, and a key per route would be most of the rule's memory.
-        let table_of = |route: &Route| Some(route.route_table.copied()?.index());
-        let mut starts = vec![0usize; network.route_tables.len() + 1];
-        for (_, route) in network.routes.iter() {
-            if let Some(table) = table_of(route) {
-                starts[table + 1] += 1;
-            }
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let Some((first_id, _)) = network.routes.iter().next() else {
-            return Vec::new();
-        };
-        let mut by_table = vec![first_id; starts[starts.len() - 1]];
-        let mut next = starts.clone();
-        for (id, route) in network.routes.iter() {
-            if let Some(table) = table_of(route) {
-                by_table[next[table]] = id;
-                next[table] += 1;
-            }
-        }
+        // The routes of each table: an estate has hundreds of thousands of routes, and a key
+        // per route would be most of the rule's memory.
+        let by_table = Grouped::new(
+            network.route_tables.len(),
+            network
+                .routes
+                .iter()
+                .filter_map(|(id, route)| Some((route.route_table.copied()?.index(), id))),
+        );
         let mut findings = Vec::new();
-        for table in starts.windows(2) {
-            duplicates_in_table(network, &by_table[table[0]..table[1]], &mut findings);
+        for routes in by_table.groups() {
+            duplicates_in_table(network, routes, &mut findings);
         }
         findings
     }

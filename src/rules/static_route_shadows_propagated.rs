@@ -5,11 +5,13 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
+use crate::model::analysis::middlebox::is_stateful_middlebox;
 use crate::model::analysis::routing::{
     target_address, PropagatedRoute, PropagatedSource, Reason, RoutingIndex, TgwPropagatedRoute,
     TgwPropagatedSource, TgwRoutingIndex, Via,
 };
-use crate::model::{Destination, Network, Route, Target, TgwRoute};
+use crate::model::{Destination, Field, Network, Route, SubnetId, Target, TgwRoute, VpnGatewayId};
+use ipnet::Ipv4Net;
 
 pub struct StaticRouteShadowsPropagated;
 
@@ -59,6 +61,10 @@ impl Rule for StaticRouteShadowsPropagated {
                         _ => None,
                     })
                     .filter(|p| target != Target::VpnGateway(p.vpn_gateway))
+                    .filter(|p| {
+                        continues_to_vgw(network, &routing, &cidrs, target, prefix, p.vpn_gateway)
+                            == Some(false)
+                    })
                     .collect();
                 if !shadowed.is_empty() {
                     findings.push(vgw_finding(network, route, target, &shadowed));
@@ -88,6 +94,57 @@ impl Rule for StaticRouteShadowsPropagated {
         }
         findings
     }
+}
+
+/// Whether the traffic the static route sends to `target` still reaches `vgw`: `target` is a
+/// middlebox (an appliance instance or interface, a Gateway Load Balancer or Network
+/// Firewall endpoint) whose subnets route `prefix` on to that gateway, so the static route
+/// only puts an inspection on the VPN path (what `asymmetric-inspection-route` recommends).
+/// `Some(false)` for any other target or onward route; `None` when a host subnet, its table
+/// or its route for the prefix is unknown.
+fn continues_to_vgw(
+    network: &Network,
+    routing: &RoutingIndex,
+    cidrs: &VpcCidrs,
+    target: Target,
+    prefix: Ipv4Net,
+    vgw: VpnGatewayId,
+) -> Option<bool> {
+    let hosts: &[Field<SubnetId>] = match target {
+        Target::Instance(id) => std::slice::from_ref(&network.instances[id].subnet),
+        Target::NetworkInterface(id) => {
+            std::slice::from_ref(&network.network_interfaces[id].subnet)
+        }
+        Target::VpcEndpoint(id) => match is_stateful_middlebox(network, target)? {
+            true => &network.vpc_endpoints[id].subnets,
+            false => return Some(false),
+        },
+        // Which of the firewall's endpoints is not known: every one must route on.
+        Target::FirewallEndpoint(id) => &network.network_firewalls[id].subnets,
+        _ => return Some(false),
+    };
+    if hosts.is_empty() {
+        return None;
+    }
+    let mut onward = Some(true);
+    for subnet in hosts {
+        let table = routing.subnet_route_table(subnet.copied()?)?;
+        let lookup = routing.effective_route(cidrs, table, prefix);
+        if !lookup.complete {
+            return None;
+        }
+        let to_vgw = match lookup.effective.map(|c| c.via) {
+            Some(Via::Propagated(p)) => p.vpn_gateway == vgw,
+            Some(Via::Static(route)) => {
+                network.routes[route].target.copied()? == Target::VpnGateway(vgw)
+            }
+            _ => false,
+        };
+        if !to_vgw {
+            onward = Some(false);
+        }
+    }
+    onward
 }
 
 fn describe_source(network: &Network, propagated: &PropagatedRoute) -> (String, Label) {

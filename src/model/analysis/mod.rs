@@ -4,6 +4,7 @@
 
 pub mod cidr;
 pub mod edge;
+pub mod grouped;
 pub mod internet;
 pub mod middlebox;
 pub mod nacl;

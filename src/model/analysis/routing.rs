@@ -16,6 +16,7 @@
 //! gateway), so a lookup costs the size of one table.
 
 use super::cidr::{VpcBlock, VpcCidrs, VpcIpv6Block};
+use super::grouped::Grouped;
 use crate::model::{
     Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
     TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
@@ -180,8 +181,8 @@ struct VgwRoutes {
 /// Route tables, their routes and propagations, indexed once.
 pub struct RoutingIndex<'n> {
     network: &'n Network,
-    routes_by_table: Vec<Vec<RouteId>>,
-    propagations_by_table: Vec<Vec<VgwPropagationId>>,
+    routes_by_table: Grouped<RouteId>,
+    propagations_by_table: Grouped<VgwPropagationId>,
     /// A propagation whose gateway is unknown.
     unknown_propagation: Vec<bool>,
     vgws: Vec<VgwRoutes>,
@@ -192,26 +193,34 @@ pub struct RoutingIndex<'n> {
 impl<'n> RoutingIndex<'n> {
     pub fn new(network: &'n Network) -> Self {
         let tables = network.route_tables.len();
-        let mut routes_by_table = vec![Vec::new(); tables];
-        for (id, route) in network.routes.iter() {
-            if let Some(list) = table_slot(&mut routes_by_table, route.route_table.copied()) {
-                list.push(id);
-            }
-        }
-        let mut propagations_by_table = vec![Vec::new(); tables];
+        let routes_by_table = Grouped::new(
+            tables,
+            network
+                .routes
+                .iter()
+                .filter_map(|(id, route)| Some((route.route_table.copied()?.index(), id))),
+        );
         let mut unknown_propagation = vec![false; tables];
-        for (id, propagation) in network.vgw_propagations.iter() {
-            let Some(table) = propagation.route_table.copied() else {
-                continue;
-            };
-            if propagation.vpn_gateway.value.is_some() {
-                if let Some(list) = propagations_by_table.get_mut(table.index()) {
-                    list.push(id);
+        for propagation in network.vgw_propagations.values() {
+            if let (Some(table), None) = (
+                propagation.route_table.copied(),
+                &propagation.vpn_gateway.value,
+            ) {
+                if let Some(flag) = unknown_propagation.get_mut(table.index()) {
+                    *flag = true;
                 }
-            } else if let Some(flag) = unknown_propagation.get_mut(table.index()) {
-                *flag = true;
             }
         }
+        let propagations_by_table = Grouped::new(
+            tables,
+            network
+                .vgw_propagations
+                .iter()
+                .filter(|(_, propagation)| propagation.vpn_gateway.value.is_some())
+                .filter_map(|(id, propagation)| {
+                    Some((propagation.route_table.copied()?.index(), id))
+                }),
+        );
         let mut vgws = vec![VgwRoutes::default(); network.vpn_gateways.len()];
         for connection in network.vpn_connections.values() {
             let Some(vgw) = connection.vpn_gateway.as_ref().and_then(|f| f.copied()) else {
@@ -284,16 +293,12 @@ impl<'n> RoutingIndex<'n> {
 
     /// The static routes of a table, in declaration order.
     pub fn routes(&self, table: RouteTableId) -> &[RouteId] {
-        self.routes_by_table
-            .get(table.index())
-            .map_or(&[], Vec::as_slice)
+        self.routes_by_table.get(table.index())
     }
 
     /// The VGW propagations into a table whose gateway is known.
     pub fn propagations(&self, table: RouteTableId) -> &[VgwPropagationId] {
-        self.propagations_by_table
-            .get(table.index())
-            .map_or(&[], Vec::as_slice)
+        self.propagations_by_table.get(table.index())
     }
 
     /// The VPC's main route table, when the code manages it.
@@ -509,10 +514,6 @@ pub fn target_vpc(network: &Network, target: Target) -> Option<VpcId> {
         Target::FirewallEndpoint(id) => network.network_firewalls[id].vpc.copied(),
         Target::Peering(_) | Target::TransitGateway(_) | Target::Local | Target::Other => None,
     }
-}
-
-fn table_slot<T>(by_table: &mut [Vec<T>], table: Option<RouteTableId>) -> Option<&mut Vec<T>> {
-    by_table.get_mut(table?.index())
 }
 
 fn reason<N: AddressFamily>(winner: &Candidate<N>, runner_up: &Candidate<N>) -> Reason {
