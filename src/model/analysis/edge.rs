@@ -237,7 +237,8 @@ fn vgw_return<'n>(
         .into_iter()
         .filter(|p| p.vpn_gateway == vgw)
         .collect();
-    // VPN static routes before Direct Connect prefixes: the prefix a finding names.
+    // A VPN static route is named before a Direct Connect prefix when both return
+    // straight to the gateway.
     propagated.sort_by_key(|p| p.source == PropagatedSource::DirectConnect);
     static_prefixes
         .chain(propagated.iter().map(|p| p.prefix))
