@@ -578,6 +578,18 @@ impl NetworkBuilder {
         })
     }
 
+    /// A Direct Connect gateway (`aws_dx_gateway.<name>`) associated with a VGW
+    /// (`aws_dx_gateway_association.<name>`): the VGW propagates the declared Direct
+    /// Connect prefixes.
+    pub fn direct_connect_on_vgw(&mut self, name: &str, vgw: VpnGatewayId) -> DxAssociationId {
+        let dx = self.dx_gateway(&format!("aws_dx_gateway.{name}"));
+        self.dx_association(
+            &format!("aws_dx_gateway_association.{name}"),
+            dx,
+            DxAssociated::VpnGateway(vgw),
+        )
+    }
+
     /// Declares an on-premises prefix advertised over Direct Connect (`[onprem]`).
     pub fn declare_direct_connect(&mut self, prefix: &str) {
         self.network.declared.direct_connect.push(net(prefix));
@@ -710,6 +722,49 @@ pub fn sg_cidr(text: &str) -> SgPeer {
             .unwrap_or_else(|_| panic!("not a CIDR: {text}")),
     )
 }
+
+/// A network with one VPC (`10.0.0.0/16`) and one network ACL (`aws_network_acl.a`), for
+/// tests of NACL evaluation: each entry is its own resource
+/// (`aws_network_acl_rule.ingress100`).
+pub struct NaclFixture {
+    pub b: NetworkBuilder,
+    pub nacl: NaclId,
+}
+
+impl Default for NaclFixture {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl NaclFixture {
+    pub fn new() -> Self {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let nacl = b.nacl("aws_network_acl.a", vpc);
+        NaclFixture { b, nacl }
+    }
+
+    pub fn entry(&mut self, spec: NaclEntrySpec) -> NaclEntryId {
+        let (number, direction, protocol, action, cidr, ports) = spec;
+        let address = format!("aws_network_acl_rule.{direction:?}{number}").to_lowercase();
+        self.b.nacl_entry(
+            &address, self.nacl, number, direction, protocol, action, cidr, ports,
+        )
+    }
+
+    /// A fixture with these entries.
+    pub fn with(entries: &[NaclEntrySpec]) -> Self {
+        let mut fixture = Self::new();
+        for &spec in entries {
+            fixture.entry(spec);
+        }
+        fixture
+    }
+}
+
+/// An entry of a [`NaclFixture`]: rule number, direction, protocol, action, CIDR, ports.
+pub type NaclEntrySpec<'a> = (u32, Direction, Protocol, NaclAction, &'a str, PortRange);
 
 #[cfg(test)]
 mod tests {

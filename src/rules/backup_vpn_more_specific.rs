@@ -142,12 +142,7 @@ mod tests {
         b.declare_direct_connect("10.0.0.0/8");
         let vpc = b.vpc("aws_vpc.a", "172.31.0.0/16");
         let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
-        let dx = b.dx_gateway("aws_dx_gateway.corp");
-        b.dx_association(
-            "aws_dx_gateway_association.corp",
-            dx,
-            DxAssociated::VpnGateway(vgw),
-        );
+        b.direct_connect_on_vgw("corp", vgw);
         let vpn = b.vpn_connection("aws_vpn_connection.backup", vgw, true);
         (b, vgw, vpn)
     }

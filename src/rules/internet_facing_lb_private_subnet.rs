@@ -5,7 +5,7 @@
 use super::no_internet_route::{self, NoInternetRoute};
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
-use crate::model::analysis::internet::{default_route, has_ipv6_internet_route, DefaultRoute};
+use crate::model::analysis::internet::{has_ipv6_internet_route, without_internet_gateway_route};
 use crate::model::analysis::routing::RoutingIndex;
 use crate::model::{
     Field, LoadBalancer, LoadBalancerKind, Network, RouteId, RouteTableId, Scheme, SubnetId, Target,
@@ -49,15 +49,10 @@ impl Rule for InternetFacingLbPrivateSubnet {
                 let Some(subnet) = entry.copied() else {
                     continue;
                 };
-                let Some(table) = routing.subnet_route_table(subnet) else {
+                let Some((table, default)) =
+                    without_internet_gateway_route(network, &routing, &cidrs, subnet)
+                else {
                     continue;
-                };
-                let default = match default_route(network, &routing, &cidrs, table) {
-                    DefaultRoute::Missing => None,
-                    DefaultRoute::Elsewhere(route, target) => Some((route, target)),
-                    DefaultRoute::InternetGateway(_)
-                    | DefaultRoute::Middlebox(_)
-                    | DefaultRoute::Unknown => continue,
                 };
                 if has_ipv6_internet_route(network, &routing, table) {
                     continue;

@@ -172,7 +172,7 @@ fn finding(network: &Network, nacl: NaclId, flows: &[Flow]) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::NetworkBuilder;
+    use crate::model::testing::{NaclEntrySpec, NaclFixture};
     use crate::model::Direction::{Egress, Ingress};
     use crate::model::NaclAction::{Allow, Deny};
 
@@ -180,47 +180,31 @@ mod tests {
         PortRange { from, to }
     }
 
-    struct Acl {
-        b: NetworkBuilder,
-        nacl: NaclId,
+    fn check(entries: &[NaclEntrySpec]) -> Vec<Finding> {
+        NaclMissingReturnTraffic.check(&NaclFixture::with(entries).b.finish())
     }
 
-    impl Acl {
-        fn new() -> Self {
-            let mut b = NetworkBuilder::new();
-            let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
-            let nacl = b.nacl("aws_network_acl.public", vpc);
-            Acl { b, nacl }
-        }
-
-        fn entry(
-            mut self,
-            number: u32,
-            direction: Direction,
-            protocol: Protocol,
-            action: NaclAction,
-            cidr: &str,
-            ports: PortRange,
-        ) -> Self {
-            let address = format!("aws_network_acl_rule.{direction:?}{number}").to_lowercase();
-            let nacl = self.nacl;
-            self.b.nacl_entry(
-                &address, nacl, number, direction, protocol, action, cidr, ports,
-            );
-            self
-        }
-
-        fn check(self) -> Vec<Finding> {
-            NaclMissingReturnTraffic.check(&self.b.finish())
-        }
+    /// Inbound HTTPS from anywhere, and the outbound ephemeral ports of its replies.
+    fn https_with_return() -> [NaclEntrySpec<'static>; 2] {
+        [
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+            (
+                100,
+                Egress,
+                Protocol::TCP,
+                Allow,
+                "0.0.0.0/0",
+                r(1024, 65535),
+            ),
+        ]
     }
 
     #[test]
     fn flags_inbound_https_without_outbound_ephemeral() {
-        let findings = Acl::new()
-            .entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .entry(100, Egress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .check();
+        let findings = check(&[
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+            (100, Egress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+        ]);
         assert_eq!(findings.len(), 1);
         assert_eq!(
             findings[0].message,
@@ -229,24 +213,24 @@ mod tests {
              but no inbound rule allows tcp 1024-65535 from 0.0.0.0/0: NACLs are stateless, so \
              the replies are dropped"
         );
-        assert_eq!(findings[0].primary.address, "aws_network_acl.public");
+        assert_eq!(findings[0].primary.address, "aws_network_acl.a");
         assert_eq!(findings[0].related.len(), 2);
     }
 
     #[test]
     fn flags_when_an_earlier_deny_removes_every_return_port() {
-        let findings = Acl::new()
-            .entry(100, Ingress, Protocol::UDP, Allow, "10.1.0.0/16", r(53, 53))
-            .entry(90, Egress, Protocol::All, Deny, "10.0.0.0/8", r(0, 65535))
-            .entry(
+        let findings = check(&[
+            (100, Ingress, Protocol::UDP, Allow, "10.1.0.0/16", r(53, 53)),
+            (90, Egress, Protocol::All, Deny, "10.0.0.0/8", r(0, 65535)),
+            (
                 100,
                 Egress,
                 Protocol::UDP,
                 Allow,
                 "10.1.0.0/16",
                 r(1024, 65535),
-            )
-            .check();
+            ),
+        ]);
         assert_eq!(findings.len(), 1);
         assert!(findings[0]
             .message
@@ -255,113 +239,79 @@ mod tests {
 
     #[test]
     fn passes_with_an_ephemeral_return_entry() {
-        let findings = Acl::new()
-            .entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .entry(
-                100,
-                Egress,
-                Protocol::TCP,
-                Allow,
-                "0.0.0.0/0",
-                r(1024, 65535),
-            )
-            .check();
+        let findings = check(&https_with_return());
         assert!(findings.is_empty(), "{findings:?}");
     }
 
     #[test]
     fn near_misses_pass() {
         // Return allowed by a broader entry of another protocol number (-1).
-        let broader = Acl::new()
-            .entry(
+        let broader = check(&[
+            (
                 100,
                 Ingress,
                 Protocol::TCP,
                 Allow,
                 "10.1.0.0/16",
                 r(443, 443),
-            )
-            .entry(100, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0))
-            .check();
+            ),
+            (100, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0)),
+        ]);
         assert!(broader.is_empty());
         // Some return path exists to part of the peer: not "none".
-        let partial = Acl::new()
-            .entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22))
-            .entry(
+        let partial = check(&[
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22)),
+            (
                 100,
                 Egress,
                 Protocol::TCP,
                 Allow,
                 "192.168.0.0/16",
                 r(32768, 60999),
-            )
-            .check();
+            ),
+        ]);
         assert!(partial.is_empty());
         // An ephemeral allow entry is a return entry, not a flow needing a return.
-        let ephemeral_only = Acl::new()
-            .entry(
-                100,
-                Ingress,
-                Protocol::TCP,
-                Allow,
-                "0.0.0.0/0",
-                r(1024, 65535),
-            )
-            .check();
+        let ephemeral_only = check(&[(
+            100,
+            Ingress,
+            Protocol::TCP,
+            Allow,
+            "0.0.0.0/0",
+            r(1024, 65535),
+        )]);
         assert!(ephemeral_only.is_empty());
         // A flow entry shadowed by an earlier deny opens nothing.
-        let shadowed = Acl::new()
-            .entry(50, Ingress, Protocol::All, Deny, "0.0.0.0/0", r(0, 0))
-            .entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .check();
+        let shadowed = check(&[
+            (50, Ingress, Protocol::All, Deny, "0.0.0.0/0", r(0, 0)),
+            (100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443)),
+        ]);
         assert!(shadowed.is_empty());
         // A deny entry is not a flow.
-        let deny = Acl::new()
-            .entry(100, Ingress, Protocol::TCP, Deny, "0.0.0.0/0", r(22, 22))
-            .check();
+        let deny = check(&[(100, Ingress, Protocol::TCP, Deny, "0.0.0.0/0", r(22, 22))]);
         assert!(deny.is_empty());
     }
 
     #[test]
     fn unknown_values_stay_silent() {
-        let mut acl = Acl::new()
-            .entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .entry(
-                100,
-                Egress,
-                Protocol::TCP,
-                Allow,
-                "0.0.0.0/0",
-                r(1024, 65535),
-            );
-        let last = NaclEntryId::new(acl.b.network.nacl_entries.len() - 1);
-        acl.b.network.nacl_entries[last].cidr.value = None;
+        // Silent when the last of `entries` has an unknown value.
+        let silent = |entries: &[NaclEntrySpec], unknown: fn(&mut NaclEntry)| {
+            let mut acl = NaclFixture::with(entries);
+            unknown(&mut acl.b.network.nacl_entries[NaclEntryId::new(entries.len() - 1)]);
+            NaclMissingReturnTraffic.check(&acl.b.finish()).is_empty()
+        };
+        let https = https_with_return();
         assert!(
-            acl.check().is_empty(),
+            silent(&https, |e| e.cidr.value = None),
             "the return entry may cover the peer"
         );
-
-        let mut acl = Acl::new()
-            .entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443))
-            .entry(
-                100,
-                Egress,
-                Protocol::TCP,
-                Allow,
-                "0.0.0.0/0",
-                r(1024, 65535),
-            );
-        let last = NaclEntryId::new(acl.b.network.nacl_entries.len() - 1);
-        acl.b.network.nacl_entries[last].rule_number.value = None;
         assert!(
-            acl.check().is_empty(),
+            silent(&https, |e| e.rule_number.value = None),
             "the order of the return entries is unknown"
         );
-
-        let mut acl =
-            Acl::new().entry(100, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(443, 443));
-        let first = NaclEntryId::new(0);
-        acl.b.network.nacl_entries[first].ports.value = None;
-        assert!(acl.check().is_empty(), "the flow itself is unknown");
+        assert!(
+            silent(&https[..1], |e| e.ports.value = None),
+            "the flow itself is unknown"
+        );
     }
 }

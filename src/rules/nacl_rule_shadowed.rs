@@ -108,57 +108,26 @@ fn finding(earlier: &NaclEntry, later: &NaclEntry) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::NetworkBuilder;
+    use crate::model::testing::NaclFixture;
     use crate::model::Direction::{Egress, Ingress};
     use crate::model::NaclAction::{Allow, Deny};
-    use crate::model::{NaclEntryId, NaclId};
 
     fn r(from: u16, to: u16) -> PortRange {
         PortRange { from, to }
     }
 
-    struct Acl {
-        b: NetworkBuilder,
-        nacl: NaclId,
-    }
-
-    impl Acl {
-        fn new() -> Self {
-            let mut b = NetworkBuilder::new();
-            let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
-            let nacl = b.nacl("aws_network_acl.a", vpc);
-            Acl { b, nacl }
-        }
-
-        fn entry(
-            &mut self,
-            number: u32,
-            direction: Direction,
-            protocol: Protocol,
-            action: NaclAction,
-            cidr: &str,
-            ports: PortRange,
-        ) -> NaclEntryId {
-            let address = format!("aws_network_acl_rule.r{number}");
-            let nacl = self.nacl;
-            self.b.nacl_entry(
-                &address, nacl, number, direction, protocol, action, cidr, ports,
-            )
-        }
-    }
-
     #[test]
     fn flags_a_deny_after_a_broader_allow() {
-        let mut acl = Acl::new();
-        acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        let deny = acl.entry(
+        let mut acl = NaclFixture::new();
+        acl.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        let deny = acl.entry((
             200,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
+        ));
         let network = acl.b.finish();
         let findings = NaclRuleShadowed.check(&network);
         assert_eq!(findings.len(), 1);
@@ -171,21 +140,24 @@ mod tests {
             findings[0].primary.span,
             network.nacl_entries[deny].rule_number.span
         );
-        assert_eq!(findings[0].related[0].address, "aws_network_acl_rule.r100");
+        assert_eq!(
+            findings[0].related[0].address,
+            "aws_network_acl_rule.ingress100"
+        );
     }
 
     #[test]
     fn order_is_by_rule_number_not_declaration() {
-        let mut acl = Acl::new();
-        acl.entry(
+        let mut acl = NaclFixture::new();
+        acl.entry((
             300,
             Egress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(443, 443),
-        );
-        acl.entry(100, Egress, Protocol::TCP, Deny, "10.0.0.0/8", r(0, 65535));
+        ));
+        acl.entry((100, Egress, Protocol::TCP, Deny, "10.0.0.0/8", r(0, 65535)));
         let findings = NaclRuleShadowed.check(&acl.b.finish());
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.starts_with("outbound rule 300"));
@@ -193,89 +165,89 @@ mod tests {
 
     #[test]
     fn passes_when_the_narrow_entry_comes_first() {
-        let mut acl = Acl::new();
-        acl.entry(
+        let mut acl = NaclFixture::new();
+        acl.entry((
             100,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
-        acl.entry(200, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
+        ));
+        acl.entry((200, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
     }
 
     #[test]
     fn near_misses_pass() {
-        let mut acl = Acl::new();
+        let mut acl = NaclFixture::new();
         // Partial overlaps in addresses, ports or protocol.
-        acl.entry(
+        acl.entry((
             100,
             Ingress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(0, 1023),
-        );
-        acl.entry(110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22));
-        acl.entry(
+        ));
+        acl.entry((110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22)));
+        acl.entry((
             120,
             Ingress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(1000, 2000),
-        );
-        acl.entry(130, Ingress, Protocol::UDP, Allow, "10.0.0.0/16", r(53, 53));
+        ));
+        acl.entry((130, Ingress, Protocol::UDP, Allow, "10.0.0.0/16", r(53, 53)));
         // Another direction, another address family.
-        acl.entry(140, Egress, Protocol::TCP, Allow, "10.0.0.0/16", r(22, 22));
-        acl.entry(150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22));
+        acl.entry((140, Egress, Protocol::TCP, Allow, "10.0.0.0/16", r(22, 22)));
+        acl.entry((150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22)));
         // ICMP entries whose type/code the model does not know.
-        acl.entry(
+        acl.entry((
             160,
             Ingress,
             Protocol::ICMP,
             Allow,
             "0.0.0.0/0",
             r(0, 65535),
-        );
-        acl.entry(
+        ));
+        acl.entry((
             170,
             Ingress,
             Protocol::ICMP,
             Allow,
             "0.0.0.0/0",
             r(0, 65535),
-        );
+        ));
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
     }
 
     #[test]
     fn unknown_values_stay_silent() {
-        let mut acl = Acl::new();
-        let broad = acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        acl.entry(
+        let mut acl = NaclFixture::new();
+        let broad = acl.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        acl.entry((
             200,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
+        ));
         acl.b.network.nacl_entries[broad].cidr.value = None;
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
 
-        let mut acl = Acl::new();
-        let broad = acl.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        acl.entry(
+        let mut acl = NaclFixture::new();
+        let broad = acl.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        acl.entry((
             200,
             Ingress,
             Protocol::TCP,
             Deny,
             "198.51.100.0/24",
             r(22, 22),
-        );
+        ));
         acl.b.network.nacl_entries[broad].rule_number.value = None;
         assert!(NaclRuleShadowed.check(&acl.b.finish()).is_empty());
     }

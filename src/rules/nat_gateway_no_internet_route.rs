@@ -4,7 +4,7 @@
 use super::no_internet_route::{self, NoInternetRoute};
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
-use crate::model::analysis::internet::{default_route, DefaultRoute};
+use crate::model::analysis::internet::without_internet_gateway_route;
 use crate::model::analysis::routing::RoutingIndex;
 use crate::model::{Connectivity, NatGateway, Network, RouteTableId, SubnetId, Target};
 
@@ -34,16 +34,9 @@ impl Rule for NatGatewayNoInternetRoute {
             .filter(|nat| nat.connectivity.copied() == Some(Connectivity::Public))
             .filter_map(|nat| {
                 let subnet = nat.subnet.copied()?;
-                let table = routing.subnet_route_table(subnet)?;
-                match default_route(network, &routing, &cidrs, table) {
-                    DefaultRoute::Missing => Some(finding(network, nat, subnet, table, None)),
-                    DefaultRoute::Elsewhere(route, target) => {
-                        Some(finding(network, nat, subnet, table, Some((route, target))))
-                    }
-                    DefaultRoute::InternetGateway(_)
-                    | DefaultRoute::Middlebox(_)
-                    | DefaultRoute::Unknown => None,
-                }
+                let (table, default) =
+                    without_internet_gateway_route(network, &routing, &cidrs, subnet)?;
+                Some(finding(network, nat, subnet, table, default))
             })
             .collect()
     }

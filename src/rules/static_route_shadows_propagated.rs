@@ -231,7 +231,7 @@ fn tgw_finding(
 mod tests {
     use super::*;
     use crate::model::testing::NetworkBuilder;
-    use crate::model::{DxAssociated, RouteTableId, TgwAttachmentKind, VpcId, VpnGatewayId};
+    use crate::model::{RouteTableId, TgwAttachmentKind, VpcId, VpnGatewayId};
 
     /// VPC 10.0.0.0/16, a VGW with a static VPN (192.168.0.0/16) propagating into `rt`.
     fn estate() -> (NetworkBuilder, VpcId, VpnGatewayId, RouteTableId) {
@@ -275,12 +275,7 @@ mod tests {
     fn flags_a_static_route_equal_to_a_declared_direct_connect_prefix() {
         let (mut b, _, vgw, rt) = estate();
         b.declare_direct_connect("172.16.0.0/12");
-        let dx = b.dx_gateway("aws_dx_gateway.a");
-        b.dx_association(
-            "aws_dx_gateway_association.a",
-            dx,
-            DxAssociated::VpnGateway(vgw),
-        );
+        b.direct_connect_on_vgw("a", vgw);
         let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
         b.route(
             "aws_route.corp",

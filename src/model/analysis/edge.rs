@@ -6,14 +6,17 @@
 //! (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
 
 use super::cidr::{Containment, VpcCidrs};
-use super::internet::{default_route, DefaultRoute};
+use super::internet::{default_route, ipv6_default_routes, DefaultRoute};
 use super::middlebox::is_stateful_middlebox;
-use super::routing::{target_vpc, RoutingIndex, VgwPropagationId, Via};
+use super::routing::{
+    target_vpc, AddressFamily, PropagatedRoute, PropagatedSource, RouteLookup, RoutingIndex,
+    VgwPropagationId, Via,
+};
 use crate::model::{
     Destination, EdgeGateway, Id, Network, RouteId, RouteTableAssociation, RouteTableId, SubnetId,
     Target, VpcId,
 };
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::{IpNet, Ipv4Net};
 
 /// A route table associated with a gateway of the table's VPC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,52 +102,19 @@ pub fn inspected_ingress<'n>(
     block: IpNet,
 ) -> Option<RouteId> {
     let route = match block {
-        IpNet::V4(block) => {
-            let lookup = routing.effective_route(cidrs, table, block);
-            match (lookup.complete, lookup.effective?.via) {
-                (true, Via::Static(route)) => route,
-                _ => return None,
-            }
-        }
-        IpNet::V6(block) => ipv6_effective_route(network, routing, cidrs, table, block)?,
-    };
+        IpNet::V4(block) => known_static_route(routing.effective_route(cidrs, table, block)),
+        IpNet::V6(block) => known_static_route(routing.effective_route(cidrs, table, block)),
+    }?;
     let target = network.routes[route].target.copied()?;
     (is_stateful_middlebox(network, target) == Some(true)).then_some(route)
 }
 
-/// The static route a table uses for an IPv6 block: the most specific route covering it,
-/// unless the VPC's local route for the block is more specific. `None` when that is the
-/// local route or a route or block involved is unknown.
-fn ipv6_effective_route(
-    network: &Network,
-    routing: &RoutingIndex<'_>,
-    cidrs: &VpcCidrs<'_>,
-    table: RouteTableId,
-    block: Ipv6Net,
-) -> Option<RouteId> {
-    let vpc = network.route_tables[table].vpc.copied()?;
-    let local = cidrs
-        .ipv6_blocks(vpc)
-        .iter()
-        .find(|b| b.net.contains(&block))?
-        .net;
-    let mut best: Option<(u8, RouteId)> = None;
-    for &route in routing.routes(table) {
-        match network.routes[route].destination.copied()? {
-            Destination::Ipv6(prefix)
-                if prefix.contains(&block)
-                    && best.is_none_or(|(len, _)| prefix.prefix_len() > len) =>
-            {
-                best = Some((prefix.prefix_len(), route));
-            }
-            Destination::PrefixList(_) => return None,
-            _ => {}
-        }
+/// The static route a complete lookup found.
+fn known_static_route<N: AddressFamily>(lookup: RouteLookup<'_, N>) -> Option<RouteId> {
+    match (lookup.complete, lookup.effective?.via) {
+        (true, Via::Static(route)) => Some(route),
+        _ => None,
     }
-    let (len, route) = best?;
-    // A static route replaces the local route's target only with an equal or more
-    // specific prefix.
-    (len >= local.prefix_len()).then_some(route)
 }
 
 /// How a subnet's route table sends return traffic straight to a gateway.
@@ -189,20 +159,21 @@ pub fn direct_return<'n>(
             }
         }
         (EdgeGateway::InternetGateway(igw), IpNet::V6(_)) => {
-            let routes = routing.routes(table);
-            let mut default = None;
-            for &route in routes {
+            // Any unknown route (destination, target, prefix list) may be the one that
+            // matters.
+            let unknown = routing.routes(table).iter().any(|&route| {
                 let r = &network.routes[route];
-                match (r.destination.copied()?, r.target.copied()?) {
-                    (Destination::Ipv6(net), target) if net.prefix_len() == 0 => {
-                        default = Some((route, target))
-                    }
-                    (Destination::PrefixList(_), _) => return None,
-                    _ => {}
-                }
+                r.target.value.is_none()
+                    || matches!(
+                        r.destination.copied(),
+                        None | Some(Destination::PrefixList(_))
+                    )
+            });
+            if unknown {
+                return None;
             }
-            let (route, target) = default?;
-            (target == Target::InternetGateway(igw)).then_some(DirectReturn::Route(route))
+            let (route, target) = ipv6_default_routes(network, routing, table).last()?;
+            (target == Some(Target::InternetGateway(igw))).then_some(DirectReturn::Route(route))
         }
         (EdgeGateway::VpnGateway(vgw), IpNet::V4(_)) => {
             vgw_return(network, routing, cidrs, table, vgw)
@@ -243,7 +214,9 @@ fn has_specific_middlebox_route(
     })
 }
 
-/// The first known on-premises prefix behind `vgw` that `table` routes straight to it.
+/// The first known on-premises prefix behind `vgw` that `table` routes straight to it:
+/// the table's static routes to the gateway, then the VPN static routes and the declared
+/// Direct Connect prefixes the gateway propagates into the table.
 fn vgw_return<'n>(
     network: &'n Network,
     routing: &RoutingIndex<'n>,
@@ -259,18 +232,16 @@ fn vgw_return<'n>(
             _ => None,
         }
     });
-    let vpn_prefixes = routing
-        .vgw_vpn_routes(vgw)
-        .iter()
-        .filter_map(|&route| network.vpn_routes[route].destination.copied());
-    let dx_prefixes = routing
-        .vgw_has_direct_connect(vgw)
-        .then_some(network.declared.direct_connect.iter().copied())
+    let mut propagated: Vec<PropagatedRoute> = routing
+        .propagated_routes(table)
         .into_iter()
-        .flatten();
+        .filter(|p| p.vpn_gateway == vgw)
+        .collect();
+    // A VPN static route is named before a Direct Connect prefix when both return
+    // straight to the gateway.
+    propagated.sort_by_key(|p| p.source == PropagatedSource::DirectConnect);
     static_prefixes
-        .chain(vpn_prefixes)
-        .chain(dx_prefixes)
+        .chain(propagated.iter().map(|p| p.prefix))
         .find_map(|prefix| {
             let lookup = routing.effective_route(cidrs, table, prefix);
             if !lookup.complete {

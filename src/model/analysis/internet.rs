@@ -122,6 +122,26 @@ pub fn public_path<'n>(
     }
 }
 
+/// The route table of a subnet that certainly has no IPv4 default route to an internet
+/// gateway of its VPC, with the route that sends `0.0.0.0/0` elsewhere (`None`: no route
+/// covers it). `None` when the subnet's table is unknown, reaches an internet gateway, or
+/// may (through a middlebox or an unknown route).
+pub fn without_internet_gateway_route<'n>(
+    network: &'n Network,
+    routing: &RoutingIndex<'n>,
+    cidrs: &VpcCidrs<'n>,
+    subnet: SubnetId,
+) -> Option<(RouteTableId, Option<(RouteId, Target)>)> {
+    let table = routing.subnet_route_table(subnet)?;
+    match default_route(network, routing, cidrs, table) {
+        DefaultRoute::Missing => Some((table, None)),
+        DefaultRoute::Elsewhere(route, target) => Some((table, Some((route, target)))),
+        DefaultRoute::InternetGateway(_) | DefaultRoute::Middlebox(_) | DefaultRoute::Unknown => {
+            None
+        }
+    }
+}
+
 fn has_ipv4_internet_route(
     network: &Network,
     routing: &RoutingIndex<'_>,
@@ -143,12 +163,22 @@ pub fn has_ipv6_internet_route(
     routing: &RoutingIndex<'_>,
     table: RouteTableId,
 ) -> bool {
-    routing.routes(table).iter().any(|&r| {
+    ipv6_default_routes(network, routing, table)
+        .any(|(_, target)| matches!(target, Some(Target::InternetGateway(_))))
+}
+
+/// The table's IPv6 default routes (`::/0`) and their targets, in declaration order.
+pub fn ipv6_default_routes<'a>(
+    network: &'a Network,
+    routing: &'a RoutingIndex<'_>,
+    table: RouteTableId,
+) -> impl Iterator<Item = (RouteId, Option<Target>)> + 'a {
+    routing.routes(table).iter().filter_map(|&r| {
         let route = &network.routes[r];
-        matches!(
-            (route.destination.copied(), route.target.copied()),
-            (Some(Destination::Ipv6(net)), Some(Target::InternetGateway(_))) if net.prefix_len() == 0
-        )
+        match route.destination.copied()? {
+            Destination::Ipv6(net) if net.prefix_len() == 0 => Some((r, route.target.copied())),
+            _ => None,
+        }
     })
 }
 

@@ -404,7 +404,7 @@ fn split_off(outer: IpNet, inner: IpNet) -> Vec<IpNet> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::testing::NetworkBuilder;
+    use crate::model::testing::{NaclFixture, NetworkBuilder};
     use crate::model::NaclAction::{Allow, Deny};
     use crate::model::{Direction::Egress, Direction::Ingress};
 
@@ -420,48 +420,18 @@ mod tests {
         text.parse().unwrap_or_else(|_| panic!("{text}"))
     }
 
-    struct Fixture {
-        b: NetworkBuilder,
-        nacl: NaclId,
-    }
-
-    fn fixture() -> Fixture {
-        let mut b = NetworkBuilder::new();
-        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
-        let nacl = b.nacl("aws_network_acl.a", vpc);
-        Fixture { b, nacl }
-    }
-
-    impl Fixture {
-        #[allow(clippy::too_many_arguments)]
-        fn entry(
-            &mut self,
-            number: u32,
-            direction: Direction,
-            protocol: Protocol,
-            action: NaclAction,
-            cidr: &str,
-            ports: PortRange,
-        ) -> NaclEntryId {
-            let address = format!("aws_network_acl_rule.r{number}");
-            self.b.nacl_entry(
-                &address, self.nacl, number, direction, protocol, action, cidr, ports,
-            )
-        }
-    }
-
     #[test]
     fn first_matching_entry_wins_whatever_the_declaration_order() {
-        let mut f = fixture();
-        let allow = f.entry(200, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22));
-        let deny = f.entry(
+        let mut f = NaclFixture::new();
+        let allow = f.entry((200, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(22, 22)));
+        let deny = f.entry((
             100,
             Ingress,
             Protocol::TCP,
             Deny,
             "203.0.113.0/24",
             r(0, 65535),
-        );
+        ));
         let nacl = f.nacl;
         let network = f.b.finish();
         let index = NaclIndex::new(&network);
@@ -478,9 +448,9 @@ mod tests {
 
     #[test]
     fn protocol_all_matches_any_port_and_other_protocols_do_not_match() {
-        let mut f = fixture();
-        f.entry(100, Egress, Protocol::UDP, Allow, "0.0.0.0/0", r(0, 65535));
-        let all = f.entry(200, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0));
+        let mut f = NaclFixture::new();
+        f.entry((100, Egress, Protocol::UDP, Allow, "0.0.0.0/0", r(0, 65535)));
+        let all = f.entry((200, Egress, Protocol::All, Allow, "10.0.0.0/8", r(0, 0)));
         let nacl = f.nacl;
         let network = f.b.finish();
         let index = NaclIndex::new(&network);
@@ -496,17 +466,17 @@ mod tests {
 
     #[test]
     fn allowed_subtracts_earlier_denies_by_address_and_port() {
-        let mut f = fixture();
-        f.entry(
+        let mut f = NaclFixture::new();
+        f.entry((
             90,
             Egress,
             Protocol::TCP,
             Deny,
             "10.0.0.0/9",
             r(1024, 65535),
-        );
-        f.entry(100, Egress, Protocol::TCP, Deny, "0.0.0.0/0", r(1024, 2047));
-        let allow = f.entry(110, Egress, Protocol::TCP, Allow, "10.0.0.0/8", r(0, 65535));
+        ));
+        f.entry((100, Egress, Protocol::TCP, Deny, "0.0.0.0/0", r(1024, 2047)));
+        let allow = f.entry((110, Egress, Protocol::TCP, Allow, "10.0.0.0/8", r(0, 65535)));
         let nacl = f.nacl;
         let network = f.b.finish();
         let index = NaclIndex::new(&network);
@@ -538,23 +508,23 @@ mod tests {
 
     #[test]
     fn a_broader_later_allow_still_allows_what_a_narrow_deny_leaves() {
-        let mut f = fixture();
-        f.entry(
+        let mut f = NaclFixture::new();
+        f.entry((
             100,
             Ingress,
             Protocol::TCP,
             Deny,
             "10.0.0.0/24",
             r(1024, 65535),
-        );
-        f.entry(
+        ));
+        f.entry((
             200,
             Ingress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(1024, 65535),
-        );
+        ));
         let nacl = f.nacl;
         let network = f.b.finish();
         let index = NaclIndex::new(&network);
@@ -574,8 +544,8 @@ mod tests {
 
     #[test]
     fn ipv6_entries_never_match_ipv4_traffic() {
-        let mut f = fixture();
-        f.entry(100, Ingress, Protocol::All, Allow, "::/0", r(0, 65535));
+        let mut f = NaclFixture::new();
+        f.entry((100, Ingress, Protocol::All, Allow, "::/0", r(0, 65535)));
         let nacl = f.nacl;
         let network = f.b.finish();
         let index = NaclIndex::new(&network);
@@ -593,9 +563,9 @@ mod tests {
 
     #[test]
     fn unknown_entries_make_the_rest_unknown_but_keep_what_came_before() {
-        let mut f = fixture();
-        let unknown = f.entry(100, Ingress, Protocol::TCP, Deny, "0.0.0.0/0", r(22, 22));
-        f.entry(200, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(0, 65535));
+        let mut f = NaclFixture::new();
+        let unknown = f.entry((100, Ingress, Protocol::TCP, Deny, "0.0.0.0/0", r(22, 22)));
+        f.entry((200, Ingress, Protocol::TCP, Allow, "0.0.0.0/0", r(0, 65535)));
         f.b.network.nacl_entries[unknown].cidr.value = None;
         let nacl = f.nacl;
         let network = f.b.finish();
@@ -617,8 +587,8 @@ mod tests {
 
     #[test]
     fn an_unknown_rule_number_makes_the_order_unknown() {
-        let mut f = fixture();
-        let entry = f.entry(100, Egress, Protocol::All, Allow, "0.0.0.0/0", r(0, 65535));
+        let mut f = NaclFixture::new();
+        let entry = f.entry((100, Egress, Protocol::All, Allow, "0.0.0.0/0", r(0, 65535)));
         f.b.network.nacl_entries[entry].rule_number.value = None;
         let nacl = f.nacl;
         let network = f.b.finish();
@@ -654,27 +624,27 @@ mod tests {
 
     #[test]
     fn entry_covers_needs_the_protocol_addresses_and_ports() {
-        let mut f = fixture();
-        let all = f.entry(100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0));
-        let ssh = f.entry(110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22));
-        let tcp_low = f.entry(
+        let mut f = NaclFixture::new();
+        let all = f.entry((100, Ingress, Protocol::All, Allow, "0.0.0.0/0", r(0, 0)));
+        let ssh = f.entry((110, Ingress, Protocol::TCP, Deny, "10.0.0.0/8", r(22, 22)));
+        let tcp_low = f.entry((
             120,
             Ingress,
             Protocol::TCP,
             Allow,
             "10.0.0.0/16",
             r(0, 1023),
-        );
-        let icmp_a = f.entry(
+        ));
+        let icmp_a = f.entry((
             130,
             Ingress,
             Protocol::ICMP,
             Allow,
             "0.0.0.0/0",
             r(0, 65535),
-        );
-        let icmp_b = f.entry(140, Ingress, Protocol::ICMP, Deny, "0.0.0.0/0", r(0, 65535));
-        let v6 = f.entry(150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22));
+        ));
+        let icmp_b = f.entry((140, Ingress, Protocol::ICMP, Deny, "0.0.0.0/0", r(0, 65535)));
+        let v6 = f.entry((150, Ingress, Protocol::TCP, Allow, "::/0", r(22, 22)));
         let network = f.b.finish();
         let e = |id: NaclEntryId| &network.nacl_entries[id];
         assert_eq!(entry_covers(e(all), e(ssh)), Some(true));

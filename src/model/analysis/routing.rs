@@ -15,14 +15,15 @@
 //! Everything is indexed once per [`RoutingIndex::new`] (routes by table, VPN routes by
 //! gateway), so a lookup costs the size of one table.
 
-use super::cidr::{VpcBlock, VpcCidrs};
+use super::cidr::{VpcBlock, VpcCidrs, VpcIpv6Block};
 use super::grouped::Grouped;
 use crate::model::{
     Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
     TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
     TransitGatewayId, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::fmt::Debug;
 
 pub type VgwPropagationId = Id<VgwPropagation>;
 pub type TgwPropagationId = Id<TgwPropagation>;
@@ -46,23 +47,78 @@ pub struct PropagatedRoute {
     pub source: PropagatedSource,
 }
 
+/// An address family [`RoutingIndex::effective_route`] looks destinations up in: IPv4
+/// ([`Ipv4Net`]) or IPv6 ([`Ipv6Net`]).
+pub trait AddressFamily: Copy + Eq + Debug + Into<IpNet> {
+    /// A block of a VPC in this family (the prefix of its local route).
+    type Block<'n>: Copy + Eq + Debug;
+    /// Routes VGWs propagate in this family are in the model. IPv6 ones never are (a VGW
+    /// learns them from Direct Connect by BGP), so an IPv6 lookup outside the VPC's blocks
+    /// is never complete.
+    const PROPAGATED_ROUTES_MODELLED: bool;
+
+    /// `net`, when it is of this family.
+    fn of(net: IpNet) -> Option<Self>;
+    /// The VPC's known blocks of this family, and whether every one is known.
+    fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> (&'c [Self::Block<'n>], bool);
+    fn block_net(block: &Self::Block<'_>) -> Self;
+
+    fn covers(self, other: Self) -> bool {
+        self.into().contains(&other.into())
+    }
+}
+
+/// The families differ only in the variant, the VPC's blocks and whether VGW-propagated
+/// routes are modelled.
+macro_rules! address_family {
+    ($net:ty, $variant:ident, $block:ident, $blocks:ident, $complete:ident, $modelled:expr) => {
+        impl AddressFamily for $net {
+            type Block<'n> = $block<'n>;
+            const PROPAGATED_ROUTES_MODELLED: bool = $modelled;
+
+            fn of(net: IpNet) -> Option<Self> {
+                match net {
+                    IpNet::$variant(net) => Some(net),
+                    _ => None,
+                }
+            }
+            fn vpc_blocks<'c, 'n>(cidrs: &'c VpcCidrs<'n>, vpc: VpcId) -> (&'c [$block<'n>], bool) {
+                (cidrs.$blocks(vpc), cidrs.$complete(vpc))
+            }
+            fn block_net(block: &$block<'_>) -> Self {
+                block.net
+            }
+        }
+    };
+}
+
+address_family!(Ipv4Net, V4, VpcBlock, blocks, is_complete, true);
+address_family!(
+    Ipv6Net,
+    V6,
+    VpcIpv6Block,
+    ipv6_blocks,
+    ipv6_is_complete,
+    false
+);
+
 /// How a matching route got into the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via<'n> {
+pub enum Via<'n, N: AddressFamily = Ipv4Net> {
     /// The VPC's implicit local route for one of its blocks.
-    Local(VpcBlock<'n>),
+    Local(N::Block<'n>),
     Static(RouteId),
     Propagated(PropagatedRoute),
 }
 
 /// A route of the table that matches the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Candidate<'n> {
-    pub prefix: Ipv4Net,
-    pub via: Via<'n>,
+pub struct Candidate<'n, N: AddressFamily = Ipv4Net> {
+    pub prefix: N,
+    pub via: Via<'n, N>,
 }
 
-impl Candidate<'_> {
+impl<N: AddressFamily> Candidate<'_, N> {
     /// Preference among routes with equal prefixes (lower wins).
     fn rank(&self) -> u8 {
         match self.via {
@@ -102,12 +158,12 @@ pub enum Reason {
 
 /// The outcome of [`RoutingIndex::effective_route`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteLookup<'n> {
+pub struct RouteLookup<'n, N: AddressFamily = Ipv4Net> {
     /// The route the traffic takes, when a known route matches.
-    pub effective: Option<Candidate<'n>>,
+    pub effective: Option<Candidate<'n, N>>,
     pub reason: Reason,
     /// The other matching routes, best first.
-    pub beaten: Vec<Candidate<'n>>,
+    pub beaten: Vec<Candidate<'n, N>>,
     /// False when a route of the table could match but its value is unknown (unknown
     /// destination, prefix list, BGP-learned prefixes, unknown VPC block): then the
     /// answer may be wrong and rules must stay silent.
@@ -340,61 +396,71 @@ impl<'n> RoutingIndex<'n> {
             })
     }
 
-    /// The route traffic from a subnet using `table` to `destination` takes (the whole
-    /// destination block must be covered by the route), and why it wins.
-    pub fn effective_route(
+    /// The route traffic from a subnet using `table` to `destination` (IPv4 or IPv6)
+    /// takes (the whole destination block must be covered by the route), and why it wins.
+    pub fn effective_route<N: AddressFamily>(
         &self,
         cidrs: &VpcCidrs<'n>,
         table: RouteTableId,
-        destination: Ipv4Net,
-    ) -> RouteLookup<'n> {
+        destination: N,
+    ) -> RouteLookup<'n, N> {
         let mut complete = true;
-        let mut matching: Vec<Candidate<'n>> = Vec::new();
+        let mut matching: Vec<Candidate<'n, N>> = Vec::new();
         let vpc = self.network.route_tables[table].vpc.copied();
         let mut inside_vpc = false;
         match vpc {
             Some(vpc) => {
-                for block in cidrs.blocks(vpc) {
-                    if block.net.contains(&destination) {
+                let (blocks, blocks_complete) = N::vpc_blocks(cidrs, vpc);
+                for block in blocks {
+                    let prefix = N::block_net(block);
+                    if prefix.covers(destination) {
                         inside_vpc = true;
                         matching.push(Candidate {
-                            prefix: block.net,
+                            prefix,
                             via: Via::Local(*block),
                         });
                     }
                 }
-                complete &= inside_vpc || cidrs.is_complete(vpc);
+                complete &= inside_vpc || blocks_complete;
             }
             None => complete = false,
         }
         for &route in self.routes(table) {
             match self.network.routes[route].destination.copied() {
-                Some(Destination::Ipv4(prefix)) if prefix.contains(&destination) => {
-                    matching.push(Candidate {
-                        prefix,
-                        via: Via::Static(route),
-                    })
-                }
-                Some(Destination::Ipv4(_) | Destination::Ipv6(_)) => {}
                 Some(Destination::PrefixList(_)) | None => complete = false,
+                Some(destination_of_route) => {
+                    if let Some(prefix) = destination_of_route
+                        .cidr()
+                        .and_then(N::of)
+                        .filter(|prefix| prefix.covers(destination))
+                    {
+                        matching.push(Candidate {
+                            prefix,
+                            via: Via::Static(route),
+                        })
+                    }
+                }
             }
         }
         if !inside_vpc {
-            complete &= self.propagated_routes_known(table);
-            matching.extend(
-                self.propagated_routes(table)
-                    .into_iter()
-                    .filter(|p| p.prefix.contains(&destination))
-                    .map(|p| Candidate {
-                        prefix: p.prefix,
+            if N::PROPAGATED_ROUTES_MODELLED {
+                complete &= self.propagated_routes_known(table);
+                matching.extend(self.propagated_routes(table).into_iter().filter_map(|p| {
+                    let prefix =
+                        N::of(p.prefix.into()).filter(|prefix| prefix.covers(destination))?;
+                    Some(Candidate {
+                        prefix,
                         via: Via::Propagated(p),
-                    }),
-            );
+                    })
+                }));
+            } else {
+                complete = false;
+            }
         }
-        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.prefix_len()), c.rank()));
+        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.into().prefix_len()), c.rank()));
         let mut ranked = matching.into_iter();
         let effective = ranked.next();
-        let beaten: Vec<Candidate<'n>> = ranked.collect();
+        let beaten: Vec<Candidate<'n, N>> = ranked.collect();
         let reason = match (effective, beaten.first()) {
             (Some(winner), Some(runner_up)) => reason(&winner, runner_up),
             _ => Reason::OnlyMatch,
@@ -450,8 +516,8 @@ pub fn target_vpc(network: &Network, target: Target) -> Option<VpcId> {
     }
 }
 
-fn reason(winner: &Candidate, runner_up: &Candidate) -> Reason {
-    if winner.prefix.prefix_len() > runner_up.prefix.prefix_len() {
+fn reason<N: AddressFamily>(winner: &Candidate<N>, runner_up: &Candidate<N>) -> Reason {
+    if winner.prefix.into().prefix_len() > runner_up.prefix.into().prefix_len() {
         return Reason::LongestPrefix;
     }
     match (winner.via, runner_up.via) {
@@ -783,12 +849,7 @@ mod tests {
         let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
         let vpn = b.vpn_connection("aws_vpn_connection.a", vgw, true);
         let vpn_route = b.vpn_route("aws_vpn_connection_route.a", vpn, "192.168.0.0/16");
-        let dx = b.dx_gateway("aws_dx_gateway.a");
-        b.dx_association(
-            "aws_dx_gateway_association.a",
-            dx,
-            DxAssociated::VpnGateway(vgw),
-        );
+        b.direct_connect_on_vgw("a", vgw);
         b.declare_direct_connect("172.16.0.0/12");
         b.declare_direct_connect("192.168.0.0/16");
         let table = b.route_table("aws_route_table.a", vpc);
@@ -874,13 +935,9 @@ mod tests {
         let mut b = NetworkBuilder::new();
         b.declare_direct_connect("10.0.5.0/24");
         let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        b.ipv6_block(vpc, "2600:1f18:1:100::/56");
         let vgw = b.vpn_gateway("aws_vpn_gateway.a", Some(vpc));
-        let dx = b.dx_gateway("aws_dx_gateway.a");
-        b.dx_association(
-            "aws_dx_gateway_association.a",
-            dx,
-            DxAssociated::VpnGateway(vgw),
-        );
+        b.direct_connect_on_vgw("a", vgw);
         let table = b.route_table("aws_route_table.a", vpc);
         b.vgw_propagation("aws_vpn_gateway_route_propagation.a", table, vgw);
         let endpoint = b.vpc_endpoint(
@@ -892,6 +949,12 @@ mod tests {
             "aws_route.fw",
             table,
             "10.0.7.0/24",
+            Target::VpcEndpoint(endpoint),
+        );
+        let ipv6_middlebox = b.route(
+            "aws_route.fw6",
+            table,
+            "2600:1f18:1:107::/64",
             Target::VpcEndpoint(endpoint),
         );
         let network = b.finish();
@@ -909,6 +972,25 @@ mod tests {
             Some(Via::Static(middlebox))
         );
         assert_eq!(inspected.reason, Reason::LongestPrefix);
+        // IPv6 takes the same lookup; outside the VPC's blocks it is never complete (VGWs
+        // learn IPv6 prefixes by BGP).
+        let v6 = |text: &str| -> Ipv6Net { text.parse().unwrap() };
+        let inspected = index.effective_route(&cidrs, table, v6("2600:1f18:1:107::/64"));
+        assert!(inspected.complete);
+        assert_eq!(
+            inspected.effective.map(|c| c.via),
+            Some(Via::Static(ipv6_middlebox))
+        );
+        let local = index.effective_route(&cidrs, table, v6("2600:1f18:1:105::/64"));
+        assert!(matches!(
+            local.effective.map(|c| c.via),
+            Some(Via::Local(_))
+        ));
+        assert!(
+            !index
+                .effective_route(&cidrs, table, v6("2001:db8::/64"))
+                .complete
+        );
     }
 
     #[test]
