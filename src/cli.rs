@@ -753,15 +753,8 @@ fn prepare(input: &InputArgs, catalog: &[&RuleMeta]) -> Result<(Options, Config)
     }
     .map_err(|e| UsageError(e.0))?;
     let mut excludes = match &config.path {
-        Some(path) => {
-            // A config found in the working directory has the parent "", not ".".
-            let base = path
-                .parent()
-                .filter(|dir| !dir.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            Excludes::new(base, &config.exclude)
-                .map_err(|e| UsageError(format!("{}: {e}", path.display())))?
-        }
+        Some(path) => Excludes::new(crate::source::parent_dir(path), &config.exclude)
+            .map_err(|e| UsageError(format!("{}: {e}", path.display())))?,
         None => Excludes::default(),
     };
     excludes

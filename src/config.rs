@@ -355,8 +355,7 @@ pub fn parse(path: &Path, text: &str, catalog: &[&RuleMeta]) -> Result<Config, C
         }
         availability_zones.insert(region.into_inner(), names);
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let base = crate::source::absolute_normal(dir.unwrap_or(Path::new(".")));
+    let base = crate::source::absolute_normal(crate::source::parent_dir(path));
     let mut stack_names = Vec::new();
     for (template, name) in raw.cloudformation.stack_names {
         if !is_stack_name(name.get_ref()) {

@@ -7,7 +7,7 @@
 //! module of root modules found under the working directory, those roots.
 
 use crate::frontend::terraform;
-use crate::source::absolute_normal;
+use crate::source::{absolute_normal, parent_dir};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -130,7 +130,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
     for root in paths {
         // A CDK cloud assembly's manifest means the assembly (`cdk.out`, skipped when
         // found inside a walked directory, is linted when named).
-        let assembly = is_cdk_manifest(root).then(|| parent_dir(root));
+        let assembly = is_cdk_manifest(root).then(|| parent_dir(root).to_path_buf());
         let root = assembly.as_ref().unwrap_or(root);
         if root.is_file() {
             if excludes.is_excluded(root) {
@@ -141,7 +141,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
                 continue;
             }
             if is_terraform_file(root) || is_module_variables_file(root) {
-                changed_module_dirs.insert(parent_dir(root));
+                changed_module_dirs.insert(parent_dir(root).to_path_buf());
             } else {
                 documents.insert(root.clone());
             }
@@ -149,7 +149,7 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
         }
         for file in walk(root, excludes, &mut found.errors, &mut found.skipped) {
             if is_terraform_file(&file) {
-                module_dirs.insert(parent_dir(&file));
+                module_dirs.insert(parent_dir(&file).to_path_buf());
             } else if is_document(&file) {
                 documents.insert(file);
             }
@@ -323,13 +323,6 @@ fn is_cdk_manifest(path: &Path) -> bool {
         && std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"artifacts\""))
 }
 
-fn parent_dir(file: &Path) -> PathBuf {
-    match file.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// Classifies a YAML/JSON file by its content (the first MiB of it).
 fn classify_document(path: &Path) -> Result<Option<Input>, String> {
     let mut head = Vec::new();
@@ -362,7 +355,7 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
     let mut module_dirs = BTreeSet::new();
     for file in walk(Path::new("."), excludes, &mut errors, &mut Vec::new()) {
         if is_terraform_file(&file) {
-            module_dirs.insert(parent_dir(&file));
+            module_dirs.insert(parent_dir(&file).to_path_buf());
         }
     }
     // Every module's files are read for their `source` lines: in parallel, as reading and

@@ -320,6 +320,14 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The directory holding `path`: `.` for a bare file name, whose `parent()` is empty.
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// [`lexically_normal`] of the absolute path (relative to the working directory).
 pub fn absolute_normal(path: &Path) -> PathBuf {
     lexically_normal(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))

@@ -45,22 +45,11 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
             return unit;
         }
     };
-    let beside = path.parent().filter(|dir| {
-        config::module_files(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        })
-        .is_ok_and(|files| !files.is_empty())
-    });
-    let configured = beside.map(|dir| {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        load_root_module(dir, &Options::default(), sources)
-    });
+    let beside = path
+        .parent()
+        .map(|_| crate::source::parent_dir(path))
+        .filter(|dir| config::module_files(dir).is_ok_and(|files| !files.is_empty()));
+    let configured = beside.map(|dir| load_root_module(dir, &Options::default(), sources));
     let spans = Spans::new(configured.as_ref());
     // Without the configuration, findings point at the resource's object in the plan.
     let plan_spans = match &configured {
