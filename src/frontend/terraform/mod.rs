@@ -82,20 +82,10 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
     // Evaluation recurses along reference chains (bounded, but deep in debug builds): it
     // runs on a thread with a stack for it, this one if it has such a stack.
     if crate::frontend::has_eval_stack() {
-        return evaluate_root_module(dir, options, sources);
+        evaluate_root_module(dir, options, sources)
+    } else {
+        crate::frontend::on_eval_stack(|| evaluate_root_module(dir, options, sources))
     }
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("terraform-eval".into())
-            .stack_size(EVAL_STACK_SIZE)
-            .spawn_scoped(scope, || evaluate_root_module(dir, options, sources));
-        match spawned {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => evaluate_root_module(dir, options, sources),
-        }
-    })
 }
 
 /// Root modules being evaluated now, across threads: a module's files are parsed on a
