@@ -409,7 +409,14 @@ mod tests {
 
     #[test]
     fn a_tgw_route_through_an_inspection_vpc_that_sends_the_prefix_on_is_not_flagged() {
-        let inspection_design = |firewall_learns_the_prefix: bool| {
+        // How the inspection VPC's own table routes the prefix.
+        #[derive(PartialEq)]
+        enum Onward {
+            DirectConnect,
+            Blackhole,
+            Nowhere,
+        }
+        let inspection_design = |onward: Onward| {
             let mut b = NetworkBuilder::new();
             b.declare_direct_connect("10.0.0.0/8");
             let tgw = b.transit_gateway("aws_ec2_transit_gateway.t");
@@ -422,8 +429,13 @@ mod tests {
             let firewall = b.tgw_route_table("aws_ec2_transit_gateway_route_table.firewall", tgw);
             b.tgw_propagation("p_spokes", spokes, dx_att);
             b.tgw_association("a_inspection", firewall, inspection);
-            if firewall_learns_the_prefix {
-                b.tgw_propagation("p_firewall", firewall, dx_att);
+            match onward {
+                Onward::DirectConnect => b.tgw_propagation("p_firewall", firewall, dx_att),
+                Onward::Blackhole => {
+                    b.tgw_propagation("p_firewall", firewall, dx_att);
+                    b.tgw_route("drop", firewall, "10.0.0.0/8", None);
+                }
+                Onward::Nowhere => {}
             }
             b.tgw_route(
                 "aws_ec2_transit_gateway_route.to_inspection",
@@ -435,14 +447,17 @@ mod tests {
         };
         // The inspection VPC's table sends the prefix back out through Direct Connect.
         assert!(StaticRouteShadowsPropagated
-            .check(&inspection_design(true))
+            .check(&inspection_design(Onward::DirectConnect))
             .is_empty());
-        // Near miss: its table has no route to the prefix, which then goes nowhere.
-        assert_eq!(
-            StaticRouteShadowsPropagated
-                .check(&inspection_design(false))
-                .len(),
-            1
-        );
+        // Near misses: its table has no route to the prefix, or a blackhole for it that
+        // beats the propagated route: what comes back goes nowhere.
+        for onward in [Onward::Nowhere, Onward::Blackhole] {
+            assert_eq!(
+                StaticRouteShadowsPropagated
+                    .check(&inspection_design(onward))
+                    .len(),
+                1
+            );
+        }
     }
 }

@@ -279,7 +279,9 @@ pub fn routes_to_when_back(
     Some(match lookup.effective {
         Some((_, TgwVia::Propagated(p))) => p.attachment == onward,
         Some((_, TgwVia::Static(route))) => {
-            network.tgw_routes[route].attachment.as_ref()?.copied()? == onward
+            let route = &network.tgw_routes[route];
+            // A blackhole drops it.
+            !route.blackhole && route.attachment.as_ref()?.copied()? == onward
         }
         None => false,
     })
