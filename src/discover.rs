@@ -168,9 +168,9 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
             }),
         }
     }
-    let children: BTreeSet<PathBuf> = module_dirs
-        .iter()
-        .flat_map(|dir| terraform::local_module_dirs(dir))
+    let children: BTreeSet<PathBuf> = module_calls(&module_dirs)
+        .into_iter()
+        .flat_map(|(_, children)| children)
         .map(|dir| absolute_normal(&dir))
         .collect();
     found.inputs.extend(
@@ -358,15 +358,9 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
             module_dirs.insert(parent_dir(&file).to_path_buf());
         }
     }
-    // Every module's files are read for their `source` lines: in parallel, as reading and
-    // `stat`ing thousands of files of a monorepo is most of a pre-commit run given files.
-    let calls: Vec<(&PathBuf, Vec<PathBuf>)> = module_dirs
-        .par_iter()
-        .map(|dir| (dir, terraform::local_module_dirs(dir)))
-        .collect();
     // child (normalized) -> the modules that use it
     let mut users: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
-    for (dir, children) in calls {
+    for (dir, children) in module_calls(&module_dirs) {
         for child in children {
             users
                 .entry(absolute_normal(&child))
@@ -391,6 +385,16 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
         }
     }
     roots
+}
+
+/// The local child modules each module calls. Every module's files are read for their
+/// `source` lines: in parallel, as reading and `stat`ing thousands of files of a monorepo is
+/// most of a pre-commit run given files.
+fn module_calls(module_dirs: &BTreeSet<PathBuf>) -> Vec<(&PathBuf, Vec<PathBuf>)> {
+    module_dirs
+        .par_iter()
+        .map(|dir| (dir, terraform::local_module_dirs(dir)))
+        .collect()
 }
 
 /// Absolute and lexically normalized (`a/./b/../c` → `a/c`), without touching the disk.
