@@ -40,7 +40,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             "vpcs",
             d.all(&n.vpcs, |e, o| {
                 o.field("cidr", &e.cidr);
-                o.invalid(&e.invalid_cidr);
+                o.invalid(e.invalid_cidr.as_deref());
                 o.list("ipv6_cidrs", &e.ipv6_cidrs);
                 o.field("enable_dns_support", &e.enable_dns_support);
                 o.field("enable_dns_hostnames", &e.enable_dns_hostnames);
@@ -54,7 +54,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             d.all(&n.cidr_blocks, |e, o| {
                 o.field("vpc", &e.vpc);
                 o.field("cidr", &e.cidr);
-                o.invalid(&e.invalid_cidr);
+                o.invalid(e.invalid_cidr.as_deref());
             }),
         ),
         (
@@ -66,7 +66,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 }
                 o.route_table_of(id, e);
                 o.opt("cidr", &e.cidr);
-                o.invalid(&e.invalid_cidr);
+                o.invalid(e.invalid_cidr.as_deref());
                 o.opt("ipv6_cidr", &e.ipv6_cidr);
                 o.field("az", &e.az);
                 o.field("map_public_ip_on_launch", &e.map_public_ip_on_launch);
@@ -92,7 +92,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
             d.all(&n.routes, |e, o| {
                 o.field("route_table", &e.route_table);
                 o.field("destination", &e.destination);
-                o.invalid(&e.invalid_destination);
+                o.invalid(e.invalid_destination.as_deref());
                 o.field("target", &e.target);
                 o.raw("inline", json!(e.inline));
             }),
@@ -695,7 +695,7 @@ impl Out<'_> {
         self.obj.insert("route_table".into(), table);
     }
 
-    fn invalid(&mut self, invalid: &Option<Box<InvalidCidr>>) {
+    fn invalid(&mut self, invalid: Option<&InvalidCidr>) {
         if let Some(invalid) = invalid {
             self.obj.insert("invalid_cidr".into(), json!(invalid.text));
         }

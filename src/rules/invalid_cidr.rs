@@ -36,7 +36,7 @@ impl Rule for InvalidCidr {
         let mut block = |what: &str,
                          origin: &Origin,
                          cidr: Option<&Field<CidrValue>>,
-                         invalid: &Option<Box<model::InvalidCidr>>| {
+                         invalid: Option<&model::InvalidCidr>| {
             if let Some(invalid) = invalid {
                 findings.push(unparsable(what, origin, invalid));
             }
@@ -45,14 +45,19 @@ impl Rule for InvalidCidr {
             }
         };
         for vpc in network.vpcs.values() {
-            block("vpc", &vpc.origin, Some(&vpc.cidr), &vpc.invalid_cidr);
+            block(
+                "vpc",
+                &vpc.origin,
+                Some(&vpc.cidr),
+                vpc.invalid_cidr.as_deref(),
+            );
         }
         for secondary in network.cidr_blocks.values() {
             block(
                 "secondary vpc block",
                 &secondary.origin,
                 Some(&secondary.cidr),
-                &secondary.invalid_cidr,
+                secondary.invalid_cidr.as_deref(),
             );
         }
         for subnet in network.subnets.values() {
@@ -60,7 +65,7 @@ impl Rule for InvalidCidr {
                 "subnet",
                 &subnet.origin,
                 subnet.cidr.as_ref(),
-                &subnet.invalid_cidr,
+                subnet.invalid_cidr.as_deref(),
             );
         }
         for route in network.routes.values() {
