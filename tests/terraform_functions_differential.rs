@@ -385,13 +385,16 @@ impl Parser<'_> {
             self.pos += 1;
             let right = self.primary();
             left = match (left, right) {
-                (Ok(Value::Number(a)), Ok(Value::Number(b))) => Ok(Value::Number(match op {
-                    '+' => a + b,
-                    '-' => a - b,
-                    '*' => a * b,
-                    '/' => a / b,
-                    _ => a.checked_rem(b).unwrap_or(a),
-                })),
+                (Ok(Value::Number(a)), Ok(Value::Number(b))) => {
+                    let (a, b) = (*a, *b);
+                    Ok(Value::number(match op {
+                        '+' => a + b,
+                        '-' => a - b,
+                        '*' => a * b,
+                        '/' => a / b,
+                        _ => a.checked_rem(b).unwrap_or(a),
+                    }))
+                }
                 _ => Err("arithmetic needs numbers".to_string()),
             };
         }
@@ -450,7 +453,7 @@ impl Parser<'_> {
             }
             self.pos += literal.len();
             let n = Number::parse(literal).unwrap_or_else(|| panic!("bad number {literal}"));
-            return Ok(Value::Number(if negative { -n } else { n }));
+            return Ok(Value::number(if negative { -n } else { n }));
         }
         let name = self.identifier();
         match name {

@@ -68,7 +68,7 @@ pub fn to_string(value: &Value) -> Result<String, String> {
 /// A number, or a string in Terraform's decimal number syntax.
 pub fn to_number(value: &Value) -> Result<Number, String> {
     match value {
-        Value::Number(n) => Ok(*n),
+        Value::Number(n) => Ok(**n),
         Value::String(s) => Number::parse_exact(s).ok_or_else(|| {
             format!(
                 "cannot convert {} to number; given string must be a decimal representation of a number",
@@ -477,7 +477,7 @@ mod tests {
         Value::String(x.to_string())
     }
     fn n(x: i64) -> Value {
-        Value::Number(Number::from_i64(x))
+        Value::number(Number::from_i64(x))
     }
 
     #[test]

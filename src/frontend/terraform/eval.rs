@@ -90,10 +90,10 @@ fn call_preserving_refs(name: &str, args: Vec<Value>) -> Value {
     fn encode(value: Value, refs: &mut Vec<crate::frontend::Ref>) -> Value {
         match value {
             Value::Ref(r) => {
-                let index = match refs.iter().position(|known| known == &r) {
+                let index = match refs.iter().position(|known| known == &*r) {
                     Some(i) => i,
                     None => {
-                        refs.push(r);
+                        refs.push(*r);
                         refs.len() - 1
                     }
                 };
@@ -118,7 +118,7 @@ fn call_preserving_refs(name: &str, args: Vec<Value>) -> Value {
                 .and_then(|rest| rest.strip_suffix(REF_MARK))
                 .and_then(|index| index.parse::<usize>().ok())
                 .and_then(|index| refs.get(index))
-                .map_or_else(derived, |r| Value::Ref(r.clone())),
+                .map_or_else(derived, |r| Value::reference(r.clone())),
             Value::List(items) => Value::List(items.into_iter().map(|i| decode(i, refs)).collect()),
             Value::Set(items) => Value::Set(items.into_iter().map(|i| decode(i, refs)).collect()),
             Value::Map(entries) if entries.keys().any(|k| k.contains(REF_MARK)) => derived(),
@@ -141,7 +141,7 @@ fn call_preserving_refs(name: &str, args: Vec<Value>) -> Value {
 
 pub(super) fn parse_number(text: &str) -> EvalResult {
     Number::parse(text)
-        .map(Value::Number)
+        .map(Value::number)
         .ok_or_else(|| format!("invalid number {text}"))
 }
 
@@ -308,7 +308,7 @@ impl Evaluator<'_> {
                     return Ok(Value::Unknown(deferred_reason(&value)));
                 }
                 match op.operator.value() {
-                    UnaryOperator::Neg => Ok(Value::Number(-to_number(&value)?)),
+                    UnaryOperator::Neg => Ok(Value::number(-to_number(&value)?)),
                     UnaryOperator::Not => Ok(Value::Bool(!to_bool(&value)?)),
                 }
             }
@@ -746,7 +746,7 @@ impl Evaluator<'_> {
                     value = index(value, key)?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
-                    value = index(value, Value::Number(Number::from_i64(*n.value() as i64)))?;
+                    value = index(value, Value::number(Number::from_i64(*n.value() as i64)))?;
                 }
                 TraversalOperator::FullSplat(_) => {
                     let rest = ops.get(i + 1..).unwrap_or_default();
@@ -810,7 +810,7 @@ fn iteration_items(collection: Value) -> Result<Result<Vec<(Value, Value)>, Valu
         Value::List(items) => items
             .into_iter()
             .enumerate()
-            .map(|(i, v)| (Value::Number(Number::from_i64(i as i64)), v))
+            .map(|(i, v)| (Value::number(Number::from_i64(i as i64)), v))
             .collect(),
         Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
         Value::Map(entries) => entries
@@ -906,11 +906,11 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
         _ => {
             let (a, b) = (to_number(&lhs)?, to_number(&rhs)?);
             Ok(match op {
-                B::Plus => Value::Number(a + b),
-                B::Minus => Value::Number(a - b),
-                B::Mul => Value::Number(a * b),
-                B::Div => Value::Number(a.checked_div(b).ok_or("division by zero")?),
-                B::Mod => Value::Number(a.checked_rem(b).ok_or("modulo by zero")?),
+                B::Plus => Value::number(a + b),
+                B::Minus => Value::number(a - b),
+                B::Mul => Value::number(a * b),
+                B::Div => Value::number(a.checked_div(b).ok_or("division by zero")?),
+                B::Mod => Value::number(a.checked_rem(b).ok_or("modulo by zero")?),
                 B::Less => Value::Bool(a.total_cmp(&b).is_lt()),
                 B::LessEq => Value::Bool(a.total_cmp(&b).is_le()),
                 B::Greater => Value::Bool(a.total_cmp(&b).is_gt()),
@@ -951,7 +951,7 @@ mod tests {
     }
 
     fn number(n: i64) -> Value {
-        Value::Number(Number::from_i64(n))
+        Value::number(Number::from_i64(n))
     }
 
     fn string(s: &str) -> Value {
@@ -1038,7 +1038,7 @@ mod tests {
             Ok(Value::List(vec![number(1), number(2)]))
         );
         assert_eq!(eval("null[*]"), Ok(Value::List(Vec::new())));
-        let reference = Value::Ref(Ref {
+        let reference = Value::reference(Ref {
             address: "aws_vpc.a".into(),
             attribute: "id".into(),
         });

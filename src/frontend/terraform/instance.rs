@@ -123,7 +123,7 @@ fn shaped_computed_attribute(instance: &ResourceInstance, name: &str) -> Option<
         return None;
     };
     let computed = |attribute: &str| {
-        Value::Ref(Ref {
+        Value::reference(Ref {
             address: instance.address.clone(),
             attribute: attribute.to_string(),
         })
@@ -804,7 +804,7 @@ impl<'s> Evaluator<'s> {
                             let mut bindings = scope.clone();
                             let index = BTreeMap::from([(
                                 "index".to_string(),
-                                Value::Number(Number::from_i64(i)),
+                                Value::number(Number::from_i64(i)),
                             )]);
                             bindings.push(("count".into(), Value::Map(index)));
                             (Key::Index(i), bindings)
@@ -1087,7 +1087,7 @@ impl<'s> Evaluator<'s> {
             Value::List(items) => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| (Value::Number(Number::from_i64(i as i64)), v))
+                .map(|(i, v)| (Value::number(Number::from_i64(i as i64)), v))
                 .collect(),
             Value::Set(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
             Value::Map(entries) => entries
@@ -1149,7 +1149,7 @@ impl<'s> Evaluator<'s> {
                 )
             }
             Some(TraversalOperator::LegacyIndex(n)) => {
-                let key = Value::Number(Number::from_i64(*n.value() as i64));
+                let key = Value::number(Number::from_i64(*n.value() as i64));
                 self.keyed_instance(
                     id,
                     &resources.instances,
@@ -1255,7 +1255,7 @@ impl<'s> Evaluator<'s> {
                         self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
                     }
                     None => {
-                        let reference = Value::Ref(Ref {
+                        let reference = Value::reference(Ref {
                             address: instance.address.clone(),
                             attribute: name.to_string(),
                         });
@@ -1674,7 +1674,7 @@ fn instance_object(instance: &ResourceInstance) -> Value {
     };
     for (name, value) in object.iter_mut() {
         if matches!(value, Value::Null) && is_optional_computed(&instance.kind, name) {
-            *value = Value::Ref(Ref {
+            *value = Value::reference(Ref {
                 address: instance.address.clone(),
                 attribute: name.clone(),
             });
@@ -1685,7 +1685,7 @@ fn instance_object(instance: &ResourceInstance) -> Value {
     }
     for attribute in COMPUTED_ATTRIBUTES {
         object.entry(attribute.to_string()).or_insert_with(|| {
-            Value::Ref(Ref {
+            Value::reference(Ref {
                 address: instance.address.clone(),
                 attribute: attribute.to_string(),
             })

@@ -125,7 +125,7 @@ pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
     match ty {
         Type::Any => Ok(value),
         Type::String => to_string(&value).map(Value::String),
-        Type::Number => to_number(&value).map(Value::Number),
+        Type::Number => to_number(&value).map(Value::number),
         Type::Bool => to_bool(&value).map(Value::Bool),
         Type::List(element) => match value {
             Value::List(items) | Value::Set(items) => Ok(Value::List(
@@ -211,8 +211,8 @@ mod tests {
     #[test]
     fn converts_strings_to_numbers_and_back() {
         let five = convert(Value::String("5".into()), &Type::Number).unwrap();
-        assert_eq!(five, Value::Number(Number::from_i64(5)));
-        let text = convert(Value::Number(Number::from_i64(5)), &Type::String).unwrap();
+        assert_eq!(five, Value::number(Number::from_i64(5)));
+        let text = convert(Value::number(Number::from_i64(5)), &Type::String).unwrap();
         assert_eq!(text, Value::String("5".into()));
         assert!(convert(Value::String("x".into()), &Type::Number).is_err());
     }

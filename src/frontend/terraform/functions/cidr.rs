@@ -291,7 +291,7 @@ mod tests {
         Value::String(x.to_string())
     }
     fn n(x: i64) -> Value {
-        Value::Number(Number::from_i64(x))
+        Value::number(Number::from_i64(x))
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "tomap" => arity(name, args, 1, 1).and_then(|()| convert::to_map(args[0].clone())),
         "tostring" => arity(name, args, 1, 1).and_then(|()| tostring(&args[0])),
         "tonumber" => arity(name, args, 1, 1)
-            .and_then(|()| nullable(&args[0], |v| to_number(v).map(Value::Number))),
+            .and_then(|()| nullable(&args[0], |v| to_number(v).map(Value::number))),
         "tobool" => arity(name, args, 1, 1)
             .and_then(|()| nullable(&args[0], |v| to_bool(v).map(Value::Bool))),
         "coalesce" => coalesce(args),
@@ -163,7 +163,7 @@ fn length(value: &Value) -> Result<Value, String> {
             ))
         }
     };
-    Ok(Value::Number(Number::from_i64(n as i64)))
+    Ok(Value::number(Number::from_i64(n as i64)))
 }
 
 fn concat(args: &[Value]) -> Result<Value, String> {
@@ -336,7 +336,7 @@ fn index(list: &Value, value: &Value) -> Result<Value, String> {
     let items = list_elements("list", list, "argument must be a list or tuple")?;
     for (i, item) in items.iter().enumerate() {
         match equal(item, value) {
-            Some(true) => return Ok(Value::Number(Number::from_i64(i as i64))),
+            Some(true) => return Ok(Value::number(Number::from_i64(i as i64))),
             Some(false) => {}
             None => return Ok(nested_unknown(item)),
         }
@@ -410,7 +410,7 @@ fn range(args: &[Value]) -> Result<Value, String> {
                 "more than {MAX_RANGE} values were generated; either decrease the difference between start and end or use a smaller step"
             ));
         }
-        out.push(Value::Number(v));
+        out.push(Value::number(v));
         v = v + step;
     }
     Ok(Value::List(out))
@@ -744,7 +744,7 @@ mod tests {
         Value::String(x.to_string())
     }
     fn n(x: i64) -> Value {
-        Value::Number(Number::from_i64(x))
+        Value::number(Number::from_i64(x))
     }
     fn list(items: Vec<Value>) -> Value {
         Value::List(items)
@@ -753,7 +753,7 @@ mod tests {
     #[test]
     fn partly_unknown_collections() {
         let unknown = Value::Unknown("later".to_string());
-        let reference = Value::Ref(crate::frontend::Ref {
+        let reference = Value::reference(crate::frontend::Ref {
             address: "aws_subnet.a".to_string(),
             attribute: "id".to_string(),
         });

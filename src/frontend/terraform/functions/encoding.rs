@@ -209,7 +209,7 @@ impl Parser<'_> {
             }
         }
         Number::parse_exact(&self.text[start..self.pos])
-            .map(Value::Number)
+            .map(Value::number)
             .ok_or_else(|| self.error("number out of range"))
     }
 
@@ -336,7 +336,7 @@ mod tests {
     #[test]
     fn encodes_like_terraform() {
         let mut map = BTreeMap::new();
-        map.insert("b".to_string(), Value::Number(Number::from_i64(1)));
+        map.insert("b".to_string(), Value::number(Number::from_i64(1)));
         map.insert("a".to_string(), Value::String("<x&y>".to_string()));
         assert_eq!(
             json_encode(&Value::Map(map)).as_deref(),

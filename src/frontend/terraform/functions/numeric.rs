@@ -32,7 +32,7 @@ fn number_arg(value: &Value) -> Result<Number, String> {
 
 fn unary(name: &str, args: &[Value], f: impl Fn(Number) -> Number) -> Result<Value, String> {
     arity(name, args, 1, 1)?;
-    Ok(Value::Number(f(number_arg(&args[0])?)))
+    Ok(Value::number(f(number_arg(&args[0])?)))
 }
 
 fn float2(name: &str, args: &[Value], f: impl Fn(f64, f64) -> f64) -> Result<Value, String> {
@@ -43,7 +43,7 @@ fn float2(name: &str, args: &[Value], f: impl Fn(f64, f64) -> f64) -> Result<Val
     if result.is_nan() {
         return Err("the result is not a number".to_string());
     }
-    Ok(Value::Number(Number::from_f64(result)))
+    Ok(Value::number(Number::from_f64(result)))
 }
 
 /// `max`/`min`: the first argument that no later one beats.
@@ -55,7 +55,7 @@ fn extreme(args: &[Value], wanted: std::cmp::Ordering) -> Result<Value, String> 
             best = Some(n);
         }
     }
-    best.map(Value::Number)
+    best.map(Value::number)
         .ok_or_else(|| "must pass at least one number".to_string())
 }
 
@@ -65,7 +65,7 @@ fn signum(value: &Value) -> Result<Value, String> {
     let n = n
         .to_i64()
         .ok_or_else(|| arg_error("num", format!("value must be a whole number, got {n}")))?;
-    Ok(Value::Number(Number::from_i64(n.signum())))
+    Ok(Value::number(Number::from_i64(n.signum())))
 }
 
 fn sum(list: &Value) -> Result<Value, String> {
@@ -81,7 +81,7 @@ fn sum(list: &Value) -> Result<Value, String> {
     for n in numbers {
         total = total + n?;
     }
-    Ok(Value::Number(total))
+    Ok(Value::number(total))
 }
 
 /// `parseint(str, base)`: Go's `big.Int.SetString` with an explicit base (a sign is
@@ -105,7 +105,7 @@ fn parseint(text: &Value, base: &Value) -> Result<Value, String> {
         .chars()
         .map(|c| c.to_digit(base as u32).ok_or_else(invalid))
         .collect::<Result<Vec<u32>, String>>()?;
-    Ok(Value::Number(Number::from_digits(
+    Ok(Value::number(Number::from_digits(
         negative,
         &digits,
         base as u32,
@@ -118,7 +118,7 @@ mod tests {
     use super::*;
 
     fn n(x: &str) -> Value {
-        Value::Number(Number::parse(x).unwrap_or(Number::from_i64(-999)))
+        Value::number(Number::parse(x).unwrap_or(Number::from_i64(-999)))
     }
 
     #[test]

@@ -573,7 +573,7 @@ mod tests {
         Value::String(x.to_string())
     }
     fn num(x: &str) -> Value {
-        Value::Number(Number::parse(x).unwrap_or(Number::from_i64(0)))
+        Value::number(Number::parse(x).unwrap_or(Number::from_i64(0)))
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         "timecmp" => {
             let a = Time::parse(&text(0, "timestamp_a")?)?;
             let b = Time::parse(&text(1, "timestamp_b")?)?;
-            Ok(Value::Number(Number::from_i64(
+            Ok(Value::number(Number::from_i64(
                 match a.instant().cmp(&b.instant()) {
                     std::cmp::Ordering::Less => -1,
                     std::cmp::Ordering::Equal => 0,
@@ -415,7 +415,7 @@ mod tests {
                 "2017-11-22T00:00:00Z",
                 "2017-11-22T01:00:00+01:00"
             ),
-            Ok(Value::Number(Number::from_i64(0)))
+            Ok(Value::number(Number::from_i64(0)))
         );
         assert!(call2("timeadd", "2017-11-22", "1h").is_err());
         assert!(call2("timeadd", "2017-11-22T00:00:00Z", "1").is_err());

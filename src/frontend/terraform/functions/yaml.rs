@@ -237,7 +237,7 @@ fn resolve(tag: Option<&str>, src: &str, style: ScalarStyle) -> Result<Value, St
         match hint {
             '.' => {
                 if let Some(n) = Number::parse_exact(src) {
-                    return Ok(Value::Number(n));
+                    return Ok(Value::number(n));
                 }
             }
             'D' | 'S' => {
@@ -268,7 +268,7 @@ fn resolve(tag: Option<&str>, src: &str, style: ScalarStyle) -> Result<Value, St
             let plain = src.replace('_', "");
             Number::parse_exact(&plain)
                 .or_else(|| go_parse_int(&plain))
-                .map(Value::Number)
+                .map(Value::number)
                 .ok_or_else(|| format!("cannot parse {src:?} as {tag}"))
         }
         "!!timestamp" => timestamp(src)
@@ -290,9 +290,9 @@ fn special(src: &str) -> Option<Value> {
         }
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            Value::Number(Number::parse_exact("Inf")?)
+            Value::number(Number::parse_exact("Inf")?)
         }
-        "-.inf" | "-.Inf" | "-.INF" => Value::Number(Number::parse_exact("-Inf")?),
+        "-.inf" | "-.Inf" | "-.INF" => Value::number(Number::parse_exact("-Inf")?),
         _ => return None,
     })
 }
@@ -467,9 +467,9 @@ mod tests {
             panic!("map")
         };
         assert_eq!(map["a"], Value::Bool(true));
-        assert_eq!(map["b"], Value::Number(Number::from_i64(15)));
-        assert_eq!(map["c"], Value::Number(Number::from_i64(17)));
-        assert_eq!(map["d"], Value::Number(Number::from_i64(31)));
+        assert_eq!(map["b"], Value::number(Number::from_i64(15)));
+        assert_eq!(map["c"], Value::number(Number::from_i64(17)));
+        assert_eq!(map["d"], Value::number(Number::from_i64(31)));
         assert_eq!(map["e"], s("2001-12-14T00:00:00Z"));
         assert_eq!(map["f"], s("1_000"));
         assert_eq!(map["g"], Value::Null);
