@@ -178,10 +178,21 @@ pub enum V {
     /// Keys in source order (Terraform objects: lexical order, as Terraform iterates them).
     Map(Vec<(String, Val)>),
     /// A computed attribute of another resource of the same unit (`aws_vpc.a.id`,
-    /// `!Ref Vpc`, `!GetAtt Vpc.DefaultSecurityGroup`).
-    Ref(Ref),
+    /// `!Ref Vpc`, `!GetAtt Vpc.DefaultSecurityGroup`). Boxed: two `String`s would double
+    /// the size of every value.
+    Ref(Box<Ref>),
     /// Not knowable statically; the reason is shown by `vpclint model`.
     Unknown(String),
+}
+
+// Every list element and map entry of a resource's attributes is a `Val`: a span and a
+// value no larger than a `String` plus a tag.
+const _: () = assert!(std::mem::size_of::<Val>() == 48);
+
+impl V {
+    pub fn reference(r: Ref) -> V {
+        V::Ref(Box::new(r))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -255,7 +266,7 @@ impl Val {
 
     pub fn as_ref(&self) -> Option<&Ref> {
         match &self.v {
-            V::Ref(r) => Some(r),
+            V::Ref(r) => Some(&**r),
             _ => None,
         }
     }

@@ -137,7 +137,7 @@ fn first_unknown(v: &V) -> Option<&str> {
 /// Makes the references inside a value that another unit exports name that unit.
 fn in_unit(val: &mut Val, unit: &std::path::Path) {
     match &mut val.v {
-        V::Ref(r) if r.other_unit().is_none() => *r = r.clone().from_unit(unit),
+        V::Ref(r) if r.other_unit().is_none() => **r = (**r).clone().from_unit(unit),
         V::List(items) => items.iter_mut().for_each(|i| in_unit(i, unit)),
         V::Map(entries) => entries.iter_mut().for_each(|(_, i)| in_unit(i, unit)),
         _ => {}
@@ -505,7 +505,7 @@ impl<'a> Evaluator<'a> {
                     return Some(relabel(value.clone(), span));
                 }
                 if self.resources.contains_key(name) {
-                    V::Ref(Ref {
+                    V::reference(Ref {
                         address: format!("{}{name}", self.prefix),
                         attribute: "Ref".to_string(),
                     })
@@ -602,7 +602,7 @@ impl<'a> Evaluator<'a> {
         }
         let as_ref = Val::new(
             span,
-            V::Ref(Ref {
+            V::reference(Ref {
                 address: format!("{}{resource}", self.prefix),
                 attribute: attribute.to_string(),
             }),
@@ -839,7 +839,7 @@ impl<'a> Evaluator<'a> {
         };
         let entry = Val::new(
             span,
-            V::Ref(Ref {
+            V::reference(Ref {
                 address: format!("{}{resource}", self.prefix),
                 attribute: super::FIREWALL_ENDPOINT_ENTRY.to_string(),
             }),
@@ -900,7 +900,7 @@ impl<'a> Evaluator<'a> {
                     span,
                     V::List(vec![
                         unknown(span, "the Availability Zone of a firewall endpoint"),
-                        Val::new(span, V::Ref(endpoint)),
+                        Val::new(span, V::reference(endpoint)),
                     ]),
                 );
             }

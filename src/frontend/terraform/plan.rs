@@ -446,7 +446,7 @@ impl Reader<'_> {
                 }
                 let element_span = configured.map_or(span, |v| v.span);
                 let v = match self.reference(expression, module, 0) {
-                    Some(r) => V::Ref(r),
+                    Some(r) => V::reference(r),
                     None => V::Unknown("known after apply".into()),
                 };
                 entries.push((key.clone(), Val::new(element_span, v)));
@@ -467,7 +467,7 @@ impl Reader<'_> {
     ) -> Val {
         if unknown == Some(&Json::Bool(true)) {
             let v = match self.reference(expression, module, 0) {
-                Some(r) => V::Ref(r),
+                Some(r) => V::reference(r),
                 None => V::Unknown("known after apply".into()),
             };
             return Val::new(span, v);

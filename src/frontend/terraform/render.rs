@@ -124,7 +124,7 @@ fn scalar(value: &Value) -> V {
         Value::Bool(b) => V::Bool(*b),
         Value::Number(n) => V::Number(n.to_f64()),
         Value::String(s) => V::String(s.clone()),
-        Value::Ref(r) => V::Ref((**r).clone()),
+        Value::Ref(r) => V::Ref(r.clone()),
         Value::Unknown(reason) => V::Unknown(reason.clone()),
         Value::List(_) | Value::Set(_) | Value::Map(_) => V::Unknown("collection".into()),
     }

@@ -40,7 +40,7 @@ impl UnitBuilder {
     }
 
     fn r(&mut self, address: &str, attribute: &str) -> Val {
-        self.val(V::Ref(Ref {
+        self.val(V::reference(Ref {
             address: address.into(),
             attribute: attribute.into(),
         }))
