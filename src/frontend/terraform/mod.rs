@@ -92,10 +92,10 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
 /// second thread only when a core is left over ([`config::load_module`]).
 static EVALUATING_ROOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Whether fewer roots are being evaluated than there are cores.
+/// Whether fewer roots are being evaluated than the pool has threads (its size is known:
+/// `available_parallelism` would read the cgroup files again at every call).
 fn spare_core() -> bool {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    EVALUATING_ROOTS.load(std::sync::atomic::Ordering::Relaxed) < cores
+    EVALUATING_ROOTS.load(std::sync::atomic::Ordering::Relaxed) < rayon::current_num_threads()
 }
 
 fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
