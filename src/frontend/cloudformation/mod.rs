@@ -826,8 +826,10 @@ fn given_parameter(decl: &Node, value: Val) -> Val {
 
 /// The local file of a nested stack's template: CDK's asset path (`aws:asset:path` in the
 /// resource's Metadata, relative to the cloud assembly), else a `TemplateURL` that is a
-/// relative path (as written before `aws cloudformation package`). `Err` says why a stack
-/// is not followed.
+/// relative path (as written before `aws cloudformation package`), else the file beside
+/// the parent that has the longest tail of an S3 or HTTPS `TemplateURL`'s path (a
+/// repository publishes its templates under the same paths; a note says which file stands
+/// for the URL). `Err` says why a stack is not followed.
 fn child_template<'a>(
     ev: &mut Evaluator<'a>,
     entry: &'a node::Entry,
@@ -853,12 +855,48 @@ fn child_template<'a>(
         .ok_or("it has no TemplateURL")?;
     let url = ev.eval(url).ok_or("its TemplateURL is empty")?;
     match url.as_str() {
-        Some(url) if url.contains("://") || url.starts_with("https") => Err(format!(
-            "its template is at {url}, which vpclint does not download: lint the template file beside it"
-        )),
+        Some(url) if url.contains("://") || url.starts_with("https") => {
+            match local_copy(dir, url) {
+                Some(path) => {
+                    ev.note(
+                        entry.key_span,
+                        format!(
+                            "nested stack {}: its template at {url} is read from {}, the file \
+                             beside this template with the same path",
+                            entry.key,
+                            path.display()
+                        ),
+                    );
+                    Ok(path)
+                }
+                None => Err(format!(
+                    "its template is at {url}, which vpclint does not download, and no file \
+                     beside this template has that path: lint that template on its own"
+                )),
+            }
+        }
         Some(url) => Ok(dir.join(url)),
         None => Err("its TemplateURL is not known statically".into()),
     }
+}
+
+/// The file under `dir` whose relative path is the longest tail of `url`'s path
+/// (`https://bucket.s3.amazonaws.com/prefix/infrastructure/vpc.yaml` gives
+/// `dir/infrastructure/vpc.yaml`, else `dir/vpc.yaml`).
+fn local_copy(dir: &Path, url: &str) -> Option<PathBuf> {
+    let (_, rest) = url.split_once("://")?;
+    let path = rest.split(['?', '#']).next()?;
+    // The host is not part of the path.
+    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    if segments.iter().any(|s| *s == "." || *s == "..") {
+        return None;
+    }
+    (0..segments.len()).find_map(|start| {
+        let candidate = segments[start..]
+            .iter()
+            .fold(dir.to_path_buf(), |path, segment| path.join(segment));
+        candidate.is_file().then_some(candidate)
+    })
 }
 
 /// Evaluates the child template of the stack resource `entry` into `unit`, with the
