@@ -800,11 +800,48 @@ fn stack_outputs<'a>(ev: &mut Evaluator<'a>, root: &'a Node) -> HashMap<String, 
                 continue;
             }
         }
-        if let Some(value) = output.value.get("Value").and_then(|v| ev.eval(v)) {
+        let Some(node) = output.value.get("Value") else {
+            continue;
+        };
+        if let Some(value) = comma_joined_references(ev, node).or_else(|| ev.eval(node)) {
             outputs.insert(output.key.clone(), value);
         }
     }
     outputs
+}
+
+/// An output `!Join [",", [...]]` that joins resource references (a VPC stack's
+/// `PublicSubnets`, passed on to a `List<AWS::EC2::Subnet::Id>` parameter of another
+/// stack): its items as a list, which is what a list parameter makes of the joined string
+/// (a string item split at its commas). `None` for any other output, and for a join
+/// without references (its string is known).
+fn comma_joined_references<'a>(ev: &mut Evaluator<'a>, node: &'a Node) -> Option<Val> {
+    let [join] = node.as_map()? else {
+        return None;
+    };
+    let [delimiter, list] = join.value.as_seq()? else {
+        return None;
+    };
+    if join.key != "Fn::Join" || delimiter.as_str() != Some(",") {
+        return None;
+    }
+    let list = ev.eval(list)?;
+    let items = list.as_list()?;
+    if !items.iter().any(|item| matches!(item.v, V::Ref(_))) {
+        return None;
+    }
+    let mut references = Vec::with_capacity(items.len());
+    for item in items {
+        match &item.v {
+            V::Ref(_) => references.push(item.clone()),
+            V::String(text) => references.extend(
+                text.split(',')
+                    .map(|part| Val::new(item.span, V::String(part.trim().to_string()))),
+            ),
+            _ => return None,
+        }
+    }
+    Some(Val::new(node.span, V::List(references)))
 }
 
 /// A parameter value passed by the parent stack, typed as the child declares it (a list
