@@ -16,7 +16,7 @@ use crate::source::{canonical, FileId, SourceMap, Span};
 use eval::{format_number, Evaluator, ResourceDecl};
 use node::{Kind, Node, SyntaxError};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -303,13 +303,22 @@ fn evaluate(
         Some(_) => HashMap::new(),
     };
     let mut params = HashMap::new();
+    let mut unset_params = HashSet::new();
     if let Some(declared) = root.get("Parameters").and_then(Node::as_map) {
         for param in declared {
             let given = nesting.given.as_ref().and_then(|g| g.get(&param.key));
             let value = match given {
                 Some(value) => given_parameter(&param.value, value.clone()),
                 None => {
-                    parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()))
+                    let overridden = overrides.get(param.key.as_str());
+                    let kind = param.value.get("Type").and_then(Node::as_str);
+                    if overridden.is_none()
+                        && param.value.get("Default").is_none()
+                        && !kind.is_some_and(|k| k.starts_with("AWS::SSM::Parameter::"))
+                    {
+                        unset_params.insert(param.key.as_str());
+                    }
+                    parameter_value(&param.key, &param.value, overridden)
                 }
             };
             params.insert(param.key.as_str(), value);
@@ -362,6 +371,7 @@ fn evaluate(
     ev.imported = imported;
     ev.provenance = provenance;
     ev.params = params;
+    ev.unset_params = unset_params;
     ev.prefix = nesting.prefix.clone();
     ev.exports = options.exports.clone();
     ev.stack_name = stack_name.clone();
