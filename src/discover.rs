@@ -7,7 +7,7 @@
 //! module of root modules found under the working directory, those roots.
 
 use crate::frontend::terraform;
-use crate::source::{absolute_normal, parent_dir};
+use crate::source::{absolute_normal, parent_dir, SourceMap};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,7 +122,7 @@ impl Excludes {
     }
 }
 
-pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
+pub fn discover(paths: &[PathBuf], excludes: &Excludes, sources: &SourceMap) -> Discovered {
     let mut found = Discovered::default();
     let mut module_dirs = BTreeSet::new();
     let mut documents = BTreeSet::new();
@@ -168,7 +168,8 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes) -> Discovered {
             }),
         }
     }
-    let children: BTreeSet<PathBuf> = module_calls(&module_dirs)
+    // Every module found is analyzed (as a root or a root's child): keep what is read.
+    let children: BTreeSet<PathBuf> = module_calls(&module_dirs, Some(sources))
         .into_iter()
         .flat_map(|(_, children)| children)
         .map(|dir| absolute_normal(&dir))
@@ -360,7 +361,7 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
     }
     // child (normalized) -> the modules that use it
     let mut users: BTreeMap<PathBuf, BTreeSet<PathBuf>> = BTreeMap::new();
-    for (dir, children) in module_calls(&module_dirs) {
+    for (dir, children) in module_calls(&module_dirs, None) {
         for child in children {
             users
                 .entry(absolute_normal(&child))
@@ -390,10 +391,13 @@ fn roots_using(changed: &BTreeSet<PathBuf>, excludes: &Excludes) -> BTreeSet<Pat
 /// The local child modules each module calls. Every module's files are read for their
 /// `source` lines: in parallel, as reading and `stat`ing thousands of files of a monorepo is
 /// most of a pre-commit run given files.
-fn module_calls(module_dirs: &BTreeSet<PathBuf>) -> Vec<(&PathBuf, Vec<PathBuf>)> {
+fn module_calls<'a>(
+    module_dirs: &'a BTreeSet<PathBuf>,
+    keep: Option<&SourceMap>,
+) -> Vec<(&'a PathBuf, Vec<PathBuf>)> {
     module_dirs
         .par_iter()
-        .map(|dir| (dir, terraform::local_module_dirs(dir)))
+        .map(|dir| (dir, terraform::local_module_dirs(dir, keep)))
         .collect()
 }
 

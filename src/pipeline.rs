@@ -42,7 +42,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     options.terraform.lint_roots = paths.iter().map(|p| terraform::lint_root(p)).collect();
     let options = &options;
     let sources = SourceMap::new();
-    let mut discovered = discover::discover(paths, &options.excludes);
+    let mut discovered = discover::discover(paths, &options.excludes, &sources);
     if let Some(stdin) = &options.stdin {
         match discover::classify_text(&stdin.name, &stdin.text) {
             Some(input) => discovered.inputs.push(input),
@@ -82,6 +82,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
             (inputs, units, network)
         }
     };
+    sources.clear_read_ahead();
     // Units of unreadable files have no resources: nothing to lower.
     for error in discovered.errors {
         units.push(unreadable(&error.path, error.message, &sources));

@@ -13,17 +13,38 @@ pub const MAX_SOURCE_BYTES: u64 = 256 << 20;
 /// Reads a file as UTF-8 text, without the byte-order mark some editors write first
 /// (Terraform, CloudFormation and every editor ignore it).
 pub fn read(path: &Path) -> Result<Arc<str>, String> {
+    read_at_most(path, MAX_SOURCE_BYTES, |len| {
+        format!(
+            "file is {} MB: too large (vpclint reads at most {} MB)",
+            len >> 20,
+            MAX_SOURCE_BYTES >> 20
+        )
+    })
+}
+
+/// [`read`], refusing a file of more than `limit` bytes with `too_large(its length)`.
+pub fn read_at_most(
+    path: &Path,
+    limit: u64,
+    too_large: impl FnOnce(u64) -> String,
+) -> Result<Arc<str>, String> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| format!("cannot read file: {e}");
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
     // Checked before reading: a huge (or sparse) file must not be loaded to be refused.
-    if let Ok(metadata) = std::fs::metadata(path) {
-        if metadata.len() > MAX_SOURCE_BYTES {
-            return Err(format!(
-                "file is {} MB: too large (vpclint reads at most {} MB)",
-                metadata.len() >> 20,
-                MAX_SOURCE_BYTES >> 20
-            ));
-        }
+    let len = file.metadata().map_or(0, |metadata| metadata.len());
+    if len > limit {
+        return Err(too_large(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    // Through `take`: no second `stat` for a size hint, and a file that grew since is cut
+    // at the limit instead of read whole.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => Arc::from(rest),
@@ -197,6 +218,9 @@ impl SourceFile {
 pub struct SourceMap {
     files: RwLock<Files>,
     parsed: Parsed,
+    /// Texts read before a frontend asks for them (discovery reads every Terraform file for
+    /// its module calls), by lexically normal path: handed over once, then dropped here.
+    read_ahead: Mutex<HashMap<PathBuf, Arc<str>>>,
 }
 
 /// What a frontend built from the files under a path (a Terraform module directory used by
@@ -276,6 +300,26 @@ impl SourceMap {
         built
             .downcast::<T>()
             .unwrap_or_else(|_| unreachable!("the cell of a type holds that type"))
+    }
+
+    /// Keeps `text`, just read from `path`, for the frontend that will read the file.
+    pub fn keep_read(&self, path: &Path, text: Arc<str>) {
+        let mut kept = self.read_ahead.lock().unwrap_or_else(|e| e.into_inner());
+        kept.insert(lexically_normal(path), text);
+    }
+
+    /// The text kept for `path` by [`SourceMap::keep_read`], if any: once.
+    pub fn take_read(&self, path: &Path) -> Option<Arc<str>> {
+        let mut kept = self.read_ahead.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.is_empty() {
+            return None;
+        }
+        kept.remove(&lexically_normal(path))
+    }
+
+    /// Drops the texts kept and not taken (a module no root used after all).
+    pub fn clear_read_ahead(&self) {
+        std::mem::take(&mut *self.read_ahead.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
     /// The path of every file read.

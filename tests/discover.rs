@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vpclint::discover::{discover, Excludes, Input};
+use vpclint::source::SourceMap;
 
 fn write(path: &Path, text: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -14,7 +15,11 @@ const TEMPLATE: &[u8] = b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  
 
 /// The inputs found under `dir`, as `kind path-relative-to-dir`.
 fn found(dir: &Path) -> Vec<String> {
-    let discovered = discover(&[dir.to_path_buf()], &Excludes::default());
+    let discovered = discover(
+        &[dir.to_path_buf()],
+        &Excludes::default(),
+        &SourceMap::new(),
+    );
     discovered
         .inputs
         .iter()
@@ -218,7 +223,7 @@ fn a_changed_template_lints_only_that_template() {
 fn a_directory_lints_every_root_and_template_once() {
     let dir = estate();
     let all: Vec<PathBuf> = vec![dir.path().to_path_buf()];
-    let discovered = discover(&all, &Excludes::default());
+    let discovered = discover(&all, &Excludes::default(), &SourceMap::new());
     assert!(discovered.errors.is_empty());
     assert_eq!(
         analyzed_by_cli(dir.path(), &["."]),

@@ -299,15 +299,29 @@ fn junk_inputs_give_diagnostics_not_panics() {
 fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
     let dir = fixture("modules");
     assert_eq!(
-        terraform::local_module_dirs(&dir),
+        terraform::local_module_dirs(&dir, None),
         vec![dir.join("modules/net"), dir.join("modules/spoke")]
     );
     assert_eq!(
-        terraform::local_module_dirs(&dir.join("modules/net")),
+        terraform::local_module_dirs(&dir.join("modules/net"), None),
         vec![dir.join("modules/net/sub")]
     );
-    assert!(terraform::local_module_dirs(&fixture("cycles")).is_empty());
-    assert!(terraform::local_module_dirs(&fixture("registry")).is_empty());
+    assert!(terraform::local_module_dirs(&fixture("cycles"), None).is_empty());
+    assert!(terraform::local_module_dirs(&fixture("registry"), None).is_empty());
+}
+
+#[test]
+fn local_module_dirs_keeps_the_texts_it_reads_for_the_frontend() {
+    let dir = fixture("modules");
+    let sources = SourceMap::new();
+    terraform::local_module_dirs(&dir, Some(&sources));
+    let main = dir.join("main.tf");
+    let kept = sources.take_read(&dir.join(".").join("main.tf"));
+    assert_eq!(
+        kept.as_deref(),
+        Some(std::fs::read_to_string(&main).unwrap().as_str())
+    );
+    assert!(sources.take_read(&main).is_none(), "handed over once");
 }
 
 /// `--region` is the region of a provider that sets none, and

@@ -273,6 +273,7 @@ fn terraform_roots(crate_root: &Path) -> Vec<PathBuf> {
     let discovered = discover::discover(
         &[crate_root.join("fixtures")],
         &discover::Excludes::default(),
+        &vpclint::source::SourceMap::new(),
     );
     discovered
         .inputs

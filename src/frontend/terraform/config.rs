@@ -167,13 +167,17 @@ pub(super) fn module_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read directory: {e}"))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_file()
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(is_configuration_file)
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(is_configuration_file)
+                // The entry's type needs no `stat`; a symbolic link is followed.
+                && entry.file_type().is_ok_and(|t| {
+                    t.is_file() || (t.is_symlink() && entry.path().is_file())
+                })
         })
+        .map(|entry| entry.path())
         .collect();
     files.sort();
     Ok(files)
@@ -191,10 +195,9 @@ pub(super) fn load_module_once(dir: &Path, sources: &SourceMap) -> Arc<ModuleCon
 /// file's size (measured on a 30 MB file: 1 GB), so this keeps one file under 500 MB.
 pub(super) const MAX_FILE_BYTES: u64 = 12 << 20;
 
-/// The parse error of a file over [`MAX_FILE_BYTES`], if `path` is one.
-pub(super) fn oversized(path: &Path) -> Option<String> {
-    let len = std::fs::metadata(path).ok()?.len();
-    (len > MAX_FILE_BYTES).then(|| {
+/// The text of a configuration or variables file; a file over [`MAX_FILE_BYTES`] is an error.
+pub(super) fn read_file(path: &Path) -> Result<Arc<str>, String> {
+    crate::source::read_at_most(path, MAX_FILE_BYTES, |len| {
         format!(
             "file is {} MB: too large for a Terraform configuration file (vpclint reads at most {} MB)",
             len >> 20,
@@ -230,7 +233,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
     let paths: Vec<PathBuf> = primaries.into_iter().chain(overrides).collect();
     let texts: Vec<Result<Arc<str>, String>> = paths
         .iter()
-        .map(|path| oversized(path).map_or_else(|| crate::source::read(path), Err))
+        .map(|path| sources.take_read(path).map_or_else(|| read_file(path), Ok))
         .collect();
     let native: Vec<Option<&str>> = paths
         .iter()

@@ -92,10 +92,10 @@ pub fn load_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> U
 /// second thread only when a core is left over ([`config::load_module`]).
 static EVALUATING_ROOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Whether fewer roots are being evaluated than there are cores.
+/// Whether fewer roots are being evaluated than the pool has threads (its size is known:
+/// `available_parallelism` would read the cgroup files again at every call).
 fn spare_core() -> bool {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    EVALUATING_ROOTS.load(std::sync::atomic::Ordering::Relaxed) < cores
+    EVALUATING_ROOTS.load(std::sync::atomic::Ordering::Relaxed) < rayon::current_num_threads()
 }
 
 fn evaluate_root_module(dir: &Path, options: &Options, sources: &SourceMap) -> Unit {
@@ -233,7 +233,7 @@ fn read_var_file(
     files: &mut Vec<crate::source::FileId>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Attr> {
-    let text = match config::oversized(path).map_or_else(|| crate::source::read(path), Err) {
+    let text = match config::read_file(path) {
         Ok(text) => text,
         Err(message) => {
             let file = sources.add(path.to_path_buf(), "".into());
@@ -300,17 +300,15 @@ pub fn parse_only(path: &Path, text: &str) -> bool {
 }
 
 /// Directories that `dir`'s module blocks use as local child modules (`source = "./x"`),
-/// so discovery does not also analyze them as roots. A textual scan: no parsing.
-pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
+/// so discovery does not also analyze them as roots. A textual scan: no parsing. With
+/// `keep`, the texts read are kept there for the frontend, which then does not read them again.
+pub fn local_module_dirs(dir: &Path, keep: Option<&SourceMap>) -> Vec<PathBuf> {
     let Ok(paths) = config::module_files(dir) else {
         return Vec::new();
     };
     let mut dirs = Vec::new();
     for path in paths {
-        if config::oversized(&path).is_some() {
-            continue;
-        }
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = config::read_file(&path) else {
             continue;
         };
         for line in text.lines() {
@@ -336,6 +334,9 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
                     dirs.push(child);
                 }
             }
+        }
+        if let Some(sources) = keep {
+            sources.keep_read(&path, text);
         }
     }
     dirs.sort();
