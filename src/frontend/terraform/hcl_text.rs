@@ -236,7 +236,7 @@ fn heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
 /// Terraform accepts it and the later item wins. `err` is hcl-edit's rejection of `text`:
 /// `text` with every item that a later item of its object overrides blanked (with its
 /// comma), which changes no value; `None` when `err` is another error, or when the text
-/// does not parse once the repeated keys are renamed.
+/// does not parse once the repeated keys (at most 16, a parse each) are renamed.
 pub(super) fn blank_overridden_object_items(
     text: &str,
     err: &hcl::edit::parser::Error,
@@ -285,7 +285,7 @@ pub(super) fn blank_overridden_object_items(
     let mut renamed: HashMap<usize, Key> = HashMap::new();
     let mut err = err.clone();
     let body = loop {
-        if !err.message().contains("redefined object key") || renamed.len() >= 64 {
+        if !err.message().contains("redefined object key") || renamed.len() >= 16 {
             return None;
         }
         let at = err.location().offset();
