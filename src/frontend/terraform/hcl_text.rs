@@ -365,6 +365,16 @@ mod tests {
     }
 
     #[test]
+    fn gives_up_after_sixteen_repeated_keys() {
+        let items: String = (0..17)
+            .map(|i| format!("  k{i} = 1\n  k{i} = 2\n"))
+            .collect();
+        let text = format!("a = {{\n{items}}}\n");
+        let err = hcl::edit::parser::parse_body(&text).unwrap_err();
+        assert_eq!(blank_overridden_object_items(&text, &err), None);
+    }
+
+    #[test]
     fn joins_lines_inside_object_for_only() {
         let text = "a = { for k in x : k => k == \"a\" ? 1 : # why\n  2 }\nb = { c = 1\n d = 2 }\n";
         let joined = join_object_for_lines(text).unwrap();
