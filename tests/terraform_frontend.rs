@@ -159,6 +159,11 @@ fn parse_errors_keep_other_files() {
 }
 
 #[test]
+fn repeated_object_keys_parse_and_the_later_item_wins() {
+    check("repeated-object-keys");
+}
+
+#[test]
 fn suppressions() {
     check("suppressions");
 }

@@ -323,6 +323,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("type", &e.kind);
                 o.field("scheme", &e.scheme);
                 o.list("subnets", &e.subnets);
+                o.list("security_groups", &e.security_groups);
             }),
         ),
         (

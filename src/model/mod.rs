@@ -962,4 +962,7 @@ pub struct LoadBalancer {
     pub scheme: Field<Scheme>,
     /// `subnets` and `subnet_mapping` blocks.
     pub subnets: Vec<Field<SubnetId>>,
+    /// `security_groups` / `SecurityGroups` as written (none: the VPC's default group for
+    /// an application or classic load balancer, no group for a network load balancer).
+    pub security_groups: Vec<Field<SecurityGroupId>>,
 }

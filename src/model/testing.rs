@@ -711,6 +711,7 @@ impl NetworkBuilder {
             kind,
             scheme,
             subnets,
+            security_groups: Vec::new(),
         })
     }
 }

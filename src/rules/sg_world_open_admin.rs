@@ -3,7 +3,10 @@
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::prefix_list::{describe, known_entries};
 use crate::model::analysis::sg::opened_ports;
-use crate::model::{Direction, Network, Protocol, SgPeer, SgRule};
+use crate::model::{
+    Direction, Field, LoadBalancerKind, Network, Protocol, SecurityGroupId, SgPeer, SgRule,
+};
+use std::collections::HashSet;
 
 pub struct SgWorldOpenAdmin;
 
@@ -23,10 +26,16 @@ impl Rule for SgWorldOpenAdmin {
     }
 
     fn check(&self, network: &Network) -> Vec<Finding> {
+        let behind_albs = groups_only_on_application_load_balancers(network);
         network
             .sg_rules
             .values()
             .filter(|rule| rule.direction == Direction::Ingress)
+            .filter(|rule| {
+                rule.group
+                    .copied()
+                    .is_none_or(|group| !behind_albs.contains(&group))
+            })
             .filter_map(|rule| {
                 // The whole internet, written as a CIDR or as an entry of a prefix list.
                 let world = match rule.peer.copied()? {
@@ -54,6 +63,36 @@ impl Rule for SgWorldOpenAdmin {
             })
             .collect()
     }
+}
+
+/// The groups whose only users in the model are application load balancers: an ALB
+/// accepts connections on its HTTP/HTTPS listener ports only and forwards nothing else, so
+/// its group cannot open SSH or RDP to anything.
+fn groups_only_on_application_load_balancers(network: &Network) -> HashSet<SecurityGroupId> {
+    let groups = |list: &[Field<SecurityGroupId>]| -> Vec<SecurityGroupId> {
+        list.iter().filter_map(Field::copied).collect()
+    };
+    let mut on_albs = HashSet::new();
+    let mut elsewhere = HashSet::new();
+    for lb in network.load_balancers.values() {
+        let users = if lb.kind.copied() == Some(LoadBalancerKind::Application) {
+            &mut on_albs
+        } else {
+            &mut elsewhere
+        };
+        users.extend(groups(&lb.security_groups));
+    }
+    for instance in network.instances.values() {
+        elsewhere.extend(groups(&instance.security_groups));
+    }
+    for eni in network.network_interfaces.values() {
+        elsewhere.extend(groups(&eni.security_groups));
+    }
+    for endpoint in network.vpc_endpoints.values() {
+        elsewhere.extend(groups(&endpoint.security_groups));
+    }
+    on_albs.retain(|group| !elsewhere.contains(group));
+    on_albs
 }
 
 fn finding(rule: &SgRule, world: &str, services: &str) -> Finding {
@@ -89,7 +128,7 @@ mod tests {
     use crate::model::testing::sg_cidr as cidr;
     use crate::model::testing::NetworkBuilder;
     use crate::model::Direction::{Egress, Ingress};
-    use crate::model::{PortRange, SecurityGroupId};
+    use crate::model::{PortRange, Scheme, SecurityGroupId};
 
     fn setup() -> (NetworkBuilder, SecurityGroupId) {
         let mut b = NetworkBuilder::new();
@@ -220,6 +259,69 @@ mod tests {
             cidr("0.0.0.0/0"),
         );
         assert!(SgWorldOpenAdmin.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn a_group_used_only_by_application_load_balancers_passes() {
+        let (mut b, sg) = setup();
+        let vpc = b.network.security_groups[sg].vpc.copied().unwrap();
+        let subnet = b.subnet("aws_subnet.a", vpc, "10.0.0.0/24");
+        b.sg_rule(
+            "all",
+            sg,
+            Ingress,
+            Protocol::All,
+            PortRange::ALL,
+            cidr("0.0.0.0/0"),
+        );
+        let alb = b.load_balancer(
+            "aws_lb.web",
+            LoadBalancerKind::Application,
+            Scheme::InternetFacing,
+            &[subnet],
+        );
+        let group = b.known(sg);
+        b.network.load_balancers[alb].security_groups.push(group);
+        let network = b.finish();
+        assert!(SgWorldOpenAdmin.check(&network).is_empty());
+
+        // The same group on a network load balancer (which forwards any TCP listener
+        // port) or on an instance opens SSH.
+        for other in ["nlb", "instance"] {
+            let (mut b, sg) = setup();
+            let vpc = b.network.security_groups[sg].vpc.copied().unwrap();
+            let subnet = b.subnet("aws_subnet.a", vpc, "10.0.0.0/24");
+            b.sg_rule(
+                "all",
+                sg,
+                Ingress,
+                Protocol::All,
+                PortRange::ALL,
+                cidr("0.0.0.0/0"),
+            );
+            let alb = b.load_balancer(
+                "aws_lb.web",
+                LoadBalancerKind::Application,
+                Scheme::InternetFacing,
+                &[subnet],
+            );
+            let on_alb = b.known(sg);
+            b.network.load_balancers[alb].security_groups.push(on_alb);
+            let group = b.known(sg);
+            if other == "nlb" {
+                let nlb = b.load_balancer(
+                    "aws_lb.tcp",
+                    LoadBalancerKind::Network,
+                    Scheme::InternetFacing,
+                    &[subnet],
+                );
+                b.network.load_balancers[nlb].security_groups.push(group);
+            } else {
+                let instance = b.instance("aws_instance.web", subnet);
+                b.network.instances[instance].security_groups.push(group);
+            }
+            assert_eq!(SgWorldOpenAdmin.check(&b.finish()).len(), 1, "{other}");
+        }
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub(super) struct Evaluator<'a> {
     pub region: String,
     /// Evaluated parameter values.
     pub params: HashMap<&'a str, Val>,
+    /// The parameters with no value (no `Default`, none given): the first `Ref` to one
+    /// notes it, so that what it leaves unknown can be told from what is healthy.
+    pub unset_params: HashSet<&'a str>,
     pub mappings: Option<&'a Node>,
     pub conditions: HashMap<&'a str, &'a Node>,
     pub resources: HashMap<&'a str, ResourceDecl<'a>>,
@@ -217,6 +220,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             region,
             params: HashMap::new(),
+            unset_params: HashSet::new(),
             mappings: None,
             conditions: HashMap::new(),
             resources: HashMap::new(),
@@ -494,6 +498,22 @@ impl<'a> Evaluator<'a> {
             }
             _ => {
                 if let Some(value) = self.params.get(name) {
+                    if self.unset_params.remove(name) {
+                        let at = value.span;
+                        let how = if self.parent_stack.is_empty() {
+                            format!("pass it with --parameter {name}=VALUE")
+                        } else {
+                            format!("the parent stack {} does not pass it", self.parent_stack)
+                        };
+                        self.note(
+                            at,
+                            format!(
+                                "parameter {name} has no value (no Default): {how}; what it \
+                                 sets is unknown"
+                            ),
+                        );
+                    }
+                    let value = &self.params[name];
                     if self.given.contains(name) {
                         self.provenance.push(Provenance {
                             at: span,

@@ -16,7 +16,7 @@ use crate::source::{canonical, FileId, SourceMap, Span};
 use eval::{format_number, Evaluator, ResourceDecl};
 use node::{Kind, Node, SyntaxError};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -303,13 +303,22 @@ fn evaluate(
         Some(_) => HashMap::new(),
     };
     let mut params = HashMap::new();
+    let mut unset_params = HashSet::new();
     if let Some(declared) = root.get("Parameters").and_then(Node::as_map) {
         for param in declared {
             let given = nesting.given.as_ref().and_then(|g| g.get(&param.key));
             let value = match given {
                 Some(value) => given_parameter(&param.value, value.clone()),
                 None => {
-                    parameter_value(&param.key, &param.value, overrides.get(param.key.as_str()))
+                    let overridden = overrides.get(param.key.as_str());
+                    let kind = param.value.get("Type").and_then(Node::as_str);
+                    if overridden.is_none()
+                        && param.value.get("Default").is_none()
+                        && !kind.is_some_and(|k| k.starts_with("AWS::SSM::Parameter::"))
+                    {
+                        unset_params.insert(param.key.as_str());
+                    }
+                    parameter_value(&param.key, &param.value, overridden)
                 }
             };
             params.insert(param.key.as_str(), value);
@@ -362,6 +371,7 @@ fn evaluate(
     ev.imported = imported;
     ev.provenance = provenance;
     ev.params = params;
+    ev.unset_params = unset_params;
     ev.prefix = nesting.prefix.clone();
     ev.exports = options.exports.clone();
     ev.stack_name = stack_name.clone();
@@ -800,11 +810,48 @@ fn stack_outputs<'a>(ev: &mut Evaluator<'a>, root: &'a Node) -> HashMap<String, 
                 continue;
             }
         }
-        if let Some(value) = output.value.get("Value").and_then(|v| ev.eval(v)) {
+        let Some(node) = output.value.get("Value") else {
+            continue;
+        };
+        if let Some(value) = comma_joined_references(ev, node).or_else(|| ev.eval(node)) {
             outputs.insert(output.key.clone(), value);
         }
     }
     outputs
+}
+
+/// An output `!Join [",", [...]]` that joins resource references (a VPC stack's
+/// `PublicSubnets`, passed on to a `List<AWS::EC2::Subnet::Id>` parameter of another
+/// stack): its items as a list, which is what a list parameter makes of the joined string
+/// (a string item split at its commas). `None` for any other output, and for a join
+/// without references (its string is known).
+fn comma_joined_references<'a>(ev: &mut Evaluator<'a>, node: &'a Node) -> Option<Val> {
+    let [join] = node.as_map()? else {
+        return None;
+    };
+    let [delimiter, list] = join.value.as_seq()? else {
+        return None;
+    };
+    if join.key != "Fn::Join" || delimiter.as_str() != Some(",") {
+        return None;
+    }
+    let list = ev.eval(list)?;
+    let items = list.as_list()?;
+    if !items.iter().any(|item| matches!(item.v, V::Ref(_))) {
+        return None;
+    }
+    let mut references = Vec::with_capacity(items.len());
+    for item in items {
+        match &item.v {
+            V::Ref(_) => references.push(item.clone()),
+            V::String(text) => references.extend(
+                text.split(',')
+                    .map(|part| Val::new(item.span, V::String(part.trim().to_string()))),
+            ),
+            _ => return None,
+        }
+    }
+    Some(Val::new(node.span, V::List(references)))
 }
 
 /// A parameter value passed by the parent stack, typed as the child declares it (a list
@@ -826,8 +873,10 @@ fn given_parameter(decl: &Node, value: Val) -> Val {
 
 /// The local file of a nested stack's template: CDK's asset path (`aws:asset:path` in the
 /// resource's Metadata, relative to the cloud assembly), else a `TemplateURL` that is a
-/// relative path (as written before `aws cloudformation package`). `Err` says why a stack
-/// is not followed.
+/// relative path (as written before `aws cloudformation package`), else the file beside
+/// the parent that has the longest tail of an S3 or HTTPS `TemplateURL`'s path (a
+/// repository publishes its templates under the same paths; a note says which file stands
+/// for the URL). `Err` says why a stack is not followed.
 fn child_template<'a>(
     ev: &mut Evaluator<'a>,
     entry: &'a node::Entry,
@@ -853,12 +902,48 @@ fn child_template<'a>(
         .ok_or("it has no TemplateURL")?;
     let url = ev.eval(url).ok_or("its TemplateURL is empty")?;
     match url.as_str() {
-        Some(url) if url.contains("://") || url.starts_with("https") => Err(format!(
-            "its template is at {url}, which vpclint does not download: lint the template file beside it"
-        )),
+        Some(url) if url.contains("://") || url.starts_with("https") => {
+            match local_copy(dir, url) {
+                Some(path) => {
+                    ev.note(
+                        entry.key_span,
+                        format!(
+                            "nested stack {}: its template at {url} is read from {}, the file \
+                             beside this template with the same path",
+                            entry.key,
+                            path.display()
+                        ),
+                    );
+                    Ok(path)
+                }
+                None => Err(format!(
+                    "its template is at {url}, which vpclint does not download, and no file \
+                     beside this template has that path: lint that template on its own"
+                )),
+            }
+        }
         Some(url) => Ok(dir.join(url)),
         None => Err("its TemplateURL is not known statically".into()),
     }
+}
+
+/// The file under `dir` whose relative path is the longest tail of `url`'s path
+/// (`https://bucket.s3.amazonaws.com/prefix/infrastructure/vpc.yaml` gives
+/// `dir/infrastructure/vpc.yaml`, else `dir/vpc.yaml`).
+fn local_copy(dir: &Path, url: &str) -> Option<PathBuf> {
+    let (_, rest) = url.split_once("://")?;
+    let path = rest.split(['?', '#']).next()?;
+    // The host is not part of the path.
+    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    if segments.iter().any(|s| *s == "." || *s == "..") {
+        return None;
+    }
+    (0..segments.len()).find_map(|start| {
+        let candidate = segments[start..]
+            .iter()
+            .fold(dir.to_path_buf(), |path, segment| path.join(segment));
+        candidate.is_file().then_some(candidate)
+    })
 }
 
 /// Evaluates the child template of the stack resource `entry` into `unit`, with the

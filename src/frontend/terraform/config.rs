@@ -355,20 +355,34 @@ fn parse_native(texts: &[Option<&str>]) -> Vec<Option<ParsedBody>> {
 
 /// Parses a native-syntax body. hcl-edit 0.10 rejects a line break inside the key or value
 /// of an object `for` expression (`{ for k in xs : k => a ? b :\n c }`), which HCL allows
-/// (newlines are ignored between the braces of a `for` expression): when a file fails to
-/// parse, it is parsed again with those line breaks (and the comments inside such an
-/// expression) blanked, byte for byte, so every span still points into the original text.
+/// (newlines are ignored between the braces of a `for` expression), and an object
+/// constructor that repeats a key, which Terraform allows (the later item wins): when a
+/// file fails to parse, it is parsed again with those line breaks (and the comments inside
+/// such an expression), then the overridden items, blanked, byte for byte, so every span
+/// still points into the original text.
 pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser::Error> {
+    use super::hcl_text::{blank_overridden_object_items, join_object_for_lines};
+    use hcl::edit::parser::parse_body;
     // `fixed`: the text the body was parsed from, when it is not `text` (same length).
-    let (mut body, mut fixed) = match hcl::edit::parser::parse_body(text) {
+    let (mut body, mut fixed) = match parse_body(text) {
         Ok(body) => (body, None),
-        Err(err) => match super::hcl_text::join_object_for_lines(text) {
-            Some(joined) => (
-                hcl::edit::parser::parse_body(&joined).map_err(|_| err)?,
-                Some(joined),
-            ),
-            None => return Err(err),
-        },
+        Err(err) => {
+            let joined = join_object_for_lines(text);
+            match joined.as_deref().map(parse_body) {
+                Some(Ok(body)) => (body, joined),
+                joined_result => {
+                    let current = joined.as_deref().unwrap_or(text);
+                    let current_err = match joined_result {
+                        Some(Err(joined_err)) => joined_err,
+                        _ => err.clone(),
+                    };
+                    match blank_overridden_object_items(current, &current_err) {
+                        Some(blanked) => (parse_body(&blanked).map_err(|_| err)?, Some(blanked)),
+                        None => return Err(err),
+                    }
+                }
+            }
+        }
     };
     // Each round may uncover empty heredocs the previous parse swallowed.
     for _ in 0..16 {

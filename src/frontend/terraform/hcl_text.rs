@@ -232,9 +232,113 @@ fn heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
 }
 
+/// hcl-edit 0.10 rejects an object constructor that repeats a key (`{ a = 1, a = 2 }`);
+/// Terraform accepts it and the later item wins. `err` is hcl-edit's rejection of `text`:
+/// `text` with every item that a later item of its object overrides blanked (with its
+/// comma), which changes no value; `None` when `err` is another error, or when the text
+/// does not parse once the repeated keys (at most 16, a parse each) are renamed.
+pub(super) fn blank_overridden_object_items(
+    text: &str,
+    err: &hcl::edit::parser::Error,
+) -> Option<String> {
+    use hcl::edit::expr::{Object, ObjectKey, ObjectValueTerminator};
+    use hcl::edit::visit::{visit_object, Visit};
+    use hcl::edit::Span;
+    use std::collections::HashMap;
+
+    /// A key as hcl-edit tells keys apart: whether it is quoted, and its name.
+    type Key<'a> = (bool, &'a str);
+
+    /// The items to blank: in each object, for each renamed key, the nearest earlier item
+    /// with the same key (as written, for an item renamed itself).
+    struct Overridden<'a> {
+        renamed: &'a HashMap<usize, Key<'a>>,
+        blank: Vec<std::ops::Range<usize>>,
+    }
+    impl Visit for Overridden<'_> {
+        fn visit_object(&mut self, object: &Object) {
+            let items: Vec<_> = object
+                .iter()
+                .filter_map(|(key, value)| {
+                    let start = key.span()?.start;
+                    let name = match (self.renamed.get(&start), key) {
+                        (Some(&written), _) => Some(written),
+                        (None, ObjectKey::Ident(ident)) => Some((false, ident.as_str())),
+                        (None, ObjectKey::Expression(expr)) => expr.as_str().map(|s| (true, s)),
+                    };
+                    let comma = value.terminator() == ObjectValueTerminator::Comma;
+                    let end = value.expr().span()?.end + usize::from(comma);
+                    Some((start, name, end))
+                })
+                .collect();
+            for (i, &(start, name, _)) in items.iter().enumerate() {
+                if self.renamed.contains_key(&start) {
+                    let earlier = items[..i].iter().rev().find(|item| item.1 == name);
+                    self.blank.extend(earlier.map(|&(from, _, to)| from..to));
+                }
+            }
+            visit_object(self, object);
+        }
+    }
+
+    let mut renamed_text = text.to_string();
+    let mut renamed: HashMap<usize, Key> = HashMap::new();
+    let mut err = err.clone();
+    let body = loop {
+        if !err.message().contains("redefined object key") || renamed.len() >= 16 {
+            return None;
+        }
+        let at = err.location().offset();
+        // The key as written: an identifier, or a quoted string without escapes.
+        let rest = text.get(at..)?;
+        let (quoted, name) = match rest.strip_prefix('"') {
+            Some(quoted) => (true, &quoted[..quoted.find(['"', '\\', '$', '%'])?]),
+            None => {
+                let len = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+                    .unwrap_or(rest.len());
+                (false, &rest[..len])
+            }
+        };
+        let name_at = at + usize::from(quoted);
+        if name.is_empty() || !name.is_ascii() || renamed.contains_key(&at) {
+            return None;
+        }
+        // A fill that does not repeat another key of the object (the first one may).
+        let mut result = Err(err.clone());
+        for fill in ["_", "z", "q"] {
+            renamed_text.replace_range(name_at..name_at + name.len(), &fill.repeat(name.len()));
+            result = hcl::edit::parser::parse_body(&renamed_text);
+            match &result {
+                Err(e) if e.location().offset() == at => continue,
+                _ => break,
+            }
+        }
+        renamed.insert(at, (quoted, name));
+        match result {
+            Ok(body) => break body,
+            Err(e) => err = e,
+        }
+    };
+    let mut overridden = Overridden {
+        renamed: &renamed,
+        blank: Vec::new(),
+    };
+    overridden.visit_body(&body);
+    let mut blanked = text.as_bytes().to_vec();
+    for range in overridden.blank {
+        for b in &mut blanked[range] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    String::from_utf8(blanked).ok()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{blank_empty_heredocs, join_object_for_lines};
+    use super::{blank_empty_heredocs, blank_overridden_object_items, join_object_for_lines};
 
     #[test]
     fn blanks_empty_heredocs_only() {
@@ -243,6 +347,31 @@ mod tests {
         assert_eq!(blanked, "a = \"\"    \n     \nb = <<EOT\nx\nEOT\n");
         assert!(hcl::edit::parser::parse_body(&blanked).is_ok());
         assert_eq!(blank_empty_heredocs(text, &[21]), None);
+    }
+
+    #[test]
+    fn blanks_the_items_a_repeated_key_overrides() {
+        // hcl-edit tells `p` from `"p"` (the evaluator takes the later of those).
+        let text = "a = {\n  p = 1\n  q = { p = 0, p = 9 }\n  \"p\" = 2\n  p = 3\n}\n";
+        let err = hcl::edit::parser::parse_body(text).unwrap_err();
+        let blanked = blank_overridden_object_items(text, &err).unwrap();
+        assert_eq!(
+            blanked,
+            "a = {\n       \n  q = {        p = 9 }\n  \"p\" = 2\n  p = 3\n}\n"
+        );
+        assert!(hcl::edit::parser::parse_body(&blanked).is_ok());
+        let other = hcl::edit::parser::parse_body("a = {\n").unwrap_err();
+        assert_eq!(blank_overridden_object_items("a = {\n", &other), None);
+    }
+
+    #[test]
+    fn gives_up_after_sixteen_repeated_keys() {
+        let items: String = (0..17)
+            .map(|i| format!("  k{i} = 1\n  k{i} = 2\n"))
+            .collect();
+        let text = format!("a = {{\n{items}}}\n");
+        let err = hcl::edit::parser::parse_body(&text).unwrap_err();
+        assert_eq!(blank_overridden_object_items(&text, &err), None);
     }
 
     #[test]

@@ -336,6 +336,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::Scheme("Scheme"),
             subnets: "Subnets",
             subnet_mappings: Some(("SubnetMappings", "SubnetId")),
+            security_groups: "SecurityGroups",
         }),
         "AWS::EC2::EIP" => Lowering::ElasticIp(&ElasticIpNames {
             instance: "InstanceId",
@@ -350,6 +351,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::Scheme("Scheme"),
             subnets: "Subnets",
             subnet_mappings: None,
+            security_groups: "SecurityGroups",
         }),
         "AWS::EC2::PrefixList" => Lowering::PrefixList(&PrefixListNames {
             name: "PrefixListName",

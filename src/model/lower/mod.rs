@@ -574,6 +574,7 @@ struct LoadBalancerNames {
     subnets: &'static str,
     /// Subnet mapping objects and their subnet attribute.
     subnet_mappings: Option<(&'static str, &'static str)>,
+    security_groups: &'static str,
 }
 
 struct PrefixListNames {
@@ -1207,6 +1208,7 @@ impl<'a> UnitLowering<'a> {
                     kind: Field::unknown(unknown),
                     scheme: Field::unknown(unknown),
                     subnets: Vec::new(),
+                    security_groups: Vec::new(),
                 }))
             }
             Lowering::PrefixList(_) => Entity::PrefixList(net.prefix_lists.push(PrefixList {
@@ -2664,10 +2666,12 @@ impl<'a> UnitLowering<'a> {
                 });
             }
         }
+        let security_groups = self.links(attr(res, names.security_groups));
         let lb = &mut self.net.load_balancers[id];
         lb.kind = kind;
         lb.scheme = scheme;
         lb.subnets = subnets;
+        lb.security_groups = security_groups;
     }
 }
 

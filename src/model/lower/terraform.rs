@@ -434,6 +434,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::InternalFlag("internal"),
             subnets: "subnets",
             subnet_mappings: Some(("subnet_mapping", "subnet_id")),
+            security_groups: "security_groups",
         }),
         "aws_eip" => Lowering::ElasticIp(&ElasticIpNames {
             instance: "instance",
@@ -448,6 +449,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             scheme: SchemeSource::InternalFlag("internal"),
             subnets: "subnets",
             subnet_mappings: None,
+            security_groups: "security_groups",
         }),
         "aws_ec2_managed_prefix_list" => Lowering::PrefixList(&PrefixListNames {
             name: "name",

@@ -7,7 +7,8 @@
 //! endpoints; their security groups apply.
 
 use crate::model::{
-    EndpointKind, Field, Network, Origin, Scheme, SecurityGroupId, SubnetId, VpcId,
+    EndpointKind, Field, LoadBalancer, LoadBalancerKind, Network, Origin, Scheme, SecurityGroupId,
+    SubnetId, VpcId,
 };
 use crate::source::Span;
 use ipnet::Ipv4Net;
@@ -155,10 +156,7 @@ pub fn resolve<'n>(
                 origin: Some(&lb.origin),
                 subnets: lb.subnets.iter().filter_map(Field::copied).collect(),
                 address: None,
-                groups: HostGroups::Unknown(format!(
-                    "the security groups of {} are not in the model",
-                    lb.origin.address
-                )),
+                groups: load_balancer_groups(network, lb),
                 public_ipv4: lb.scheme.copied().map(|s| s == Scheme::InternetFacing),
             }),
         );
@@ -174,10 +172,7 @@ pub fn resolve<'n>(
                 origin: Some(&endpoint.origin),
                 subnets: endpoint.subnets.iter().filter_map(Field::copied).collect(),
                 address: None,
-                groups: HostGroups::Unknown(format!(
-                    "the security groups of {} are not in the model",
-                    endpoint.origin.address
-                )),
+                groups: groups(network, &endpoint.security_groups, endpoint.vpc.copied()),
                 public_ipv4: Some(false),
             }),
         );
@@ -238,6 +233,24 @@ fn subnet_vpc(network: &Network, subnet: Option<SubnetId>) -> Option<VpcId> {
 
 /// The groups of an instance or ENI: those listed, else its VPC's default group when the
 /// code manages it (AWS attaches the default group when none is given).
+/// A load balancer's security groups: those listed; none listed, the VPC's default group
+/// for an application or classic load balancer, and no filtering for a network load
+/// balancer created without security groups or a gateway load balancer (which has none).
+fn load_balancer_groups(network: &Network, lb: &LoadBalancer) -> HostGroups {
+    let vpc = subnet_vpc(network, lb.subnets.first().and_then(Field::copied));
+    match lb.kind.copied() {
+        _ if !lb.security_groups.is_empty() => groups(network, &lb.security_groups, vpc),
+        Some(LoadBalancerKind::Application | LoadBalancerKind::Classic) => {
+            groups(network, &[], vpc)
+        }
+        Some(LoadBalancerKind::Network | LoadBalancerKind::Gateway) => HostGroups::Unrestricted,
+        None => HostGroups::Unknown(format!(
+            "the type of {}, which decides its security groups, is unknown",
+            lb.origin.address
+        )),
+    }
+}
+
 fn groups(network: &Network, listed: &[Field<SecurityGroupId>], vpc: Option<VpcId>) -> HostGroups {
     if listed.is_empty() {
         let default = vpc.and_then(|vpc| {
