@@ -69,6 +69,7 @@ const REF_PRESERVING_FUNCTIONS: &[&str] = &[
     "reverse",
     "slice",
     "length",
+    "zipmap",
 ];
 
 /// Marks a placeholder string standing for a reference while a function runs.
@@ -894,7 +895,8 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
             Ok(match (l, r) {
                 (Some(a), Some(b)) => Value::Bool(if decisive { a || b } else { a && b }),
                 (Some(x), _) | (_, Some(x)) if x == decisive => Value::Bool(decisive),
-                _ => Value::Unknown("logical operation on an unknown value".into()),
+                // Unknown as the operand it depends on is, and for the same reason.
+                _ => Value::Unknown(deferred_reason(if l.is_none() { &lhs } else { &rhs })),
             })
         }
         _ if is_unknown(&lhs) || is_unknown(&rhs) => {
