@@ -128,7 +128,7 @@ mod tests {
     use crate::model::testing::sg_cidr as cidr;
     use crate::model::testing::NetworkBuilder;
     use crate::model::Direction::{Egress, Ingress};
-    use crate::model::{PortRange, Scheme, SecurityGroupId};
+    use crate::model::{PortRange, Scheme, SecurityGroupId, SubnetId};
 
     fn setup() -> (NetworkBuilder, SecurityGroupId) {
         let mut b = NetworkBuilder::new();
@@ -261,8 +261,9 @@ mod tests {
         assert!(SgWorldOpenAdmin.check(&b.finish()).is_empty());
     }
 
-    #[test]
-    fn a_group_used_only_by_application_load_balancers_passes() {
+    /// A group open to the world on all traffic, on an internet-facing ALB: the builder,
+    /// the group and the ALB's subnet.
+    fn group_open_to_the_world_on_an_alb() -> (NetworkBuilder, SecurityGroupId, SubnetId) {
         let (mut b, sg) = setup();
         let vpc = b.network.security_groups[sg].vpc.copied().unwrap();
         let subnet = b.subnet("aws_subnet.a", vpc, "10.0.0.0/24");
@@ -282,31 +283,18 @@ mod tests {
         );
         let group = b.known(sg);
         b.network.load_balancers[alb].security_groups.push(group);
-        let network = b.finish();
-        assert!(SgWorldOpenAdmin.check(&network).is_empty());
+        (b, sg, subnet)
+    }
+
+    #[test]
+    fn a_group_used_only_by_application_load_balancers_passes() {
+        let (b, _, _) = group_open_to_the_world_on_an_alb();
+        assert!(SgWorldOpenAdmin.check(&b.finish()).is_empty());
 
         // The same group on a network load balancer (which forwards any TCP listener
         // port) or on an instance opens SSH.
         for other in ["nlb", "instance"] {
-            let (mut b, sg) = setup();
-            let vpc = b.network.security_groups[sg].vpc.copied().unwrap();
-            let subnet = b.subnet("aws_subnet.a", vpc, "10.0.0.0/24");
-            b.sg_rule(
-                "all",
-                sg,
-                Ingress,
-                Protocol::All,
-                PortRange::ALL,
-                cidr("0.0.0.0/0"),
-            );
-            let alb = b.load_balancer(
-                "aws_lb.web",
-                LoadBalancerKind::Application,
-                Scheme::InternetFacing,
-                &[subnet],
-            );
-            let on_alb = b.known(sg);
-            b.network.load_balancers[alb].security_groups.push(on_alb);
+            let (mut b, sg, subnet) = group_open_to_the_world_on_an_alb();
             let group = b.known(sg);
             if other == "nlb" {
                 let nlb = b.load_balancer(
