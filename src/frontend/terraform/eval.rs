@@ -834,11 +834,14 @@ fn iteration_items(collection: Value) -> Result<Result<Vec<(Value, Value)>, Valu
     }))
 }
 
+/// The start of [`get_attr`]'s error for an object without the attribute.
+pub(super) const UNSUPPORTED_ATTRIBUTE: &str = "unsupported attribute";
+
 pub(super) fn get_attr(value: Value, name: &str) -> EvalResult {
     match value {
         Value::Map(mut entries) => entries
             .remove(name)
-            .ok_or_else(|| format!("unsupported attribute \"{name}\"")),
+            .ok_or_else(|| format!("{UNSUPPORTED_ATTRIBUTE} \"{name}\"")),
         Value::Unknown(_) | Value::Ref(_) => Ok(Value::Unknown(deferred_reason(&value))),
         Value::Null => Err(format!(
             "attempt to get attribute \"{name}\" from a null value"

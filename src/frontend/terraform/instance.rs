@@ -1252,7 +1252,23 @@ impl<'s> Evaluator<'s> {
                 }
                 match configured.or_else(|| shaped_computed_attribute(instance, name)) {
                     Some(value) => {
-                        self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
+                        let rest = ops.get(1..).unwrap_or_default();
+                        match self.apply_ops(id, value, rest, scope) {
+                            // The nested blocks of a resource hold what the configuration
+                            // sets, not what the provider computes (`ip_address[*].ip`).
+                            Err(error)
+                                if instance.mode == Mode::Managed
+                                    && error.starts_with(super::eval::UNSUPPORTED_ATTRIBUTE)
+                                    && literal_indexes_only(rest) =>
+                            {
+                                Ok(Value::Unknown(format!(
+                                    "computed attribute{} of {}.{name}",
+                                    error.trim_start_matches(super::eval::UNSUPPORTED_ATTRIBUTE),
+                                    instance.address
+                                )))
+                            }
+                            result => result,
+                        }
                     }
                     None => {
                         let reference = Value::reference(Ref {
@@ -1667,6 +1683,18 @@ fn unknown_reason(value: &Value) -> String {
 }
 
 /// A resource instance as an object: configured attributes plus computed ones as Refs.
+/// Whether every index of `ops` is a literal: an error applying them then comes from the
+/// value they are applied to, not from evaluating a key.
+fn literal_indexes_only(ops: &[Decorated<TraversalOperator>]) -> bool {
+    use hcl::edit::expr::Expression;
+    ops.iter().all(|op| match op.value() {
+        TraversalOperator::Index(key) => {
+            matches!(key, Expression::Number(_) | Expression::String(_))
+        }
+        _ => true,
+    })
+}
+
 fn instance_object(instance: &ResourceInstance) -> Value {
     let mut object = match &instance.value {
         Value::Map(entries) if instance.mode == Mode::Managed => entries.clone(),
