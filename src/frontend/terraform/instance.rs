@@ -110,9 +110,15 @@ pub const FIREWALL_ENDPOINT_ID: &str = "firewall_status.sync_states.attachment.e
 /// A computed attribute whose shape the configuration decides: a Network Firewall's
 /// `firewall_status` has one `sync_states` element per `subnet_mapping` block, whose
 /// `attachment[0].endpoint_id` is an endpoint of this firewall and `subnet_id` the
-/// mapping's subnet. The zone and which endpoint each element holds are known only after
-/// apply (`sync_states` is a set), so they stay references to the whole status.
-fn shaped_computed_attribute(instance: &ResourceInstance, name: &str) -> Option<Value> {
+/// mapping's subnet. Its `availability_zone` is the subnet's, given by `zone_of` when
+/// known (configurations key the endpoints by zone: `{ for s in ...sync_states :
+/// s.availability_zone => s.attachment[0].endpoint_id }`), else a reference to the whole
+/// status; which endpoint an element holds is known only after apply.
+fn shaped_computed_attribute(
+    instance: &ResourceInstance,
+    name: &str,
+    zone_of: &dyn Fn(&Value) -> Option<Value>,
+) -> Option<Value> {
     if *instance.kind != *"aws_networkfirewall_firewall" || name != "firewall_status" {
         return None;
     }
@@ -134,21 +140,20 @@ fn shaped_computed_attribute(instance: &ResourceInstance, name: &str) -> Option<
         let Value::Map(mapping) = mapping else {
             return None;
         };
+        let subnet = mapping.get("subnet_id").cloned().unwrap_or(Value::Null);
+        let zone = zone_of(&subnet).unwrap_or_else(|| status.clone());
         let attachment = BTreeMap::from([
             ("endpoint_id".to_string(), computed(FIREWALL_ENDPOINT_ID)),
             ("status".to_string(), status.clone()),
             ("status_message".to_string(), status.clone()),
-            (
-                "subnet_id".to_string(),
-                mapping.get("subnet_id").cloned().unwrap_or(Value::Null),
-            ),
+            ("subnet_id".to_string(), subnet),
         ]);
         sync_states.push(Value::Map(BTreeMap::from([
             (
                 "attachment".to_string(),
                 Value::List(vec![Value::Map(attachment)]),
             ),
-            ("availability_zone".to_string(), status.clone()),
+            ("availability_zone".to_string(), zone),
         ])));
     }
     Some(Value::List(vec![Value::Map(BTreeMap::from([
@@ -1197,6 +1202,33 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    /// The zone of a subnet given by its id: a subnet of module instance `id` whose
+    /// `availability_zone` is known.
+    fn subnet_zone(&self, id: InstanceId, subnet: &Value) -> Option<Value> {
+        let Value::Ref(subnet) = subnet else {
+            return None;
+        };
+        if subnet.attribute != "id" {
+            return None;
+        }
+        let inst = self.instance(id)?;
+        let (kind, rest) = subnet.address.strip_prefix(&inst.prefix)?.split_once('.')?;
+        let name = rest.split(['[', '.']).next()?;
+        let index = inst.config.resource_index.get(Mode::Managed, kind, name)?;
+        let resources = self.resources(id, &inst, index).ok()?;
+        let found = resources
+            .instances
+            .iter()
+            .find(|instance| instance.address == subnet.address)?;
+        match &found.value {
+            Value::Map(entries) => match entries.get("availability_zone")? {
+                zone @ Value::String(_) => Some(zone.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn keyed_instance(
         &self,
         id: InstanceId,
@@ -1250,7 +1282,8 @@ impl<'s> Evaluator<'s> {
                         instance.address
                     )));
                 }
-                match configured.or_else(|| shaped_computed_attribute(instance, name)) {
+                let zone_of = |subnet: &Value| self.subnet_zone(id, subnet);
+                match configured.or_else(|| shaped_computed_attribute(instance, name, &zone_of)) {
                     Some(value) => {
                         let rest = ops.get(1..).unwrap_or_default();
                         match self.apply_ops(id, value, rest, scope) {
@@ -1708,7 +1741,7 @@ fn instance_object(instance: &ResourceInstance) -> Value {
             });
         }
     }
-    if let Some(status) = shaped_computed_attribute(instance, "firewall_status") {
+    if let Some(status) = shaped_computed_attribute(instance, "firewall_status", &|_| None) {
         object.insert("firewall_status".to_string(), status);
     }
     for attribute in COMPUTED_ATTRIBUTES {
