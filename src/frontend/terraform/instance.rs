@@ -606,7 +606,11 @@ impl<'s> Evaluator<'s> {
             "data" => {
                 let kind = first_attr()?;
                 if !public_facts::is_known(kind) {
-                    return Ok(Value::Unknown("data source".into()));
+                    let name = match rest.first().map(|o| o.value()) {
+                        Some(TraversalOperator::GetAttr(name)) => name.value().as_str(),
+                        _ => "",
+                    };
+                    return Ok(Value::Unknown(data_source_reason(kind, name)));
                 }
                 let name = match rest.first().map(|o| o.value()) {
                     Some(TraversalOperator::GetAttr(name)) => name.value().as_str(),
@@ -936,7 +940,10 @@ impl<'s> Evaluator<'s> {
                     let (value, attrs) = if decl.mode == Mode::Data {
                         (
                             self.data_source(id, decl, &mut scope),
-                            Val::new(decl.span, V::Unknown("data source".into())),
+                            Val::new(
+                                decl.span,
+                                V::Unknown(data_source_reason(&decl.kind, &decl.name)),
+                            ),
                         )
                     } else {
                         self.eval_body(id, &decl.body, &mut scope, decl.span)
@@ -963,10 +970,10 @@ impl<'s> Evaluator<'s> {
     /// (with a note saying what was assumed), unknown otherwise.
     fn data_source(&self, id: InstanceId, decl: &config::ResourceDecl, scope: &mut Scope) -> Value {
         if !public_facts::is_known(&decl.kind) {
-            return Value::Unknown("data source".into());
+            return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
         }
         let Value::Map(args) = self.eval_body(id, &decl.body, scope, decl.span).0 else {
-            return Value::Unknown("data source".into());
+            return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
         };
         let region = self.provider_region(id, &decl.provider);
         let evaluated = public_facts::evaluate(
@@ -1716,6 +1723,11 @@ fn unknown_reason(value: &Value) -> String {
 }
 
 /// A resource instance as an object: configured attributes plus computed ones as Refs.
+/// Why a data source's value is unknown: Terraform reads it from the cloud, vpclint does not.
+fn data_source_reason(kind: &str, name: &str) -> String {
+    format!("data source data.{kind}.{name}, which Terraform reads from AWS")
+}
+
 /// Whether every index of `ops` is a literal: an error applying them then comes from the
 /// value they are applied to, not from evaluating a key.
 fn literal_indexes_only(ops: &[Decorated<TraversalOperator>]) -> bool {
