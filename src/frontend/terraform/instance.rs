@@ -1209,19 +1209,31 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// The zone of a subnet given by its id: a subnet of module instance `id` whose
-    /// `availability_zone` is known.
-    fn subnet_zone(&self, id: InstanceId, subnet: &Value) -> Option<Value> {
+    /// The zone of a subnet given by its id: a subnet resource (of any module instance
+    /// evaluated so far: the id may come in through a variable) whose `availability_zone` is
+    /// known.
+    fn subnet_zone(&self, subnet: &Value) -> Option<Value> {
         let Value::Ref(subnet) = subnet else {
             return None;
         };
         if subnet.attribute != "id" {
             return None;
         }
-        let inst = self.instance(id)?;
-        let (kind, rest) = subnet.address.strip_prefix(&inst.prefix)?.split_once('.')?;
-        let name = rest.split(['[', '.']).next()?;
-        let index = inst.config.resource_index.get(Mode::Managed, kind, name)?;
+        // The module instance with the longest prefix of the address (`module.a.` before the
+        // root's empty one) that declares the resource named after it.
+        let declaring = self
+            .instances
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter_map(|(id, inst)| {
+                let (kind, rest) = subnet.address.strip_prefix(&inst.prefix)?.split_once('.')?;
+                let name = rest.split(['[', '.']).next()?;
+                let index = inst.config.resource_index.get(Mode::Managed, kind, name)?;
+                Some((id, inst.clone(), index))
+            })
+            .max_by_key(|(_, inst, _)| inst.prefix.len());
+        let (id, inst, index) = declaring?;
         let resources = self.resources(id, &inst, index).ok()?;
         let found = resources
             .instances
@@ -1289,7 +1301,7 @@ impl<'s> Evaluator<'s> {
                         instance.address
                     )));
                 }
-                let zone_of = |subnet: &Value| self.subnet_zone(id, subnet);
+                let zone_of = |subnet: &Value| self.subnet_zone(subnet);
                 match configured.or_else(|| shaped_computed_attribute(instance, name, &zone_of)) {
                     Some(value) => {
                         let rest = ops.get(1..).unwrap_or_default();
