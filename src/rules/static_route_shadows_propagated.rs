@@ -410,7 +410,6 @@ mod tests {
     #[test]
     fn a_tgw_route_through_an_inspection_vpc_that_sends_the_prefix_on_is_not_flagged() {
         // How the inspection VPC's own table routes the prefix.
-        #[derive(PartialEq)]
         enum Onward {
             DirectConnect,
             Blackhole,

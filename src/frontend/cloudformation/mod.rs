@@ -929,12 +929,18 @@ fn child_template<'a>(
 
 /// The file under `dir` whose relative path is the longest tail of `url`'s path
 /// (`https://bucket.s3.amazonaws.com/prefix/infrastructure/vpc.yaml` gives
-/// `dir/infrastructure/vpc.yaml`, else `dir/vpc.yaml`).
+/// `dir/infrastructure/vpc.yaml`, else `dir/vpc.yaml`), of its last
+/// [`MAX_URL_TAIL_SEGMENTS`] segments.
+const MAX_URL_TAIL_SEGMENTS: usize = 16;
+
 fn local_copy(dir: &Path, url: &str) -> Option<PathBuf> {
     let (_, rest) = url.split_once("://")?;
     let path = rest.split(['?', '#']).next()?;
     // The host is not part of the path.
-    let segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    let mut segments: Vec<&str> = path.split('/').skip(1).filter(|s| !s.is_empty()).collect();
+    // Each tail is a path built and a `stat`: a URL of a million segments must not make that
+    // quadratic.
+    segments.drain(..segments.len().saturating_sub(MAX_URL_TAIL_SEGMENTS));
     if segments.iter().any(|s| *s == "." || *s == "..") {
         return None;
     }
@@ -1262,8 +1268,38 @@ fn read_parameter_file(
 
 #[cfg(test)]
 mod tests {
-    use super::{fits_pattern, name_pattern, stands_alone, yaml};
+    use super::{fits_pattern, local_copy, name_pattern, stands_alone, yaml};
     use crate::source::FileId;
+
+    #[test]
+    fn a_remote_template_is_read_from_the_file_with_the_longest_tail_of_its_path() {
+        let dir = std::env::temp_dir().join(format!("vpclint-local-copy-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("infra")).unwrap();
+        std::fs::write(dir.join("infra/vpc.yaml"), "").unwrap();
+        std::fs::write(dir.join("vpc.yaml"), "").unwrap();
+        let url = "https://bucket.s3.amazonaws.com/prefix/infra/vpc.yaml?versionId=1";
+        assert_eq!(local_copy(&dir, url), Some(dir.join("infra/vpc.yaml")));
+        let url = "https://bucket.s3.amazonaws.com/other/vpc.yaml";
+        assert_eq!(local_copy(&dir, url), Some(dir.join("vpc.yaml")));
+        // Near misses: no such file, a path that climbs out, no scheme.
+        assert_eq!(
+            local_copy(&dir, "https://b.s3.amazonaws.com/x/tgw.yaml"),
+            None
+        );
+        assert_eq!(
+            local_copy(&dir, "https://b.s3.amazonaws.com/../vpc.yaml"),
+            None
+        );
+        assert_eq!(local_copy(&dir, "vpc.yaml"), None);
+        // A hostile URL of 400,000 segments: only its last 16 tails are tried (every tail,
+        // each built segment by segment, did not end).
+        let long = format!(
+            "https://b.s3.amazonaws.com/{}vpc.yaml",
+            "a/".repeat(400_000)
+        );
+        assert_eq!(local_copy(&dir, &long), Some(dir.join("vpc.yaml")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     fn pattern(yaml_text: &str) -> String {
         let node = yaml::parse(FileId(0), yaml_text).unwrap().unwrap();

@@ -236,10 +236,23 @@ fn heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
 /// Terraform accepts it and the later item wins. `err` is hcl-edit's rejection of `text`:
 /// `text` with every item that a later item of its object overrides blanked (with its
 /// comma), which changes no value; `None` when `err` is another error, or when the text
-/// does not parse once the repeated keys (at most 16, a parse each) are renamed.
+/// does not parse once the repeated keys (at most 16, a parse each) are renamed, or when
+/// that takes more than [`REPAIR_PARSE_BYTES`] of parsing.
 pub(super) fn blank_overridden_object_items(
     text: &str,
     err: &hcl::edit::parser::Error,
+) -> Option<String> {
+    blank_overridden_object_items_within(text, err, REPAIR_PARSE_BYTES)
+}
+
+/// How much text the repair of repeated keys may parse again in all, about a second: one
+/// parse of a file at the 12 MB limit, 16 repairs of a 1 MB file.
+const REPAIR_PARSE_BYTES: usize = 16 << 20;
+
+fn blank_overridden_object_items_within(
+    text: &str,
+    err: &hcl::edit::parser::Error,
+    mut parse_bytes: usize,
 ) -> Option<String> {
     use hcl::edit::expr::{Object, ObjectKey, ObjectValueTerminator};
     use hcl::edit::visit::{visit_object, Visit};
@@ -307,6 +320,7 @@ pub(super) fn blank_overridden_object_items(
         // A fill that does not repeat another key of the object (the first one may).
         let mut result = Err(err.clone());
         for fill in ["_", "z", "q"] {
+            parse_bytes = parse_bytes.checked_sub(text.len())?;
             renamed_text.replace_range(name_at..name_at + name.len(), &fill.repeat(name.len()));
             result = hcl::edit::parser::parse_body(&renamed_text);
             match &result {
@@ -362,6 +376,20 @@ mod tests {
         assert!(hcl::edit::parser::parse_body(&blanked).is_ok());
         let other = hcl::edit::parser::parse_body("a = {\n").unwrap_err();
         assert_eq!(blank_overridden_object_items("a = {\n", &other), None);
+    }
+
+    #[test]
+    fn gives_up_when_the_parses_exceed_the_budget() {
+        use super::blank_overridden_object_items_within;
+        let text = "a = {\n  k = 1\n  k = 2\n  m = 1\n  m = 2\n}\n";
+        let err = hcl::edit::parser::parse_body(text).unwrap_err();
+        // Two repeated keys take two parses at least (three here: the second key's first
+        // fill repeats the first one's).
+        assert!(blank_overridden_object_items_within(text, &err, 3 * text.len()).is_some());
+        assert_eq!(
+            blank_overridden_object_items_within(text, &err, 3 * text.len() - 1),
+            None
+        );
     }
 
     #[test]
