@@ -277,10 +277,9 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
             }
             Some(Err(err)) => {
                 let offset = err.location().offset().min(text.len());
-                config.diagnostics.push(error(
-                    Span::new(file, offset, offset),
-                    format!("invalid HCL: {}", err.message()),
-                ));
+                config
+                    .diagnostics
+                    .push(error(Span::new(file, offset, offset), invalid_hcl(&err)));
                 continue;
             }
         };
@@ -399,6 +398,20 @@ pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser
     }
     super::templates::normalize_body(&mut body, fixed.as_deref().unwrap_or(text));
     Ok(body)
+}
+
+/// The message of a file [`parse_hcl`] could not parse.
+pub(super) fn invalid_hcl(err: &hcl::edit::parser::Error) -> String {
+    let message = err.message();
+    if message.contains("redefined object key") {
+        // Terraform accepts the key: say why vpclint did not.
+        return format!(
+            "invalid HCL: {message} (Terraform takes the later of repeated keys; vpclint \
+             could not repair this one: it repairs at most 16 plain keys per file, within a \
+             parse budget)"
+        );
+    }
+    format!("invalid HCL: {message}")
 }
 
 fn error(span: Span, message: String) -> Diagnostic {
@@ -776,6 +789,17 @@ fn provider_map(expr: &Expr) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A repeated key the repair does not rename (one with an escape) stays a parse error,
+    /// whose message says Terraform would accept it; a plain one is repaired.
+    #[test]
+    fn an_unrepaired_repeated_key_says_why() {
+        let err = parse_hcl("a = { \"k\\n\" = 1, \"k\\n\" = 2 }\n").unwrap_err();
+        assert!(invalid_hcl(&err).contains("Terraform takes the later of repeated keys"));
+        assert!(parse_hcl("a = { k = 1, k = 2 }\n").is_ok());
+        let other = parse_hcl("a = {\n").unwrap_err();
+        assert!(!invalid_hcl(&other).contains("repeated keys"));
+    }
 
     /// An empty heredoc swallows the attribute after it (hcl-edit 0.10) unless blanked: also
     /// in a file whose object `for` needed its line breaks joined first.

@@ -237,7 +237,7 @@ fn heredoc_end(bytes: &[u8], start: usize) -> Option<usize> {
 /// `text` with every item that a later item of its object overrides blanked (with its
 /// comma), which changes no value; `None` when `err` is another error, or when the text
 /// does not parse once the repeated keys (at most 16, a parse each) are renamed, or when
-/// that takes more than [`REPAIR_PARSE_BYTES`] of parsing.
+/// the parses that fail read more than [`REPAIR_PARSE_BYTES`] of text.
 pub(super) fn blank_overridden_object_items(
     text: &str,
     err: &hcl::edit::parser::Error,
@@ -245,8 +245,9 @@ pub(super) fn blank_overridden_object_items(
     blank_overridden_object_items_within(text, err, REPAIR_PARSE_BYTES)
 }
 
-/// How much text the repair of repeated keys may parse again in all, about a second: one
-/// parse of a file at the 12 MB limit, 16 repairs of a 1 MB file.
+/// How much text the failing parses of the repair may read in all (a parse stops at the
+/// next repeated key), about a second: a repeated key at the end of a file at the 12 MB
+/// limit is repaired once, repeated keys near the start of any file all 16 times.
 const REPAIR_PARSE_BYTES: usize = 16 << 20;
 
 fn blank_overridden_object_items_within(
@@ -320,9 +321,14 @@ fn blank_overridden_object_items_within(
         // A fill that does not repeat another key of the object (the first one may).
         let mut result = Err(err.clone());
         for fill in ["_", "z", "q"] {
-            parse_bytes = parse_bytes.checked_sub(text.len())?;
+            if parse_bytes == 0 {
+                return None;
+            }
             renamed_text.replace_range(name_at..name_at + name.len(), &fill.repeat(name.len()));
             result = hcl::edit::parser::parse_body(&renamed_text);
+            if let Err(e) = &result {
+                parse_bytes = parse_bytes.saturating_sub(e.location().offset().max(1));
+            }
             match &result {
                 Err(e) if e.location().offset() == at => continue,
                 _ => break,
@@ -383,11 +389,12 @@ mod tests {
         use super::blank_overridden_object_items_within;
         let text = "a = {\n  k = 1\n  k = 2\n  m = 1\n  m = 2\n}\n";
         let err = hcl::edit::parser::parse_body(text).unwrap_err();
-        // Two repeated keys take two parses at least (three here: the second key's first
-        // fill repeats the first one's).
-        assert!(blank_overridden_object_items_within(text, &err, 3 * text.len()).is_some());
+        // Two parses fail at the second repeated key (offset 32): the first key's repair
+        // reaches it, then its own first fill repeats the first key's. The third succeeds.
+        let failed_reads = 32 + 32;
+        assert!(blank_overridden_object_items_within(text, &err, failed_reads + 1).is_some());
         assert_eq!(
-            blank_overridden_object_items_within(text, &err, 3 * text.len() - 1),
+            blank_overridden_object_items_within(text, &err, failed_reads),
             None
         );
     }

@@ -280,7 +280,7 @@ fn read_var_file(
             let offset = err.location().offset().min(text.len());
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
-                message: format!("invalid HCL: {}", err.message()),
+                message: config::invalid_hcl(&err),
                 span: Span::new(file, offset, offset),
                 gap: None,
             });
