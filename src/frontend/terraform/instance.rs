@@ -1779,10 +1779,40 @@ fn instance_object(instance: &ResourceInstance) -> Value {
     Value::Map(object)
 }
 
+/// `path.module`: the module's directory relative to the root module's, as Terraform gives
+/// it (`../shared` for a module beside the root).
 fn relative_to(dir: &Path, root: &Path) -> String {
-    match dir.strip_prefix(root) {
-        Ok(relative) if relative.as_os_str().is_empty() => ".".into(),
-        Ok(relative) => relative.to_string_lossy().into_owned(),
-        Err(_) => dir.to_string_lossy().into_owned(),
+    let (dir, root) = if dir.is_absolute() == root.is_absolute() {
+        (dir.to_path_buf(), root.to_path_buf())
+    } else {
+        (
+            crate::source::canonical(dir),
+            crate::source::canonical(root),
+        )
+    };
+    use std::path::Component;
+    fn parts(path: &Path) -> Vec<Component<'_>> {
+        path.components()
+            .filter(|c| *c != Component::CurDir)
+            .collect()
+    }
+    let (dir_parts, root_parts) = (parts(&dir), parts(&root));
+    let common = dir_parts
+        .iter()
+        .zip(&root_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if root_parts[common..].contains(&Component::ParentDir) {
+        return dir.to_string_lossy().into_owned();
+    }
+    let relative: PathBuf = root_parts[common..]
+        .iter()
+        .map(|_| Component::ParentDir)
+        .chain(dir_parts[common..].iter().copied())
+        .collect();
+    if relative.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        relative.to_string_lossy().into_owned()
     }
 }
