@@ -1365,6 +1365,9 @@ impl<'s> Evaluator<'s> {
                 format!("{}.{}", inst.key_path, call.name)
             };
             let config = self.child_config(inst, call, &key_path);
+            if let Some(config) = &config {
+                self.check_call_arguments(inst, call, config);
+            }
             let expansion = self.expand(id, &call.body, &Vec::new(), &what());
             let instances = expansion
                 .instances
@@ -1475,6 +1478,36 @@ impl<'s> Evaluator<'s> {
         let config = config::load_module_once(&dir, self.sources);
         self.configs.borrow_mut().insert(dir, config.clone());
         Some(config)
+    }
+
+    /// Once per call in a module's source: an argument the called module does not
+    /// declare is an error, as in Terraform.
+    fn check_call_arguments(
+        &self,
+        inst: &Instance,
+        call: &config::ModuleCall,
+        config: &ModuleConfig,
+    ) {
+        let unsupported = call.unsupported_arguments(config);
+        if unsupported.is_empty()
+            || !self
+                .noted_calls
+                .borrow_mut()
+                .insert((inst.config.dir.clone(), call.name.clone()))
+        {
+            return;
+        }
+        for attr in unsupported {
+            self.error(
+                attr.span,
+                format!(
+                    "Unsupported argument: module \"{}\" ({}) declares no variable \"{}\"; if its version changed, run terraform init",
+                    call.name,
+                    config.dir.display(),
+                    attr.name
+                ),
+            );
+        }
     }
 
     /// Whether `dir` is the directory of `inst` or of a module that calls it.
