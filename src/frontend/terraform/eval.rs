@@ -70,6 +70,8 @@ const REF_PRESERVING_FUNCTIONS: &[&str] = &[
     "slice",
     "length",
     "zipmap",
+    // `join("", aws_vpc.default[*].id)` of a resource with count 0 or 1 (cloudposse).
+    "join",
 ];
 
 /// Marks a placeholder string standing for a reference while a function runs.
