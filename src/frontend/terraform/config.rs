@@ -126,12 +126,14 @@ const MODULE_META_ARGUMENTS: &[&str] = &[
 impl ModuleCall {
     /// The arguments `module` does not declare as variables: Terraform rejects each
     /// ("Unsupported argument"). None when the module has an error, since the variable may
-    /// be in the part that did not parse.
+    /// be in the part that did not parse, or no configuration file at all (a directory
+    /// vpclint may have resolved wrongly).
     pub fn unsupported_arguments<'a>(&'a self, module: &'a ModuleConfig) -> Vec<&'a Attr> {
-        if module
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == crate::frontend::Severity::Error)
+        if module.files.is_empty()
+            || module
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == crate::frontend::Severity::Error)
         {
             return Vec::new();
         }
