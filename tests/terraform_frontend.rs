@@ -431,3 +431,13 @@ fn a_module_shared_by_two_roots_is_parsed_once_per_run() {
         .expect("the module file is in the source map");
     assert!(first.files.contains(&shared) && second.files.contains(&shared));
 }
+
+/// A module outside the root's directory: `path.module` is relative to the root (`../x`),
+/// not the path vpclint was given, so its file functions read its own files.
+#[test]
+fn path_module_of_a_module_beside_the_root() {
+    let dir = fixture("sibling-module");
+    let sources = SourceMap::new();
+    let unit = terraform::load_root_module(&dir.join("root"), &Options::default(), &sources);
+    insta::assert_snapshot!("sibling-module", render(&unit, &sources, &dir));
+}

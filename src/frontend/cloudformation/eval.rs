@@ -808,6 +808,10 @@ impl<'a> Evaluator<'a> {
         let Some(items) = list.as_list() else {
             return unknown(span, format!("Fn::Join list: {}", why_not_known(&list.v)));
         };
+        // One element is joined to itself: a reference stays that reference.
+        if let [item @ Val { v: V::Ref(_), .. }] = items {
+            return Val::new(span, item.v.clone());
+        }
         let mut strings = Vec::with_capacity(items.len());
         for item in items {
             match scalar_string(&item.v) {

@@ -8,7 +8,9 @@
 //! item, `&{Identifier}` the item without its non-alphanumeric characters, and
 //! `Ref: Identifier` the item itself; an `Fn::Sub` left without variables becomes a plain
 //! string. Loops nest. The collection is a list or a function giving one (a
-//! `CommaDelimitedList`/`List<...>` parameter, `Fn::FindInMap`).
+//! `CommaDelimitedList`/`List<...>` parameter, `Fn::FindInMap`). An output key whose value
+//! is null generates nothing, as in cfn-lint: a YAML slip that puts a nested loop beside an
+//! empty key (`- ${Type}:` then `Fn::ForEach::Az:` at the same indentation) deploys.
 //!
 //! Generated nodes keep the spans of the loop body, so findings point into it. A loop whose
 //! collection is not known statically generates nothing and is recorded as a gap.
@@ -227,7 +229,11 @@ impl Expander<'_, '_> {
                 &inner,
             );
             if let Kind::Map(entries) = body.kind {
-                out.extend(entries);
+                out.extend(
+                    entries
+                        .into_iter()
+                        .filter(|e| !matches!(e.value.kind, Kind::Null)),
+                );
             }
         }
         out

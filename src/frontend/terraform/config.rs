@@ -113,6 +113,41 @@ pub(super) struct ModuleCall {
     pub providers: Vec<(String, String)>,
 }
 
+/// The arguments of a `module` block that are not input variables.
+const MODULE_META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+impl ModuleCall {
+    /// The arguments `module` does not declare as variables: Terraform rejects each
+    /// ("Unsupported argument"). None when the module has an error, since the variable may
+    /// be in the part that did not parse, or no configuration file at all (a directory
+    /// vpclint may have resolved wrongly).
+    pub fn unsupported_arguments<'a>(&'a self, module: &'a ModuleConfig) -> Vec<&'a Attr> {
+        if module.files.is_empty()
+            || module
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == crate::frontend::Severity::Error)
+        {
+            return Vec::new();
+        }
+        self.body
+            .attrs
+            .iter()
+            .filter(|a| {
+                !MODULE_META_ARGUMENTS.contains(&a.name.as_str())
+                    && !module.variables.contains_key(&a.name)
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct VariableDecl {
     pub default: Option<Attr>,

@@ -70,6 +70,8 @@ const REF_PRESERVING_FUNCTIONS: &[&str] = &[
     "slice",
     "length",
     "zipmap",
+    // `join("", aws_vpc.default[*].id)` of a resource with count 0 or 1 (cloudposse).
+    "join",
 ];
 
 /// Marks a placeholder string standing for a reference while a function runs.
@@ -114,12 +116,25 @@ fn call_preserving_refs(name: &str, args: Vec<Value>) -> Value {
     fn decode(value: Value, refs: &[crate::frontend::Ref]) -> Value {
         let derived = || Value::Unknown("derived from a computed attribute".into());
         match value {
-            Value::String(s) if s.contains(REF_MARK) => s
-                .strip_prefix(REF_MARK)
-                .and_then(|rest| rest.strip_suffix(REF_MARK))
-                .and_then(|index| index.parse::<usize>().ok())
-                .and_then(|index| refs.get(index))
-                .map_or_else(derived, |r| Value::reference(r.clone())),
+            Value::String(s) if s.contains(REF_MARK) => {
+                let reference = |index: &str| index.parse::<usize>().ok().and_then(|i| refs.get(i));
+                match s
+                    .strip_prefix(REF_MARK)
+                    .and_then(|rest| rest.strip_suffix(REF_MARK))
+                    .and_then(reference)
+                {
+                    Some(r) => Value::reference(r.clone()),
+                    // Joined into a longer string (`join(",", ids)`): unknown, named after
+                    // the first attribute in it.
+                    None => s
+                        .split(REF_MARK)
+                        .nth(1)
+                        .and_then(reference)
+                        .map_or_else(derived, |r| {
+                            Value::Unknown(deferred_reason(&Value::reference(r.clone())))
+                        }),
+                }
+            }
             Value::List(items) => Value::List(items.into_iter().map(|i| decode(i, refs)).collect()),
             Value::Set(items) => Value::Set(items.into_iter().map(|i| decode(i, refs)).collect()),
             Value::Map(entries) if entries.keys().any(|k| k.contains(REF_MARK)) => derived(),

@@ -1368,6 +1368,9 @@ impl<'s> Evaluator<'s> {
                 format!("{}.{}", inst.key_path, call.name)
             };
             let config = self.child_config(inst, call, &key_path);
+            if let Some(config) = &config {
+                self.check_call_arguments(inst, call, config);
+            }
             let expansion = self.expand(id, &call.body, &Vec::new(), &what());
             let instances = expansion
                 .instances
@@ -1478,6 +1481,36 @@ impl<'s> Evaluator<'s> {
         let config = config::load_module_once(&dir, self.sources);
         self.configs.borrow_mut().insert(dir, config.clone());
         Some(config)
+    }
+
+    /// Once per call in a module's source: an argument the called module does not
+    /// declare is an error, as in Terraform.
+    fn check_call_arguments(
+        &self,
+        inst: &Instance,
+        call: &config::ModuleCall,
+        config: &ModuleConfig,
+    ) {
+        let unsupported = call.unsupported_arguments(config);
+        if unsupported.is_empty()
+            || !self
+                .noted_calls
+                .borrow_mut()
+                .insert((inst.config.dir.clone(), call.name.clone()))
+        {
+            return;
+        }
+        for attr in unsupported {
+            self.error(
+                attr.span,
+                format!(
+                    "Unsupported argument: module \"{}\" ({}) declares no variable \"{}\"; if its version changed, run terraform init",
+                    call.name,
+                    config.dir.display(),
+                    attr.name
+                ),
+            );
+        }
     }
 
     /// Whether `dir` is the directory of `inst` or of a module that calls it.
@@ -1781,10 +1814,40 @@ fn instance_object(instance: &ResourceInstance) -> Value {
     Value::Map(object)
 }
 
+/// `path.module`: the module's directory relative to the root module's, as Terraform gives
+/// it (`../shared` for a module beside the root).
 fn relative_to(dir: &Path, root: &Path) -> String {
-    match dir.strip_prefix(root) {
-        Ok(relative) if relative.as_os_str().is_empty() => ".".into(),
-        Ok(relative) => relative.to_string_lossy().into_owned(),
-        Err(_) => dir.to_string_lossy().into_owned(),
+    let (dir, root) = if dir.is_absolute() == root.is_absolute() {
+        (dir.to_path_buf(), root.to_path_buf())
+    } else {
+        (
+            crate::source::canonical(dir),
+            crate::source::canonical(root),
+        )
+    };
+    use std::path::Component;
+    fn parts(path: &Path) -> Vec<Component<'_>> {
+        path.components()
+            .filter(|c| *c != Component::CurDir)
+            .collect()
+    }
+    let (dir_parts, root_parts) = (parts(&dir), parts(&root));
+    let common = dir_parts
+        .iter()
+        .zip(&root_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if root_parts[common..].contains(&Component::ParentDir) {
+        return dir.to_string_lossy().into_owned();
+    }
+    let relative: PathBuf = root_parts[common..]
+        .iter()
+        .map(|_| Component::ParentDir)
+        .chain(dir_parts[common..].iter().copied())
+        .collect();
+    if relative.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        relative.to_string_lossy().into_owned()
     }
 }

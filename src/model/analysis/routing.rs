@@ -56,6 +56,10 @@ pub trait AddressFamily: Copy + Eq + Debug + Into<IpNet> {
     /// learns them from Direct Connect by BGP), so an IPv6 lookup outside the VPC's blocks
     /// is never complete.
     const PROPAGATED_ROUTES_MODELLED: bool;
+    /// The shortest prefix length a VPC block of this family can have (IPv4: /16): a
+    /// destination with a shorter one (`0.0.0.0/0`) is outside every block of the VPC,
+    /// known or not. 0 where no bound is relied on.
+    const SHORTEST_BLOCK_PREFIX: u8;
 
     /// `net`, when it is of this family.
     fn of(net: IpNet) -> Option<Self>;
@@ -71,10 +75,11 @@ pub trait AddressFamily: Copy + Eq + Debug + Into<IpNet> {
 /// The families differ only in the variant, the VPC's blocks and whether VGW-propagated
 /// routes are modelled.
 macro_rules! address_family {
-    ($net:ty, $variant:ident, $block:ident, $blocks:ident, $complete:ident, $modelled:expr) => {
+    ($net:ty, $variant:ident, $block:ident, $blocks:ident, $complete:ident, $modelled:expr, $shortest:expr) => {
         impl AddressFamily for $net {
             type Block<'n> = $block<'n>;
             const PROPAGATED_ROUTES_MODELLED: bool = $modelled;
+            const SHORTEST_BLOCK_PREFIX: u8 = $shortest;
 
             fn of(net: IpNet) -> Option<Self> {
                 match net {
@@ -92,14 +97,15 @@ macro_rules! address_family {
     };
 }
 
-address_family!(Ipv4Net, V4, VpcBlock, blocks, is_complete, true);
+address_family!(Ipv4Net, V4, VpcBlock, blocks, is_complete, true, 16);
 address_family!(
     Ipv6Net,
     V6,
     VpcIpv6Block,
     ipv6_blocks,
     ipv6_is_complete,
-    false
+    false,
+    0
 );
 
 /// How a matching route got into the table.
@@ -421,7 +427,9 @@ impl<'n> RoutingIndex<'n> {
                         });
                     }
                 }
-                complete &= inside_vpc || blocks_complete;
+                let outside_every_block =
+                    destination.into().prefix_len() < N::SHORTEST_BLOCK_PREFIX;
+                complete &= inside_vpc || blocks_complete || outside_every_block;
             }
             None => complete = false,
         }
