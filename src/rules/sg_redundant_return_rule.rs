@@ -3,7 +3,7 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::sg::{describe_peer, same_peer, SgIndex};
-use crate::model::{Direction, Network, Protocol, SgRule};
+use crate::model::{Direction, Network, Protocol, SgPeer, SgRule};
 
 pub struct SgRedundantReturnRule;
 
@@ -31,7 +31,10 @@ impl Rule for SgRedundantReturnRule {
                 ) else {
                     continue;
                 };
-                if !protocol.has_ports() || !ports.is_ephemeral() {
+                // Egress to the group itself opens member-to-member connections that the
+                // group's own ingress accepts (cluster peers, ECS dynamic ports): real flows,
+                // not replies.
+                if !protocol.has_ports() || !ports.is_ephemeral() || peer == SgPeer::Group(group) {
                     continue;
                 }
                 let ingress =
@@ -224,6 +227,23 @@ mod tests {
             Protocol::UDP,
             EPHEMERAL,
             cidr("0.0.0.0/0"),
+        );
+        // Egress to the group itself is member-to-member traffic its ingress accepts.
+        b.sg_rule(
+            "in-self",
+            web,
+            Ingress,
+            Protocol::TCP,
+            EPHEMERAL,
+            SgPeer::Group(web),
+        );
+        b.sg_rule(
+            "out-self",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            SgPeer::Group(web),
         );
         // A different, broader network is not the same peer.
         b.sg_rule(
