@@ -268,7 +268,8 @@ struct BlockGroup {
     kind: String,
     values: Vec<Value>,
     vals: Vec<Val>,
-    /// A `dynamic` block's `for_each` is unknown: so is the whole group.
+    /// A `dynamic` block's `for_each` is unknown: so is the group's value. Its `vals` (what
+    /// lowering sees) keep the known blocks, with one unknown element per unknown `dynamic`.
     unknown: Option<String>,
     span: Span,
 }
@@ -1048,7 +1049,12 @@ impl<'s> Evaluator<'s> {
                             group.vals.push(val);
                         }
                     }
-                    Err(reason) => group.unknown = Some(reason),
+                    Err(reason) => {
+                        group
+                            .vals
+                            .push(Val::new(block.span, V::Unknown(reason.clone())));
+                        group.unknown = Some(reason);
+                    }
                 }
             } else {
                 let (v, val) = self.eval_body(id, &block.body, scope, block.span);
@@ -1066,8 +1072,8 @@ impl<'s> Evaluator<'s> {
         {
             match unknown {
                 Some(reason) => {
-                    value.insert(kind.clone(), Value::Unknown(reason.clone()));
-                    val.push((kind, Val::new(span, V::Unknown(reason))));
+                    value.insert(kind.clone(), Value::Unknown(reason));
+                    val.push((kind, Val::new(span, V::List(vals))));
                 }
                 None => {
                     value.insert(kind.clone(), Value::List(values));
