@@ -15,7 +15,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use vpclint::frontend::terraform::functions;
 use vpclint::frontend::terraform::number::Number;
-use vpclint::frontend::terraform::value::Value;
+use vpclint::frontend::terraform::value::{Map, Value};
 
 const CASES: &str = include_str!("terraform_functions_differential.cases");
 
@@ -417,7 +417,7 @@ impl Parser<'_> {
             return items.map(Value::List);
         }
         if self.eat("{") {
-            let mut map = std::collections::BTreeMap::new();
+            let mut map = Map::new();
             let mut failed = None;
             while !self.eat("}") {
                 self.skip_space();

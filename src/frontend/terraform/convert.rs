@@ -6,7 +6,7 @@
 //! Terraform makes the result of almost every function unknown when an argument is.
 
 use super::number::Number;
-use super::value::Value;
+use super::value::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -115,7 +115,7 @@ pub fn to_elements(value: &Value) -> Result<&[Value], String> {
 }
 
 /// The entries of a map or object.
-pub fn to_entries(value: &Value) -> Result<&BTreeMap<String, Value>, String> {
+pub fn to_entries(value: &Value) -> Result<&Map, String> {
     match value {
         Value::Map(map) => Ok(map),
         Value::Null => Err("argument must not be null".to_string()),

@@ -10,11 +10,11 @@ use super::functions;
 use super::instance::{Evaluator, InstanceId};
 use super::json::JsonExpr;
 use super::number::Number;
-use super::value::Value;
+use super::value::{Map, Value};
 use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::edit::template::{Directive, Element, Template};
 use hcl::edit::Decorated;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Names bound while evaluating: `count`, `each`, `for` variables, dynamic iterators.
 pub(super) type Scope = Vec<(String, Value)>;
@@ -187,13 +187,12 @@ impl Evaluator<'_> {
                     .map(|i| self.eval_json(inst, i, scope))
                     .collect::<Result<_, _>>()?,
             ),
-            JsonExpr::Object(entries, _) => {
-                let mut map = BTreeMap::new();
-                for (key, _, value) in entries {
-                    map.insert(key.clone(), self.eval_json(inst, value, scope)?);
-                }
-                Value::Map(map)
-            }
+            JsonExpr::Object(entries, _) => Value::Map(
+                entries
+                    .iter()
+                    .map(|(key, _, value)| Ok((key.clone(), self.eval_json(inst, value, scope)?)))
+                    .collect::<Result<Map, String>>()?,
+            ),
         })
     }
 
@@ -221,7 +220,7 @@ impl Evaluator<'_> {
                     .collect::<Result<_, _>>()?,
             )),
             Expression::Object(object) => {
-                let mut map = BTreeMap::new();
+                let mut entries = Vec::with_capacity(object.len());
                 for (key, value) in object.iter() {
                     let key = match key {
                         ObjectKey::Ident(i) => i.value().to_string(),
@@ -237,9 +236,10 @@ impl Evaluator<'_> {
                             convert::to_string(&key)?
                         }
                     };
-                    map.insert(key, self.eval(inst, value.expr(), scope)?);
+                    entries.push((key, self.eval(inst, value.expr(), scope)?));
                 }
-                Ok(Value::Map(map))
+                // A repeated key keeps its last value, as in Terraform.
+                Ok(Value::Map(Map::from_entries(entries)))
             }
             Expression::StringTemplate(t) => self.eval_template(inst, t, scope),
             Expression::HeredocTemplate(h) => self.eval_template(inst, &h.template, scope),
@@ -515,7 +515,8 @@ impl Evaluator<'_> {
         let key_var = f.intro.key_var.as_ref().map(|k| k.value().to_string());
         let value_var = f.intro.value_var.value().to_string();
         let mut list = Vec::new();
-        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        let mut seen = SeenKeys::default();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for (key, value) in items {
             let depth = scope.len();
@@ -540,12 +541,12 @@ impl Evaluator<'_> {
                     groups.entry(key).or_default().push(value)
                 }
                 Some(Value::String(key)) => {
-                    if map.contains_key(&key) {
+                    if seen.repeated(&entries, &key) {
                         return Err(format!(
                             "duplicate object key \"{key}\" in for expression (use ... to group)"
                         ));
                     }
-                    map.insert(key, value);
+                    entries.push((key, value));
                 }
                 Some(unknown) => return Ok(unknown),
             }
@@ -560,7 +561,7 @@ impl Evaluator<'_> {
                     .collect(),
             )
         } else {
-            Value::Map(map)
+            Value::Map(Map::from_entries(entries))
         })
     }
 
@@ -804,8 +805,21 @@ fn is_set_call(expr: &Expression) -> bool {
     call.name.name.as_str() == "toset" && matches!(namespace[..], [] | ["core"])
 }
 
-/// The (key, value) pairs a `for` iterates: list index, set element or map key. `Err`
-/// carries the unknown value that makes the result unknown.
+/// The keys a `for` expression has produced, by hash, compared in full only on a hit: a
+/// large map is then built in one sort and not one insert at a time.
+#[derive(Default)]
+struct SeenKeys {
+    state: std::hash::RandomState,
+    hashes: HashSet<u64>,
+}
+
+impl SeenKeys {
+    fn repeated(&mut self, entries: &[(String, Value)], key: &str) -> bool {
+        use std::hash::BuildHasher;
+        !self.hashes.insert(self.state.hash_one(key)) && entries.iter().any(|(k, _)| k == key)
+    }
+}
+
 fn iteration_items(collection: Value) -> Result<Result<Vec<(Value, Value)>, Value>, String> {
     Ok(Ok(match collection {
         Value::List(items) => items
@@ -1002,7 +1016,7 @@ mod tests {
                 Default::default(),
             );
             let template = super::super::templates::parse_template(text).expect("template parses");
-            evaluator.render_isolated(0, &template, Value::Map(BTreeMap::new()), "test")
+            evaluator.render_isolated(0, &template, Value::Map(Map::new()), "test")
         };
         assert_eq!(
             render("%{ for x in [1, 2] ~}\n  - ${x}\n%{ endfor ~}\nend\n"),
@@ -1028,7 +1042,7 @@ mod tests {
         let grouped = eval(r#"{ for s in ["a", "b", "a"] : s => s... }"#).expect("groups");
         assert_eq!(
             grouped,
-            Value::Map(BTreeMap::from([
+            Value::Map(Map::from([
                 ("a".into(), Value::List(vec![string("a"), string("a")])),
                 ("b".into(), Value::List(vec![string("b")])),
             ]))

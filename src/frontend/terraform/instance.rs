@@ -11,7 +11,7 @@ use super::number::Number;
 use super::public_facts;
 use super::render;
 use super::types::{self, Type};
-use super::value::Value;
+use super::value::{Map, Value};
 use crate::frontend::{CallChain, CallSite, Diagnostic, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
 use hcl::edit::expr::TraversalOperator;
@@ -142,13 +142,13 @@ fn shaped_computed_attribute(
         };
         let subnet = mapping.get("subnet_id").cloned().unwrap_or(Value::Null);
         let zone = zone_of(&subnet).unwrap_or_else(|| status.clone());
-        let attachment = BTreeMap::from([
+        let attachment = Map::from([
             ("endpoint_id".to_string(), computed(FIREWALL_ENDPOINT_ID)),
             ("status".to_string(), status.clone()),
             ("status_message".to_string(), status.clone()),
             ("subnet_id".to_string(), subnet),
         ]);
-        sync_states.push(Value::Map(BTreeMap::from([
+        sync_states.push(Value::Map(Map::from([
             (
                 "attachment".to_string(),
                 Value::List(vec![Value::Map(attachment)]),
@@ -156,7 +156,7 @@ fn shaped_computed_attribute(
             ("availability_zone".to_string(), zone),
         ])));
     }
-    Some(Value::List(vec![Value::Map(BTreeMap::from([
+    Some(Value::List(vec![Value::Map(Map::from([
         ("capacity_usage_summary".to_string(), status.clone()),
         ("sync_states".to_string(), Value::Set(sync_states)),
         ("transit_gateway_attachment_sync_states".to_string(), status),
@@ -812,7 +812,7 @@ impl<'s> Evaluator<'s> {
                     instances: (0..n)
                         .map(|i| {
                             let mut bindings = scope.clone();
-                            let index = BTreeMap::from([(
+                            let index = Map::from([(
                                 "index".to_string(),
                                 Value::number(Number::from_i64(i)),
                             )]);
@@ -880,7 +880,7 @@ impl<'s> Evaluator<'s> {
                         .into_iter()
                         .map(|(key, value)| {
                             let mut bindings = scope.clone();
-                            let each = BTreeMap::from([
+                            let each = Map::from([
                                 ("key".to_string(), Value::String(key.clone())),
                                 ("value".to_string(), value),
                             ]);
@@ -1000,7 +1000,7 @@ impl<'s> Evaluator<'s> {
         scope: &mut Scope,
         span: Span,
     ) -> (Value, Val) {
-        let mut value = BTreeMap::new();
+        let mut value = Vec::new();
         let mut val = Vec::new();
         for attr in body
             .attrs
@@ -1009,7 +1009,7 @@ impl<'s> Evaluator<'s> {
         {
             let v = self.eval_attr(id, attr, scope);
             val.push((attr.name.clone(), render::to_val(&v, &attr.expr, attr.span)));
-            value.insert(attr.name.clone(), v);
+            value.push((attr.name.clone(), v));
         }
         // Nested blocks grouped by type, in order of first appearance.
         let mut groups: Vec<BlockGroup> = Vec::new();
@@ -1070,18 +1070,17 @@ impl<'s> Evaluator<'s> {
             span,
         } in groups
         {
-            match unknown {
-                Some(reason) => {
-                    value.insert(kind.clone(), Value::Unknown(reason));
-                    val.push((kind, Val::new(span, V::List(vals))));
-                }
-                None => {
-                    value.insert(kind.clone(), Value::List(values));
-                    val.push((kind, Val::new(span, V::List(vals))));
-                }
-            }
+            let group_value = match unknown {
+                Some(reason) => Value::Unknown(reason),
+                None => Value::List(values),
+            };
+            value.push((kind.clone(), group_value));
+            val.push((kind, Val::new(span, V::List(vals))));
         }
-        (Value::Map(value), Val::new(span, V::Map(val)))
+        (
+            Value::Map(Map::from_entries(value)),
+            Val::new(span, V::Map(val)),
+        )
     }
 
     /// `dynamic "kind" { for_each, iterator, content {} }`: one block per element.
@@ -1128,7 +1127,7 @@ impl<'s> Evaluator<'s> {
         let mut out = Vec::with_capacity(items.len());
         for (key, value) in items {
             let depth = scope.len();
-            let iter = BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]);
+            let iter = Map::from([("key".to_string(), key), ("value".to_string(), value)]);
             scope.push((iterator.clone(), Value::Map(iter)));
             out.push(self.eval_body(id, &content.body, scope, content.span));
             scope.truncate(depth);
@@ -1549,20 +1548,18 @@ impl<'s> Evaluator<'s> {
             }
             _ => {
                 let mut list = Vec::new();
-                let mut map = BTreeMap::new();
+                let mut entries = Vec::new();
                 for (key, child) in &children.instances {
                     let object = self.child_reference(id, *child, &[], scope)?;
                     match key {
-                        Key::Name(name) => {
-                            map.insert(name.clone(), object);
-                        }
+                        Key::Name(name) => entries.push((name.clone(), object)),
                         _ => list.push(object),
                     }
                 }
-                let collection = if map.is_empty() {
+                let collection = if entries.is_empty() {
                     Value::List(list)
                 } else {
-                    Value::Map(map)
+                    Value::Map(Map::from_entries(entries))
                 };
                 self.apply_ops(id, collection, ops, scope)
             }
@@ -1590,7 +1587,7 @@ impl<'s> Evaluator<'s> {
                 self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
             }
             _ => {
-                let mut outputs = BTreeMap::new();
+                let mut outputs = Map::new();
                 let mut names: Vec<&String> = child.config.outputs.keys().collect();
                 names.sort();
                 for name in names {
@@ -1775,12 +1772,13 @@ fn instance_object(instance: &ResourceInstance) -> Value {
         object.insert("firewall_status".to_string(), status);
     }
     for attribute in COMPUTED_ATTRIBUTES {
-        object.entry(attribute.to_string()).or_insert_with(|| {
-            Value::reference(Ref {
+        if !object.contains_key(attribute) {
+            let reference = Value::reference(Ref {
                 address: instance.address.clone(),
                 attribute: attribute.to_string(),
-            })
-        });
+            });
+            object.insert(attribute.to_string(), reference);
+        }
     }
     Value::Map(object)
 }

@@ -2,7 +2,7 @@
 //! account: `aws_region`, `aws_partition`, and `aws_availability_zones` where every account
 //! sees the same zone names.
 
-use super::value::Value;
+use super::value::{Map, Value};
 use std::collections::BTreeMap;
 
 /// The data sources evaluated here; every other data source stays unknown.
@@ -79,7 +79,7 @@ fn partition(region: &str) -> (&'static str, &'static str, &'static str) {
 /// What a data source evaluates to: its attributes (unknown where they depend on the
 /// account) and, for values vpclint assumed, a note saying where they came from.
 pub(super) struct Evaluated {
-    pub attributes: BTreeMap<String, Value>,
+    pub attributes: Map,
     pub note: Option<String>,
 }
 
@@ -87,7 +87,7 @@ pub(super) struct Evaluated {
 /// `zones` holds the Availability Zones configured in `vpclint.toml` by region.
 pub(super) fn evaluate(
     kind: &str,
-    args: &BTreeMap<String, Value>,
+    args: &Map,
     provider_region: Option<&str>,
     zones: &BTreeMap<String, Vec<String>>,
 ) -> Evaluated {
@@ -95,7 +95,7 @@ pub(super) fn evaluate(
     // `region` (provider 6) or `name` (provider 5) selects another Region.
     let given_region = ["region", "name"]
         .iter()
-        .find_map(|name| args.get(*name).filter(|v| !matches!(v, Value::Null)));
+        .find_map(|name| args.get(name).filter(|v| !matches!(v, Value::Null)));
     let region = match given_region {
         Some(Value::String(region)) => Ok(region.as_str()),
         Some(_) => Err("the region argument is unknown".to_string()),
@@ -164,7 +164,7 @@ pub(super) fn evaluate(
 /// where they came from; an error says why they cannot be known.
 fn zone_names(
     region: &str,
-    args: &BTreeMap<String, Value>,
+    args: &Map,
     configured: &BTreeMap<String, Vec<String>>,
 ) -> Result<(Vec<String>, String), String> {
     let (mut names, source) = match configured.get(region) {
@@ -313,7 +313,7 @@ mod tests {
         )]);
         let from_config = evaluate(
             "aws_availability_zones",
-            &BTreeMap::new(),
+            &Map::new(),
             Some("us-west-1"),
             &configured,
         );
@@ -329,15 +329,10 @@ mod tests {
     #[test]
     fn partition_follows_the_region() {
         let partition_of = |region: &str| {
-            evaluate(
-                "aws_partition",
-                &BTreeMap::new(),
-                Some(region),
-                &BTreeMap::new(),
-            )
-            .attributes
-            .remove("partition")
-            .unwrap()
+            evaluate("aws_partition", &Map::new(), Some(region), &BTreeMap::new())
+                .attributes
+                .remove("partition")
+                .unwrap()
         };
         assert_eq!(partition_of("cn-north-1"), Value::String("aws-cn".into()));
         assert_eq!(

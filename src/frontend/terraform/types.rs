@@ -2,9 +2,8 @@
 //! conversions Terraform applies to values given for them, and to operator operands.
 
 use super::convert::{is_unknown, make_set, to_bool, to_number, to_string, type_name};
-use super::value::Value;
+use super::value::{Map, Value};
 use hcl::edit::expr::{Expression, ObjectKey};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Type {
@@ -171,21 +170,26 @@ pub(super) fn convert(value: Value, ty: &Type) -> Result<Value, String> {
             )),
         },
         Type::Object(attrs) => match value {
-            Value::Map(mut entries) => {
-                let mut out = BTreeMap::new();
+            Value::Map(entries) => {
+                // Sorted by key, as the map is: each attribute's value is taken by search.
+                let mut entries: Vec<(String, Option<Value>)> =
+                    entries.into_iter().map(|(k, v)| (k, Some(v))).collect();
+                let mut out = Vec::with_capacity(attrs.len());
                 for attr in attrs {
-                    match entries.remove(&attr.name) {
+                    let given = entries
+                        .binary_search_by(|(k, _)| k.as_str().cmp(&attr.name))
+                        .ok()
+                        .and_then(|i| entries.get_mut(i)?.1.take());
+                    match given {
                         Some(Value::Null) | None if attr.optional => {
                             let default = attr.default.clone().unwrap_or(Value::Null);
-                            out.insert(attr.name.clone(), convert(default, &attr.ty)?);
+                            out.push((attr.name.clone(), convert(default, &attr.ty)?));
                         }
-                        Some(v) => {
-                            out.insert(attr.name.clone(), convert(v, &attr.ty)?);
-                        }
+                        Some(v) => out.push((attr.name.clone(), convert(v, &attr.ty)?)),
                         None => return Err(format!("attribute \"{}\" is required", attr.name)),
                     }
                 }
-                Ok(Value::Map(out))
+                Ok(Value::Map(Map::from_entries(out)))
             }
             other => Err(format!("an object is required, got {}", type_name(&other))),
         },
@@ -220,14 +224,14 @@ mod tests {
     #[test]
     fn object_types_fill_optional_attributes_and_drop_extra_ones() {
         let t = ty("object({ a = string, b = optional(number) })");
-        let value = Value::Map(BTreeMap::from([
+        let value = Value::Map(Map::from([
             ("a".to_string(), Value::Bool(true)),
             ("c".to_string(), Value::Null),
         ]));
         let converted = convert(value, &t).unwrap();
         assert_eq!(
             converted,
-            Value::Map(BTreeMap::from([
+            Value::Map(Map::from([
                 ("a".to_string(), Value::String("true".into())),
                 ("b".to_string(), Value::Null),
             ]))

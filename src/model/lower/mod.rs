@@ -39,7 +39,7 @@ pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Net
     let mut lowerer = Lowerer::new(declared);
     lowerer.exporters = exporters;
     for index in ordered {
-        lowerer.add(&mut units[index], sources);
+        drop(lowerer.add(&mut units[index], sources));
     }
     lowerer.finish()
 }
@@ -72,10 +72,11 @@ impl Lowerer {
         }
     }
 
-    /// Lowers `unit` into the network and releases its resources: nothing reads them
-    /// afterwards (rules and reports see the model, the units' diagnostics and
-    /// suppressions), and on a large estate they are the largest structure of the run.
-    pub fn add(&mut self, unit: &mut Unit, sources: &SourceMap) {
+    /// Lowers `unit` into the network and takes its resources out, for the caller to free:
+    /// nothing reads them afterwards (rules and reports see the model, the units'
+    /// diagnostics and suppressions), and on a large estate they are the largest structure
+    /// of the run.
+    pub fn add(&mut self, unit: &mut Unit, sources: &SourceMap) -> Vec<Resource> {
         let resources = std::mem::take(&mut unit.resources);
         let unit: &Unit = unit;
         let dialect = match unit.lang {
@@ -94,12 +95,15 @@ impl Lowerer {
         .run();
         if self.exporters.contains(&unit.path) {
             let entities = resources
-                .into_iter()
+                .iter()
                 .zip(primary)
-                .filter_map(|(res, entity)| Some((res.address, (entity?, res.kind))))
+                .filter_map(|(res, entity)| {
+                    Some((res.address.clone(), (entity?, res.kind.clone())))
+                })
                 .collect();
             self.exported.insert(unit.path.clone(), entities);
         }
+        resources
     }
 
     pub fn finish(self) -> Network {

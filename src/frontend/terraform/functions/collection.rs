@@ -7,7 +7,7 @@ use super::super::convert::{
     to_bool, to_elements, to_entries, to_number, to_string, type_name, unify, unknown_result,
 };
 use super::super::number::Number;
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::string::grapheme_count;
 use super::{arg_error, arity, nested_unknown};
 use std::collections::{BTreeMap, HashSet};
@@ -209,7 +209,8 @@ fn lookup(args: &[Value]) -> Result<Value, String> {
 }
 
 fn merge(args: &[Value]) -> Result<Value, String> {
-    let mut out = BTreeMap::new();
+    // Of a key in several arguments, the last argument's value stays.
+    let mut out = Vec::new();
     for arg in args {
         match arg {
             Value::Null => {}
@@ -224,7 +225,7 @@ fn merge(args: &[Value]) -> Result<Value, String> {
             }
         }
     }
-    Ok(Value::Map(out))
+    Ok(Value::Map(Map::from_entries(out)))
 }
 
 fn keys(value: &Value) -> Result<Value, String> {
@@ -252,11 +253,17 @@ fn zipmap(keys: &Value, values: &Value) -> Result<Value, String> {
             values.len()
         ));
     }
-    let mut out = BTreeMap::new();
-    for (key, value) in keys.iter().zip(values) {
-        let key = to_string(key).map_err(|e| arg_error("keys", e))?;
-        out.insert(key, value.clone());
-    }
+    // Of a repeated key, the last value stays.
+    let out = keys
+        .iter()
+        .zip(values)
+        .map(|(key, value)| {
+            Ok((
+                to_string(key).map_err(|e| arg_error("keys", e))?,
+                value.clone(),
+            ))
+        })
+        .collect::<Result<Map, String>>()?;
     Ok(Value::Map(out))
 }
 

@@ -3,9 +3,8 @@
 
 use super::super::convert::{is_wholly_known, to_string};
 use super::super::number::Number;
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::{arg_error, arity};
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub const NAMES: &[&str] = &["jsonencode", "jsondecode"];
@@ -299,10 +298,10 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> Result<Value, String> {
         self.pos += 1;
-        let mut map = BTreeMap::new();
+        let mut entries = Vec::new();
         self.skip_space();
         if self.eat(b'}') {
-            return Ok(Value::Map(map));
+            return Ok(Value::Map(Map::new()));
         }
         loop {
             self.skip_space();
@@ -316,11 +315,11 @@ impl Parser<'_> {
             }
             self.skip_space();
             let value = self.value(depth + 1)?;
-            // Like Go's decoder, a repeated key keeps its last value.
-            map.insert(key, value);
+            entries.push((key, value));
             self.skip_space();
             if self.eat(b'}') {
-                return Ok(Value::Map(map));
+                // Like Go's decoder, a repeated key keeps its last value.
+                return Ok(Value::Map(Map::from_entries(entries)));
             }
             if !self.eat(b',') {
                 return Err(self.error("expected ',' or '}'"));
@@ -335,7 +334,7 @@ mod tests {
 
     #[test]
     fn encodes_like_terraform() {
-        let mut map = BTreeMap::new();
+        let mut map = Map::new();
         map.insert("b".to_string(), Value::number(Number::from_i64(1)));
         map.insert("a".to_string(), Value::String("<x&y>".to_string()));
         assert_eq!(

@@ -11,10 +11,9 @@
 //! which vpclint applies to file contents only.
 
 use super::super::convert::to_string;
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::{arg_error, arity};
 use regex::{Captures, Regex, RegexBuilder};
-use std::collections::BTreeMap;
 
 pub const NAMES: &[&str] = &["regex", "regexall"];
 
@@ -190,7 +189,7 @@ impl Shape {
                 names
                     .iter()
                     .map(|(i, name)| (name.clone(), group(*i)))
-                    .collect::<BTreeMap<_, _>>(),
+                    .collect::<Map>(),
             ),
         }
     }

@@ -3,9 +3,8 @@
 //! nondeterministic ones, ones that depend on the runner, or that vpclint does not evaluate.
 
 use super::super::convert::{to_integer, to_string};
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::{arg_error, arity};
-use std::collections::BTreeMap;
 
 pub const NAMES: &[&str] = &[
     "csvdecode",
@@ -127,7 +126,7 @@ fn csv_decode(text: &str) -> Result<Value, String> {
                     .iter()
                     .cloned()
                     .zip(fields.into_iter().map(Value::String))
-                    .collect::<BTreeMap<_, _>>(),
+                    .collect::<Map>(),
             )
         })
         .collect();

@@ -6,10 +6,10 @@
 
 use super::super::convert::to_string;
 use super::super::number::Number;
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::{arg_error, arity};
 use saphyr_parser::{Event, Parser, ScalarStyle};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 pub const NAMES: &[&str] = &["yamldecode"];
 
@@ -30,7 +30,8 @@ pub fn call(name: &str, args: &[Value]) -> Option<Result<Value, String>> {
 enum Frame {
     Seq(Vec<Value>, usize),
     /// Entries, the pending key, whether the pending key is a merge key, the anchor.
-    Map(BTreeMap<String, Value>, Option<String>, bool, usize),
+    /// Entries in document order: of a repeated key the last stays.
+    Map(Vec<(String, Value)>, Option<String>, bool, usize),
 }
 
 pub fn decode(text: &str) -> Result<Value, String> {
@@ -106,13 +107,15 @@ pub fn decode(text: &str) -> Result<Value, String> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(format!("{}: nesting is too deep", at()));
                 }
-                stack.push(Frame::Map(BTreeMap::new(), None, false, anchor));
+                stack.push(Frame::Map(Vec::new(), None, false, anchor));
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match stack.pop() {
                     Some(Frame::Seq(items, anchor)) => (Value::List(items), anchor),
-                    Some(Frame::Map(entries, _, _, anchor)) => (Value::Map(entries), anchor),
+                    Some(Frame::Map(entries, _, _, anchor)) => {
+                        (Value::Map(Map::from_entries(entries)), anchor)
+                    }
                     None => continue,
                 };
                 if anchor != 0 {
@@ -141,7 +144,7 @@ pub fn decode(text: &str) -> Result<Value, String> {
                     *merge = false;
                     merge_into(entries, value).map_err(|e| format!("{}: {e}", at()))?;
                 } else if let Some(k) = key.take() {
-                    entries.insert(k, value);
+                    entries.push((k, value));
                 } else {
                     *key = Some(mapping_key(value).map_err(|e| format!("{}: {e}", at()))?);
                 }
@@ -173,7 +176,7 @@ fn node_count(value: &Value) -> usize {
 }
 
 /// A merge key's value: only a mapping merges (Terraform refuses a sequence of them).
-fn merge_into(entries: &mut BTreeMap<String, Value>, value: Value) -> Result<(), String> {
+fn merge_into(entries: &mut Vec<(String, Value)>, value: Value) -> Result<(), String> {
     match value {
         Value::Map(map) => {
             entries.extend(map);
@@ -466,15 +469,24 @@ mod tests {
         let Value::Map(map) = decoded else {
             panic!("map")
         };
-        assert_eq!(map["a"], Value::Bool(true));
-        assert_eq!(map["b"], Value::number(Number::from_i64(15)));
-        assert_eq!(map["c"], Value::number(Number::from_i64(17)));
-        assert_eq!(map["d"], Value::number(Number::from_i64(31)));
-        assert_eq!(map["e"], s("2001-12-14T00:00:00Z"));
-        assert_eq!(map["f"], s("1_000"));
-        assert_eq!(map["g"], Value::Null);
-        assert_eq!(map["h"], s("no"));
-        assert_eq!(map["1"], s("x"));
+        assert_eq!(map.get("a").cloned().expect("a"), Value::Bool(true));
+        assert_eq!(
+            map.get("b").cloned().expect("b"),
+            Value::number(Number::from_i64(15))
+        );
+        assert_eq!(
+            map.get("c").cloned().expect("c"),
+            Value::number(Number::from_i64(17))
+        );
+        assert_eq!(
+            map.get("d").cloned().expect("d"),
+            Value::number(Number::from_i64(31))
+        );
+        assert_eq!(map.get("e").cloned().expect("e"), s("2001-12-14T00:00:00Z"));
+        assert_eq!(map.get("f").cloned().expect("f"), s("1_000"));
+        assert_eq!(map.get("g").cloned().expect("g"), Value::Null);
+        assert_eq!(map.get("h").cloned().expect("h"), s("no"));
+        assert_eq!(map.get("1").cloned().expect("1"), s("x"));
     }
 
     #[test]
@@ -483,7 +495,10 @@ mod tests {
         let Value::Map(map) = decoded else {
             panic!("map")
         };
-        assert_eq!(map["b"], decode("{p: 1, q: 2}").expect("yaml"));
+        assert_eq!(
+            map.get("b").cloned().expect("b"),
+            decode("{p: 1, q: 2}").expect("yaml")
+        );
         assert!(decode("").is_err());
         assert!(decode("a: 1\n---\nb: 2\n").is_err());
         assert!(decode("{null: 1}").is_err());

@@ -6,7 +6,7 @@
 //! plain scalar at the root (a document that ends open).
 
 use super::super::convert::to_string;
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::{arg_error, arity};
 
 pub const NAMES: &[&str] = &["yamlencode"];
@@ -136,10 +136,7 @@ impl Emitter {
         Ok(())
     }
 
-    fn mapping(
-        &mut self,
-        entries: &std::collections::BTreeMap<String, Value>,
-    ) -> Result<(), String> {
+    fn mapping(&mut self, entries: &Map) -> Result<(), String> {
         if entries.is_empty() {
             self.empty_flow("{", "}");
             return Ok(());
