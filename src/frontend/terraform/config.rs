@@ -276,7 +276,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
                 body.blocks
             }
             Some(Err(err)) => {
-                let offset = err.location().offset().min(text.len());
+                let offset = err.offset().min(text.len());
                 config
                     .diagnostics
                     .push(error(Span::new(file, offset, offset), invalid_hcl(&err)));
@@ -298,7 +298,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
 /// second one costs about as much to start as parsing 32 KB (about a millisecond).
 const PARALLEL_PARSE_BYTES: usize = 32 << 10;
 
-type ParsedBody = Result<structure::Body, hcl::edit::parser::Error>;
+type ParsedBody = Result<structure::Body, ParseFailure>;
 
 /// Parses the native-syntax texts of a module's files (`None`: not parsed here), on two
 /// threads when there is enough text and a core would otherwise idle: parsing is most of a
@@ -359,11 +359,16 @@ fn parse_native(texts: &[Option<&str>]) -> Vec<Option<ParsedBody>> {
 /// file fails to parse, it is parsed again with those line breaks (and the comments inside
 /// such an expression), then the overridden items, blanked, byte for byte, so every span
 /// still points into the original text.
-pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser::Error> {
+pub(super) fn parse_hcl(text: &str) -> ParsedBody {
+    parse_hcl_within(text, MAX_HEREDOC_ROUNDS, MAX_HEREDOC_REPARSE_BYTES)
+}
+
+/// [`parse_hcl`] with bounds on the rounds of empty-heredoc repair and the bytes they parse.
+fn parse_hcl_within(text: &str, max_rounds: usize, max_reparse_bytes: usize) -> ParsedBody {
     use super::hcl_text::{blank_overridden_object_items, join_object_for_lines};
     use hcl::edit::parser::parse_body;
     // `fixed`: the text the body was parsed from, when it is not `text` (same length).
-    let (mut body, mut fixed) = match parse_body(text) {
+    let (mut body, mut fixed) = match parse_body(text).map_err(ParseFailure::Hcl) {
         Ok(body) => (body, None),
         Err(err) => {
             let joined = join_object_for_lines(text);
@@ -373,7 +378,10 @@ pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser
                     let current = joined.as_deref().unwrap_or(text);
                     let current_err = match joined_result {
                         Some(Err(joined_err)) => joined_err,
-                        _ => err.clone(),
+                        _ => match &err {
+                            ParseFailure::Hcl(err) => err.clone(),
+                            ParseFailure::EmptyHeredocs { .. } => return Err(err),
+                        },
                     };
                     match blank_overridden_object_items(current, &current_err) {
                         Some(blanked) => (parse_body(&blanked).map_err(|_| err)?, Some(blanked)),
@@ -383,13 +391,19 @@ pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser
             }
         }
     };
-    // Each round may uncover empty heredocs the previous parse swallowed.
-    for _ in 0..16 {
+    // Each round may uncover empty heredocs the previous parse swallowed; a file whose
+    // rounds exceed the bounds is refused rather than read with text swallowed in a string.
+    let mut reparsed_bytes = 0;
+    for round in 0.. {
         let current = fixed.as_deref().unwrap_or(text);
         let starts = super::templates::heredoc_starts(&body);
-        let Some(blanked) = super::hcl_text::blank_empty_heredocs(current, &starts) else {
+        let Some((blanked, first)) = super::hcl_text::blank_empty_heredocs(current, &starts) else {
             break;
         };
+        reparsed_bytes += text.len();
+        if round == max_rounds || reparsed_bytes > max_reparse_bytes {
+            return Err(ParseFailure::EmptyHeredocs { offset: first });
+        }
         match hcl::edit::parser::parse_body(&blanked) {
             Ok(reparsed) => body = reparsed,
             Err(_) => break,
@@ -400,8 +414,42 @@ pub(super) fn parse_hcl(text: &str) -> Result<structure::Body, hcl::edit::parser
     Ok(body)
 }
 
+/// Rounds of empty-heredoc repair per file, and the bytes they may parse again.
+const MAX_HEREDOC_ROUNDS: usize = 16;
+const MAX_HEREDOC_REPARSE_BYTES: usize = 64 << 20;
+
+/// Why [`parse_hcl`] could not parse a file.
+#[derive(Debug)]
+pub(super) enum ParseFailure {
+    Hcl(hcl::edit::parser::Error),
+    /// Empty heredocs beyond what the repair bounds allow, the first one left at `offset`.
+    EmptyHeredocs {
+        offset: usize,
+    },
+}
+
+impl ParseFailure {
+    pub(super) fn offset(&self) -> usize {
+        match self {
+            ParseFailure::Hcl(err) => err.location().offset(),
+            ParseFailure::EmptyHeredocs { offset } => *offset,
+        }
+    }
+}
+
 /// The message of a file [`parse_hcl`] could not parse.
-pub(super) fn invalid_hcl(err: &hcl::edit::parser::Error) -> String {
+pub(super) fn invalid_hcl(failure: &ParseFailure) -> String {
+    let err = match failure {
+        ParseFailure::Hcl(err) => err,
+        ParseFailure::EmptyHeredocs { .. } => {
+            return format!(
+                "vpclint could not read this empty heredoc: the HCL parser it uses reads an \
+                 empty heredoc on to the next line with its marker, and vpclint repairs at \
+                 most {MAX_HEREDOC_ROUNDS} rounds of them per file, within a parse budget \
+                 (Terraform reads it as an empty string)"
+            )
+        }
+    };
     let message = err.message();
     if message.contains("redefined object key") {
         // Terraform accepts the key: say why vpclint did not.
@@ -816,5 +864,27 @@ mod tests {
             .map(|attr| attr.key.value().as_str())
             .collect();
         assert_eq!(names, ["m", "e", "b"]);
+    }
+
+    /// Each round uncovers about half of a run of empty heredocs with one marker: a run
+    /// longer than the bounds allow is a parse error at the first heredoc left, not a file
+    /// read with code swallowed into a string.
+    #[test]
+    fn empty_heredocs_beyond_the_bounds_are_refused() {
+        let run: String = (0..8).map(|i| format!("x{i} = <<A\nA\n")).collect();
+        let text = format!("{run}b = 1\n");
+        let names = |body: structure::Body| -> Vec<String> {
+            body.attributes()
+                .map(|attr| attr.key.value().to_string())
+                .collect()
+        };
+        let repaired = parse_hcl(&text).expect("repaired");
+        assert_eq!(names(repaired).len(), 9);
+        let refused = parse_hcl_within(&text, 2, usize::MAX).expect_err("too many rounds");
+        assert!(matches!(refused, ParseFailure::EmptyHeredocs { .. }));
+        assert!(text[refused.offset()..].starts_with("<<A"));
+        assert!(invalid_hcl(&refused).contains("empty heredoc"));
+        let over_budget = parse_hcl_within(&text, 16, text.len()).expect_err("over the budget");
+        assert!(matches!(over_budget, ParseFailure::EmptyHeredocs { .. }));
     }
 }

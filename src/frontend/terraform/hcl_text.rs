@@ -123,10 +123,11 @@ pub(super) fn join_object_for_lines(text: &str) -> Option<String> {
 /// hcl-edit 0.10 reads an empty heredoc (`<<EOT` directly followed by its closing line)
 /// on to the next line with that marker further down, swallowing what lies between. `text`
 /// with those of the heredocs starting at `starts` (offsets of `<<`) that are empty
-/// replaced by `""` and spaces, line breaks kept; `None` when none is empty.
-pub(super) fn blank_empty_heredocs(text: &str, starts: &[usize]) -> Option<String> {
+/// replaced by `""` and spaces, line breaks kept, and the first of them; `None` when none is
+/// empty.
+pub(super) fn blank_empty_heredocs(text: &str, starts: &[usize]) -> Option<(String, usize)> {
     let mut bytes = text.as_bytes().to_vec();
-    let mut changed = false;
+    let mut first = None;
     for &start in starts {
         let Some(end) = empty_heredoc_end(&bytes, start) else {
             continue;
@@ -138,12 +139,9 @@ pub(super) fn blank_empty_heredocs(text: &str, starts: &[usize]) -> Option<Strin
                 *b = b' ';
             }
         }
-        changed = true;
+        first = Some(first.unwrap_or(start).min(start));
     }
-    if !changed {
-        return None;
-    }
-    String::from_utf8(bytes).ok()
+    Some((String::from_utf8(bytes).ok()?, first?))
 }
 
 /// The end of the closing line of the heredoc at `start` when its body is empty.
@@ -363,8 +361,9 @@ mod tests {
     #[test]
     fn blanks_empty_heredocs_only() {
         let text = "a = <<-EOT\n  EOT\nb = <<EOT\nx\nEOT\n";
-        let blanked = blank_empty_heredocs(text, &[4, 21]).unwrap();
+        let (blanked, first) = blank_empty_heredocs(text, &[4, 21]).unwrap();
         assert_eq!(blanked, "a = \"\"    \n     \nb = <<EOT\nx\nEOT\n");
+        assert_eq!(first, 4);
         assert!(hcl::edit::parser::parse_body(&blanked).is_ok());
         assert_eq!(blank_empty_heredocs(text, &[21]), None);
     }

@@ -277,7 +277,7 @@ fn read_var_file(
     match config::parse_hcl(&text) {
         Ok(body) => config::convert_body(body, file).attrs,
         Err(err) => {
-            let offset = err.location().offset().min(text.len());
+            let offset = err.offset().min(text.len());
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
                 message: config::invalid_hcl(&err),

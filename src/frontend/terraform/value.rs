@@ -81,11 +81,6 @@ impl Map {
         self.0.get(i).map(|(_, v)| v)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        let i = self.position(key).ok()?;
-        self.0.get_mut(i).map(|(_, v)| v)
-    }
-
     pub fn contains_key(&self, key: &str) -> bool {
         self.position(key).is_ok()
     }
@@ -104,18 +99,6 @@ impl Map {
                 None
             }
         }
-    }
-
-    /// The value at `key`, inserted by `make` when the key is absent.
-    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> Value) -> &mut Value {
-        let i = match self.position(key) {
-            Ok(i) => i,
-            Err(i) => {
-                self.0.insert(i, (key.to_string(), make()));
-                i
-            }
-        };
-        &mut self.0[i].1
     }
 
     pub fn remove(&mut self, key: &str) -> Option<Value> {
@@ -137,10 +120,6 @@ impl Map {
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
         self.0.iter().map(|(_, v)| v)
-    }
-
-    pub fn into_values(self) -> impl DoubleEndedIterator<Item = Value> + ExactSizeIterator {
-        self.0.into_iter().map(|(_, v)| v)
     }
 }
 
