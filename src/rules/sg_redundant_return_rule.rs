@@ -2,8 +2,9 @@
 //! ingress peer "for return traffic", which security groups never need.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::ports::matched_ports;
 use crate::model::analysis::sg::{describe_peer, same_peer, SgIndex};
-use crate::model::{Direction, Network, Protocol, SgRule};
+use crate::model::{Direction, Network, PortRange, Protocol, SecurityGroupId, SgPeer, SgRule};
 
 pub struct SgRedundantReturnRule;
 
@@ -34,6 +35,11 @@ impl Rule for SgRedundantReturnRule {
                 if !protocol.has_ports() || !ports.is_ephemeral() {
                     continue;
                 }
+                if peer == SgPeer::Group(group)
+                    && members_accept(&index, network, group, protocol, ports)
+                {
+                    continue;
+                }
                 let ingress =
                     index
                         .rules_in(network, group, Direction::Ingress)
@@ -51,6 +57,35 @@ impl Rule for SgRedundantReturnRule {
         }
         findings
     }
+}
+
+/// Whether the group's ingress from itself accepts some of `ports` (or may: an unknown
+/// value): egress to the group itself then carries connections between its members
+/// (cluster peers, ECS dynamic host ports), not replies.
+fn members_accept(
+    index: &SgIndex,
+    network: &Network,
+    group: SecurityGroupId,
+    protocol: Protocol,
+    ports: PortRange,
+) -> bool {
+    index
+        .rules_in(network, group, Direction::Ingress)
+        .any(|(_, ingress)| {
+            let from_members = ingress
+                .peer
+                .copied()
+                .is_none_or(|p| p == SgPeer::Group(group));
+            let accepted = match (ingress.protocol.copied(), ingress.ports.copied()) {
+                (Some(rule_protocol), Some(rule_ports)) => {
+                    matched_ports(rule_protocol, rule_ports, protocol)
+                        .is_some_and(|opened| opened.intersects(ports))
+                }
+                (Some(rule_protocol), None) => rule_protocol.matches(protocol),
+                (None, _) => true,
+            };
+            from_members && accepted
+        })
 }
 
 fn finding(network: &Network, egress: &SgRule, ingress: &SgRule) -> Finding {
@@ -179,6 +214,28 @@ mod tests {
     }
 
     #[test]
+    fn flags_egress_to_itself_when_its_members_accept_none_of_those_ports() {
+        let (mut b, web) = setup();
+        b.sg_rule(
+            "in-self",
+            web,
+            Ingress,
+            Protocol::TCP,
+            PortRange::single(443),
+            SgPeer::Group(web),
+        );
+        b.sg_rule(
+            "out-self",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            SgPeer::Group(web),
+        );
+        assert_eq!(SgRedundantReturnRule.check(&b.finish()).len(), 1);
+    }
+
+    #[test]
     fn passes_for_ephemeral_egress_to_a_peer_that_is_not_an_ingress_peer() {
         let (mut b, web) = setup();
         b.sg_rule(
@@ -224,6 +281,23 @@ mod tests {
             Protocol::UDP,
             EPHEMERAL,
             cidr("0.0.0.0/0"),
+        );
+        // Egress to the group itself is member-to-member traffic its ingress accepts.
+        b.sg_rule(
+            "in-self",
+            web,
+            Ingress,
+            Protocol::TCP,
+            EPHEMERAL,
+            SgPeer::Group(web),
+        );
+        b.sg_rule(
+            "out-self",
+            web,
+            Egress,
+            Protocol::TCP,
+            EPHEMERAL,
+            SgPeer::Group(web),
         );
         // A different, broader network is not the same peer.
         b.sg_rule(

@@ -125,7 +125,9 @@ impl<'n> Connections<'n> {
             reasons.push(("no peering connection joins the two VPCs".to_string(), None));
         }
         let common = self.common_transit_gateways(own, other);
-        if self.unknown_attachment && direction == Direction::Ingress {
+        if direction == Direction::Ingress
+            && (self.unknown_attachment || self.may_share_unknown_gateway(own, other))
+        {
             unknown = true;
         }
         match direction {
@@ -177,6 +179,26 @@ impl<'n> Connections<'n> {
             }
         }
         pairs
+    }
+
+    /// Whether the two VPCs have attachments one of whose transit gateway is unknown (a
+    /// variable with no value, a shared gateway's ID): they may be the same gateway.
+    fn may_share_unknown_gateway(&self, own: VpcId, other: VpcId) -> bool {
+        let of = |vpc| {
+            self.attachments
+                .get(&vpc)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        };
+        let unknown = |id: &TgwAttachmentId| {
+            self.network.tgw_attachments[*id]
+                .transit_gateway
+                .get()
+                .is_none()
+        };
+        !of(own).is_empty()
+            && !of(other).is_empty()
+            && (of(own).iter().any(unknown) || of(other).iter().any(unknown))
     }
 
     /// `Some(None)` when referencing is on everywhere, `Some(Some(reason))` when it is off

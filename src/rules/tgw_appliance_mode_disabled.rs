@@ -74,7 +74,8 @@ fn finding(
         rule: META.name,
         level: META.level,
         message: format!(
-            "transit gateway attachment {} spans {} ({}) and its subnets' route table {table} \
+            "transit gateway attachment {} spans {} Availability Zones ({}) and its subnets' \
+             route table {table} \
              sends traffic to the stateful middlebox {middlebox}, but appliance mode is off: \
              the two directions of a cross-zone flow reach different appliances",
             attachment.origin.address,
@@ -142,8 +143,8 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(
             findings[0].message,
-            "transit gateway attachment att spans 2 (us-east-1a, us-east-1b) and its subnets' \
-             route table aws_route_table.tgw sends traffic to the stateful middlebox \
+            "transit gateway attachment att spans 2 Availability Zones (us-east-1a, us-east-1b) \
+             and its subnets' route table aws_route_table.tgw sends traffic to the stateful middlebox \
              aws_vpc_endpoint.gwlb, but appliance mode is off: the two directions of a \
              cross-zone flow reach different appliances"
         );

@@ -36,16 +36,16 @@ fn finding(route: &VpnConnectionRoute, connection: &VpnConnection) -> Finding {
         .copied()
         .map(|d| d.to_string())
         .unwrap_or_else(|| "with an unknown prefix".to_string());
-    let default = match connection.static_routes_only.provenance {
-        Provenance::Default => " (the default)",
-        Provenance::Set => "",
+    let (default, default_in_parentheses) = match connection.static_routes_only.provenance {
+        Provenance::Default => (" (the default)", ", the default"),
+        Provenance::Set => ("", ""),
     };
     Finding {
         rule: META.name,
         level: META.level,
         message: format!(
             "static route {prefix} on VPN connection {}, which uses BGP (static routes only is \
-             false{default}): static routes need a static-routing connection; with BGP the \
+             false{default_in_parentheses}): static routes need a static-routing connection; with BGP the \
              customer gateway advertises its prefixes",
             connection.origin.address
         ),
@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(
             findings[0].message,
             "static route 192.168.0.0/16 on VPN connection aws_vpn_connection.office, which uses \
-             BGP (static routes only is false (the default)): static routes need a \
+             BGP (static routes only is false, the default): static routes need a \
              static-routing connection; with BGP the customer gateway advertises its prefixes"
         );
         assert_eq!(

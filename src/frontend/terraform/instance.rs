@@ -268,7 +268,8 @@ struct BlockGroup {
     kind: String,
     values: Vec<Value>,
     vals: Vec<Val>,
-    /// A `dynamic` block's `for_each` is unknown: so is the whole group.
+    /// A `dynamic` block's `for_each` is unknown: so is the group's value. Its `vals` (what
+    /// lowering sees) keep the known blocks, with one unknown element per unknown `dynamic`.
     unknown: Option<String>,
     span: Span,
 }
@@ -1048,7 +1049,12 @@ impl<'s> Evaluator<'s> {
                             group.vals.push(val);
                         }
                     }
-                    Err(reason) => group.unknown = Some(reason),
+                    Err(reason) => {
+                        group
+                            .vals
+                            .push(Val::new(block.span, V::Unknown(reason.clone())));
+                        group.unknown = Some(reason);
+                    }
                 }
             } else {
                 let (v, val) = self.eval_body(id, &block.body, scope, block.span);
@@ -1064,16 +1070,12 @@ impl<'s> Evaluator<'s> {
             span,
         } in groups
         {
-            match unknown {
-                Some(reason) => {
-                    value.push((kind.clone(), Value::Unknown(reason.clone())));
-                    val.push((kind, Val::new(span, V::Unknown(reason))));
-                }
-                None => {
-                    value.push((kind.clone(), Value::List(values)));
-                    val.push((kind, Val::new(span, V::List(vals))));
-                }
-            }
+            let group_value = match unknown {
+                Some(reason) => Value::Unknown(reason),
+                None => Value::List(values),
+            };
+            value.push((kind.clone(), group_value));
+            val.push((kind, Val::new(span, V::List(vals))));
         }
         (
             Value::Map(Map::from_entries(value)),

@@ -6,6 +6,8 @@
 //!
 //! Resolution never guesses: a reference to nothing in the unit, to an entity of the wrong
 //! type, or a literal AWS id (`vpc-0abc…`, existing infrastructure) gives an unknown field.
+//! The exception is a transit gateway ID (`tgw-0abc…`, typically shared from a network
+//! account): one gateway wherever the same ID appears, whose settings stay unknown.
 
 mod cloudformation;
 mod terraform;
@@ -51,6 +53,8 @@ pub struct Lowerer {
     exporters: HashSet<PathBuf>,
     /// The entities of the exporters lowered so far.
     exported: Exported,
+    /// The transit gateways named by a literal ID so far, in any unit.
+    literal_gateways: HashMap<String, TransitGatewayId>,
 }
 
 impl Lowerer {
@@ -64,6 +68,7 @@ impl Lowerer {
             },
             exporters: HashSet::new(),
             exported: HashMap::new(),
+            literal_gateways: HashMap::new(),
         }
     }
 
@@ -85,6 +90,7 @@ impl Lowerer {
             &mut self.network,
             sources,
             &self.exported,
+            &mut self.literal_gateways,
         )
         .run();
         if self.exporters.contains(&unit.path) {
@@ -611,6 +617,7 @@ struct UnitLowering<'a> {
     implicit: HashMap<(usize, Implicit), Entity>,
     /// The entities of units lowered before whose resources this unit imports.
     others: &'a Exported,
+    literal_gateways: &'a mut HashMap<String, TransitGatewayId>,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -629,6 +636,13 @@ fn attr<'r>(res: &'r Resource, name: &str) -> Option<&'r Val> {
 fn get<'v>(val: &'v Val, name: &str) -> Option<&'v Val> {
     val.get(name)
         .filter(|v| !v.is_null() && v.as_str() != Some(""))
+}
+
+/// `tgw-` and 8 or 17 lowercase hexadecimal digits, as EC2 writes transit gateway IDs.
+fn is_transit_gateway_id(text: &str) -> bool {
+    text.strip_prefix("tgw-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
 }
 
 fn origin(res: &Resource) -> Origin {
@@ -755,6 +769,7 @@ impl<'a> UnitLowering<'a> {
         net: &'a mut Network,
         sources: &'a SourceMap,
         others: &'a Exported,
+        literal_gateways: &'a mut HashMap<String, TransitGatewayId>,
     ) -> Self {
         let mut by_address = HashMap::with_capacity(resources.len());
         for (index, res) in resources.iter().enumerate() {
@@ -770,6 +785,7 @@ impl<'a> UnitLowering<'a> {
             primary: vec![None; resources.len()],
             implicit: HashMap::new(),
             others,
+            literal_gateways,
         }
     }
 
@@ -860,7 +876,9 @@ impl<'a> UnitLowering<'a> {
     fn entity(&mut self, val: &'a Val) -> Option<Entity> {
         let mut current = val;
         for _ in 0..MAX_REF_DEPTH {
-            let r = current.as_ref()?;
+            let Some(r) = current.as_ref() else {
+                return self.literal_transit_gateway(current);
+            };
             let Some(index) = self.local_index(r) else {
                 return self.exported_entity(r);
             };
@@ -878,6 +896,38 @@ impl<'a> UnitLowering<'a> {
             }
         }
         None
+    }
+
+    /// A transit gateway named by a literal ID: shared from another account or created
+    /// outside the code, it is one gateway wherever the same ID appears, in any unit; what
+    /// the code does not say about it (its options, route tables, other attachments) is
+    /// unknown. Not in plans, where the IDs of the gateways the configuration creates are
+    /// literal too.
+    fn literal_transit_gateway(&mut self, val: &'a Val) -> Option<Entity> {
+        let id = val.as_str().filter(|s| is_transit_gateway_id(s))?;
+        if self.unit.lang == Lang::TerraformPlan {
+            return None;
+        }
+        if let Some(&tgw) = self.literal_gateways.get(id) {
+            return Some(Entity::TransitGateway(tgw));
+        }
+        let tgw = self.net.transit_gateways.push(TransitGateway {
+            origin: Origin {
+                address: id.to_string(),
+                kind: "transit gateway ID".into(),
+                span: val.span,
+                name_span: val.span,
+                called_from: Vec::new().into(),
+            },
+            default_route_table_association: Field::unknown(val.span),
+            default_route_table_propagation: Field::unknown(val.span),
+            security_group_referencing: Field::unknown(val.span),
+            region: None,
+            association_table_replaced: false,
+            propagation_table_replaced: false,
+        });
+        self.literal_gateways.insert(id.to_string(), tgw);
+        Some(Entity::TransitGateway(tgw))
     }
 
     fn link<T: Linkable>(&mut self, res: &'a Resource, name: &str) -> Field<Id<T>> {
