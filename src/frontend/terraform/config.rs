@@ -25,6 +25,8 @@ pub(super) struct Attr {
     pub expr: Expr,
     /// The expression.
     pub span: Span,
+    /// The argument's name.
+    pub name_span: Span,
 }
 
 #[derive(Debug)]
@@ -516,6 +518,7 @@ pub(super) fn convert_body(body: structure::Body, file: FileId) -> Body {
                 let span = span_of(file, attr.value.span());
                 out.attrs.push(Attr {
                     name: attr.key.value().to_string(),
+                    name_span: span_of(file, attr.key.span()),
                     expr: Expr::Hcl(attr.value),
                     span,
                 });

@@ -1504,7 +1504,7 @@ impl<'s> Evaluator<'s> {
         }
         for attr in unsupported {
             self.error(
-                attr.span,
+                attr.name_span,
                 format!(
                     "Unsupported argument: module \"{}\" ({}) declares no variable \"{}\"; if its version changed, run terraform init",
                     call.name,

@@ -256,7 +256,12 @@ fn body_of(value: JsonExpr, kind: BodyKind) -> Body {
         } else {
             Expr::Json(value)
         };
-        body.attrs.push(Attr { name, expr, span });
+        body.attrs.push(Attr {
+            name,
+            expr,
+            span,
+            name_span: key_span,
+        });
     }
     body
 }

@@ -253,8 +253,9 @@ fn read_var_file(
         return match json::parse(&text, file) {
             Ok(json::JsonExpr::Object(entries, _)) => entries
                 .into_iter()
-                .map(|(name, _, value)| Attr {
+                .map(|(name, name_span, value)| Attr {
                     name,
+                    name_span,
                     span: value.span(),
                     expr: Expr::Json(value),
                 })
