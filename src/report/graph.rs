@@ -26,7 +26,12 @@ const MAX_SUBNETS_DRAWN: usize = 12;
 enum SubnetKind {
     Public,
     Private,
+    /// The default route goes to an inspection service (Gateway Load Balancer or Network
+    /// Firewall endpoint).
     Inspected,
+    /// The default route goes to an instance or network interface: a NAT instance, a
+    /// firewall or a proxy, vpclint cannot tell which.
+    Appliance,
     Unknown,
 }
 
@@ -36,6 +41,7 @@ impl SubnetKind {
             SubnetKind::Public => "public",
             SubnetKind::Private => "private",
             SubnetKind::Inspected => "inspected",
+            SubnetKind::Appliance => "via appliance",
             SubnetKind::Unknown => "unknown route",
         }
     }
@@ -123,7 +129,12 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
             None => SubnetKind::Unknown,
             Some(table) => match default_route(network, &routing, &cidrs, table) {
                 DefaultRoute::InternetGateway(_) => SubnetKind::Public,
-                DefaultRoute::Middlebox(_) => SubnetKind::Inspected,
+                DefaultRoute::Middlebox(route) => match network.routes[route].target.copied() {
+                    Some(Target::Instance(_) | Target::NetworkInterface(_)) => {
+                        SubnetKind::Appliance
+                    }
+                    _ => SubnetKind::Inspected,
+                },
                 DefaultRoute::Elsewhere(..) | DefaultRoute::Missing => SubnetKind::Private,
                 DefaultRoute::Unknown => SubnetKind::Unknown,
             },
@@ -452,7 +463,7 @@ fn subnet_class(kind: SubnetKind) -> &'static str {
     match kind {
         SubnetKind::Public => "public",
         SubnetKind::Private => "private",
-        SubnetKind::Inspected | SubnetKind::Unknown => "other",
+        SubnetKind::Inspected | SubnetKind::Appliance | SubnetKind::Unknown => "other",
     }
 }
 

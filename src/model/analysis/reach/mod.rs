@@ -190,6 +190,9 @@ struct Packet {
     ports: PortRange,
     /// Whether the source has a public IPv4 address (needed at an internet gateway).
     public_source: Option<bool>,
+    /// The instance or network interface that last forwarded the packet: it may have
+    /// translated the source to its own address (a NAT instance), which the code does not say.
+    via_appliance: Option<Target>,
 }
 
 /// Where a packet is.
@@ -330,6 +333,7 @@ impl<'n> Reach<'n> {
             dst: to_place.net(),
             ports: traffic.forward_ports(),
             public_source: public_ipv4(from),
+            via_appliance: None,
         };
         let forward_ok = forward
             .forward(from, from_place, to, to_place, packet)
@@ -341,6 +345,7 @@ impl<'n> Reach<'n> {
                 dst: from_place.net(),
                 ports: traffic.return_ports(),
                 public_source: public_ipv4(to),
+                via_appliance: None,
             };
             let _ = ret.reply(from, from_place, to_place, reply, forward.nat);
         }
@@ -1483,9 +1488,19 @@ impl<'a, 'n> Walk<'a, 'n> {
             Target::Local => Ok(Landing::Vpc(vpc)),
             Target::InternetGateway(_) => {
                 self.target_in_vpc(target, vpc, HopKind::InternetGateway)?;
-                match packet.public_source {
-                    Some(true) => {}
-                    Some(false) => {
+                match (packet.public_source, packet.via_appliance) {
+                    (Some(true), _) => {}
+                    (_, Some(appliance)) => {
+                        let appliance = target_origin(network, appliance)
+                            .map_or("an appliance", |o| o.address.as_str());
+                        self.hop(
+                            HopKind::InternetGateway,
+                            origin,
+                            Decision::Unknown,
+                            format!("{} has no public IPv4 address known, but it left through {appliance}, which may translate it to its own (a NAT instance does): the code does not say", packet.src),
+                        )?;
+                    }
+                    (Some(false), None) => {
                         self.hop(
                             HopKind::InternetGateway,
                             origin,
@@ -1493,7 +1508,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                             format!("{} has no public IPv4 address: the internet gateway translates only public addresses", packet.src),
                         )?;
                     }
-                    None => {
+                    (None, None) => {
                         self.hop(
                             HopKind::InternetGateway,
                             origin,
@@ -1580,6 +1595,10 @@ impl<'a, 'n> Walk<'a, 'n> {
                     origin,
                     instance.source_dest_check.copied(),
                 )?;
+                let packet = Packet {
+                    via_appliance: Some(target),
+                    ..packet
+                };
                 self.continue_from(HopKind::Instance, origin, instance.subnet.copied(), packet)
             }
             Target::NetworkInterface(id) => {
@@ -1590,6 +1609,10 @@ impl<'a, 'n> Walk<'a, 'n> {
                     origin,
                     eni.source_dest_check.copied(),
                 )?;
+                let packet = Packet {
+                    via_appliance: Some(target),
+                    ..packet
+                };
                 self.continue_from(
                     HopKind::NetworkInterface,
                     origin,
@@ -1757,6 +1780,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         let translated = Packet {
             src: nat_net.network(),
             public_source: public,
+            via_appliance: None,
             ..packet
         };
         self.nacl(
