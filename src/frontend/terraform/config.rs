@@ -405,7 +405,7 @@ fn parse_hcl_within(text: &str, max_rounds: usize, max_reparse_bytes: usize) -> 
     use super::hcl_text::{blank_overridden_object_items, join_object_for_lines};
     use hcl::edit::parser::parse_body;
     // `fixed`: the text the body was parsed from, when it is not `text` (same length).
-    let (mut body, mut fixed) = match parse_body(text).map_err(ParseFailure::Hcl) {
+    let (mut body, mut fixed) = match parse_body(text) {
         Ok(body) => (body, None),
         Err(err) => {
             let joined = join_object_for_lines(text);
@@ -415,15 +415,13 @@ fn parse_hcl_within(text: &str, max_rounds: usize, max_reparse_bytes: usize) -> 
                     let current = joined.as_deref().unwrap_or(text);
                     let current_err = match joined_result {
                         Some(Err(joined_err)) => joined_err,
-                        _ => match &err {
-                            ParseFailure::Hcl(err) => err.clone(),
-                            ParseFailure::EmptyHeredocs { .. } => return Err(err),
-                        },
+                        _ => err.clone(),
                     };
-                    match blank_overridden_object_items(current, &current_err) {
-                        Some(blanked) => (parse_body(&blanked).map_err(|_| err)?, Some(blanked)),
-                        None => return Err(err),
-                    }
+                    // A repair that fails reports the file's own error.
+                    let blanked = blank_overridden_object_items(current, &current_err)
+                        .ok_or_else(|| ParseFailure::Hcl(err.clone()))?;
+                    let body = parse_body(&blanked).map_err(|_| ParseFailure::Hcl(err))?;
+                    (body, Some(blanked))
                 }
             }
         }

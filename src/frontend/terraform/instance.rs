@@ -606,13 +606,6 @@ impl<'s> Evaluator<'s> {
             },
             "data" => {
                 let kind = first_attr()?;
-                if !public_facts::is_known(kind) {
-                    let name = match rest.first().map(|o| o.value()) {
-                        Some(TraversalOperator::GetAttr(name)) => name.value().as_str(),
-                        _ => "",
-                    };
-                    return Ok(Value::Unknown(data_source_reason(kind, name)));
-                }
                 let name = match rest.first().map(|o| o.value()) {
                     Some(TraversalOperator::GetAttr(name)) => name.value().as_str(),
                     _ => {
@@ -621,6 +614,9 @@ impl<'s> Evaluator<'s> {
                         ))
                     }
                 };
+                if !public_facts::is_known(kind) {
+                    return Ok(Value::Unknown(data_source_reason(kind, name)));
+                }
                 let index = inst
                     .config
                     .resource_index
@@ -1770,7 +1766,6 @@ fn unknown_reason(value: &Value) -> String {
     }
 }
 
-/// A resource instance as an object: configured attributes plus computed ones as Refs.
 /// Why a data source's value is unknown: Terraform reads it from the cloud, vpclint does not.
 fn data_source_reason(kind: &str, name: &str) -> String {
     format!("data source data.{kind}.{name}, which Terraform reads from AWS")
@@ -1788,6 +1783,7 @@ fn literal_indexes_only(ops: &[Decorated<TraversalOperator>]) -> bool {
     })
 }
 
+/// A resource instance as an object: configured attributes plus computed ones as Refs.
 fn instance_object(instance: &ResourceInstance) -> Value {
     let mut object = match &instance.value {
         Value::Map(entries) if instance.mode == Mode::Managed => entries.clone(),
