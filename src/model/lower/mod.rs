@@ -1858,7 +1858,7 @@ impl<'a> UnitLowering<'a> {
                 }
                 let file = self.sources.get(val.span.file);
                 let text = file
-                    .text
+                    .text()
                     .get(val.span.start as usize..val.span.end as usize)?;
                 let name = (self.dialect.unknown_name)(reason, text.trim())?;
                 Some(ExternalVpc {
