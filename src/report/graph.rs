@@ -288,9 +288,12 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
         add_to_vpc(&mut out, endpoint.vpc.copied(), n);
     }
 
-    // Default routes of drawn subnets: to the internet gateway or NAT gateway (one edge per
-    // subnet node, never per route).
+    // Default routes of drawn subnets: to the internet gateway, NAT gateway or appliance
+    // (one edge per subnet node, never per route).
     let mut default_edges: Vec<(String, String)> = Vec::new();
+    // Instances and network interfaces a default route leads to: NAT instances, firewalls
+    // or proxies, drawn only as route targets.
+    let mut appliances: BTreeMap<String, (Node, Option<VpcId>)> = BTreeMap::new();
     for (id, subnet) in network.subnets.iter() {
         let Some(node_id) = owners.get(subnet.origin.address.as_str()).cloned() else {
             continue;
@@ -310,11 +313,48 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
             Some(Target::VpcEndpoint(e)) => format!("vpce{}", e.index()),
             Some(Target::VpnGateway(v)) => format!("vgw{}", v.index()),
             Some(Target::TransitGateway(t)) => format!("tgw{}", t.index()),
+            Some(Target::Instance(i)) => {
+                let instance = &network.instances[i];
+                let key = format!("inst{}", i.index());
+                appliances.entry(key.clone()).or_insert_with(|| {
+                    let vpc = instance
+                        .subnet
+                        .copied()
+                        .and_then(|s| network.subnets[s].vpc.copied());
+                    let label = vec![
+                        instance.origin.address.clone(),
+                        "appliance (instance)".to_string(),
+                    ];
+                    (node(key.clone(), label, "gateway"), vpc)
+                });
+                key
+            }
+            Some(Target::NetworkInterface(n)) => {
+                let interface = &network.network_interfaces[n];
+                let key = format!("eni{}", n.index());
+                appliances.entry(key.clone()).or_insert_with(|| {
+                    let vpc = interface
+                        .subnet
+                        .copied()
+                        .and_then(|s| network.subnets[s].vpc.copied());
+                    let label = vec![
+                        interface.origin.address.clone(),
+                        "appliance (network interface)".to_string(),
+                    ];
+                    (node(key.clone(), label, "gateway"), vpc)
+                });
+                key
+            }
             _ => continue,
         };
         if !default_edges.contains(&(node_id.clone(), to.clone())) {
             default_edges.push((node_id, to));
         }
+    }
+    for (_, (mut n, vpc)) in appliances {
+        let address = n.label[0].clone();
+        mark(&address, &mut n.findings, &mut n.worst);
+        add_to_vpc(&mut out, vpc, n);
     }
     for (from, to) in default_edges {
         out.edges.push(Edge {
