@@ -1599,7 +1599,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
-                self.continue_from(HopKind::Instance, origin, instance.subnet.copied(), packet)
+                let subnet = self.appliance_subnet(HopKind::Instance, origin, target)?;
+                self.continue_from(HopKind::Instance, origin, subnet, packet)
             }
             Target::NetworkInterface(id) => {
                 let eni = &network.network_interfaces[id];
@@ -1613,12 +1614,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
-                self.continue_from(
-                    HopKind::NetworkInterface,
-                    origin,
-                    eni.subnet.copied(),
-                    packet,
-                )
+                let subnet = self.appliance_subnet(HopKind::NetworkInterface, origin, target)?;
+                self.continue_from(HopKind::NetworkInterface, origin, subnet, packet)
             }
             Target::VpcEndpoint(id) => {
                 let endpoint = &network.vpc_endpoints[id];
@@ -1695,6 +1692,71 @@ impl<'a, 'n> Walk<'a, 'n> {
                 "source/destination check is unknown".to_string(),
             ),
         }
+    }
+
+    /// The subnet an appliance (an instance, or an interface of one) sends what it forwards
+    /// out of. An instance with interfaces in several subnets sends it out of whichever its
+    /// own routing picks (a firewall's inside and outside interfaces), which is not in the
+    /// code: unknown, never the subnet the packet came in by.
+    fn appliance_subnet(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        target: Target,
+    ) -> Step<Option<SubnetId>> {
+        let network = self.network;
+        let instance = match target {
+            Target::Instance(id) => id,
+            Target::NetworkInterface(id) => {
+                let eni = &network.network_interfaces[id];
+                match eni.attached_instance.as_ref().map(Field::copied) {
+                    None => return Ok(eni.subnet.copied()),
+                    Some(Some(instance)) => instance,
+                    Some(None) => {
+                        self.hop(
+                            kind,
+                            origin,
+                            Decision::Unknown,
+                            "it is attached to an unknown instance, which may forward the packet \
+                             out of another of its interfaces"
+                                .to_string(),
+                        )?;
+                        return Err(Stopped);
+                    }
+                }
+            }
+            _ => return Ok(None),
+        };
+        let mut subnets = vec![network.instances[instance].subnet.copied()];
+        for eni in network.network_interfaces.values() {
+            let attached = eni.attached_instance.as_ref().and_then(Field::copied);
+            if attached == Some(instance) && !subnets.contains(&eni.subnet.copied()) {
+                subnets.push(eni.subnet.copied());
+            }
+        }
+        if let [subnet] = subnets[..] {
+            return Ok(subnet);
+        }
+        let names: Vec<&str> = subnets
+            .iter()
+            .map(|s| {
+                s.map_or("an unknown subnet", |s| {
+                    self.subnet_origin(s).address.as_str()
+                })
+            })
+            .collect();
+        self.hop(
+            kind,
+            origin,
+            Decision::Unknown,
+            format!(
+                "instance {} has interfaces in {}: which one it forwards the packet out of is \
+                 decided by its own routing, which is not in the code",
+                network.instances[instance].origin.address,
+                names.join(" and ")
+            ),
+        )?;
+        Err(Stopped)
     }
 
     /// After a middlebox or inspection endpoint, routing goes on from its subnet.
