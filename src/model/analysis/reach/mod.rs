@@ -349,11 +349,11 @@ impl<'n> Reach<'n> {
             };
             let _ = ret.reply(from, from_place, to_place, reply, forward.nat);
         }
-        let blocked_by = forward
-            .hops
-            .iter()
-            .chain(&ret.hops)
-            .find(|h| !h.decision.passes())
+        // A hop that surely blocks decides over an earlier unknown filter.
+        let hops = || forward.hops.iter().chain(&ret.hops);
+        let blocked_by = hops()
+            .find(|h| matches!(h.decision, Decision::Deny | Decision::Drop))
+            .or_else(|| hops().find(|h| !h.decision.passes()))
             .cloned();
         let verdict = match &blocked_by {
             None => Verdict::Reachable,
@@ -459,6 +459,19 @@ impl<'a, 'n> Walk<'a, 'n> {
         } else {
             Err(Stopped)
         }
+    }
+
+    /// A filter whose decision is unknown: the answer cannot be "reachable", but the packet
+    /// is followed on, since its path does not depend on the filter, and a later hop that
+    /// surely blocks it makes the answer "unreachable".
+    fn unknown_filter(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        detail: String,
+    ) -> Step<()> {
+        let _ = self.hop(kind, origin, Decision::Unknown, detail);
+        Ok(())
     }
 
     fn subnet_origin(&self, subnet: SubnetId) -> &'n Origin {
@@ -997,15 +1010,16 @@ impl<'a, 'n> Walk<'a, 'n> {
             HostGroups::Unrestricted => return Ok(()),
             HostGroups::Unknown(why) => {
                 let why = why.clone();
-                return self.hop(HopKind::SecurityGroup, host.origin, Decision::Unknown, why);
+                return self.unknown_filter(HopKind::SecurityGroup, host.origin, why);
             }
             HostGroups::Groups(groups) => groups.clone(),
         };
+        // A subnet or address stands for any host there: whether it is in a group that a
+        // rule references is not known. Outside networks are in no group.
         let peer_groups = match peer {
             Endpoint::Host(peer_host) => match &peer_host.groups {
                 HostGroups::Groups(groups) => Some(groups.clone()),
-                HostGroups::Unrestricted => Some(Vec::new()),
-                HostGroups::Unknown(_) => None,
+                HostGroups::Unrestricted | HostGroups::Unknown(_) => None,
             },
             _ => Some(Vec::new()),
         };
@@ -1109,7 +1123,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             .map(|&g| network.security_groups[g].origin.address.as_str())
             .collect();
         match unknown {
-            Some(why) => self.hop(HopKind::SecurityGroup, Some(first), Decision::Unknown, why),
+            Some(why) => self.unknown_filter(HopKind::SecurityGroup, Some(first), why),
             None => self.hop(
                 HopKind::SecurityGroup,
                 Some(first),
