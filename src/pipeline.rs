@@ -220,8 +220,9 @@ fn load_lowering(
         let units = lowering
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // What was given back after each worker's last unit.
-        rayon::broadcast(|context| spent.free(context.index(), sources));
+        // What each worker's last unit leaves is dropped with `spent`, its texts kept:
+        // nothing is loaded any more to reuse their memory, and a run of one unit (a
+        // pre-commit hook) spends nothing on releasing them.
         Some(units)
     });
     let Some(units) = units else {
