@@ -105,6 +105,12 @@ pub(super) fn evaluate(
         }),
     };
     let mut attributes = args.clone();
+    // Left null, they are computed: the provider's region, not null.
+    for computed in ["region", "name"] {
+        if matches!(attributes.get(computed), Some(Value::Null)) {
+            attributes.remove(computed);
+        }
+    }
     let region = match region {
         Ok(region) => region,
         Err(reason) => {
