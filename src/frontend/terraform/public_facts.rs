@@ -288,6 +288,27 @@ mod tests {
         matches!(names, Some(Value::Unknown(_)))
     }
 
+    /// `region = null` (as a module passes an unset region on) is computed: unknown when
+    /// the provider's region is, never null.
+    #[test]
+    fn a_region_or_name_left_null_is_the_providers() {
+        let null = |key: &str| Map::from_entries(vec![(key.to_string(), Value::Null)]);
+        let region = evaluate("aws_region", &null("region"), None, &BTreeMap::new());
+        assert_eq!(region.attributes.get("region"), None);
+        let name = evaluate("aws_region", &null("name"), None, &BTreeMap::new());
+        assert_eq!(name.attributes.get("name"), None);
+        let known = evaluate(
+            "aws_region",
+            &null("region"),
+            Some("eu-west-1"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            known.attributes.get("region"),
+            Some(&Value::String("eu-west-1".to_string()))
+        );
+    }
+
     #[test]
     fn zones_come_from_the_table_only_where_accounts_agree() {
         assert_eq!(
