@@ -54,3 +54,13 @@ unsafe impl GlobalAlloc for MiMalloc {
         }
     }
 }
+
+/// Returns the calling thread's free memory to the system now (`mi_collect(true)`), instead
+/// of keeping it for the thread's next allocations.
+pub fn return_free_memory() {
+    extern "C" {
+        fn mi_collect(force: bool);
+    }
+    // SAFETY: mimalloc collects the calling thread's heap; any thread may call it any time.
+    unsafe { mi_collect(true) }
+}

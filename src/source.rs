@@ -99,10 +99,21 @@ pub struct LineCol {
 pub struct SourceFile {
     /// Path as given or discovered (relative to the working directory when it was given so).
     pub path: PathBuf,
-    pub text: Arc<str>,
+    text: Text,
     /// Built on first use: most files of a large run never have a position looked up, and
     /// the index is a sixth of their size.
     lines: OnceLock<Lines>,
+}
+
+#[derive(Debug)]
+enum Text {
+    Kept(Arc<str>),
+    /// Dropped once the unit was lowered ([`SourceMap::release`]); read again, for a
+    /// snippet, only if the file is still the text that was read (else there is none).
+    Released {
+        fingerprint: u64,
+        again: OnceLock<Option<Arc<str>>>,
+    },
 }
 
 #[derive(Debug)]
@@ -110,28 +121,80 @@ struct Lines {
     starts: Vec<u32>,
     /// A column is then a byte difference: no counting along a minified megabyte line.
     ascii: bool,
+    len: usize,
+}
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        let mut starts = vec![0u32];
+        // A char pattern is searched with memchr: a byte-by-byte filter was 0.75% of a
+        // pre-commit run over a module (170 KB of .tf).
+        starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        Lines {
+            starts,
+            ascii: text.is_ascii(),
+            len: text.len(),
+        }
+    }
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: Arc<str>) -> Self {
         SourceFile {
             path,
-            text,
+            text: Text::Kept(text),
             lines: OnceLock::new(),
         }
     }
 
-    fn lines(&self) -> &Lines {
-        self.lines.get_or_init(|| {
-            let mut starts = vec![0u32];
-            // A char pattern is searched with memchr: a byte-by-byte filter was 0.75% of a
-            // pre-commit run over a module (170 KB of .tf).
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1));
-            Lines {
-                starts,
-                ascii: self.text.is_ascii(),
-            }
+    /// The file's text: as read, or read again after [`SourceMap::release`] (empty when the
+    /// file changed since: positions stay those of the text analyzed, snippets are left out).
+    pub fn text(&self) -> &str {
+        match &self.text {
+            Text::Kept(text) => text,
+            Text::Released { fingerprint, again } => again
+                .get_or_init(|| {
+                    let text = read(&self.path).ok()?;
+                    let same =
+                        text.len() == self.lines().len && fingerprint_of(&text) == *fingerprint;
+                    same.then_some(text)
+                })
+                .as_deref()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// [`SourceFile::text`], shared.
+    pub fn shared_text(&self) -> Arc<str> {
+        match &self.text {
+            Text::Kept(text) => text.clone(),
+            Text::Released { .. } => Arc::from(self.text()),
+        }
+    }
+
+    /// This file without its text, if the text can be read again: a file of ASCII text (its
+    /// columns are byte differences, known from the line index alone), not empty.
+    fn released(&self) -> Option<SourceFile> {
+        let Text::Kept(text) = &self.text else {
+            return None;
+        };
+        let lines = Lines::of(text);
+        if !lines.ascii || text.is_empty() {
+            return None;
+        }
+        let fingerprint = fingerprint_of(text);
+        Some(SourceFile {
+            path: self.path.clone(),
+            text: Text::Released {
+                fingerprint,
+                again: OnceLock::new(),
+            },
+            lines: OnceLock::from(lines),
         })
+    }
+
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::of(self.text()))
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped back to a char boundary).
@@ -143,7 +206,7 @@ impl SourceFile {
         let column = if lines.ascii {
             offset - line_start
         } else {
-            self.text[line_start..offset].chars().count()
+            self.text()[line_start..offset].chars().count()
         } as u32
             + 1;
         LineCol { line, column }
@@ -169,10 +232,16 @@ impl SourceFile {
         self.lines().starts.len() as u32
     }
 
-    /// `offset` clamped to the text and moved back to a character boundary.
+    /// `offset` clamped to the text and moved back to a character boundary (without the text
+    /// when it is ASCII: a released text is not read again for a position).
     fn char_boundary(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        let lines = self.lines();
+        let mut offset = offset.min(lines.len);
+        if lines.ascii {
+            return offset;
+        }
+        let text = self.text();
+        while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         offset
@@ -182,10 +251,9 @@ impl SourceFile {
     pub fn back_chars(&self, offset: usize, count: usize) -> usize {
         let offset = self.char_boundary(offset);
         let line_start = self.lines().starts[self.line_of(offset as u32) as usize - 1] as usize;
-        self.text[line_start..offset]
-            .char_indices()
-            .rev()
-            .nth(count.saturating_sub(1))
+        self.text()
+            .get(line_start..offset)
+            .and_then(|before| before.char_indices().rev().nth(count.saturating_sub(1)))
             .map_or(line_start, |(i, _)| line_start + i)
     }
 
@@ -195,21 +263,37 @@ impl SourceFile {
         let line = self.line_of(offset as u32);
         let line_end =
             self.line_start(line).unwrap_or(0) as usize + self.line_text(line).map_or(0, str::len);
-        self.text[offset..line_end.max(offset)]
-            .char_indices()
-            .nth(count)
+        self.text()
+            .get(offset..line_end.max(offset))
+            .and_then(|after| after.char_indices().nth(count))
             .map_or(line_end.max(offset), |(i, _)| offset + i)
     }
 
-    /// The text of a 1-based line, without its line terminator.
+    /// The text of a 1-based line, without its line terminator (`None` past the end, or
+    /// when the text is no longer known).
     pub fn line_text(&self, line: u32) -> Option<&str> {
         let start = self.line_start(line)? as usize;
         let end = self
             .line_start(line + 1)
-            .map(|e| e as usize)
-            .unwrap_or(self.text.len());
-        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+            .map_or(self.lines().len, |e| e as usize);
+        Some(self.text().get(start..end)?.trim_end_matches(['\n', '\r']))
     }
+}
+
+/// Recognizes a text read again: any edit of the file changes it (not a defence against
+/// a file crafted to collide, which could only change what a snippet shows).
+fn fingerprint_of(text: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let mut hash = text.len() as u64;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    for &byte in chunks.remainder() {
+        hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+    }
+    hash
 }
 
 /// All files read during one run. Append-only and shared between threads: frontends
@@ -261,6 +345,34 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
         self.files.read().unwrap_or_else(|e| e.into_inner()).list[id.0 as usize].clone()
+    }
+
+    /// Drops the texts of `files` that can be read again ([`SourceFile::text`]), keeping
+    /// their line index, and returns their size: once a unit is lowered only reports read
+    /// its files (for the few findings and gaps of a run), and a large run's texts would
+    /// otherwise be a third of its memory.
+    pub fn release(&self, files: &[FileId]) -> usize {
+        let mut bytes = 0;
+        for &id in files {
+            let file = self.get(id);
+            let Some(released) = file.released() else {
+                continue;
+            };
+            let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+            let slot = &mut files.list[id.0 as usize];
+            if Arc::ptr_eq(slot, &file) {
+                if std::env::var_os("VPCLINT_DEBUG_RELEASE").is_some() {
+                    eprintln!(
+                        "released {} {}",
+                        file.path.display(),
+                        Arc::strong_count(&file)
+                    );
+                }
+                bytes += released.lines().len;
+                *slot = Arc::new(released);
+            }
+        }
+        bytes
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
@@ -421,6 +533,39 @@ mod tests {
         let b = map.add("b".into(), "y".into());
         assert_ne!(a, b);
         assert_eq!(map.add("a".into(), "x".into()), a);
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_only_while_the_file_is_unchanged() {
+        let dir = std::env::temp_dir().join(format!("vpclint-release-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (same, edited, unicode) =
+            (dir.join("same.tf"), dir.join("edited.tf"), dir.join("u.tf"));
+        let text = "a = 1\r\nbb = 2\n";
+        for (path, text) in [(&same, text), (&edited, text), (&unicode, "é = 1\n")] {
+            std::fs::write(path, format!("\u{feff}{text}")).unwrap();
+        }
+        let map = SourceMap::new();
+        let ids: Vec<FileId> = [&same, &edited, &unicode]
+            .into_iter()
+            .map(|path| map.add(path.clone(), read(path).unwrap()))
+            .collect();
+        assert_eq!(
+            map.release(&ids),
+            2 * text.len(),
+            "the non-ASCII text is kept"
+        );
+        std::fs::write(&edited, "a = 10\r\nbb = 2\n").unwrap();
+        let (same, edited) = (map.get(ids[0]), map.get(ids[1]));
+        assert_eq!(same.text(), text);
+        assert_eq!(same.line_text(2), Some("bb = 2"));
+        // Positions are those of the text analyzed; its lines are not shown from another.
+        assert_eq!(edited.line_col(8), LineCol { line: 2, column: 2 });
+        assert_eq!(edited.text(), "");
+        assert_eq!(edited.line_text(1), None);
+        assert_eq!(edited.forward_chars(7, 3), 7);
+        assert_eq!(map.get(ids[2]).line_col(2), LineCol { line: 1, column: 2 });
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -288,9 +288,12 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
         add_to_vpc(&mut out, endpoint.vpc.copied(), n);
     }
 
-    // Default routes of drawn subnets: to the internet gateway or NAT gateway (one edge per
-    // subnet node, never per route).
+    // Default routes of drawn subnets: to the internet gateway, NAT gateway or appliance
+    // (one edge per subnet node, never per route).
     let mut default_edges: Vec<(String, String)> = Vec::new();
+    // Instances and network interfaces a default route leads to: NAT instances, firewalls
+    // or proxies, drawn only as route targets.
+    let mut appliances: BTreeMap<String, (Node, Option<VpcId>)> = BTreeMap::new();
     for (id, subnet) in network.subnets.iter() {
         let Some(node_id) = owners.get(subnet.origin.address.as_str()).cloned() else {
             continue;
@@ -310,11 +313,48 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
             Some(Target::VpcEndpoint(e)) => format!("vpce{}", e.index()),
             Some(Target::VpnGateway(v)) => format!("vgw{}", v.index()),
             Some(Target::TransitGateway(t)) => format!("tgw{}", t.index()),
+            Some(Target::Instance(i)) => {
+                let instance = &network.instances[i];
+                let key = format!("inst{}", i.index());
+                appliances.entry(key.clone()).or_insert_with(|| {
+                    let vpc = instance
+                        .subnet
+                        .copied()
+                        .and_then(|s| network.subnets[s].vpc.copied());
+                    let label = vec![
+                        instance.origin.address.clone(),
+                        "appliance (instance)".to_string(),
+                    ];
+                    (node(key.clone(), label, "gateway"), vpc)
+                });
+                key
+            }
+            Some(Target::NetworkInterface(n)) => {
+                let interface = &network.network_interfaces[n];
+                let key = format!("eni{}", n.index());
+                appliances.entry(key.clone()).or_insert_with(|| {
+                    let vpc = interface
+                        .subnet
+                        .copied()
+                        .and_then(|s| network.subnets[s].vpc.copied());
+                    let label = vec![
+                        interface.origin.address.clone(),
+                        "appliance (network interface)".to_string(),
+                    ];
+                    (node(key.clone(), label, "gateway"), vpc)
+                });
+                key
+            }
             _ => continue,
         };
         if !default_edges.contains(&(node_id.clone(), to.clone())) {
             default_edges.push((node_id, to));
         }
+    }
+    for (_, (mut n, vpc)) in appliances {
+        let address = n.label[0].clone();
+        mark(&address, &mut n.findings, &mut n.worst);
+        add_to_vpc(&mut out, vpc, n);
     }
     for (from, to) in default_edges {
         out.edges.push(Edge {
@@ -442,21 +482,118 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
             .push(node("onprem".into(), vec!["on-premises".into()], "outside"));
     }
 
-    // Findings on resources that are not drawn go to their VPC's label.
+    // Findings on resources that are not drawn go to what draws them: a transit gateway
+    // route table for its routes, associations and propagations, a gateway for its VPN
+    // connections, else their VPC's label.
     for finding in findings {
         let address = finding.primary.address.as_str();
         if marked.contains_key(address) {
             continue;
         }
-        if let Some(vpc) = vpc_of_address(network, address) {
-            if let Some(group) = out.groups.get_mut(vpc.index()) {
-                if !group.findings.contains(&finding.rule) {
-                    group.findings.push(finding.rule);
+        let drawn = drawn_by(network, address)
+            .or_else(|| vpc_of_address(network, address).map(|v| format!("vpc{}", v.index())));
+        if let Some(id) = drawn {
+            if !mark_drawn(&mut out.groups, &id, finding) {
+                if let Some(node) = out.nodes.iter_mut().find(|n| n.id == id) {
+                    mark_node(node, finding);
                 }
             }
         }
     }
     out
+}
+
+/// The node or group that draws a transit gateway or VPN resource that is not drawn itself.
+fn drawn_by(network: &Network, address: &str) -> Option<String> {
+    let table =
+        |t: &Field<crate::model::TgwRouteTableId>| Some(format!("tgwrt{}", t.copied()?.index()));
+    if let Some(r) = network
+        .tgw_routes
+        .values()
+        .find(|r| r.origin.address == address)
+    {
+        return table(&r.route_table);
+    }
+    if let Some(p) = network
+        .tgw_propagations
+        .values()
+        .find(|p| p.origin.address == address)
+    {
+        return table(&p.route_table);
+    }
+    if let Some(a) = network
+        .tgw_associations
+        .values()
+        .find(|a| a.origin.address == address)
+    {
+        return table(&a.route_table);
+    }
+    if let Some(a) = network
+        .tgw_attachments
+        .values()
+        .find(|a| a.origin.address == address)
+    {
+        return match a.kind.copied() {
+            Some(TgwAttachmentKind::Vpc(vpc)) => Some(format!("vpc{}", vpc.index())),
+            _ => Some(format!("tgw{}", a.transit_gateway.copied()?.index())),
+        };
+    }
+    let connection = match network
+        .vpn_routes
+        .values()
+        .find(|r| r.origin.address == address)
+    {
+        Some(route) => Some(&network.vpn_connections[route.vpn_connection.copied()?]),
+        None => network
+            .vpn_connections
+            .values()
+            .find(|c| c.origin.address == address),
+    };
+    if let Some(connection) = connection {
+        if let Some(vgw) = connection.vpn_gateway.as_ref().and_then(Field::copied) {
+            return Some(format!("vgw{}", vgw.index()));
+        }
+        let tgw = connection
+            .transit_gateway
+            .as_ref()
+            .and_then(Field::copied)?;
+        return Some(format!("tgw{}", tgw.index()));
+    }
+    let association = network
+        .dx_associations
+        .values()
+        .find(|a| a.origin.address == address)?;
+    match association.associated.copied()? {
+        DxAssociated::VpnGateway(vgw) => Some(format!("vgw{}", vgw.index())),
+        DxAssociated::TransitGateway(tgw) => Some(format!("tgw{}", tgw.index())),
+    }
+}
+
+/// Marks the node or group `id` with `finding`; false when nothing has that id.
+fn mark_drawn(groups: &mut [Group], id: &str, finding: &Finding) -> bool {
+    for group in groups {
+        if group.id == id {
+            if !group.findings.contains(&finding.rule) {
+                group.findings.push(finding.rule);
+            }
+            return true;
+        }
+        if let Some(node) = group.nodes.iter_mut().find(|n| n.id == id) {
+            mark_node(node, finding);
+            return true;
+        }
+        if mark_drawn(&mut group.children, id, finding) {
+            return true;
+        }
+    }
+    false
+}
+
+fn mark_node(node: &mut Node, finding: &Finding) {
+    if !node.findings.contains(&finding.rule) {
+        node.findings.push(finding.rule);
+    }
+    node.worst = Some(node.worst.map_or(finding.level, |w| w.max(finding.level)));
 }
 
 fn subnet_class(kind: SubnetKind) -> &'static str {

@@ -230,7 +230,7 @@ fn location(report: &Report, label: &Label) -> Value {
     };
     let file = report.sources.get(label.span.file);
     let snippet = file
-        .text
+        .text()
         .get(label.span.start as usize..label.span.end as usize)
         .unwrap_or_default();
     let mut region = json!({
@@ -257,7 +257,7 @@ fn location(report: &Report, label: &Label) -> Value {
 /// a long line (minified JSON) only the characters around the region, so that a result
 /// stays small whatever the line length.
 fn context_region(file: &SourceFile, label: &Label, at: &Location) -> Option<Value> {
-    if file.text.is_empty() {
+    if file.text().is_empty() {
         return None;
     }
     let context_start = at.start.line.saturating_sub(1).max(1);
@@ -285,7 +285,7 @@ fn context_region(file: &SourceFile, label: &Label, at: &Location) -> Option<Val
         "startColumn": file.line_col(window.start as u32).column,
         "endLine": at.end.line,
         "endColumn": file.line_col(window.end as u32).column,
-        "snippet": { "text": &file.text[window] },
+        "snippet": { "text": file.text().get(window).unwrap_or_default() },
     }))
 }
 

@@ -221,7 +221,7 @@ fn snippets<'a>(report: &Report, finding: &'a Finding) -> Vec<Snippet<'a>> {
 /// The byte range underlined for `label`: clamped to the text, and cut to its first line
 /// when it spans many (a whole resource block says no more than its first line).
 fn shown_range(source: &SourceFile, label: &Label) -> Range<usize> {
-    let text = &source.text;
+    let text = source.text();
     let boundary = |mut offset: usize| {
         offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
@@ -278,7 +278,7 @@ fn render_finding(
         } else {
             diagnostic.message = related_title(snippet);
         }
-        if source.text.is_empty() {
+        if source.text().is_empty() {
             // Nothing to show a snippet of (an unreadable file): name the file instead.
             diagnostic.message = format!("{path}: {}", diagnostic.message);
         } else {
@@ -418,7 +418,9 @@ impl Excerpt {
                 shown: shown.clone(),
                 column: source.line_col(shown.start as u32).column,
             });
-            excerpt.text.push_str(&source.text[shown.clone()]);
+            excerpt
+                .text
+                .push_str(source.text().get(shown.clone()).unwrap_or_default());
             if shown.end < line_end {
                 excerpt.text.push_str(ELLIPSIS);
             }
@@ -467,7 +469,7 @@ fn window(source: &SourceFile, line: Range<usize>, ranges: &[Range<usize>]) -> R
     let last = on_line.iter().copied().max().unwrap_or(line.start);
     let start = source.back_chars(first, WINDOW_MARGIN_CHARS);
     let mut limit = (start + MAX_WINDOW_BYTES).min(line.end);
-    while !source.text.is_char_boundary(limit) {
+    while !source.text().is_char_boundary(limit) {
         limit -= 1;
     }
     let end = source.forward_chars(last, WINDOW_MARGIN_CHARS).min(limit);

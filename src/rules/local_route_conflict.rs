@@ -5,6 +5,7 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::{AnyBlock, Containment, VpcCidrs};
+use crate::model::analysis::peering::overlapping_blocks;
 use crate::model::analysis::routing::target_address;
 use crate::model::{EndpointKind, Network, Route, Target, VpcId};
 use ipnet::IpNet;
@@ -59,6 +60,13 @@ impl Rule for LocalRouteConflict {
             let Containment::Inside(block) = cidrs.family_containment(vpc, destination) else {
                 continue;
             };
+            // A peering connection between overlapping VPCs cannot exist: that is
+            // `peering-cidr-overlap`'s finding, not one per route over it.
+            if let Target::Peering(peering) = target {
+                if !overlapping_blocks(network, &cidrs, peering).is_empty() {
+                    continue;
+                }
+            }
             let problem = match middlebox(network, target) {
                 None => continue,
                 Some(false) if destination == block.net => {

@@ -2,8 +2,8 @@
 //! blocks, which AWS refuses to create.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::cidr::{overlaps, VpcBlock, VpcCidrs};
-use crate::model::analysis::peering::peering_vpcs;
+use crate::model::analysis::cidr::{VpcBlock, VpcCidrs};
+use crate::model::analysis::peering::overlapping_blocks;
 use crate::model::{Network, PeeringConnection};
 
 pub struct PeeringCidrOverlap;
@@ -24,23 +24,7 @@ impl Rule for PeeringCidrOverlap {
         let cidrs = VpcCidrs::new(network);
         let mut findings = Vec::new();
         for (id, peering) in network.peerings.iter() {
-            let Some((requester, accepter)) = peering_vpcs(network, id) else {
-                continue;
-            };
-            if requester == accepter {
-                continue;
-            }
-            let overlapping: Vec<(&VpcBlock, &VpcBlock)> = cidrs
-                .blocks(requester)
-                .iter()
-                .flat_map(|r| {
-                    cidrs
-                        .blocks(accepter)
-                        .iter()
-                        .filter(|a| overlaps(r.net, a.net))
-                        .map(move |a| (r, a))
-                })
-                .collect();
+            let overlapping = overlapping_blocks(network, &cidrs, id);
             if !overlapping.is_empty() {
                 findings.push(finding(network, &cidrs, peering, &overlapping));
             }

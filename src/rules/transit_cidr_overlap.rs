@@ -226,11 +226,19 @@ fn tgw_table_overlaps(network: &Network, cidrs: &VpcCidrs, findings: &mut Vec<Fi
             } else {
                 earlier_block.net
             };
-            let effect = format!(
-                "traffic to {narrower} reaches only one of the two VPCs (AWS does not propagate a \
-                 block that overlaps an already attached VPC's into the default propagation \
-                 route table, and where both routes exist the more specific one wins)"
-            );
+            let why = match table {
+                TgwTable::Default(_) => {
+                    "AWS does not propagate a block that overlaps an already attached VPC's into \
+                     the default propagation route table, and where both routes exist the more \
+                     specific one wins"
+                }
+                TgwTable::Explicit(_) if later_block.net == earlier_block.net => {
+                    "the route table sends a destination to one attachment, so only one of the \
+                     two equal propagated routes is used"
+                }
+                TgwTable::Explicit(_) => "the more specific propagated route wins",
+            };
+            let effect = format!("traffic to {narrower} reaches only one of the two VPCs ({why})");
             findings.push(Finding {
                 rule: META.name,
                 level: META.level,
@@ -267,10 +275,15 @@ fn tgw_table_overlaps(network: &Network, cidrs: &VpcCidrs, findings: &mut Vec<Fi
                         format!("overlaps {}", later_block.net),
                     ),
                 ],
-                help: "re-address one of the VPCs, or propagate them into separate transit \
-                       gateway route tables (disable default propagation on one of the \
-                       attachments) so that no table holds overlapping VPC routes"
-                    .to_string(),
+                help: format!(
+                    "re-address one of the VPCs, or propagate them into separate transit gateway \
+                     route tables ({}) so that no table holds overlapping VPC routes",
+                    match table {
+                        TgwTable::Default(_) =>
+                            "disable default propagation on one of the attachments",
+                        TgwTable::Explicit(_) => "remove one of the two propagations",
+                    }
+                ),
             });
         }
     }

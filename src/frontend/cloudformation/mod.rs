@@ -790,7 +790,7 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
             .par_iter()
             .filter_map(|&index| {
                 let unit = &units[index];
-                let text = sources.get(*unit.files.first()?).text.clone();
+                let text = sources.get(*unit.files.first()?).shared_text();
                 Some((index, load_template(&unit.path, text, &options, sources)?))
             })
             .collect();

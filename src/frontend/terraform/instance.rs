@@ -103,6 +103,17 @@ const OPTIONAL_COMPUTED: &[(&str, &[&str])] = &[
     ("aws_default_route_table", &["route", "propagating_vgws"]),
 ];
 
+/// Data sources whose `id` argument names the object they read: their `id` attribute is
+/// the argument's value.
+const LOOKED_UP_BY_ID: &[&str] = &[
+    "aws_vpc",
+    "aws_subnet",
+    "aws_security_group",
+    "aws_ec2_transit_gateway",
+    "aws_vpc_peering_connection",
+    "aws_nat_gateway",
+];
+
 /// The attribute of an `aws_networkfirewall_firewall`'s endpoint id reached through
 /// `firewall_status[0].sync_states[*].attachment[0].endpoint_id`.
 pub const FIREWALL_ENDPOINT_ID: &str = "firewall_status.sync_states.attachment.endpoint_id";
@@ -614,7 +625,7 @@ impl<'s> Evaluator<'s> {
                         ))
                     }
                 };
-                if !public_facts::is_known(kind) {
+                if !public_facts::is_known(kind) && !LOOKED_UP_BY_ID.contains(&kind) {
                     return Ok(Value::Unknown(data_source_reason(kind, name)));
                 }
                 let index = inst
@@ -967,7 +978,9 @@ impl<'s> Evaluator<'s> {
     /// (with a note saying what was assumed), unknown otherwise.
     fn data_source(&self, id: InstanceId, decl: &config::ResourceDecl, scope: &mut Scope) -> Value {
         if !public_facts::is_known(&decl.kind) {
-            return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
+            return self
+                .looked_up_by_id(id, decl, scope)
+                .unwrap_or_else(|| Value::Unknown(data_source_reason(&decl.kind, &decl.name)));
         }
         let Value::Map(args) = self.eval_body(id, &decl.body, scope, decl.span).0 else {
             return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
@@ -986,6 +999,28 @@ impl<'s> Evaluator<'s> {
             );
         }
         Value::Map(evaluated.attributes)
+    }
+
+    /// A data source that looks a network object up by the ID it is given
+    /// (`data "aws_vpc" "shared" { id = "vpc-0abc…" }`): its `id` is that ID, like a literal
+    /// ID written in place; what AWS returns about the object stays unknown.
+    fn looked_up_by_id(
+        &self,
+        id: InstanceId,
+        decl: &config::ResourceDecl,
+        scope: &mut Scope,
+    ) -> Option<Value> {
+        if !LOOKED_UP_BY_ID.contains(&&*decl.kind) {
+            return None;
+        }
+        let attr = decl.body.attrs.iter().find(|a| a.name == "id")?;
+        match self.eval_attr(id, attr, scope) {
+            Value::String(looked_up) => Some(Value::Map(Map::from_entries(vec![(
+                "id".to_string(),
+                Value::String(looked_up),
+            )]))),
+            _ => None,
+        }
     }
 
     /// A resource body as a value (for references) and as a `Val` with spans (for output).

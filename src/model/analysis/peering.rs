@@ -1,6 +1,6 @@
 //! Which VPCs a peering connection joins, and what it does with traffic.
 
-use super::cidr::{Containment, VpcCidrs};
+use super::cidr::{overlaps, Containment, VpcBlock, VpcCidrs};
 use crate::model::{Network, PeeringId, VpcId};
 use ipnet::IpNet;
 
@@ -21,6 +21,33 @@ pub fn peering_vpcs(network: &Network, peering: PeeringId) -> Option<(VpcId, Vpc
         connection.requester_vpc.copied()?,
         connection.accepter_vpc.copied()?,
     ))
+}
+
+/// The overlapping IPv4 blocks (requester's, accepter's) of the two VPCs a peering
+/// connection joins, when both are known: AWS refuses to create a connection that has any,
+/// so nothing routed over it is worth a finding of its own.
+pub fn overlapping_blocks<'c, 'n>(
+    network: &Network,
+    cidrs: &'c VpcCidrs<'n>,
+    peering: PeeringId,
+) -> Vec<(&'c VpcBlock<'n>, &'c VpcBlock<'n>)> {
+    let Some((requester, accepter)) = peering_vpcs(network, peering) else {
+        return Vec::new();
+    };
+    if requester == accepter {
+        return Vec::new();
+    }
+    cidrs
+        .blocks(requester)
+        .iter()
+        .flat_map(|r| {
+            cidrs
+                .blocks(accepter)
+                .iter()
+                .filter(|a| overlaps(r.net, a.net))
+                .map(move |a| (r, a))
+        })
+        .collect()
 }
 
 /// The VPC that `from` reaches over `peering`.

@@ -141,6 +141,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
     Some(match kind {
         "AWS::EC2::VPC" => Lowering::Vpc(&VpcNames {
             cidr: "CidrBlock",
+            ipam: &["Ipv4IpamPoolId"],
             ipv6_cidr: None,
             amazon_ipv6: None,
             ipv6_pools: &[],

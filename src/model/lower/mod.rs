@@ -13,7 +13,7 @@ mod cloudformation;
 mod terraform;
 
 use super::*;
-use crate::frontend::{Lang, Ref, Resource, Unit, Val, V};
+use crate::frontend::{Diagnostic, GapCause, Lang, Ref, Resource, Unit, Val, V};
 use crate::source::SourceMap;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -78,12 +78,11 @@ impl Lowerer {
     /// of the run.
     pub fn add(&mut self, unit: &mut Unit, sources: &SourceMap) -> Vec<Resource> {
         let resources = std::mem::take(&mut unit.resources);
-        let unit: &Unit = unit;
         let dialect = match unit.lang {
             Lang::Terraform | Lang::TerraformPlan => &terraform::DIALECT,
             Lang::CloudFormation => &cloudformation::DIALECT,
         };
-        let primary = UnitLowering::new(
+        let (primary, gaps) = UnitLowering::new(
             unit,
             &resources,
             dialect,
@@ -93,6 +92,7 @@ impl Lowerer {
             &mut self.literal_gateways,
         )
         .run();
+        unit.diagnostics.extend(gaps);
         if self.exporters.contains(&unit.path) {
             let entities = resources
                 .iter()
@@ -338,6 +338,8 @@ enum Lowering {
 
 struct VpcNames {
     cidr: &'static str,
+    /// The IPAM pool the IPv4 block is allocated from when the block is not written.
+    ipam: &'static [&'static str],
     ipv6_cidr: Option<&'static str>,
     /// A boolean asking Amazon for an IPv6 block (unknown until created).
     amazon_ipv6: Option<&'static str>,
@@ -619,6 +621,8 @@ struct UnitLowering<'a> {
     /// The entities of units lowered before whose resources this unit imports.
     others: &'a Exported,
     literal_gateways: &'a mut HashMap<String, TransitGatewayId>,
+    /// What lowering leaves out of the analysis (a block AWS allocates from an IPAM pool).
+    gaps: Vec<Diagnostic>,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -787,11 +791,13 @@ impl<'a> UnitLowering<'a> {
             implicit: HashMap::new(),
             others,
             literal_gateways,
+            gaps: Vec::new(),
         }
     }
 
-    /// Lowers the unit; the entity lowered from each resource, by resource index.
-    fn run(mut self) -> Vec<Option<Entity>> {
+    /// Lowers the unit; the entity lowered from each resource, by resource index, and the
+    /// parts of the unit left out of the analysis.
+    fn run(mut self) -> (Vec<Option<Entity>>, Vec<Diagnostic>) {
         let resources = self.resources;
         let lowerings: Vec<Option<Lowering>> = resources
             .iter()
@@ -830,7 +836,21 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
-        self.primary
+        (self.primary, self.gaps)
+    }
+
+    /// A VPC block AWS allocates from an IPAM pool when it creates it: unknown, and said so,
+    /// since every check that compares addresses skips the VPC.
+    fn ipam_block_gap(&mut self, res: &Resource, pool: &Val, which: &str) {
+        self.gaps.push(Diagnostic::gap(
+            pool.span,
+            GapCause::UnknownDataSource,
+            format!(
+                "{}: the {which} IPv4 block is allocated from an IPAM pool when AWS creates it, so \
+                 it is unknown and the checks that compare this VPC's addresses skip it",
+                res.address
+            ),
+        ));
     }
 
     // -------------------------------------------------------------- resolution
@@ -1823,6 +1843,11 @@ impl<'a> UnitLowering<'a> {
             Some(parsed) => parsed,
             None => (Field::unknown(res.name_span), None),
         };
+        if cidr.value.is_none() && invalid.is_none() {
+            if let Some(pool) = names.ipam.iter().find_map(|name| attr(res, name)) {
+                self.ipam_block_gap(res, pool, "primary");
+            }
+        }
         let mut ipv6 = Vec::new();
         if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
             ipv6.push(self.ipv6(val));
@@ -1859,7 +1884,7 @@ impl<'a> UnitLowering<'a> {
                 }
                 let file = self.sources.get(val.span.file);
                 let text = file
-                    .text
+                    .text()
                     .get(val.span.start as usize..val.span.end as usize)?;
                 let name = (self.dialect.unknown_name)(reason, text.trim())?;
                 Some(ExternalVpc {
@@ -1874,7 +1899,7 @@ impl<'a> UnitLowering<'a> {
     fn cidr_block(&mut self, res: &'a Resource, names: &CidrBlockNames) {
         let vpc: Field<VpcId> = self.link(res, names.vpc);
         let ipv4 = names.cidr.and_then(|name| self.cidr4(attr(res, name)));
-        let ipam = names.ipam.iter().any(|name| attr(res, name).is_some());
+        let ipam = names.ipam.iter().find_map(|name| attr(res, name));
         if let Some((cidr, invalid_cidr)) = ipv4 {
             self.net.cidr_blocks.push(CidrBlock {
                 origin: origin(res),
@@ -1884,7 +1909,8 @@ impl<'a> UnitLowering<'a> {
             });
             return;
         }
-        if ipam {
+        if let Some(pool) = ipam {
+            self.ipam_block_gap(res, pool, "secondary");
             self.net.cidr_blocks.push(CidrBlock {
                 origin: origin(res),
                 vpc,

@@ -189,6 +189,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
     Some(match kind {
         "aws_vpc" => Lowering::Vpc(&VpcNames {
             cidr: "cidr_block",
+            ipam: &["ipv4_ipam_pool_id"],
             ipv6_cidr: Some("ipv6_cidr_block"),
             amazon_ipv6: Some("assign_generated_ipv6_cidr_block"),
             ipv6_pools: &["ipv6_ipam_pool_id"],

@@ -349,11 +349,11 @@ impl<'n> Reach<'n> {
             };
             let _ = ret.reply(from, from_place, to_place, reply, forward.nat);
         }
-        let blocked_by = forward
-            .hops
-            .iter()
-            .chain(&ret.hops)
-            .find(|h| !h.decision.passes())
+        // A hop that surely blocks decides over an earlier unknown filter.
+        let hops = || forward.hops.iter().chain(&ret.hops);
+        let blocked_by = hops()
+            .find(|h| matches!(h.decision, Decision::Deny | Decision::Drop))
+            .or_else(|| hops().find(|h| !h.decision.passes()))
             .cloned();
         let verdict = match &blocked_by {
             None => Verdict::Reachable,
@@ -459,6 +459,19 @@ impl<'a, 'n> Walk<'a, 'n> {
         } else {
             Err(Stopped)
         }
+    }
+
+    /// A filter whose decision is unknown: the answer cannot be "reachable", but the packet
+    /// is followed on, since its path does not depend on the filter, and a later hop that
+    /// surely blocks it makes the answer "unreachable".
+    fn unknown_filter(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        detail: String,
+    ) -> Step<()> {
+        let _ = self.hop(kind, origin, Decision::Unknown, detail);
+        Ok(())
     }
 
     fn subnet_origin(&self, subnet: SubnetId) -> &'n Origin {
@@ -997,15 +1010,16 @@ impl<'a, 'n> Walk<'a, 'n> {
             HostGroups::Unrestricted => return Ok(()),
             HostGroups::Unknown(why) => {
                 let why = why.clone();
-                return self.hop(HopKind::SecurityGroup, host.origin, Decision::Unknown, why);
+                return self.unknown_filter(HopKind::SecurityGroup, host.origin, why);
             }
             HostGroups::Groups(groups) => groups.clone(),
         };
+        // A subnet or address stands for any host there: whether it is in a group that a
+        // rule references is not known. Outside networks are in no group.
         let peer_groups = match peer {
             Endpoint::Host(peer_host) => match &peer_host.groups {
                 HostGroups::Groups(groups) => Some(groups.clone()),
-                HostGroups::Unrestricted => Some(Vec::new()),
-                HostGroups::Unknown(_) => None,
+                HostGroups::Unrestricted | HostGroups::Unknown(_) => None,
             },
             _ => Some(Vec::new()),
         };
@@ -1109,7 +1123,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             .map(|&g| network.security_groups[g].origin.address.as_str())
             .collect();
         match unknown {
-            Some(why) => self.hop(HopKind::SecurityGroup, Some(first), Decision::Unknown, why),
+            Some(why) => self.unknown_filter(HopKind::SecurityGroup, Some(first), why),
             None => self.hop(
                 HopKind::SecurityGroup,
                 Some(first),
@@ -1599,7 +1613,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
-                self.continue_from(HopKind::Instance, origin, instance.subnet.copied(), packet)
+                let subnet = self.appliance_subnet(HopKind::Instance, origin, target)?;
+                self.continue_from(HopKind::Instance, origin, subnet, packet)
             }
             Target::NetworkInterface(id) => {
                 let eni = &network.network_interfaces[id];
@@ -1613,12 +1628,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
-                self.continue_from(
-                    HopKind::NetworkInterface,
-                    origin,
-                    eni.subnet.copied(),
-                    packet,
-                )
+                let subnet = self.appliance_subnet(HopKind::NetworkInterface, origin, target)?;
+                self.continue_from(HopKind::NetworkInterface, origin, subnet, packet)
             }
             Target::VpcEndpoint(id) => {
                 let endpoint = &network.vpc_endpoints[id];
@@ -1695,6 +1706,71 @@ impl<'a, 'n> Walk<'a, 'n> {
                 "source/destination check is unknown".to_string(),
             ),
         }
+    }
+
+    /// The subnet an appliance (an instance, or an interface of one) sends what it forwards
+    /// out of. An instance with interfaces in several subnets sends it out of whichever its
+    /// own routing picks (a firewall's inside and outside interfaces), which is not in the
+    /// code: unknown, never the subnet the packet came in by.
+    fn appliance_subnet(
+        &mut self,
+        kind: HopKind,
+        origin: Option<&Origin>,
+        target: Target,
+    ) -> Step<Option<SubnetId>> {
+        let network = self.network;
+        let instance = match target {
+            Target::Instance(id) => id,
+            Target::NetworkInterface(id) => {
+                let eni = &network.network_interfaces[id];
+                match eni.attached_instance.as_ref().map(Field::copied) {
+                    None => return Ok(eni.subnet.copied()),
+                    Some(Some(instance)) => instance,
+                    Some(None) => {
+                        self.hop(
+                            kind,
+                            origin,
+                            Decision::Unknown,
+                            "it is attached to an unknown instance, which may forward the packet \
+                             out of another of its interfaces"
+                                .to_string(),
+                        )?;
+                        return Err(Stopped);
+                    }
+                }
+            }
+            _ => return Ok(None),
+        };
+        let mut subnets = vec![network.instances[instance].subnet.copied()];
+        for eni in network.network_interfaces.values() {
+            let attached = eni.attached_instance.as_ref().and_then(Field::copied);
+            if attached == Some(instance) && !subnets.contains(&eni.subnet.copied()) {
+                subnets.push(eni.subnet.copied());
+            }
+        }
+        if let [subnet] = subnets[..] {
+            return Ok(subnet);
+        }
+        let names: Vec<&str> = subnets
+            .iter()
+            .map(|s| {
+                s.map_or("an unknown subnet", |s| {
+                    self.subnet_origin(s).address.as_str()
+                })
+            })
+            .collect();
+        self.hop(
+            kind,
+            origin,
+            Decision::Unknown,
+            format!(
+                "instance {} has interfaces in {}: which one it forwards the packet out of is \
+                 decided by its own routing, which is not in the code",
+                network.instances[instance].origin.address,
+                names.join(" and ")
+            ),
+        )?;
+        Err(Stopped)
     }
 
     /// After a middlebox or inspection endpoint, routing goes on from its subnet.
