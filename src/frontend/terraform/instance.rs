@@ -936,15 +936,16 @@ impl<'s> Evaluator<'s> {
             .resources
             .get(index)
             .ok_or("internal: missing resource")?;
-        let what = || format!("{}{}.{}", inst.prefix, decl.kind, decl.name);
+        // A data source's address is `data.KIND.NAME`, as Terraform writes it.
+        let data = if decl.mode == Mode::Data { "data." } else { "" };
+        let what = || format!("{}{data}{}.{}", inst.prefix, decl.kind, decl.name);
         self.memo(cell, &what, || {
             let expansion = self.expand(id, &decl.body, &Vec::new(), &what());
             let instances = expansion
                 .instances
                 .into_iter()
                 .map(|(key, mut scope)| {
-                    let address =
-                        format!("{}{}.{}{}", inst.prefix, decl.kind, decl.name, key.suffix());
+                    let address = format!("{}{}", what(), key.suffix());
                     let (value, attrs) = if decl.mode == Mode::Data {
                         (
                             self.data_source(id, decl, &mut scope),
