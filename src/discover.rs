@@ -65,6 +65,8 @@ pub struct Discovered {
 const EXCLUDED: &str = "excluded by an exclude glob";
 const NOT_A_TEMPLATE: &str = "neither a CloudFormation template nor a Terraform plan";
 const TOOL_DIRECTORY: &str = "tool cache or vendored directory";
+const CDK_ASSEMBLY: &str =
+    "CDK cloud assembly (generated): name its manifest.json to lint the synthesized templates";
 const LINK_TO_ANCESTOR: &str =
     "symbolic link to a directory that contains it (its files are analyzed once, there)";
 
@@ -213,11 +215,13 @@ fn walk(
         .follow_links(true)
         .filter_entry(move |entry| {
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            let reason = if is_dir
-                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
-                && entry.depth() > 0
-            {
-                TOOL_DIRECTORY
+            let name = entry.file_name().to_string_lossy();
+            let reason = if is_dir && SKIPPED_DIRS.contains(&name.as_ref()) && entry.depth() > 0 {
+                if name == "cdk.out" {
+                    CDK_ASSEMBLY
+                } else {
+                    TOOL_DIRECTORY
+                }
             } else if excludes.is_excluded(entry.path()) {
                 EXCLUDED
             } else {

@@ -266,6 +266,15 @@ fn a_named_cdk_assembly_is_linted_with_its_nested_stacks() {
     let options = vpclint::pipeline::Options::default();
     let analysis = vpclint::pipeline::analyze(std::slice::from_ref(&app), &options);
     assert!(analysis.inputs.is_empty());
+    // `--verbose` says how to lint what was skipped.
+    let skipped: Vec<(&Path, &str)> = analysis
+        .skipped
+        .iter()
+        .filter(|s| s.path.ends_with("cdk.out"))
+        .map(|s| (s.path.as_path(), s.reason))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(skipped[0].1.contains("manifest.json"), "{skipped:?}");
     for named in [app.join("cdk.out"), app.join("cdk.out/manifest.json")] {
         let analysis = vpclint::pipeline::analyze(&[named], &options);
         let inputs: Vec<String> = analysis

@@ -295,6 +295,50 @@ fn junk_inputs_give_diagnostics_not_panics() {
     }
 }
 
+/// An unknown count says where its data source is read from: another configuration's
+/// state is not AWS.
+#[test]
+fn a_gap_names_where_its_data_source_is_read() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let text = r#"
+data "terraform_remote_state" "network" {
+  backend = "s3"
+}
+
+data "aws_vpc" "shared" {}
+
+resource "aws_subnet" "app" {
+  count      = length(data.terraform_remote_state.network.outputs.app_cidrs)
+  vpc_id     = data.aws_vpc.shared.id
+  cidr_block = data.terraform_remote_state.network.outputs.app_cidrs[count.index]
+}
+
+resource "aws_route_table" "app" {
+  count  = length(data.aws_vpc.shared.cidr_block_associations)
+  vpc_id = data.aws_vpc.shared.id
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), text).expect("write input");
+    let unit = terraform::load_root_module(dir.path(), &Options::default(), &SourceMap::new());
+    let gaps: Vec<&str> = unit
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .filter(|m| m.contains("data source"))
+        .collect();
+    assert!(
+        gaps.iter().any(|m| m.contains(
+            "data.terraform_remote_state.network, which Terraform reads from another configuration's state"
+        )),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps.iter()
+            .any(|m| m.contains("data.aws_vpc.shared, which Terraform reads from AWS")),
+        "{gaps:?}"
+    );
+}
+
 #[test]
 fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
     let dir = fixture("modules");

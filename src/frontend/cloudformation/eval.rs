@@ -128,6 +128,27 @@ pub(super) fn why_not_known(v: &V) -> String {
 }
 
 /// The reason of the first unknown inside a value.
+/// The IDs of a comma-separated list that a template builds with `Fn::Join` on `","` and
+/// another takes apart with `Fn::Split` on `","` (a VPC stack exports its subnets joined, a
+/// stack importing them splits the import): a reference stays a reference (resource IDs
+/// hold no comma), a string splits at its commas, an item already so joined gives its
+/// items. `None` when an item is anything else.
+pub(super) fn comma_separated_items(items: &[Val]) -> Option<Vec<Val>> {
+    let mut flat = Vec::with_capacity(items.len());
+    for item in items {
+        match &item.v {
+            V::Ref(_) => flat.push(item.clone()),
+            V::String(text) => flat.extend(
+                text.split(',')
+                    .map(|part| Val::new(item.span, V::String(part.trim().to_string()))),
+            ),
+            V::List(inner) => flat.extend(comma_separated_items(inner)?),
+            _ => return None,
+        }
+    }
+    Some(flat)
+}
+
 fn first_unknown(v: &V) -> Option<&str> {
     match v {
         V::Unknown(reason) => Some(reason),
@@ -812,6 +833,13 @@ impl<'a> Evaluator<'a> {
         if let [item @ Val { v: V::Ref(_), .. }] = items {
             return Val::new(span, item.v.clone());
         }
+        // Imports of comma-joined IDs joined again on "," (`!Split [",", !Join [",",
+        // [!ImportValue Public, !ImportValue Private]]]`) stay the list of their IDs.
+        if delimiter == "," && items.iter().any(|item| matches!(item.v, V::List(_))) {
+            if let Some(ids) = comma_separated_items(items) {
+                return Val::new(span, V::List(ids));
+            }
+        }
         let mut strings = Vec::with_capacity(items.len());
         for item in items {
             match scalar_string(&item.v) {
@@ -927,6 +955,12 @@ impl<'a> Evaluator<'a> {
                         Val::new(span, V::reference(endpoint)),
                     ]),
                 );
+            }
+        }
+        // Comma-joined IDs (an export or a nested stack's output) split back into them.
+        if let (Some(","), V::List(items)) = (delimiter.as_str(), &source.v) {
+            if let Some(ids) = comma_separated_items(items) {
+                return Val::new(span, V::List(ids));
             }
         }
         match (delimiter.as_str(), scalar_string(&source.v)) {

@@ -527,7 +527,11 @@ fn exports<'a>(ev: &mut Evaluator<'a>, root: &'a Node, prefix: &str) -> Vec<Expo
         let holds = condition.map_or(Some(true), |c| ev.condition(c, output.key_span));
         let value = match holds {
             Some(false) => continue,
-            Some(true) => match output.value.get("Value").and_then(|v| ev.eval(v)) {
+            Some(true) => match output
+                .value
+                .get("Value")
+                .and_then(|v| comma_joined_references(ev, v).or_else(|| ev.eval(v)))
+            {
                 Some(value) => value,
                 None => continue,
             },
@@ -822,9 +826,10 @@ fn stack_outputs<'a>(ev: &mut Evaluator<'a>, root: &'a Node) -> HashMap<String, 
 
 /// An output `!Join [",", [...]]` that joins resource references (a VPC stack's
 /// `PublicSubnets`, passed on to a `List<AWS::EC2::Subnet::Id>` parameter of another
-/// stack): its items as a list, which is what a list parameter makes of the joined string
-/// (a string item split at its commas). `None` for any other output, and for a join
-/// without references (its string is known).
+/// stack, or exported and split again by the stacks that import it): its items as a list,
+/// which is what a list parameter or `Fn::Split` on `","` makes of the joined string (a
+/// string item split at its commas). `None` for any other output, and for a join without
+/// references (its string is known).
 fn comma_joined_references<'a>(ev: &mut Evaluator<'a>, node: &'a Node) -> Option<Val> {
     let [join] = node.as_map()? else {
         return None;
@@ -840,17 +845,7 @@ fn comma_joined_references<'a>(ev: &mut Evaluator<'a>, node: &'a Node) -> Option
     if !items.iter().any(|item| matches!(item.v, V::Ref(_))) {
         return None;
     }
-    let mut references = Vec::with_capacity(items.len());
-    for item in items {
-        match &item.v {
-            V::Ref(_) => references.push(item.clone()),
-            V::String(text) => references.extend(
-                text.split(',')
-                    .map(|part| Val::new(item.span, V::String(part.trim().to_string()))),
-            ),
-            _ => return None,
-        }
-    }
+    let references = eval::comma_separated_items(items)?;
     Some(Val::new(node.span, V::List(references)))
 }
 

@@ -1804,7 +1804,12 @@ fn unknown_reason(value: &Value) -> String {
 
 /// Why a data source's value is unknown: Terraform reads it from the cloud, vpclint does not.
 fn data_source_reason(kind: &str, name: &str) -> String {
-    format!("data source data.{kind}.{name}, which Terraform reads from AWS")
+    let source = match kind {
+        "terraform_remote_state" => "from another configuration's state",
+        _ if kind.starts_with("aws_") => "from AWS",
+        _ => "when it plans",
+    };
+    format!("data source data.{kind}.{name}, which Terraform reads {source}")
 }
 
 /// Whether every index of `ops` is a literal: an error applying them then comes from the

@@ -105,6 +105,12 @@ pub(super) fn evaluate(
         }),
     };
     let mut attributes = args.clone();
+    // Left null, they are computed: the provider's region, not null.
+    for computed in ["region", "name"] {
+        if matches!(attributes.get(computed), Some(Value::Null)) {
+            attributes.remove(computed);
+        }
+    }
     let region = match region {
         Ok(region) => region,
         Err(reason) => {
@@ -280,6 +286,27 @@ mod tests {
 
     fn is_unknown(names: Option<Value>) -> bool {
         matches!(names, Some(Value::Unknown(_)))
+    }
+
+    /// `region = null` (as a module passes an unset region on) is computed: unknown when
+    /// the provider's region is, never null.
+    #[test]
+    fn a_region_or_name_left_null_is_the_providers() {
+        let null = |key: &str| Map::from_entries(vec![(key.to_string(), Value::Null)]);
+        let region = evaluate("aws_region", &null("region"), None, &BTreeMap::new());
+        assert_eq!(region.attributes.get("region"), None);
+        let name = evaluate("aws_region", &null("name"), None, &BTreeMap::new());
+        assert_eq!(name.attributes.get("name"), None);
+        let known = evaluate(
+            "aws_region",
+            &null("region"),
+            Some("eu-west-1"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            known.attributes.get("region"),
+            Some(&Value::String("eu-west-1".to_string()))
+        );
     }
 
     #[test]

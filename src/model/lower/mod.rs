@@ -389,7 +389,8 @@ struct RouteNames {
 /// What a route target attribute may name.
 #[derive(Clone, Copy)]
 enum TargetSlot {
-    /// Internet gateway or virtual private gateway (`gateway_id`); `local` is the local route.
+    /// Internet gateway or virtual private gateway (`gateway_id`; EC2 also accepts a NAT
+    /// gateway or egress-only internet gateway there); `local` is the local route.
     Gateway,
     EgressOnlyIgw,
     NatGateway,
@@ -2086,6 +2087,10 @@ impl<'a> UnitLowering<'a> {
         let target = self.entity(val).and_then(|entity| match (slot, entity) {
             (TargetSlot::Gateway, Entity::InternetGateway(id)) => Some(Target::InternetGateway(id)),
             (TargetSlot::Gateway, Entity::VpnGateway(id)) => Some(Target::VpnGateway(id)),
+            // EC2 also takes a NAT gateway's or egress-only internet gateway's ID here and
+            // routes to it (the AWS provider documents the resulting permanent diff).
+            (TargetSlot::Gateway, Entity::NatGateway(id)) => Some(Target::NatGateway(id)),
+            (TargetSlot::Gateway, Entity::EgressOnlyIgw(id)) => Some(Target::EgressOnlyIgw(id)),
             (TargetSlot::EgressOnlyIgw, Entity::EgressOnlyIgw(id)) => {
                 Some(Target::EgressOnlyIgw(id))
             }
