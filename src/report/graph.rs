@@ -13,7 +13,7 @@ use crate::model::analysis::internet::{default_route, DefaultRoute};
 use crate::model::analysis::peering::peering_vpcs;
 use crate::model::analysis::routing::RoutingIndex;
 use crate::model::{
-    DxAssociated, EndpointKind, Field, Network, SubnetId, Target, TgwAttachmentKind, VpcId,
+    DxAssociated, EndpointKind, Field, Network, Origin, SubnetId, Target, TgwAttachmentKind, VpcId,
 };
 use crate::rules::{Finding, Level};
 use serde_json::json;
@@ -294,6 +294,14 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
     // Instances and network interfaces a default route leads to: NAT instances, firewalls
     // or proxies, drawn only as route targets.
     let mut appliances: BTreeMap<String, (Node, Option<VpcId>)> = BTreeMap::new();
+    let mut appliance = |key: String, subnet: Option<SubnetId>, origin: &Origin, kind: &str| {
+        appliances.entry(key.clone()).or_insert_with(|| {
+            let vpc = subnet.and_then(|s| network.subnets[s].vpc.copied());
+            let label = vec![origin.address.clone(), format!("appliance ({kind})")];
+            (node(key.clone(), label, "gateway"), vpc)
+        });
+        key
+    };
     for (id, subnet) in network.subnets.iter() {
         let Some(node_id) = owners.get(subnet.origin.address.as_str()).cloned() else {
             continue;
@@ -316,34 +324,17 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
             Some(Target::Instance(i)) => {
                 let instance = &network.instances[i];
                 let key = format!("inst{}", i.index());
-                appliances.entry(key.clone()).or_insert_with(|| {
-                    let vpc = instance
-                        .subnet
-                        .copied()
-                        .and_then(|s| network.subnets[s].vpc.copied());
-                    let label = vec![
-                        instance.origin.address.clone(),
-                        "appliance (instance)".to_string(),
-                    ];
-                    (node(key.clone(), label, "gateway"), vpc)
-                });
-                key
+                appliance(key, instance.subnet.copied(), &instance.origin, "instance")
             }
             Some(Target::NetworkInterface(n)) => {
                 let interface = &network.network_interfaces[n];
                 let key = format!("eni{}", n.index());
-                appliances.entry(key.clone()).or_insert_with(|| {
-                    let vpc = interface
-                        .subnet
-                        .copied()
-                        .and_then(|s| network.subnets[s].vpc.copied());
-                    let label = vec![
-                        interface.origin.address.clone(),
-                        "appliance (network interface)".to_string(),
-                    ];
-                    (node(key.clone(), label, "gateway"), vpc)
-                });
-                key
+                appliance(
+                    key,
+                    interface.subnet.copied(),
+                    &interface.origin,
+                    "network interface",
+                )
             }
             _ => continue,
         };
