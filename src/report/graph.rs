@@ -476,13 +476,16 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
     // Findings on resources that are not drawn go to what draws them: a transit gateway
     // route table for its routes, associations and propagations, a gateway for its VPN
     // connections, else their VPC's label.
+    let drawing = drawn_by(network);
     for finding in findings {
         let address = finding.primary.address.as_str();
         if marked.contains_key(address) {
             continue;
         }
-        let drawn = drawn_by(network, address)
-            .or_else(|| vpc_of_address(network, address).map(|v| format!("vpc{}", v.index())));
+        let drawn = match drawing.get(address) {
+            Some(drawn) => drawn.clone(),
+            None => vpc_of_address(network, address).map(|v| format!("vpc{}", v.index())),
+        };
         if let Some(id) = drawn {
             if !mark_drawn(&mut out.groups, &id, finding) {
                 if let Some(node) = out.nodes.iter_mut().find(|n| n.id == id) {
@@ -494,53 +497,36 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
     out
 }
 
-/// The node or group that draws a transit gateway or VPN resource that is not drawn itself.
-fn drawn_by(network: &Network, address: &str) -> Option<String> {
+/// The node or group that draws each transit gateway, VPN or Direct Connect resource that
+/// is not drawn itself (`None`: the one that would is unknown), by address, built once for
+/// all findings. The first entity of an address decides, in the order below.
+fn drawn_by<'n>(network: &'n Network) -> HashMap<&'n str, Option<String>> {
+    let mut drawing: HashMap<&'n str, Option<String>> = HashMap::new();
+    let mut draw = |address: &'n str, id: Option<String>| {
+        drawing.entry(address).or_insert(id);
+    };
     let table =
         |t: &Field<crate::model::TgwRouteTableId>| Some(format!("tgwrt{}", t.copied()?.index()));
-    if let Some(r) = network
-        .tgw_routes
-        .values()
-        .find(|r| r.origin.address == address)
-    {
-        return table(&r.route_table);
+    for r in network.tgw_routes.values() {
+        draw(&r.origin.address, table(&r.route_table));
     }
-    if let Some(p) = network
-        .tgw_propagations
-        .values()
-        .find(|p| p.origin.address == address)
-    {
-        return table(&p.route_table);
+    for p in network.tgw_propagations.values() {
+        draw(&p.origin.address, table(&p.route_table));
     }
-    if let Some(a) = network
-        .tgw_associations
-        .values()
-        .find(|a| a.origin.address == address)
-    {
-        return table(&a.route_table);
+    for a in network.tgw_associations.values() {
+        draw(&a.origin.address, table(&a.route_table));
     }
-    if let Some(a) = network
-        .tgw_attachments
-        .values()
-        .find(|a| a.origin.address == address)
-    {
-        return match a.kind.copied() {
+    for a in network.tgw_attachments.values() {
+        let id = match a.kind.copied() {
             Some(TgwAttachmentKind::Vpc(vpc)) => Some(format!("vpc{}", vpc.index())),
-            _ => Some(format!("tgw{}", a.transit_gateway.copied()?.index())),
+            _ => a
+                .transit_gateway
+                .copied()
+                .map(|tgw| format!("tgw{}", tgw.index())),
         };
+        draw(&a.origin.address, id);
     }
-    let connection = match network
-        .vpn_routes
-        .values()
-        .find(|r| r.origin.address == address)
-    {
-        Some(route) => Some(&network.vpn_connections[route.vpn_connection.copied()?]),
-        None => network
-            .vpn_connections
-            .values()
-            .find(|c| c.origin.address == address),
-    };
-    if let Some(connection) = connection {
+    let gateway_of = |connection: &crate::model::VpnConnection| {
         if let Some(vgw) = connection.vpn_gateway.as_ref().and_then(Field::copied) {
             return Some(format!("vgw{}", vgw.index()));
         }
@@ -548,16 +534,26 @@ fn drawn_by(network: &Network, address: &str) -> Option<String> {
             .transit_gateway
             .as_ref()
             .and_then(Field::copied)?;
-        return Some(format!("tgw{}", tgw.index()));
+        Some(format!("tgw{}", tgw.index()))
+    };
+    for r in network.vpn_routes.values() {
+        let connection = r.vpn_connection.copied();
+        draw(
+            &r.origin.address,
+            connection.and_then(|c| gateway_of(&network.vpn_connections[c])),
+        );
     }
-    let association = network
-        .dx_associations
-        .values()
-        .find(|a| a.origin.address == address)?;
-    match association.associated.copied()? {
-        DxAssociated::VpnGateway(vgw) => Some(format!("vgw{}", vgw.index())),
-        DxAssociated::TransitGateway(tgw) => Some(format!("tgw{}", tgw.index())),
+    for c in network.vpn_connections.values() {
+        draw(&c.origin.address, gateway_of(c));
     }
+    for a in network.dx_associations.values() {
+        let id = a.associated.copied().map(|associated| match associated {
+            DxAssociated::VpnGateway(vgw) => format!("vgw{}", vgw.index()),
+            DxAssociated::TransitGateway(tgw) => format!("tgw{}", tgw.index()),
+        });
+        draw(&a.origin.address, id);
+    }
+    drawing
 }
 
 /// Marks the node or group `id` with `finding`; false when nothing has that id.

@@ -127,7 +127,6 @@ pub(super) fn why_not_known(v: &V) -> String {
     }
 }
 
-/// The reason of the first unknown inside a value.
 /// The IDs of a comma-separated list that a template builds with `Fn::Join` on `","` and
 /// another takes apart with `Fn::Split` on `","` (a VPC stack exports its subnets joined, a
 /// stack importing them splits the import): a reference stays a reference (resource IDs
@@ -149,6 +148,7 @@ pub(super) fn comma_separated_items(items: &[Val]) -> Option<Vec<Val>> {
     Some(flat)
 }
 
+/// The reason of the first unknown inside a value.
 fn first_unknown(v: &V) -> Option<&str> {
     match v {
         V::Unknown(reason) => Some(reason),
