@@ -749,6 +749,31 @@ fn help_shows_each_default_once_and_short_flags() {
     assert!(help.contains("-o, --output <FILE>"), "{help}");
 }
 
+/// The near misses of `incomplete-analysis`: each is evaluated whole, so even `--strict`
+/// reports nothing and no place is left out.
+#[test]
+fn incomplete_analysis_near_misses_leave_nothing_out() {
+    let good = root().join("fixtures/incomplete-analysis/good");
+    let mut cases: Vec<_> = std::fs::read_dir(&good)
+        .expect("good fixtures")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 4, "{cases:?}");
+    for case in cases {
+        let case = case.to_string_lossy();
+        let output = vpclint(&["lint", "--strict", "--format", "json", &case]);
+        assert_eq!(output.status.code(), Some(0), "{case}");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(
+            json["summary"]["not_analyzed"],
+            serde_json::json!([]),
+            "{case}"
+        );
+        assert_eq!(json["findings"], serde_json::json!([]), "{case}");
+    }
+}
+
 /// What could not be evaluated is never silent: without `--strict` it is a summary line,
 /// `summary.not_analyzed` in JSON and tool execution notifications in SARIF (exit 0);
 /// with `--strict` (the `bad` fixtures' vpclint.toml) it becomes findings.
