@@ -584,12 +584,20 @@ fn plan_dir(
     } else {
         "-get=true"
     };
-    // Terraform's plugin cache is not safe for concurrent inits (two creating one
-    // provider directory fail with "file exists"): one init at a time.
-    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // Terraform's plugin cache is not safe for concurrent use: two inits creating one
+    // provider directory fail with "file exists", and a plan or show that runs while
+    // another root's init rewrites the cached provider finds "no package ... cached in
+    // .terraform/providers" (its entries link into the cache). One init at a time, and
+    // none while a plan or show runs; those run together.
+    static PROVIDERS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+    let providers_in_use = || {
+        PROVIDERS
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
     let init = {
-        let _one_at_a_time = INIT
-            .lock()
+        let _one_at_a_time = PROVIDERS
+            .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         env.run(
             dir,
@@ -603,17 +611,20 @@ fn plan_dir(
         String::from_utf8_lossy(&init.stdout),
         String::from_utf8_lossy(&init.stderr)
     );
-    let plan = env.run(
-        dir,
-        &[
-            "plan",
-            "-refresh=false",
-            "-input=false",
-            "-lock=false",
-            "-json",
-            "-out=vpclint.tfplan",
-        ],
-    );
+    let plan = {
+        let _in_use = providers_in_use();
+        env.run(
+            dir,
+            &[
+                "plan",
+                "-refresh=false",
+                "-input=false",
+                "-lock=false",
+                "-json",
+                "-out=vpclint.tfplan",
+            ],
+        )
+    };
     if !plan.status.success() {
         let mut errors: BTreeMap<usize, String> = BTreeMap::new();
         let stdout = String::from_utf8_lossy(&plan.stdout);
@@ -656,7 +667,10 @@ fn plan_dir(
         );
         return Err(errors);
     }
-    let show = env.run(dir, &["show", "-json", "-no-color", "vpclint.tfplan"]);
+    let show = {
+        let _in_use = providers_in_use();
+        env.run(dir, &["show", "-json", "-no-color", "vpclint.tfplan"])
+    };
     assert!(
         show.status.success(),
         "terraform show failed in {}: {}",
