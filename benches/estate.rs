@@ -5,7 +5,7 @@
 //! `.tf` files) and once as CloudFormation (50 templates), at each requested scale (×10
 //! multiplies every count). Each measurement runs in a fresh child process so that its peak
 //! memory (VmHWM) is its own, and reports, for each estate and scale (default 1, 10, 30):
-//! - `parse`: the floor: read every file once and run the same parsers (hcl-edit, saphyr,
+//! - `parse`: the floor: read every file once and run the same parsers (vpclint's HCL parser, saphyr,
 //!   jsonc) in parallel, nothing else;
 //! - `lint`: discover + parse + evaluate + lower, then every rule through the engine
 //!   (suppressions, sorting) and the SARIF report written to a file, as
@@ -134,7 +134,7 @@ fn source_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The floor: read each file once and run the same parsers as `lint` (hcl-edit, saphyr,
+/// The floor: read each file once and run the same parsers as `lint` (vpclint's HCL parser, saphyr,
 /// jsonc), in parallel, with no evaluation.
 fn parse_only(dir: &Path) {
     use rayon::prelude::*;

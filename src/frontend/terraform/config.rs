@@ -1,13 +1,11 @@
 //! The configuration of one module directory: its `.tf` and `.tf.json` files parsed once
 //! into blocks and attributes with spans, ready for evaluation.
 
+use super::hcl::{self, ExprKind, Expression, ObjectKey, Structure, TraversalOperator};
 use super::json;
 use super::suppressions;
 use crate::frontend::{Diagnostic, Suppression};
 use crate::source::{FileId, SourceMap, Span};
-use hcl::edit::expr::Expression;
-use hcl::edit::structure::{self, Structure};
-use hcl::edit::Span as _;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -313,7 +311,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
                 body.blocks
             }
             Some(Err(err)) => {
-                let offset = err.offset().min(text.len());
+                let offset = err.offset.min(text.len());
                 config
                     .diagnostics
                     .push(error(Span::new(file, offset, offset), invalid_hcl(&err)));
@@ -335,7 +333,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
 /// second one costs about as much to start as parsing 32 KB (about a millisecond).
 const PARALLEL_PARSE_BYTES: usize = 32 << 10;
 
-type ParsedBody = Result<structure::Body, ParseFailure>;
+type ParsedBody = Result<hcl::Body, hcl::Error>;
 
 /// Parses the native-syntax texts of a module's files (`None`: not parsed here), on two
 /// threads when there is enough text and a core would otherwise idle: parsing is most of a
@@ -389,162 +387,47 @@ fn parse_native(texts: &[Option<&str>]) -> Vec<Option<ParsedBody>> {
     results
 }
 
-/// Parses a native-syntax body. hcl-edit 0.10 rejects a line break inside the key or value
-/// of an object `for` expression (`{ for k in xs : k => a ? b :\n c }`), which HCL allows
-/// (newlines are ignored between the braces of a `for` expression), and an object
-/// constructor that repeats a key, which Terraform allows (the later item wins): when a
-/// file fails to parse, it is parsed again with those line breaks (and the comments inside
-/// such an expression), then the overridden items, blanked, byte for byte, so every span
-/// still points into the original text.
+/// Parses a native-syntax body.
 pub(super) fn parse_hcl(text: &str) -> ParsedBody {
-    parse_hcl_within(text, MAX_HEREDOC_ROUNDS, MAX_HEREDOC_REPARSE_BYTES)
-}
-
-/// [`parse_hcl`] with bounds on the rounds of empty-heredoc repair and the bytes they parse.
-fn parse_hcl_within(text: &str, max_rounds: usize, max_reparse_bytes: usize) -> ParsedBody {
-    use super::hcl_text::{blank_overridden_object_items, join_object_for_lines};
-    use hcl::edit::parser::parse_body;
-    // `fixed`: the text the body was parsed from, when it is not `text` (same length).
-    let (mut body, mut fixed) = match parse_body(text) {
-        Ok(body) => (body, None),
-        Err(err) => {
-            let joined = join_object_for_lines(text);
-            match joined.as_deref().map(parse_body) {
-                Some(Ok(body)) => (body, joined),
-                joined_result => {
-                    let current = joined.as_deref().unwrap_or(text);
-                    let current_err = match joined_result {
-                        Some(Err(joined_err)) => joined_err,
-                        _ => err.clone(),
-                    };
-                    // A repair that fails reports the file's own error.
-                    let blanked = blank_overridden_object_items(current, &current_err)
-                        .ok_or_else(|| ParseFailure::Hcl(err.clone()))?;
-                    let body = parse_body(&blanked).map_err(|_| ParseFailure::Hcl(err))?;
-                    (body, Some(blanked))
-                }
-            }
-        }
-    };
-    // Each round may uncover empty heredocs the previous parse swallowed; a file whose
-    // rounds exceed the bounds is refused rather than read with text swallowed in a string.
-    let mut reparsed_bytes = 0;
-    for round in 0.. {
-        let current = fixed.as_deref().unwrap_or(text);
-        let starts = super::templates::heredoc_starts(&body);
-        let Some((blanked, first)) = super::hcl_text::blank_empty_heredocs(current, &starts) else {
-            break;
-        };
-        reparsed_bytes += text.len();
-        if round == max_rounds || reparsed_bytes > max_reparse_bytes {
-            return Err(ParseFailure::EmptyHeredocs { offset: first });
-        }
-        match hcl::edit::parser::parse_body(&blanked) {
-            Ok(reparsed) => body = reparsed,
-            Err(_) => break,
-        }
-        fixed = Some(blanked);
-    }
-    super::templates::normalize_body(&mut body, fixed.as_deref().unwrap_or(text));
-    Ok(body)
-}
-
-/// Rounds of empty-heredoc repair per file, and the bytes they may parse again.
-const MAX_HEREDOC_ROUNDS: usize = 16;
-const MAX_HEREDOC_REPARSE_BYTES: usize = 64 << 20;
-
-/// Why [`parse_hcl`] could not parse a file.
-#[derive(Debug)]
-pub(super) enum ParseFailure {
-    Hcl(hcl::edit::parser::Error),
-    /// Empty heredocs beyond what the repair bounds allow, the first one left at `offset`.
-    EmptyHeredocs {
-        offset: usize,
-    },
-}
-
-impl ParseFailure {
-    pub(super) fn offset(&self) -> usize {
-        match self {
-            ParseFailure::Hcl(err) => err.location().offset(),
-            ParseFailure::EmptyHeredocs { offset } => *offset,
-        }
-    }
+    hcl::parse_body(text)
 }
 
 /// The message of a file [`parse_hcl`] could not parse.
-pub(super) fn invalid_hcl(failure: &ParseFailure) -> String {
-    let err = match failure {
-        ParseFailure::Hcl(err) => err,
-        ParseFailure::EmptyHeredocs { .. } => {
-            return format!(
-                "vpclint could not read this empty heredoc: the HCL parser it uses reads an \
-                 empty heredoc on to the next line with its marker, and vpclint repairs at \
-                 most {MAX_HEREDOC_ROUNDS} rounds of them per file, within a parse budget \
-                 (Terraform reads it as an empty string)"
-            )
-        }
-    };
-    let message = err.message();
-    if message.contains("redefined object key") {
-        // Terraform accepts the key: say why vpclint did not.
-        return format!(
-            "invalid HCL: {message} (Terraform takes the later of repeated keys; vpclint \
-             could not repair this one: it repairs at most 16 plain keys per file, within a \
-             parse budget)"
-        );
-    }
-    format!("invalid HCL: {message}")
+pub(super) fn invalid_hcl(err: &hcl::Error) -> String {
+    format!("invalid HCL: {}", err.message)
 }
 
 fn error(span: Span, message: String) -> Diagnostic {
     Diagnostic::error(span, message)
 }
 
-pub(super) fn span_of(file: FileId, range: Option<std::ops::Range<usize>>) -> Span {
-    match range {
-        Some(r) => Span::new(file, r.start, r.end),
-        None => Span::file_start(file),
-    }
+fn span_of(file: FileId, range: hcl::TextRange) -> Span {
+    Span::new(file, range.start as usize, range.end as usize)
 }
 
-pub(super) fn convert_body(body: structure::Body, file: FileId) -> Body {
+pub(super) fn convert_body(body: hcl::Body, file: FileId) -> Body {
     let mut out = Body::default();
-    for structure in body {
+    for structure in body.structures {
         match structure {
             Structure::Attribute(attr) => {
-                let span = span_of(file, attr.value.span());
                 out.attrs.push(Attr {
-                    name: attr.key.value().to_string(),
-                    name_span: span_of(file, attr.key.span()),
+                    name: attr.key.name.into(),
+                    name_span: span_of(file, attr.key.range),
+                    span: span_of(file, attr.value.range),
                     expr: Expr::Hcl(attr.value),
-                    span,
                 });
             }
             Structure::Block(block) => {
-                let span = span_of(file, block.span());
-                let start = block
-                    .ident
-                    .span()
-                    .map(|r| r.start)
-                    .unwrap_or(span.start as usize);
-                let end = block
+                let header_end = block
                     .labels
                     .last()
-                    .and_then(|l| l.span())
-                    .or_else(|| block.ident.span())
-                    .map(|r| r.end)
-                    .unwrap_or(span.end as usize);
+                    .map_or(block.ident.range.end, |l| l.range.end);
                 out.blocks.push(Block {
-                    kind: block.ident.value().to_string(),
-                    labels: block
-                        .labels
-                        .iter()
-                        .map(|l| l.as_str().to_string())
-                        .collect(),
+                    kind: block.ident.name.into(),
+                    labels: block.labels.into_iter().map(|l| l.name.into()).collect(),
                     body: convert_body(block.body, file),
-                    span,
-                    header: Span::new(file, start, end),
+                    span: span_of(file, block.range),
+                    header: Span::new(file, block.ident.range.start as usize, header_end as usize),
                 });
             }
         }
@@ -555,38 +438,41 @@ pub(super) fn convert_body(body: structure::Body, file: FileId) -> Body {
 /// `aws.west` from a bare traversal expression (`provider = aws.west`).
 pub(super) fn traversal_path(expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Hcl(Expression::Variable(v)) => Some(v.value().to_string()),
-        Expr::Hcl(Expression::Traversal(t)) => {
-            let mut path = match &t.expr {
-                Expression::Variable(v) => v.value().to_string(),
+        Expr::Hcl(e) => hcl_traversal_path(e),
+        Expr::Json(json::JsonExpr::String(s, _)) => Some(s.trim().to_string()),
+        Expr::Json(_) => None,
+    }
+}
+
+fn hcl_traversal_path(expr: &Expression) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Variable(v) => Some(v.to_string()),
+        ExprKind::Traversal(t) => {
+            let mut path = match &t.expr.kind {
+                ExprKind::Variable(v) => v.to_string(),
                 _ => return None,
             };
             for op in &t.operators {
-                match op.value() {
-                    hcl::edit::expr::TraversalOperator::GetAttr(name) => {
+                match op {
+                    TraversalOperator::GetAttr(name) => {
                         path.push('.');
-                        path.push_str(name.value());
+                        path.push_str(name);
                     }
                     _ => return None,
                 }
             }
             Some(path)
         }
-        Expr::Json(json::JsonExpr::String(s, _)) => Some(s.trim().to_string()),
         _ => None,
     }
 }
 
 fn literal_string(expr: &Expr) -> Option<String> {
     match expr {
-        Expr::Hcl(Expression::String(s)) => Some(s.value().to_string()),
-        Expr::Hcl(Expression::StringTemplate(t)) => {
-            let mut text = String::new();
-            for element in t.iter() {
-                text.push_str(element.as_literal()?.value());
-            }
-            Some(text)
-        }
+        Expr::Hcl(Expression {
+            kind: ExprKind::String(s),
+            ..
+        }) => Some(s.to_string()),
         Expr::Json(json::JsonExpr::String(s, _)) => Some(s.clone()),
         _ => None,
     }
@@ -594,7 +480,10 @@ fn literal_string(expr: &Expr) -> Option<String> {
 
 fn literal_bool(expr: &Expr) -> Option<bool> {
     match expr {
-        Expr::Hcl(Expression::Bool(b)) => Some(*b.value()),
+        Expr::Hcl(Expression {
+            kind: ExprKind::Bool(b),
+            ..
+        }) => Some(*b),
         Expr::Json(json::JsonExpr::Bool(b, _)) => Some(*b),
         _ => None,
     }
@@ -842,18 +731,19 @@ fn merge_body(base: &mut Body, over: Body) {
 fn provider_map(expr: &Expr) -> Vec<(String, String)> {
     let mut out = Vec::new();
     match expr {
-        Expr::Hcl(Expression::Object(object)) => {
-            for (key, value) in object.iter() {
-                let child = match key {
-                    hcl::edit::expr::ObjectKey::Ident(i) => i.value().to_string(),
-                    hcl::edit::expr::ObjectKey::Expression(e) => {
-                        match traversal_path(&Expr::Hcl(e.clone())) {
-                            Some(p) => p,
-                            None => continue,
-                        }
-                    }
+        Expr::Hcl(Expression {
+            kind: ExprKind::Object(items),
+            ..
+        }) => {
+            for item in items {
+                let child = match &item.key {
+                    ObjectKey::Ident(i) => i.name.to_string(),
+                    ObjectKey::Expression(e) => match hcl_traversal_path(e) {
+                        Some(p) => p,
+                        None => continue,
+                    },
                 };
-                if let Some(parent) = traversal_path(&Expr::Hcl(value.expr().clone())) {
+                if let Some(parent) = hcl_traversal_path(&item.value) {
                     out.push((child, parent));
                 }
             }
@@ -868,59 +758,4 @@ fn provider_map(expr: &Expr) -> Vec<(String, String)> {
         _ => {}
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A repeated key the repair does not rename (one with an escape) stays a parse error,
-    /// whose message says Terraform would accept it; a plain one is repaired.
-    #[test]
-    fn an_unrepaired_repeated_key_says_why() {
-        let err = parse_hcl("a = { \"k\\n\" = 1, \"k\\n\" = 2 }\n").unwrap_err();
-        assert!(invalid_hcl(&err).contains("Terraform takes the later of repeated keys"));
-        assert!(parse_hcl("a = { k = 1, k = 2 }\n").is_ok());
-        let other = parse_hcl("a = {\n").unwrap_err();
-        assert!(!invalid_hcl(&other).contains("repeated keys"));
-    }
-
-    /// An empty heredoc swallows the attribute after it (hcl-edit 0.10) unless blanked: also
-    /// in a file whose object `for` needed its line breaks joined first.
-    #[test]
-    fn empty_heredocs_are_repaired_after_joined_for_lines() {
-        let text = "m = { for k in [\"a\"] : k => true ? 1 :\n  2 }\ne = <<EOT\nEOT\nb = <<EOT\nkept\nEOT\n";
-        assert!(
-            hcl::edit::parser::parse_body(text).is_err(),
-            "needs the join"
-        );
-        let body = parse_hcl(text).expect("parses");
-        let names: Vec<&str> = body
-            .attributes()
-            .map(|attr| attr.key.value().as_str())
-            .collect();
-        assert_eq!(names, ["m", "e", "b"]);
-    }
-
-    /// Each round uncovers about half of a run of empty heredocs with one marker: a run
-    /// longer than the bounds allow is a parse error at the first heredoc left, not a file
-    /// read with code swallowed into a string.
-    #[test]
-    fn empty_heredocs_beyond_the_bounds_are_refused() {
-        let run: String = (0..8).map(|i| format!("x{i} = <<A\nA\n")).collect();
-        let text = format!("{run}b = 1\n");
-        let names = |body: structure::Body| -> Vec<String> {
-            body.attributes()
-                .map(|attr| attr.key.value().to_string())
-                .collect()
-        };
-        let repaired = parse_hcl(&text).expect("repaired");
-        assert_eq!(names(repaired).len(), 9);
-        let refused = parse_hcl_within(&text, 2, usize::MAX).expect_err("too many rounds");
-        assert!(matches!(refused, ParseFailure::EmptyHeredocs { .. }));
-        assert!(text[refused.offset()..].starts_with("<<A"));
-        assert!(invalid_hcl(&refused).contains("empty heredoc"));
-        let over_budget = parse_hcl_within(&text, 16, text.len()).expect_err("over the budget");
-        assert!(matches!(over_budget, ParseFailure::EmptyHeredocs { .. }));
-    }
 }

@@ -1,4 +1,4 @@
-//! Expression evaluation over the hcl-edit AST: operators with Terraform's conversions,
+//! Expression evaluation over the parsed HCL tree: operators with Terraform's conversions,
 //! templates and directives, `for` expressions, splats, function calls and references.
 //! What a reference names (variables, locals, resources, modules) is resolved by
 //! [`super::instance`].
@@ -7,13 +7,14 @@ use super::budget::{call_estimate, call_work, over_budget, Weight};
 use super::config::Expr;
 use super::convert::{self, is_unknown, to_bool, to_number};
 use super::functions;
+use super::hcl::{
+    BinaryOperator, Element, ExprKind, Expression, ForExpr, FuncCall, ObjectKey, Template,
+    TraversalOperator, UnaryOperator,
+};
 use super::instance::{Evaluator, InstanceId};
 use super::json::JsonExpr;
 use super::number::Number;
 use super::value::{Map, Value};
-use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl::edit::template::{Directive, Element, Template};
-use hcl::edit::Decorated;
 use std::collections::{BTreeMap, HashSet};
 
 /// Names bound while evaluating: `count`, `each`, `for` variables, dynamic iterators.
@@ -220,26 +221,22 @@ impl Evaluator<'_> {
         if let Err(kind) = self.budget.step() {
             return Ok(over_budget(kind));
         }
-        match expr {
-            Expression::Null(_) => Ok(Value::Null),
-            Expression::Bool(b) => Ok(Value::Bool(*b.value())),
-            Expression::Number(n) => match n.as_repr() {
-                Some(raw) => parse_number(raw).or_else(|_| parse_number(&n.value().to_string())),
-                None => parse_number(&n.value().to_string()),
-            },
-            Expression::String(s) => Ok(Value::String(s.value().to_string())),
-            Expression::Array(items) => Ok(Value::List(
+        match &expr.kind {
+            ExprKind::Null => Ok(Value::Null),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Number(raw) => parse_number(raw),
+            ExprKind::String(s) => Ok(Value::String(s.to_string())),
+            ExprKind::Array(items) => Ok(Value::List(
                 items
                     .iter()
                     .map(|i| self.eval(inst, i, scope))
                     .collect::<Result<_, _>>()?,
             )),
-            Expression::Object(object) => {
-                let mut entries = Vec::with_capacity(object.len());
-                for (key, value) in object.iter() {
-                    let key = match key {
-                        ObjectKey::Ident(i) => i.value().to_string(),
-                        ObjectKey::Expression(Expression::Variable(v)) => v.value().to_string(),
+            ExprKind::Object(items) => {
+                let mut entries = Vec::with_capacity(items.len());
+                for item in items {
+                    let key = match &item.key {
+                        ObjectKey::Ident(i) => i.name.to_string(),
                         ObjectKey::Expression(e) => {
                             let key = self.eval(inst, e, scope)?;
                             if is_unknown(&key) {
@@ -251,24 +248,22 @@ impl Evaluator<'_> {
                             convert::to_string(&key)?
                         }
                     };
-                    entries.push((key, self.eval(inst, value.expr(), scope)?));
+                    entries.push((key, self.eval(inst, &item.value, scope)?));
                 }
                 // A repeated key keeps its last value, as in Terraform.
                 Ok(Value::Map(Map::from_entries(entries)))
             }
-            Expression::StringTemplate(t) => self.eval_template(inst, t, scope),
-            Expression::HeredocTemplate(h) => self.eval_template(inst, &h.template, scope),
-            Expression::Parenthesis(p) => self.eval(inst, p.inner(), scope),
-            Expression::Variable(v) => {
-                let name = v.value().as_str();
+            ExprKind::Template(t) | ExprKind::Heredoc(t) => self.eval_template(inst, t, scope),
+            ExprKind::Parenthesis(inner) => self.eval(inst, inner, scope),
+            ExprKind::Variable(name) => {
                 let value = match lookup(scope, name) {
                     Some(value) => value.clone(),
                     None => self.resolve_reference(inst, name, &[], scope)?,
                 };
                 Ok(self.copied(value))
             }
-            Expression::Conditional(c) => {
-                let cond = self.eval(inst, &c.cond_expr, scope)?;
+            ExprKind::Conditional(c) => {
+                let cond = self.eval(inst, &c.cond, scope)?;
                 if is_unknown(&cond) {
                     return Ok(Value::Unknown(format!(
                         "condition is unknown: {}",
@@ -298,56 +293,46 @@ impl Evaluator<'_> {
                     _ => value,
                 })
             }
-            Expression::FuncCall(call) => self.eval_call(inst, call, scope),
-            Expression::Traversal(t) => {
-                let value = match &t.expr {
-                    Expression::Variable(root) => {
-                        let name = root.value().as_str();
-                        match lookup(scope, name) {
-                            Some(value) => {
-                                let value = value.clone();
-                                self.apply_ops(inst, value, &t.operators, scope)?
-                            }
-                            None => self.resolve_reference(inst, name, &t.operators, scope)?,
+            ExprKind::FuncCall(call) => self.eval_call(inst, call, scope),
+            ExprKind::Traversal(t) => {
+                let value = match &t.expr.kind {
+                    ExprKind::Variable(name) => match lookup(scope, name) {
+                        Some(value) => {
+                            let value = value.clone();
+                            self.apply_ops(inst, value, &t.operators, scope)?
                         }
-                    }
-                    expr => {
-                        let value = self.eval(inst, expr, scope)?;
+                        None => self.resolve_reference(inst, name, &t.operators, scope)?,
+                    },
+                    _ => {
+                        let value = self.eval(inst, &t.expr, scope)?;
                         self.apply_ops(inst, value, &t.operators, scope)?
                     }
                 };
                 Ok(self.copied(value))
             }
-            Expression::UnaryOp(op) => {
-                let value = self.eval(inst, &op.expr, scope)?;
+            ExprKind::Unary(operator, operand) => {
+                let value = self.eval(inst, operand, scope)?;
                 if is_unknown(&value) {
                     return Ok(Value::Unknown(deferred_reason(&value)));
                 }
-                match op.operator.value() {
+                match operator {
                     UnaryOperator::Neg => Ok(Value::number(-to_number(&value)?)),
                     UnaryOperator::Not => Ok(Value::Bool(!to_bool(&value)?)),
                 }
             }
-            Expression::BinaryOp(op) => {
-                let lhs = self.eval(inst, &op.lhs_expr, scope)?;
-                let rhs = self.eval(inst, &op.rhs_expr, scope)?;
-                binary(*op.operator.value(), lhs, rhs)
+            ExprKind::Binary(op) => {
+                let lhs = self.eval(inst, &op.lhs, scope)?;
+                let rhs = self.eval(inst, &op.rhs, scope)?;
+                binary(op.operator, lhs, rhs)
             }
-            Expression::ForExpr(f) => self.eval_for(inst, f, scope),
+            ExprKind::For(f) => self.eval_for(inst, f, scope),
         }
     }
 
-    fn eval_call(
-        &self,
-        inst: InstanceId,
-        call: &hcl::edit::expr::FuncCall,
-        scope: &mut Scope,
-    ) -> EvalResult {
-        let name = call.name.name.value().as_str();
+    fn eval_call(&self, inst: InstanceId, call: &FuncCall, scope: &mut Scope) -> EvalResult {
+        let name = &*call.name;
         // `core::name` is the built-in `name`; other namespaces are provider functions.
-        let is_core =
-            call.name.namespace.len() == 1 && call.name.namespace[0].value().as_str() == "core";
-        if call.name.is_namespaced() && !is_core {
+        if !call.is_builtin(name) {
             return Ok(Value::Unknown(format!("provider function {name}()")));
         }
         match name {
@@ -362,7 +347,7 @@ impl Evaluator<'_> {
                 return Err(format!("no expression in try() succeeded: {last_error}"));
             }
             "can" => {
-                let Some(arg) = call.args.get(0) else {
+                let Some(arg) = call.args.first() else {
                     return Err("can() needs one argument".into());
                 };
                 return Ok(match self.eval(inst, arg, scope) {
@@ -378,7 +363,7 @@ impl Evaluator<'_> {
         for arg in call.args.iter() {
             args.push(self.eval(inst, arg, scope)?);
         }
-        if call.args.expand_final() {
+        if call.expand_final {
             match args.pop() {
                 Some(Value::List(items)) | Some(Value::Set(items)) => args.extend(items),
                 Some(value) if is_unknown(&value) => {
@@ -451,24 +436,17 @@ impl Evaluator<'_> {
             }
             Err(functions::Refusal::Error(e)) => return Err(format!("templatefile(): {e}")),
         };
-        let template = super::templates::parse_template(&text)
-            .map_err(|e| format!("templatefile(): {path}: invalid template: {}", e.message()))?;
+        let template = super::hcl::parse_template(&text)
+            .map_err(|e| format!("templatefile(): {path}: invalid template: {}", e.message))?;
         self.render_isolated(inst, &template, vars, "templatefile")
     }
 
     /// `templatestring(ref, vars)`: the template must come from a reference, not a literal.
-    fn template_string(
-        &self,
-        inst: InstanceId,
-        call: &hcl::edit::expr::FuncCall,
-        scope: &mut Scope,
-    ) -> EvalResult {
-        let (Some(source), Some(vars), None) =
-            (call.args.get(0), call.args.get(1), call.args.get(2))
-        else {
+    fn template_string(&self, inst: InstanceId, call: &FuncCall, scope: &mut Scope) -> EvalResult {
+        let [source, vars] = call.args.as_slice() else {
             return Err("templatestring() takes 2 arguments".into());
         };
-        if !matches!(source, Expression::Variable(_) | Expression::Traversal(_)) {
+        if !matches!(source.kind, ExprKind::Variable(_) | ExprKind::Traversal(_)) {
             return Err(
                 "templatestring(): the template must be a reference to a value \
                  retrieved from elsewhere, not a literal template"
@@ -484,8 +462,8 @@ impl Evaluator<'_> {
             return Ok(Value::Unknown(deferred_reason(&text)));
         }
         let text = convert::to_string(&text).map_err(|e| format!("templatestring(): {e}"))?;
-        let template = super::templates::parse_template(&text)
-            .map_err(|e| format!("templatestring(): invalid template: {}", e.message()))?;
+        let template = super::hcl::parse_template(&text)
+            .map_err(|e| format!("templatestring(): invalid template: {}", e.message))?;
         self.render_isolated(inst, &template, vars, "templatestring")
     }
 
@@ -516,19 +494,14 @@ impl Evaluator<'_> {
         result.map_err(|e| format!("{function}(): {e}"))
     }
 
-    fn eval_for(
-        &self,
-        inst: InstanceId,
-        f: &hcl::edit::expr::ForExpr,
-        scope: &mut Scope,
-    ) -> EvalResult {
-        let collection = self.eval(inst, &f.intro.collection_expr, scope)?;
+    fn eval_for(&self, inst: InstanceId, f: &ForExpr, scope: &mut Scope) -> EvalResult {
+        let collection = self.eval(inst, &f.collection, scope)?;
         let items = match iteration_items(collection)? {
             Ok(items) => items,
             Err(unknown) => return Ok(unknown),
         };
-        let key_var = f.intro.key_var.as_ref().map(|k| k.value().to_string());
-        let value_var = f.intro.value_var.value().to_string();
+        let key_var = f.key_var.as_deref().map(str::to_string);
+        let value_var = f.value_var.to_string();
         let mut list = Vec::new();
         let mut entries: Vec<(String, Value)> = Vec::new();
         let mut seen = SeenKeys::default();
@@ -585,11 +558,11 @@ impl Evaluator<'_> {
     fn for_item(
         &self,
         inst: InstanceId,
-        f: &hcl::edit::expr::ForExpr,
+        f: &ForExpr,
         scope: &mut Scope,
     ) -> Result<Option<(Option<Value>, Value)>, String> {
         if let Some(cond) = &f.cond {
-            let keep = self.eval(inst, &cond.expr, scope)?;
+            let keep = self.eval(inst, cond, scope)?;
             if is_unknown(&keep) {
                 let reason = format!("for condition is unknown: {}", deferred_reason(&keep));
                 return Ok(Some((
@@ -622,8 +595,8 @@ impl Evaluator<'_> {
         template: &Template,
         scope: &mut Scope,
     ) -> EvalResult {
-        if let Some(Element::Interpolation(single)) = template.as_single_element() {
-            return self.eval(inst, &single.expr, scope);
+        if let Some(single) = template.single_interpolation() {
+            return self.eval(inst, single, scope);
         }
         let mut out = String::new();
         let mut unknown = None;
@@ -635,7 +608,7 @@ impl Evaluator<'_> {
     }
 
     /// Appends a template's text to `out`. Its literals already carry Terraform's
-    /// whitespace rules (`templates::normalize`), so rendering only concatenates.
+    /// whitespace rules (applied by the parser), so rendering only concatenates.
     fn render_template(
         &self,
         inst: InstanceId,
@@ -644,7 +617,7 @@ impl Evaluator<'_> {
         out: &mut String,
         unknown: &mut Option<String>,
     ) -> Result<(), String> {
-        for element in template.iter() {
+        for element in &template.elements {
             match element {
                 Element::Literal(text) => {
                     if !self.spend_string(text.len(), unknown) {
@@ -652,53 +625,45 @@ impl Evaluator<'_> {
                     }
                     out.push_str(text);
                 }
-                Element::Interpolation(interpolation) => {
-                    let value = self.eval(inst, &interpolation.expr, scope)?;
+                Element::Interpolation(expr) => {
+                    let value = self.eval(inst, expr, scope)?;
                     self.append_value(value, out, unknown)?;
                 }
-                Element::Directive(directive) => match directive.as_ref() {
-                    Directive::If(d) => {
-                        let cond = self.eval(inst, &d.if_expr.cond_expr, scope)?;
-                        if is_unknown(&cond) {
-                            *unknown = Some(deferred_reason(&cond));
+                Element::If(d) => {
+                    let cond = self.eval(inst, &d.cond, scope)?;
+                    if is_unknown(&cond) {
+                        *unknown = Some(deferred_reason(&cond));
+                        continue;
+                    }
+                    if to_bool(&cond)? {
+                        self.render_template(inst, &d.then_template, scope, out, unknown)?;
+                    } else if let Some(e) = &d.else_template {
+                        self.render_template(inst, e, scope, out, unknown)?;
+                    }
+                }
+                Element::For(d) => {
+                    let collection = self.eval(inst, &d.collection, scope)?;
+                    let items = match iteration_items(collection)? {
+                        Ok(items) => items,
+                        Err(value) => {
+                            *unknown = Some(deferred_reason(&value));
                             continue;
                         }
-                        if to_bool(&cond)? {
-                            self.render_template(inst, &d.if_expr.template, scope, out, unknown)?;
-                        } else if let Some(e) = &d.else_expr {
-                            self.render_template(inst, &e.template, scope, out, unknown)?;
+                    };
+                    for (key, value) in items {
+                        if !self.spend_string(0, unknown) {
+                            return Ok(());
                         }
-                    }
-                    Directive::For(d) => {
-                        let collection = self.eval(inst, &d.for_expr.collection_expr, scope)?;
-                        let items = match iteration_items(collection)? {
-                            Ok(items) => items,
-                            Err(value) => {
-                                *unknown = Some(deferred_reason(&value));
-                                continue;
-                            }
-                        };
-                        for (key, value) in items {
-                            if !self.spend_string(0, unknown) {
-                                return Ok(());
-                            }
-                            let depth = scope.len();
-                            if let Some(k) = &d.for_expr.key_var {
-                                scope.push((k.value().to_string(), key));
-                            }
-                            scope.push((d.for_expr.value_var.value().to_string(), value));
-                            let result = self.render_template(
-                                inst,
-                                &d.for_expr.template,
-                                scope,
-                                out,
-                                unknown,
-                            );
-                            scope.truncate(depth);
-                            result?;
+                        let depth = scope.len();
+                        if let Some(k) = &d.key_var {
+                            scope.push((k.to_string(), key));
                         }
+                        scope.push((d.value_var.to_string(), value));
+                        let result = self.render_template(inst, &d.template, scope, out, unknown);
+                        scope.truncate(depth);
+                        result?;
                     }
-                },
+                }
             }
         }
         Ok(())
@@ -751,30 +716,30 @@ impl Evaluator<'_> {
         &self,
         inst: InstanceId,
         mut value: Value,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         let mut i = 0;
         while let Some(op) = ops.get(i) {
-            match op.value() {
-                TraversalOperator::GetAttr(name) => value = get_attr(value, name.value())?,
+            match op {
+                TraversalOperator::GetAttr(name) => value = get_attr(value, name)?,
                 TraversalOperator::Index(key) => {
                     let key = self.eval(inst, key, scope)?;
                     value = index(value, key)?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
-                    value = index(value, Value::number(Number::from_i64(*n.value() as i64)))?;
+                    value = index(value, Value::number(Number::from_i64(*n as i64)))?;
                 }
-                TraversalOperator::FullSplat(_) => {
+                TraversalOperator::FullSplat => {
                     let rest = ops.get(i + 1..).unwrap_or_default();
                     return self.splat(inst, value, rest, scope);
                 }
-                TraversalOperator::AttrSplat(_) => {
+                TraversalOperator::AttrSplat => {
                     let body_len = ops
                         .get(i + 1..)
                         .unwrap_or_default()
                         .iter()
-                        .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                        .take_while(|o| matches!(o, TraversalOperator::GetAttr(_)))
                         .count();
                     let body = ops.get(i + 1..i + 1 + body_len).unwrap_or_default();
                     value = self.splat(inst, value, body, scope)?;
@@ -792,7 +757,7 @@ impl Evaluator<'_> {
         &self,
         inst: InstanceId,
         value: Value,
-        rest: &[Decorated<TraversalOperator>],
+        rest: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         let items = match value {
@@ -813,11 +778,7 @@ impl Evaluator<'_> {
 
 /// A call of `toset()`, whose result is a set whatever its argument.
 fn is_set_call(expr: &Expression) -> bool {
-    let Expression::FuncCall(call) = expr else {
-        return false;
-    };
-    let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
-    call.name.name.as_str() == "toset" && matches!(namespace[..], [] | ["core"])
+    matches!(&expr.kind, ExprKind::FuncCall(call) if call.is_builtin("toset"))
 }
 
 /// The keys a `for` expression has produced, by hash, compared in full only on a hit: a
@@ -976,7 +937,7 @@ mod tests {
             HashMap::new(),
             Default::default(),
         );
-        let expr = super::super::templates::parse_expr(text).expect("test expression parses");
+        let expr = super::super::hcl::parse_expr(text).expect("test expression parses");
         evaluator.eval(0, &expr, scope)
     }
 
@@ -1030,7 +991,7 @@ mod tests {
                 HashMap::new(),
                 Default::default(),
             );
-            let template = super::super::templates::parse_template(text).expect("template parses");
+            let template = super::super::hcl::parse_template(text).expect("template parses");
             evaluator.render_isolated(0, &template, Value::Map(Map::new()), "test")
         };
         assert_eq!(

@@ -7,6 +7,7 @@ use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
 use super::convert;
 use super::eval::{EvalResult, Scope};
 use super::functions;
+use super::hcl::TraversalOperator;
 use super::number::Number;
 use super::public_facts;
 use super::render;
@@ -14,8 +15,6 @@ use super::types::{self, Type};
 use super::value::{Map, Value};
 use crate::frontend::{CallChain, CallSite, Diagnostic, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
-use hcl::edit::expr::TraversalOperator;
-use hcl::edit::Decorated;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -575,7 +574,7 @@ impl<'s> Evaluator<'s> {
         &self,
         id: InstanceId,
         name: &str,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         if self.rendering_template() {
@@ -586,8 +585,8 @@ impl<'s> Evaluator<'s> {
         let inst = self
             .instance(id)
             .ok_or("internal: missing module instance")?;
-        let first_attr = || match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(n)) => Ok(n.value().as_str()),
+        let first_attr = || match ops.first() {
+            Some(TraversalOperator::GetAttr(n)) => Ok(&**n),
             _ => Err(format!(
                 "invalid reference: {name} must be followed by an attribute name"
             )),
@@ -617,8 +616,8 @@ impl<'s> Evaluator<'s> {
             },
             "data" => {
                 let kind = first_attr()?;
-                let name = match rest.first().map(|o| o.value()) {
-                    Some(TraversalOperator::GetAttr(name)) => name.value().as_str(),
+                let name = match rest.first() {
+                    Some(TraversalOperator::GetAttr(name)) => &**name,
                     _ => {
                         return Err(format!(
                             "invalid reference: data.{kind} must be followed by a name"
@@ -689,7 +688,7 @@ impl<'s> Evaluator<'s> {
         };
         let ty = decl.type_expr.as_ref().and_then(|t| match &t.expr {
             Expr::Hcl(e) => {
-                let default_of = |d: &hcl::edit::expr::Expression| {
+                let default_of = |d: &super::hcl::Expression| {
                     self.eval(id, d, &mut Vec::new())
                         .unwrap_or_else(Value::Unknown)
                 };
@@ -762,13 +761,13 @@ impl<'s> Evaluator<'s> {
         if ty.is_none_or(types::is_primitive) {
             return Value::String(text.to_string());
         }
-        match super::templates::parse_expr(text) {
+        match super::hcl::parse_expr(text) {
             Ok(expr) => self.eval(0, &expr, &mut Vec::new()).unwrap_or_else(|e| {
                 Value::Unknown(format!("invalid value for variable \"{name}\": {e}"))
             }),
             Err(e) => Value::Unknown(format!(
                 "invalid value for variable \"{name}\": {}",
-                e.message()
+                e.message
             )),
         }
     }
@@ -1172,7 +1171,7 @@ impl<'s> Evaluator<'s> {
         id: InstanceId,
         inst: &Instance,
         index: usize,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         let resources = self.resources(id, inst, index)?;
@@ -1186,7 +1185,7 @@ impl<'s> Evaluator<'s> {
                 .ok_or("internal: missing instance")?;
             return self.instance_reference(id, instance, ops, scope);
         }
-        match ops.first().map(|o| o.value()) {
+        match ops.first() {
             Some(TraversalOperator::Index(key)) => {
                 let key = self.eval(id, key, scope)?;
                 self.keyed_instance(
@@ -1198,7 +1197,7 @@ impl<'s> Evaluator<'s> {
                 )
             }
             Some(TraversalOperator::LegacyIndex(n)) => {
-                let key = Value::number(Number::from_i64(*n.value() as i64));
+                let key = Value::number(Number::from_i64(*n as i64));
                 self.keyed_instance(
                     id,
                     &resources.instances,
@@ -1207,17 +1206,14 @@ impl<'s> Evaluator<'s> {
                     scope,
                 )
             }
-            Some(TraversalOperator::FullSplat(_)) | Some(TraversalOperator::AttrSplat(_)) => {
-                let full = matches!(
-                    ops.first().map(|o| o.value()),
-                    Some(TraversalOperator::FullSplat(_))
-                );
+            Some(TraversalOperator::FullSplat) | Some(TraversalOperator::AttrSplat) => {
+                let full = matches!(ops.first(), Some(TraversalOperator::FullSplat));
                 let rest = ops.get(1..).unwrap_or_default();
                 let body_len = if full {
                     rest.len()
                 } else {
                     rest.iter()
-                        .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                        .take_while(|o| matches!(o, TraversalOperator::GetAttr(_)))
                         .count()
                 };
                 let (body, after) = rest.split_at(body_len.min(rest.len()));
@@ -1290,7 +1286,7 @@ impl<'s> Evaluator<'s> {
         id: InstanceId,
         instances: &[ResourceInstance],
         key: Value,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         if matches!(key, Value::Unknown(_) | Value::Ref(_)) {
@@ -1318,12 +1314,12 @@ impl<'s> Evaluator<'s> {
         &self,
         id: InstanceId,
         instance: &ResourceInstance,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
-        match ops.first().map(|o| o.value()) {
+        match ops.first() {
             Some(TraversalOperator::GetAttr(name)) => {
-                let name = name.value().as_str();
+                let name = &**name;
                 let configured = match &instance.value {
                     // Set to null, the provider computes it: unknown until apply.
                     Value::Map(entries) => entries.get(name).cloned().filter(|value| {
@@ -1570,7 +1566,7 @@ impl<'s> Evaluator<'s> {
         id: InstanceId,
         inst: &Instance,
         call: usize,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         let children = self.children(id, inst, call)?;
@@ -1592,7 +1588,7 @@ impl<'s> Evaluator<'s> {
                 (Key::None, _) => false,
             })
         };
-        match ops.first().map(|o| o.value()) {
+        match ops.first() {
             Some(TraversalOperator::Index(key)) => {
                 let key = self.eval(id, key, scope)?;
                 if matches!(key, Value::Unknown(_) | Value::Ref(_)) {
@@ -1635,7 +1631,7 @@ impl<'s> Evaluator<'s> {
         &self,
         id: InstanceId,
         child: Option<InstanceId>,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         scope: &mut Scope,
     ) -> EvalResult {
         let Some(child_id) = child else {
@@ -1646,9 +1642,9 @@ impl<'s> Evaluator<'s> {
         let child = self
             .instance(child_id)
             .ok_or("internal: missing module instance")?;
-        match ops.first().map(|o| o.value()) {
+        match ops.first() {
             Some(TraversalOperator::GetAttr(name)) => {
-                let value = self.output(child_id, &child, name.value())?;
+                let value = self.output(child_id, &child, name)?;
                 self.apply_ops(id, value, ops.get(1..).unwrap_or_default(), scope)
             }
             _ => {
@@ -1814,11 +1810,11 @@ fn data_source_reason(kind: &str, name: &str) -> String {
 
 /// Whether every index of `ops` is a literal: an error applying them then comes from the
 /// value they are applied to, not from evaluating a key.
-fn literal_indexes_only(ops: &[Decorated<TraversalOperator>]) -> bool {
-    use hcl::edit::expr::Expression;
-    ops.iter().all(|op| match op.value() {
+fn literal_indexes_only(ops: &[TraversalOperator]) -> bool {
+    use super::hcl::ExprKind;
+    ops.iter().all(|op| match op {
         TraversalOperator::Index(key) => {
-            matches!(key, Expression::Number(_) | Expression::String(_))
+            matches!(key.kind, ExprKind::Number(_) | ExprKind::String(_))
         }
         _ => true,
     })

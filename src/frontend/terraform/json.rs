@@ -2,9 +2,9 @@
 //! strings are templates, mapped onto the same blocks and attributes as native syntax.
 
 use super::config::{Attr, Block, Body, Expr};
+use super::hcl::Template;
 use crate::frontend::{Diagnostic, Severity};
 use crate::source::{FileId, Span};
-use hcl::edit::template::Template;
 use jsonc_parser::ast::{ObjectPropName, Value as JsonValue};
 
 /// A JSON value of a configuration file. Strings are parsed as templates once, here.
@@ -76,7 +76,7 @@ fn convert(value: JsonValue, file: FileId) -> JsonExpr {
         JsonValue::StringLit(s) => {
             let text = s.value.to_string();
             if text.contains("${") || text.contains("%{") {
-                if let Ok(template) = super::templates::parse_template(&text) {
+                if let Ok(template) = super::hcl::parse_template(&text) {
                     return JsonExpr::Template(Box::new(template), span(s.range));
                 }
             }
@@ -269,7 +269,7 @@ fn body_of(value: JsonExpr, kind: BodyKind) -> Body {
 /// A variable's `type` is an expression written as a JSON string: `"list(string)"`.
 fn type_expression(value: JsonExpr) -> Expr {
     if let JsonExpr::String(text, _) = &value {
-        if let Ok(expr) = super::templates::parse_expr(text) {
+        if let Ok(expr) = super::hcl::parse_expr(text) {
             return Expr::Hcl(expr);
         }
     }

@@ -6,7 +6,7 @@ mod config;
 pub mod convert;
 mod eval;
 pub mod functions;
-mod hcl_text;
+mod hcl;
 mod instance;
 mod json;
 pub mod number;
@@ -14,7 +14,6 @@ mod plan;
 mod public_facts;
 mod render;
 mod suppressions;
-mod templates;
 mod types;
 pub mod value;
 
@@ -278,7 +277,7 @@ fn read_var_file(
     match config::parse_hcl(&text) {
         Ok(body) => config::convert_body(body, file).attrs,
         Err(err) => {
-            let offset = err.offset().min(text.len());
+            let offset = err.offset.min(text.len());
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
                 message: config::invalid_hcl(&err),
@@ -296,7 +295,7 @@ pub fn parse_only(path: &Path, text: &str) -> bool {
     if path.to_string_lossy().ends_with(".json") {
         json::parse(text, crate::source::FileId(0)).is_ok()
     } else {
-        hcl::edit::parser::parse_body(text).is_ok()
+        hcl::parse_body(text).is_ok()
     }
 }
 

@@ -2,12 +2,11 @@
 //! and object values where the expression is a literal.
 
 use super::config::Expr;
+use super::hcl::{ExprKind, Expression, ObjectKey};
 use super::json::JsonExpr;
 use super::value::Value;
 use crate::frontend::{Val, V};
 use crate::source::Span;
-use hcl::edit::expr::{Expression, ObjectKey};
-use hcl::edit::Span as _;
 
 pub(super) fn to_val(value: &Value, expr: &Expr, span: Span) -> Val {
     match expr {
@@ -17,21 +16,22 @@ pub(super) fn to_val(value: &Value, expr: &Expr, span: Span) -> Val {
 }
 
 fn hcl_span(expr: &Expression, outer: Span) -> Span {
-    match expr.span() {
-        Some(r) => Span::new(outer.file, r.start, r.end),
-        None => outer,
-    }
+    Span::new(
+        outer.file,
+        expr.range.start as usize,
+        expr.range.end as usize,
+    )
 }
 
 fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
-    let expr = match expr {
-        Some(Expression::Parenthesis(p)) => Some(p.inner()),
-        other => other,
+    let expr = match expr.map(|e| &e.kind) {
+        Some(ExprKind::Parenthesis(inner)) => Some(&**inner),
+        _ => expr,
     };
     let v = match value {
         Value::List(items) | Value::Set(items) => {
-            let elements: Option<Vec<&Expression>> = match (expr, value) {
-                (Some(Expression::Array(a)), Value::List(_)) if a.len() == items.len() => {
+            let elements: Option<Vec<&Expression>> = match (expr.map(|e| &e.kind), value) {
+                (Some(ExprKind::Array(a)), Value::List(_)) if a.len() == items.len() => {
                     Some(a.iter().collect())
                 }
                 _ => None,
@@ -51,17 +51,17 @@ fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
             entries
                 .iter()
                 .map(|(key, item)| {
-                    let element = match expr {
-                        Some(Expression::Object(object)) => object.iter().find_map(|(k, v)| {
-                            let name = match k {
-                                ObjectKey::Ident(i) => i.value().as_str(),
-                                ObjectKey::Expression(Expression::String(s)) => s.value().as_str(),
-                                ObjectKey::Expression(Expression::Variable(v)) => {
-                                    v.value().as_str()
-                                }
-                                _ => return None,
+                    // The last item of a key: a repeated key keeps its last value.
+                    let element = match expr.map(|e| &e.kind) {
+                        Some(ExprKind::Object(items)) => items.iter().rev().find_map(|item| {
+                            let name = match &item.key {
+                                ObjectKey::Ident(i) => &*i.name,
+                                ObjectKey::Expression(e) => match &e.kind {
+                                    ExprKind::String(s) | ExprKind::Variable(s) => &**s,
+                                    _ => return None,
+                                },
                             };
-                            (name == key).then(|| v.expr())
+                            (name == key).then_some(&item.value)
                         }),
                         _ => None,
                     };

@@ -2,8 +2,8 @@
 //! conversions Terraform applies to values given for them, and to operator operands.
 
 use super::convert::{is_unknown, make_set, to_bool, to_number, to_string, type_name};
+use super::hcl::{ExprKind, Expression, ObjectKey};
 use super::value::{Map, Value};
-use hcl::edit::expr::{Expression, ObjectKey};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Type {
@@ -31,8 +31,8 @@ pub(super) fn parse_type(
     expr: &Expression,
     default_of: &dyn Fn(&Expression) -> Value,
 ) -> Result<Type, String> {
-    match expr {
-        Expression::Variable(v) => match v.value().as_str() {
+    match &expr.kind {
+        ExprKind::Variable(v) => match &**v {
             "string" => Ok(Type::String),
             "number" => Ok(Type::Number),
             "bool" => Ok(Type::Bool),
@@ -42,9 +42,9 @@ pub(super) fn parse_type(
             "set" => Ok(Type::Set(Box::new(Type::Any))),
             other => Err(format!("unknown type keyword \"{other}\"")),
         },
-        Expression::Parenthesis(p) => parse_type(p.inner(), default_of),
-        Expression::FuncCall(call) => {
-            let name = call.name.name.value().as_str();
+        ExprKind::Parenthesis(inner) => parse_type(inner, default_of),
+        ExprKind::FuncCall(call) => {
+            let name = &*call.name;
             let arg = |i: usize| {
                 call.args
                     .get(i)
@@ -54,8 +54,8 @@ pub(super) fn parse_type(
                 "list" => Ok(Type::List(Box::new(parse_type(arg(0)?, default_of)?))),
                 "set" => Ok(Type::Set(Box::new(parse_type(arg(0)?, default_of)?))),
                 "map" => Ok(Type::Map(Box::new(parse_type(arg(0)?, default_of)?))),
-                "tuple" => match arg(0)? {
-                    Expression::Array(items) => Ok(Type::Tuple(
+                "tuple" => match &arg(0)?.kind {
+                    ExprKind::Array(items) => Ok(Type::Tuple(
                         items
                             .iter()
                             .map(|i| parse_type(i, default_of))
@@ -63,18 +63,19 @@ pub(super) fn parse_type(
                     )),
                     _ => Err("tuple() needs a list of types".into()),
                 },
-                "object" => match arg(0)? {
-                    Expression::Object(object) => {
+                "object" => match &arg(0)?.kind {
+                    ExprKind::Object(items) => {
                         let mut attrs = Vec::new();
-                        for (key, value) in object.iter() {
-                            let name = match key {
-                                ObjectKey::Ident(i) => i.value().to_string(),
-                                ObjectKey::Expression(Expression::String(s)) => {
-                                    s.value().to_string()
-                                }
+                        for item in items {
+                            let name = match &item.key {
+                                ObjectKey::Ident(i) => i.name.to_string(),
+                                ObjectKey::Expression(Expression {
+                                    kind: ExprKind::String(s),
+                                    ..
+                                }) => s.to_string(),
                                 _ => return Err("invalid object attribute name".into()),
                             };
-                            attrs.push(object_attr(name, value.expr(), default_of)?);
+                            attrs.push(object_attr(name, &item.value, default_of)?);
                         }
                         attrs.sort_by(|a, b| a.name.cmp(&b.name));
                         Ok(Type::Object(attrs))
@@ -84,7 +85,7 @@ pub(super) fn parse_type(
                 other => Err(format!("unknown type constructor {other}()")),
             }
         }
-        Expression::Traversal(t) if t.operators.is_empty() => parse_type(&t.expr, default_of),
+        ExprKind::Traversal(t) if t.operators.is_empty() => parse_type(&t.expr, default_of),
         _ => Err("invalid type constraint".into()),
     }
 }
@@ -94,9 +95,9 @@ fn object_attr(
     expr: &Expression,
     default_of: &dyn Fn(&Expression) -> Value,
 ) -> Result<ObjectAttr, String> {
-    if let Expression::FuncCall(call) = expr {
-        if call.name.name.value().as_str() == "optional" {
-            let ty = match call.args.get(0) {
+    if let ExprKind::FuncCall(call) = &expr.kind {
+        if &*call.name == "optional" {
+            let ty = match call.args.first() {
                 Some(t) => parse_type(t, default_of)?,
                 None => return Err("optional() needs a type".into()),
             };
@@ -208,7 +209,7 @@ mod tests {
     use crate::frontend::terraform::number::Number;
 
     fn ty(text: &str) -> Type {
-        let expr = hcl::edit::parser::parse_expr(text).unwrap();
+        let expr = super::super::hcl::parse_expr(text).unwrap();
         parse_type(&expr, &|_| Value::Null).unwrap()
     }
 
