@@ -5,7 +5,8 @@
 //! its route table ([`RoutingIndex::effective_route`]: longest prefix, local route,
 //! static before propagated), then each hop the route leads to (peering, transit
 //! gateway, internet gateway, NAT gateway, VGW/VPN/Direct Connect, middleboxes, Gateway
-//! Load Balancer endpoints), and at the destination its subnet's NACL (inbound) and
+//! Load Balancer endpoints, the endpoint of a one-subnet Network Firewall), and at the
+//! destination its subnet's NACL (inbound) and
 //! security groups (ingress). Traffic entering a VPC through its internet gateway or VGW
 //! follows the gateway's edge route table first, when the code associates one. Return: the reply from the destination's ephemeral-port
 //! view: NACLs are stateless and return routes may differ; security groups are stateful.
@@ -1657,7 +1658,20 @@ impl<'a, 'n> Walk<'a, 'n> {
                 }
             }
             Target::FirewallEndpoint(id) => {
-                let origin = Some(&network.network_firewalls[id].origin);
+                let firewall = &network.network_firewalls[id];
+                let origin = Some(&firewall.origin);
+                self.target_in_vpc(target, vpc, HopKind::Endpoint)?;
+                // A firewall has one endpoint per subnet mapping: with one mapping, the
+                // route names that endpoint, whichever expression picks it.
+                if let [only] = firewall.subnets.as_slice() {
+                    self.hop(
+                        HopKind::Endpoint,
+                        origin,
+                        Decision::Forward,
+                        "inspection: the firewall's only endpoint inspects the packet (its policy is not evaluated) and routing goes on from its subnet".to_string(),
+                    )?;
+                    return self.continue_from(HopKind::Endpoint, origin, only.copied(), packet);
+                }
                 self.hop(
                     HopKind::Endpoint,
                     origin,
