@@ -65,8 +65,9 @@ pub struct NotAnalyzed {
     pub cause: GapCause,
     pub message: String,
     pub span: Span,
-    /// The unit (root module directory, plan or template) it belongs to.
-    pub unit: PathBuf,
+    /// The units (root module directories, plans or templates) it belongs to, in path order:
+    /// a module shared by several roots is one place, not analyzed in each of them.
+    pub units: Vec<PathBuf>,
 }
 
 /// Runs `rules` over `network` and combines their findings with the units' parse errors.
@@ -194,7 +195,7 @@ pub fn not_analyzed(units: &[Unit], sources: &SourceMap) -> Vec<NotAnalyzed> {
                     cause: d.gap?,
                     message: d.message.clone(),
                     span: d.span,
-                    unit: unit.path.clone(),
+                    units: vec![unit.path.clone()],
                 })
             })
         })
@@ -207,10 +208,26 @@ pub fn not_analyzed(units: &[Unit], sources: &SourceMap) -> Vec<NotAnalyzed> {
             .then(a.span.start.cmp(&b.span.start))
             .then(a.cause.cmp(&b.cause))
             .then_with(|| a.message.cmp(&b.message))
-            .then_with(|| a.unit.cmp(&b.unit))
+            .then_with(|| a.units.cmp(&b.units))
     });
-    gaps.dedup_by(|a, b| a.cause == b.cause && a.span == b.span && a.message == b.message);
-    gaps
+    let mut places: Vec<NotAnalyzed> = Vec::with_capacity(gaps.len());
+    for gap in gaps {
+        match places.last_mut() {
+            Some(place)
+                if place.cause == gap.cause
+                    && place.span == gap.span
+                    && place.message == gap.message =>
+            {
+                for unit in gap.units {
+                    if !place.units.contains(&unit) {
+                        place.units.push(unit);
+                    }
+                }
+            }
+            _ => places.push(gap),
+        }
+    }
+    places
 }
 
 /// `--strict`: a gap as an `incomplete-analysis` finding, with what to do about it.

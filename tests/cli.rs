@@ -774,6 +774,43 @@ fn incomplete_analysis_near_misses_leave_nothing_out() {
     }
 }
 
+/// A module that two roots share is one place not analyzed, in both units: the summary
+/// counts every unit the place belongs to, not only the first.
+#[test]
+fn a_gap_in_a_shared_module_counts_every_unit_it_is_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "shared/main.tf",
+        "module \"vpc\" {\n  source = \"example/vpc/aws\"\n}\n",
+    );
+    for root in ["staging", "production"] {
+        write(
+            &format!("{root}/main.tf"),
+            "module \"network\" {\n  source = \"../shared\"\n}\n",
+        );
+    }
+    let args = ["lint", "--color", "never", "staging", "production"];
+    let text = vpclint_in(dir.path(), &args);
+    assert_eq!(text.status.code(), Some(0), "{}", stdout(&text));
+    let last = stdout(&text).lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last,
+        "1 place not analyzed in 2 units: module not installed (1); `vpclint model` lists \
+         them, `--strict` reports them as findings"
+    );
+    let json = vpclint_in(
+        dir.path(),
+        &["lint", "--format", "json", "staging", "production"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(json["summary"]["not_analyzed"][0]["unit"], "production");
+}
+
 /// What could not be evaluated is never silent: without `--strict` it is a summary line,
 /// `summary.not_analyzed` in JSON and tool execution notifications in SARIF (exit 0);
 /// with `--strict` (the `bad` fixtures' vpclint.toml) it becomes findings.

@@ -143,6 +143,7 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                     "primary_interface_precreated",
                     &e.primary_interface_precreated,
                 );
+                o.opt("primary_interface", &e.primary_interface);
             }),
         ),
         (

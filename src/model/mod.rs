@@ -579,6 +579,8 @@ pub struct Instance {
     /// The primary interface (device 0) is a network interface created beforehand: AWS
     /// assigns a public IPv4 address only to a new one. Unknown when the interface list is.
     pub primary_interface_precreated: Field<bool>,
+    /// That pre-created primary interface: the instance's security groups are its groups.
+    pub primary_interface: Option<Field<NetworkInterfaceId>>,
 }
 
 /// What an Elastic IP address is associated with.

@@ -360,6 +360,7 @@ impl NetworkBuilder {
             security_groups: Vec::new(),
             associate_public_ip: None,
             primary_interface_precreated,
+            primary_interface: None,
         })
     }
 

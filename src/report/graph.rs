@@ -287,6 +287,16 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
         mark(&endpoint.origin.address, &mut n.findings, &mut n.worst);
         add_to_vpc(&mut out, endpoint.vpc.copied(), n);
     }
+    // One node per firewall: which of its per-zone endpoints a route names is not known.
+    for (id, firewall) in network.network_firewalls.iter() {
+        let mut n = node(
+            format!("nfw{}", id.index()),
+            vec![firewall.origin.address.clone(), "Network Firewall".into()],
+            "endpoint",
+        );
+        mark(&firewall.origin.address, &mut n.findings, &mut n.worst);
+        add_to_vpc(&mut out, firewall.vpc.copied(), n);
+    }
 
     // Default routes of drawn subnets: to the internet gateway, NAT gateway or appliance
     // (one edge per subnet node, never per route).
@@ -319,6 +329,7 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
             Some(Target::InternetGateway(igw)) => format!("igw{}", igw.index()),
             Some(Target::NatGateway(nat)) => format!("nat{}", nat.index()),
             Some(Target::VpcEndpoint(e)) => format!("vpce{}", e.index()),
+            Some(Target::FirewallEndpoint(f)) => format!("nfw{}", f.index()),
             Some(Target::VpnGateway(v)) => format!("vgw{}", v.index()),
             Some(Target::TransitGateway(t)) => format!("tgw{}", t.index()),
             Some(Target::Instance(i)) => {

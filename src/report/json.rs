@@ -38,7 +38,7 @@ pub fn render(report: &Report) -> String {
                     "path": at.path,
                     "line": at.start.line,
                     "column": at.start.column,
-                    "unit": super::display_path(&gap.unit, report.cwd),
+                    "unit": gap.units.first().map(|unit| super::display_path(unit, report.cwd)),
                 })
             }).collect::<Vec<_>>(),
         },

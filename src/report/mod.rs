@@ -16,7 +16,7 @@ use crate::frontend::GapCause;
 use crate::rules::{Finding, Label, Level, RuleMeta};
 use crate::source::{LineCol, SourceMap};
 use crate::suppress::Suppressed;
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 /// Where the rule documents are published.
@@ -116,7 +116,11 @@ impl Report<'_> {
         if self.not_analyzed.is_empty() {
             return None;
         }
-        let mut units: Vec<&Path> = self.not_analyzed.iter().map(|g| g.unit.as_path()).collect();
+        let mut units: Vec<&Path> = self
+            .not_analyzed
+            .iter()
+            .flat_map(|g| g.units.iter().map(PathBuf::as_path))
+            .collect();
         units.sort();
         units.dedup();
         let causes: Vec<String> = GapCause::ALL

@@ -1163,6 +1163,7 @@ impl<'a> UnitLowering<'a> {
                 security_groups: Vec::new(),
                 associate_public_ip: None,
                 primary_interface_precreated: Field::unknown(unknown),
+                primary_interface: None,
             })),
             Lowering::NetworkInterface(_) => {
                 Entity::NetworkInterface(net.network_interfaces.push(NetworkInterface {
@@ -2179,6 +2180,7 @@ impl<'a> UnitLowering<'a> {
             Some(self.boolean(res, name, None))
         });
         let mut precreated = Field::default(false, res.name_span);
+        let mut primary_interface = None;
         for block in self.elements(attr(res, names.interfaces)) {
             if !matches!(self.follow(block).v, V::Map(_)) {
                 precreated = Field::unknown(block.span);
@@ -2203,6 +2205,9 @@ impl<'a> UnitLowering<'a> {
                 if let Some(eni) = eni.copied() {
                     self.net.network_interfaces[eni].attached_instance =
                         Some(Field::known(id, block.span));
+                }
+                if primary {
+                    primary_interface = Some(eni);
                 }
                 if primary && subnet.is_none() {
                     subnet = Some(self.subnet_of_interface(eni_val, names.eni_subnet));
@@ -2231,6 +2236,7 @@ impl<'a> UnitLowering<'a> {
         instance.security_groups = groups;
         instance.associate_public_ip = public_ip;
         instance.primary_interface_precreated = precreated;
+        instance.primary_interface = primary_interface;
     }
 
     fn elastic_ip(&mut self, res: &'a Resource, names: &ElasticIpNames) {

@@ -7,8 +7,8 @@
 //! endpoints; their security groups apply.
 
 use crate::model::{
-    EndpointKind, Field, LoadBalancer, LoadBalancerKind, Network, Origin, Scheme, SecurityGroupId,
-    SubnetId, VpcId,
+    EndpointKind, Field, Instance, LoadBalancer, LoadBalancerKind, Network, Origin, Scheme,
+    SecurityGroupId, SubnetId, VpcId,
 };
 use crate::source::Span;
 use ipnet::Ipv4Net;
@@ -120,11 +120,7 @@ pub fn resolve<'n>(
                 origin: Some(&instance.origin),
                 subnets: instance.subnet.copied().into_iter().collect(),
                 address: None,
-                groups: groups(
-                    network,
-                    &instance.security_groups,
-                    subnet_vpc(network, instance.subnet.copied()),
-                ),
+                groups: instance_groups(network, instance),
                 // Whether AWS gives it a public address (associate_public_ip_address, an
                 // Elastic IP) is not in the model yet.
                 public_ipv4: None,
@@ -231,8 +227,6 @@ fn subnet_vpc(network: &Network, subnet: Option<SubnetId>) -> Option<VpcId> {
     network.subnets[subnet?].vpc.copied()
 }
 
-/// The groups of an instance or ENI: those listed, else its VPC's default group when the
-/// code manages it (AWS attaches the default group when none is given).
 /// A load balancer's security groups: those listed; none listed, the VPC's default group
 /// for an application or classic load balancer, and no filtering for a network load
 /// balancer created without security groups or a gateway load balancer (which has none).
@@ -251,6 +245,28 @@ fn load_balancer_groups(network: &Network, lb: &LoadBalancer) -> HostGroups {
     }
 }
 
+/// An instance's security groups: those of its primary interface when that interface was
+/// created beforehand (the instance takes the interface's groups), else its own.
+fn instance_groups(network: &Network, instance: &Instance) -> HostGroups {
+    let vpc = subnet_vpc(network, instance.subnet.copied());
+    match &instance.primary_interface {
+        Some(eni) if instance.security_groups.is_empty() => match eni.copied() {
+            Some(eni) => groups(
+                network,
+                &network.network_interfaces[eni].security_groups,
+                vpc,
+            ),
+            None => HostGroups::Unknown(
+                "its primary network interface, whose security groups it has, is unknown"
+                    .to_string(),
+            ),
+        },
+        _ => groups(network, &instance.security_groups, vpc),
+    }
+}
+
+/// The groups of an instance or ENI: those listed, else its VPC's default group when the
+/// code manages it (AWS attaches the default group when none is given).
 fn groups(network: &Network, listed: &[Field<SecurityGroupId>], vpc: Option<VpcId>) -> HostGroups {
     if listed.is_empty() {
         let default = vpc.and_then(|vpc| {

@@ -4,8 +4,10 @@
 //! Forward: the source's security groups (egress), the source subnet's NACL (outbound),
 //! its route table ([`RoutingIndex::effective_route`]: longest prefix, local route,
 //! static before propagated), then each hop the route leads to (peering, transit
-//! gateway, internet gateway, NAT gateway, VGW/VPN/Direct Connect, middleboxes, Gateway
-//! Load Balancer endpoints), and at the destination its subnet's NACL (inbound) and
+//! gateway and, for a destination outside the VPC it sends the packet into, the route
+//! table of the attachment subnet it arrives in, internet gateway, NAT gateway,
+//! VGW/VPN/Direct Connect, middleboxes, Gateway Load Balancer endpoints, the endpoint of
+//! a one-subnet Network Firewall), and at the destination its subnet's NACL (inbound) and
 //! security groups (ingress). Traffic entering a VPC through its internet gateway or VGW
 //! follows the gateway's edge route table first, when the code associates one. Return: the reply from the destination's ephemeral-port
 //! view: NACLs are stateless and return routes may differ; security groups are stateful.
@@ -751,7 +753,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                 ),
             );
         };
-        let landing = self.transit_gateway_from(attachment, packet)?;
+        let landing = self.transit_gateway_from(attachment, None, packet)?;
         match landing {
             Landing::Vpc(reached) if reached == vpc => Ok(()),
             _ => self.hop(
@@ -1657,7 +1659,20 @@ impl<'a, 'n> Walk<'a, 'n> {
                 }
             }
             Target::FirewallEndpoint(id) => {
-                let origin = Some(&network.network_firewalls[id].origin);
+                let firewall = &network.network_firewalls[id];
+                let origin = Some(&firewall.origin);
+                self.target_in_vpc(target, vpc, HopKind::Endpoint)?;
+                // A firewall has one endpoint per subnet mapping: with one mapping, the
+                // route names that endpoint, whichever expression picks it.
+                if let [only] = firewall.subnets.as_slice() {
+                    self.hop(
+                        HopKind::Endpoint,
+                        origin,
+                        Decision::Forward,
+                        "inspection: the firewall's only endpoint inspects the packet (its policy is not evaluated) and routing goes on from its subnet".to_string(),
+                    )?;
+                    return self.continue_from(HopKind::Endpoint, origin, only.copied(), packet);
+                }
                 self.hop(
                     HopKind::Endpoint,
                     origin,
@@ -2050,7 +2065,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                 )?;
             }
         }
-        self.transit_gateway_from(attachment, packet)
+        self.transit_gateway_from(attachment, az, packet)
     }
 
     /// The transit gateway forwards a packet that came in on `attachment`, by the route
@@ -2058,6 +2073,7 @@ impl<'a, 'n> Walk<'a, 'n> {
     fn transit_gateway_from(
         &mut self,
         attachment: TgwAttachmentId,
+        entry_az: Option<&String>,
         packet: Packet,
     ) -> Step<Landing> {
         let network = self.network;
@@ -2167,7 +2183,9 @@ impl<'a, 'n> Walk<'a, 'n> {
             }
         };
         match network.tgw_attachments[next].kind.copied() {
-            Some(TgwAttachmentKind::Vpc(vpc)) => Ok(Landing::Vpc(vpc)),
+            Some(TgwAttachmentKind::Vpc(vpc)) => {
+                self.enter_attached_vpc(next, vpc, entry_az, packet)
+            }
             Some(TgwAttachmentKind::Vpn(_)) => {
                 self.hop(
                     HopKind::VpnGateway,
@@ -2197,6 +2215,75 @@ impl<'a, 'n> Walk<'a, 'n> {
                 Err(Stopped)
             }
         }
+    }
+
+    /// The transit gateway sends the packet into `vpc` over `attachment`: it arrives on the
+    /// attachment's interface in one of its subnets. The local route delivers a destination
+    /// inside the VPC; any other destination (the internet through a NAT gateway, an
+    /// inspection endpoint, back to the transit gateway) follows that subnet's route table.
+    /// Without appliance mode the gateway keeps the flow in the Availability Zone it
+    /// entered by; otherwise, or when the attachment has no subnet there, which subnet is
+    /// not known, which matters only when the attachment's subnets use different tables.
+    fn enter_attached_vpc(
+        &mut self,
+        attachment: TgwAttachmentId,
+        vpc: VpcId,
+        entry_az: Option<&String>,
+        packet: Packet,
+    ) -> Step<Landing> {
+        let network = self.network;
+        if !matches!(
+            self.reach.cidrs.containment(vpc, packet.dst),
+            Containment::Outside
+        ) {
+            return Ok(Landing::Vpc(vpc));
+        }
+        let entity = &network.tgw_attachments[attachment];
+        let subnets: Vec<Option<SubnetId>> = entity.subnets.iter().map(Field::copied).collect();
+        let same_zone = || {
+            let az = entry_az.filter(|_| entity.appliance_mode.copied() == Some(false))?;
+            let mut in_zone = subnets
+                .iter()
+                .filter(|s| s.and_then(|s| network.subnets[s].az.get()) == Some(az));
+            match (in_zone.next(), in_zone.next()) {
+                (Some(only), None) => *only,
+                _ => None,
+            }
+        };
+        let one_table = || {
+            let first = (*subnets.first()?)?;
+            let table = self.reach.routing.subnet_route_table(first)?;
+            subnets
+                .iter()
+                .all(|s| s.and_then(|s| self.reach.routing.subnet_route_table(s)) == Some(table))
+                .then_some(first)
+        };
+        let subnet = match subnets.as_slice() {
+            [only] => *only,
+            _ => same_zone().or_else(one_table),
+        };
+        let Some(subnet) = subnet else {
+            self.hop(
+                HopKind::TransitGateway,
+                Some(&entity.origin),
+                Decision::Unknown,
+                format!(
+                    "{} is not in {}: the route table of the attachment subnet it arrives in takes it on, and which subnet that is (appliance mode, or no attachment subnet in the zone it entered by) is not known",
+                    packet.dst, network.vpcs[vpc].origin.address
+                ),
+            )?;
+            return Err(Stopped);
+        };
+        self.hop(
+            HopKind::TransitGateway,
+            Some(&entity.origin),
+            Decision::Forward,
+            format!(
+                "arrives in {} on the attachment's interface in {}, whose route table takes it on",
+                network.vpcs[vpc].origin.address, network.subnets[subnet].origin.address
+            ),
+        )?;
+        self.route(subnet, packet)
     }
 }
 
