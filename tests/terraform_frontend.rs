@@ -189,6 +189,13 @@ fn file_functions_read_inside_the_lint_root_only() {
     check("files");
 }
 
+/// A call to a function Terraform does not have is an error at the call unless `try` or
+/// `can` catches it; a function whose value vpclint cannot know is noted at the call.
+#[test]
+fn function_calls_rejected_or_not_evaluated() {
+    check("functions");
+}
+
 #[test]
 fn json_syntax() {
     check("json");

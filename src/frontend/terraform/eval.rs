@@ -13,7 +13,7 @@ use super::number::Number;
 use super::value::{Map, Value};
 use hcl::edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::edit::template::{Directive, Element, Template};
-use hcl::edit::Decorated;
+use hcl::edit::{Decorated, Span as _};
 use std::collections::{BTreeMap, HashSet};
 
 /// Names bound while evaluating: `count`, `each`, `for` variables, dynamic iterators.
@@ -347,8 +347,23 @@ impl Evaluator<'_> {
         // `core::name` is the built-in `name`; other namespaces are provider functions.
         let is_core =
             call.name.namespace.len() == 1 && call.name.namespace[0].value().as_str() == "core";
+        // Positions inside a rendered template are in the template's text, not the file's.
+        let range = (!self.rendering_template()).then(|| call.span()).flatten();
         if call.name.is_namespaced() && !is_core {
-            return Ok(Value::Unknown(format!("provider function {name}()")));
+            let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+            let reason = format!(
+                "provider function {}::{name}() is not evaluated: vpclint runs no provider",
+                namespace.join("::")
+            );
+            self.note_call(range, reason.clone());
+            return Ok(Value::Unknown(reason));
+        }
+        if let Some(message) = functions::rejected_call(name) {
+            self.reject_call(range, message.clone());
+            return Err(message);
+        }
+        if let Some(reason) = functions::unevaluated_reason(name) {
+            self.note_call(range.clone(), reason);
         }
         match name {
             "try" => {
@@ -411,7 +426,7 @@ impl Evaluator<'_> {
         let result = functions::call_with_files(name, args, self.sandbox())
             .map_err(|e| format!("{name}(): {e}"))?;
         if let (true, Value::Unknown(reason)) = (functions::is_file_function(name), &result) {
-            self.note_file_refusal(format!("{name}(): {reason}"));
+            self.note_call(range, format!("{name}(): {reason}"));
         }
         Ok(self.copied(result))
     }
@@ -446,7 +461,7 @@ impl Evaluator<'_> {
             Ok(text) => text,
             Err(functions::Refusal::Outside(reason)) => {
                 let message = format!("templatefile(): {reason}");
-                self.note_file_refusal(message.clone());
+                self.note_call(None, message.clone());
                 return Ok(Value::Unknown(message));
             }
             Err(functions::Refusal::Error(e)) => return Err(format!("templatefile(): {e}")),

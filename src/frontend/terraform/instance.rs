@@ -18,6 +18,7 @@ use hcl::edit::expr::TraversalOperator;
 use hcl::edit::Decorated;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -316,6 +317,16 @@ pub(super) enum RootInput {
     Raw(String),
 }
 
+/// What a function call says at the attribute that evaluates it.
+struct CallReport {
+    /// The call's bytes in the attribute's file; `None` inside a rendered template, whose
+    /// positions are in another text.
+    range: Option<Range<usize>>,
+    message: String,
+    /// Terraform rejects the call (an error) rather than vpclint not evaluating it (a note).
+    rejected: bool,
+}
+
 pub(super) struct Evaluator<'s> {
     pub sources: &'s SourceMap,
     root_dir: PathBuf,
@@ -338,8 +349,8 @@ pub(super) struct Evaluator<'s> {
     availability_zones: BTreeMap<String, Vec<String>>,
     /// Where file functions may read (`None`: they are unknown).
     sandbox: Option<functions::Sandbox>,
-    /// Files a file function refused to read since the attribute being evaluated began.
-    file_refusals: RefCell<Vec<String>>,
+    /// What function calls had to say since the attribute being evaluated began.
+    call_reports: RefCell<Vec<CallReport>>,
     /// Inside `templatefile`/`templatestring`: only the template's vars are names.
     template_depth: Cell<u32>,
 }
@@ -368,7 +379,7 @@ impl<'s> Evaluator<'s> {
             default_region: None,
             availability_zones: BTreeMap::new(),
             sandbox: None,
-            file_refusals: RefCell::new(Vec::new()),
+            call_reports: RefCell::new(Vec::new()),
             template_depth: Cell::new(0),
         };
         evaluator.add_instance(root, String::new(), String::new(), ".".into(), None, 0);
@@ -435,10 +446,24 @@ impl<'s> Evaluator<'s> {
         self.sandbox.as_ref()
     }
 
-    /// A file function did not read a file (outside the lint root, too large): noted on
-    /// the attribute being evaluated.
-    pub(super) fn note_file_refusal(&self, message: String) {
-        self.file_refusals.borrow_mut().push(message);
+    /// A call whose value is unknown for a reason of its own (a file not read, a function
+    /// vpclint does not evaluate): noted at the call, in the attribute being evaluated.
+    pub(super) fn note_call(&self, range: Option<Range<usize>>, message: String) {
+        self.call_reports.borrow_mut().push(CallReport {
+            range,
+            message,
+            rejected: false,
+        });
+    }
+
+    /// A call Terraform rejects: an error at the call, unless an enclosing `try` or `can`
+    /// catches the error `message` it returns.
+    pub(super) fn reject_call(&self, range: Option<Range<usize>>, message: String) {
+        self.call_reports.borrow_mut().push(CallReport {
+            range,
+            message,
+            rejected: true,
+        });
     }
 
     pub(super) fn enter_template(&self) {
@@ -533,23 +558,50 @@ impl<'s> Evaluator<'s> {
 
     /// Evaluates an attribute; an error makes it unknown and records a note.
     pub fn eval_attr(&self, inst: InstanceId, attr: &Attr, scope: &mut Scope) -> Value {
-        let refusals_before = self.file_refusals.borrow().len();
+        let reports_before = self.call_reports.borrow().len();
         let result = self.eval_expr(inst, &attr.expr, scope);
         if let Some(cycle) = self.cycle.borrow_mut().take() {
             self.error(attr.span, cycle);
         }
-        let refusals: Vec<String> = self
-            .file_refusals
+        let reports: Vec<CallReport> = self
+            .call_reports
             .borrow_mut()
-            .drain(refusals_before..)
+            .drain(reports_before..)
             .collect();
-        for refusal in refusals {
-            self.note(attr.span, format!("{}: {refusal}", attr.name));
+        let mut rejected = false;
+        for report in reports {
+            // A JSON string's template and a template file have positions of their own:
+            // the attribute stands for the call, and an error says what it was called from.
+            let at_call = match (&attr.expr, report.range) {
+                (Expr::Hcl(_), Some(range)) => {
+                    Some(Span::new(attr.span.file, range.start, range.end))
+                }
+                _ => None,
+            };
+            let span = at_call.unwrap_or(attr.span);
+            match &result {
+                _ if !report.rejected => {
+                    self.note(span, format!("{}: {}", attr.name, report.message));
+                }
+                Err(m) if m.contains(&report.message) => {
+                    self.error(
+                        span,
+                        if at_call.is_some() {
+                            report.message
+                        } else {
+                            m.clone()
+                        },
+                    );
+                    rejected = true;
+                }
+                // Caught by `try` or `can`, as in Terraform.
+                _ => {}
+            }
         }
         let value = match result {
             Ok(value) => value,
-            // Already reported, as an error, where the cycle closes.
-            Err(message) if is_cycle(&message) => Value::Unknown(message),
+            // Already reported, as an error, where the cycle closes or at the call.
+            Err(message) if rejected || is_cycle(&message) => Value::Unknown(message),
             Err(message) => {
                 self.note(attr.span, format!("{}: {message}", attr.name));
                 Value::Unknown(message)
