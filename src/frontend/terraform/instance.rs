@@ -1007,7 +1007,7 @@ impl<'s> Evaluator<'s> {
                             ),
                         )
                     } else {
-                        self.eval_body(id, &decl.body, &mut scope, decl.span)
+                        self.eval_body(id, &decl.body, &mut scope, decl.span, META_ARGUMENTS)
                     };
                     ResourceInstance {
                         key,
@@ -1035,7 +1035,10 @@ impl<'s> Evaluator<'s> {
                 .looked_up_by_id(id, decl, scope)
                 .unwrap_or_else(|| Value::Unknown(data_source_reason(&decl.kind, &decl.name)));
         }
-        let Value::Map(args) = self.eval_body(id, &decl.body, scope, decl.span).0 else {
+        let Value::Map(args) = self
+            .eval_body(id, &decl.body, scope, decl.span, META_ARGUMENTS)
+            .0
+        else {
             return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
         };
         let region = self.provider_region(id, &decl.provider);
@@ -1076,20 +1079,23 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// A resource body as a value (for references) and as a `Val` with spans (for output).
+    /// A resource body as a value (for references) and as a `Val` with spans (for output),
+    /// without the arguments in `meta` (the meta-arguments of a resource's own body; a
+    /// nested block's `version`, as in `launch_template`, is an argument like any other).
     fn eval_body(
         &self,
         id: InstanceId,
         body: &Body,
         scope: &mut Scope,
         span: Span,
+        meta: &[&str],
     ) -> (Value, Val) {
         let mut value = Vec::new();
         let mut val = Vec::new();
         for attr in body
             .attrs
             .iter()
-            .filter(|a| !META_ARGUMENTS.contains(&a.name.as_str()))
+            .filter(|a| !meta.contains(&a.name.as_str()))
         {
             let v = self.eval_attr(id, attr, scope);
             val.push((attr.name.clone(), render::to_val(&v, &attr.expr, attr.span)));
@@ -1141,7 +1147,7 @@ impl<'s> Evaluator<'s> {
                     }
                 }
             } else {
-                let (v, val) = self.eval_body(id, &block.body, scope, block.span);
+                let (v, val) = self.eval_body(id, &block.body, scope, block.span, &[]);
                 group.values.push(v);
                 group.vals.push(val);
             }
@@ -1213,7 +1219,7 @@ impl<'s> Evaluator<'s> {
             let depth = scope.len();
             let iter = Map::from([("key".to_string(), key), ("value".to_string(), value)]);
             scope.push((iterator.clone(), Value::Map(iter)));
-            out.push(self.eval_body(id, &content.body, scope, content.span));
+            out.push(self.eval_body(id, &content.body, scope, content.span, &[]));
             scope.truncate(depth);
         }
         Ok(out)
