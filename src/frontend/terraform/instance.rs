@@ -825,16 +825,34 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// `count` or `for_each` of a resource or module call.
-    fn expand(&self, id: InstanceId, body: &Body, scope: &Scope, what: &str) -> Expansion {
+    /// An unusable `count` or `for_each`: a gap for a resource or module call. A data
+    /// source creates nothing, and whatever uses its instances states its own gap naming
+    /// the same cause, so for a data source it is a note.
+    fn expansion_gap(&self, data_source: bool, span: Span, message: String) {
+        if data_source {
+            self.note(span, message);
+        } else {
+            self.gap(span, GapCause::UnknownCount, message);
+        }
+    }
+
+    /// `count` or `for_each` of a resource, data source or module call.
+    fn expand(
+        &self,
+        id: InstanceId,
+        body: &Body,
+        scope: &Scope,
+        what: &str,
+        data_source: bool,
+    ) -> Expansion {
         if let Some(count) = body.attr("count") {
             let value = self.eval_attr(id, count, &mut scope.clone());
             let n = match value {
                 Value::Unknown(_) | Value::Ref(_) => {
                     let reason = unknown_reason(&value);
-                    self.gap(
+                    self.expansion_gap(
+                        data_source,
                         count.span,
-                        GapCause::UnknownCount,
                         format!("count of {what} is unknown ({reason}): no instances evaluated"),
                     );
                     return Expansion {
@@ -883,9 +901,9 @@ impl<'s> Evaluator<'s> {
                     unknown: None,
                 },
                 Err(message) => {
-                    self.gap(
+                    self.expansion_gap(
+                        data_source,
                         count.span,
-                        GapCause::UnknownCount,
                         format!("count of {what}: {message}"),
                     );
                     Expansion {
@@ -951,9 +969,9 @@ impl<'s> Evaluator<'s> {
                     unknown: None,
                 },
                 Err(reason) => {
-                    self.gap(
+                    self.expansion_gap(
+                        data_source,
                         for_each.span,
-                        GapCause::UnknownCount,
                         format!(
                             "for_each of {what} is not usable ({reason}): no instances evaluated"
                         ),
@@ -992,7 +1010,13 @@ impl<'s> Evaluator<'s> {
         let data = if decl.mode == Mode::Data { "data." } else { "" };
         let what = || format!("{}{data}{}.{}", inst.prefix, decl.kind, decl.name);
         self.memo(cell, &what, || {
-            let expansion = self.expand(id, &decl.body, &Vec::new(), &what());
+            let expansion = self.expand(
+                id,
+                &decl.body,
+                &Vec::new(),
+                &what(),
+                decl.mode == Mode::Data,
+            );
             let instances = expansion
                 .instances
                 .into_iter()
@@ -1463,7 +1487,7 @@ impl<'s> Evaluator<'s> {
             if let Some(config) = &config {
                 self.check_call_arguments(inst, call, config);
             }
-            let expansion = self.expand(id, &call.body, &Vec::new(), &what());
+            let expansion = self.expand(id, &call.body, &Vec::new(), &what(), false);
             let instances = expansion
                 .instances
                 .into_iter()
