@@ -531,7 +531,8 @@ resource "aws_route_table" "app" {
     );
     assert!(
         unit.diagnostics.iter().any(|d| d.gap.is_none()
-            && d.message.starts_with("for_each of data.aws_subnet.default is not usable")),
+            && d.message
+                .starts_with("for_each of data.aws_subnet.default is not usable")),
         "{:?}",
         unit.diagnostics
     );
