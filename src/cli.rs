@@ -3,7 +3,7 @@
 
 use crate::baseline;
 use crate::config::{self, Config};
-use crate::discover::Excludes;
+use crate::discover::{self, Excludes};
 use crate::engine::{self, Selection};
 use crate::model::dump;
 use crate::pipeline::{self, Options, StdinDocument};
@@ -334,6 +334,21 @@ pub fn join_thread_pool() {
     });
 }
 
+/// The CDK apps and assemblies skipped: an app whose assembly was also skipped is said
+/// once, by its assembly.
+fn cdk_skipped(skipped: &[discover::Skipped]) -> impl Iterator<Item = &discover::Skipped> {
+    let assemblies: Vec<&Path> = skipped
+        .iter()
+        .filter(|s| s.is_cdk() && s.path.ends_with("cdk.out"))
+        .filter_map(|s| s.path.parent())
+        .collect();
+    skipped.iter().filter(move |s| {
+        s.is_cdk()
+            && (s.path.ends_with("cdk.out")
+                || !s.path.parent().is_some_and(|app| assemblies.contains(&app)))
+    })
+}
+
 fn lint(args: LintArgs) -> Result<i32, UsageError> {
     let started = Instant::now();
     let catalog = rules::catalog();
@@ -479,6 +494,12 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
     if !to_terminal {
         if let Some(gaps) = text::not_analyzed(&report) {
             eprintln!("{gaps}");
+        }
+    }
+    if !args.quiet && !args.verbose {
+        for skipped in cdk_skipped(&analysis.skipped) {
+            let path = report::display_path(&skipped.path, &cwd);
+            eprintln!("vpclint: skipped {path}: {}", skipped.reason);
         }
     }
     let fail_level = match args.fail_level {

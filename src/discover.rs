@@ -55,6 +55,14 @@ pub struct Skipped {
     pub reason: &'static str,
 }
 
+impl Skipped {
+    /// A CDK app or its cloud assembly: its templates are not linted unless named, which
+    /// is worth saying in every run, since a CDK project alone gives nothing to analyze.
+    pub fn is_cdk(&self) -> bool {
+        self.reason == CDK_APP || self.reason == CDK_ASSEMBLY
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub inputs: Vec<Input>,
@@ -67,6 +75,8 @@ const NOT_A_TEMPLATE: &str = "neither a CloudFormation template nor a Terraform 
 const TOOL_DIRECTORY: &str = "tool cache or vendored directory";
 const CDK_ASSEMBLY: &str =
     "CDK cloud assembly (generated): name its manifest.json to lint the synthesized templates";
+const CDK_APP: &str =
+    "CDK app: vpclint reads the templates `cdk synth` writes: run it, then name cdk.out/manifest.json";
 const LINK_TO_ANCESTOR: &str =
     "symbolic link to a directory that contains it (its files are analyzed once, there)";
 
@@ -160,10 +170,17 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, sources: &SourceMap) -> 
     for document in documents {
         match classify_document(&document) {
             Ok(Some(input)) => found.inputs.push(input),
-            Ok(None) => found.skipped.push(Skipped {
-                path: document,
-                reason: NOT_A_TEMPLATE,
-            }),
+            Ok(None) => {
+                let reason = if document.file_name().is_some_and(|n| n == "cdk.json") {
+                    CDK_APP
+                } else {
+                    NOT_A_TEMPLATE
+                };
+                found.skipped.push(Skipped {
+                    path: document,
+                    reason,
+                });
+            }
             Err(message) => found.errors.push(DiscoveryError {
                 path: document,
                 message,

@@ -905,3 +905,40 @@ fn one_template_with_long_chains_lints_on_the_cli_thread() {
         Some(1)
     );
 }
+
+/// A CDK project gives nothing to analyze until `cdk synth`: every run says how to lint
+/// it, not only `--verbose` ones, and says it once per app.
+#[test]
+fn a_cdk_project_says_how_to_lint_its_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("infra");
+    std::fs::create_dir_all(app.join("lib")).unwrap();
+    std::fs::write(app.join("cdk.json"), r#"{"app": "npx ts-node bin/app.ts"}"#).unwrap();
+    std::fs::write(app.join("lib/stack.ts"), "export {};\n").unwrap();
+    let output = vpclint_in(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "vpclint: skipped infra/cdk.json: CDK app: vpclint reads the templates `cdk synth` \
+         writes: run it, then name cdk.out/manifest.json"
+    );
+    let text = vpclint_in(dir.path(), &["lint"]);
+    assert!(stdout(&text).contains("no Terraform or CloudFormation found"));
+    assert!(stderr(&text).contains("cdk synth"), "{}", stderr(&text));
+    let quiet = vpclint_in(dir.path(), &["lint", "-q"]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+
+    // Synthesized: the assembly says it, once.
+    std::fs::create_dir_all(app.join("cdk.out")).unwrap();
+    std::fs::write(
+        app.join("cdk.out/manifest.json"),
+        r#"{"version": "36.0.0", "artifacts": {}}"#,
+    )
+    .unwrap();
+    let output = vpclint_in(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "vpclint: skipped infra/cdk.out: CDK cloud assembly (generated): name its \
+         manifest.json to lint the synthesized templates"
+    );
+}

@@ -189,6 +189,13 @@ fn file_functions_read_inside_the_lint_root_only() {
     check("files");
 }
 
+/// A call to a function Terraform does not have is an error at the call unless `try` or
+/// `can` catches it; a function whose value vpclint cannot know is noted at the call.
+#[test]
+fn function_calls_rejected_or_not_evaluated() {
+    check("functions");
+}
+
 #[test]
 fn json_syntax() {
     check("json");
@@ -484,4 +491,49 @@ fn path_module_of_a_module_beside_the_root() {
     let sources = SourceMap::new();
     let unit = terraform::load_root_module(&dir.join("root"), &Options::default(), &sources);
     insta::assert_snapshot!("sibling-module", render(&unit, &sources, &dir));
+}
+
+/// A data source creates nothing: its unusable `for_each` is a note, and the resource that
+/// expands over it states the gap, naming the cause.
+#[test]
+fn a_data_source_expansion_is_noted_and_its_user_states_the_gap() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let text = r#"
+data "aws_subnets" "default" {}
+
+data "aws_subnet" "default" {
+  for_each = toset(data.aws_subnets.default.ids)
+  id       = each.value
+}
+
+resource "aws_default_subnet" "default" {
+  for_each          = data.aws_subnet.default
+  availability_zone = each.value.availability_zone
+}
+
+resource "aws_route_table" "app" {
+  vpc_id = data.aws_subnet.default["a"].vpc_id
+}
+"#;
+    std::fs::write(dir.path().join("main.tf"), text).expect("write input");
+    let unit = terraform::load_root_module(dir.path(), &Options::default(), &SourceMap::new());
+    let gaps: Vec<&str> = unit
+        .diagnostics
+        .iter()
+        .filter(|d| d.gap.is_some())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert!(
+        gaps[0].starts_with("for_each of aws_default_subnet.default is not usable")
+            && gaps[0].contains("data.aws_subnets.default"),
+        "{gaps:?}"
+    );
+    assert!(
+        unit.diagnostics.iter().any(|d| d.gap.is_none()
+            && d.message
+                .starts_with("for_each of data.aws_subnet.default is not usable")),
+        "{:?}",
+        unit.diagnostics
+    );
 }

@@ -87,6 +87,37 @@ fn functions_match_terraform_console() {
 /// `terraform_templates_differential.tf` holds them as
 /// `local.cases`, which the console prints as JSON and vpclint evaluates through a
 /// resource that takes it as input.
+/// Every function `terraform metadata functions` lists is one vpclint knows (a call to it
+/// is never rejected), and a name it does not list is rejected.
+#[test]
+fn function_names_match_terraform_metadata() {
+    let Ok(output) = Command::new("terraform")
+        .args(["metadata", "functions", "-json"])
+        .output()
+    else {
+        eprintln!("terraform is not on PATH: skipping the function name comparison");
+        return;
+    };
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("terraform metadata functions -json");
+    let names: Vec<&str> = metadata["function_signatures"]
+        .as_object()
+        .expect("function_signatures")
+        .keys()
+        .filter(|name| !name.contains("::"))
+        .map(String::as_str)
+        .collect();
+    assert!(names.len() >= 100, "only {} functions", names.len());
+    for name in &names {
+        assert!(functions::is_terraform_function(name), "{name}");
+        assert_eq!(functions::rejected_call(name), None, "{name}");
+    }
+    for name in ["list", "map", "lenght", "cidrsubnett"] {
+        assert!(!names.contains(&name), "{name}");
+        assert!(functions::rejected_call(name).is_some(), "{name}");
+    }
+}
+
 #[test]
 fn templates_match_terraform_console() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -9,7 +9,7 @@ use super::convert::{self, is_unknown, to_bool, to_number};
 use super::functions;
 use super::hcl::{
     BinaryOperator, Element, ExprKind, Expression, ForExpr, FuncCall, ObjectKey, Template,
-    TraversalOperator, UnaryOperator,
+    TextRange, TraversalOperator, UnaryOperator,
 };
 use super::instance::{Evaluator, InstanceId};
 use super::json::JsonExpr;
@@ -293,7 +293,7 @@ impl Evaluator<'_> {
                     _ => value,
                 })
             }
-            ExprKind::FuncCall(call) => self.eval_call(inst, call, scope),
+            ExprKind::FuncCall(call) => self.eval_call(inst, call, expr.range, scope),
             ExprKind::Traversal(t) => {
                 let value = match &t.expr.kind {
                     ExprKind::Variable(name) => match lookup(scope, name) {
@@ -329,11 +329,31 @@ impl Evaluator<'_> {
         }
     }
 
-    fn eval_call(&self, inst: InstanceId, call: &FuncCall, scope: &mut Scope) -> EvalResult {
+    fn eval_call(
+        &self,
+        inst: InstanceId,
+        call: &FuncCall,
+        range: TextRange,
+        scope: &mut Scope,
+    ) -> EvalResult {
         let name = &*call.name;
         // `core::name` is the built-in `name`; other namespaces are provider functions.
+        // Positions inside a rendered template are in the template's text, not the file's.
+        let range = (!self.rendering_template()).then(|| range.start as usize..range.end as usize);
         if !call.is_builtin(name) {
-            return Ok(Value::Unknown(format!("provider function {name}()")));
+            let reason = format!(
+                "provider function {}::{name}() is not evaluated: vpclint runs no provider",
+                call.namespace.join("::")
+            );
+            self.note_call(range, reason.clone());
+            return Ok(Value::Unknown(reason));
+        }
+        if let Some(message) = functions::rejected_call(name) {
+            self.reject_call(range, message.clone());
+            return Err(message);
+        }
+        if let Some(reason) = functions::unevaluated_reason(name) {
+            self.note_call(range.clone(), reason);
         }
         match name {
             "try" => {
@@ -396,7 +416,7 @@ impl Evaluator<'_> {
         let result = functions::call_with_files(name, args, self.sandbox())
             .map_err(|e| format!("{name}(): {e}"))?;
         if let (true, Value::Unknown(reason)) = (functions::is_file_function(name), &result) {
-            self.note_file_refusal(format!("{name}(): {reason}"));
+            self.note_call(range, format!("{name}(): {reason}"));
         }
         Ok(self.copied(result))
     }
@@ -431,7 +451,7 @@ impl Evaluator<'_> {
             Ok(text) => text,
             Err(functions::Refusal::Outside(reason)) => {
                 let message = format!("templatefile(): {reason}");
-                self.note_file_refusal(message.clone());
+                self.note_call(None, message.clone());
                 return Ok(Value::Unknown(message));
             }
             Err(functions::Refusal::Error(e)) => return Err(format!("templatefile(): {e}")),

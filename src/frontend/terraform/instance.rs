@@ -17,6 +17,7 @@ use crate::frontend::{CallChain, CallSite, Diagnostic, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -315,6 +316,16 @@ pub(super) enum RootInput {
     Raw(String),
 }
 
+/// What a function call says at the attribute that evaluates it.
+struct CallReport {
+    /// The call's bytes in the attribute's file; `None` inside a rendered template, whose
+    /// positions are in another text.
+    range: Option<Range<usize>>,
+    message: String,
+    /// Terraform rejects the call (an error) rather than vpclint not evaluating it (a note).
+    rejected: bool,
+}
+
 pub(super) struct Evaluator<'s> {
     pub sources: &'s SourceMap,
     root_dir: PathBuf,
@@ -337,8 +348,8 @@ pub(super) struct Evaluator<'s> {
     availability_zones: BTreeMap<String, Vec<String>>,
     /// Where file functions may read (`None`: they are unknown).
     sandbox: Option<functions::Sandbox>,
-    /// Files a file function refused to read since the attribute being evaluated began.
-    file_refusals: RefCell<Vec<String>>,
+    /// What function calls had to say since the attribute being evaluated began.
+    call_reports: RefCell<Vec<CallReport>>,
     /// Inside `templatefile`/`templatestring`: only the template's vars are names.
     template_depth: Cell<u32>,
 }
@@ -367,7 +378,7 @@ impl<'s> Evaluator<'s> {
             default_region: None,
             availability_zones: BTreeMap::new(),
             sandbox: None,
-            file_refusals: RefCell::new(Vec::new()),
+            call_reports: RefCell::new(Vec::new()),
             template_depth: Cell::new(0),
         };
         evaluator.add_instance(root, String::new(), String::new(), ".".into(), None, 0);
@@ -434,10 +445,24 @@ impl<'s> Evaluator<'s> {
         self.sandbox.as_ref()
     }
 
-    /// A file function did not read a file (outside the lint root, too large): noted on
-    /// the attribute being evaluated.
-    pub(super) fn note_file_refusal(&self, message: String) {
-        self.file_refusals.borrow_mut().push(message);
+    /// A call whose value is unknown for a reason of its own (a file not read, a function
+    /// vpclint does not evaluate): noted at the call, in the attribute being evaluated.
+    pub(super) fn note_call(&self, range: Option<Range<usize>>, message: String) {
+        self.call_reports.borrow_mut().push(CallReport {
+            range,
+            message,
+            rejected: false,
+        });
+    }
+
+    /// A call Terraform rejects: an error at the call, unless an enclosing `try` or `can`
+    /// catches the error `message` it returns.
+    pub(super) fn reject_call(&self, range: Option<Range<usize>>, message: String) {
+        self.call_reports.borrow_mut().push(CallReport {
+            range,
+            message,
+            rejected: true,
+        });
     }
 
     pub(super) fn enter_template(&self) {
@@ -532,23 +557,50 @@ impl<'s> Evaluator<'s> {
 
     /// Evaluates an attribute; an error makes it unknown and records a note.
     pub fn eval_attr(&self, inst: InstanceId, attr: &Attr, scope: &mut Scope) -> Value {
-        let refusals_before = self.file_refusals.borrow().len();
+        let reports_before = self.call_reports.borrow().len();
         let result = self.eval_expr(inst, &attr.expr, scope);
         if let Some(cycle) = self.cycle.borrow_mut().take() {
             self.error(attr.span, cycle);
         }
-        let refusals: Vec<String> = self
-            .file_refusals
+        let reports: Vec<CallReport> = self
+            .call_reports
             .borrow_mut()
-            .drain(refusals_before..)
+            .drain(reports_before..)
             .collect();
-        for refusal in refusals {
-            self.note(attr.span, format!("{}: {refusal}", attr.name));
+        let mut rejected = false;
+        for report in reports {
+            // A JSON string's template and a template file have positions of their own:
+            // the attribute stands for the call, and an error says what it was called from.
+            let at_call = match (&attr.expr, report.range) {
+                (Expr::Hcl(_), Some(range)) => {
+                    Some(Span::new(attr.span.file, range.start, range.end))
+                }
+                _ => None,
+            };
+            let span = at_call.unwrap_or(attr.span);
+            match &result {
+                _ if !report.rejected => {
+                    self.note(span, format!("{}: {}", attr.name, report.message));
+                }
+                Err(m) if m.contains(&report.message) => {
+                    self.error(
+                        span,
+                        if at_call.is_some() {
+                            report.message
+                        } else {
+                            m.clone()
+                        },
+                    );
+                    rejected = true;
+                }
+                // Caught by `try` or `can`, as in Terraform.
+                _ => {}
+            }
         }
         let value = match result {
             Ok(value) => value,
-            // Already reported, as an error, where the cycle closes.
-            Err(message) if is_cycle(&message) => Value::Unknown(message),
+            // Already reported, as an error, where the cycle closes or at the call.
+            Err(message) if rejected || is_cycle(&message) => Value::Unknown(message),
             Err(message) => {
                 self.note(attr.span, format!("{}: {message}", attr.name));
                 Value::Unknown(message)
@@ -772,16 +824,34 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// `count` or `for_each` of a resource or module call.
-    fn expand(&self, id: InstanceId, body: &Body, scope: &Scope, what: &str) -> Expansion {
+    /// An unusable `count` or `for_each`: a gap for a resource or module call. A data
+    /// source creates nothing, and whatever uses its instances states its own gap naming
+    /// the same cause, so for a data source it is a note.
+    fn expansion_gap(&self, data_source: bool, span: Span, message: String) {
+        if data_source {
+            self.note(span, message);
+        } else {
+            self.gap(span, GapCause::UnknownCount, message);
+        }
+    }
+
+    /// `count` or `for_each` of a resource, data source or module call.
+    fn expand(
+        &self,
+        id: InstanceId,
+        body: &Body,
+        scope: &Scope,
+        what: &str,
+        data_source: bool,
+    ) -> Expansion {
         if let Some(count) = body.attr("count") {
             let value = self.eval_attr(id, count, &mut scope.clone());
             let n = match value {
                 Value::Unknown(_) | Value::Ref(_) => {
                     let reason = unknown_reason(&value);
-                    self.gap(
+                    self.expansion_gap(
+                        data_source,
                         count.span,
-                        GapCause::UnknownCount,
                         format!("count of {what} is unknown ({reason}): no instances evaluated"),
                     );
                     return Expansion {
@@ -830,9 +900,9 @@ impl<'s> Evaluator<'s> {
                     unknown: None,
                 },
                 Err(message) => {
-                    self.gap(
+                    self.expansion_gap(
+                        data_source,
                         count.span,
-                        GapCause::UnknownCount,
                         format!("count of {what}: {message}"),
                     );
                     Expansion {
@@ -898,9 +968,9 @@ impl<'s> Evaluator<'s> {
                     unknown: None,
                 },
                 Err(reason) => {
-                    self.gap(
+                    self.expansion_gap(
+                        data_source,
                         for_each.span,
-                        GapCause::UnknownCount,
                         format!(
                             "for_each of {what} is not usable ({reason}): no instances evaluated"
                         ),
@@ -939,7 +1009,13 @@ impl<'s> Evaluator<'s> {
         let data = if decl.mode == Mode::Data { "data." } else { "" };
         let what = || format!("{}{data}{}.{}", inst.prefix, decl.kind, decl.name);
         self.memo(cell, &what, || {
-            let expansion = self.expand(id, &decl.body, &Vec::new(), &what());
+            let expansion = self.expand(
+                id,
+                &decl.body,
+                &Vec::new(),
+                &what(),
+                decl.mode == Mode::Data,
+            );
             let instances = expansion
                 .instances
                 .into_iter()
@@ -954,7 +1030,7 @@ impl<'s> Evaluator<'s> {
                             ),
                         )
                     } else {
-                        self.eval_body(id, &decl.body, &mut scope, decl.span)
+                        self.eval_body(id, &decl.body, &mut scope, decl.span, META_ARGUMENTS)
                     };
                     ResourceInstance {
                         key,
@@ -982,7 +1058,10 @@ impl<'s> Evaluator<'s> {
                 .looked_up_by_id(id, decl, scope)
                 .unwrap_or_else(|| Value::Unknown(data_source_reason(&decl.kind, &decl.name)));
         }
-        let Value::Map(args) = self.eval_body(id, &decl.body, scope, decl.span).0 else {
+        let Value::Map(args) = self
+            .eval_body(id, &decl.body, scope, decl.span, META_ARGUMENTS)
+            .0
+        else {
             return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
         };
         let region = self.provider_region(id, &decl.provider);
@@ -1023,20 +1102,23 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// A resource body as a value (for references) and as a `Val` with spans (for output).
+    /// A resource body as a value (for references) and as a `Val` with spans (for output),
+    /// without the arguments in `meta` (the meta-arguments of a resource's own body; a
+    /// nested block's `version`, as in `launch_template`, is an argument like any other).
     fn eval_body(
         &self,
         id: InstanceId,
         body: &Body,
         scope: &mut Scope,
         span: Span,
+        meta: &[&str],
     ) -> (Value, Val) {
         let mut value = Vec::new();
         let mut val = Vec::new();
         for attr in body
             .attrs
             .iter()
-            .filter(|a| !META_ARGUMENTS.contains(&a.name.as_str()))
+            .filter(|a| !meta.contains(&a.name.as_str()))
         {
             let v = self.eval_attr(id, attr, scope);
             val.push((attr.name.clone(), render::to_val(&v, &attr.expr, attr.span)));
@@ -1088,7 +1170,7 @@ impl<'s> Evaluator<'s> {
                     }
                 }
             } else {
-                let (v, val) = self.eval_body(id, &block.body, scope, block.span);
+                let (v, val) = self.eval_body(id, &block.body, scope, block.span, &[]);
                 group.values.push(v);
                 group.vals.push(val);
             }
@@ -1160,7 +1242,7 @@ impl<'s> Evaluator<'s> {
             let depth = scope.len();
             let iter = Map::from([("key".to_string(), key), ("value".to_string(), value)]);
             scope.push((iterator.clone(), Value::Map(iter)));
-            out.push(self.eval_body(id, &content.body, scope, content.span));
+            out.push(self.eval_body(id, &content.body, scope, content.span, &[]));
             scope.truncate(depth);
         }
         Ok(out)
@@ -1401,7 +1483,7 @@ impl<'s> Evaluator<'s> {
             if let Some(config) = &config {
                 self.check_call_arguments(inst, call, config);
             }
-            let expansion = self.expand(id, &call.body, &Vec::new(), &what());
+            let expansion = self.expand(id, &call.body, &Vec::new(), &what(), false);
             let instances = expansion
                 .instances
                 .into_iter()

@@ -10,11 +10,13 @@
 //! account): one gateway wherever the same ID appears, whose settings stay unknown.
 
 mod cloudformation;
+mod launch_template;
 mod terraform;
 
 use super::*;
 use crate::frontend::{Diagnostic, GapCause, Lang, Ref, Resource, Unit, Val, V};
 use crate::source::SourceMap;
+use launch_template::Placement;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -426,21 +428,45 @@ struct InstanceNames {
     subnet: &'static str,
     source_dest_check: &'static str,
     security_groups: &'static str,
-    /// Inline network interfaces: (list, device index, interface id, subnet id).
+    /// Inline network interface specs.
     interfaces: &'static str,
-    device_index: &'static str,
-    interface_id: &'static str,
-    interface_subnet: Option<&'static str>,
-    interface_groups: Option<&'static str>,
+    interface: InterfaceSpecNames,
     /// The subnet attribute of a network interface resource (for an instance whose primary
     /// interface is a separate resource).
     eni_subnet: &'static str,
-    /// The instance's own public IPv4 switch (Terraform), or the one of its device 0
-    /// interface spec (CloudFormation).
+    /// The instance's own public IPv4 switch (Terraform; CloudFormation has it on the
+    /// device 0 interface spec only).
     public_ip: Option<&'static str>,
-    interface_public_ip: Option<&'static str>,
-    /// A launch template, which may set the interface's public addressing.
+    /// The launch template the instance names (`launch_template` block, `LaunchTemplate`).
     launch_template: &'static str,
+    template: LaunchTemplateNames,
+}
+
+/// The fields of a network interface spec, inline in an instance or in a launch template.
+struct InterfaceSpecNames {
+    device_index: &'static str,
+    interface_id: &'static str,
+    subnet: Option<&'static str>,
+    groups: Option<&'static str>,
+    public_ip: Option<&'static str>,
+}
+
+/// A launch template resource, and how an instance names it.
+struct LaunchTemplateNames {
+    kind: &'static str,
+    /// Where the launch settings sit in the resource (CloudFormation's `LaunchTemplateData`).
+    data: Option<&'static str>,
+    /// The template's name argument (top level in both languages).
+    name: &'static str,
+    security_groups: &'static str,
+    interfaces: &'static str,
+    interface: InterfaceSpecNames,
+    /// In the instance's reference: the template by id, by name, and its version.
+    by_id: &'static str,
+    by_name: &'static str,
+    version: &'static str,
+    /// The template's attributes that name the version its code describes.
+    code_versions: &'static [&'static str],
 }
 
 struct ElasticIpNames {
@@ -621,8 +647,9 @@ struct UnitLowering<'a> {
     /// The entities of units lowered before whose resources this unit imports.
     others: &'a Exported,
     literal_gateways: &'a mut HashMap<String, TransitGatewayId>,
-    /// What lowering leaves out of the analysis (a block AWS allocates from an IPAM pool).
-    gaps: Vec<Diagnostic>,
+    /// What lowering leaves out of the analysis (a block AWS allocates from an IPAM pool),
+    /// and what AWS rejects (an instance that overrides its template's interfaces).
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -791,7 +818,7 @@ impl<'a> UnitLowering<'a> {
             implicit: HashMap::new(),
             others,
             literal_gateways,
-            gaps: Vec::new(),
+            diagnostics: Vec::new(),
         }
     }
 
@@ -836,13 +863,13 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
-        (self.primary, self.gaps)
+        (self.primary, self.diagnostics)
     }
 
     /// A VPC block AWS allocates from an IPAM pool when it creates it: unknown, and said so,
     /// since every check that compares addresses skips the VPC.
     fn ipam_block_gap(&mut self, res: &Resource, pool: &Val, which: &str) {
-        self.gaps.push(Diagnostic::gap(
+        self.diagnostics.push(Diagnostic::gap(
             pool.span,
             GapCause::UnknownDataSource,
             format!(
@@ -2173,33 +2200,72 @@ impl<'a> UnitLowering<'a> {
     }
 
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
-        let mut subnet = self.opt_link(res, names.subnet);
-        let mut groups = self.links(attr(res, names.security_groups));
-        let mut public_ip = names.public_ip.and_then(|name| {
-            attr(res, name)?;
-            Some(self.boolean(res, name, None))
-        });
-        let mut precreated = Field::default(false, res.name_span);
-        let mut primary_interface = None;
-        for block in self.elements(attr(res, names.interfaces)) {
+        let own_interfaces = self.elements(attr(res, names.interfaces));
+        let mut placement = Placement {
+            subnet: self.opt_link(res, names.subnet),
+            groups: self.links(attr(res, names.security_groups)),
+            public_ip: names.public_ip.and_then(|name| {
+                attr(res, name)?;
+                Some(self.boolean(res, name, None))
+            }),
+            precreated: Field::default(false, res.name_span),
+            primary_interface: None,
+        };
+        let has_own_interfaces = !own_interfaces.is_empty();
+        self.merge_interfaces(
+            id,
+            own_interfaces,
+            &names.interface,
+            names.eni_subnet,
+            &mut placement,
+        );
+        if let Some(spec) = self.elements(attr(res, names.launch_template)).first() {
+            self.merge_launch_template(id, res, spec, names, has_own_interfaces, &mut placement);
+        }
+        let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
+        let instance = &mut self.net.instances[id];
+        instance.subnet = placement
+            .subnet
+            .unwrap_or_else(|| Field::unknown(res.name_span));
+        instance.source_dest_check = source_dest_check;
+        instance.security_groups = placement.groups;
+        instance.associate_public_ip = placement.public_ip;
+        instance.primary_interface_precreated = placement.precreated;
+        instance.primary_interface = placement.primary_interface;
+    }
+
+    /// Merges what interface specs say about the instance's primary interface (device 0)
+    /// into what the instance says itself, which wins, and attaches the pre-created
+    /// network interfaces they name to the instance.
+    fn merge_interfaces(
+        &mut self,
+        id: InstanceId,
+        specs: Vec<&'a Val>,
+        names: &InterfaceSpecNames,
+        eni_subnet: &str,
+        placement: &mut Placement,
+    ) {
+        for block in specs {
             if !matches!(self.follow(block).v, V::Map(_)) {
-                precreated = Field::unknown(block.span);
+                placement.precreated = Field::unknown(block.span);
                 continue;
             }
-            let primary = get(block, names.device_index).and_then(|v| self.number(v)) == Some(0.0);
+            // Terraform's provider sends an unset index as 0.
+            let primary =
+                get(block, names.device_index).map_or(Some(0.0), |v| self.number(v)) == Some(0.0);
             if let Some(val) = names
-                .interface_public_ip
+                .public_ip
                 .and_then(|name| get(block, name))
                 .filter(|_| primary)
             {
-                public_ip = Some(match self.follow(val).as_bool() {
+                placement.public_ip = Some(match self.follow(val).as_bool() {
                     Some(b) => Field::known(b, val.span),
                     None => Field::unknown(val.span),
                 });
             }
             if let Some(eni_val) = get(block, names.interface_id) {
                 if primary {
-                    precreated = Field::known(true, eni_val.span);
+                    placement.precreated = Field::known(true, eni_val.span);
                 }
                 let eni: Field<NetworkInterfaceId> = self.link_val(eni_val);
                 if let Some(eni) = eni.copied() {
@@ -2207,36 +2273,23 @@ impl<'a> UnitLowering<'a> {
                         Some(Field::known(id, block.span));
                 }
                 if primary {
-                    primary_interface = Some(eni);
+                    placement.primary_interface = Some(eni);
                 }
-                if primary && subnet.is_none() {
-                    subnet = Some(self.subnet_of_interface(eni_val, names.eni_subnet));
+                if primary && placement.subnet.is_none() {
+                    placement.subnet = Some(self.subnet_of_interface(eni_val, eni_subnet));
                 }
-            } else if let Some(val) = names.interface_subnet.and_then(|name| get(block, name)) {
-                if primary && subnet.is_none() {
-                    subnet = Some(self.link_val(val));
+            } else if let Some(val) = names.subnet.and_then(|name| get(block, name)) {
+                if primary && placement.subnet.is_none() {
+                    placement.subnet = Some(self.link_val(val));
                 }
             }
             if let Some(name) = names
-                .interface_groups
-                .filter(|_| primary && groups.is_empty())
+                .groups
+                .filter(|_| primary && placement.groups.is_empty())
             {
-                groups = self.links(get(block, name));
+                placement.groups = self.links(get(block, name));
             }
         }
-        if public_ip.is_none() {
-            if let Some(template) = attr(res, names.launch_template) {
-                public_ip = Some(Field::unknown(template.span));
-            }
-        }
-        let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
-        let instance = &mut self.net.instances[id];
-        instance.subnet = subnet.unwrap_or_else(|| Field::unknown(res.name_span));
-        instance.source_dest_check = source_dest_check;
-        instance.security_groups = groups;
-        instance.associate_public_ip = public_ip;
-        instance.primary_interface_precreated = precreated;
-        instance.primary_interface = primary_interface;
     }
 
     fn elastic_ip(&mut self, res: &'a Resource, names: &ElasticIpNames) {

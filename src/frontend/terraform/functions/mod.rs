@@ -18,7 +18,9 @@
 //!
 //! Unknown by design (see [`text::UNKNOWN`]): `timestamp plantimestamp uuid bcrypt` (not
 //! deterministic), `rsadecrypt` (secrets),
-//! `issensitive` (sensitivity is not tracked). Every other name gives an unknown value too.
+//! `issensitive` (sensitivity is not tracked), and the functions only OpenTofu has
+//! ([`OPENTOFU_ONLY`]). A call to a name Terraform does not have is rejected, as
+//! Terraform rejects it ([`rejected_call`]).
 //!
 //! `try` and `can` take unevaluated expressions in Terraform, so the evaluator handles
 //! them: it evaluates each argument itself and calls [`try_result`] / [`can_result`].
@@ -87,6 +89,81 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             )))
         })
 }
+
+/// Functions OpenTofu has and Terraform 1.11 does not: the configuration may be
+/// OpenTofu's, so a call to one is not rejected, but vpclint does not evaluate it.
+const OPENTOFU_ONLY: &[&str] = &["base64gunzip", "cidrcontains", "urldecode"];
+
+/// Whether Terraform 1.11 has a built-in function by this name (`terraform metadata
+/// functions`), whether vpclint evaluates it or not.
+pub fn is_terraform_function(name: &str) -> bool {
+    ALL_NAMES.iter().any(|names| names.contains(&name))
+        || text::UNKNOWN.iter().any(|(n, _)| *n == name)
+}
+
+/// Terraform's error for a call to a function it does not have, naming the function
+/// meant when the name is one or two edits from it; `None` for a function it has.
+pub fn rejected_call(name: &str) -> Option<String> {
+    if is_terraform_function(name) || OPENTOFU_ONLY.contains(&name) {
+        return None;
+    }
+    // Terraform 0.15 removed them but still answers with what to write instead.
+    match name {
+        "list" => return Some(removed_constructor("list", "tolist([ ... ])")),
+        "map" => return Some(removed_constructor("map", "tomap({ ... })")),
+        _ => {}
+    }
+    let hint = ALL_NAMES
+        .iter()
+        .flat_map(|names| names.iter())
+        .chain(text::UNKNOWN.iter().map(|(n, _)| n))
+        .map(|known| (crate::config::edit_distance(name, known), *known))
+        .filter(|(distance, _)| *distance < 3)
+        .min()
+        .map(|(_, known)| format!("; did you mean \"{known}\"?"))
+        .unwrap_or_default();
+    Some(format!(
+        "Call to unknown function: there is no function named \"{name}\"{hint}"
+    ))
+}
+
+fn removed_constructor(name: &str, instead: &str) -> String {
+    format!(
+        "Call to function \"{name}\" failed: the \"{name}\" function was deprecated in \
+         Terraform v0.12 and is no longer available; use {instead} syntax to write a literal {name}"
+    )
+}
+
+/// Why a call to a function that exists gives an unknown value whatever its arguments,
+/// or `None` when vpclint evaluates it.
+pub fn unevaluated_reason(name: &str) -> Option<String> {
+    if OPENTOFU_ONLY.contains(&name) {
+        return Some(format!(
+            "{name}() is an OpenTofu function that vpclint does not evaluate"
+        ));
+    }
+    text::UNKNOWN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, reason)| (*reason).to_string())
+}
+
+/// The names of every function vpclint evaluates, by module.
+const ALL_NAMES: &[&[&str]] = &[
+    cidr::NAMES,
+    collection::NAMES,
+    numeric::NAMES,
+    string::NAMES,
+    encoding::NAMES,
+    digest::NAMES,
+    regex::NAMES,
+    yaml::NAMES,
+    yaml_encode::NAMES,
+    text::NAMES,
+    time::NAMES,
+    file::NAMES,
+    &["try", "can", "templatefile", "templatestring"],
+];
 
 fn is_supported(name: &str) -> bool {
     cidr::NAMES.contains(&name)

@@ -185,7 +185,7 @@ pub struct Answer {
 }
 
 /// A packet in flight.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Packet {
     src: Ipv4Net,
     dst: Ipv4Net,
@@ -403,6 +403,9 @@ struct Walk<'a, 'n> {
     traffic: Traffic,
     hops: Vec<Hop>,
     lookups: usize,
+    /// Each subnet whose route table was looked up, with the packet it routed: the same
+    /// packet in the same subnet again is a routing loop.
+    routed: Vec<(SubnetId, Packet)>,
     /// The NAT gateway the forward path went through (the reply comes back through it).
     nat: Option<NatGatewayId>,
     /// Where the packet comes from: the peer of the destination's ingress rules.
@@ -417,6 +420,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             traffic,
             hops: Vec::new(),
             lookups: 0,
+            routed: Vec::new(),
             nat: None,
             source: source.clone(),
         }
@@ -505,6 +509,9 @@ impl<'a, 'n> Walk<'a, 'n> {
                 self.arrive(landing, Some(subnet), to, to_place, packet)
             }
             Place::Internet | Place::Outside(_) => {
+                if let Place::Outside(net) = from_place {
+                    self.inside_a_vpc_without_subnet(net)?;
+                }
                 let Place::Subnet(to_subnet, _) = to_place else {
                     return self.hop(
                         HopKind::Outside,
@@ -519,6 +526,35 @@ impl<'a, 'n> Walk<'a, 'n> {
                 self.arrive(landing, None, to, to_place, packet)
             }
         }
+    }
+
+    /// A source inside a modelled VPC's block but in none of its subnets in the code: a
+    /// host there is in a subnet vpclint does not see, not a network outside the VPC.
+    fn inside_a_vpc_without_subnet(&mut self, net: Ipv4Net) -> Step<()> {
+        let network = self.network;
+        let inside =
+            network
+                .vpcs
+                .iter()
+                .find_map(|(vpc, _)| match self.reach.cidrs.containment(vpc, net) {
+                    Containment::Inside(block) => Some((vpc, block.net)),
+                    _ => None,
+                });
+        let Some((vpc, block)) = inside else {
+            return Ok(());
+        };
+        let vpc_origin = &network.vpcs[vpc].origin;
+        self.hop(
+            HopKind::Subnet,
+            Some(vpc_origin),
+            Decision::Unknown,
+            format!(
+                "{net} is inside {} ({block}) but in none of its subnets in the code: the host \
+                 is in a subnet vpclint does not see, so its route table, network ACL and \
+                 security groups are unknown",
+                vpc_origin.address
+            ),
+        )
     }
 
     /// Traffic between two hosts of one subnet: no route table, no NACL.
@@ -1286,6 +1322,19 @@ impl<'a, 'n> Walk<'a, 'n> {
                 format!("routing loop: more than {MAX_ROUTE_LOOKUPS} route lookups"),
             )?;
         }
+        if self.routed.contains(&(subnet, packet)) {
+            self.hop(
+                HopKind::RouteTable,
+                Some(subnet_origin),
+                Decision::Drop,
+                format!(
+                    "routing loop: the packet is back in {} unchanged, so its route table sends \
+                     it around the same path again until its TTL runs out",
+                    subnet_origin.address
+                ),
+            )?;
+        }
+        self.routed.push((subnet, packet));
         let vpc = self.subnet_vpc(subnet)?;
         if self.reach.routing.explicit_route_table(subnet) == Some(None) {
             self.hop(
