@@ -339,7 +339,8 @@ impl Evaluator<'_> {
         let name = &*call.name;
         // `core::name` is the built-in `name`; other namespaces are provider functions.
         // Positions inside a rendered template are in the template's text, not the file's.
-        let range = (!self.rendering_template()).then(|| range.start as usize..range.end as usize);
+        let range =
+            (!self.rendering_template()).then_some(range.start as usize..range.end as usize);
         if !call.is_builtin(name) {
             let reason = format!(
                 "provider function {}::{name}() is not evaluated: vpclint runs no provider",
