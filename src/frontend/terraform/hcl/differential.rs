@@ -279,3 +279,111 @@ fn parses_like_hcl_edit() {
     assert!(compared > 100, "only {compared} files compared");
     assert!(differing.is_empty(), "{}", differing.join("\n"));
 }
+
+/// Truncated and mutated `.tf` files (those of the fixtures and examples, and of the
+/// directories in `HCL_DIFF_DIRS`) parse to a tree or an error, never a panic.
+#[test]
+fn mutated_files_never_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("fixtures"), root.join("examples")];
+    let extra = std::env::var("HCL_DIFF_DIRS").is_ok();
+    if let Ok(more) = std::env::var("HCL_DIFF_DIRS") {
+        dirs.extend(more.split(':').map(std::path::PathBuf::from));
+    }
+    let mut files = Vec::new();
+    for dir in &dirs {
+        tf_files(dir, &mut files);
+    }
+    let specials: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "\"",
+        "${",
+        "%{",
+        "~}",
+        "<<EOT\n",
+        "<<-EOT\n",
+        "\nEOT\n",
+        "\n",
+        "#",
+        "//",
+        "/*",
+        "*/",
+        "\\",
+        "é",
+        "\u{feff}",
+        "=",
+        "==",
+        "=>",
+        "...",
+        ".",
+        "*",
+        "?",
+        ":",
+        ",",
+        "for ",
+        " in ",
+        "if ",
+        "%{ endif }",
+        "%{ else }",
+        "%{ endfor }",
+        "-",
+        "!",
+        "1e",
+        "0.",
+        "::",
+        "\r\n",
+        "\t",
+        "$$",
+        "%%{",
+        "\\u12",
+        "🙂",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let (step, mutations) = if extra { (7, 200) } else { (13, 40) };
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for cut in (0..=text.len()).step_by(step) {
+            if text.is_char_boundary(cut) {
+                let _ = parse_body(&text[..cut]);
+                let _ = parse_template(&text[..cut]);
+            }
+        }
+        for _ in 0..mutations {
+            let mut t = text.clone();
+            for _ in 0..1 + next(4) {
+                let mut at = next(t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let special = specials[next(specials.len())];
+                match next(3) {
+                    0 => t.insert_str(at, special),
+                    1 => {
+                        let mut end = (at + 1 + next(8)).min(t.len());
+                        while !t.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        t.replace_range(at..end, "");
+                    }
+                    _ => t.insert_str(at, &special.repeat(1 + next(80))),
+                }
+            }
+            let _ = parse_body(&t);
+            let _ = parse_expr(&t);
+            let _ = parse_template(&t);
+        }
+    }
+}
