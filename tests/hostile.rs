@@ -405,7 +405,7 @@ fn an_oversized_terraform_file_is_a_parse_error_and_is_not_read() {
         findings.iter().any(|f| f["rule"] == "parse-error"
             && f["message"]
                 .as_str()
-                .is_some_and(|m| m.contains("1024 MB: too large"))),
+                .is_some_and(|m| m.contains("1024.0 MB: too large"))),
         "{findings:?}"
     );
 }
