@@ -45,6 +45,9 @@ struct Parser<'a> {
     open: Vec<(usize, &'static str)>,
 }
 
+/// A `for`'s key variable, value variable and collection.
+type ForIntro = (Option<Box<str>>, Box<str>, Expression);
+
 /// Where a template's text ends.
 #[derive(Clone, Copy)]
 enum Ending<'m> {
@@ -862,9 +865,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `[for ...]` or `{for ...}` from `for`; `start`: the opening bracket.
-    fn for_expr(&mut self, start: usize, object: bool) -> Result<Expression, Error> {
-        self.pos += 3;
+    /// After `for` (of an expression or a directive): `KEY, VALUE in COLLECTION` or
+    /// `VALUE in COLLECTION`.
+    fn for_intro(&mut self) -> Result<ForIntro, Error> {
         self.skip_ws()?;
         let first = self.expect_ident("a variable name after `for`")?;
         self.skip_ws()?;
@@ -883,6 +886,13 @@ impl<'a> Parser<'a> {
         self.pos += 2;
         self.skip_ws()?;
         let collection = self.nested_expr(true)?;
+        Ok((key_var, value_var, collection))
+    }
+
+    /// `[for ...]` or `{for ...}` from `for`; `start`: the opening bracket.
+    fn for_expr(&mut self, start: usize, object: bool) -> Result<Expression, Error> {
+        self.pos += 3;
+        let (key_var, value_var, collection) = self.for_intro()?;
         self.skip_ws()?;
         self.expect(b':', "`:` after the collection of the `for` expression")?;
         self.skip_ws()?;
@@ -1150,24 +1160,7 @@ impl<'a> Parser<'a> {
             "endif" => Part::EndIf(marker(self.close_marker("directive")?)),
             "endfor" => Part::EndFor(marker(self.close_marker("directive")?)),
             "for" => {
-                self.skip_ws()?;
-                let first = self.expect_ident("a variable name after `for`")?;
-                self.skip_ws()?;
-                let (key_var, value_var) = if self.peek() == Some(b',') {
-                    self.pos += 1;
-                    self.skip_ws()?;
-                    let second = self.expect_ident("a variable name after `,`")?;
-                    self.skip_ws()?;
-                    (Some(first.name), second.name)
-                } else {
-                    (None, first.name)
-                };
-                if !self.at_keyword("in") {
-                    return Err(self.unexpected("`in` and the collection"));
-                }
-                self.pos += 2;
-                self.skip_ws()?;
-                let collection = self.nested_expr(true)?;
+                let (key_var, value_var, collection) = self.for_intro()?;
                 Part::For(
                     key_var,
                     value_var,
