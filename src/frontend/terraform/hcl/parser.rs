@@ -314,13 +314,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn structure(&mut self, names: &mut AttributeNames) -> Result<Structure, Error> {
+    fn structure(&mut self, names: &mut AttributeNames<'a>) -> Result<Structure, Error> {
         let start = self.pos;
         let ident = self.expect_ident("an argument name or a block type")?;
         self.skip_space()?;
         match self.peek() {
             Some(b'=') => {
-                if let Some(first) = names.insert(&ident) {
+                let text: &'a str = self.text;
+                let name = &text[ident.range.start as usize..ident.range.end as usize];
+                if let Some(first) = names.insert(name, ident.range.start) {
                     let line = 1 + self.text[..first as usize].matches('\n').count();
                     return Err(self.error(
                         start,
@@ -1180,29 +1182,29 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// The arguments of one body, to refuse a repeated one: a short list, a set once long.
+/// The arguments of one body, to refuse a repeated one: a short list, a set once long. The
+/// names are borrowed from the text.
 #[derive(Default)]
-struct AttributeNames {
-    names: Vec<(Box<str>, u32)>,
-    set: Option<std::collections::HashMap<Box<str>, u32>>,
+struct AttributeNames<'a> {
+    names: Vec<(&'a str, u32)>,
+    set: Option<std::collections::HashMap<&'a str, u32>>,
 }
 
-impl AttributeNames {
-    /// Records `ident`; the offset of an earlier argument of that name.
-    fn insert(&mut self, ident: &Ident) -> Option<u32> {
+impl<'a> AttributeNames<'a> {
+    /// Records the argument `name` at offset `at`; the offset of an earlier one.
+    fn insert(&mut self, name: &'a str, at: u32) -> Option<u32> {
         const LIST_LEN: usize = 16;
-        let at = ident.range.start;
         if let Some(set) = &mut self.set {
-            if let Some(&first) = set.get(&ident.name) {
+            if let Some(&first) = set.get(name) {
                 return Some(first);
             }
-            set.insert(ident.name.clone(), at);
+            set.insert(name, at);
             return None;
         }
-        if let Some((_, first)) = self.names.iter().find(|(n, _)| *n == ident.name) {
-            return Some(*first);
+        if let Some(&(_, first)) = self.names.iter().find(|(n, _)| *n == name) {
+            return Some(first);
         }
-        self.names.push((ident.name.clone(), at));
+        self.names.push((name, at));
         if self.names.len() > LIST_LEN {
             self.set = Some(std::mem::take(&mut self.names).into_iter().collect());
         }
