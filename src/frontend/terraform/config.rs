@@ -6,7 +6,7 @@ use super::json;
 use super::suppressions;
 use crate::frontend::{Diagnostic, Suppression};
 use crate::source::{FileId, SourceMap, Span};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

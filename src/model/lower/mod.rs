@@ -16,8 +16,8 @@ mod terraform;
 use super::*;
 use crate::frontend::{Diagnostic, GapCause, Lang, Ref, Resource, Unit, Val, V};
 use crate::source::SourceMap;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use launch_template::Placement;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
