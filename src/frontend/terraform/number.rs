@@ -76,13 +76,53 @@ impl Number {
         !self.infinite && self.mantissa.iter().all(|l| *l == 0)
     }
 
+    /// `m`, exactly, when `prec` holds 64 bits: no rounding, no big-integer arithmetic.
+    fn from_u64_at(negative: bool, m: u64, prec: u32) -> Number {
+        debug_assert!(prec >= 64);
+        if m == 0 {
+            return Number::zero(negative, prec);
+        }
+        let zeros = m.trailing_zeros();
+        let mut mantissa = [0; LIMBS];
+        mantissa[0] = m >> zeros;
+        Number {
+            negative,
+            infinite: false,
+            mantissa,
+            exponent: i64::from(zeros),
+            prec,
+        }
+    }
+
+    /// The signed value of a nonzero whole number below 2^62 in magnitude (most numbers a
+    /// configuration holds: ports, counts, indexes), for exact arithmetic in `i128`.
+    fn small_integer(&self) -> Option<i128> {
+        if self.infinite || self.is_zero() || self.exponent < 0 {
+            return None;
+        }
+        if self.mantissa[1..].iter().any(|l| *l != 0) {
+            return None;
+        }
+        let bits = 64 - i64::from(self.mantissa[0].leading_zeros());
+        if bits + self.exponent > 62 {
+            return None;
+        }
+        let magnitude = i128::from(self.mantissa[0]) << self.exponent;
+        Some(if self.negative { -magnitude } else { magnitude })
+    }
+
+    /// `value` exactly at `prec` bits (at least 64): `value` is below 2^64 in magnitude.
+    fn from_i128_at(value: i128, prec: u32) -> Number {
+        Number::from_u64_at(value < 0, value.unsigned_abs() as u64, prec)
+    }
+
     /// An integer, as Terraform's functions return them (`length`, `index`): 64 bits.
     pub fn from_i64(n: i64) -> Self {
-        Number::from_parts(n < 0, Nat::from_u64(n.unsigned_abs()), 0, 64, false)
+        Number::from_u64_at(n < 0, n.unsigned_abs(), 64)
     }
 
     pub fn from_u64(n: u64) -> Self {
-        Number::from_parts(false, Nat::from_u64(n), 0, 64, false)
+        Number::from_u64_at(false, n, 64)
     }
 
     /// An integer from its digits in `base`, as Go's `big.Float.SetInt` keeps it
@@ -164,21 +204,26 @@ impl Number {
                 }
             }
         };
-        let digits: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
-        // Most literals are small integers: their digits fit a u64.
-        let d = if digits.len() <= 19 {
-            Nat::from_u64(
-                digits
-                    .iter()
-                    .fold(0, |n, digit| n * 10 + u64::from(digit - b'0')),
-            )
+        let exp = exp10 - frac.len() as i64;
+        let digit_count = int.len() + frac.len();
+        let decimal_value = || {
+            int.bytes()
+                .chain(frac.bytes())
+                .fold(0, |n, digit| n * 10 + u64::from(digit - b'0'))
+        };
+        // Most literals are small integers: their digits fit a u64, with nothing to scale.
+        if exp == 0 && digit_count <= 19 {
+            return Some(Number::from_u64_at(negative, decimal_value(), PARSE_PREC));
+        }
+        let d = if digit_count <= 19 {
+            Nat::from_u64(decimal_value())
         } else {
+            let digits: Vec<u8> = int.bytes().chain(frac.bytes()).collect();
             Nat::from_decimal(&digits)
         };
         if d.is_zero() {
             return Some(Number::zero(negative, PARSE_PREC));
         }
-        let exp = exp10 - frac.len() as i64;
         if exp == 0 {
             // d * 2^0 * 5^0: no power of five to multiply by.
             return Some(Number::from_parts(negative, d, 0, PARSE_PREC, false));
@@ -234,6 +279,9 @@ impl Number {
 
     /// The value as an integer, if it is one exactly and fits.
     pub fn to_i64(self) -> Option<i64> {
+        if let Some(small) = self.small_integer() {
+            return i64::try_from(small).ok();
+        }
         if !self.is_integer() {
             return None;
         }
@@ -254,6 +302,13 @@ impl Number {
 
     /// The value as an integer, if it is one exactly and fits in 128 bits.
     pub fn to_i128(self) -> Option<i128> {
+        if let Some(small) = self.small_integer() {
+            return Some(small);
+        }
+        self.big_to_i128()
+    }
+
+    fn big_to_i128(self) -> Option<i128> {
         if !self.is_integer() {
             return None;
         }
@@ -287,12 +342,27 @@ impl Number {
         if self.infinite || other.infinite {
             return Some(self * other);
         }
-        // cty: self - other * trunc(self / other), at self's precision.
+        // Whole numbers below 2^62: the quotient at 64 bits or more truncates exactly.
+        if let (Some(a), Some(b), true) =
+            (self.small_integer(), other.small_integer(), self.prec >= 64)
+        {
+            let r = a % b;
+            return Some(if r == 0 {
+                Number::zero(false, self.prec)
+            } else {
+                Number::from_i128_at(r, self.prec)
+            });
+        }
+        Some(self.finite_rem(other))
+    }
+
+    /// cty's remainder: self - other * trunc(self / other), at self's precision.
+    fn finite_rem(self, other: Number) -> Number {
         let ratio = (self / other).trunc();
         let prec = self.prec;
         let ratio = Number::from_parts(ratio.negative, ratio.nat(), ratio.exponent, prec, false);
         let product = mul_at(other, ratio, prec);
-        Some(add_at(self, -product, prec))
+        add_at(self, -product, prec)
     }
 
     /// Rounds toward zero.
@@ -367,6 +437,13 @@ fn magnitude_cmp(a: &Number, b: &Number) -> Ordering {
         (false, true) => return Ordering::Less,
         _ => {}
     }
+    if let (Some(x), Some(y)) = (a.small_integer(), b.small_integer()) {
+        return x.unsigned_abs().cmp(&y.unsigned_abs());
+    }
+    finite_magnitude_cmp(a, b)
+}
+
+fn finite_magnitude_cmp(a: &Number, b: &Number) -> Ordering {
     let (ma, mb) = (a.nat(), b.nat());
     let top_a = ma.bit_len() as i64 + a.exponent;
     let top_b = mb.bit_len() as i64 + b.exponent;
@@ -448,6 +525,20 @@ fn add_at(a: Number, b: Number, prec: u32) -> Number {
     if a.is_zero() {
         return Number::from_parts(b.negative, b.nat(), b.exponent, prec, false);
     }
+    if let (Some(x), Some(y), true) = (a.small_integer(), b.small_integer(), prec >= 64) {
+        // Exact: the sum has at most 63 bits.
+        let sum = x + y;
+        return if sum == 0 {
+            Number::zero(false, prec)
+        } else {
+            Number::from_i128_at(sum, prec)
+        };
+    }
+    add_nonzero(a, b, prec)
+}
+
+/// `a + b` for finite nonzero operands, in big-integer arithmetic.
+fn add_nonzero(a: Number, b: Number, prec: u32) -> Number {
     let (ma, mb) = (a.nat(), b.nat());
     // Keep the shift bounded: an operand far below the other's last bit only matters
     // as a sliver (it can be replaced by one unit a few bits below that last bit).
@@ -486,6 +577,18 @@ fn mul_at(a: Number, b: Number, prec: u32) -> Number {
     if a.is_zero() || b.is_zero() {
         return Number::zero(negative, prec);
     }
+    if let (Some(x), Some(y), true) = (a.small_integer(), b.small_integer(), prec >= 64) {
+        let product = x * y;
+        if product.unsigned_abs() <= u128::from(u64::MAX) {
+            return Number::from_i128_at(product, prec);
+        }
+    }
+    mul_nonzero(a, b, prec)
+}
+
+/// `a * b` for finite nonzero operands, in big-integer arithmetic.
+fn mul_nonzero(a: Number, b: Number, prec: u32) -> Number {
+    let negative = a.negative != b.negative;
     Number::from_parts(
         negative,
         a.nat().mul(&b.nat()),
@@ -931,6 +1034,66 @@ mod tests {
         // `1e1` multiplies.
         assert_eq!(general("1.5e1"), general("150e-1"));
         assert_eq!(general("10"), general("1e1"));
+    }
+
+    #[test]
+    fn small_integer_fast_paths_match_the_general_arithmetic() {
+        let magnitudes = [
+            1i64,
+            2,
+            3,
+            7,
+            10,
+            443,
+            65535,
+            1 << 40,
+            (1 << 61) + 1,
+            (1 << 62) - 1,
+            1 << 62,
+            i64::MAX,
+        ];
+        let mut numbers = Vec::new();
+        for m in magnitudes {
+            for value in [m, -m] {
+                numbers.push(Number::from_i64(value));
+                numbers.push(n(&value.to_string()));
+            }
+        }
+        let general_add = |a: Number, b: Number, prec: u32| {
+            if a.is_zero() || b.is_zero() {
+                add_at(a, b, prec)
+            } else {
+                add_nonzero(a, b, prec)
+            }
+        };
+        let debug = |n: Number| format!("{n:?}");
+        for &a in &numbers {
+            assert_eq!(a.to_i128(), a.big_to_i128(), "{a:?}");
+            for &b in &numbers {
+                for prec in [64, 100, 512] {
+                    assert_eq!(
+                        debug(add_at(a, b, prec)),
+                        debug(general_add(a, b, prec)),
+                        "{a} + {b} at {prec}"
+                    );
+                    assert_eq!(
+                        debug(mul_at(a, b, prec)),
+                        debug(mul_nonzero(a, b, prec)),
+                        "{a} * {b} at {prec}"
+                    );
+                }
+                assert_eq!(
+                    magnitude_cmp(&a, &b),
+                    finite_magnitude_cmp(&a, &b),
+                    "{a} <> {b}"
+                );
+                assert_eq!(
+                    a.checked_rem(b).map(debug),
+                    Some(debug(a.finite_rem(b))),
+                    "{a} % {b}"
+                );
+            }
+        }
     }
 
     #[test]
