@@ -56,7 +56,10 @@ impl Net {
 }
 
 fn parse_cidr(value: &Value) -> Result<Net, String> {
-    let text = to_string(value).map_err(|e| arg_error("prefix", e))?;
+    let text: std::borrow::Cow<str> = match value {
+        Value::String(text) => text.into(),
+        other => to_string(other).map_err(|e| arg_error("prefix", e))?.into(),
+    };
     let invalid = || format!("invalid CIDR expression: invalid CIDR address: {text}");
     let (addr, prefix) = text.split_once('/').ok_or_else(invalid)?;
     let (addr, width) = match parse_ipv4(addr) {
@@ -102,7 +105,9 @@ fn parse_ipv4(text: &str) -> Option<Ipv4Addr> {
 
 fn format_addr(addr: u128, width: u32) -> String {
     if width == 32 {
-        return Ipv4Addr::from(addr as u32).to_string();
+        let mut out = String::with_capacity(18);
+        push_ipv4(&mut out, addr as u32);
+        return out;
     }
     let v6 = Ipv6Addr::from(addr);
     // Go prints IPv4-mapped IPv6 addresses in dotted form.
@@ -119,7 +124,38 @@ fn format_net(addr: u128, prefix: u32, width: u32) -> String {
     } else {
         prefix
     };
-    format!("{}/{prefix}", format_addr(addr, width))
+    let mut out = format_addr(addr, width);
+    out.push('/');
+    push_decimal(&mut out, prefix);
+    out
+}
+
+/// Dotted decimal, as `Ipv4Addr`'s `Display` writes it, without the formatting machinery
+/// (`cidrsubnet` runs once per subnet of a configuration).
+fn push_ipv4(out: &mut String, addr: u32) {
+    for (i, octet) in addr.to_be_bytes().into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_decimal(out, u32::from(octet));
+    }
+}
+
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut rest = n;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for digit in &digits[start..] {
+        out.push(char::from(*digit));
+    }
 }
 
 /// A whole number argument, as Go's `gocty` converts it to an integer.
