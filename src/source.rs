@@ -127,15 +127,38 @@ struct Lines {
 impl Lines {
     fn of(text: &str) -> Lines {
         let mut starts = vec![0u32];
-        // A char pattern is searched with memchr: a byte-by-byte filter was 0.75% of a
-        // pre-commit run over a module (170 KB of .tf).
-        starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        // Eight bytes at a time: a byte-by-byte filter was 0.75% of a pre-commit run over a
+        // module (170 KB of .tf), and `match_indices('\n')` pays a search call per line.
+        let bytes = text.as_bytes();
+        let mut words = bytes.chunks_exact(8);
+        let mut offset = 0u32;
+        for word in &mut words {
+            let mut newlines =
+                newline_bytes(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+            while newlines != 0 {
+                starts.push(offset + newlines.trailing_zeros() / 8 + 1);
+                newlines &= newlines - 1;
+            }
+            offset += 8;
+        }
+        for (i, byte) in words.remainder().iter().enumerate() {
+            if *byte == b'\n' {
+                starts.push(offset + i as u32 + 1);
+            }
+        }
         Lines {
             starts,
             ascii: text.is_ascii(),
             len: text.len(),
         }
     }
+}
+
+/// The high bit of each byte of `word` that is a `\n`, exactly (no borrow between bytes).
+fn newline_bytes(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 impl SourceFile {
@@ -503,6 +526,21 @@ mod tests {
         // Offsets inside a multi-byte char snap back.
         assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
         assert_eq!(file.line_text(2), Some("çd = 1"));
+    }
+
+    #[test]
+    fn line_index_matches_a_byte_scan_across_word_boundaries() {
+        // Line feeds next to bytes a borrow could flag (0x0b, 0x09, 0x8a, '\n' '\n').
+        let text = "\n\u{b}\n\t\n\n\u{8a}x\nabcdefg\nabcdefgh\n\n\n\n\n\n\n\n\nz\u{a}\u{b}\u{9}";
+        for start in 0..text.len() {
+            let Some(slice) = text.get(start..) else {
+                continue;
+            };
+            let expected: Vec<u32> = std::iter::once(0)
+                .chain(slice.match_indices('\n').map(|(i, _)| i as u32 + 1))
+                .collect();
+            assert_eq!(Lines::of(slice).starts, expected, "{slice:?}");
+        }
     }
 
     #[test]

@@ -362,6 +362,36 @@ fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
 }
 
 #[test]
+fn local_module_dirs_reads_only_lines_that_start_with_source() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let text = concat!(
+        "module \"a\" {\r\n  source = \"./a\"\r\n}\n",
+        "module \"b\" { source = \"./not-at-line-start\" }\n",
+        "# source = \"./commented\" is not at the start either\n",
+        "module \"c\" {\n\t\tsource=\"../c\" # source = \"./d\"\n}\n",
+        "locals { resource = \"./resource\" }\n",
+        "source = \"./last-line-without-newline\"",
+    );
+    std::fs::write(dir.path().join("main.tf"), text).expect("write main.tf");
+    std::fs::write(
+        dir.path().join("main.tf.json"),
+        r#"{"module": {"e": {"source": "./e"}, "f": {"source": "./f"}}}
+{
+  "source": "./json-line"
+}"#,
+    )
+    .expect("write main.tf.json");
+    let mut expected = vec![
+        dir.path().join("a"),
+        dir.path().parent().expect("parent").join("c"),
+        dir.path().join("json-line"),
+        dir.path().join("last-line-without-newline"),
+    ];
+    expected.sort();
+    assert_eq!(terraform::local_module_dirs(dir.path(), None), expected);
+}
+
+#[test]
 fn local_module_dirs_keeps_the_texts_it_reads_for_the_frontend() {
     let dir = fixture("modules");
     let sources = SourceMap::new();

@@ -311,11 +311,27 @@ pub fn local_module_dirs(dir: &Path, keep: Option<&SourceMap>) -> Vec<PathBuf> {
         let Ok(text) = config::read_file(&path) else {
             continue;
         };
-        for line in text.lines() {
-            let line = line.trim_start().trim_start_matches('"');
-            let Some(rest) = line.strip_prefix("source") else {
+        // Only lines that start with `source` matter: find the word, then check its line
+        // (a line-by-line scan of every file was 3% of a large run).
+        let (mut line_start, mut scanned) = (0, 0);
+        for (at, _) in text.match_indices("source") {
+            // Only the text since the previous match is searched: linear on one-line files.
+            if let Some(newline) = text[scanned..at].rfind('\n') {
+                line_start = scanned + newline + 1;
+            }
+            scanned = at;
+            if !text[line_start..at]
+                .trim_start()
+                .trim_start_matches('"')
+                .is_empty()
+            {
                 continue;
-            };
+            }
+            let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            let line = text[at..line_end]
+                .strip_suffix('\r')
+                .unwrap_or(&text[at..line_end]);
+            let rest = &line["source".len()..];
             let rest = rest.trim_start_matches('"').trim_start();
             let Some(rest) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) else {
                 continue;
