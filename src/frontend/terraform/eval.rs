@@ -298,8 +298,10 @@ impl Evaluator<'_> {
                 let value = match &t.expr.kind {
                     ExprKind::Variable(name) => match lookup(scope, name) {
                         Some(value) => {
-                            let value = value.clone();
-                            self.apply_ops(inst, value, &t.operators, scope)?
+                            let (reached, walked) = walk_attributes(value, &t.operators);
+                            let value = reached.clone();
+                            let rest = t.operators.get(walked..).unwrap_or_default();
+                            self.apply_ops(inst, value, rest, scope)?
                         }
                         None => self.resolve_reference(inst, name, &t.operators, scope)?,
                     },
@@ -847,6 +849,27 @@ fn iteration_items(collection: Value) -> Result<Result<Vec<(Value, Value)>, Valu
 
 /// The start of [`get_attr`]'s error for an object without the attribute.
 pub(super) const UNSUPPORTED_ATTRIBUTE: &str = "unsupported attribute";
+
+/// Follows the leading attribute accesses of `ops` through `value` by reference, as
+/// [`get_attr`] would by value: only what they reach is then cloned (`each.value.index`,
+/// `s.id` of a whole resource object). Returns it and how many of `ops` it took.
+pub(super) fn walk_attributes<'a>(
+    mut value: &'a Value,
+    ops: &[TraversalOperator],
+) -> (&'a Value, usize) {
+    let mut walked = 0;
+    for op in ops {
+        let (TraversalOperator::GetAttr(name), Value::Map(entries)) = (op, value) else {
+            break;
+        };
+        let Some(next) = entries.get(name) else {
+            break;
+        };
+        value = next;
+        walked += 1;
+    }
+    (value, walked)
+}
 
 pub(super) fn get_attr(value: Value, name: &str) -> EvalResult {
     match value {
