@@ -100,6 +100,9 @@ pub(super) struct ResourceDecl {
     pub header: Span,
     /// `aws` or `aws.west`: the provider configuration the resource uses.
     pub provider: String,
+    /// Some expression of the module may read the resource's value (references.rs): when
+    /// not, its instances keep only their arguments for the model.
+    pub keeps_value: bool,
 }
 
 #[derive(Debug)]
@@ -327,6 +330,7 @@ pub(super) fn load_module(dir: &Path, sources: &SourceMap) -> ModuleConfig {
             }
         }
     }
+    super::references::mark_referenced(&mut config);
     config
 }
 
@@ -521,6 +525,7 @@ impl ModuleConfig {
                     header: block.header,
                     provider,
                     body: block.body,
+                    keeps_value: true,
                 });
             }
             ("variable", [name]) => {

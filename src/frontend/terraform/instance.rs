@@ -134,7 +134,7 @@ fn shaped_computed_attribute(
     if *instance.kind != *"aws_networkfirewall_firewall" || name != "firewall_status" {
         return None;
     }
-    let Value::Map(entries) = &instance.value else {
+    let Some(Value::Map(entries)) = &instance.value else {
         return None;
     };
     let Some(Value::List(mappings) | Value::Set(mappings)) = entries.get("subnet_mapping") else {
@@ -270,7 +270,8 @@ pub(super) struct ResourceInstance {
     pub kind: std::sync::Arc<str>,
     /// A data source: attributes it does not set are unknown, not references.
     pub mode: Mode,
-    pub value: Value,
+    /// `None` when no expression of the module refers to the resource (references.rs).
+    pub value: Option<Value>,
     /// The arguments with their spans, for the model: moved out (not cloned) when the
     /// module instance is collected, which happens once.
     pub attrs: RefCell<Val>,
@@ -1042,14 +1043,21 @@ impl<'s> Evaluator<'s> {
                     key.push_suffix(&mut address);
                     let (value, attrs) = if decl.mode == Mode::Data {
                         (
-                            self.data_source(id, decl, &mut scope),
+                            Some(self.data_source(id, decl, &mut scope)),
                             Val::new(
                                 decl.span,
                                 V::Unknown(data_source_reason(&decl.kind, &decl.name)),
                             ),
                         )
                     } else {
-                        self.eval_body(id, &decl.body, &mut scope, decl.span, META_ARGUMENTS)
+                        let (value, attrs) = self.eval_body(
+                            id,
+                            &decl.body,
+                            &mut scope,
+                            (decl.span, META_ARGUMENTS),
+                            decl.keeps_value,
+                        );
+                        (decl.keeps_value.then_some(value), attrs)
                     };
                     ResourceInstance {
                         key,
@@ -1078,7 +1086,7 @@ impl<'s> Evaluator<'s> {
                 .unwrap_or_else(|| Value::Unknown(data_source_reason(&decl.kind, &decl.name)));
         }
         let Value::Map(args) = self
-            .eval_body(id, &decl.body, scope, decl.span, META_ARGUMENTS)
+            .eval_body(id, &decl.body, scope, (decl.span, META_ARGUMENTS), true)
             .0
         else {
             return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
@@ -1121,16 +1129,17 @@ impl<'s> Evaluator<'s> {
         }
     }
 
-    /// A resource body as a value (for references) and as a `Val` with spans (for output),
-    /// without the arguments in `meta` (the meta-arguments of a resource's own body; a
-    /// nested block's `version`, as in `launch_template`, is an argument like any other).
+    /// A resource body as a value (for references; `Null` unless `keep`) and as a `Val`
+    /// with spans (for output), without the arguments in `meta` (the meta-arguments of a
+    /// resource's own body; a nested block's `version`, as in `launch_template`, is an
+    /// argument like any other).
     fn eval_body(
         &self,
         id: InstanceId,
         body: &Body,
         scope: &mut Scope,
-        span: Span,
-        meta: &[&str],
+        (span, meta): (Span, &[&str]),
+        keep: bool,
     ) -> (Value, Val) {
         let mut value = Vec::new();
         let mut val = Vec::new();
@@ -1140,8 +1149,18 @@ impl<'s> Evaluator<'s> {
             .filter(|a| !meta.contains(&a.name.as_str()))
         {
             let v = self.eval_attr(id, attr, scope);
-            val.push((attr.name.clone(), render::to_val(&v, &attr.expr, attr.span)));
-            value.push((attr.name.clone(), v));
+            if keep {
+                val.push((
+                    attr.name.clone(),
+                    render::into_val(v.clone(), &attr.expr, attr.span),
+                ));
+                value.push((attr.name.clone(), v));
+            } else {
+                val.push((
+                    attr.name.clone(),
+                    render::into_val(v, &attr.expr, attr.span),
+                ));
+            }
         }
         // Nested blocks grouped by type, in order of first appearance.
         let mut groups: Vec<BlockGroup> = Vec::new();
@@ -1174,7 +1193,7 @@ impl<'s> Evaluator<'s> {
                 continue;
             };
             if block.kind == "dynamic" {
-                match self.expand_dynamic(id, block, &kind, scope) {
+                match self.expand_dynamic(id, block, &kind, scope, keep) {
                     Ok(items) => {
                         for (v, val) in items {
                             group.values.push(v);
@@ -1189,7 +1208,7 @@ impl<'s> Evaluator<'s> {
                     }
                 }
             } else {
-                let (v, val) = self.eval_body(id, &block.body, scope, block.span, &[]);
+                let (v, val) = self.eval_body(id, &block.body, scope, (block.span, &[]), keep);
                 group.values.push(v);
                 group.vals.push(val);
             }
@@ -1202,17 +1221,21 @@ impl<'s> Evaluator<'s> {
             span,
         } in groups
         {
-            let group_value = match unknown {
-                Some(reason) => Value::Unknown(reason),
-                None => Value::List(values),
-            };
-            value.push((kind.clone(), group_value));
+            if keep {
+                let group_value = match unknown {
+                    Some(reason) => Value::Unknown(reason),
+                    None => Value::List(values),
+                };
+                value.push((kind.clone(), group_value));
+            }
             val.push((kind, Val::new(span, V::List(vals))));
         }
-        (
-            Value::Map(Map::from_entries(value)),
-            Val::new(span, V::Map(val)),
-        )
+        let value = if keep {
+            Value::Map(Map::from_entries(value))
+        } else {
+            Value::Null
+        };
+        (value, Val::new(span, V::Map(val)))
     }
 
     /// `dynamic "kind" { for_each, iterator, content {} }`: one block per element.
@@ -1222,6 +1245,7 @@ impl<'s> Evaluator<'s> {
         block: &config::Block,
         kind: &str,
         scope: &mut Scope,
+        keep: bool,
     ) -> Result<Vec<(Value, Val)>, String> {
         let Some(for_each) = block.body.attr("for_each") else {
             return Err("dynamic block without for_each".into());
@@ -1261,7 +1285,7 @@ impl<'s> Evaluator<'s> {
             let depth = scope.len();
             let iter = Map::from([("key".to_string(), key), ("value".to_string(), value)]);
             scope.push((iterator.clone(), Value::Map(iter)));
-            out.push(self.eval_body(id, &content.body, scope, content.span, &[]));
+            out.push(self.eval_body(id, &content.body, scope, (content.span, &[]), keep));
             scope.truncate(depth);
         }
         Ok(out)
@@ -1331,12 +1355,18 @@ impl<'s> Evaluator<'s> {
                             .instances
                             .iter()
                             .filter_map(|i| match &i.key {
-                                Key::Name(k) => Some((k.clone(), instance_object(i))),
+                                Key::Name(k) => Some(instance_object(i).map(|o| (k.clone(), o))),
                                 _ => None,
                             })
-                            .collect(),
+                            .collect::<Result<_, _>>()?,
                     ),
-                    _ => Value::List(resources.instances.iter().map(instance_object).collect()),
+                    _ => Value::List(
+                        resources
+                            .instances
+                            .iter()
+                            .map(instance_object)
+                            .collect::<Result<_, _>>()?,
+                    ),
                 };
                 self.apply_ops(id, collection, ops, scope)
             }
@@ -1374,7 +1404,7 @@ impl<'s> Evaluator<'s> {
             .iter()
             .find(|instance| instance.address == subnet.address)?;
         match &found.value {
-            Value::Map(entries) => match entries.get("availability_zone")? {
+            Some(Value::Map(entries)) => match entries.get("availability_zone")? {
                 zone @ Value::String(_) => Some(zone.clone()),
                 _ => None,
             },
@@ -1421,7 +1451,7 @@ impl<'s> Evaluator<'s> {
         match ops.first() {
             Some(TraversalOperator::GetAttr(name)) => {
                 let name = &**name;
-                let configured = match &instance.value {
+                let configured = match kept_value(instance)? {
                     // Set to null, the provider computes it: unknown until apply.
                     Value::Map(entries) => entries.get(name).cloned().filter(|value| {
                         !(matches!(value, Value::Null)
@@ -1471,8 +1501,8 @@ impl<'s> Evaluator<'s> {
                     }
                 }
             }
-            None => Ok(instance_object(instance)),
-            Some(_) => self.apply_ops(id, instance_object(instance), ops, scope),
+            None => instance_object(instance),
+            Some(_) => self.apply_ops(id, instance_object(instance)?, ops, scope),
         }
     }
 
@@ -1923,10 +1953,21 @@ fn literal_indexes_only(ops: &[TraversalOperator]) -> bool {
 }
 
 /// A resource instance as an object: configured attributes plus computed ones as Refs.
-fn instance_object(instance: &ResourceInstance) -> Value {
-    let mut object = match &instance.value {
+/// A resource instance's value; an error if it kept none, which a reference found when
+/// the module was read prevents (references.rs).
+fn kept_value(instance: &ResourceInstance) -> Result<&Value, String> {
+    instance.value.as_ref().ok_or_else(|| {
+        format!(
+            "internal: {} kept no value (no reference to it was found)",
+            instance.address
+        )
+    })
+}
+
+fn instance_object(instance: &ResourceInstance) -> EvalResult {
+    let mut object = match kept_value(instance)? {
         Value::Map(entries) if instance.mode == Mode::Managed => entries.clone(),
-        other => return other.clone(),
+        other => return Ok(other.clone()),
     };
     for (name, value) in object.iter_mut() {
         if matches!(value, Value::Null) && is_optional_computed(&instance.kind, name) {
@@ -1948,7 +1989,7 @@ fn instance_object(instance: &ResourceInstance) -> Value {
             object.insert(attribute.to_string(), reference);
         }
     }
-    Value::Map(object)
+    Ok(Value::Map(object))
 }
 
 /// `path.module`: the module's directory relative to the root module's, as Terraform gives

@@ -12,6 +12,7 @@ mod json;
 pub mod number;
 mod plan;
 mod public_facts;
+mod references;
 mod render;
 mod suppressions;
 mod types;

@@ -8,7 +8,8 @@ use super::value::Value;
 use crate::frontend::{Val, V};
 use crate::source::Span;
 
-pub(super) fn to_val(value: &Value, expr: &Expr, span: Span) -> Val {
+/// `value` as a [`Val`], moving its strings (a resource nothing refers to keeps no value).
+pub(super) fn into_val(value: Value, expr: &Expr, span: Span) -> Val {
     match expr {
         Expr::Hcl(e) => from_hcl(value, Some(e), span),
         Expr::Json(j) => from_json(value, Some(j), span),
@@ -23,24 +24,24 @@ fn hcl_span(expr: &Expression, outer: Span) -> Span {
     )
 }
 
-fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
+fn from_hcl(value: Value, expr: Option<&Expression>, span: Span) -> Val {
     let expr = match expr.map(|e| &e.kind) {
         Some(ExprKind::Parenthesis(inner)) => Some(&**inner),
         _ => expr,
     };
+    // A set's elements are in its own order, not the literal's.
+    let listed = matches!(value, Value::List(_));
     let v = match value {
         Value::List(items) | Value::Set(items) => {
-            let elements: Option<Vec<&Expression>> = match (expr.map(|e| &e.kind), value) {
-                (Some(ExprKind::Array(a)), Value::List(_)) if a.len() == items.len() => {
-                    Some(a.iter().collect())
-                }
+            let elements = match expr.map(|e| &e.kind) {
+                Some(ExprKind::Array(a)) if listed && a.len() == items.len() => Some(a),
                 _ => None,
             };
             V::List(
                 items
-                    .iter()
+                    .into_iter()
                     .enumerate()
-                    .map(|(i, item)| match elements.as_ref().and_then(|e| e.get(i)) {
+                    .map(|(i, item)| match elements.and_then(|e| e.get(i)) {
                         Some(e) => from_hcl(item, Some(e), hcl_span(e, span)),
                         None => from_hcl(item, None, span),
                     })
@@ -49,7 +50,7 @@ fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
         }
         Value::Map(entries) => V::Map(
             entries
-                .iter()
+                .into_iter()
                 .map(|(key, item)| {
                     // The last item of a key: a repeated key keeps its last value.
                     let element = match expr.map(|e| &e.kind) {
@@ -69,7 +70,7 @@ fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
                         Some(e) => from_hcl(item, Some(e), hcl_span(e, span)),
                         None => from_hcl(item, None, span),
                     };
-                    (key.clone(), val)
+                    (key, val)
                 })
                 .collect(),
         ),
@@ -78,30 +79,33 @@ fn from_hcl(value: &Value, expr: Option<&Expression>, span: Span) -> Val {
     Val::new(span, v)
 }
 
-fn from_json(value: &Value, expr: Option<&JsonExpr>, span: Span) -> Val {
+fn from_json(value: Value, expr: Option<&JsonExpr>, span: Span) -> Val {
     let v = match value {
-        Value::List(items) | Value::Set(items) => V::List(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| match expr {
-                    Some(JsonExpr::Array(elements, _)) if elements.len() == items.len() => {
-                        match elements.get(i) {
-                            Some(e) => from_json(item, Some(e), e.span()),
-                            None => from_json(item, None, span),
-                        }
-                    }
-                    _ => from_json(item, None, span),
-                })
-                .collect(),
-        ),
+        Value::List(items) | Value::Set(items) => {
+            let elements = match expr {
+                Some(JsonExpr::Array(elements, _)) if elements.len() == items.len() => {
+                    Some(elements)
+                }
+                _ => None,
+            };
+            V::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| match elements.and_then(|e| e.get(i)) {
+                        Some(e) => from_json(item, Some(e), e.span()),
+                        None => from_json(item, None, span),
+                    })
+                    .collect(),
+            )
+        }
         Value::Map(entries) => V::Map(
             entries
-                .iter()
+                .into_iter()
                 .map(|(key, item)| {
                     let element = match expr {
                         Some(JsonExpr::Object(props, _)) => {
-                            props.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+                            props.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| v)
                         }
                         _ => None,
                     };
@@ -109,7 +113,7 @@ fn from_json(value: &Value, expr: Option<&JsonExpr>, span: Span) -> Val {
                         Some(e) => from_json(item, Some(e), e.span()),
                         None => from_json(item, None, span),
                     };
-                    (key.clone(), val)
+                    (key, val)
                 })
                 .collect(),
         ),
@@ -118,14 +122,14 @@ fn from_json(value: &Value, expr: Option<&JsonExpr>, span: Span) -> Val {
     Val::new(span, v)
 }
 
-fn scalar(value: &Value) -> V {
+fn scalar(value: Value) -> V {
     match value {
         Value::Null => V::Null,
-        Value::Bool(b) => V::Bool(*b),
+        Value::Bool(b) => V::Bool(b),
         Value::Number(n) => V::Number(n.to_f64()),
-        Value::String(s) => V::String(s.clone()),
-        Value::Ref(r) => V::Ref(r.clone()),
-        Value::Unknown(reason) => V::Unknown(reason.clone()),
+        Value::String(s) => V::String(s),
+        Value::Ref(r) => V::Ref(r),
+        Value::Unknown(reason) => V::Unknown(reason),
         Value::List(_) | Value::Set(_) | Value::Map(_) => V::Unknown("collection".into()),
     }
 }

@@ -1,0 +1,236 @@
+//! Which resources of a module some expression refers to (`aws_vpc.main.id`,
+//! `aws_subnet.private[*]`): the others keep no value once evaluated, only the arguments
+//! the model is lowered from. Terraform has no other way to reach a resource's value (no
+//! lookup by a computed name), so a resource no expression names is never read back.
+
+use super::config::{Body, Expr, Mode, ModuleConfig};
+use super::hcl::{Element, ExprKind, Expression, ObjectKey, Template, TraversalOperator};
+use foldhash::HashSet;
+
+/// Sets `keeps_value` on each resource of `config` that an expression may read.
+pub(super) fn mark_referenced(config: &mut ModuleConfig) {
+    let mut named = Names::default();
+    for resource in &config.resources {
+        named.body(&resource.body);
+    }
+    for call in &config.modules {
+        named.body(&call.body);
+    }
+    for attr in config.locals.values().chain(config.outputs.values()) {
+        named.expr(&attr.expr);
+    }
+    for variable in config.variables.values() {
+        for attr in [&variable.default, &variable.type_expr]
+            .into_iter()
+            .flatten()
+        {
+            named.expr(&attr.expr);
+        }
+    }
+    for provider in &config.providers {
+        if let Some(region) = &provider.region {
+            named.expr(&region.expr);
+        }
+    }
+    let Names { pairs, json } = named;
+    let keeps: Vec<bool> = config
+        .resources
+        .iter()
+        .map(|resource| {
+            json || resource.mode == Mode::Data
+                // Read by address to find a subnet's zone, from any module (instance.rs).
+                || &*resource.kind == "aws_subnet"
+                || pairs.contains(&(&*resource.kind, resource.name.as_str()))
+        })
+        .collect();
+    for (resource, keeps_value) in config.resources.iter_mut().zip(keeps) {
+        resource.keeps_value = keeps_value;
+    }
+}
+
+#[derive(Default)]
+struct Names<'a> {
+    /// `(first name, attribute)` of every traversal: `("aws_vpc", "main")`.
+    pairs: HashSet<(&'a str, &'a str)>,
+    /// A JSON expression's references are in strings parsed when evaluated: every
+    /// resource is then taken as referred to.
+    json: bool,
+}
+
+impl<'a> Names<'a> {
+    fn body(&mut self, body: &'a Body) {
+        for attr in &body.attrs {
+            self.expr(&attr.expr);
+        }
+        for block in &body.blocks {
+            self.body(&block.body);
+        }
+    }
+
+    fn expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Hcl(e) => self.hcl(e),
+            Expr::Json(_) => self.json = true,
+        }
+    }
+
+    fn hcl(&mut self, expr: &'a Expression) {
+        match &expr.kind {
+            ExprKind::Null
+            | ExprKind::Bool(_)
+            | ExprKind::Number(_)
+            | ExprKind::String(_)
+            | ExprKind::Variable(_) => {}
+            ExprKind::Array(items) => items.iter().for_each(|e| self.hcl(e)),
+            ExprKind::Object(items) => {
+                for item in items {
+                    if let ObjectKey::Expression(key) = &item.key {
+                        self.hcl(key);
+                    }
+                    self.hcl(&item.value);
+                }
+            }
+            ExprKind::Template(t) | ExprKind::Heredoc(t) => self.template(t),
+            ExprKind::Parenthesis(inner) | ExprKind::Unary(_, inner) => self.hcl(inner),
+            ExprKind::Conditional(c) => {
+                self.hcl(&c.cond);
+                self.hcl(&c.true_expr);
+                self.hcl(&c.false_expr);
+            }
+            ExprKind::FuncCall(call) => call.args.iter().for_each(|e| self.hcl(e)),
+            ExprKind::Traversal(t) => {
+                if let (ExprKind::Variable(root), Some(TraversalOperator::GetAttr(name))) =
+                    (&t.expr.kind, t.operators.first())
+                {
+                    self.pairs.insert((root, name));
+                }
+                self.hcl(&t.expr);
+                for op in &t.operators {
+                    if let TraversalOperator::Index(key) = op {
+                        self.hcl(key);
+                    }
+                }
+            }
+            ExprKind::Binary(op) => {
+                self.hcl(&op.lhs);
+                self.hcl(&op.rhs);
+            }
+            ExprKind::For(f) => {
+                self.hcl(&f.collection);
+                self.hcl(&f.value_expr);
+                for e in [&f.key_expr, &f.cond].into_iter().flatten() {
+                    self.hcl(e);
+                }
+            }
+        }
+    }
+
+    fn template(&mut self, template: &'a Template) {
+        for element in &template.elements {
+            match element {
+                Element::Literal(_) => {}
+                Element::Interpolation(e) => self.hcl(e),
+                Element::If(directive) => {
+                    self.hcl(&directive.cond);
+                    self.template(&directive.then_template);
+                    if let Some(other) = &directive.else_template {
+                        self.template(other);
+                    }
+                }
+                Element::For(directive) => {
+                    self.hcl(&directive.collection);
+                    self.template(&directive.template);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::load_module;
+    use crate::source::SourceMap;
+
+    fn kept(text: &str) -> Vec<(String, bool)> {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::fs::write(dir.path().join("main.tf"), text).expect("write main.tf");
+        let config = load_module(dir.path(), &SourceMap::new());
+        config
+            .resources
+            .iter()
+            .map(|r| (format!("{}.{}", r.kind, r.name), r.keeps_value))
+            .collect()
+    }
+
+    #[test]
+    fn a_resource_keeps_its_value_when_any_expression_names_it() {
+        let text = r#"
+resource "aws_vpc" "interpolated" {}
+resource "aws_vpc" "in_for" {}
+resource "aws_vpc" "splat" {}
+resource "aws_vpc" "index_key" {}
+resource "aws_vpc" "branch" {}
+resource "aws_vpc" "argument" {}
+resource "aws_vpc" "module_input" {}
+resource "aws_vpc" "output" {}
+resource "aws_vpc" "local" {}
+resource "aws_vpc" "dynamic" {}
+resource "aws_vpc" "directive" {}
+resource "aws_vpc" "object_key" {}
+resource "aws_vpc" "unreferenced" {}
+resource "aws_subnet" "unreferenced" {}
+data "aws_vpc" "unreferenced" {}
+
+resource "aws_route" "user" {
+  a = "${aws_vpc.interpolated.id}-x"
+  b = [for v in aws_vpc.in_for : v.id if v.id != ""]
+  c = aws_vpc.splat[*].id
+  d = local.m[aws_vpc.index_key.id]
+  e = true ? "x" : aws_vpc.branch.id
+  f = cidrsubnet(aws_vpc.argument.cidr_block, 8, 1)
+  g = <<-EOT
+    %{ for s in aws_vpc.directive.tags }${s}%{ endfor }
+  EOT
+  h = { (aws_vpc.object_key.id) = 1 }
+  dynamic "route" {
+    for_each = aws_vpc.dynamic.tags
+    content {
+      cidr_block = route.value
+    }
+  }
+}
+
+module "child" {
+  source = "./child"
+  vpc    = aws_vpc.module_input.id
+}
+
+output "vpc" {
+  value = aws_vpc.output.id
+}
+
+locals {
+  m = { x = aws_vpc.local.arn }
+}
+"#;
+        let unkept: Vec<String> = kept(text)
+            .into_iter()
+            .filter(|(_, keeps)| !keeps)
+            .map(|(name, _)| name)
+            .collect();
+        // A subnet is read by address to find its zone; a data source is always kept.
+        assert_eq!(unkept, ["aws_vpc.unreferenced", "aws_route.user"]);
+    }
+
+    #[test]
+    fn a_json_expression_keeps_every_resource() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        std::fs::write(
+            dir.path().join("main.tf.json"),
+            r#"{"resource": {"aws_vpc": {"a": {"cidr_block": "10.0.0.0/16"}}}}"#,
+        )
+        .expect("write main.tf.json");
+        let config = load_module(dir.path(), &SourceMap::new());
+        assert!(config.resources.iter().all(|r| r.keeps_value));
+    }
+}
