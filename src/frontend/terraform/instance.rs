@@ -7,7 +7,7 @@ use super::config::{self, Attr, Body, Expr, Mode, ModuleConfig};
 use super::convert;
 use super::eval::{EvalResult, Scope};
 use super::functions;
-use super::hcl::TraversalOperator;
+use super::hcl::{ExprKind, Expression, TraversalOperator};
 use super::number::Number;
 use super::public_facts;
 use super::render;
@@ -1033,6 +1033,9 @@ impl<'s> Evaluator<'s> {
                 &what(),
                 decl.mode == Mode::Data,
             );
+            if expansion.instances.is_empty() {
+                self.reject_unevaluated_calls(&decl.body, META_ARGUMENTS);
+            }
             let base = what();
             let instances = expansion
                 .instances
@@ -1075,6 +1078,52 @@ impl<'s> Evaluator<'s> {
                 unknown: expansion.unknown,
             })
         })
+    }
+
+    /// Calls to functions Terraform does not have, in the body of a resource vpclint
+    /// evaluates no instance of (`count = 0`, an empty or unknown `for_each`): Terraform
+    /// still validates the body once and rejects them. What validation may not evaluate is
+    /// left out: the results of a conditional, the arguments of `try` and `can`, the body
+    /// of a `for`.
+    fn reject_unevaluated_calls(&self, body: &Body, meta: &[&str]) {
+        for attr in body
+            .attrs
+            .iter()
+            .filter(|a| !meta.contains(&a.name.as_str()))
+        {
+            if let Expr::Hcl(expr) = &attr.expr {
+                self.reject_calls_in(expr, attr.span);
+            }
+        }
+        for block in &body.blocks {
+            self.reject_unevaluated_calls(&block.body, &[]);
+        }
+    }
+
+    fn reject_calls_in(&self, expr: &Expression, attr: Span) {
+        match &expr.kind {
+            ExprKind::Conditional(c) => self.reject_calls_in(&c.cond, attr),
+            ExprKind::For(f) => self.reject_calls_in(&f.collection, attr),
+            ExprKind::FuncCall(call) if matches!(&*call.name, "try" | "can") => {}
+            ExprKind::FuncCall(call) => {
+                let rejected = call
+                    .is_builtin(&call.name)
+                    .then(|| functions::rejected_call(&call.name))
+                    .flatten();
+                match rejected {
+                    Some(message) => {
+                        let range = expr.range.start as usize..expr.range.end as usize;
+                        self.error(Span::new(attr.file, range.start, range.end), message);
+                    }
+                    None => super::references::each_child(expr, &mut |child| {
+                        self.reject_calls_in(child, attr)
+                    }),
+                }
+            }
+            _ => {
+                super::references::each_child(expr, &mut |child| self.reject_calls_in(child, attr))
+            }
+        }
     }
 
     /// A data source instance's value: public facts for the data sources vpclint knows

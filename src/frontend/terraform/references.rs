@@ -75,72 +75,80 @@ impl<'a> Names<'a> {
     }
 
     fn hcl(&mut self, expr: &'a Expression) {
-        match &expr.kind {
-            ExprKind::Null
-            | ExprKind::Bool(_)
-            | ExprKind::Number(_)
-            | ExprKind::String(_)
-            | ExprKind::Variable(_) => {}
-            ExprKind::Array(items) => items.iter().for_each(|e| self.hcl(e)),
-            ExprKind::Object(items) => {
-                for item in items {
-                    if let ObjectKey::Expression(key) = &item.key {
-                        self.hcl(key);
-                    }
-                    self.hcl(&item.value);
+        if let ExprKind::Traversal(t) = &expr.kind {
+            if let (ExprKind::Variable(root), Some(TraversalOperator::GetAttr(name))) =
+                (&t.expr.kind, t.operators.first())
+            {
+                self.pairs.insert((root, name));
+            }
+        }
+        each_child(expr, &mut |child| self.hcl(child));
+    }
+}
+
+/// Calls `visit` on each expression directly inside `expr` (a template's interpolations and
+/// directives' expressions included, at any depth of the template).
+pub(super) fn each_child<'a>(expr: &'a Expression, visit: &mut impl FnMut(&'a Expression)) {
+    match &expr.kind {
+        ExprKind::Null
+        | ExprKind::Bool(_)
+        | ExprKind::Number(_)
+        | ExprKind::String(_)
+        | ExprKind::Variable(_) => {}
+        ExprKind::Array(items) => items.iter().for_each(visit),
+        ExprKind::Object(items) => {
+            for item in items {
+                if let ObjectKey::Expression(key) = &item.key {
+                    visit(key);
                 }
+                visit(&item.value);
             }
-            ExprKind::Template(t) | ExprKind::Heredoc(t) => self.template(t),
-            ExprKind::Parenthesis(inner) | ExprKind::Unary(_, inner) => self.hcl(inner),
-            ExprKind::Conditional(c) => {
-                self.hcl(&c.cond);
-                self.hcl(&c.true_expr);
-                self.hcl(&c.false_expr);
-            }
-            ExprKind::FuncCall(call) => call.args.iter().for_each(|e| self.hcl(e)),
-            ExprKind::Traversal(t) => {
-                if let (ExprKind::Variable(root), Some(TraversalOperator::GetAttr(name))) =
-                    (&t.expr.kind, t.operators.first())
-                {
-                    self.pairs.insert((root, name));
-                }
-                self.hcl(&t.expr);
-                for op in &t.operators {
-                    if let TraversalOperator::Index(key) = op {
-                        self.hcl(key);
-                    }
-                }
-            }
-            ExprKind::Binary(op) => {
-                self.hcl(&op.lhs);
-                self.hcl(&op.rhs);
-            }
-            ExprKind::For(f) => {
-                self.hcl(&f.collection);
-                self.hcl(&f.value_expr);
-                for e in [&f.key_expr, &f.cond].into_iter().flatten() {
-                    self.hcl(e);
+        }
+        ExprKind::Template(t) | ExprKind::Heredoc(t) => template_children(t, visit),
+        ExprKind::Parenthesis(inner) | ExprKind::Unary(_, inner) => visit(inner),
+        ExprKind::Conditional(c) => {
+            visit(&c.cond);
+            visit(&c.true_expr);
+            visit(&c.false_expr);
+        }
+        ExprKind::FuncCall(call) => call.args.iter().for_each(visit),
+        ExprKind::Traversal(t) => {
+            visit(&t.expr);
+            for op in &t.operators {
+                if let TraversalOperator::Index(key) = op {
+                    visit(key);
                 }
             }
         }
+        ExprKind::Binary(op) => {
+            visit(&op.lhs);
+            visit(&op.rhs);
+        }
+        ExprKind::For(f) => {
+            visit(&f.collection);
+            visit(&f.value_expr);
+            for e in [&f.key_expr, &f.cond].into_iter().flatten() {
+                visit(e);
+            }
+        }
     }
+}
 
-    fn template(&mut self, template: &'a Template) {
-        for element in &template.elements {
-            match element {
-                Element::Literal(_) => {}
-                Element::Interpolation(e) => self.hcl(e),
-                Element::If(directive) => {
-                    self.hcl(&directive.cond);
-                    self.template(&directive.then_template);
-                    if let Some(other) = &directive.else_template {
-                        self.template(other);
-                    }
+fn template_children<'a>(template: &'a Template, visit: &mut impl FnMut(&'a Expression)) {
+    for element in &template.elements {
+        match element {
+            Element::Literal(_) => {}
+            Element::Interpolation(e) => visit(e),
+            Element::If(directive) => {
+                visit(&directive.cond);
+                template_children(&directive.then_template, visit);
+                if let Some(other) = &directive.else_template {
+                    template_children(other, visit);
                 }
-                Element::For(directive) => {
-                    self.hcl(&directive.collection);
-                    self.template(&directive.template);
-                }
+            }
+            Element::For(directive) => {
+                visit(&directive.collection);
+                template_children(&directive.template, visit);
             }
         }
     }
