@@ -155,12 +155,6 @@ fn associated(network: &Network) -> Option<Associated> {
             }
         }
     }
-    for (id, instance) in network.instances.iter() {
-        let primary = instance.primary_interface.as_ref().and_then(Field::copied);
-        if primary.is_some_and(|eni| interfaces.contains(&eni)) {
-            instances.insert(id);
-        }
-    }
     Some(Associated {
         instances,
         interfaces,
