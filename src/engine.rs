@@ -147,20 +147,25 @@ fn point_at_provenance(findings: &mut [Finding], units: &[Unit]) {
         return;
     }
     for finding in findings {
-        let mut pending: Vec<Span> = std::iter::once(&finding.primary)
+        let mut pending: Vec<(Span, String)> = std::iter::once(&finding.primary)
             .chain(&finding.related)
-            .map(|label| label.span)
+            .map(|label| (label.span, label.address.clone()))
             .collect();
         let mut origins: Vec<Label> = Vec::new();
-        while let Some(span) = pending.pop() {
-            for provenance in by_span.get(&span).into_iter().flatten() {
+        while let Some((span, address)) = pending.pop() {
+            let applying = by_span
+                .get(&span)
+                .into_iter()
+                .flatten()
+                .filter(|p| address.starts_with(&p.scope));
+            for provenance in applying {
                 let label = Label::new(
                     provenance.from,
                     provenance.address.clone(),
                     provenance.message.clone(),
                 );
                 if !finding.related.contains(&label) && !origins.contains(&label) {
-                    pending.push(label.span);
+                    pending.push((label.span, label.address.clone()));
                     origins.push(label);
                 }
             }

@@ -91,6 +91,10 @@ pub struct Provenance {
     pub address: String,
     /// Says what `from` is: `exported here as "net-VpcCidr"`.
     pub message: String,
+    /// The address prefix of the resources whose values came through `at` (a nested
+    /// stack's `Spoke1.`: one template nested twice has its spans twice, each with the
+    /// values its own parent passes); empty for every resource.
+    pub scope: String,
 }
 
 /// A named value a unit publishes to the others (CloudFormation `Outputs.X.Export.Name`).

@@ -5,9 +5,9 @@
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::internet::{public_path, PublicPath};
+use crate::model::analysis::public_ip::{launch_ipv4, ElasticIps, LaunchIpv4, NoLaunchIpv4};
 use crate::model::analysis::routing::RoutingIndex;
-use crate::model::{ElasticIpTarget, Field, Instance, InstanceId, Network, Origin, RouteId};
-use std::collections::HashSet;
+use crate::model::{Instance, Network, RouteId};
 
 pub struct PublicSubnetInstanceNoPublicIp;
 
@@ -27,87 +27,26 @@ impl Rule for PublicSubnetInstanceNoPublicIp {
         if network.instances.is_empty() {
             return Vec::new();
         }
-        // An Elastic IP of unknown target may be any instance's.
-        let Some(with_eip) = instances_with_elastic_ip(network) else {
-            return Vec::new();
-        };
+        let elastic = ElasticIps::new(network);
         let routing = RoutingIndex::new(network);
         let cidrs = VpcCidrs::new(network);
         network
             .instances
             .iter()
-            .filter(|(id, _)| !with_eip.contains(id))
+            // An Elastic IP of unknown target may be any instance's.
+            .filter(|(id, _)| elastic.instance_has_one(*id) == Some(false))
             .filter_map(|(_, instance)| {
                 let subnet = instance.subnet.copied()?;
                 let PublicPath::Ipv4Only(route) = public_path(network, &routing, &cidrs, subnet)?
                 else {
                     return None;
                 };
-                let why = no_public_ipv4(network, instance)?;
+                let LaunchIpv4::Private(why) = launch_ipv4(network, instance)? else {
+                    return None;
+                };
                 Some(finding(network, instance, route, why))
             })
             .collect()
-    }
-}
-
-/// The instances an Elastic IP is associated with (directly or through one of their
-/// interfaces); `None` when an association's target is unknown.
-fn instances_with_elastic_ip(network: &Network) -> Option<HashSet<InstanceId>> {
-    let mut instances = HashSet::new();
-    for association in network.elastic_ip_associations.values() {
-        match association.target.copied()? {
-            ElasticIpTarget::Instance(id) => {
-                instances.insert(id);
-            }
-            ElasticIpTarget::NetworkInterface(eni) => {
-                let attached = network.network_interfaces[eni].attached_instance.as_ref();
-                if let Some(field) = attached {
-                    instances.insert(field.copied()?);
-                }
-            }
-        }
-    }
-    Some(instances)
-}
-
-/// Why an instance gets no public IPv4 address, and the setting that decides it.
-struct NoPublicIpv4<'n> {
-    why: String,
-    setting: &'n Field<bool>,
-    owner: &'n Origin,
-}
-
-/// Why the instance gets no public IPv4 address; `None` when it gets one or that is
-/// unknown.
-fn no_public_ipv4<'n>(network: &'n Network, instance: &'n Instance) -> Option<NoPublicIpv4<'n>> {
-    if instance.primary_interface_precreated.copied()? {
-        return Some(NoPublicIpv4 {
-            why: "its primary interface is a network interface created beforehand (AWS \
-                  assigns a public IPv4 address only to a new one)"
-                .to_string(),
-            setting: &instance.primary_interface_precreated,
-            owner: &instance.origin,
-        });
-    }
-    match &instance.associate_public_ip {
-        Some(field) => (!field.copied()?).then(|| NoPublicIpv4 {
-            why: "it asks for none".to_string(),
-            setting: field,
-            owner: &instance.origin,
-        }),
-        None => {
-            let subnet = &network.subnets[instance.subnet.copied()?];
-            let map = &subnet.map_public_ip_on_launch;
-            (!map.copied()?).then(|| NoPublicIpv4 {
-                why: format!(
-                    "it does not ask for one and its subnet {} does not map public IPv4 \
-                     addresses on launch",
-                    subnet.origin.address
-                ),
-                setting: map,
-                owner: &subnet.origin,
-            })
-        }
     }
 }
 
@@ -115,11 +54,11 @@ fn finding(
     network: &Network,
     instance: &Instance,
     route: RouteId,
-    NoPublicIpv4 {
+    NoLaunchIpv4 {
         why,
         setting,
         owner,
-    }: NoPublicIpv4,
+    }: NoLaunchIpv4,
 ) -> Finding {
     let r = &network.routes[route];
     let mut related = vec![Label::of(
@@ -157,7 +96,7 @@ fn finding(
 mod tests {
     use super::*;
     use crate::model::testing::NetworkBuilder;
-    use crate::model::{ElasticIpAssociation, SubnetId, Target};
+    use crate::model::{ElasticIpAssociation, ElasticIpTarget, InstanceId, SubnetId, Target};
 
     fn estate(map_public: bool) -> NetworkBuilder {
         let mut b = NetworkBuilder::new();

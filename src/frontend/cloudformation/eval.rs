@@ -481,6 +481,7 @@ impl<'a> Evaluator<'a> {
             from: export.span,
             address: export.output.clone(),
             message: format!("exported here as \"{name}\""),
+            scope: self.prefix.clone(),
         });
         let mut value = relabel(export.value.clone(), span);
         in_unit(&mut value, &export.unit);
@@ -541,6 +542,7 @@ impl<'a> Evaluator<'a> {
                             from: value.span,
                             address: self.parent_stack.clone(),
                             message: format!("the parent stack passes {name} here"),
+                            scope: self.prefix.clone(),
                         });
                     }
                     return Some(relabel(value.clone(), span));

@@ -17,6 +17,12 @@
 //! Leading white space of such lines carries no meaning (it is folded away), so when
 //! saphyr stops on exactly these errors the offending lines are indented in a copy of the
 //! text and parsed again ([`Reindent`]); spans are mapped back to the original text.
+//!
+//! A lone `-` inside a flow collection (`!Split [-, !Ref Name]`): the YAML 1.2
+//! specification does not let a plain scalar start with `-` before `,[]{}` and saphyr
+//! refuses it, but PyYAML, SnakeYAML and libyaml read it as the string `-`, and
+//! CloudFormation deploys such templates. Such a `-` is replaced in the copy by a letter
+//! of the same length, parsed again, and read back as `-`.
 
 use super::node::{self, Entry, Kind, Node, SyntaxError, MAX_DEPTH};
 use crate::source::{FileId, Span};
@@ -32,14 +38,28 @@ const MAX_REINDENTS: usize = 256;
 /// large file gets fewer repairs (a template CloudFormation accepts is at most 1 MB).
 const REINDENT_BYTES: usize = 8 << 20;
 
-/// Spaces inserted at line starts of the original text: `(byte offset, count)`, sorted.
+/// What the copy given to saphyr changes: spaces inserted at line starts of the original
+/// text (`(byte offset, count)`, sorted) and lone `-` scalars of flow collections replaced
+/// by [`DASH_STAND_IN`] (original byte offsets).
 #[derive(Default)]
 struct Reindent {
     insertions: Vec<(usize, usize)>,
+    dashes: Vec<usize>,
 }
 
+/// Stands for a lone `-` in the copy: one byte, like `-`, so offsets do not move.
+const DASH_STAND_IN: char = 'x';
+
 impl Reindent {
+    fn is_empty(&self) -> bool {
+        self.insertions.is_empty() && self.dashes.is_empty()
+    }
+
     fn apply(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for &at in &self.dashes {
+            text.replace_range(at..at + 1, DASH_STAND_IN.encode_utf8(&mut [0; 4]));
+        }
         let extra: usize = self.insertions.iter().map(|(_, n)| n).sum();
         let mut out = String::with_capacity(text.len() + extra);
         let mut from = 0;
@@ -101,7 +121,8 @@ impl Reindent {
     }
 
     /// Repairs the error saphyr reported at original offset `at`; false when it is not an
-    /// indentation error inside a flow collection or quoted scalar (or cannot be repaired).
+    /// indentation error inside a flow collection or quoted scalar, nor a lone `-` in a flow
+    /// collection (or cannot be repaired).
     fn repair(&mut self, text: &str, message: &str, at: usize) -> bool {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         match message {
@@ -129,8 +150,20 @@ impl Reindent {
                 let own = self.indentation(text, line_start);
                 self.indent_line(text, line_start, (previous + 1).max(own + 1))
             }
+            "plain scalar cannot start with '-' followed by ,[]{}" => self.lone_dash(text, at),
             _ => false,
         }
+    }
+
+    /// Marks the `-` at `at` as a lone `-` scalar when it starts a flow collection's item
+    /// or value (after `[`, `{`, `,`, `:` or `?`); false otherwise (`[a -,]` is not one).
+    fn lone_dash(&mut self, text: &str, at: usize) -> bool {
+        let starts_item = text[..at].trim_end().ends_with(['[', '{', ',', ':', '?']);
+        if text.as_bytes().get(at) != Some(&b'-') || !starts_item || self.dashes.contains(&at) {
+            return false;
+        }
+        self.dashes.push(at);
+        true
     }
 }
 
@@ -239,6 +272,8 @@ struct Done {
 
 struct Builder {
     file: FileId,
+    /// Original offsets of lone `-` scalars that the parsed copy has replaced.
+    dashes: Vec<usize>,
     offsets: CharOffsets,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
@@ -252,11 +287,12 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxErro
     let mut first_error = None;
     let attempts = MAX_REINDENTS.min(REINDENT_BYTES / text.len().max(1));
     for _ in 0..=attempts {
-        let repaired = (!reindent.insertions.is_empty()).then(|| reindent.apply(text));
+        let repaired = (!reindent.is_empty()).then(|| reindent.apply(text));
         let error = match parse_once(
             file,
             repaired.as_deref().unwrap_or(text),
             &reindent.to_original(),
+            &reindent.dashes,
         ) {
             Ok(root) => return Ok(root),
             Err(error) => error,
@@ -265,9 +301,7 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxErro
         let repairable = error
             .message
             .strip_prefix("invalid YAML: ")
-            .is_some_and(|message| {
-                message.starts_with("invalid indentation") && reindent.repair(text, message, at)
-            });
+            .is_some_and(|message| reindent.repair(text, message, at));
         let error = first_error.get_or_insert(error).clone();
         if !repairable {
             return Err(error);
@@ -279,14 +313,16 @@ pub(super) fn parse(file: FileId, text: &str) -> Result<Option<Node>, SyntaxErro
     }))
 }
 
-/// One parse of `text` (the original or a re-indented copy); spans are of the original.
+/// One parse of `text` (the original or a repaired copy); spans are of the original.
 fn parse_once(
     file: FileId,
     text: &str,
     original: &ToOriginal,
+    dashes: &[usize],
 ) -> Result<Option<Node>, SyntaxError> {
     let mut builder = Builder {
         file,
+        dashes: dashes.to_vec(),
         offsets: CharOffsets::new(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -352,6 +388,11 @@ impl Builder {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let value = if style == ScalarStyle::Plain && self.dashes.contains(&start) {
+                    "-".into()
+                } else {
+                    value
+                };
                 let done = self.scalar(&value, style, tag.as_deref(), start, end)?;
                 self.remember(anchor, &done.node);
                 self.push(done)?;
@@ -793,5 +834,43 @@ mod tests {
             b.map(|s| &text[s.start as usize..s.end as usize]),
             Some("é")
         );
+    }
+
+    #[test]
+    fn lone_dash_in_a_flow_collection_is_the_string_dash() {
+        let text = "A: [-, x, [a, -], {k: -}]\nB: [\n  -,\n  é]\nC: x-y\n";
+        let root = parse(FileId(0), text).ok().flatten();
+        let root = root.as_ref().expect("parses");
+        let strings = |node: &Node| -> Vec<String> {
+            match &node.kind {
+                Kind::Seq(items) => items
+                    .iter()
+                    .map(|n| match &n.kind {
+                        Kind::Str(s) => s.clone(),
+                        Kind::Seq(_) => "[..]".into(),
+                        _ => "{..}".into(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let a = root.get("A").expect("A");
+        assert_eq!(strings(a), ["-", "x", "[..]", "{..}"]);
+        let Kind::Seq(items) = &a.kind else { panic!() };
+        assert_eq!(strings(&items[2]), ["a", "-"]);
+        assert!(matches!(&items[3].get("k").expect("k").kind, Kind::Str(s) if s == "-"));
+        let b = root.get("B").expect("B");
+        assert_eq!(strings(b), ["-", "é"]);
+        let Kind::Seq(items) = &b.kind else { panic!() };
+        let span = items[0].span;
+        assert_eq!(&text[span.start as usize..span.end as usize], "-");
+        assert!(matches!(&root.get("C").expect("C").kind, Kind::Str(s) if s == "x-y"));
+    }
+
+    /// PyYAML reads `a -` here; not repaired (a `-` after a space inside a plain scalar of
+    /// a flow collection), so the file stays a parse error rather than being misread.
+    #[test]
+    fn a_dash_inside_a_flow_scalar_stays_an_error() {
+        assert!(parse(FileId(0), "A: [a -, b]\n").is_err());
     }
 }

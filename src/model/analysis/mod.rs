@@ -1,6 +1,7 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
 //! NACL evaluation, which VPCs a connection joins, what a prefix list stands for,
-//! transit gateway attachments' zones, stateful middleboxes, edge (ingress) routing.
+//! transit gateway attachments' zones, stateful middleboxes, edge (ingress) routing, public
+//! IPv4 addresses.
 
 pub mod cidr;
 pub mod edge;
@@ -11,6 +12,7 @@ pub mod nacl;
 pub mod peering;
 pub mod ports;
 pub mod prefix_list;
+pub mod public_ip;
 pub mod reach;
 pub mod routing;
 pub mod sg;

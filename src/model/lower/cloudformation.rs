@@ -255,6 +255,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             egress: "SecurityGroupEgress",
             ingress_rule: &INGRESS,
             egress_rule: &EGRESS,
+            default_egress: true,
         }),
         "AWS::EC2::SecurityGroupIngress" => Lowering::SgRule(&SgRuleResourceNames {
             group: "GroupId",

@@ -489,6 +489,9 @@ struct SecurityGroupNames {
     egress: &'static str,
     ingress_rule: &'static SgRuleNames,
     egress_rule: &'static SgRuleNames,
+    /// AWS gives a group created without outbound rules one that allows all IPv4 traffic
+    /// out; CloudFormation keeps it, Terraform removes it.
+    default_egress: bool,
 }
 
 /// The attributes of one security group permission (inline block or separate resource).
@@ -2400,6 +2403,18 @@ impl<'a> UnitLowering<'a> {
                 let group = Field::known(id, block.span);
                 self.sg_rules(res, block, group, direction, rule, true);
             }
+        }
+        if names.default_egress && attr(res, names.egress).is_none() {
+            let span = res.name_span;
+            self.net.sg_rules.push(SgRule {
+                origin: origin(res),
+                group: Field::known(id, span),
+                direction: Direction::Egress,
+                protocol: Field::default(Protocol::All, span),
+                ports: Field::default(PortRange::ALL, span),
+                peer: Field::default(SgPeer::Cidr(IpNet::V4(Ipv4Net::default())), span),
+                inline: true,
+            });
         }
     }
 

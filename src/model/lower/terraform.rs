@@ -152,6 +152,7 @@ fn security_group(is_default: bool) -> &'static SecurityGroupNames {
         egress: "egress",
         ingress_rule: &INLINE_SG_RULE,
         egress_rule: &INLINE_SG_RULE,
+        default_egress: false,
     };
     const DEFAULT_GROUP: SecurityGroupNames = SecurityGroupNames {
         is_default: true,

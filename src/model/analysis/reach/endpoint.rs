@@ -15,6 +15,7 @@ use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
 use super::HopKind;
+use crate::model::analysis::public_ip::{ElasticIps, PublicIpv4};
 
 /// One end of a query.
 #[derive(Debug, Clone)]
@@ -37,8 +38,8 @@ pub struct Host<'n> {
     /// The address given on the command line, when it was an IP or CIDR.
     pub address: Option<Ipv4Net>,
     pub groups: HostGroups,
-    /// Whether it has a public IPv4 address; `None` when the code does not say.
-    pub public_ipv4: Option<bool>,
+    /// Whether it has a public IPv4 address.
+    pub public_ipv4: PublicIpv4,
 }
 
 /// The security groups that filter a host.
@@ -91,6 +92,7 @@ pub fn resolve<'n>(
             path == file || path.ends_with(&format!("/{file}"))
         })
     };
+    let elastic = ElasticIps::new(network);
     let mut found: Vec<Endpoint<'n>> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut add = |origin: &'n Origin, endpoint: Endpoint<'n>| {
@@ -108,11 +110,18 @@ pub fn resolve<'n>(
                 subnets: vec![id],
                 address: None,
                 groups: HostGroups::Unrestricted,
-                public_ipv4: subnet.map_public_ip_on_launch.copied(),
+                public_ipv4: match subnet.map_public_ip_on_launch.copied() {
+                    Some(true) => PublicIpv4::Yes,
+                    Some(false) => PublicIpv4::No(format!(
+                        "{} does not map public IPv4 addresses on launch",
+                        subnet.origin.address
+                    )),
+                    None => PublicIpv4::Unknown,
+                },
             }),
         );
     }
-    for instance in network.instances.values() {
+    for (id, instance) in network.instances.iter() {
         add(
             &instance.origin,
             Endpoint::Host(Host {
@@ -121,13 +130,11 @@ pub fn resolve<'n>(
                 subnets: instance.subnet.copied().into_iter().collect(),
                 address: None,
                 groups: instance_groups(network, instance),
-                // Whether AWS gives it a public address (associate_public_ip_address, an
-                // Elastic IP) is not in the model yet.
-                public_ipv4: None,
+                public_ipv4: elastic.instance(network, id),
             }),
         );
     }
-    for eni in network.network_interfaces.values() {
+    for (id, eni) in network.network_interfaces.iter() {
         add(
             &eni.origin,
             Endpoint::Host(Host {
@@ -140,7 +147,7 @@ pub fn resolve<'n>(
                     &eni.security_groups,
                     subnet_vpc(network, eni.subnet.copied()),
                 ),
-                public_ipv4: None,
+                public_ipv4: elastic.interface(network, id),
             }),
         );
     }
@@ -153,7 +160,13 @@ pub fn resolve<'n>(
                 subnets: lb.subnets.iter().filter_map(Field::copied).collect(),
                 address: None,
                 groups: load_balancer_groups(network, lb),
-                public_ipv4: lb.scheme.copied().map(|s| s == Scheme::InternetFacing),
+                public_ipv4: match lb.scheme.copied() {
+                    Some(Scheme::InternetFacing) => PublicIpv4::Yes,
+                    Some(Scheme::Internal) => {
+                        PublicIpv4::No(format!("{} is internal", lb.origin.address))
+                    }
+                    None => PublicIpv4::Unknown,
+                },
             }),
         );
     }
@@ -169,7 +182,10 @@ pub fn resolve<'n>(
                 subnets: endpoint.subnets.iter().filter_map(Field::copied).collect(),
                 address: None,
                 groups: groups(network, &endpoint.security_groups, endpoint.vpc.copied()),
-                public_ipv4: Some(false),
+                public_ipv4: PublicIpv4::No(format!(
+                    "{} is an interface endpoint, with private addresses only",
+                    endpoint.origin.address
+                )),
             }),
         );
     }
@@ -217,7 +233,7 @@ fn by_address(network: &Network, net: Ipv4Net) -> Endpoint<'_> {
             subnets: vec![id],
             address: Some(net),
             groups: HostGroups::Unrestricted,
-            public_ipv4: None,
+            public_ipv4: PublicIpv4::Unknown,
         }),
         None => Endpoint::Outside(net),
     }

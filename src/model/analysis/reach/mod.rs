@@ -24,6 +24,7 @@ use super::edge::{edge_associations, UnresolvedEdge};
 use super::nacl::{NaclIndex, SubnetNacl};
 use super::peering::{peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
+use super::public_ip::PublicIpv4;
 use super::routing::{
     target_origin, target_vpc, Reason, RouteLookup, RoutingIndex, TgwRoutingIndex, TgwTable,
     TgwVia, Via,
@@ -32,7 +33,7 @@ use super::sg::{describe_peer, SgIndex};
 use super::transit::{AttachmentAssociation, TgwAssociations};
 use crate::model::{
     Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, InternetGatewayId,
-    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, RouteId,
+    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, Provenance, RouteId,
     RouteTableId, SgPeer, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId,
     VpcId, VpnGatewayId,
 };
@@ -391,8 +392,23 @@ fn places(network: &Network, endpoint: &Endpoint) -> Vec<Place> {
 
 fn public_ipv4(endpoint: &Endpoint) -> Option<bool> {
     match endpoint {
-        Endpoint::Host(host) => host.public_ipv4,
+        Endpoint::Host(host) => match host.public_ipv4 {
+            PublicIpv4::Yes => Some(true),
+            PublicIpv4::No(_) => Some(false),
+            PublicIpv4::Unknown => None,
+        },
         Endpoint::Internet | Endpoint::Outside(_) => Some(true),
+    }
+}
+
+/// Why the endpoint has no public IPv4 address, when it has none.
+fn no_public_ipv4<'e>(endpoint: &'e Endpoint) -> Option<&'e str> {
+    match endpoint {
+        Endpoint::Host(Host {
+            public_ipv4: PublicIpv4::No(why),
+            ..
+        }) => Some(why),
+        _ => None,
     }
 }
 
@@ -521,7 +537,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                     );
                 };
                 let vpc = self.subnet_vpc(to_subnet)?;
-                self.enter(vpc, from_place, public_ipv4(to), packet)?;
+                self.enter(vpc, from_place, to, packet)?;
                 let landing = self.ingress(vpc, from_place, packet)?;
                 self.arrive(landing, None, to, to_place, packet)
             }
@@ -599,13 +615,7 @@ impl<'a, 'n> Walk<'a, 'n> {
 
     /// Traffic from outside entering `vpc`: through its internet gateway (to a public
     /// address) or its VGW / a transit gateway (from on premises).
-    fn enter(
-        &mut self,
-        vpc: VpcId,
-        from: Place,
-        host_public: Option<bool>,
-        packet: Packet,
-    ) -> Step<()> {
+    fn enter(&mut self, vpc: VpcId, from: Place, host: &Endpoint, packet: Packet) -> Step<()> {
         let network = self.network;
         let vpc_origin = &network.vpcs[vpc].origin;
         match from {
@@ -619,13 +629,17 @@ impl<'a, 'n> Walk<'a, 'n> {
                     );
                 };
                 let igw_origin = &network.internet_gateways[igw].origin;
-                match host_public {
+                match public_ipv4(host) {
                     Some(true) => {}
                     Some(false) => self.hop(
                         HopKind::InternetGateway,
                         Some(igw_origin),
                         Decision::Drop,
-                        format!("{} has no public IPv4 address: the internet can reach only public addresses", packet.dst),
+                        format!(
+                            "{} has no public IPv4 address{}: the internet gateway translates only public addresses, so the internet cannot reach it",
+                            packet.dst,
+                            because(no_public_ipv4(host))
+                        ),
                     )?,
                     None => self.hop(
                         HopKind::InternetGateway,
@@ -948,7 +962,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                     ),
                     Some(nat) => self.reply_through_nat(nat, vpc, from, from_place, reply),
                     None => {
-                        self.enter(vpc, to_place, public_ipv4(from), reply)?;
+                        self.enter(vpc, to_place, from, reply)?;
                         match self.ingress(vpc, to_place, reply)? {
                             Landing::Vpc(landed) => {
                                 self.deliver_reply(landed, None, from, from_place, reply)
@@ -1137,9 +1151,14 @@ impl<'a, 'n> Walk<'a, 'n> {
                             Some(&rule.origin),
                             Decision::Allow,
                             format!(
-                                "{} allows {opened_text} {to_from} {}",
+                                "{} allows {opened_text} {to_from} {}{}",
                                 rule.origin.address,
-                                describe_peer(network, peer_value)
+                                describe_peer(network, peer_value),
+                                if rule.peer.provenance == Provenance::Default {
+                                    " (the rule AWS adds to a group created without outbound rules)"
+                                } else {
+                                    ""
+                                }
                             ),
                         );
                     }
@@ -1566,11 +1585,17 @@ impl<'a, 'n> Walk<'a, 'n> {
                         )?;
                     }
                     (Some(false), None) => {
+                        // Not translated on the way: the source's own address is the one.
+                        let why = if self.nat.is_none() {
+                            because(no_public_ipv4(&self.source))
+                        } else {
+                            String::new()
+                        };
                         self.hop(
                             HopKind::InternetGateway,
                             origin,
                             Decision::Drop,
-                            format!("{} has no public IPv4 address: the internet gateway translates only public addresses", packet.src),
+                            format!("{} has no public IPv4 address{why}: the internet gateway translates only public addresses", packet.src),
                         )?;
                     }
                     (None, None) => {
@@ -1755,7 +1780,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                 kind,
                 origin,
                 Decision::Forward,
-                "middlebox with source/destination check off forwards the packet".to_string(),
+                "middlebox with source/destination check off forwards the packet (its security groups, its subnet's network ACL and what it runs are not evaluated)".to_string(),
             ),
             Some(true) => self.hop(
                 kind,
@@ -2334,6 +2359,11 @@ impl<'a, 'n> Walk<'a, 'n> {
         )?;
         self.route(subnet, packet)
     }
+}
+
+/// ` (why)`, or nothing.
+fn because(why: Option<&str>) -> String {
+    why.map(|why| format!(" ({why})")).unwrap_or_default()
 }
 
 fn reason_text(reason: Reason) -> &'static str {
