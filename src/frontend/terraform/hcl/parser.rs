@@ -126,7 +126,11 @@ impl<'a> Parser<'a> {
     fn found(&self) -> String {
         match self.peek_char() {
             None => "the end of the file".into(),
-            Some('\n' | '\r') => "a line break".into(),
+            Some('\n') => "a line break".into(),
+            Some('\r') if self.peek_at(1) == Some(b'\n') => "a line break".into(),
+            Some('\r') => "a carriage return without a line feed".into(),
+            // Written out: the raw character would garble the terminal or the report.
+            Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
             Some(c) => format!("`{c}`"),
         }
     }
@@ -185,18 +189,19 @@ impl<'a> Parser<'a> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t') => self.pos += 1,
-                Some(b'\r') if self.peek_at(1) != Some(b'\n') => self.pos += 1,
                 Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
                 _ => return Ok(()),
             }
         }
     }
 
-    /// Whitespace, line breaks and comments of every kind.
+    /// Whitespace, line breaks and comments of every kind. A carriage return is part of a
+    /// line break only before a line feed: alone, HCL refuses it as an invalid character.
     fn skip_ws(&mut self) -> Result<(), Error> {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b' ' | b'\t' | b'\n') => self.pos += 1,
+                Some(b'\r') if self.peek_at(1) == Some(b'\n') => self.pos += 2,
                 Some(b'#') => self.line_comment(),
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.line_comment(),
                 Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
@@ -575,7 +580,8 @@ impl<'a> Parser<'a> {
             let operator = match self.peek() {
                 Some(b'.') if self.peek_at(1) != Some(b'.') => {
                     self.pos += 1;
-                    self.skip_ws()?;
+                    // On the same line, as in HCL, unless line breaks are ignored here.
+                    self.skip(newlines)?;
                     match self.peek() {
                         Some(b'*') => {
                             self.pos += 1;
@@ -585,6 +591,16 @@ impl<'a> Parser<'a> {
                             let start = self.pos;
                             while self.peek().is_some_and(|b| b.is_ascii_digit()) {
                                 self.pos += 1;
+                            }
+                            if self.peek() == Some(b'.')
+                                && self.peek_at(1).is_some_and(|b| b.is_ascii_digit())
+                            {
+                                // HCL reads `0.1` as one number, not two indexes.
+                                return Err(self.error(
+                                    start,
+                                    "invalid legacy index: `.0.1` chains two indexes, which \
+                                     HCL does not permit; write `[0][1]`",
+                                ));
                             }
                             let index = self.text[start..self.pos]
                                 .parse()
