@@ -602,10 +602,19 @@ impl<'a> Parser<'a> {
                                      HCL does not permit; write `[0][1]`",
                                 ));
                             }
-                            let index = self.text[start..self.pos]
-                                .parse()
-                                .map_err(|_| self.error(start, "index too large"))?;
-                            TraversalOperator::LegacyIndex(index)
+                            if matches!(self.peek(), Some(b'e' | b'E')) {
+                                // `.1e3`: HCL reads a number, the index 1000.
+                                self.number_end()?;
+                                TraversalOperator::Index(Expression {
+                                    kind: ExprKind::Number(self.text[start..self.pos].into()),
+                                    range: TextRange::new(start, self.pos),
+                                })
+                            } else {
+                                let index = self.text[start..self.pos]
+                                    .parse()
+                                    .map_err(|_| self.error(start, "index too large"))?;
+                                TraversalOperator::LegacyIndex(index)
+                            }
                         }
                         _ => match self.ident() {
                             Some(name) => TraversalOperator::GetAttr(name.name),
@@ -995,7 +1004,7 @@ impl<'a> Parser<'a> {
         let mut line_start = true;
         loop {
             if let (Ending::Heredoc(marker), true) = (ending, line_start) {
-                if let Some(end) = self.closing_marker_end(marker) {
+                if let Some(end) = self.closing_marker_end(marker)? {
                     self.pos = end;
                     break;
                 }
@@ -1063,16 +1072,23 @@ impl<'a> Parser<'a> {
     }
 
     /// The end of the heredoc's closing line, when the line at the current position is one:
-    /// the marker alone, spaces around it allowed.
-    fn closing_marker_end(&self, marker: &str) -> Option<usize> {
+    /// the marker alone, spaces around it allowed, then a line break (at the end of the
+    /// file, HCL reports the heredoc unterminated).
+    fn closing_marker_end(&self, marker: &str) -> Result<Option<usize>, Error> {
         let rest = &self.text[self.pos..];
-        let line = rest.split('\n').next().unwrap_or(rest);
+        let line_end = rest.find('\n');
+        let line = &rest[..line_end.unwrap_or(rest.len())];
         let trimmed = line.trim_end_matches('\r').trim_matches([' ', '\t']);
         if trimmed != marker {
-            return None;
+            return Ok(None);
         }
-        let marker_at = line.find(marker)?;
-        Some(self.pos + marker_at + marker.len())
+        if line_end.is_none() {
+            return Err(self.error(
+                self.pos,
+                "unterminated heredoc: its closing marker needs a line break after it",
+            ));
+        }
+        Ok(line.find(marker).map(|at| self.pos + at + marker.len()))
     }
 
     /// A backslash escape of a quoted string.

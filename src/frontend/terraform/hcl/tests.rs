@@ -189,6 +189,7 @@ fn errors_say_what_was_expected_where() {
         ),
         ("a = b.0.1\n", 6, "`.0.1` chains two indexes"),
         ("a = b[*].00.1\n", 9, "`.0.1` chains two indexes"),
+        ("a = <<EOT\nx\nEOT", 12, "closing marker needs a line break"),
     ];
     for (text, offset, message) in cases {
         let err = parse_body(text).unwrap_err();
@@ -208,7 +209,7 @@ fn crlf_line_breaks_are_line_breaks() {
 /// After `.`, the attribute name is on the same line unless line breaks are ignored there
 /// (as `terraform fmt` parses: brackets, calls, interpolations, `for` collections).
 #[test]
-fn attribute_names_follow_the_dot_on_its_line() {
+fn what_follows_a_dot_reads_as_in_hcl() {
     for ok in [
         "a = [b.\n c]\n",
         "a = f(b.\n c)\n",
@@ -220,6 +221,15 @@ fn attribute_names_follow_the_dot_on_its_line() {
     ] {
         assert!(parse_body(ok).is_ok(), "{ok:?}");
     }
+    // A legacy index with an exponent is one number (Terraform's index 1000).
+    let body = parse_body("a = b.1e3\n").expect("parses");
+    let ExprKind::Traversal(t) = &attr(&body, "a").kind else {
+        panic!("traversal");
+    };
+    assert!(matches!(
+        &t.operators[..],
+        [TraversalOperator::Index(Expression { kind: ExprKind::Number(n), .. })] if &**n == "1e3"
+    ));
     for refused in ["a = { k = b.\n c }\n", "a = x ? b.\n c : 1\n"] {
         assert!(parse_body(refused).is_err(), "{refused:?}");
     }
