@@ -1028,6 +1028,12 @@ impl<'a> Parser<'a> {
                          or `\\n`)",
                     ))
                 }
+                b'\r' if matches!(ending, Ending::Heredoc(_)) && self.peek_at(1) != Some(b'\n') => {
+                    return Err(self.error(
+                        self.pos,
+                        "a carriage return without a line feed: HCL refuses it in a heredoc",
+                    ))
+                }
                 b'\\' if matches!(ending, Ending::Quote) => text.push(self.escape()?),
                 b'$' | b'%' if self.peek_at(1) == Some(b) && self.peek_at(2) == Some(b'{') => {
                     text.push(b as char);

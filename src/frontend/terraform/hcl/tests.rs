@@ -190,6 +190,11 @@ fn errors_say_what_was_expected_where() {
         ("a = b.0.1\n", 6, "`.0.1` chains two indexes"),
         ("a = b[*].00.1\n", 9, "`.0.1` chains two indexes"),
         ("a = <<EOT\nx\nEOT", 12, "closing marker needs a line break"),
+        (
+            "a = <<EOT\nx\ry\nEOT\n",
+            11,
+            "carriage return without a line feed",
+        ),
     ];
     for (text, offset, message) in cases {
         let err = parse_body(text).unwrap_err();
