@@ -97,3 +97,26 @@ pub fn rendered(path: &Path) -> Vec<(&'static str, String)> {
         ),
     ]
 }
+
+/// Parses `text` as HCL three ways (a file's body, an expression, a template) and nothing
+/// more: the parser alone, fast enough to fuzz with millions of inputs.
+///
+/// # Panics
+/// When an error's offset is not a position of the text (its line and column would be
+/// wrong).
+pub fn hcl_parser(text: &str) {
+    use crate::frontend::terraform::hcl;
+    let offsets = [
+        hcl::parse_body(text).err(),
+        hcl::parse_expr(text).err(),
+        hcl::parse_template(text).err(),
+    ];
+    for err in offsets.into_iter().flatten() {
+        assert!(
+            text.is_char_boundary(err.offset),
+            "error offset {} is not a position of the text: {}",
+            err.offset,
+            err.message
+        );
+    }
+}

@@ -6,7 +6,7 @@ mod config;
 pub mod convert;
 mod eval;
 pub mod functions;
-mod hcl;
+pub(crate) mod hcl;
 mod instance;
 mod json;
 pub mod number;

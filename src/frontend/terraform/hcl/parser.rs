@@ -126,7 +126,11 @@ impl<'a> Parser<'a> {
     fn found(&self) -> String {
         match self.peek_char() {
             None => "the end of the file".into(),
-            Some('\n' | '\r') => "a line break".into(),
+            Some('\n') => "a line break".into(),
+            Some('\r') if self.peek_at(1) == Some(b'\n') => "a line break".into(),
+            Some('\r') => "a carriage return without a line feed".into(),
+            // Written out: the raw character would garble the terminal or the report.
+            Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
             Some(c) => format!("`{c}`"),
         }
     }
@@ -185,18 +189,19 @@ impl<'a> Parser<'a> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t') => self.pos += 1,
-                Some(b'\r') if self.peek_at(1) != Some(b'\n') => self.pos += 1,
                 Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
                 _ => return Ok(()),
             }
         }
     }
 
-    /// Whitespace, line breaks and comments of every kind.
+    /// Whitespace, line breaks and comments of every kind. A carriage return is part of a
+    /// line break only before a line feed: alone, HCL refuses it as an invalid character.
     fn skip_ws(&mut self) -> Result<(), Error> {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b' ' | b'\t' | b'\n') => self.pos += 1,
+                Some(b'\r') if self.peek_at(1) == Some(b'\n') => self.pos += 2,
                 Some(b'#') => self.line_comment(),
                 Some(b'/') if self.peek_at(1) == Some(b'/') => self.line_comment(),
                 Some(b'/') if self.peek_at(1) == Some(b'*') => self.block_comment()?,
@@ -575,7 +580,8 @@ impl<'a> Parser<'a> {
             let operator = match self.peek() {
                 Some(b'.') if self.peek_at(1) != Some(b'.') => {
                     self.pos += 1;
-                    self.skip_ws()?;
+                    // On the same line, as in HCL, unless line breaks are ignored here.
+                    self.skip(newlines)?;
                     match self.peek() {
                         Some(b'*') => {
                             self.pos += 1;
@@ -586,10 +592,29 @@ impl<'a> Parser<'a> {
                             while self.peek().is_some_and(|b| b.is_ascii_digit()) {
                                 self.pos += 1;
                             }
-                            let index = self.text[start..self.pos]
-                                .parse()
-                                .map_err(|_| self.error(start, "index too large"))?;
-                            TraversalOperator::LegacyIndex(index)
+                            if self.peek() == Some(b'.')
+                                && self.peek_at(1).is_some_and(|b| b.is_ascii_digit())
+                            {
+                                // HCL reads `0.1` as one number, not two indexes.
+                                return Err(self.error(
+                                    start,
+                                    "invalid legacy index: `.0.1` chains two indexes, which \
+                                     HCL does not permit; write `[0][1]`",
+                                ));
+                            }
+                            if matches!(self.peek(), Some(b'e' | b'E')) {
+                                // `.1e3`: HCL reads a number, the index 1000.
+                                self.number_end()?;
+                                TraversalOperator::Index(Expression {
+                                    kind: ExprKind::Number(self.text[start..self.pos].into()),
+                                    range: TextRange::new(start, self.pos),
+                                })
+                            } else {
+                                let index = self.text[start..self.pos]
+                                    .parse()
+                                    .map_err(|_| self.error(start, "index too large"))?;
+                                TraversalOperator::LegacyIndex(index)
+                            }
                         }
                         _ => match self.ident() {
                             Some(name) => TraversalOperator::GetAttr(name.name),
@@ -979,7 +1004,7 @@ impl<'a> Parser<'a> {
         let mut line_start = true;
         loop {
             if let (Ending::Heredoc(marker), true) = (ending, line_start) {
-                if let Some(end) = self.closing_marker_end(marker) {
+                if let Some(end) = self.closing_marker_end(marker)? {
                     self.pos = end;
                     break;
                 }
@@ -1001,6 +1026,12 @@ impl<'a> Parser<'a> {
                         self.pos,
                         "unterminated string: a quoted string cannot span lines (use a heredoc, \
                          or `\\n`)",
+                    ))
+                }
+                b'\r' if matches!(ending, Ending::Heredoc(_)) && self.peek_at(1) != Some(b'\n') => {
+                    return Err(self.error(
+                        self.pos,
+                        "a carriage return without a line feed: HCL refuses it in a heredoc",
                     ))
                 }
                 b'\\' if matches!(ending, Ending::Quote) => text.push(self.escape()?),
@@ -1047,16 +1078,23 @@ impl<'a> Parser<'a> {
     }
 
     /// The end of the heredoc's closing line, when the line at the current position is one:
-    /// the marker alone, spaces around it allowed.
-    fn closing_marker_end(&self, marker: &str) -> Option<usize> {
+    /// the marker alone, spaces around it allowed, then a line break (at the end of the
+    /// file, HCL reports the heredoc unterminated).
+    fn closing_marker_end(&self, marker: &str) -> Result<Option<usize>, Error> {
         let rest = &self.text[self.pos..];
-        let line = rest.split('\n').next().unwrap_or(rest);
+        let line_end = rest.find('\n');
+        let line = &rest[..line_end.unwrap_or(rest.len())];
         let trimmed = line.trim_end_matches('\r').trim_matches([' ', '\t']);
         if trimmed != marker {
-            return None;
+            return Ok(None);
         }
-        let marker_at = line.find(marker)?;
-        Some(self.pos + marker_at + marker.len())
+        if line_end.is_none() {
+            return Err(self.error(
+                self.pos,
+                "unterminated heredoc: its closing marker needs a line break after it",
+            ));
+        }
+        Ok(line.find(marker).map(|at| self.pos + at + marker.len()))
     }
 
     /// A backslash escape of a quoted string.

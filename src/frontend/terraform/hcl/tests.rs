@@ -170,11 +170,73 @@ fn errors_say_what_was_expected_where() {
         ("a = \"%{ if x }y\"\n", 5, "has no `%{ endif }`"),
         ("r \"${x}\" {}\n", 2, "block label is a plain string"),
         ("a = 1 +\n2\n", 7, "expected an expression"),
+        ("a = \u{0}\n", 4, "found the control character U+0000"),
+        ("\u{1b}[31m = 1\n", 0, "found the control character U+001B"),
+        (
+            "a = 1\rb = 2\n",
+            5,
+            "a line break after the argument or block, found a carriage return without a line feed",
+        ),
+        (
+            "a = [\r1]\n",
+            5,
+            "found a carriage return without a line feed",
+        ),
+        (
+            "a = b.\nc\n",
+            6,
+            "an attribute name, `*` or an index after `.`, found a line break",
+        ),
+        ("a = b.0.1\n", 6, "`.0.1` chains two indexes"),
+        ("a = b[*].00.1\n", 9, "`.0.1` chains two indexes"),
+        ("a = <<EOT\nx\nEOT", 12, "closing marker needs a line break"),
+        (
+            "a = <<EOT\nx\ry\nEOT\n",
+            11,
+            "carriage return without a line feed",
+        ),
     ];
     for (text, offset, message) in cases {
         let err = parse_body(text).unwrap_err();
         assert!(err.message.contains(message), "{text:?}: {}", err.message);
         assert_eq!(err.offset, offset, "{text:?}: {}", err.message);
+    }
+}
+
+/// `\r\n` is a line break wherever `\n` is (the carriage return alone is refused above, as
+/// HCL refuses it).
+#[test]
+fn crlf_line_breaks_are_line_breaks() {
+    let text = "a = [\r\n  1,\r\n]\r\nb {\r\n  c = 1 # x\r\n}\r\nd = <<EOT\r\nx\r\nEOT\r\n";
+    assert_eq!(parse_body(text).expect("parses").structures.len(), 3);
+}
+
+/// After `.`, the attribute name is on the same line unless line breaks are ignored there
+/// (as `terraform fmt` parses: brackets, calls, interpolations, `for` collections).
+#[test]
+fn what_follows_a_dot_reads_as_in_hcl() {
+    for ok in [
+        "a = [b.\n c]\n",
+        "a = f(b.\n c)\n",
+        "a = \"${b.\n c}\"\n",
+        "a = {for k in b.\n c : k => k}\n",
+        "a = b. c\n",
+        "a = b.0.c\n",
+        "a = b.0 .1\n",
+    ] {
+        assert!(parse_body(ok).is_ok(), "{ok:?}");
+    }
+    // A legacy index with an exponent is one number (Terraform's index 1000).
+    let body = parse_body("a = b.1e3\n").expect("parses");
+    let ExprKind::Traversal(t) = &attr(&body, "a").kind else {
+        panic!("traversal");
+    };
+    assert!(matches!(
+        &t.operators[..],
+        [TraversalOperator::Index(Expression { kind: ExprKind::Number(n), .. })] if &**n == "1e3"
+    ));
+    for refused in ["a = { k = b.\n c }\n", "a = x ? b.\n c : 1\n"] {
+        assert!(parse_body(refused).is_err(), "{refused:?}");
     }
 }
 
