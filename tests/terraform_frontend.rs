@@ -567,3 +567,37 @@ resource "aws_route_table" "app" {
         unit.diagnostics
     );
 }
+
+/// A misspelt function in a resource with no instances is reported once per call, however
+/// many instances its module has; `core::try` catches it as `try` does.
+#[test]
+fn unknown_functions_of_resources_without_instances_are_reported_once_per_call() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(dir.path().join("child")).expect("child directory");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"c\" {\n  count  = 2\n  source = \"./child\"\n}\n",
+    )
+    .expect("write main.tf");
+    std::fs::write(
+        dir.path().join("child/main.tf"),
+        concat!(
+            "resource \"aws_vpc\" \"off\" {\n",
+            "  count      = 0\n",
+            "  cidr_block = cidrsubnett(\"10.0.0.0/8\", 8, 1)\n",
+            "  tags       = { a = core::try(lenght(\"x\"), \"y\") }\n",
+            "}\n",
+        ),
+    )
+    .expect("write child/main.tf");
+    let sources = SourceMap::new();
+    let unit = terraform::load_root_module(dir.path(), &Options::default(), &sources);
+    let unknown: Vec<&str> = unit
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("Call to unknown function"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(unknown.len(), 1, "{unknown:?}");
+    assert!(unknown[0].contains("cidrsubnett"), "{unknown:?}");
+}

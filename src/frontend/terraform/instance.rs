@@ -1104,7 +1104,8 @@ impl<'s> Evaluator<'s> {
         match &expr.kind {
             ExprKind::Conditional(c) => self.reject_calls_in(&c.cond, attr),
             ExprKind::For(f) => self.reject_calls_in(&f.collection, attr),
-            ExprKind::FuncCall(call) if matches!(&*call.name, "try" | "can") => {}
+            ExprKind::FuncCall(call)
+                if call.is_builtin(&call.name) && matches!(&*call.name, "try" | "can") => {}
             ExprKind::FuncCall(call) => {
                 let rejected = call
                     .is_builtin(&call.name)
