@@ -202,7 +202,7 @@ impl V {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Ref {
     /// Address of the referenced resource instance, as in [`Resource::address`].
-    pub address: String,
+    pub address: Arc<str>,
     /// The attribute referenced: `id`, `default_route_table_id`; for CloudFormation
     /// `!Ref` this is `Ref`, for `!GetAtt X.Attr` it is `Attr`.
     pub attribute: String,
@@ -213,7 +213,7 @@ impl Ref {
     /// `vpclint reach` names a resource of one template among several), which no resource
     /// address of a unit has (CloudFormation logical IDs are alphanumeric).
     pub fn from_unit(mut self, unit: &Path) -> Ref {
-        self.address = format!("{}#{}", unit.display(), self.address);
+        self.address = format!("{}#{}", unit.display(), self.address).into();
         self
     }
 

@@ -549,7 +549,7 @@ impl<'a> Evaluator<'a> {
                 }
                 if self.resources.contains_key(name) {
                     V::reference(Ref {
-                        address: format!("{}{name}", self.prefix),
+                        address: format!("{}{name}", self.prefix).into(),
                         attribute: "Ref".to_string(),
                     })
                 } else {
@@ -646,7 +646,7 @@ impl<'a> Evaluator<'a> {
         let as_ref = Val::new(
             span,
             V::reference(Ref {
-                address: format!("{}{resource}", self.prefix),
+                address: format!("{}{resource}", self.prefix).into(),
                 attribute: attribute.to_string(),
             }),
         );
@@ -894,7 +894,7 @@ impl<'a> Evaluator<'a> {
         let entry = Val::new(
             span,
             V::reference(Ref {
-                address: format!("{}{resource}", self.prefix),
+                address: format!("{}{resource}", self.prefix).into(),
                 attribute: super::FIREWALL_ENDPOINT_ENTRY.to_string(),
             }),
         );

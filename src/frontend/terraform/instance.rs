@@ -16,7 +16,7 @@ use super::value::{Map, Value};
 use crate::frontend::{CallChain, CallSite, Diagnostic, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -265,13 +265,16 @@ struct Expansion {
 
 pub(super) struct ResourceInstance {
     pub key: Key,
-    pub address: String,
+    /// Shared with every reference to the instance.
+    pub address: Arc<str>,
     /// `aws_subnet`: what an unset or null optional+computed argument is.
     pub kind: std::sync::Arc<str>,
     /// A data source: attributes it does not set are unknown, not references.
     pub mode: Mode,
     /// `None` when no expression of the module refers to the resource (references.rs).
     pub value: Option<Value>,
+    /// The whole object (`aws_subnet.a`, `for s in aws_subnet.a`), built on first use.
+    pub object: OnceCell<Value>,
     /// The arguments with their spans, for the model: moved out (not cloned) when the
     /// module instance is collected, which happens once.
     pub attrs: RefCell<Val>,
@@ -1064,10 +1067,11 @@ impl<'s> Evaluator<'s> {
                     };
                     ResourceInstance {
                         key,
-                        address,
+                        address: address.into(),
                         kind: decl.kind.clone(),
                         mode: decl.mode,
                         value,
+                        object: OnceCell::new(),
                         attrs: RefCell::new(attrs),
                     }
                 })
@@ -1925,7 +1929,7 @@ impl<'s> Evaluator<'s> {
             for instance in &resources.instances {
                 out.push(crate::frontend::Resource {
                     kind: decl.kind.clone(),
-                    address: instance.address.clone(),
+                    address: instance.address.to_string(),
                     span: decl.span,
                     name_span: decl.header,
                     attrs: instance.attrs.replace(Val::new(decl.span, V::Null)),
@@ -2015,31 +2019,44 @@ fn kept_value(instance: &ResourceInstance) -> Result<&Value, String> {
 }
 
 fn instance_object(instance: &ResourceInstance) -> EvalResult {
-    let mut object = match kept_value(instance)? {
-        Value::Map(entries) if instance.mode == Mode::Managed => entries.clone(),
+    if let Some(object) = instance.object.get() {
+        return Ok(object.clone());
+    }
+    let object = build_instance_object(instance)?;
+    Ok(instance.object.get_or_init(|| object).clone())
+}
+
+/// The configured arguments, with references for what the provider computes.
+fn build_instance_object(instance: &ResourceInstance) -> EvalResult {
+    let configured = match kept_value(instance)? {
+        Value::Map(entries) if instance.mode == Mode::Managed => entries,
         other => return Ok(other.clone()),
     };
-    for (name, value) in object.iter_mut() {
-        if matches!(value, Value::Null) && is_optional_computed(&instance.kind, name) {
-            *value = Value::reference(Ref {
-                address: instance.address.clone(),
-                attribute: name.clone(),
-            });
-        }
+    let computed = |attribute: &str| {
+        Value::reference(Ref {
+            address: instance.address.clone(),
+            attribute: attribute.to_string(),
+        })
+    };
+    let mut entries = Vec::with_capacity(configured.len() + COMPUTED_ATTRIBUTES.len() + 1);
+    for (name, value) in configured {
+        let value = if matches!(value, Value::Null) && is_optional_computed(&instance.kind, name) {
+            computed(name)
+        } else {
+            value.clone()
+        };
+        entries.push((name.clone(), value));
     }
+    // Pushed after the configured entries: of repeated keys the last one stays.
     if let Some(status) = shaped_computed_attribute(instance, "firewall_status", &|_| None) {
-        object.insert("firewall_status".to_string(), status);
+        entries.push(("firewall_status".to_string(), status));
     }
     for attribute in COMPUTED_ATTRIBUTES {
-        if !object.contains_key(attribute) {
-            let reference = Value::reference(Ref {
-                address: instance.address.clone(),
-                attribute: attribute.to_string(),
-            });
-            object.insert(attribute.to_string(), reference);
+        if !configured.contains_key(attribute) {
+            entries.push((attribute.to_string(), computed(attribute)));
         }
     }
-    Ok(Value::Map(object))
+    Ok(Value::Map(Map::from_entries(entries)))
 }
 
 /// `path.module`: the module's directory relative to the root module's, as Terraform gives

@@ -393,7 +393,7 @@ impl Reader<'_> {
             format!("{module}.{local}")
         };
         self.addresses.contains(address.as_str()).then(|| Ref {
-            address,
+            address: address.into(),
             attribute: attribute.to_string(),
         })
     }

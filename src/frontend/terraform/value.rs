@@ -3,6 +3,7 @@
 
 use super::number::Number;
 use crate::frontend::Ref;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -38,13 +39,15 @@ impl Value {
 
 /// A map or object's entries, sorted by key as Terraform iterates them, each key once.
 /// A sorted vector and not a `BTreeMap`: most maps are a resource's few arguments, for which
-/// a B-tree allocates a 600-byte node, and evaluation builds, clones and drops millions of them.
+/// a B-tree allocates a 600-byte node. Shared (`Rc`) and copied on write: evaluation hands
+/// the same objects (a resource instance, a local, a variable) to every expression that
+/// reads them, and a deep copy for each read was a large part of its cost.
 #[derive(Clone, Default, PartialEq)]
-pub struct Map(Vec<(String, Value)>);
+pub struct Map(Rc<Vec<(String, Value)>>);
 
 impl Map {
     pub fn new() -> Map {
-        Map(Vec::new())
+        Map::default()
     }
 
     /// Entries in any order; of repeated keys the last one stays (as `insert` would keep it).
@@ -61,7 +64,7 @@ impl Map {
                 }
             });
         }
-        Map(entries)
+        Map(Rc::new(entries))
     }
 
     fn position(&self, key: &str) -> Result<usize, usize> {
@@ -89,13 +92,15 @@ impl Map {
     /// a map built from many keys out of order is built with [`Map::from_entries`].
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         if self.0.last().is_none_or(|(last, _)| *last < key) {
-            self.0.push((key, value));
+            Rc::make_mut(&mut self.0).push((key, value));
             return None;
         }
-        match self.position(&key) {
-            Ok(i) => self.0.get_mut(i).map(|(_, v)| std::mem::replace(v, value)),
+        let position = self.position(&key);
+        let entries = Rc::make_mut(&mut self.0);
+        match position {
+            Ok(i) => entries.get_mut(i).map(|(_, v)| std::mem::replace(v, value)),
             Err(i) => {
-                self.0.insert(i, (key, value));
+                entries.insert(i, (key, value));
                 None
             }
         }
@@ -103,7 +108,7 @@ impl Map {
 
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key).ok()?;
-        Some(self.0.remove(i).1)
+        Some(Rc::make_mut(&mut self.0).remove(i).1)
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &Value)> + ExactSizeIterator {
@@ -111,7 +116,7 @@ impl Map {
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut Value)> {
-        self.0.iter_mut().map(|(k, v)| (&*k, v))
+        Rc::make_mut(&mut self.0).iter_mut().map(|(k, v)| (&*k, v))
     }
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
@@ -143,7 +148,7 @@ impl<const N: usize> From<[(String, Value); N]> for Map {
 
 impl Extend<(String, Value)> for Map {
     fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, entries: I) {
-        let mut all = std::mem::take(&mut self.0);
+        let mut all = Rc::unwrap_or_clone(std::mem::take(&mut self.0));
         all.extend(entries);
         *self = Map::from_entries(all);
     }
@@ -153,7 +158,7 @@ impl IntoIterator for Map {
     type Item = (String, Value);
     type IntoIter = std::vec::IntoIter<(String, Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        Rc::unwrap_or_clone(self.0).into_iter()
     }
 }
 

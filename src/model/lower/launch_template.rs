@@ -120,7 +120,7 @@ impl<'a> UnitLowering<'a> {
         };
         let describes_code = match version.as_ref() {
             Some(r) => {
-                r.address == template.address && names.code_versions.contains(&&*r.attribute)
+                *r.address == *template.address && names.code_versions.contains(&&*r.attribute)
             }
             None => matches!(self.text(version), Parsed::Known("$Latest" | "$Default")),
         };

@@ -911,7 +911,7 @@ impl<'a> UnitLowering<'a> {
 
     /// The index of the resource a reference names in this unit.
     fn local_index(&self, r: &Ref) -> Option<usize> {
-        self.by_address.get(r.address.as_str()).copied()
+        self.by_address.get(&*r.address).copied()
     }
 
     /// The entity of another unit's resource that a reference names by its id (an import
@@ -2149,7 +2149,7 @@ impl<'a> UnitLowering<'a> {
     /// an `EndpointIds` entry's id).
     fn firewall_of_endpoint(&self, val: &'a Val) -> Option<FirewallId> {
         let r = val.as_ref()?;
-        let index = *self.by_address.get(r.address.as_str())?;
+        let index = *self.by_address.get(&*r.address)?;
         let kind = &self.resources.get(index)?.kind;
         if !(self.dialect.firewall_endpoint)(kind, &r.attribute) {
             return None;

@@ -761,7 +761,7 @@ mod tests {
     fn partly_unknown_collections() {
         let unknown = Value::Unknown("later".to_string());
         let reference = Value::reference(crate::frontend::Ref {
-            address: "aws_subnet.a".to_string(),
+            address: "aws_subnet.a".into(),
             attribute: "id".to_string(),
         });
         assert_eq!(
