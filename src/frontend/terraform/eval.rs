@@ -351,11 +351,13 @@ impl Evaluator<'_> {
             self.note_call(range, reason.clone());
             return Ok(Value::Unknown(reason));
         }
-        if let Some(message) = functions::rejected_call(name) {
+        let Some(function) = functions::find(name) else {
+            let message = functions::rejected_call(name)
+                .unwrap_or_else(|| format!("internal: function {name}() not found"));
             self.reject_call(range, message.clone());
             return Err(message);
-        }
-        if let Some(reason) = functions::unevaluated_reason(name) {
+        };
+        if let Some(reason) = function.unevaluated_reason(name) {
             self.note_call(range.clone(), reason);
         }
         match name {
@@ -416,9 +418,10 @@ impl Evaluator<'_> {
             let rendered = self.template_file(inst, args)?;
             return Ok(self.copied(rendered));
         }
-        let result = functions::call_with_files(name, args, self.sandbox())
+        let result = function
+            .call(name, args, self.sandbox())
             .map_err(|e| format!("{name}(): {e}"))?;
-        if let (true, Value::Unknown(reason)) = (functions::is_file_function(name), &result) {
+        if let (true, Value::Unknown(reason)) = (function.reads_files(name), &result) {
             self.note_call(range, format!("{name}(): {reason}"));
         }
         Ok(self.copied(result))

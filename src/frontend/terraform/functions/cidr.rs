@@ -60,6 +60,13 @@ fn parse_cidr(value: &Value) -> Result<Net, String> {
         Value::String(text) => text.into(),
         other => to_string(other).map_err(|e| arg_error("prefix", e))?.into(),
     };
+    if let Some((addr, prefix)) = ipv4_cidr(text.as_bytes()) {
+        return Ok(Net {
+            addr: u128::from(addr) & !Net::host_mask(32, prefix),
+            prefix,
+            width: 32,
+        });
+    }
     let invalid = || format!("invalid CIDR expression: invalid CIDR address: {text}");
     let (addr, prefix) = text.split_once('/').ok_or_else(invalid)?;
     let (addr, width) = match parse_ipv4(addr) {
@@ -77,6 +84,34 @@ fn parse_cidr(value: &Value) -> Result<Net, String> {
         prefix,
         width,
     })
+}
+
+/// `a.b.c.d/p` in one pass over the bytes: what [`parse_ipv4`] and [`parse_decimal`] accept
+/// (leading zeros, octets up to 255, a prefix up to 32), or `None` for anything else, which
+/// the general path then parses or rejects (`cidrsubnet` runs once per subnet).
+fn ipv4_cidr(text: &[u8]) -> Option<(u32, u32)> {
+    // Above every limit, and it stays there: more digits only make a number larger.
+    const BIG: u32 = 1 << 20;
+    let mut fields = [0u32; 5];
+    let mut field = 0;
+    let mut digits = 0;
+    for &byte in text {
+        match byte {
+            b'0'..=b'9' => {
+                let slot = fields.get_mut(field)?;
+                *slot = (*slot * 10 + u32::from(byte - b'0')).min(BIG);
+                digits += 1;
+            }
+            b'.' if field < 3 && digits > 0 => (field, digits) = (field + 1, 0),
+            b'/' if field == 3 && digits > 0 => (field, digits) = (4, 0),
+            _ => return None,
+        }
+    }
+    let [a, b, c, d, prefix] = fields;
+    if field != 4 || digits == 0 || [a, b, c, d].iter().any(|&octet| octet > 255) || prefix > 32 {
+        return None;
+    }
+    Some(((a << 24) | (b << 16) | (c << 8) | d, prefix))
 }
 
 /// Go's `dtoi`: decimal digits, leading zeros allowed.
@@ -328,6 +363,61 @@ mod tests {
     }
     fn n(x: i64) -> Value {
         Value::number(Number::from_i64(x))
+    }
+
+    /// The general path of `parse_cidr`, without the IPv4 fast path.
+    fn ipv4_cidr_general(text: &str) -> Option<(u32, u32)> {
+        let (addr, prefix) = text.split_once('/')?;
+        let addr = parse_ipv4(addr)?;
+        let prefix = parse_decimal(prefix).filter(|p| *p <= 32)?;
+        Some((u32::from(addr), prefix))
+    }
+
+    #[test]
+    fn the_ipv4_fast_path_accepts_exactly_what_the_general_path_accepts() {
+        let mut texts: Vec<String> = [
+            "10.0.0.0/16",
+            "010.000.0.1/08",
+            "0000000000010.0.0.0/0",
+            "255.255.255.255/32",
+            "256.0.0.0/8",
+            "1.2.3.4/33",
+            "1.2.3.4/",
+            "1.2.3/8",
+            "1.2.3.4.5/8",
+            ".1.2.3/8",
+            "1..2.3/8",
+            "1.2.3.4/8/1",
+            "1.2.3.4",
+            "/8",
+            "",
+            "1.2.3.4/-1",
+            "1.2.3.4/+8",
+            " 1.2.3.4/8",
+            "1.2.3.4/8 ",
+            "1.2.3.4/0000000000000000000000032",
+            "99999999999.0.0.0/8",
+            "0.0.0.0/00",
+            "1.2.3.4/3a",
+            "::/0",
+            "::ffff:1.2.3.4/120",
+            "1.2.3.4\n/8",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for a in ["0", "7", "255", "256", "0256", "1000", ""] {
+            for p in ["0", "32", "33", "07", ""] {
+                texts.push(format!("{a}.1.{a}.2/{p}"));
+            }
+        }
+        for text in &texts {
+            assert_eq!(
+                ipv4_cidr(text.as_bytes()),
+                ipv4_cidr_general(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

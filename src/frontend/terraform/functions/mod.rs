@@ -47,13 +47,21 @@ pub use file::{Refusal, Sandbox};
 use super::convert::{first_unknown, is_wholly_known, unknown_result};
 use super::value::Value;
 
+type EvalResult = Result<Value, String>;
+
 /// Calls a built-in function. `Err` carries Terraform's error text; an unsupported
 /// function is `Ok(Value::Unknown(..))`. An unknown argument makes the result unknown,
 /// except for functions Terraform defines on partly unknown values (`length` of a list
 /// with unknown elements is known, `concat` keeps the known elements).
 pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
-    if let Some(result) = collection::call(name, &args) {
-        return result;
+    call_in(module_of(name), name, args)
+}
+
+fn call_in(module: Option<Module>, name: &str, args: Vec<Value>) -> Result<Value, String> {
+    if matches!(module, Some(Module::Collection)) {
+        if let Some(result) = collection::call(name, &args) {
+            return result;
+        }
     }
     if name == "try" {
         return try_result(args.into_iter().map(Ok).collect());
@@ -62,32 +70,86 @@ pub fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         let [arg] = exact::<1>(name, args)?;
         return Ok(can_result(Ok(arg)));
     }
-    if !is_supported(name) {
-        return Ok(Value::Unknown(format!(
-            "function {name}() is not supported by vpclint"
-        )));
-    }
+    let evaluated = match module {
+        Some(Module::Evaluated(call)) => call,
+        _ => {
+            return Ok(Value::Unknown(format!(
+                "function {name}() is not supported by vpclint"
+            )))
+        }
+    };
     if let Some(unknown) = first_unknown(&args) {
         return Ok(unknown);
     }
     if let Some(unknown) = args.iter().find(|a| !is_wholly_known(a)) {
         return Ok(nested_unknown(unknown));
     }
-    cidr::call(name, &args)
-        .or_else(|| numeric::call(name, &args))
-        .or_else(|| string::call(name, &args))
-        .or_else(|| encoding::call(name, &args))
-        .or_else(|| digest::call(name, &args))
-        .or_else(|| regex::call(name, &args))
-        .or_else(|| yaml::call(name, &args))
-        .or_else(|| yaml_encode::call(name, &args))
-        .or_else(|| text::call(name, &args))
-        .or_else(|| time::call(name, &args))
-        .unwrap_or_else(|| {
-            Ok(Value::Unknown(format!(
-                "function {name}() is not supported"
-            )))
-        })
+    evaluated(name, &args).unwrap_or_else(|| {
+        Ok(Value::Unknown(format!(
+            "function {name}() is not supported"
+        )))
+    })
+}
+
+type ModuleCall = fn(&str, &[Value]) -> Option<Result<Value, String>>;
+
+/// Where a function name belongs.
+#[derive(Clone, Copy)]
+enum Module {
+    Collection,
+    /// A module whose `call` evaluates it (or, for [`text::UNKNOWN`], says why not).
+    Evaluated(ModuleCall),
+    /// Read through a [`Sandbox`].
+    File,
+    /// `try`, `can`, `templatefile`, `templatestring`: the evaluator's own.
+    Evaluator,
+    /// In [`OPENTOFU_ONLY`].
+    OpenTofu,
+}
+
+/// The module of each function name: one hash lookup per call instead of a scan of every
+/// module's names (`cidrsubnet` runs once per subnet). A name listed twice keeps the first
+/// module (no name is: a test checks it).
+fn module_of(name: &str) -> Option<Module> {
+    static INDEX: std::sync::LazyLock<foldhash::HashMap<&'static str, Module>> =
+        std::sync::LazyLock::new(|| {
+            let evaluated: [(&[&str], ModuleCall); 10] = [
+                (cidr::NAMES, cidr::call),
+                (numeric::NAMES, numeric::call),
+                (string::NAMES, string::call),
+                (encoding::NAMES, encoding::call),
+                (digest::NAMES, digest::call),
+                (regex::NAMES, regex::call),
+                (yaml::NAMES, yaml::call),
+                (yaml_encode::NAMES, yaml_encode::call),
+                (text::NAMES, text::call),
+                (time::NAMES, time::call),
+            ];
+            let groups = std::iter::once((collection::NAMES, Module::Collection))
+                .chain(
+                    evaluated
+                        .into_iter()
+                        .map(|(names, call)| (names, Module::Evaluated(call))),
+                )
+                .chain([
+                    (file::NAMES, Module::File),
+                    (EVALUATOR_NAMES, Module::Evaluator),
+                    (OPENTOFU_ONLY, Module::OpenTofu),
+                ]);
+            let mut index = foldhash::HashMap::default();
+            for (names, module) in groups {
+                for name in names {
+                    index.entry(*name).or_insert(module);
+                }
+            }
+            for (name, _) in text::UNKNOWN {
+                index
+                    .entry(*name)
+                    .or_insert(Module::Evaluated(text::call as ModuleCall));
+            }
+            index
+        });
+    INDEX.get(name).copied()
 }
 
 /// Functions OpenTofu has and Terraform 1.11 does not: the configuration may be
@@ -97,14 +159,13 @@ const OPENTOFU_ONLY: &[&str] = &["base64gunzip", "cidrcontains", "urldecode"];
 /// Whether Terraform 1.11 has a built-in function by this name (`terraform metadata
 /// functions`), whether vpclint evaluates it or not.
 pub fn is_terraform_function(name: &str) -> bool {
-    ALL_NAMES.iter().any(|names| names.contains(&name))
-        || text::UNKNOWN.iter().any(|(n, _)| *n == name)
+    module_of(name).is_some_and(|module| !matches!(module, Module::OpenTofu))
 }
 
 /// Terraform's error for a call to a function it does not have, naming the function
 /// meant when the name is one or two edits from it; `None` for a function it has.
 pub fn rejected_call(name: &str) -> Option<String> {
-    if is_terraform_function(name) || OPENTOFU_ONLY.contains(&name) {
+    if module_of(name).is_some() {
         return None;
     }
     // Terraform 0.15 removed them but still answers with what to write instead.
@@ -134,18 +195,53 @@ fn removed_constructor(name: &str, instead: &str) -> String {
     )
 }
 
-/// Why a call to a function that exists gives an unknown value whatever its arguments,
-/// or `None` when vpclint evaluates it.
-pub fn unevaluated_reason(name: &str) -> Option<String> {
-    if OPENTOFU_ONLY.contains(&name) {
-        return Some(format!(
-            "{name}() is an OpenTofu function that vpclint does not evaluate"
-        ));
+/// A function Terraform or OpenTofu has, found by its name once for a call.
+#[derive(Clone, Copy)]
+pub struct Function(Module);
+
+/// The function of this name, or `None` for one Terraform does not have ([`rejected_call`]).
+pub fn find(name: &str) -> Option<Function> {
+    module_of(name).map(Function)
+}
+
+impl Function {
+    /// Why a call to it gives an unknown value whatever its arguments, or `None` when
+    /// vpclint evaluates it.
+    pub fn unevaluated_reason(self, name: &str) -> Option<String> {
+        match self.0 {
+            Module::OpenTofu => Some(format!(
+                "{name}() is an OpenTofu function that vpclint does not evaluate"
+            )),
+            Module::Evaluated(_) => text::UNKNOWN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, reason)| (*reason).to_string()),
+            _ => None,
+        }
     }
-    text::UNKNOWN
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, reason)| (*reason).to_string())
+
+    /// Whether it reads files (its unknown results are worth a note).
+    pub fn reads_files(self, name: &str) -> bool {
+        matches!(self.0, Module::File) && name != "abspath"
+    }
+
+    /// Calls it, the file functions reading through `sandbox` (without one, they are
+    /// unknown).
+    pub fn call(self, name: &str, args: Vec<Value>, sandbox: Option<&Sandbox>) -> EvalResult {
+        if !matches!(self.0, Module::File) {
+            return call_in(Some(self.0), name, args);
+        }
+        if let Some(unknown) = args.iter().find(|a| !is_wholly_known(a)) {
+            return Ok(nested_unknown(unknown));
+        }
+        match sandbox {
+            Some(sandbox) => file::call(name, &args, sandbox)
+                .unwrap_or_else(|| call_in(Some(self.0), name, args)),
+            None => Ok(Value::Unknown(format!(
+                "{name}() reads files: no lint root to read them from"
+            ))),
+        }
+    }
 }
 
 /// The names of every function vpclint evaluates, by module.
@@ -162,46 +258,21 @@ const ALL_NAMES: &[&[&str]] = &[
     text::NAMES,
     time::NAMES,
     file::NAMES,
-    &["try", "can", "templatefile", "templatestring"],
+    EVALUATOR_NAMES,
 ];
 
-fn is_supported(name: &str) -> bool {
-    cidr::NAMES.contains(&name)
-        || numeric::NAMES.contains(&name)
-        || string::NAMES.contains(&name)
-        || encoding::NAMES.contains(&name)
-        || digest::NAMES.contains(&name)
-        || regex::NAMES.contains(&name)
-        || yaml::NAMES.contains(&name)
-        || yaml_encode::NAMES.contains(&name)
-        || text::NAMES.contains(&name)
-        || time::NAMES.contains(&name)
-        || text::UNKNOWN.iter().any(|(n, _)| *n == name)
-}
+/// The functions the evaluator implements itself.
+const EVALUATOR_NAMES: &[&str] = &["try", "can", "templatefile", "templatestring"];
 
-/// Whether the function reads files (its unknown results are worth a note).
-pub fn is_file_function(name: &str) -> bool {
-    file::NAMES.contains(&name) && name != "abspath"
-}
-
-/// Calls a built-in function, the file functions reading through `sandbox` (without
-/// one, they are unknown).
+/// Calls a built-in function by name ([`Function::call`]).
 pub fn call_with_files(
     name: &str,
     args: Vec<Value>,
     sandbox: Option<&Sandbox>,
 ) -> Result<Value, String> {
-    if !file::NAMES.contains(&name) {
-        return call(name, args);
-    }
-    if let Some(unknown) = args.iter().find(|a| !is_wholly_known(a)) {
-        return Ok(nested_unknown(unknown));
-    }
-    match sandbox {
-        Some(sandbox) => file::call(name, &args, sandbox).unwrap_or_else(|| call(name, args)),
-        None => Ok(Value::Unknown(format!(
-            "{name}() reads files: no lint root to read them from"
-        ))),
+    match find(name) {
+        Some(function) => function.call(name, args, sandbox),
+        None => call(name, args),
     }
 }
 
@@ -279,6 +350,28 @@ fn arg_error(param: &str, err: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_function_name_belongs_to_one_module_whose_call_takes_it() {
+        let unknown: Vec<&str> = text::UNKNOWN.iter().map(|(n, _)| *n).collect();
+        let lists = ALL_NAMES
+            .iter()
+            .copied()
+            .chain([OPENTOFU_ONLY, &unknown[..]]);
+        let mut seen = std::collections::HashSet::new();
+        for name in lists.flatten() {
+            assert!(seen.insert(*name), "{name} is listed twice");
+            // Every name its module lists, that module's `call` takes (with no arguments:
+            // an arity error, but `Some`).
+            if let Some(Module::Evaluated(call)) = module_of(name) {
+                assert!(call(name, &[]).is_some(), "{name}");
+            }
+        }
+        assert!(collection::NAMES
+            .iter()
+            .all(|name| collection::call(name, &[]).is_some()));
+        assert!(module_of("no_such_function").is_none());
+    }
 
     #[test]
     fn unknown_arguments_make_unknown_results() {
