@@ -202,11 +202,12 @@ fn load_lowering(
         // Each worker takes the next input in path order: units finish about in the order
         // they are lowered in, and few wait.
         rayon::broadcast(|context| loop {
-            spent.free(context.index(), sources);
             let position = next.fetch_add(1, Ordering::Relaxed);
             let Some(&index) = by_path.get(position) else {
                 break;
             };
+            // Only before loading another unit: the memory freed is for it to reuse.
+            spent.free(context.index(), sources);
             let template = templates[index]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
