@@ -55,13 +55,23 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     let templates = read_templates(&discovered.inputs, options);
     let mut lowerer = lower::Lowerer::new(options.declared.clone());
     let streamed = if stand_alone(&discovered.inputs, &templates, options) {
-        load_lowering(
-            discovered.inputs,
-            templates,
-            options,
-            &sources,
-            &mut lowerer,
-        )
+        if discovered.inputs.len() == 1 && crate::frontend::has_eval_stack() {
+            Ok(load_lowering_one(
+                discovered.inputs,
+                templates,
+                options,
+                &sources,
+                &mut lowerer,
+            ))
+        } else {
+            load_lowering(
+                discovered.inputs,
+                templates,
+                options,
+                &sources,
+                &mut lowerer,
+            )
+        }
     } else {
         Err((discovered.inputs, templates))
     };
@@ -144,6 +154,29 @@ fn stand_alone(
             })
 }
 
+/// [`load_lowering`] for a run of one input (a pre-commit hook's): loaded and lowered on
+/// this thread, which has the stack both need, without waking the pool's other threads or
+/// starting a lowering thread.
+fn load_lowering_one(
+    inputs: Vec<Input>,
+    templates: Templates,
+    options: &Options,
+    sources: &SourceMap,
+    lowerer: &mut lower::Lowerer,
+) -> (Vec<Input>, Vec<Unit>) {
+    let template = templates.into_iter().next().flatten();
+    match inputs
+        .first()
+        .and_then(|input| load(input, template, options, sources))
+    {
+        Some(mut unit) => {
+            lowerer.add(&mut unit, sources);
+            (inputs, vec![unit])
+        }
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
 /// Loads the inputs in parallel and lowers each unit as soon as it and every unit before
 /// it in path order are loaded, so that each unit's resources are freed while the next
 /// units evaluate instead of all of them waiting for the end. For units that
@@ -202,11 +235,12 @@ fn load_lowering(
         // Each worker takes the next input in path order: units finish about in the order
         // they are lowered in, and few wait.
         rayon::broadcast(|context| loop {
-            spent.free(context.index(), sources);
             let position = next.fetch_add(1, Ordering::Relaxed);
             let Some(&index) = by_path.get(position) else {
                 break;
             };
+            // Only before loading another unit: the memory freed is for it to reuse.
+            spent.free(context.index(), sources);
             let template = templates[index]
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

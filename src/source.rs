@@ -36,20 +36,71 @@ pub fn read_at_most(
     if len > limit {
         return Err(too_large(len));
     }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // Through `take`: no second `stat` for a size hint, and a file that grew since is cut
-    // at the limit instead of read whole.
-    file.take(limit + 1)
+    let mut file = file;
+    let mut bytes = match read_exactly(&mut file, len as usize).map_err(cannot_read)? {
+        Ok(whole) => return text_of(whole),
+        Err(started) => started,
+    };
+    // The file's size changed since its `stat` (or it has none: a pipe): the rest, through
+    // `take`, so that a file that grew is cut at the limit instead of read whole.
+    let rest = (limit + 1).saturating_sub(bytes.len() as u64);
+    file.take(rest)
         .read_to_end(&mut bytes)
         .map_err(cannot_read)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
-    let text = String::from_utf8(bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => Arc::from(rest),
-        None => Arc::from(text),
-    })
+    text_of(Arc::from(bytes))
+}
+
+/// The `len` bytes of `file` from its current position, read straight into the shared
+/// allocation the text is kept in (no copy of a whole file, no second allocation of its
+/// size); when the file does not end after exactly `len` bytes, what was read of it.
+fn read_exactly(
+    file: &mut std::fs::File,
+    len: usize,
+) -> std::io::Result<Result<Arc<[u8]>, Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Arc::<[u8]>::new_uninit_slice(len);
+    let Some(uninit) = Arc::get_mut(&mut bytes) else {
+        return Ok(Err(Vec::new()));
+    };
+    for byte in uninit.iter_mut() {
+        byte.write(0);
+    }
+    // SAFETY: every byte was written just above.
+    let mut bytes = unsafe { bytes.assume_init() };
+    let Some(buffer) = Arc::get_mut(&mut bytes) else {
+        return Ok(Err(Vec::new()));
+    };
+    let mut filled = 0;
+    while filled < len {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => return Ok(Err(buffer[..filled].to_vec())),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut past_end = [0u8; 1];
+    loop {
+        match file.read(&mut past_end) {
+            Ok(0) => return Ok(Ok(bytes)),
+            Ok(_) => return Ok(Err([&bytes[..], &past_end].concat())),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The bytes of a file as text, without a leading byte-order mark.
+fn text_of(bytes: Arc<[u8]>) -> Result<Arc<str>, String> {
+    let text = std::str::from_utf8(&bytes).map_err(|_| "file is not valid UTF-8".to_string())?;
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        return Ok(Arc::from(rest));
+    }
+    // SAFETY: the bytes are valid UTF-8 (checked above), and `str` has the layout of `[u8]`.
+    Ok(unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) })
 }
 
 /// Index of a file in the [`SourceMap`].
@@ -384,13 +435,6 @@ impl SourceMap {
             let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
             let slot = &mut files.list[id.0 as usize];
             if Arc::ptr_eq(slot, &file) {
-                if std::env::var_os("VPCLINT_DEBUG_RELEASE").is_some() {
-                    eprintln!(
-                        "released {} {}",
-                        file.path.display(),
-                        Arc::strong_count(&file)
-                    );
-                }
                 bytes += released.lines().len;
                 *slot = Arc::new(released);
             }
@@ -604,6 +648,31 @@ mod tests {
         assert_eq!(edited.forward_chars(7, 3), 7);
         assert_eq!(map.get(ids[2]).line_col(2), LineCol { line: 1, column: 2 });
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A pipe (`--var-file <(...)`) has no size before it is read: its text is read all the
+    /// same, and the limit still holds.
+    #[test]
+    fn a_file_without_a_size_is_read_to_its_end_within_the_limit() {
+        use std::io::Write;
+        use std::os::fd::AsRawFd;
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let path = PathBuf::from(format!("/dev/fd/{}", reader.as_raw_fd()));
+        let text = "\u{feff}a = \"é\"\n".repeat(1000);
+        let written = text.clone();
+        let writing = std::thread::spawn(move || writer.write_all(written.as_bytes()));
+        let read_text = read(&path).unwrap();
+        writing.join().unwrap().unwrap();
+        assert_eq!(*read_text, text["\u{feff}".len()..]);
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let path = PathBuf::from(format!("/dev/fd/{}", reader.as_raw_fd()));
+        let writing = std::thread::spawn(move || writer.write_all(&[b'x'; 100]));
+        assert_eq!(
+            read_at_most(&path, 99, |len| format!("{len} bytes")),
+            Err("100 bytes".to_string())
+        );
+        drop(reader);
+        let _ = writing.join().unwrap();
     }
 
     #[test]

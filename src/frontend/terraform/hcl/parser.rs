@@ -64,6 +64,29 @@ fn is_id_continue(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
 
+/// The ASCII bytes [`is_id_continue`] accepts, by value: one load a byte in a name.
+static IDENT_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize || b == b'-' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// The bytes that end a run of a quoted string's or a heredoc's plain text.
+static TEMPLATE_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table[b'$' as usize] = true;
+    table[b'%' as usize] = true;
+    table[b'\n' as usize] = true;
+    table[b'\r' as usize] = true;
+    table
+};
+
 fn precedence(op: BinaryOperator) -> u8 {
     use BinaryOperator as B;
     match op {
@@ -185,7 +208,16 @@ impl<'a> Parser<'a> {
     // --- Whitespace and comments ---
 
     /// Spaces, tabs and `/* */` comments: what may sit inside a line.
+    #[inline]
     fn skip_space(&mut self) -> Result<(), Error> {
+        // Most calls find nothing to skip: that answer costs no call.
+        match self.peek() {
+            Some(b' ' | b'\t' | b'/') => self.skip_space_from_here(),
+            _ => Ok(()),
+        }
+    }
+
+    fn skip_space_from_here(&mut self) -> Result<(), Error> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t') => self.pos += 1,
@@ -197,7 +229,15 @@ impl<'a> Parser<'a> {
 
     /// Whitespace, line breaks and comments of every kind. A carriage return is part of a
     /// line break only before a line feed: alone, HCL refuses it as an invalid character.
+    #[inline]
     fn skip_ws(&mut self) -> Result<(), Error> {
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'#' | b'/') => self.skip_ws_from_here(),
+            _ => Ok(()),
+        }
+    }
+
+    fn skip_ws_from_here(&mut self) -> Result<(), Error> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n') => self.pos += 1,
@@ -210,6 +250,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     fn skip(&mut self, newlines: bool) -> Result<(), Error> {
         if newlines {
             self.skip_ws()
@@ -262,18 +303,26 @@ impl<'a> Parser<'a> {
 
     fn ident(&mut self) -> Option<Ident> {
         let start = self.pos;
-        let first = self.peek_char().filter(|&c| is_id_start(c))?;
-        self.pos += first.len_utf8();
-        while let Some(b) = self.peek() {
-            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-                self.pos += 1;
-            } else if b >= 0x80 {
-                match self.peek_char().filter(|&c| is_id_continue(c)) {
+        match self.peek()? {
+            b if b.is_ascii_alphabetic() || b == b'_' => self.pos += 1,
+            b if b < 0x80 => return None,
+            _ => {
+                let first = self.peek_char().filter(|&c| is_id_start(c))?;
+                self.pos += first.len_utf8();
+            }
+        }
+        loop {
+            let rest = &self.bytes[self.pos..];
+            self.pos += rest
+                .iter()
+                .position(|&b| !IDENT_ASCII[usize::from(b)])
+                .unwrap_or(rest.len());
+            match self.peek() {
+                Some(b) if b >= 0x80 => match self.peek_char().filter(|&c| is_id_continue(c)) {
                     Some(c) => self.pos += c.len_utf8(),
                     None => break,
-                }
-            } else {
-                break;
+                },
+                _ => break,
             }
         }
         Some(Ident {
@@ -374,8 +423,14 @@ impl<'a> Parser<'a> {
 
     fn quoted_label(&mut self) -> Result<Ident, Error> {
         let start = self.pos;
-        self.opened(start, "`\"` of the label");
         self.pos += 1;
+        if let Some(plain) = self.plain_quoted() {
+            return Ok(Ident {
+                name: plain.into(),
+                range: TextRange::new(start, self.pos),
+            });
+        }
+        self.opened(start, "`\"` of the label");
         let parts = self.template_parts(Ending::Quote)?;
         self.closed();
         let name = match template::plain_text(parts) {
@@ -666,11 +721,15 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let kind = match self.peek() {
             Some(b'"') => {
-                self.opened(self.pos, "`\"` of the string");
                 self.pos += 1;
-                let parts = self.template_parts(Ending::Quote)?;
-                self.closed();
-                template::quoted(parts)?
+                if let Some(plain) = self.plain_quoted() {
+                    ExprKind::String(plain.into())
+                } else {
+                    self.opened(start, "`\"` of the string");
+                    let parts = self.template_parts(Ending::Quote)?;
+                    self.closed();
+                    template::quoted(parts)?
+                }
             }
             Some(b'[') => return self.array(),
             Some(b'{') => return self.object(),
@@ -996,6 +1055,29 @@ impl<'a> Parser<'a> {
         template::assemble(parts, scanning)
     }
 
+    /// The length of the run of bytes from `from` that hold no quote, backslash, `$`, `%`
+    /// or line break.
+    fn plain_run(&self, from: usize) -> usize {
+        let rest = &self.bytes[from..];
+        rest.iter()
+            .position(|&b| TEMPLATE_SPECIAL[usize::from(b)])
+            .unwrap_or(rest.len())
+    }
+
+    /// After the opening quote: the text of a quoted string without escapes,
+    /// interpolations or directives (most strings), moving past its closing quote; `None`,
+    /// not moving, for any other string: [`Self::template_parts`] reads those.
+    fn plain_quoted(&mut self) -> Option<&'a str> {
+        let end = self.pos + self.plain_run(self.pos);
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        let text: &'a str = self.text;
+        let plain = &text[self.pos..end];
+        self.pos = end + 1;
+        Some(plain)
+    }
+
     /// The parts of a template up to its end: literal text (escapes resolved), interpolations
     /// and directive markers, in source order.
     fn template_parts(&mut self, ending: Ending) -> Result<Vec<Part>, Error> {
@@ -1059,13 +1141,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     // A run of bytes with no special meaning, copied at once.
                     let start = self.pos;
-                    self.pos += 1;
-                    while let Some(&b) = self.bytes.get(self.pos) {
-                        if matches!(b, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r') {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.pos += 1 + self.plain_run(self.pos + 1);
                     // Never inside a character: each stop byte is ASCII.
                     text.push_str(&self.text[start..self.pos]);
                 }
