@@ -314,11 +314,16 @@ impl<'n> Reach<'n> {
                 }
             }
         }
-        worst.unwrap_or_else(|| Answer {
-            verdict: Verdict::Unknown,
-            forward: Vec::new(),
-            ret: Vec::new(),
-            blocked_by: None,
+        worst.unwrap_or_else(|| {
+            let why = [from, to]
+                .into_iter()
+                .find_map(|endpoint| no_ipv4_place(self.network, endpoint));
+            Answer {
+                verdict: Verdict::Unknown,
+                forward: why.iter().cloned().collect(),
+                ret: Vec::new(),
+                blocked_by: why,
+            }
         })
     }
 
@@ -388,6 +393,30 @@ fn places(network: &Network, endpoint: &Endpoint) -> Vec<Place> {
             })
             .collect(),
     }
+}
+
+/// Why a host has no place to follow a packet from: its subnets have no known IPv4 block
+/// (the walk follows IPv4 packets only).
+fn no_ipv4_place(network: &Network, endpoint: &Endpoint) -> Option<Hop> {
+    let Endpoint::Host(host) = endpoint else {
+        return None;
+    };
+    let subnet = &network.subnets[*host.subnets.first()?];
+    let subnet_name = &subnet.origin.address;
+    let (span, why) = match &subnet.cidr {
+        None => (
+            subnet.origin.span,
+            format!("{subnet_name} has no IPv4 block (an IPv6-only subnet), and reach follows IPv4 packets only"),
+        ),
+        Some(cidr) => (cidr.span, format!("the IPv4 block of {subnet_name} is unknown")),
+    };
+    Some(Hop {
+        kind: HopKind::Subnet,
+        address: Some(subnet_name.clone()),
+        span: Some(span),
+        decision: Decision::Unknown,
+        detail: format!("{} has no known IPv4 address: {why}", endpoint.describe()),
+    })
 }
 
 fn public_ipv4(endpoint: &Endpoint) -> Option<bool> {
