@@ -254,11 +254,19 @@ fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Which argument repeats a resource or module call: it decides the type of a reference to
+/// all instances, even when there are none (`for_each` over an empty map gives `{}`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repetition {
+    Single,
+    Count,
+    ForEach,
+}
+
 /// How a `count`/`for_each` expanded.
 struct Expansion {
     instances: Vec<(Key, Scope)>,
-    /// The argument is set (instances are addressed with keys).
-    repeated: bool,
+    repetition: Repetition,
     /// The argument's value is unknown: no instances.
     unknown: Option<String>,
 }
@@ -279,14 +287,14 @@ pub(super) struct ResourceInstance {
 
 struct Resources {
     instances: Vec<ResourceInstance>,
-    repeated: bool,
+    repetition: Repetition,
     unknown: Option<String>,
 }
 
 struct Children {
     /// Child instance ids (`None` when the module's source is not available).
     instances: Vec<(Key, Option<InstanceId>)>,
-    repeated: bool,
+    repetition: Repetition,
     unknown: Option<String>,
 }
 
@@ -872,7 +880,7 @@ impl<'s> Evaluator<'s> {
                     );
                     return Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::Count,
                         unknown: Some(reason),
                     };
                 }
@@ -894,7 +902,7 @@ impl<'s> Evaluator<'s> {
                     );
                     return Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::Count,
                         unknown: Some(format!("count of {what} is over budget")),
                     };
                 }
@@ -912,7 +920,7 @@ impl<'s> Evaluator<'s> {
                             (Key::Index(i), bindings)
                         })
                         .collect(),
-                    repeated: true,
+                    repetition: Repetition::Count,
                     unknown: None,
                 },
                 Err(message) => {
@@ -923,7 +931,7 @@ impl<'s> Evaluator<'s> {
                     );
                     Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::Count,
                         unknown: Some(message),
                     }
                 }
@@ -961,7 +969,7 @@ impl<'s> Evaluator<'s> {
                     );
                     return Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::ForEach,
                         unknown: Some(format!("for_each of {what} is over budget")),
                     };
                 }
@@ -980,7 +988,7 @@ impl<'s> Evaluator<'s> {
                             (Key::Name(key), bindings)
                         })
                         .collect(),
-                    repeated: true,
+                    repetition: Repetition::ForEach,
                     unknown: None,
                 },
                 Err(reason) => {
@@ -993,7 +1001,7 @@ impl<'s> Evaluator<'s> {
                     );
                     Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::ForEach,
                         unknown: Some(reason),
                     }
                 }
@@ -1001,7 +1009,7 @@ impl<'s> Evaluator<'s> {
         }
         Expansion {
             instances: vec![(Key::None, scope.clone())],
-            repeated: false,
+            repetition: Repetition::Single,
             unknown: None,
         }
     }
@@ -1074,7 +1082,7 @@ impl<'s> Evaluator<'s> {
                 .collect();
             Rc::new(Resources {
                 instances,
-                repeated: expansion.repeated,
+                repetition: expansion.repetition,
                 unknown: expansion.unknown,
             })
         })
@@ -1353,7 +1361,7 @@ impl<'s> Evaluator<'s> {
         if let Some(reason) = &resources.unknown {
             return Ok(Value::Unknown(reason.clone()));
         }
-        if !resources.repeated {
+        if resources.repetition == Repetition::Single {
             let instance = resources
                 .instances
                 .first()
@@ -1399,8 +1407,8 @@ impl<'s> Evaluator<'s> {
                 self.apply_ops(id, Value::List(items), after, scope)
             }
             _ => {
-                let collection = match resources.instances.first().map(|i| &i.key) {
-                    Some(Key::Name(_)) => Value::Map(
+                let collection = match resources.repetition {
+                    Repetition::ForEach => Value::Map(
                         resources
                             .instances
                             .iter()
@@ -1611,7 +1619,7 @@ impl<'s> Evaluator<'s> {
                 .collect();
             Rc::new(Children {
                 instances,
-                repeated: expansion.repeated,
+                repetition: expansion.repetition,
                 unknown: expansion.unknown,
             })
         })
@@ -1755,7 +1763,7 @@ impl<'s> Evaluator<'s> {
         if let Some(reason) = &children.unknown {
             return Ok(Value::Unknown(reason.clone()));
         }
-        if !children.repeated {
+        if children.repetition == Repetition::Single {
             let child = children.instances.first().and_then(|c| c.1);
             return self.child_reference(id, child, ops, scope);
         }
@@ -1799,10 +1807,10 @@ impl<'s> Evaluator<'s> {
                         _ => list.push(object),
                     }
                 }
-                let collection = if entries.is_empty() {
-                    Value::List(list)
-                } else {
+                let collection = if children.repetition == Repetition::ForEach {
                     Value::Map(Map::from_entries(entries))
+                } else {
+                    Value::List(list)
                 };
                 self.apply_ops(id, collection, ops, scope)
             }
