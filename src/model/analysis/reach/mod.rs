@@ -455,6 +455,8 @@ struct Walk<'a, 'n> {
     nat: Option<NatGatewayId>,
     /// Where the packet comes from: the peer of the destination's ingress rules.
     source: Endpoint<'n>,
+    /// The walk carries the reply of a connection, not a new one.
+    replying: bool,
 }
 
 impl<'a, 'n> Walk<'a, 'n> {
@@ -468,6 +470,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             routed: Vec::new(),
             nat: None,
             source: source.clone(),
+            replying: false,
         }
     }
 
@@ -958,6 +961,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         reply: Packet,
         nat: Option<NatGatewayId>,
     ) -> Step<()> {
+        self.replying = true;
         match to_place {
             Place::Subnet(subnet, _) => {
                 if let Place::Subnet(from_subnet, _) = from_place {
@@ -1923,6 +1927,17 @@ impl<'a, 'n> Walk<'a, 'n> {
         let network = self.network;
         let gateway = &network.nat_gateways[nat];
         let origin = Some(&gateway.origin);
+        if self.replying {
+            // A NAT gateway translates what is routed through it as a new connection: the
+            // reply reaches the other end from the NAT gateway's address, not the one it
+            // sent to, and is dropped there.
+            self.hop(
+                HopKind::NatGateway,
+                origin,
+                Decision::Drop,
+                "the reply is routed through the NAT gateway, which translates its source to the NAT gateway's own address: the other end does not take it as a reply (the return path is not the way the connection came in)".to_string(),
+            )?;
+        }
         let Some(nat_subnet) = gateway.subnet.copied() else {
             self.hop(
                 HopKind::NatGateway,
