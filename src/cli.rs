@@ -349,6 +349,23 @@ fn cdk_skipped(skipped: &[discover::Skipped]) -> impl Iterator<Item = &discover:
     })
 }
 
+/// Terragrunt configurations skipped: the first by name, the others counted (a live
+/// repository has one per deployed module).
+fn say_terragrunt_skipped(skipped: &[discover::Skipped], cwd: &Path) {
+    let mut configurations = skipped.iter().filter(|s| s.is_terragrunt());
+    let Some(first) = configurations.next() else {
+        return;
+    };
+    let path = report::display_path(&first.path, cwd);
+    let others = configurations.count();
+    let and_others = match others {
+        0 => String::new(),
+        1 => " and 1 other (--verbose lists it)".to_string(),
+        n => format!(" and {n} others (--verbose lists them)"),
+    };
+    eprintln!("vpclint: skipped {path}{and_others}: {}", first.reason);
+}
+
 fn lint(args: LintArgs) -> Result<i32, UsageError> {
     let started = Instant::now();
     let catalog = rules::catalog();
@@ -501,6 +518,7 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
             let path = report::display_path(&skipped.path, &cwd);
             eprintln!("vpclint: skipped {path}: {}", skipped.reason);
         }
+        say_terragrunt_skipped(&analysis.skipped, &cwd);
     }
     let fail_level = match args.fail_level {
         FailLevel::Error => Some(Level::Error),

@@ -56,6 +56,12 @@ pub struct Skipped {
 }
 
 impl Skipped {
+    /// A Terragrunt configuration: the modules it calls are linted when they are in the
+    /// tree, but never with the inputs it passes, which is worth saying in every run.
+    pub fn is_terragrunt(&self) -> bool {
+        self.reason == TERRAGRUNT
+    }
+
     /// A CDK app or its cloud assembly: its templates are not linted unless named, which
     /// is worth saying in every run, since a CDK project alone gives nothing to analyze.
     pub fn is_cdk(&self) -> bool {
@@ -75,6 +81,7 @@ const NOT_A_TEMPLATE: &str = "neither a CloudFormation template nor a Terraform 
 const TOOL_DIRECTORY: &str = "tool cache or vendored directory";
 const CDK_ASSEMBLY: &str =
     "CDK cloud assembly (generated): name its manifest.json to lint the synthesized templates";
+const TERRAGRUNT: &str = "Terragrunt configuration: vpclint does not read it, so the inputs it passes to its module are unknown: lint the module with them as --var or --var-file";
 const CDK_APP: &str =
     "CDK app: vpclint reads the templates `cdk synth` writes: run it, then name cdk.out/manifest.json";
 const LINK_TO_ANCESTOR: &str =
@@ -154,6 +161,11 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, sources: &SourceMap) -> 
             }
             if is_terraform_file(root) || is_module_variables_file(root) {
                 changed_module_dirs.insert(parent_dir(root).to_path_buf());
+            } else if is_terragrunt_file(root) {
+                found.skipped.push(Skipped {
+                    path: root.clone(),
+                    reason: TERRAGRUNT,
+                });
             } else {
                 documents.insert(root.clone());
             }
@@ -162,6 +174,11 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, sources: &SourceMap) -> 
         for file in walk(root, excludes, &mut found.errors, &mut found.skipped) {
             if is_terraform_file(&file) {
                 module_dirs.insert(parent_dir(&file).to_path_buf());
+            } else if is_terragrunt_file(&file) {
+                found.skipped.push(Skipped {
+                    path: file,
+                    reason: TERRAGRUNT,
+                });
             } else if is_document(&file) {
                 documents.insert(file);
             }
@@ -328,6 +345,11 @@ fn is_module_variables_file(path: &Path) -> bool {
                 .flatten()
                 .any(|e| is_terraform_file(&e.path()) && e.path().is_file())
         })
+}
+
+fn is_terragrunt_file(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == "terragrunt.hcl" || n == "terragrunt.hcl.json")
 }
 
 fn is_document(path: &Path) -> bool {

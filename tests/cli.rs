@@ -906,6 +906,49 @@ fn one_template_with_long_chains_lints_on_the_cli_thread() {
     );
 }
 
+/// A Terragrunt live repository has no Terraform of its own: every run says that its
+/// configurations are not read (the first by name, the others counted), not only
+/// `--verbose` ones, which list each.
+#[test]
+fn terragrunt_configurations_are_said_to_be_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    for env in ["dev", "prod"] {
+        let unit = dir.path().join(format!("live/{env}/vpc"));
+        std::fs::create_dir_all(&unit).unwrap();
+        std::fs::write(
+            unit.join("terragrunt.hcl"),
+            "terraform {\n  source = \"../../../modules/vpc\"\n}\ninputs = {\n  cidr = \"10.0.0.0/16\"\n}\n",
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("live/root.hcl"), "locals {}\n").unwrap();
+    let output = vpclint_in(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "vpclint: skipped live/dev/vpc/terragrunt.hcl and 1 other (--verbose lists it): \
+         Terragrunt configuration: vpclint does not read it, so the inputs it passes to its \
+         module are unknown: lint the module with them as --var or --var-file"
+    );
+    let verbose = vpclint_in(dir.path(), &["lint", "--verbose"]);
+    assert!(
+        stderr(&verbose).contains("skipped live/prod/vpc/terragrunt.hcl: Terragrunt"),
+        "{}",
+        stderr(&verbose)
+    );
+    let quiet = vpclint_in(dir.path(), &["lint", "-q"]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+    let named = vpclint_in(
+        dir.path(),
+        &["lint", "--format", "json", "live/prod/vpc/terragrunt.hcl"],
+    );
+    assert!(
+        stderr(&named).starts_with("vpclint: skipped live/prod/vpc/terragrunt.hcl: Terragrunt"),
+        "{}",
+        stderr(&named)
+    );
+}
+
 /// A CDK project gives nothing to analyze until `cdk synth`: every run says how to lint
 /// it, not only `--verbose` ones, and says it once per app.
 #[test]

@@ -136,6 +136,13 @@ fn modules_local_nested_count_and_for_each() {
     check("modules");
 }
 
+/// `for_each` over an empty map: a reference to all instances is `{}`, usable as another
+/// `for_each`; `count = 0` gives `[]`.
+#[test]
+fn empty_for_each_is_an_empty_object() {
+    check("empty-for-each");
+}
+
 #[test]
 fn expressions() {
     check("expressions");

@@ -200,11 +200,12 @@ pub fn layout(network: &Network, findings: &[Finding]) -> Layout {
                 for &(subnet, kind) in members {
                     let s = &network.subnets[subnet];
                     let id = format!("sn{}", subnet.index());
-                    let cidr = s
-                        .cidr
-                        .as_ref()
-                        .and_then(|c| c.get())
-                        .map_or("unknown CIDR".to_string(), |c| c.network().to_string());
+                    let cidr = match &s.cidr {
+                        Some(cidr) => cidr
+                            .get()
+                            .map_or("unknown CIDR".to_string(), |c| c.network().to_string()),
+                        None => "IPv6 only".to_string(),
+                    };
                     let mut n = node(
                         id.clone(),
                         vec![

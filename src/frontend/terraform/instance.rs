@@ -254,11 +254,19 @@ fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Which argument repeats a resource or module call: it decides the type of a reference to
+/// all instances, even when there are none (`for_each` over an empty map gives `{}`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repetition {
+    Single,
+    Count,
+    ForEach,
+}
+
 /// How a `count`/`for_each` expanded.
 struct Expansion {
     instances: Vec<(Key, Scope)>,
-    /// The argument is set (instances are addressed with keys).
-    repeated: bool,
+    repetition: Repetition,
     /// The argument's value is unknown: no instances.
     unknown: Option<String>,
 }
@@ -282,14 +290,14 @@ pub(super) struct ResourceInstance {
 
 struct Resources {
     instances: Vec<ResourceInstance>,
-    repeated: bool,
+    repetition: Repetition,
     unknown: Option<String>,
 }
 
 struct Children {
     /// Child instance ids (`None` when the module's source is not available).
     instances: Vec<(Key, Option<InstanceId>)>,
-    repeated: bool,
+    repetition: Repetition,
     unknown: Option<String>,
 }
 
@@ -875,7 +883,7 @@ impl<'s> Evaluator<'s> {
                     );
                     return Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::Count,
                         unknown: Some(reason),
                     };
                 }
@@ -897,7 +905,7 @@ impl<'s> Evaluator<'s> {
                     );
                     return Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::Count,
                         unknown: Some(format!("count of {what} is over budget")),
                     };
                 }
@@ -915,7 +923,7 @@ impl<'s> Evaluator<'s> {
                             (Key::Index(i), bindings)
                         })
                         .collect(),
-                    repeated: true,
+                    repetition: Repetition::Count,
                     unknown: None,
                 },
                 Err(message) => {
@@ -926,7 +934,7 @@ impl<'s> Evaluator<'s> {
                     );
                     Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::Count,
                         unknown: Some(message),
                     }
                 }
@@ -964,7 +972,7 @@ impl<'s> Evaluator<'s> {
                     );
                     return Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::ForEach,
                         unknown: Some(format!("for_each of {what} is over budget")),
                     };
                 }
@@ -983,7 +991,7 @@ impl<'s> Evaluator<'s> {
                             (Key::Name(key), bindings)
                         })
                         .collect(),
-                    repeated: true,
+                    repetition: Repetition::ForEach,
                     unknown: None,
                 },
                 Err(reason) => {
@@ -996,7 +1004,7 @@ impl<'s> Evaluator<'s> {
                     );
                     Expansion {
                         instances: Vec::new(),
-                        repeated: true,
+                        repetition: Repetition::ForEach,
                         unknown: Some(reason),
                     }
                 }
@@ -1004,7 +1012,7 @@ impl<'s> Evaluator<'s> {
         }
         Expansion {
             instances: vec![(Key::None, scope.clone())],
-            repeated: false,
+            repetition: Repetition::Single,
             unknown: None,
         }
     }
@@ -1078,7 +1086,7 @@ impl<'s> Evaluator<'s> {
                 .collect();
             Rc::new(Resources {
                 instances,
-                repeated: expansion.repeated,
+                repetition: expansion.repetition,
                 unknown: expansion.unknown,
             })
         })
@@ -1357,7 +1365,7 @@ impl<'s> Evaluator<'s> {
         if let Some(reason) = &resources.unknown {
             return Ok(Value::Unknown(reason.clone()));
         }
-        if !resources.repeated {
+        if resources.repetition == Repetition::Single {
             let instance = resources
                 .instances
                 .first()
@@ -1403,8 +1411,8 @@ impl<'s> Evaluator<'s> {
                 self.apply_ops(id, Value::List(items), after, scope)
             }
             _ => {
-                let collection = match resources.instances.first().map(|i| &i.key) {
-                    Some(Key::Name(_)) => Value::Map(
+                let collection = match resources.repetition {
+                    Repetition::ForEach => Value::Map(
                         resources
                             .instances
                             .iter()
@@ -1615,7 +1623,7 @@ impl<'s> Evaluator<'s> {
                 .collect();
             Rc::new(Children {
                 instances,
-                repeated: expansion.repeated,
+                repetition: expansion.repetition,
                 unknown: expansion.unknown,
             })
         })
@@ -1759,7 +1767,7 @@ impl<'s> Evaluator<'s> {
         if let Some(reason) = &children.unknown {
             return Ok(Value::Unknown(reason.clone()));
         }
-        if !children.repeated {
+        if children.repetition == Repetition::Single {
             let child = children.instances.first().and_then(|c| c.1);
             return self.child_reference(id, child, ops, scope);
         }
@@ -1803,10 +1811,10 @@ impl<'s> Evaluator<'s> {
                         _ => list.push(object),
                     }
                 }
-                let collection = if entries.is_empty() {
-                    Value::List(list)
-                } else {
+                let collection = if children.repetition == Repetition::ForEach {
                     Value::Map(Map::from_entries(entries))
+                } else {
+                    Value::List(list)
                 };
                 self.apply_ops(id, collection, ops, scope)
             }

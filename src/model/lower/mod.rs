@@ -392,7 +392,8 @@ struct RouteNames {
 #[derive(Clone, Copy)]
 enum TargetSlot {
     /// Internet gateway or virtual private gateway (`gateway_id`; EC2 also accepts a NAT
-    /// gateway or egress-only internet gateway there); `local` is the local route.
+    /// gateway, egress-only internet gateway or transit gateway there); `local` is the
+    /// local route.
     Gateway,
     EgressOnlyIgw,
     NatGateway,
@@ -2118,10 +2119,12 @@ impl<'a> UnitLowering<'a> {
         let target = self.entity(val).and_then(|entity| match (slot, entity) {
             (TargetSlot::Gateway, Entity::InternetGateway(id)) => Some(Target::InternetGateway(id)),
             (TargetSlot::Gateway, Entity::VpnGateway(id)) => Some(Target::VpnGateway(id)),
-            // EC2 also takes a NAT gateway's or egress-only internet gateway's ID here and
-            // routes to it (the AWS provider documents the resulting permanent diff).
+            // EC2 also takes a NAT gateway's, egress-only internet gateway's or transit
+            // gateway's ID here and routes to it; it reads the route back under the target's
+            // own attribute (the permanent diff the AWS provider documents).
             (TargetSlot::Gateway, Entity::NatGateway(id)) => Some(Target::NatGateway(id)),
             (TargetSlot::Gateway, Entity::EgressOnlyIgw(id)) => Some(Target::EgressOnlyIgw(id)),
+            (TargetSlot::Gateway, Entity::TransitGateway(id)) => Some(Target::TransitGateway(id)),
             (TargetSlot::EgressOnlyIgw, Entity::EgressOnlyIgw(id)) => {
                 Some(Target::EgressOnlyIgw(id))
             }

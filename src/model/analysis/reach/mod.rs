@@ -314,11 +314,16 @@ impl<'n> Reach<'n> {
                 }
             }
         }
-        worst.unwrap_or_else(|| Answer {
-            verdict: Verdict::Unknown,
-            forward: Vec::new(),
-            ret: Vec::new(),
-            blocked_by: None,
+        worst.unwrap_or_else(|| {
+            let why = [from, to]
+                .into_iter()
+                .find_map(|endpoint| no_ipv4_place(self.network, endpoint));
+            Answer {
+                verdict: Verdict::Unknown,
+                forward: why.iter().cloned().collect(),
+                ret: Vec::new(),
+                blocked_by: why,
+            }
         })
     }
 
@@ -390,6 +395,30 @@ fn places(network: &Network, endpoint: &Endpoint) -> Vec<Place> {
     }
 }
 
+/// Why a host has no place to follow a packet from: its subnets have no known IPv4 block
+/// (the walk follows IPv4 packets only).
+fn no_ipv4_place(network: &Network, endpoint: &Endpoint) -> Option<Hop> {
+    let Endpoint::Host(host) = endpoint else {
+        return None;
+    };
+    let subnet = &network.subnets[*host.subnets.first()?];
+    let subnet_name = &subnet.origin.address;
+    let (span, why) = match &subnet.cidr {
+        None => (
+            subnet.origin.span,
+            format!("{subnet_name} has no IPv4 block (an IPv6-only subnet), and reach follows IPv4 packets only"),
+        ),
+        Some(cidr) => (cidr.span, format!("the IPv4 block of {subnet_name} is unknown")),
+    };
+    Some(Hop {
+        kind: HopKind::Subnet,
+        address: Some(subnet_name.clone()),
+        span: Some(span),
+        decision: Decision::Unknown,
+        detail: format!("{} has no known IPv4 address: {why}", endpoint.describe()),
+    })
+}
+
 fn public_ipv4(endpoint: &Endpoint) -> Option<bool> {
     match endpoint {
         Endpoint::Host(host) => match host.public_ipv4 {
@@ -426,6 +455,8 @@ struct Walk<'a, 'n> {
     nat: Option<NatGatewayId>,
     /// Where the packet comes from: the peer of the destination's ingress rules.
     source: Endpoint<'n>,
+    /// The walk carries the reply of a connection, not a new one.
+    replying: bool,
 }
 
 impl<'a, 'n> Walk<'a, 'n> {
@@ -439,6 +470,7 @@ impl<'a, 'n> Walk<'a, 'n> {
             routed: Vec::new(),
             nat: None,
             source: source.clone(),
+            replying: false,
         }
     }
 
@@ -929,6 +961,7 @@ impl<'a, 'n> Walk<'a, 'n> {
         reply: Packet,
         nat: Option<NatGatewayId>,
     ) -> Step<()> {
+        self.replying = true;
         match to_place {
             Place::Subnet(subnet, _) => {
                 if let Place::Subnet(from_subnet, _) = from_place {
@@ -1894,6 +1927,17 @@ impl<'a, 'n> Walk<'a, 'n> {
         let network = self.network;
         let gateway = &network.nat_gateways[nat];
         let origin = Some(&gateway.origin);
+        if self.replying {
+            // A NAT gateway translates what is routed through it as a new connection: the
+            // reply reaches the other end from the NAT gateway's address, not the one it
+            // sent to, and is dropped there.
+            self.hop(
+                HopKind::NatGateway,
+                origin,
+                Decision::Drop,
+                "the reply is routed through the NAT gateway, which translates its source to the NAT gateway's own address: the other end does not take it as a reply (the return path is not the way the connection came in)".to_string(),
+            )?;
+        }
         let Some(nat_subnet) = gateway.subnet.copied() else {
             self.hop(
                 HopKind::NatGateway,
