@@ -55,23 +55,13 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     let templates = read_templates(&discovered.inputs, options);
     let mut lowerer = lower::Lowerer::new(options.declared.clone());
     let streamed = if stand_alone(&discovered.inputs, &templates, options) {
-        if discovered.inputs.len() == 1 && crate::frontend::has_eval_stack() {
-            Ok(load_lowering_one(
-                discovered.inputs,
-                templates,
-                options,
-                &sources,
-                &mut lowerer,
-            ))
-        } else {
-            load_lowering(
-                discovered.inputs,
-                templates,
-                options,
-                &sources,
-                &mut lowerer,
-            )
-        }
+        load_lowering(
+            discovered.inputs,
+            templates,
+            options,
+            &sources,
+            &mut lowerer,
+        )
     } else {
         Err((discovered.inputs, templates))
     };
@@ -190,6 +180,11 @@ fn load_lowering(
     sources: &SourceMap,
     lowerer: &mut lower::Lowerer,
 ) -> Result<(Vec<Input>, Vec<Unit>), NotLoaded> {
+    if inputs.len() == 1 && crate::frontend::has_eval_stack() {
+        return Ok(load_lowering_one(
+            inputs, templates, options, sources, lowerer,
+        ));
+    }
     // Each taken by the worker that loads it: a text lives no longer than its unit's files.
     let templates: Vec<Mutex<Option<_>>> = templates.into_iter().map(Mutex::new).collect();
     let mut by_path: Vec<usize> = (0..inputs.len()).collect();
