@@ -67,6 +67,11 @@ fn parse_cidr(value: &Value) -> Result<Net, String> {
             width: 32,
         });
     }
+    parse_cidr_text(&text)
+}
+
+/// The general path of [`parse_cidr`]: IPv6, and the error for what is not a CIDR.
+fn parse_cidr_text(text: &str) -> Result<Net, String> {
     let invalid = || format!("invalid CIDR expression: invalid CIDR address: {text}");
     let (addr, prefix) = text.split_once('/').ok_or_else(invalid)?;
     let (addr, width) = match parse_ipv4(addr) {
@@ -365,12 +370,12 @@ mod tests {
         Value::number(Number::from_i64(x))
     }
 
-    /// The general path of `parse_cidr`, without the IPv4 fast path.
+    /// What the general path of `parse_cidr` accepts as IPv4, in the fast path's terms
+    /// (the address unmasked: the fast path leaves masking to `parse_cidr`).
     fn ipv4_cidr_general(text: &str) -> Option<(u32, u32)> {
-        let (addr, prefix) = text.split_once('/')?;
-        let addr = parse_ipv4(addr)?;
-        let prefix = parse_decimal(prefix).filter(|p| *p <= 32)?;
-        Some((u32::from(addr), prefix))
+        let net = parse_cidr_text(text).ok().filter(|net| net.width == 32)?;
+        let (addr, _) = text.split_once('/')?;
+        Some((u32::from(parse_ipv4(addr)?), net.prefix))
     }
 
     #[test]
