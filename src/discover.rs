@@ -6,6 +6,8 @@
 //! module (a `.tfvars` file beside `.tf` files too), or, when that module is a local child
 //! module of root modules found under the working directory, those roots.
 
+mod git_excludes;
+
 use crate::frontend::terraform;
 use crate::source::{absolute_normal, parent_dir, SourceMap};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -231,7 +233,8 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, sources: &SourceMap) -> 
 }
 
 /// Every file under `root`, honouring `.gitignore` (also outside a git repository: a
-/// `.gitignore` states what is not source either way), `.ignore`, the skipped directories
+/// `.gitignore` states what is not source either way), git's global excludes file,
+/// `.ignore`, the skipped directories
 /// and the excludes. Symbolic links are followed; a link to a directory that contains it
 /// (`self -> .`) is skipped: everything it leads to is walked anyway, once.
 fn walk(
@@ -243,7 +246,13 @@ fn walk(
     let excludes = excludes.clone();
     let left_out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let record = left_out.clone();
-    let walker = ignore::WalkBuilder::new(root)
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.git_global(false);
+    if let Some(file) = git_excludes::global_excludes_file().filter(|f| f.is_file()) {
+        // As with the crate's own lookup, an unreadable excludes file is no excludes.
+        let _ = builder.add_ignore(file);
+    }
+    let walker = builder
         .hidden(false)
         .require_git(false)
         .follow_links(true)

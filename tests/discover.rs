@@ -39,6 +39,48 @@ fn gitignore_is_honoured_outside_a_git_repository() {
     assert_eq!(found(dir.path()), ["terraform-module net"]);
 }
 
+/// `vpclint lint` in `dir` with git's global config files under `home` (and nothing from
+/// the machine's own git configuration).
+fn analyzed_with_home(dir: &Path, home: &Path) -> Vec<String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["lint", ".", "--format", "json"])
+        .current_dir(dir)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_SYSTEM", home.join("no-system-config"))
+        .env_remove("GIT_CONFIG_GLOBAL")
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    report["summary"]["analyzed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn git_global_excludes_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, tree) = (dir.path().join("home"), dir.path().join("tree"));
+    write(&tree.join("scratch/main.tf"), VPC_TF);
+    write(&tree.join("drafts/main.tf"), VPC_TF);
+    write(&tree.join("net/main.tf"), VPC_TF);
+    write(&home.join("no-config"), b"");
+    // No core.excludesFile: git's default file.
+    write(&home.join(".config/git/ignore"), b"drafts/\n");
+    assert_eq!(analyzed_with_home(&tree, &home), ["net", "scratch"]);
+    // core.excludesFile (any case, `~` expanded) replaces the default.
+    write(
+        &home.join(".gitconfig"),
+        b"[user]\n\tname = x\n[Core]\n\tExcludesFile = ~/global-ignore\n",
+    );
+    write(&home.join("global-ignore"), b"scratch/\n");
+    assert_eq!(analyzed_with_home(&tree, &home), ["drafts", "net"]);
+}
+
 #[test]
 fn tool_caches_and_vendored_directories_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
