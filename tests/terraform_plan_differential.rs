@@ -760,13 +760,25 @@ fn plan_dir(
             &["init", "-backend=false", "-input=false", "-no-color", get],
         )
     };
-    assert!(
-        init.status.success(),
-        "terraform init failed in {}:\n{}{}",
-        dir.display(),
-        String::from_utf8_lossy(&init.stdout),
-        String::from_utf8_lossy(&init.stderr)
-    );
+    if !init.status.success() {
+        let output = format!(
+            "{}{}",
+            String::from_utf8_lossy(&init.stdout),
+            String::from_utf8_lossy(&init.stderr)
+        );
+        // Init names no module, so only a root planned alone can be blamed (e.g. for a
+        // provider version the mirror lacks).
+        let blamed = attribute(&Value::Null);
+        let [root] = blamed[..] else {
+            panic!("terraform init failed in {}:\n{output}", dir.display());
+        };
+        let reason = output
+            .lines()
+            .skip_while(|line| !line.starts_with("Error:"))
+            .find(|line| !line.trim().is_empty() && !line.starts_with("Error:"))
+            .unwrap_or_default();
+        return Err(BTreeMap::from([(root, format!("init fails: {reason}"))]));
+    }
     let plan = {
         let _in_use = providers_in_use();
         env.run(
