@@ -9,6 +9,7 @@ mod eval;
 mod json;
 mod language_extensions;
 mod node;
+mod serverless;
 mod yaml;
 
 use super::{Diagnostic, Export, GapCause, Lang, Resource, Severity, Suppression, Unit, Val, V};
@@ -367,6 +368,7 @@ fn evaluate(
         });
     let root = expanded.as_ref().unwrap_or(root);
     let mut ev = Evaluator::new(region.clone());
+    ev.template_path = Some(path.to_path_buf());
     ev.diagnostics = diagnostics;
     ev.imported = imported;
     ev.provenance = provenance;
