@@ -337,6 +337,9 @@ fn evaluate(
     let other_transforms = transforms
         .iter()
         .any(|t| *t != language_extensions::TRANSFORM);
+    let unmodelled_transforms = transforms
+        .iter()
+        .any(|t| *t != language_extensions::TRANSFORM && *t != SAM_TRANSFORM);
     // Language extensions are expanded first, whatever their place in the list: the other
     // transforms (SAM) are not run, and loops generate what they process.
     let mut diagnostics = Vec::new();
@@ -387,7 +390,7 @@ fn evaluate(
         ev.parent_stack = nesting.prefix.trim_end_matches('.').to_string();
     }
     ev.has_transform = other_transforms || expansion_incomplete;
-    if let Some(transform) = root.entry("Transform").filter(|_| other_transforms) {
+    if let Some(transform) = root.entry("Transform").filter(|_| unmodelled_transforms) {
         ev.gap(
             transform.span(),
             GapCause::UnsupportedConstruct,
@@ -477,6 +480,16 @@ fn evaluate(
                     continue;
                 }
             }
+        }
+        if kind == SAM_APPLICATION && other_transforms {
+            ev.gap(
+                entry.key_span,
+                GapCause::UnsupportedConstruct,
+                format!(
+                    "SAM application {} is a nested stack that the SAM transform creates, which vpclint does not follow: its resources are not analyzed; lint its template on its own",
+                    entry.key
+                ),
+            );
         }
         let attrs = match entry.value.get("Properties") {
             None => Val::new(span, V::Map(Vec::new())),
@@ -806,6 +819,12 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
 }
 
 const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
+
+/// The SAM transform. What it generates (Lambda functions, APIs, roles, tables, state
+/// machines) is outside the network model, except the nested stack of an
+/// `AWS::Serverless::Application`, stated where it is declared.
+const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+const SAM_APPLICATION: &str = "AWS::Serverless::Application";
 
 /// The evaluated `Outputs` of a nested stack's template (those whose condition holds).
 fn stack_outputs<'a>(ev: &mut Evaluator<'a>, root: &'a Node) -> HashMap<String, Val> {
