@@ -514,3 +514,17 @@ fn import_of_an_export_under_an_unknown_condition_is_noted() {
     let known = notes(&decided);
     assert!(!known.iter().any(|n| n.contains("prod-VpcId")), "{known:?}");
 }
+
+/// A file that a `serverless.yml` lists under `resources` with `${file(...)}` is a fragment:
+/// names of the other fragments and the framework's `${self:...}` variables are unknown,
+/// stated once per fragment; a file the service does not include keeps its errors.
+#[test]
+fn serverless_framework_fragments() {
+    let dir = fixture_dir().join("serverless-service/resources");
+    for name in ["network.yml", "app.yml", "standalone.yml"] {
+        insta::assert_snapshot!(
+            format!("serverless-{name}"),
+            rendered(&dir.join(name), &Options::default())
+        );
+    }
+}

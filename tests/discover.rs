@@ -353,3 +353,37 @@ fn a_named_cdk_assembly_is_linted_with_its_nested_stacks() {
         );
     }
 }
+
+/// A SAM application with a local `Location` is a nested stack: its template is evaluated
+/// inside the parent, with the parameters the parent passes, and not again on its own.
+#[test]
+fn a_sam_application_is_evaluated_inside_its_parent() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cli/sam-app");
+    let analysis = vpclint::pipeline::analyze(&[app], &vpclint::pipeline::Options::default());
+    let inputs: Vec<String> = analysis
+        .inputs
+        .iter()
+        .map(|i| i.path().file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inputs, ["template.yaml"]);
+    let network = &analysis.network;
+    let vpcs: Vec<(&str, String)> = network
+        .vpcs
+        .values()
+        .map(|v| (v.origin.address.as_str(), format!("{:?}", v.cidr.value)))
+        .collect();
+    assert_eq!(vpcs.len(), 1, "{vpcs:?}");
+    assert_eq!(vpcs[0].0, "Network.Vpc");
+    assert!(vpcs[0].1.contains("10.40.0.0/16"), "{vpcs:?}");
+    // The group takes the VPC from the application's output.
+    let groups: Vec<Option<&str>> = network
+        .security_groups
+        .values()
+        .map(|g| {
+            g.vpc
+                .value
+                .map(|id| network.vpcs[id].origin.address.as_str())
+        })
+        .collect();
+    assert_eq!(groups, [Some("Network.Vpc")]);
+}

@@ -608,3 +608,10 @@ fn unknown_functions_of_resources_without_instances_are_reported_once_per_call()
     assert_eq!(unknown.len(), 1, "{unknown:?}");
     assert!(unknown[0].contains("cidrsubnett"), "{unknown:?}");
 }
+
+/// `data.aws_region` with the provider's region unknown is a gap that names the provider
+/// block and why its region is unknown, in the root and in a module that inherits it.
+#[test]
+fn unknown_region_names_the_provider() {
+    check("unknown-region");
+}

@@ -4,10 +4,12 @@
 
 use super::cidr::{cidr, cidr_nth};
 use super::node::{Entry, Kind, Node};
+use super::serverless;
 use super::Exported;
 use crate::frontend::{Diagnostic, GapCause, Import, Provenance, Ref, Val, V};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Nested evaluation deeper than this (values within values, chains of conditions or
@@ -50,6 +52,10 @@ pub(super) struct Evaluator<'a> {
     pub has_transform: bool,
     /// The template uses Rain directives: names a Rain module creates are not errors.
     pub uses_rain: bool,
+    /// The file evaluated: a Serverless Framework fragment is told by the service file
+    /// that includes it, looked up the first time a name or variable is not resolved.
+    pub template_path: Option<PathBuf>,
+    serverless_service: Option<Option<PathBuf>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Prefix of this template's resource addresses (see `Nesting` in the module root).
     pub prefix: String,
@@ -247,6 +253,8 @@ impl<'a> Evaluator<'a> {
             resources: HashMap::new(),
             has_transform: false,
             uses_rain: false,
+            template_path: None,
+            serverless_service: None,
             diagnostics: Vec::new(),
             prefix: String::new(),
             stack_outputs: HashMap::new(),
@@ -320,6 +328,14 @@ impl<'a> Evaluator<'a> {
             Kind::Null => V::Null,
             Kind::Bool(b) => V::Bool(*b),
             Kind::Number(n) => V::Number(*n),
+            Kind::Str(s) if s.contains("${") && serverless::has_variable(s) => {
+                match self.serverless_fragment(span) {
+                    Some(service) => V::Unknown(format!(
+                        "Serverless Framework variable, resolved when {service} is packaged"
+                    )),
+                    None => V::String(s.clone()),
+                }
+            }
             Kind::Str(s) => V::String(s.clone()),
             Kind::Seq(items) => V::List(items.iter().filter_map(|i| self.eval(i)).collect()),
             Kind::Map(entries) => {
@@ -571,6 +587,11 @@ impl<'a> Evaluator<'a> {
                 span,
                 format!("{name} is not declared (it may come from a Rain module)"),
             )
+        } else if let Some(service) = self.serverless_fragment(span) {
+            unknown(
+                span,
+                format!("{name} is not declared here (it may be in another fragment of {service})"),
+            )
         } else {
             self.error(
                 span,
@@ -578,6 +599,38 @@ impl<'a> Evaluator<'a> {
             );
             unknown(span, format!("unresolved reference {name}"))
         }
+    }
+
+    /// The service file (as a path from the template's directory) when this template is a
+    /// Serverless Framework fragment; the first call that finds one records the gap at
+    /// `span`, the first value it leaves unknown.
+    fn serverless_fragment(&mut self, span: Span) -> Option<String> {
+        if self.serverless_service.is_none() {
+            let service = self
+                .template_path
+                .as_deref()
+                .and_then(serverless::including_service);
+            if let (Some(service), Some(template)) = (&service, &self.template_path) {
+                let shown = serverless::relative_to_template(service, template);
+                let file = template.file_name().unwrap_or_default().to_string_lossy();
+                self.gap(
+                    span,
+                    GapCause::UnsupportedConstruct,
+                    format!(
+                        "{file} is a fragment of the resources of {shown}: the Serverless \
+                         Framework merges the fragments into one template and resolves its \
+                         ${{...}} variables when it packages the service, so names declared \
+                         in the other fragments and the variables' values are unknown here: \
+                         lint the packaged template (`serverless package` writes \
+                         .serverless/cloudformation-template-update-stack.json)"
+                    ),
+                );
+            }
+            self.serverless_service = Some(service);
+        }
+        let service = self.serverless_service.as_ref()?.as_deref()?;
+        let template = self.template_path.as_deref()?;
+        Some(serverless::relative_to_template(service, template))
     }
 
     fn get_att(&mut self, arg: &'a Node, span: Span) -> Val {

@@ -9,6 +9,7 @@ mod eval;
 mod json;
 mod language_extensions;
 mod node;
+mod serverless;
 mod yaml;
 
 use super::{Diagnostic, Export, GapCause, Lang, Resource, Severity, Suppression, Unit, Val, V};
@@ -336,6 +337,9 @@ fn evaluate(
     let other_transforms = transforms
         .iter()
         .any(|t| *t != language_extensions::TRANSFORM);
+    let unmodelled_transforms = transforms
+        .iter()
+        .any(|t| *t != language_extensions::TRANSFORM && *t != SAM_TRANSFORM);
     // Language extensions are expanded first, whatever their place in the list: the other
     // transforms (SAM) are not run, and loops generate what they process.
     let mut diagnostics = Vec::new();
@@ -367,6 +371,7 @@ fn evaluate(
         });
     let root = expanded.as_ref().unwrap_or(root);
     let mut ev = Evaluator::new(region.clone());
+    ev.template_path = Some(path.to_path_buf());
     ev.diagnostics = diagnostics;
     ev.imported = imported;
     ev.provenance = provenance;
@@ -385,7 +390,7 @@ fn evaluate(
         ev.parent_stack = nesting.prefix.trim_end_matches('.').to_string();
     }
     ev.has_transform = other_transforms || expansion_incomplete;
-    if let Some(transform) = root.entry("Transform").filter(|_| other_transforms) {
+    if let Some(transform) = root.entry("Transform").filter(|_| unmodelled_transforms) {
         ev.gap(
             transform.span(),
             GapCause::UnsupportedConstruct,
@@ -422,7 +427,8 @@ fn evaluate(
     }
     unit.suppressions.extend(template_suppression_problem(root));
     for entry in resources {
-        if entry.value.get("Type").and_then(Node::as_str) == Some(STACK_TYPE) {
+        let kind = entry.value.get("Type").and_then(Node::as_str);
+        if kind == Some(STACK_TYPE) || (kind == Some(SAM_APPLICATION) && other_transforms) {
             if let Some(outputs) =
                 nested_stack(&mut ev, entry, path, nesting, options, sources, unit)
             {
@@ -644,12 +650,17 @@ fn fits_pattern(pattern: &str, name: &str) -> bool {
 }
 
 /// Whether a template's text certainly neither imports another template's exports
-/// (`Fn::ImportValue`, `!ImportValue`) nor creates nested stacks (`AWS::CloudFormation::Stack`),
+/// (`Fn::ImportValue`, `!ImportValue`) nor creates nested stacks (`AWS::CloudFormation::Stack`,
+/// SAM's `AWS::Serverless::Application`),
 /// so that its unit needs no other unit of the run. Conservative: the words anywhere (a
 /// description, a comment) count, and so does whatever could spell them otherwise: JSON and
 /// YAML escapes (`\u0049`, `\x49`, an escaped line break), `%` escapes in YAML tags, `%TAG`.
 pub fn stands_alone(text: &str) -> bool {
-    const LINKS: [&str; 2] = ["ImportValue", "CloudFormation::Stack"];
+    const LINKS: [&str; 3] = [
+        "ImportValue",
+        "CloudFormation::Stack",
+        "Serverless::Application",
+    ];
     const ESCAPES: [&str; 5] = ["\\u", "\\U", "\\x", "\\\n", "\\\r"];
     let percent_escape = text.match_indices('%').any(|(at, _)| {
         text.as_bytes()
@@ -805,6 +816,12 @@ pub fn link_imports(units: &mut [Unit], options: &Options, sources: &SourceMap) 
 
 const STACK_TYPE: &str = "AWS::CloudFormation::Stack";
 
+/// The SAM transform. What it generates (Lambda functions, APIs, roles, tables, state
+/// machines) is outside the network model, except the nested stack of an
+/// `AWS::Serverless::Application`, which is followed like `AWS::CloudFormation::Stack`.
+const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+const SAM_APPLICATION: &str = "AWS::Serverless::Application";
+
 /// The evaluated `Outputs` of a nested stack's template (those whose condition holds).
 fn stack_outputs<'a>(ev: &mut Evaluator<'a>, root: &'a Node) -> HashMap<String, Val> {
     let mut outputs = HashMap::new();
@@ -867,8 +884,9 @@ fn given_parameter(decl: &Node, value: Val) -> Val {
 }
 
 /// The local file of a nested stack's template: CDK's asset path (`aws:asset:path` in the
-/// resource's Metadata, relative to the cloud assembly), else a `TemplateURL` that is a
-/// relative path (as written before `aws cloudformation package`), else the file beside
+/// resource's Metadata, relative to the cloud assembly), else a `TemplateURL` (a SAM
+/// application's `Location`) that is a relative path (as written before
+/// `aws cloudformation package`), else the file beside
 /// the parent that has the longest tail of an S3 or HTTPS `TemplateURL`'s path (a
 /// repository publishes its templates under the same paths; a note says which file stands
 /// for the URL). `Err` says why a stack is not followed.
@@ -890,12 +908,23 @@ fn child_template<'a>(
     ) {
         return Ok(dir.join(asset));
     }
+    // A SAM application names its template with `Location`: a path or URL, or a
+    // Serverless Application Repository application.
+    let property = match entry.value.get("Type").and_then(Node::as_str) {
+        Some(SAM_APPLICATION) => "Location",
+        _ => "TemplateURL",
+    };
     let url = entry
         .value
         .get("Properties")
-        .and_then(|p| p.get("TemplateURL"))
-        .ok_or("it has no TemplateURL")?;
-    let url = ev.eval(url).ok_or("its TemplateURL is empty")?;
+        .and_then(|p| p.get(property))
+        .ok_or_else(|| format!("it has no {property}"))?;
+    if url.get("ApplicationId").is_some() {
+        return Err("it is an application of the Serverless Application Repository, which vpclint does not download: lint its template on its own".into());
+    }
+    let url = ev
+        .eval(url)
+        .ok_or_else(|| format!("its {property} is empty"))?;
     match url.as_str() {
         Some(url) if url.contains("://") || url.starts_with("https") => {
             match local_copy(dir, url) {
@@ -918,7 +947,7 @@ fn child_template<'a>(
             }
         }
         Some(url) => Ok(dir.join(url)),
-        None => Err("its TemplateURL is not known statically".into()),
+        None => Err(format!("its {property} is not known statically")),
     }
 }
 
@@ -1335,6 +1364,7 @@ mod tests {
             r#"{"VpcId": {"Fn::ImportValue": "net-VpcId"}}"#
         ));
         assert!(!stands_alone("Type: AWS::CloudFormation::Stack"));
+        assert!(!stands_alone("Type: AWS::Serverless::Application"));
         // Spelled with escapes, in JSON and YAML keys or in tags.
         assert!(!stands_alone(
             r#"{"VpcId": {"Fn::Import\u0056alue": "net-VpcId"}}"#

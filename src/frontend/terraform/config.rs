@@ -164,6 +164,7 @@ pub(super) struct ProviderDecl {
     /// `aws` or `aws.west`.
     pub key: String,
     pub region: Option<Attr>,
+    pub header: Span,
 }
 
 /// Everything declared in one module directory.
@@ -588,7 +589,11 @@ impl ModuleConfig {
                     .iter()
                     .position(|a| a.name == "region")
                     .map(|i| body.attrs.remove(i));
-                self.providers.push(ProviderDecl { key, region });
+                self.providers.push(ProviderDecl {
+                    key,
+                    region,
+                    header: block.header,
+                });
             }
             _ => {}
         }

@@ -1154,16 +1154,27 @@ impl<'s> Evaluator<'s> {
             return Value::Unknown(data_source_reason(&decl.kind, &decl.name));
         };
         let region = self.provider_region(id, &decl.provider);
+        let unknown_region = match region {
+            Some(_) => String::new(),
+            None => self.unknown_region_reason(id, &decl.provider),
+        };
         let evaluated = public_facts::evaluate(
             &decl.kind,
             &args,
-            region.as_deref(),
+            region.as_deref().ok_or(&*unknown_region),
             &self.availability_zones,
         );
         if let Some(note) = evaluated.note {
             self.note(
                 decl.header,
                 format!("data.{}.{}: {note}", decl.kind, decl.name),
+            );
+        }
+        if let Some(gap) = evaluated.gap {
+            self.gap(
+                decl.header,
+                GapCause::UnknownDataSource,
+                format!("data.{}.{}: {gap}", decl.kind, decl.name),
             );
         }
         Value::Map(evaluated.attributes)
@@ -1909,6 +1920,64 @@ impl<'s> Evaluator<'s> {
             .borrow_mut()
             .insert(key.to_string(), region.clone());
         region
+    }
+
+    /// Why [`Self::provider_region`] knows no region for `key` in module instance `id`:
+    /// which provider block leaves it unset or unknown, or that none configures it, and
+    /// how to give it.
+    fn unknown_region_reason(&self, id: InstanceId, key: &str) -> String {
+        let Some(inst) = self.instance(id) else {
+            return format!("the region of provider \"{key}\" is unknown");
+        };
+        if let Some(provider) = inst.config.providers.iter().find(|p| p.key == key) {
+            let file = self.sources.get(provider.header.file);
+            let line = file.line_col(provider.header.start).line;
+            // As a path in the root module, like the module's own addresses.
+            let path = file.path.strip_prefix(&self.root_dir).unwrap_or(&file.path);
+            let at = format!("{}:{line}", path.display());
+            return match &provider.region {
+                Some(attr) => match self.eval_attr(id, attr, &mut Vec::new()) {
+                    Value::Unknown(why) => format!(
+                        "the region of provider \"{key}\" ({at}) is unknown ({why}): give it a value (--var, --var-file) or pass --region"
+                    ),
+                    _ => format!("the region of provider \"{key}\" ({at}) is not a string"),
+                },
+                None if inst.parent.is_none() => format!(
+                    "provider \"{key}\" ({at}) sets no region (Terraform takes it from AWS_REGION or the profile): set region in the block or pass --region"
+                ),
+                None => format!(
+                    "provider \"{key}\" ({at}) sets no region: set region in the block"
+                ),
+            };
+        }
+        let Some(caller) = &inst.parent else {
+            return format!(
+                "no provider \"{key}\" block sets a region (Terraform takes it from AWS_REGION or the profile): add provider \"{key}\" {{ region = ... }} or pass --region"
+            );
+        };
+        let call = self
+            .instance(caller.instance)
+            .and_then(|parent| {
+                parent
+                    .config
+                    .modules
+                    .get(caller.call)
+                    .map(|c| c.providers.clone())
+            })
+            .unwrap_or_default();
+        let passed = if call.is_empty() {
+            (!key.contains('.')).then(|| key.to_string())
+        } else {
+            call.iter()
+                .find(|(child, _)| child == key)
+                .map(|(_, parent_key)| parent_key.clone())
+        };
+        match passed {
+            Some(parent_key) => self.unknown_region_reason(caller.instance, &parent_key),
+            None => format!(
+                "the module call passes no provider \"{key}\" (add it to the call's providers map)"
+            ),
+        }
     }
 
     /// Every managed resource instance of the module instance and its children, in

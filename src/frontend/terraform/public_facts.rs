@@ -77,18 +77,21 @@ fn partition(region: &str) -> (&'static str, &'static str, &'static str) {
 }
 
 /// What a data source evaluates to: its attributes (unknown where they depend on the
-/// account) and, for values vpclint assumed, a note saying where they came from.
+/// account); for values vpclint assumed, a note saying where they came from; when the
+/// region is unknown, the gap that leaves everything region-specific unknown.
 pub(super) struct Evaluated {
     pub attributes: Map,
     pub note: Option<String>,
+    pub gap: Option<String>,
 }
 
-/// Evaluates a known data source from its arguments and the region of its provider.
-/// `zones` holds the Availability Zones configured in `vpclint.toml` by region.
+/// Evaluates a known data source from its arguments and the region of its provider (or
+/// why that is unknown). `zones` holds the Availability Zones configured in `vpclint.toml`
+/// by region.
 pub(super) fn evaluate(
     kind: &str,
     args: &Map,
-    provider_region: Option<&str>,
+    provider_region: Result<&str, &str>,
     zones: &BTreeMap<String, Vec<String>>,
 ) -> Evaluated {
     let unknown = |reason: &str| Value::Unknown(reason.to_string());
@@ -99,10 +102,7 @@ pub(super) fn evaluate(
     let region = match given_region {
         Some(Value::String(region)) => Ok(region.as_str()),
         Some(_) => Err("the region argument is unknown".to_string()),
-        None => provider_region.ok_or_else(|| {
-            "the provider's region is unknown (set region in the provider block or pass --region)"
-                .to_string()
-        }),
+        None => provider_region.map_err(str::to_string),
     };
     let mut attributes = args.clone();
     // Left null, they are computed: the provider's region, not null.
@@ -115,9 +115,15 @@ pub(super) fn evaluate(
         Ok(region) => region,
         Err(reason) => {
             // The attributes not set here are unknown (the data source's own).
-            let note = (kind == "aws_availability_zones")
-                .then(|| format!("Availability Zone names unknown: {reason}"));
-            return Evaluated { attributes, note };
+            let gap = match kind {
+                "aws_availability_zones" => format!("Availability Zone names unknown: {reason}"),
+                _ => format!("region unknown: {reason}"),
+            };
+            return Evaluated {
+                attributes,
+                note: None,
+                gap: Some(gap),
+            };
         }
     };
     let (partition, dns_suffix, reverse_dns_prefix) = partition(region);
@@ -163,7 +169,11 @@ pub(super) fn evaluate(
             attributes.insert("names".into(), names);
         }
     }
-    Evaluated { attributes, note }
+    Evaluated {
+        attributes,
+        note,
+        gap: None,
+    }
 }
 
 /// The zone names `aws_availability_zones` returns in `region` for these arguments, with
@@ -266,14 +276,37 @@ fn field<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
 mod tests {
     use super::*;
 
+    const NO_REGION: &str = "provider \"aws\" (main.tf:1) sets no region";
+
+    /// The reason the region is unknown is the gap's, as the caller gives it.
+    #[test]
+    fn an_unknown_region_is_noted_with_its_reason() {
+        for kind in ["aws_region", "aws_partition", "aws_availability_zones"] {
+            let evaluated = evaluate(kind, &Map::new(), Err(NO_REGION), &BTreeMap::new());
+            assert!(
+                evaluated
+                    .gap
+                    .as_deref()
+                    .is_some_and(|n| n.ends_with(NO_REGION)),
+                "{kind}: {:?}",
+                evaluated.gap
+            );
+        }
+    }
+
     fn names(region: Option<&str>, args: &[(&str, Value)]) -> Option<Value> {
         let args = args
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect();
-        evaluate("aws_availability_zones", &args, region, &BTreeMap::new())
-            .attributes
-            .remove("names")
+        evaluate(
+            "aws_availability_zones",
+            &args,
+            region.ok_or(NO_REGION),
+            &BTreeMap::new(),
+        )
+        .attributes
+        .remove("names")
     }
 
     fn list(items: &[&str]) -> Value {
@@ -293,14 +326,24 @@ mod tests {
     #[test]
     fn a_region_or_name_left_null_is_the_providers() {
         let null = |key: &str| Map::from_entries(vec![(key.to_string(), Value::Null)]);
-        let region = evaluate("aws_region", &null("region"), None, &BTreeMap::new());
+        let region = evaluate(
+            "aws_region",
+            &null("region"),
+            Err(NO_REGION),
+            &BTreeMap::new(),
+        );
         assert_eq!(region.attributes.get("region"), None);
-        let name = evaluate("aws_region", &null("name"), None, &BTreeMap::new());
+        let name = evaluate(
+            "aws_region",
+            &null("name"),
+            Err(NO_REGION),
+            &BTreeMap::new(),
+        );
         assert_eq!(name.attributes.get("name"), None);
         let known = evaluate(
             "aws_region",
             &null("region"),
-            Some("eu-west-1"),
+            Ok("eu-west-1"),
             &BTreeMap::new(),
         );
         assert_eq!(
@@ -341,7 +384,7 @@ mod tests {
         let from_config = evaluate(
             "aws_availability_zones",
             &Map::new(),
-            Some("us-west-1"),
+            Ok("us-west-1"),
             &configured,
         );
         assert_eq!(
@@ -356,7 +399,7 @@ mod tests {
     #[test]
     fn partition_follows_the_region() {
         let partition_of = |region: &str| {
-            evaluate("aws_partition", &Map::new(), Some(region), &BTreeMap::new())
+            evaluate("aws_partition", &Map::new(), Ok(region), &BTreeMap::new())
                 .attributes
                 .remove("partition")
                 .unwrap()
