@@ -45,11 +45,11 @@ pub(super) fn including_service(template: &Path) -> Option<PathBuf> {
         let current = dir?;
         for name in SERVICE_FILES {
             let candidate = current.join(name);
-            let includes = candidate
-                .metadata()
-                .is_ok_and(|m| m.is_file() && m.len() <= MAX_SERVICE_FILE_BYTES)
-                && std::fs::read_to_string(&candidate)
-                    .is_ok_and(|text| includes_file(&text, current, &template));
+            let includes = candidate.is_file()
+                && crate::source::read_at_most(&candidate, MAX_SERVICE_FILE_BYTES, |_| {
+                    String::new()
+                })
+                .is_ok_and(|text| includes_file(&text, current, &template));
             if includes {
                 return Some(candidate);
             }
