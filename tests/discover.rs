@@ -81,6 +81,40 @@ fn git_global_excludes_are_honoured() {
     assert_eq!(analyzed_with_home(&tree, &home), ["drafts", "net"]);
 }
 
+/// A git config that is not a regular file (here a FIFO no one writes to) is skipped: it
+/// must not block the run.
+#[cfg(unix)]
+#[test]
+fn a_git_config_fifo_does_not_block_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("tree/main.tf"), VPC_TF);
+    let fifo = dir.path().join("config-fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: mkfifo is not available");
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["lint", ".", "--format", "json"])
+        .current_dir(dir.path().join("tree"))
+        .env("GIT_CONFIG_GLOBAL", &fifo)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("vpclint blocked on a FIFO named by GIT_CONFIG_GLOBAL");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
 #[test]
 fn tool_caches_and_vendored_directories_are_skipped() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// Git config files larger than this are not read for the setting.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// The global excludes file, which may not exist. `GIT_CONFIG_GLOBAL` replaces both user
 /// config files; `~/.gitconfig` wins over `$XDG_CONFIG_HOME/git/config`; the system
 /// config (`GIT_CONFIG_SYSTEM`, else `/etc/gitconfig`) comes last.
@@ -25,8 +28,13 @@ pub(super) fn global_excludes_file() -> Option<PathBuf> {
         .iter()
         .chain(std::iter::once(&system))
         .find_map(|config| {
-            let text = std::fs::read(config).ok()?;
-            excludes_file_setting(&String::from_utf8_lossy(&text), home.as_deref())
+            // A regular file of bounded size: a FIFO named by GIT_CONFIG_GLOBAL must not
+            // block the run, nor a huge file fill memory. Git's own configs are a few KB.
+            if !config.is_file() {
+                return None;
+            }
+            let text = crate::source::read_at_most(config, MAX_CONFIG_BYTES, |_| String::new());
+            excludes_file_setting(&text.ok()?, home.as_deref())
         })
         .or_else(|| xdg.map(|x| x.join("git/ignore")))
 }

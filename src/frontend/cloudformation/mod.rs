@@ -340,6 +340,7 @@ fn evaluate(
     let unmodelled_transforms = transforms
         .iter()
         .any(|t| *t != language_extensions::TRANSFORM && *t != SAM_TRANSFORM);
+    let uses_sam = transforms.contains(&SAM_TRANSFORM);
     // Language extensions are expanded first, whatever their place in the list: the other
     // transforms (SAM) are not run, and loops generate what they process.
     let mut diagnostics = Vec::new();
@@ -428,7 +429,7 @@ fn evaluate(
     unit.suppressions.extend(template_suppression_problem(root));
     for entry in resources {
         let kind = entry.value.get("Type").and_then(Node::as_str);
-        if kind == Some(STACK_TYPE) || (kind == Some(SAM_APPLICATION) && other_transforms) {
+        if kind == Some(STACK_TYPE) || (kind == Some(SAM_APPLICATION) && uses_sam) {
             if let Some(outputs) =
                 nested_stack(&mut ev, entry, path, nesting, options, sources, unit)
             {
