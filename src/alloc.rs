@@ -64,3 +64,20 @@ pub fn return_free_memory() {
     // SAFETY: mimalloc collects the calling thread's heap; any thread may call it any time.
     unsafe { mi_collect(true) }
 }
+
+/// Ends the process with `code` once standard output and error are flushed, without the
+/// C library's exit handlers: mimalloc's (`mi_process_done`) collects every heap and hands
+/// each free span back with `madvise`, work the kernel's teardown of the whole address
+/// space makes moot (a pre-commit run: 31 `madvise` calls and about 3% of its time).
+pub fn exit(code: i32) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    extern "C" {
+        fn _exit(status: std::ffi::c_int) -> !;
+    }
+    // SAFETY: `_exit` only ends the process; what it skips (exit handlers, destructors of
+    // libraries and thread-locals) holds no output: both standard streams are flushed and
+    // every file the run writes is closed before `cli::main` returns.
+    unsafe { _exit(code) }
+}
