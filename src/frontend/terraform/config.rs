@@ -412,7 +412,16 @@ fn span_of(file: FileId, range: hcl::TextRange) -> Span {
 }
 
 pub(super) fn convert_body(body: hcl::Body, file: FileId) -> Body {
-    let mut out = Body::default();
+    // Sized exactly: a body lives as long as its module, and most have a few attributes.
+    let attrs = body
+        .structures
+        .iter()
+        .filter(|s| matches!(s, Structure::Attribute(_)))
+        .count();
+    let mut out = Body {
+        attrs: Vec::with_capacity(attrs),
+        blocks: Vec::with_capacity(body.structures.len() - attrs),
+    };
     for structure in body.structures {
         match structure {
             Structure::Attribute(attr) => {

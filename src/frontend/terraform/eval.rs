@@ -469,7 +469,7 @@ impl Evaluator<'_> {
 
     /// `templatestring(ref, vars)`: the template must come from a reference, not a literal.
     fn template_string(&self, inst: InstanceId, call: &FuncCall, scope: &mut Scope) -> EvalResult {
-        let [source, vars] = call.args.as_slice() else {
+        let [source, vars] = &call.args[..] else {
             return Err("templatestring() takes 2 arguments".into());
         };
         if !matches!(source.kind, ExprKind::Variable(_) | ExprKind::Traversal(_)) {

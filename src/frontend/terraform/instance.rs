@@ -1214,13 +1214,17 @@ impl<'s> Evaluator<'s> {
         (span, meta): (Span, &[&str]),
         keep: bool,
     ) -> (Value, Val) {
-        let mut value = Vec::new();
-        let mut val = Vec::new();
-        for attr in body
-            .attrs
-            .iter()
-            .filter(|a| !meta.contains(&a.name.as_str()))
-        {
+        let arguments = || {
+            body.attrs
+                .iter()
+                .filter(|a| !meta.contains(&a.name.as_str()))
+        };
+        // At most one entry per argument and per nested block: a resource's values live
+        // until it is lowered, and most bodies have a few arguments and no blocks.
+        let entries = arguments().count() + body.blocks.len();
+        let mut value = Vec::with_capacity(if keep { entries } else { 0 });
+        let mut val = Vec::with_capacity(entries);
+        for attr in arguments() {
             let v = self.eval_attr(id, attr, scope);
             if keep {
                 val.push((

@@ -81,8 +81,8 @@ pub enum ExprKind {
     Number(Box<str>),
     /// A quoted string without interpolation or directive.
     String(Box<str>),
-    Array(Vec<Expression>),
-    Object(Vec<ObjectItem>),
+    Array(Box<[Expression]>),
+    Object(Box<[ObjectItem]>),
     /// A quoted string with interpolations or directives.
     Template(Template),
     Heredoc(Template),
@@ -121,7 +121,7 @@ pub struct FuncCall {
     /// `provider::aws::arn_parse` is `["provider", "aws"]` and `arn_parse`.
     pub namespace: Vec<Box<str>>,
     pub name: Box<str>,
-    pub args: Vec<Expression>,
+    pub args: Box<[Expression]>,
     /// `f(xs...)`: the final argument's elements are the arguments.
     pub expand_final: bool,
 }
@@ -138,7 +138,7 @@ impl FuncCall {
 #[derive(Debug)]
 pub struct Traversal {
     pub expr: Expression,
-    pub operators: Vec<TraversalOperator>,
+    pub operators: Box<[TraversalOperator]>,
 }
 
 #[derive(Debug)]

@@ -43,6 +43,13 @@ struct Parser<'a> {
     /// The brackets, strings and heredocs open at the current position: where each starts,
     /// and what closes it. The end of the file is reported at the innermost one.
     open: Vec<(usize, &'static str)>,
+    /// The traversal operators, list items or arguments, and object items read so far of
+    /// each open construct, innermost last: each construct takes its own off the top into
+    /// an allocation of the exact size (a `Vec` grown by pushes is 4 items at least, most
+    /// traversals have one or two operators).
+    operators: Vec<TraversalOperator>,
+    expressions: Vec<Expression>,
+    object_items: Vec<ObjectItem>,
 }
 
 /// A `for`'s key variable, value variable and collection.
@@ -119,6 +126,9 @@ impl<'a> Parser<'a> {
             pos,
             depth: 0,
             open: Vec::new(),
+            operators: Vec::new(),
+            expressions: Vec::new(),
+            object_items: Vec::new(),
         }
     }
 
@@ -627,7 +637,7 @@ impl<'a> Parser<'a> {
     }
 
     fn traversal(&mut self, term: Expression, newlines: bool) -> Result<Expression, Error> {
-        let mut operators = Vec::new();
+        let first = self.operators.len();
         let mut end = term.range.end;
         loop {
             let save = self.pos;
@@ -701,17 +711,17 @@ impl<'a> Parser<'a> {
                     break;
                 }
             };
-            operators.push(operator);
+            self.operators.push(operator);
             end = self.pos as u32;
         }
-        if operators.is_empty() {
+        if self.operators.len() == first {
             return Ok(term);
         }
         let start = term.range.start;
         Ok(Expression {
             kind: ExprKind::Traversal(Box::new(Traversal {
                 expr: term,
-                operators,
+                operators: self.operators.drain(first..).collect(),
             })),
             range: TextRange { start, end },
         })
@@ -812,14 +822,15 @@ impl<'a> Parser<'a> {
         let open = self.pos;
         self.expect(b'(', "`(` and the function's arguments")?;
         self.opened(open, "`)` of the function call");
-        let mut args = Vec::new();
+        let first = self.expressions.len();
         let mut expand_final = false;
         self.skip_ws()?;
         if self.peek() == Some(b')') {
             self.pos += 1;
         } else {
             loop {
-                args.push(self.nested_expr(true)?);
+                let arg = self.nested_expr(true)?;
+                self.expressions.push(arg);
                 self.skip_ws()?;
                 match self.peek() {
                     Some(b',') => {
@@ -850,7 +861,7 @@ impl<'a> Parser<'a> {
             kind: ExprKind::FuncCall(Box::new(FuncCall {
                 namespace,
                 name,
-                args,
+                args: self.expressions.drain(first..).collect(),
                 expand_final,
             })),
             range: TextRange::new(start, self.pos),
@@ -874,14 +885,15 @@ impl<'a> Parser<'a> {
         if self.at_for() {
             return self.for_expr(start, false);
         }
-        let mut items = Vec::new();
+        let first = self.expressions.len();
         loop {
             self.skip_ws()?;
             if self.peek() == Some(b']') {
                 self.pos += 1;
                 break;
             }
-            items.push(self.nested_expr(true)?);
+            let item = self.nested_expr(true)?;
+            self.expressions.push(item);
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -894,7 +906,7 @@ impl<'a> Parser<'a> {
         }
         self.closed();
         Ok(Expression {
-            kind: ExprKind::Array(items),
+            kind: ExprKind::Array(self.expressions.drain(first..).collect()),
             range: TextRange::new(start, self.pos),
         })
     }
@@ -909,7 +921,7 @@ impl<'a> Parser<'a> {
             return self.for_expr(start, true);
         }
         self.pos = save;
-        let mut items = Vec::new();
+        let first = self.object_items.len();
         loop {
             self.skip_ws()?;
             if self.peek() == Some(b'}') {
@@ -931,7 +943,7 @@ impl<'a> Parser<'a> {
             }
             self.skip_space()?;
             let value = self.nested_expr(false)?;
-            items.push(ObjectItem { key, value });
+            self.object_items.push(ObjectItem { key, value });
             self.skip_space()?;
             self.skip_line_comment();
             match self.peek() {
@@ -946,7 +958,7 @@ impl<'a> Parser<'a> {
         }
         self.closed();
         Ok(Expression {
-            kind: ExprKind::Object(items),
+            kind: ExprKind::Object(self.object_items.drain(first..).collect()),
             range: TextRange::new(start, self.pos),
         })
     }
