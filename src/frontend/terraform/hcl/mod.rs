@@ -73,6 +73,11 @@ pub struct Expression {
     pub range: TextRange,
 }
 
+// Every argument, list item and operand is an `Expression`: its kind is a tag and two
+// words at most (variable-length parts are boxed slices, not `Vec`s).
+const _: () = assert!(std::mem::size_of::<Expression>() == 32);
+const _: () = assert!(std::mem::size_of::<TraversalOperator>() == 32);
+
 #[derive(Debug)]
 pub enum ExprKind {
     Null,
@@ -202,14 +207,14 @@ pub struct ForExpr {
 /// A template's parts, with Terraform's whitespace rules applied to its literals.
 #[derive(Debug, Default)]
 pub struct Template {
-    pub elements: Vec<Element>,
+    pub elements: Box<[Element]>,
 }
 
 impl Template {
     /// The one interpolation a template consists of (`"${x}"`): its value is not converted
     /// to a string.
     pub fn single_interpolation(&self) -> Option<&Expression> {
-        match self.elements.as_slice() {
+        match &self.elements[..] {
             [Element::Interpolation(expr)] => Some(expr),
             _ => None,
         }

@@ -265,7 +265,7 @@ fn nest(parts: Vec<Part>) -> Result<Template, Error> {
                     _,
                 )) => {
                     *then_template = Some(Template {
-                        elements: std::mem::take(&mut current),
+                        elements: std::mem::take(&mut current).into(),
                     });
                 }
                 _ => return Err(unmatched(m, "`%{ else }` outside an `%{ if }` directive")),
@@ -280,7 +280,7 @@ fn nest(parts: Vec<Part>) -> Result<Template, Error> {
                     outer,
                 )) => {
                     let branch = Template {
-                        elements: std::mem::replace(&mut current, outer),
+                        elements: std::mem::replace(&mut current, outer).into(),
                     };
                     let (then_template, else_template) = match then_template {
                         Some(then_template) => (then_template, Some(branch)),
@@ -316,7 +316,7 @@ fn nest(parts: Vec<Part>) -> Result<Template, Error> {
                     outer,
                 )) => {
                     let template = Template {
-                        elements: std::mem::replace(&mut current, outer),
+                        elements: std::mem::replace(&mut current, outer).into(),
                     };
                     current.push(Element::For(Box::new(ForDirective {
                         key_var,
@@ -330,7 +330,9 @@ fn nest(parts: Vec<Part>) -> Result<Template, Error> {
         }
     }
     match open.pop() {
-        None => Ok(Template { elements: current }),
+        None => Ok(Template {
+            elements: current.into(),
+        }),
         Some((Open::If { offset, .. }, _)) => Err(Error {
             message: "`%{ if }` has no `%{ endif }`".into(),
             offset,
