@@ -175,6 +175,31 @@ fn local_child_modules_are_not_roots() {
     );
 }
 
+/// `module "x" { source = "./x" }` on one line calls a child module all the same.
+#[test]
+fn a_one_line_module_call_makes_a_child_not_a_root() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("live/main.tf"),
+        b"module \"net\" { source = \"../modules/net\" }\n",
+    );
+    write(&dir.path().join("modules/net/main.tf"), VPC_TF);
+    // The word alone, after a brace of another block, is no call.
+    write(
+        &dir.path().join("other/main.tf"),
+        b"locals { source = \"../extra\" }\n",
+    );
+    write(&dir.path().join("extra/main.tf"), VPC_TF);
+    assert_eq!(
+        found(dir.path()),
+        [
+            "terraform-module extra",
+            "terraform-module live",
+            "terraform-module other"
+        ]
+    );
+}
+
 /// A link to a directory that contains it (`self -> .`, common in repositories that vendor
 /// their own examples) adds no file the walk does not already see: it is skipped, with its
 /// reason for `--verbose`, not an error that fails CI.

@@ -299,6 +299,8 @@ struct Children {
     instances: Vec<(Key, Option<InstanceId>)>,
     repetition: Repetition,
     unknown: Option<String>,
+    /// The called module's configuration, when its source is available.
+    config: Option<Arc<ModuleConfig>>,
 }
 
 /// The nested blocks of one type in a body, static and `dynamic` ones together.
@@ -363,6 +365,8 @@ pub(super) struct Evaluator<'s> {
     instances: RefCell<Vec<Rc<Instance>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
     noted_calls: RefCell<HashSet<(PathBuf, String)>>,
+    /// Module directories checked for calls to unknown functions without being evaluated.
+    unexpanded_checked: RefCell<HashSet<PathBuf>>,
     depth: Cell<u32>,
     /// What memo cells are being computed, outermost first (a cycle is named from it).
     evaluating: RefCell<Vec<String>>,
@@ -398,6 +402,7 @@ impl<'s> Evaluator<'s> {
             instances: RefCell::new(Vec::new()),
             diagnostics: RefCell::new(Vec::new()),
             noted_calls: RefCell::new(HashSet::new()),
+            unexpanded_checked: RefCell::new(HashSet::new()),
             depth: Cell::new(0),
             evaluating: RefCell::new(Vec::new()),
             cycle: RefCell::new(None),
@@ -1112,6 +1117,52 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    /// A module with no instances (`count = 0`, an unknown `for_each`) is not evaluated, but
+    /// Terraform reads its configuration all the same: a call to a function it does not have
+    /// is an error there too. Each module directory once; its local child modules as well.
+    fn reject_calls_in_module(&self, config: &ModuleConfig) {
+        if !self
+            .unexpanded_checked
+            .borrow_mut()
+            .insert(config.dir.clone())
+        {
+            return;
+        }
+        for decl in &config.resources {
+            self.reject_unevaluated_calls(&decl.body, &[]);
+        }
+        let mut values: Vec<&Attr> = config
+            .locals
+            .values()
+            .chain(config.outputs.values())
+            .collect();
+        values.sort_by_key(|attr| (attr.span.file, attr.span.start));
+        for attr in values {
+            if let Expr::Hcl(expr) = &attr.expr {
+                self.reject_calls_in(expr, attr.span);
+            }
+        }
+        for call in &config.modules {
+            self.reject_unevaluated_calls(&call.body, &[]);
+            if let Some(source) = call
+                .source
+                .as_deref()
+                .filter(|s| s.starts_with("./") || s.starts_with("../"))
+            {
+                let dir = crate::source::lexically_normal(&config.dir.join(source));
+                if dir.is_dir() {
+                    // Registered as the unit's: its files, parse errors and suppressions.
+                    let child = config::load_module_once(&dir, self.sources);
+                    self.configs
+                        .borrow_mut()
+                        .entry(dir)
+                        .or_insert_with(|| child.clone());
+                    self.reject_calls_in_module(&child);
+                }
+            }
+        }
+    }
+
     fn reject_calls_in(&self, expr: &Expression, attr: Span) {
         match &expr.kind {
             ExprKind::Conditional(c) => self.reject_calls_in(&c.cond, attr),
@@ -1640,6 +1691,7 @@ impl<'s> Evaluator<'s> {
                 instances,
                 repetition: expansion.repetition,
                 unknown: expansion.unknown,
+                config,
             })
         })
     }
@@ -2023,6 +2075,11 @@ impl<'s> Evaluator<'s> {
             let Ok(children) = self.children(id, &inst, call) else {
                 continue;
             };
+            if children.instances.is_empty() {
+                if let Some(config) = &children.config {
+                    self.reject_calls_in_module(config);
+                }
+            }
             let header = inst.config.modules[call].header;
             for child in children.instances.iter().filter_map(|c| c.1) {
                 let Some(prefix) = self.instance(child).map(|c| c.prefix.clone()) else {

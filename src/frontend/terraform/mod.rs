@@ -321,11 +321,10 @@ pub fn local_module_dirs(dir: &Path, keep: Option<&SourceMap>) -> Vec<PathBuf> {
                 line_start = scanned + newline + 1;
             }
             scanned = at;
-            if !text[line_start..at]
-                .trim_start()
-                .trim_start_matches('"')
-                .is_empty()
-            {
+            let before = text[line_start..at].trim();
+            // `source` opens its line, or follows the brace of a one-line `module "x" {`.
+            let one_line_call = before.starts_with("module") && before.ends_with('{');
+            if !before.trim_start_matches('"').is_empty() && !one_line_call {
                 continue;
             }
             let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
