@@ -147,6 +147,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipv6_pools: &[],
             dns_support: "EnableDnsSupport",
             dns_hostnames: "EnableDnsHostnames",
+            dns_hostnames_unset: Some(false),
         }),
         "AWS::EC2::VPCCidrBlock" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "VpcId",
@@ -162,6 +163,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipv6_cidr: "Ipv6CidrBlock",
             az: &["AvailabilityZone", "AvailabilityZoneId"],
             map_public_ip: "MapPublicIpOnLaunch",
+            map_public_ip_unset: Some(false),
         }),
         "AWS::EC2::RouteTable" => Lowering::RouteTable(&RouteTableNames {
             vpc: Some("VpcId"),

@@ -349,6 +349,9 @@ struct VpcNames {
     ipv6_pools: &'static [&'static str],
     dns_support: &'static str,
     dns_hostnames: &'static str,
+    /// `enableDnsHostnames` when not written: false for a new VPC; unknown for the default
+    /// VPC, which AWS creates with it on and the code adopts as it is.
+    dns_hostnames_unset: Option<bool>,
 }
 
 struct CidrBlockNames {
@@ -367,6 +370,9 @@ struct SubnetNames {
     /// First one present wins (AZ name, then AZ id).
     az: &'static [&'static str],
     map_public_ip: &'static str,
+    /// `mapPublicIpOnLaunch` when not written: false for a new subnet; unknown for a default
+    /// subnet, adopted as it is.
+    map_public_ip_unset: Option<bool>,
 }
 
 struct RouteTableNames {
@@ -1891,7 +1897,7 @@ impl<'a> UnitLowering<'a> {
             ipv6.push(Field::unknown(val.span));
         }
         let dns_support = self.boolean(res, names.dns_support, Some(true));
-        let dns_hostnames = self.boolean(res, names.dns_hostnames, Some(false));
+        let dns_hostnames = self.boolean(res, names.dns_hostnames, names.dns_hostnames_unset);
         let vpc = &mut self.net.vpcs[id];
         vpc.cidr = cidr;
         vpc.invalid_cidr = invalid;
@@ -1980,7 +1986,7 @@ impl<'a> UnitLowering<'a> {
             .find(|name| attr(res, name).is_some())
             .map(|name| self.string(res, name))
             .unwrap_or_else(|| Field::unknown(res.name_span));
-        let public = self.boolean(res, names.map_public_ip, Some(false));
+        let public = self.boolean(res, names.map_public_ip, names.map_public_ip_unset);
         let subnet = &mut self.net.subnets[id];
         subnet.vpc = vpc;
         subnet.external_vpc = external_vpc;

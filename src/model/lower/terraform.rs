@@ -196,6 +196,19 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipv6_pools: &["ipv6_ipam_pool_id"],
             dns_support: "enable_dns_support",
             dns_hostnames: "enable_dns_hostnames",
+            dns_hostnames_unset: Some(false),
+        }),
+        // The region's default VPC, adopted (or created) as AWS made it: its blocks are not
+        // in the code, nor, unless written, its DNS hostnames attribute.
+        "aws_default_vpc" => Lowering::Vpc(&VpcNames {
+            cidr: "cidr_block",
+            ipam: &[],
+            ipv6_cidr: Some("ipv6_cidr_block"),
+            amazon_ipv6: Some("assign_generated_ipv6_cidr_block"),
+            ipv6_pools: &["ipv6_ipam_pool_id"],
+            dns_support: "enable_dns_support",
+            dns_hostnames: "enable_dns_hostnames",
+            dns_hostnames_unset: None,
         }),
         "aws_vpc_ipv4_cidr_block_association" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "vpc_id",
@@ -219,6 +232,17 @@ fn lowering(kind: &str) -> Option<Lowering> {
             ipv6_cidr: "ipv6_cidr_block",
             az: &["availability_zone", "availability_zone_id"],
             map_public_ip: "map_public_ip_on_launch",
+            map_public_ip_unset: Some(false),
+        }),
+        // A zone's default subnet, adopted as it is: its block is not in the code and its
+        // VPC (the default one) is named by no argument.
+        "aws_default_subnet" => Lowering::Subnet(&SubnetNames {
+            vpc: "vpc_id",
+            cidr: "cidr_block",
+            ipv6_cidr: "ipv6_cidr_block",
+            az: &["availability_zone"],
+            map_public_ip: "map_public_ip_on_launch",
+            map_public_ip_unset: None,
         }),
         "aws_route_table" => Lowering::RouteTable(&RouteTableNames {
             vpc: Some("vpc_id"),
