@@ -35,10 +35,10 @@ impl Rule for SgRedundantReturnRule {
                 if !protocol.has_ports() || !ports.is_ephemeral() {
                     continue;
                 }
-                if peer == SgPeer::Group(group)
-                    && members_accept(&index, network, group, protocol, ports)
-                {
-                    continue;
+                if let SgPeer::Group(target) = peer {
+                    if accepts_from(&index, network, target, group, protocol, ports) {
+                        continue;
+                    }
                 }
                 let ingress =
                     index
@@ -59,23 +59,30 @@ impl Rule for SgRedundantReturnRule {
     }
 }
 
-/// Whether the group's ingress from itself accepts some of `ports` (or may: an unknown
-/// value): egress to the group itself then carries connections between its members
-/// (cluster peers, ECS dynamic host ports), not replies.
-fn members_accept(
+/// Whether the referenced group `target` accepts (or may: an unknown value, rules not all
+/// in the model) some of `ports` from members of `group`: the egress rule then carries new
+/// connections to listeners of `target`, not replies. Itself: connections between its
+/// members (cluster peers, ECS dynamic host ports); another group: an EKS control plane's
+/// egress to its nodes' kubelet and webhook ports, which the nodes' ingress from it opens.
+fn accepts_from(
     index: &SgIndex,
     network: &Network,
+    target: SecurityGroupId,
     group: SecurityGroupId,
     protocol: Protocol,
     ports: PortRange,
 ) -> bool {
+    if !network.security_groups[target].rules_known {
+        return true;
+    }
     index
-        .rules_in(network, group, Direction::Ingress)
+        .rules_in(network, target, Direction::Ingress)
         .any(|(_, ingress)| {
+            // A CIDR or prefix list may hold the members' addresses; another group may not.
             let from_members = ingress
                 .peer
                 .copied()
-                .is_none_or(|p| p == SgPeer::Group(group));
+                .is_none_or(|p| !matches!(p, SgPeer::Group(other) if other != group));
             let accepted = match (ingress.protocol.copied(), ingress.ports.copied()) {
                 (Some(rule_protocol), Some(rule_ports)) => {
                     matched_ports(rule_protocol, rule_ports, protocol)
@@ -211,6 +218,52 @@ mod tests {
         assert!(findings[0]
             .message
             .contains("to group aws_security_group.lb"));
+    }
+
+    #[test]
+    fn passes_egress_to_a_group_that_accepts_those_ports_from_it() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let cluster = b.security_group("aws_security_group.cluster", vpc);
+        let node = b.security_group("aws_security_group.node", vpc);
+        let high = PortRange {
+            from: 1025,
+            to: 65535,
+        };
+        let https = PortRange::single(443);
+        b.sg_rule(
+            "in",
+            cluster,
+            Ingress,
+            Protocol::TCP,
+            https,
+            SgPeer::Group(node),
+        );
+        b.sg_rule(
+            "out",
+            cluster,
+            Egress,
+            Protocol::TCP,
+            high,
+            SgPeer::Group(node),
+        );
+        let kubelet = PortRange::single(10250);
+        let accept = b.sg_rule(
+            "node-in",
+            node,
+            Ingress,
+            Protocol::TCP,
+            kubelet,
+            SgPeer::Group(cluster),
+        );
+        assert!(SgRedundantReturnRule.check(&b.network).is_empty());
+        // From another group only: the control plane's members are not its sources.
+        let other = b.security_group("aws_security_group.other", vpc);
+        b.network.sg_rules[accept].peer.value = Some(SgPeer::Group(other));
+        assert_eq!(SgRedundantReturnRule.check(&b.network).len(), 1);
+        // The node group's rules are not all in the model: it may accept them.
+        b.network.security_groups[node].rules_known = false;
+        assert!(SgRedundantReturnRule.check(&b.finish()).is_empty());
     }
 
     #[test]
