@@ -2,9 +2,13 @@
 //! ingress peer "for return traffic", which security groups never need.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::ports::matched_ports;
 use crate::model::analysis::sg::{describe_peer, same_peer, SgIndex};
-use crate::model::{Direction, Network, PortRange, Protocol, SecurityGroupId, SgPeer, SgRule};
+use crate::model::{
+    Direction, Network, PortRange, Protocol, SecurityGroupId, SgPeer, SgRule, VpcId,
+};
+use ipnet::IpNet;
 
 pub struct SgRedundantReturnRule;
 
@@ -22,6 +26,11 @@ impl Rule for SgRedundantReturnRule {
 
     fn check(&self, network: &Network) -> Vec<Finding> {
         let index = SgIndex::new(network);
+        let servers = Servers {
+            network,
+            index: &index,
+            cidrs: VpcCidrs::new(network),
+        };
         let mut findings = Vec::new();
         for (group, _) in network.security_groups.iter() {
             for (_, egress) in index.rules_in(network, group, Direction::Egress) {
@@ -35,11 +44,6 @@ impl Rule for SgRedundantReturnRule {
                 if !protocol.has_ports() || !ports.is_ephemeral() {
                     continue;
                 }
-                if let SgPeer::Group(target) = peer {
-                    if accepts_from(&index, network, target, group, protocol, ports) {
-                        continue;
-                    }
-                }
                 let ingress =
                     index
                         .rules_in(network, group, Direction::Ingress)
@@ -51,7 +55,9 @@ impl Rule for SgRedundantReturnRule {
                                     .is_some_and(|p| p.matches(protocol))
                         });
                 if let Some((_, ingress)) = ingress {
-                    findings.push(finding(network, egress, ingress));
+                    if !carries_connections(&servers, group, protocol, ports, peer) {
+                        findings.push(finding(network, egress, ingress));
+                    }
                 }
             }
         }
@@ -59,40 +65,79 @@ impl Rule for SgRedundantReturnRule {
     }
 }
 
-/// Whether the referenced group `target` accepts (or may: an unknown value, rules not all
-/// in the model) some of `ports` from members of `group`: the egress rule then carries new
-/// connections to listeners of `target`, not replies. Itself: connections between its
-/// members (cluster peers, ECS dynamic host ports); another group: an EKS control plane's
-/// egress to its nodes' kubelet and webhook ports, which the nodes' ingress from it opens.
-fn accepts_from(
-    index: &SgIndex,
-    network: &Network,
-    target: SecurityGroupId,
+/// The groups of the model as servers that the egress rule may let the group reach.
+struct Servers<'n> {
+    network: &'n Network,
+    index: &'n SgIndex,
+    cidrs: VpcCidrs<'n>,
+}
+
+/// Whether a group of the model accepts (or may: an unknown value, rules not all in the
+/// model) some of `ports` from the members of `group`, behind `peer`: the egress rule then
+/// carries new connections, not replies. A database tier accepting 5432 from the web tier,
+/// an EKS cluster's nodes accepting the control plane on 10250 and webhook ports, members
+/// of a cluster talking to each other.
+fn carries_connections(
+    servers: &Servers,
     group: SecurityGroupId,
     protocol: Protocol,
     ports: PortRange,
+    peer: SgPeer,
 ) -> bool {
-    if !network.security_groups[target].rules_known {
-        return true;
+    let network = servers.network;
+    let members = network.security_groups[group].vpc.copied();
+    let behind_peer = |server: SecurityGroupId| match peer {
+        SgPeer::Group(target) => server == target,
+        SgPeer::Cidr(net) => servers.may_overlap(network.security_groups[server].vpc.copied(), net),
+        SgPeer::PrefixList(_) => true,
+    };
+    network.security_groups.iter().any(|(server, g)| {
+        if !behind_peer(server) {
+            return false;
+        }
+        if !g.rules_known {
+            return true;
+        }
+        servers
+            .index
+            .rules_in(network, server, Direction::Ingress)
+            .any(|(_, ingress)| {
+                let from_members = match ingress.peer.copied() {
+                    None | Some(SgPeer::PrefixList(_)) => true,
+                    Some(SgPeer::Group(source)) => source == group,
+                    Some(SgPeer::Cidr(net)) => servers.may_overlap(members, net),
+                };
+                from_members && accepts(ingress, protocol, ports)
+            })
+    })
+}
+
+impl Servers<'_> {
+    /// Whether `net` may hold addresses of the VPC (unknown VPC or blocks: it may).
+    fn may_overlap(&self, vpc: Option<VpcId>, net: IpNet) -> bool {
+        let Some(vpc) = vpc else {
+            return true;
+        };
+        let overlaps =
+            |block: IpNet| block.contains(&net.network()) || net.contains(&block.network());
+        self.cidrs
+            .family_blocks(vpc, net)
+            .iter()
+            .any(|block| overlaps(block.net))
+            || !self.cidrs.family_is_complete(vpc, net)
     }
-    index
-        .rules_in(network, target, Direction::Ingress)
-        .any(|(_, ingress)| {
-            // A CIDR or prefix list may hold the members' addresses; another group may not.
-            let from_members = ingress
-                .peer
-                .copied()
-                .is_none_or(|p| !matches!(p, SgPeer::Group(other) if other != group));
-            let accepted = match (ingress.protocol.copied(), ingress.ports.copied()) {
-                (Some(rule_protocol), Some(rule_ports)) => {
-                    matched_ports(rule_protocol, rule_ports, protocol)
-                        .is_some_and(|opened| opened.intersects(ports))
-                }
-                (Some(rule_protocol), None) => rule_protocol.matches(protocol),
-                (None, _) => true,
-            };
-            from_members && accepted
-        })
+}
+
+/// Whether an ingress rule accepts some of `ports` for `protocol` (or may: unknown).
+fn accepts(ingress: &SgRule, protocol: Protocol, ports: PortRange) -> bool {
+    match (ingress.protocol.copied(), ingress.ports.copied()) {
+        (Some(rule_protocol), Some(rule_ports)) => {
+            matched_ports(rule_protocol, rule_ports, protocol)
+                .is_some_and(|opened| opened.intersects(ports))
+        }
+        (Some(rule_protocol), None) => rule_protocol.matches(protocol),
+        (None, _) => true,
+    }
 }
 
 fn finding(network: &Network, egress: &SgRule, ingress: &SgRule) -> Finding {
