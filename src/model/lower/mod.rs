@@ -2415,7 +2415,7 @@ impl<'a> UnitLowering<'a> {
                 self.sg_rules(res, block, group, direction, rule, true);
             }
         }
-        if names.default_egress && attr(res, names.egress).is_none() {
+        if names.default_egress && self.no_egress_rules(res, names) {
             let span = res.name_span;
             self.net.sg_rules.push(SgRule {
                 origin: origin(res),
@@ -2429,6 +2429,15 @@ impl<'a> UnitLowering<'a> {
         }
     }
 
+    /// The group is created with no egress rules: none written, or an empty list (which is
+    /// why CDK writes a rule that matches no traffic to keep AWS from adding allow-all).
+    fn no_egress_rules(&self, res: &'a Resource, names: &SecurityGroupNames) -> bool {
+        match attr(res, names.egress) {
+            None => true,
+            Some(val) => matches!(&self.follow(val).v, V::List(rules) if rules.is_empty()),
+        }
+    }
+
     /// The `::/0` allow-all egress rule EC2 adds, with the IPv4 one, to a group created
     /// without egress rules (CloudFormation: "we add egress rules that allow all outbound
     /// IPv4 and IPv6 traffic"). Modelled only where the group's VPC has an IPv6 block in the
@@ -2439,7 +2448,7 @@ impl<'a> UnitLowering<'a> {
         res: &'a Resource,
         names: &SecurityGroupNames,
     ) {
-        if !names.default_egress || attr(res, names.egress).is_some() {
+        if !names.default_egress || !self.no_egress_rules(res, names) {
             return;
         }
         let Some(vpc) = self.net.security_groups[id].vpc.copied() else {
