@@ -19,14 +19,18 @@ static META: RuleMeta = RuleMeta {
 
 const HTTPS: u16 = 443;
 
-/// Services of `com.amazonaws.<region>.<service>` whose clients use other ports: Amazon
+/// Services of `com.amazonaws.<region>.<service>` whose clients may use other ports: Amazon
 /// SES SMTP (25, 587, 465, 2465, 2587), Amazon Keyspaces (9142), AWS Transfer Family
-/// servers (SFTP on 22).
+/// servers (SFTP on 22), AWS IoT Core data (MQTT over TLS on 8883), CodeCommit Git (SSH
+/// on 22).
 const OTHER_PORT_SERVICES: &[&str] = &[
     "email-smtp",
     "cassandra",
     "cassandra-fips",
     "transfer.server",
+    "iot.data",
+    "git-codecommit",
+    "git-codecommit-fips",
 ];
 
 impl Rule for InterfaceEndpointSgNoHttps {

@@ -2,9 +2,13 @@
 //! ingress peer "for return traffic", which security groups never need.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::ports::matched_ports;
 use crate::model::analysis::sg::{describe_peer, same_peer, SgIndex};
-use crate::model::{Direction, Network, PortRange, Protocol, SecurityGroupId, SgPeer, SgRule};
+use crate::model::{
+    Direction, Network, PortRange, Protocol, SecurityGroupId, SgPeer, SgRule, VpcId,
+};
+use ipnet::IpNet;
 
 pub struct SgRedundantReturnRule;
 
@@ -22,6 +26,11 @@ impl Rule for SgRedundantReturnRule {
 
     fn check(&self, network: &Network) -> Vec<Finding> {
         let index = SgIndex::new(network);
+        let servers = Servers {
+            network,
+            index: &index,
+            cidrs: VpcCidrs::new(network),
+        };
         let mut findings = Vec::new();
         for (group, _) in network.security_groups.iter() {
             for (_, egress) in index.rules_in(network, group, Direction::Egress) {
@@ -35,11 +44,6 @@ impl Rule for SgRedundantReturnRule {
                 if !protocol.has_ports() || !ports.is_ephemeral() {
                     continue;
                 }
-                if peer == SgPeer::Group(group)
-                    && members_accept(&index, network, group, protocol, ports)
-                {
-                    continue;
-                }
                 let ingress =
                     index
                         .rules_in(network, group, Direction::Ingress)
@@ -51,7 +55,9 @@ impl Rule for SgRedundantReturnRule {
                                     .is_some_and(|p| p.matches(protocol))
                         });
                 if let Some((_, ingress)) = ingress {
-                    findings.push(finding(network, egress, ingress));
+                    if !carries_connections(&servers, group, protocol, ports, peer) {
+                        findings.push(finding(network, egress, ingress));
+                    }
                 }
             }
         }
@@ -59,33 +65,79 @@ impl Rule for SgRedundantReturnRule {
     }
 }
 
-/// Whether the group's ingress from itself accepts some of `ports` (or may: an unknown
-/// value): egress to the group itself then carries connections between its members
-/// (cluster peers, ECS dynamic host ports), not replies.
-fn members_accept(
-    index: &SgIndex,
-    network: &Network,
+/// The groups of the model as servers that the egress rule may let the group reach.
+struct Servers<'n> {
+    network: &'n Network,
+    index: &'n SgIndex,
+    cidrs: VpcCidrs<'n>,
+}
+
+/// Whether a group of the model accepts (or may: an unknown value, rules not all in the
+/// model) some of `ports` from the members of `group`, behind `peer`: the egress rule then
+/// carries new connections, not replies. A database tier accepting 5432 from the web tier,
+/// an EKS cluster's nodes accepting the control plane on 10250 and webhook ports, members
+/// of a cluster talking to each other.
+fn carries_connections(
+    servers: &Servers,
     group: SecurityGroupId,
     protocol: Protocol,
     ports: PortRange,
+    peer: SgPeer,
 ) -> bool {
-    index
-        .rules_in(network, group, Direction::Ingress)
-        .any(|(_, ingress)| {
-            let from_members = ingress
-                .peer
-                .copied()
-                .is_none_or(|p| p == SgPeer::Group(group));
-            let accepted = match (ingress.protocol.copied(), ingress.ports.copied()) {
-                (Some(rule_protocol), Some(rule_ports)) => {
-                    matched_ports(rule_protocol, rule_ports, protocol)
-                        .is_some_and(|opened| opened.intersects(ports))
-                }
-                (Some(rule_protocol), None) => rule_protocol.matches(protocol),
-                (None, _) => true,
-            };
-            from_members && accepted
-        })
+    let network = servers.network;
+    let members = network.security_groups[group].vpc.copied();
+    let behind_peer = |server: SecurityGroupId| match peer {
+        SgPeer::Group(target) => server == target,
+        SgPeer::Cidr(net) => servers.may_overlap(network.security_groups[server].vpc.copied(), net),
+        SgPeer::PrefixList(_) => true,
+    };
+    network.security_groups.iter().any(|(server, g)| {
+        if !behind_peer(server) {
+            return false;
+        }
+        if !g.rules_known {
+            return true;
+        }
+        servers
+            .index
+            .rules_in(network, server, Direction::Ingress)
+            .any(|(_, ingress)| {
+                let from_members = match ingress.peer.copied() {
+                    None | Some(SgPeer::PrefixList(_)) => true,
+                    Some(SgPeer::Group(source)) => source == group,
+                    Some(SgPeer::Cidr(net)) => servers.may_overlap(members, net),
+                };
+                from_members && accepts(ingress, protocol, ports)
+            })
+    })
+}
+
+impl Servers<'_> {
+    /// Whether `net` may hold addresses of the VPC (unknown VPC or blocks: it may).
+    fn may_overlap(&self, vpc: Option<VpcId>, net: IpNet) -> bool {
+        let Some(vpc) = vpc else {
+            return true;
+        };
+        let overlaps =
+            |block: IpNet| block.contains(&net.network()) || net.contains(&block.network());
+        self.cidrs
+            .family_blocks(vpc, net)
+            .iter()
+            .any(|block| overlaps(block.net))
+            || !self.cidrs.family_is_complete(vpc, net)
+    }
+}
+
+/// Whether an ingress rule accepts some of `ports` for `protocol` (or may: unknown).
+fn accepts(ingress: &SgRule, protocol: Protocol, ports: PortRange) -> bool {
+    match (ingress.protocol.copied(), ingress.ports.copied()) {
+        (Some(rule_protocol), Some(rule_ports)) => {
+            matched_ports(rule_protocol, rule_ports, protocol)
+                .is_some_and(|opened| opened.intersects(ports))
+        }
+        (Some(rule_protocol), None) => rule_protocol.matches(protocol),
+        (None, _) => true,
+    }
 }
 
 fn finding(network: &Network, egress: &SgRule, ingress: &SgRule) -> Finding {
@@ -211,6 +263,52 @@ mod tests {
         assert!(findings[0]
             .message
             .contains("to group aws_security_group.lb"));
+    }
+
+    #[test]
+    fn passes_egress_to_a_group_that_accepts_those_ports_from_it() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let cluster = b.security_group("aws_security_group.cluster", vpc);
+        let node = b.security_group("aws_security_group.node", vpc);
+        let high = PortRange {
+            from: 1025,
+            to: 65535,
+        };
+        let https = PortRange::single(443);
+        b.sg_rule(
+            "in",
+            cluster,
+            Ingress,
+            Protocol::TCP,
+            https,
+            SgPeer::Group(node),
+        );
+        b.sg_rule(
+            "out",
+            cluster,
+            Egress,
+            Protocol::TCP,
+            high,
+            SgPeer::Group(node),
+        );
+        let kubelet = PortRange::single(10250);
+        let accept = b.sg_rule(
+            "node-in",
+            node,
+            Ingress,
+            Protocol::TCP,
+            kubelet,
+            SgPeer::Group(cluster),
+        );
+        assert!(SgRedundantReturnRule.check(&b.network).is_empty());
+        // From another group only: the control plane's members are not its sources.
+        let other = b.security_group("aws_security_group.other", vpc);
+        b.network.sg_rules[accept].peer.value = Some(SgPeer::Group(other));
+        assert_eq!(SgRedundantReturnRule.check(&b.network).len(), 1);
+        // The node group's rules are not all in the model: it may accept them.
+        b.network.security_groups[node].rules_known = false;
+        assert!(SgRedundantReturnRule.check(&b.finish()).is_empty());
     }
 
     #[test]

@@ -496,8 +496,8 @@ struct SecurityGroupNames {
     egress: &'static str,
     ingress_rule: &'static SgRuleNames,
     egress_rule: &'static SgRuleNames,
-    /// AWS gives a group created without outbound rules one that allows all IPv4 traffic
-    /// out; CloudFormation keeps it, Terraform removes it.
+    /// AWS gives a group created without outbound rules ones that allow all IPv4 and IPv6
+    /// traffic out; CloudFormation keeps them, Terraform removes them.
     default_egress: bool,
 }
 
@@ -853,6 +853,14 @@ impl<'a> UnitLowering<'a> {
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.fill(index, res, lowering);
+            }
+        }
+        // After every VPC block is filled, whatever the resources' order.
+        for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
+            if let (Some(Lowering::SecurityGroup(names)), Some(id)) =
+                (lowering, self.primary[index].and_then(SecurityGroup::pick))
+            {
+                self.default_ipv6_egress(id, res, names);
             }
         }
         // After every gateway is filled, whatever the resources' order.
@@ -2413,7 +2421,7 @@ impl<'a> UnitLowering<'a> {
                 self.sg_rules(res, block, group, direction, rule, true);
             }
         }
-        if names.default_egress && attr(res, names.egress).is_none() {
+        if names.default_egress && self.no_egress_rules(res, names) {
             let span = res.name_span;
             self.net.sg_rules.push(SgRule {
                 origin: origin(res),
@@ -2425,6 +2433,46 @@ impl<'a> UnitLowering<'a> {
                 inline: true,
             });
         }
+    }
+
+    /// The group is created with no egress rules: none written, or an empty list (which is
+    /// why CDK writes a rule that matches no traffic to keep AWS from adding allow-all).
+    fn no_egress_rules(&self, res: &'a Resource, names: &SecurityGroupNames) -> bool {
+        match attr(res, names.egress) {
+            None => true,
+            Some(val) => matches!(&self.follow(val).v, V::List(rules) if rules.is_empty()),
+        }
+    }
+
+    /// The `::/0` allow-all egress rule EC2 adds, with the IPv4 one, to a group created
+    /// without egress rules (CloudFormation: "we add egress rules that allow all outbound
+    /// IPv4 and IPv6 traffic"). Modelled only where the group's VPC has an IPv6 block in the
+    /// code: without one there is no IPv6 traffic, and the rule would only inflate counts.
+    fn default_ipv6_egress(
+        &mut self,
+        id: SecurityGroupId,
+        res: &'a Resource,
+        names: &SecurityGroupNames,
+    ) {
+        if !names.default_egress || !self.no_egress_rules(res, names) {
+            return;
+        }
+        let Some(vpc) = self.net.security_groups[id].vpc.copied() else {
+            return;
+        };
+        if self.net.vpcs[vpc].ipv6_cidrs.is_empty() {
+            return;
+        }
+        let span = res.name_span;
+        self.net.sg_rules.push(SgRule {
+            origin: origin(res),
+            group: Field::known(id, span),
+            direction: Direction::Egress,
+            protocol: Field::default(Protocol::All, span),
+            ports: Field::default(PortRange::ALL, span),
+            peer: Field::default(SgPeer::Cidr(IpNet::V6(Ipv6Net::default())), span),
+            inline: true,
+        });
     }
 
     /// The permissions of one rule body: one `SgRule` per CIDR, group or prefix list.

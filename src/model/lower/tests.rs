@@ -808,3 +808,77 @@ fn direct_connect_association_to_a_transit_gateway_attaches_it() {
         "aws_dx_gateway_association.a.transit_gateway_attachment"
     );
 }
+
+#[test]
+fn cloudformation_default_egress_is_ipv6_too_in_a_vpc_with_an_ipv6_block() {
+    let egress_peers = |ipv6_block: bool| -> Vec<String> {
+        let mut b = UnitBuilder::new();
+        let cidr = b.s("10.0.0.0/16");
+        b.res("AWS::EC2::VPC", "Vpc", vec![("CidrBlock", cidr)]);
+        // The group comes first: the block is found whatever the order.
+        let (vpc, description) = (b.r("Vpc", "Ref"), b.s("app"));
+        b.res(
+            "AWS::EC2::SecurityGroup",
+            "App",
+            vec![("VpcId", vpc), ("GroupDescription", description)],
+        );
+        if ipv6_block {
+            let (vpc, amazon) = (b.r("Vpc", "Ref"), b.b(true));
+            b.res(
+                "AWS::EC2::VPCCidrBlock",
+                "Ipv6",
+                vec![("VpcId", vpc), ("AmazonProvidedIpv6CidrBlock", amazon)],
+            );
+        }
+        let net = b.lower(Lang::CloudFormation);
+        net.sg_rules
+            .values()
+            .filter(|r| r.direction == Direction::Egress)
+            .map(|r| match r.peer.copied() {
+                Some(SgPeer::Cidr(net)) => net.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(egress_peers(true), ["0.0.0.0/0", "::/0"]);
+    assert_eq!(egress_peers(false), ["0.0.0.0/0"]);
+}
+
+#[test]
+fn cloudformation_empty_egress_list_keeps_the_default_egress() {
+    // (no property, an empty list, one rule) -> the group's egress rules
+    let egress = |written: Option<usize>| -> Vec<String> {
+        let mut b = UnitBuilder::new();
+        let cidr = b.s("10.0.0.0/16");
+        b.res("AWS::EC2::VPC", "Vpc", vec![("CidrBlock", cidr)]);
+        let (vpc, description) = (b.r("Vpc", "Ref"), b.s("app"));
+        let mut attrs = vec![("VpcId", vpc), ("GroupDescription", description)];
+        if let Some(count) = written {
+            let mut rules = Vec::new();
+            for _ in 0..count {
+                let (protocol, cidr) = (b.s("tcp"), b.s("10.0.0.0/8"));
+                let (from, to) = (b.s("443"), b.s("443"));
+                rules.push(b.map(vec![
+                    ("IpProtocol", protocol),
+                    ("CidrIp", cidr),
+                    ("FromPort", from),
+                    ("ToPort", to),
+                ]));
+            }
+            attrs.push(("SecurityGroupEgress", b.list(rules)));
+        }
+        b.res("AWS::EC2::SecurityGroup", "App", attrs);
+        let net = b.lower(Lang::CloudFormation);
+        net.sg_rules
+            .values()
+            .filter(|r| r.direction == Direction::Egress)
+            .map(|r| match r.peer.copied() {
+                Some(SgPeer::Cidr(net)) => net.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(egress(None), ["0.0.0.0/0"]);
+    assert_eq!(egress(Some(0)), ["0.0.0.0/0"]);
+    assert_eq!(egress(Some(1)), ["10.0.0.0/8"]);
+}
