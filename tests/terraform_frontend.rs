@@ -435,6 +435,7 @@ resource "aws_subnet" "s" {
         let unit = terraform::load_root_module(dir.path(), options, &sources);
         unit.resources
             .iter()
+            .filter(|r| !matches!(r.attrs.v, vpclint::frontend::V::Unknown(_)))
             .map(|r| {
                 let az = r.attr("availability_zone").and_then(|v| v.as_str());
                 let region = r

@@ -136,7 +136,9 @@ pub struct Resource {
     pub name_span: Span,
     /// Evaluated arguments. Nested blocks (`route { }`, `ingress { }`) appear as a `List`
     /// of `Map`s under the block type name, one per block, each with the block's span.
-    /// CloudFormation: the `Properties` mapping.
+    /// CloudFormation: the `Properties` mapping. `V::Unknown` for a resource none of whose
+    /// instances is known (unknown `count`/`for_each`, a condition that cannot be
+    /// decided): it may create any number of instances, with any values.
     pub attrs: Val,
     /// The AWS region the resource is created in, when known (Terraform: the provider
     /// configuration it uses; CloudFormation: `AWS::Region`).

@@ -54,7 +54,13 @@ impl Rule for PeeringMissingReturnRoute {
                         _ => entry.uncertain = true,
                     }
                 }
-                None => unknown_targets.extend(vpc),
+                None => match vpc {
+                    Some(vpc) => {
+                        unknown_targets.insert(vpc);
+                    }
+                    // A route of unknown table and target may be any VPC's way back.
+                    None => return Vec::new(),
+                },
                 Some(_) => {}
             }
         }

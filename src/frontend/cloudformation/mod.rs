@@ -474,11 +474,20 @@ fn evaluate(
                 Some(true) => {}
                 Some(false) => continue,
                 None => {
-                    ev.gap(
-                        condition.span,
-                        GapCause::UnknownCondition,
-                        format!("resource {} is left out: condition {name} cannot be decided statically", entry.key),
+                    let reason = format!(
+                        "resource {} is left out: condition {name} cannot be decided statically",
+                        entry.key
                     );
+                    ev.gap(condition.span, GapCause::UnknownCondition, reason.clone());
+                    unit.resources.push(Resource {
+                        kind: kind.into(),
+                        address: format!("{}{}", nesting.prefix, entry.key),
+                        span,
+                        name_span: entry.key_span,
+                        attrs: Val::new(span, V::Unknown(reason)),
+                        region: Some(region.clone()),
+                        called_from: Default::default(),
+                    });
                     continue;
                 }
             }

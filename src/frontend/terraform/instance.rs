@@ -2059,6 +2059,17 @@ impl<'s> Evaluator<'s> {
             } else {
                 None
             };
+            if let (true, Some(reason)) = (resources.instances.is_empty(), &resources.unknown) {
+                out.push(crate::frontend::Resource {
+                    kind: decl.kind.clone(),
+                    address: [&*inst.prefix, &decl.kind, ".", &decl.name].concat(),
+                    span: decl.span,
+                    name_span: decl.header,
+                    attrs: Val::new(decl.span, V::Unknown(reason.clone())),
+                    region: region.clone(),
+                    called_from: called_from.clone(),
+                });
+            }
             for instance in &resources.instances {
                 out.push(crate::frontend::Resource {
                     kind: decl.kind.clone(),

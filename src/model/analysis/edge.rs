@@ -159,16 +159,17 @@ pub fn direct_return<'n>(
             }
         }
         (EdgeGateway::InternetGateway(igw), IpNet::V6(_)) => {
-            // Any unknown route (destination, target, prefix list) may be the one that
-            // matters.
-            let unknown = routing.routes(table).iter().any(|&route| {
-                let r = &network.routes[route];
-                r.target.value.is_none()
-                    || matches!(
-                        r.destination.copied(),
-                        None | Some(Destination::PrefixList(_))
-                    )
-            });
+            // Any unknown route (destination, target, prefix list, table) may be the one
+            // that matters.
+            let unknown = !routing.routes_known(table)
+                || routing.routes(table).iter().any(|&route| {
+                    let r = &network.routes[route];
+                    r.target.value.is_none()
+                        || matches!(
+                            r.destination.copied(),
+                            None | Some(Destination::PrefixList(_))
+                        )
+                });
             if unknown {
                 return None;
             }
@@ -195,6 +196,9 @@ fn has_specific_middlebox_route(
     let Some(vpc) = network.route_tables[table].vpc.copied() else {
         return true;
     };
+    if !routing.routes_known(table) {
+        return true;
+    }
     routing.routes(table).iter().any(|&route| {
         let r = &network.routes[route];
         let outside = |net: IpNet| {

@@ -191,6 +191,8 @@ pub struct RoutingIndex<'n> {
     propagations_by_table: Grouped<VgwPropagationId>,
     /// A propagation whose gateway is unknown.
     unknown_propagation: Vec<bool>,
+    /// A route or propagation whose table is unknown may be in the table.
+    unplaced: Vec<bool>,
     vgws: Vec<VgwRoutes>,
     explicit_table: Vec<Option<Option<RouteTableId>>>,
     main_table: Vec<Option<RouteTableId>>,
@@ -263,14 +265,29 @@ impl<'n> RoutingIndex<'n> {
             }
         }
         let mut explicit_table = vec![None; network.subnets.len()];
+        // Associations whose subnet is unknown: by the VPC of their table (`None`: unknown).
+        let mut unknown_subnet_in = Vec::new();
         for association in network.route_table_associations.values() {
-            let Some(subnet) = association.subnet.as_ref().and_then(|f| f.copied()) else {
+            let Some(subnet) = association.subnet.as_ref() else {
+                continue;
+            };
+            let Some(subnet) = subnet.copied() else {
+                let table = association.route_table.copied();
+                unknown_subnet_in.push(table.and_then(|t| network.route_tables[t].vpc.copied()));
                 continue;
             };
             if let Some(slot @ None) = explicit_table.get_mut(subnet.index()) {
                 *slot = Some(association.route_table.copied());
             }
         }
+        // A subnet with no known association may be the unknown one's.
+        for (id, subnet) in network.subnets.iter() {
+            let slot = &mut explicit_table[id.index()];
+            if slot.is_none() && may_be_in(&unknown_subnet_in, subnet.vpc.copied()) {
+                *slot = Some(None);
+            }
+        }
+        let unplaced = unplaced_tables(network);
         let mut main_table = vec![None; network.vpcs.len()];
         for (id, table) in network.route_tables.iter() {
             if let (true, Some(vpc)) = (table.is_main, table.vpc.copied()) {
@@ -291,6 +308,7 @@ impl<'n> RoutingIndex<'n> {
             routes_by_table,
             propagations_by_table,
             unknown_propagation,
+            unplaced,
             vgws,
             explicit_table,
             main_table,
@@ -300,6 +318,14 @@ impl<'n> RoutingIndex<'n> {
     /// The static routes of a table, in declaration order.
     pub fn routes(&self, table: RouteTableId) -> &[RouteId] {
         self.routes_by_table.get(table.index())
+    }
+
+    /// Whether every static route and propagation of the table is in the model: false when
+    /// one whose table is unknown (an unresolved reference, a resource whose `count`,
+    /// `for_each` or condition is unknown) may be in it. What concludes from the absence of
+    /// a route must then stay silent.
+    pub fn routes_known(&self, table: RouteTableId) -> bool {
+        !self.unplaced.get(table.index()).copied().unwrap_or(true)
     }
 
     /// The VGW propagations into a table whose gateway is known.
@@ -389,11 +415,12 @@ impl<'n> RoutingIndex<'n> {
 
     /// Whether every propagated route of the table is known.
     pub fn propagated_routes_known(&self, table: RouteTableId) -> bool {
-        !self
-            .unknown_propagation
-            .get(table.index())
-            .copied()
-            .unwrap_or(true)
+        self.routes_known(table)
+            && !self
+                .unknown_propagation
+                .get(table.index())
+                .copied()
+                .unwrap_or(true)
             && self.propagations(table).iter().all(|&p| {
                 self.network.vgw_propagations[p]
                     .vpn_gateway
@@ -410,7 +437,7 @@ impl<'n> RoutingIndex<'n> {
         table: RouteTableId,
         destination: N,
     ) -> RouteLookup<'n, N> {
-        let mut complete = true;
+        let mut complete = self.routes_known(table);
         let mut matching: Vec<Candidate<'n, N>> = Vec::new();
         let vpc = self.network.route_tables[table].vpc.copied();
         let mut inside_vpc = false;
@@ -480,6 +507,44 @@ impl<'n> RoutingIndex<'n> {
             complete,
         }
     }
+}
+
+/// Whether something placed in a VPC of `vpcs` (`None`: an unknown VPC) may be in `vpc`.
+fn may_be_in(vpcs: &[Option<VpcId>], vpc: Option<VpcId>) -> bool {
+    vpcs.iter()
+        .any(|&v| v.is_none() || vpc.is_none() || v == vpc)
+}
+
+/// Per route table: whether a route or VGW propagation whose table is unknown may be in
+/// it. Such a route is in a table of its target's VPC (both VPCs of a peering connection,
+/// the gateway's VPC for a propagation); with that unknown, in any table.
+fn unplaced_tables(network: &Network) -> Vec<bool> {
+    let mut vpcs: Vec<Option<VpcId>> = Vec::new();
+    for route in network.routes.values() {
+        if route.route_table.value.is_some() {
+            continue;
+        }
+        match route.target.copied() {
+            Some(Target::Peering(peering)) => {
+                let connection = &network.peerings[peering];
+                vpcs.push(connection.requester_vpc.copied());
+                vpcs.push(connection.accepter_vpc.copied());
+            }
+            Some(target) => vpcs.push(target_vpc(network, target)),
+            None => vpcs.push(None),
+        }
+    }
+    for propagation in network.vgw_propagations.values() {
+        if propagation.route_table.value.is_none() {
+            let vgw = propagation.vpn_gateway.copied();
+            vpcs.push(vgw.and_then(|v| target_vpc(network, Target::VpnGateway(v))));
+        }
+    }
+    network
+        .route_tables
+        .values()
+        .map(|table| may_be_in(&vpcs, table.vpc.copied()))
+        .collect()
 }
 
 /// The resource a route targets (`None` for the local route and for targets the model
@@ -1081,5 +1146,48 @@ mod tests {
             .collect();
         assert_eq!(prefixes, vec![net("10.1.0.0/16"), net("10.0.0.0/8")]);
         assert_eq!(index.routes(table), &[route]);
+    }
+
+    #[test]
+    fn routes_and_associations_of_unknown_table_or_subnet_make_lookups_unknown() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let other = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let igw = b.internet_gateway("aws_internet_gateway.a", vpc);
+        let table = b.route_table("aws_route_table.a", vpc);
+        let other_table = b.route_table("aws_route_table.b", other);
+        let subnet = b.subnet("aws_subnet.a", vpc, "10.0.1.0/24");
+        let other_subnet = b.subnet("aws_subnet.b", other, "10.1.1.0/24");
+        b.associate("aws_route_table_association.b", other_table, other_subnet);
+        // A route to this VPC's internet gateway in a table that is not known.
+        let route = b.route(
+            "aws_route.x",
+            table,
+            "0.0.0.0/0",
+            Target::InternetGateway(igw),
+        );
+        b.network.routes[route].route_table.value = None;
+        // An association of an unknown subnet with this VPC's table.
+        b.associate("aws_route_table_association.x", table, subnet);
+        let association = b.network.route_table_associations.len() - 1;
+        b.network.route_table_associations[Id::new(association)]
+            .subnet
+            .as_mut()
+            .unwrap()
+            .value = None;
+        let network = b.finish();
+        let cidrs = VpcCidrs::new(&network);
+        let routing = RoutingIndex::new(&network);
+        assert!(!routing.routes_known(table));
+        assert!(
+            !routing
+                .effective_route(&cidrs, table, net("0.0.0.0/0"))
+                .complete
+        );
+        assert_eq!(routing.explicit_route_table(subnet), Some(None));
+        assert_eq!(routing.subnet_route_table(subnet), None);
+        // The other VPC's table and its subnet's known association are unaffected.
+        assert!(routing.routes_known(other_table));
+        assert_eq!(routing.subnet_route_table(other_subnet), Some(other_table));
     }
 }

@@ -814,8 +814,11 @@ impl<'a> UnitLowering<'a> {
         literal_gateways: &'a mut HashMap<String, TransitGatewayId>,
     ) -> Self {
         let mut by_address = HashMap::with_capacity(resources.len());
+        // A resource of unknown instances names nothing a reference could resolve to.
         for (index, res) in resources.iter().enumerate() {
-            by_address.entry(res.address.as_str()).or_insert(index);
+            if !matches!(res.attrs.v, V::Unknown(_)) {
+                by_address.entry(res.address.as_str()).or_insert(index);
+            }
         }
         UnitLowering {
             unit,
@@ -836,10 +839,17 @@ impl<'a> UnitLowering<'a> {
     /// parts of the unit left out of the analysis.
     fn run(mut self) -> (Vec<Option<Entity>>, Vec<Diagnostic>) {
         let resources = self.resources;
-        let lowerings: Vec<Option<Lowering>> = resources
+        let mut lowerings: Vec<Option<Lowering>> = resources
             .iter()
             .map(|res| (self.dialect.lowering)(&res.kind))
             .collect();
+        for (res, lowering) in resources.iter().zip(&mut lowerings) {
+            if matches!(res.attrs.v, V::Unknown(_)) {
+                if let Some(lowering) = lowering.take() {
+                    self.left_out(res, &lowering);
+                }
+            }
+        }
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.primary[index] = self.create(res, lowering);
@@ -882,6 +892,68 @@ impl<'a> UnitLowering<'a> {
             }
         }
         (self.primary, self.diagnostics)
+    }
+
+    /// A resource none of whose instances is known (`count`, `for_each` or condition
+    /// unknown). Its routes, associations and propagations are entities with every field
+    /// unknown, so that what concludes from the absence of a route stays silent; other
+    /// kinds are left out of the model.
+    fn left_out(&mut self, res: &'a Resource, lowering: &Lowering) {
+        let span = res.name_span;
+        match lowering {
+            Lowering::Route(_) => {
+                self.net.routes.push(Route {
+                    origin: origin(res),
+                    route_table: Field::unknown(span),
+                    destination: Field::unknown(span),
+                    invalid_destination: None,
+                    target: Field::unknown(span),
+                    inline: false,
+                    host_bits: self.dialect.host_bits,
+                });
+            }
+            Lowering::RouteTableAssociation(_) => {
+                self.net
+                    .route_table_associations
+                    .push(RouteTableAssociation {
+                        origin: origin(res),
+                        route_table: Field::unknown(span),
+                        subnet: Some(Field::unknown(span)),
+                        gateway: None,
+                    });
+            }
+            Lowering::VgwPropagation { .. } => {
+                self.net.vgw_propagations.push(VgwPropagation {
+                    origin: origin(res),
+                    route_table: Field::unknown(span),
+                    vpn_gateway: Field::unknown(span),
+                });
+            }
+            Lowering::TgwAssociation(_) => {
+                self.net.tgw_associations.push(TgwAssociation {
+                    origin: origin(res),
+                    route_table: Field::unknown(span),
+                    attachment: Field::unknown(span),
+                });
+            }
+            Lowering::TgwPropagation(_) => {
+                self.net.tgw_propagations.push(TgwPropagation {
+                    origin: origin(res),
+                    route_table: Field::unknown(span),
+                    attachment: Field::unknown(span),
+                });
+            }
+            Lowering::TgwRoute(_) => {
+                self.net.tgw_routes.push(TgwRoute {
+                    origin: origin(res),
+                    route_table: Field::unknown(span),
+                    destination: Field::unknown(span),
+                    attachment: Some(Field::unknown(span)),
+                    blackhole: false,
+                });
+            }
+            _ => {}
+        }
     }
 
     /// A VPC block AWS allocates from an IPAM pool when it creates it: unknown, and said so,

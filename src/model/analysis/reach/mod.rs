@@ -1566,6 +1566,12 @@ impl<'a, 'n> Walk<'a, 'n> {
     /// Which value made a route lookup incomplete.
     fn unknown_route(&self, table: RouteTableId, vpc: VpcId) -> String {
         let network = self.network;
+        if !self.reach.routing.routes_known(table) {
+            return format!(
+                "a route or route propagation whose route table is unknown may be in {}",
+                network.route_tables[table].origin.address
+            );
+        }
         for &route in self.reach.routing.routes(table) {
             let route = &network.routes[route];
             match route.destination.copied() {
