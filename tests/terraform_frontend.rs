@@ -369,11 +369,12 @@ fn local_module_dirs_lists_local_sources_but_not_the_module_itself() {
 }
 
 #[test]
-fn local_module_dirs_reads_only_lines_that_start_with_source() {
+fn local_module_dirs_reads_sources_that_open_a_line_or_a_one_line_module_block() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let text = concat!(
         "module \"a\" {\r\n  source = \"./a\"\r\n}\n",
-        "module \"b\" { source = \"./not-at-line-start\" }\n",
+        "module \"b\" { source = \"./one-line\" }\n",
+        "locals { source = \"./not-a-module\" }\n",
         "# source = \"./commented\" is not at the start either\n",
         "module \"c\" {\n\t\tsource=\"../c\" # source = \"./d\"\n}\n",
         "locals { resource = \"./resource\" }\n",
@@ -393,6 +394,7 @@ fn local_module_dirs_reads_only_lines_that_start_with_source() {
         dir.path().parent().expect("parent").join("c"),
         dir.path().join("json-line"),
         dir.path().join("last-line-without-newline"),
+        dir.path().join("one-line"),
     ];
     expected.sort();
     assert_eq!(terraform::local_module_dirs(dir.path(), None), expected);
