@@ -294,6 +294,32 @@ pub struct Network {
     pub elastic_ip_associations: Arena<ElasticIpAssociation>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
+    /// What each unit's lowering added, in lowering order: a route table or subnet that a
+    /// unit names but that is unknown can only be one of that unit's own.
+    #[serde(skip)]
+    pub units: Vec<UnitEntities>,
+}
+
+/// The arena index ranges of one unit's route tables, routes, VGW propagations, route
+/// table associations and subnets (see [`Network::units`]).
+#[derive(Debug, Default, Clone)]
+pub struct UnitEntities {
+    pub route_tables: std::ops::Range<usize>,
+    pub routes: std::ops::Range<usize>,
+    pub vgw_propagations: std::ops::Range<usize>,
+    pub route_table_associations: std::ops::Range<usize>,
+    pub subnets: std::ops::Range<usize>,
+}
+
+impl UnitEntities {
+    /// The unit of the `index`-th item of an arena, given that arena's range per unit.
+    pub fn of(
+        units: &[UnitEntities],
+        index: usize,
+        range: impl Fn(&UnitEntities) -> &std::ops::Range<usize>,
+    ) -> Option<&UnitEntities> {
+        units.iter().find(|unit| range(unit).contains(&index))
+    }
 }
 
 /// On-premises prefixes declared in `vpclint.toml` (`[onprem]`).

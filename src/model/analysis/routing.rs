@@ -20,7 +20,7 @@ use super::grouped::Grouped;
 use crate::model::{
     Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
     TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
-    TransitGatewayId, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
+    TransitGatewayId, UnitEntities, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use std::fmt::Debug;
@@ -265,15 +265,21 @@ impl<'n> RoutingIndex<'n> {
             }
         }
         let mut explicit_table = vec![None; network.subnets.len()];
-        // Associations whose subnet is unknown: by the VPC of their table (`None`: unknown).
-        let mut unknown_subnet_in = Vec::new();
-        for association in network.route_table_associations.values() {
+        // Associations whose subnet is unknown: by the VPC of their table (`None`: unknown)
+        // and their unit's subnets.
+        let mut unknown_subnet_in: Vec<Place> = Vec::new();
+        for (id, association) in network.route_table_associations.iter() {
             let Some(subnet) = association.subnet.as_ref() else {
                 continue;
             };
             let Some(subnet) = subnet.copied() else {
                 let table = association.route_table.copied();
-                unknown_subnet_in.push(table.and_then(|t| network.route_tables[t].vpc.copied()));
+                let unit =
+                    UnitEntities::of(&network.units, id.index(), |u| &u.route_table_associations);
+                unknown_subnet_in.push((
+                    table.and_then(|t| network.route_tables[t].vpc.copied()),
+                    unit.map(|unit| unit.subnets.clone()),
+                ));
                 continue;
             };
             if let Some(slot @ None) = explicit_table.get_mut(subnet.index()) {
@@ -283,7 +289,7 @@ impl<'n> RoutingIndex<'n> {
         // A subnet with no known association may be the unknown one's.
         for (id, subnet) in network.subnets.iter() {
             let slot = &mut explicit_table[id.index()];
-            if slot.is_none() && may_be_in(&unknown_subnet_in, subnet.vpc.copied()) {
+            if slot.is_none() && may_be_in(&unknown_subnet_in, id.index(), subnet.vpc.copied()) {
                 *slot = Some(None);
             }
         }
@@ -509,41 +515,56 @@ impl<'n> RoutingIndex<'n> {
     }
 }
 
-/// Whether something placed in a VPC of `vpcs` (`None`: an unknown VPC) may be in `vpc`.
-fn may_be_in(vpcs: &[Option<VpcId>], vpc: Option<VpcId>) -> bool {
-    vpcs.iter()
-        .any(|&v| v.is_none() || vpc.is_none() || v == vpc)
+/// Where something of unknown table or subnet may be: a VPC (`None`: unknown) and the
+/// arena indexes of its unit's own tables or subnets (`None`: any).
+type Place = (Option<VpcId>, Option<std::ops::Range<usize>>);
+
+/// Whether something placed at one of `places` may be the entity of arena index `index`
+/// in `vpc`.
+fn may_be_in(places: &[Place], index: usize, vpc: Option<VpcId>) -> bool {
+    places.iter().any(|(v, unit)| {
+        (v.is_none() || vpc.is_none() || *v == vpc)
+            && unit.as_ref().is_none_or(|unit| unit.contains(&index))
+    })
 }
 
 /// Per route table: whether a route or VGW propagation whose table is unknown may be in
-/// it. Such a route is in a table of its target's VPC (both VPCs of a peering connection,
-/// the gateway's VPC for a propagation); with that unknown, in any table.
+/// it. Such a route is in a table of its own unit (references do not cross units), of its
+/// target's VPC (both VPCs of a peering connection, the gateway's VPC for a propagation)
+/// when that is known.
 fn unplaced_tables(network: &Network) -> Vec<bool> {
-    let mut vpcs: Vec<Option<VpcId>> = Vec::new();
-    for route in network.routes.values() {
+    let unit_tables = |index: usize, range: fn(&UnitEntities) -> &std::ops::Range<usize>| {
+        UnitEntities::of(&network.units, index, range).map(|unit| unit.route_tables.clone())
+    };
+    let mut places: Vec<Place> = Vec::new();
+    for (id, route) in network.routes.iter() {
         if route.route_table.value.is_some() {
             continue;
         }
+        let unit = unit_tables(id.index(), |u| &u.routes);
         match route.target.copied() {
             Some(Target::Peering(peering)) => {
                 let connection = &network.peerings[peering];
-                vpcs.push(connection.requester_vpc.copied());
-                vpcs.push(connection.accepter_vpc.copied());
+                places.push((connection.requester_vpc.copied(), unit.clone()));
+                places.push((connection.accepter_vpc.copied(), unit));
             }
-            Some(target) => vpcs.push(target_vpc(network, target)),
-            None => vpcs.push(None),
+            Some(target) => places.push((target_vpc(network, target), unit)),
+            None => places.push((None, unit)),
         }
     }
-    for propagation in network.vgw_propagations.values() {
+    for (id, propagation) in network.vgw_propagations.iter() {
         if propagation.route_table.value.is_none() {
             let vgw = propagation.vpn_gateway.copied();
-            vpcs.push(vgw.and_then(|v| target_vpc(network, Target::VpnGateway(v))));
+            places.push((
+                vgw.and_then(|v| target_vpc(network, Target::VpnGateway(v))),
+                unit_tables(id.index(), |u| &u.vgw_propagations),
+            ));
         }
     }
     network
         .route_tables
-        .values()
-        .map(|table| may_be_in(&vpcs, table.vpc.copied()))
+        .iter()
+        .map(|(id, table)| may_be_in(&places, id.index(), table.vpc.copied()))
         .collect()
 }
 
@@ -1189,5 +1210,47 @@ mod tests {
         // The other VPC's table and its subnet's known association are unaffected.
         assert!(routing.routes_known(other_table));
         assert_eq!(routing.subnet_route_table(other_subnet), Some(other_table));
+    }
+
+    #[test]
+    fn a_route_of_unknown_table_and_target_stays_in_its_own_unit() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let other = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let table = b.route_table("aws_route_table.a", vpc);
+        let other_table = b.route_table("aws_route_table.b", other);
+        let igw = b.internet_gateway("aws_internet_gateway.b", other);
+        b.route(
+            "aws_route.b",
+            other_table,
+            "0.0.0.0/0",
+            Target::InternetGateway(igw),
+        );
+        // A route of the first unit whose count is unknown: table and target unknown.
+        let route = b.route(
+            "aws_route.x",
+            table,
+            "0.0.0.0/0",
+            Target::InternetGateway(igw),
+        );
+        b.network.routes[route].route_table.value = None;
+        b.network.routes[route].target.value = None;
+        b.network.units = vec![
+            UnitEntities {
+                route_tables: 0..1,
+                routes: 1..2,
+                ..Default::default()
+            },
+            UnitEntities {
+                route_tables: 1..2,
+                routes: 0..1,
+                ..Default::default()
+            },
+        ];
+        let network = b.finish();
+        let routing = RoutingIndex::new(&network);
+        assert!(!routing.routes_known(table));
+        // Another unit's table cannot hold it: references do not cross units.
+        assert!(routing.routes_known(other_table));
     }
 }

@@ -838,6 +838,13 @@ impl<'a> UnitLowering<'a> {
     /// Lowers the unit; the entity lowered from each resource, by resource index, and the
     /// parts of the unit left out of the analysis.
     fn run(mut self) -> (Vec<Option<Entity>>, Vec<Diagnostic>) {
+        let start = (
+            self.net.route_tables.len(),
+            self.net.routes.len(),
+            self.net.vgw_propagations.len(),
+            self.net.route_table_associations.len(),
+            self.net.subnets.len(),
+        );
         let resources = self.resources;
         let mut lowerings: Vec<Option<Lowering>> = resources
             .iter()
@@ -891,6 +898,13 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
+        self.net.units.push(UnitEntities {
+            route_tables: start.0..self.net.route_tables.len(),
+            routes: start.1..self.net.routes.len(),
+            vgw_propagations: start.2..self.net.vgw_propagations.len(),
+            route_table_associations: start.3..self.net.route_table_associations.len(),
+            subnets: start.4..self.net.subnets.len(),
+        });
         (self.primary, self.diagnostics)
     }
 
