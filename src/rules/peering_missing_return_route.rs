@@ -4,6 +4,7 @@
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::{Containment, VpcCidrs};
 use crate::model::analysis::peering::{peer_of, PeerSide};
+use crate::model::analysis::routing::RoutingIndex;
 use crate::model::{Destination, Network, PeeringId, Route, RouteId, Target, VpcId};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashSet};
@@ -36,8 +37,15 @@ impl Rule for PeeringMissingReturnRoute {
         for table in network.route_tables.values() {
             vpcs_with_tables.extend(table.vpc.copied());
         }
-        // VPCs with a route of unknown target might route back over any connection.
-        let mut unknown_targets: HashSet<VpcId> = HashSet::new();
+        // VPCs with a route of unknown target might route back over any connection, and so
+        // might those whose tables may hold a route of unknown table (within its unit).
+        let routing = RoutingIndex::new(network);
+        let mut unknown_targets: HashSet<VpcId> = network
+            .route_tables
+            .iter()
+            .filter(|&(table, _)| !routing.routes_known(table))
+            .filter_map(|(_, table)| table.vpc.copied())
+            .collect();
         let mut by_peering: BTreeMap<PeeringId, PeeringRoutes> = BTreeMap::new();
         for (id, route) in network.routes.iter() {
             let vpc = route
@@ -54,13 +62,7 @@ impl Rule for PeeringMissingReturnRoute {
                         _ => entry.uncertain = true,
                     }
                 }
-                None => match vpc {
-                    Some(vpc) => {
-                        unknown_targets.insert(vpc);
-                    }
-                    // A route of unknown table and target may be any VPC's way back.
-                    None => return Vec::new(),
-                },
+                None => unknown_targets.extend(vpc),
                 Some(_) => {}
             }
         }
@@ -175,7 +177,7 @@ fn overlaps(a: IpNet, b: IpNet) -> bool {
 mod tests {
     use super::*;
     use crate::model::testing::NetworkBuilder;
-    use crate::model::{PeeringId, RouteTableId};
+    use crate::model::{PeeringId, RouteTableId, UnitEntities};
 
     fn estate() -> (NetworkBuilder, RouteTableId, RouteTableId, PeeringId) {
         let mut b = NetworkBuilder::new();
@@ -253,6 +255,45 @@ mod tests {
         let (mut b, _, rt_b, ab) = estate();
         let r = b.route("aws_route.b_to_a", rt_b, "10.0.0.0/16", Target::Peering(ab));
         b.network.routes[r].target.value = None;
+        assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn a_route_of_unknown_table_and_target_silences_only_its_own_unit() {
+        // The peering estate is one unit; a second unit has a route of unknown table and
+        // target (an unknown `count`): it may be a way back only within that unit.
+        let (mut b, _, _, _) = estate();
+        let other = b.vpc("aws_vpc.c", "10.2.0.0/16");
+        let rt_c = b.route_table("aws_route_table.c", other);
+        let igw = b.internet_gateway("aws_internet_gateway.c", other);
+        let r = b.route(
+            "aws_route.c",
+            rt_c,
+            "0.0.0.0/0",
+            Target::InternetGateway(igw),
+        );
+        b.network.routes[r].route_table.value = None;
+        b.network.routes[r].target.value = None;
+        let units = |b: &mut NetworkBuilder, estate: usize| {
+            b.network.units = vec![
+                UnitEntities {
+                    route_tables: 0..2,
+                    routes: 0..1,
+                    ..Default::default()
+                },
+                UnitEntities {
+                    route_tables: 2..3,
+                    routes: 1..2,
+                    ..Default::default()
+                },
+            ];
+            b.network.units[estate].routes = 1..2;
+            b.network.units[1 - estate].routes = 0..1;
+        };
+        units(&mut b, 1);
+        assert_eq!(PeeringMissingReturnRoute.check(&b.network).len(), 1);
+        // In the estate's own unit it may be the peer's way back: silent.
+        units(&mut b, 0);
         assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
     }
 
