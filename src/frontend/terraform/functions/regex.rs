@@ -196,7 +196,34 @@ impl Shape {
 }
 
 /// Compiles a Go (RE2) pattern.
+/// How many compiled patterns each thread keeps: a configuration repeats a few patterns
+/// per resource instance (`length(regexall("^[a-z]{2}-", az)) > 0` in every subnet of
+/// terraform-aws-modules/vpc), and compiling one costs about as much as evaluating a
+/// hundred attributes. Few, as each may hold up to `MAX_COMPILED_SIZE` twice (program and
+/// search cache).
+const COMPILED_KEPT: usize = 8;
+
+thread_local! {
+    static COMPILED: std::cell::RefCell<Vec<(String, Result<Regex, String>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The pattern compiled, from this thread's recent patterns when it is one of them.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
+    COMPILED.with_borrow_mut(|compiled| {
+        if let Some((_, re)) = compiled.iter().find(|(p, _)| p == pattern) {
+            return re.clone();
+        }
+        let re = compile_uncached(pattern);
+        if compiled.len() == COMPILED_KEPT {
+            compiled.drain(..1);
+        }
+        compiled.push((pattern.to_string(), re.clone()));
+        re
+    })
+}
+
+fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     let translated = translate(pattern)?;
     RegexBuilder::new(&translated)
         .size_limit(MAX_COMPILED_SIZE)
