@@ -648,7 +648,8 @@ pub struct SecurityGroup {
     /// Every rule of the group is in the model. False for a VPC's default group that the
     /// code only references (`aws_vpc.x.default_security_group_id`,
     /// `!GetAtt Vpc.DefaultSecurityGroup`: AWS made its rules), and for a group whose inline
-    /// rules are not all known (a `dynamic` block over an unknown collection).
+    /// rules are not all known (a `dynamic` block over an unknown collection), and for
+    /// every group of a unit where a rule of unknown group may be one of its.
     pub rules_known: bool,
 }
 
@@ -716,6 +717,10 @@ pub struct NetworkAcl {
     /// The VPC's default NACL (`aws_default_network_acl`).
     pub is_default: bool,
     pub subnets: Vec<Field<SubnetId>>,
+    /// Every entry of the NACL is in the model. False when an entry of unknown NACL (an
+    /// unresolved reference, a resource whose `count`, `for_each` or condition is unknown)
+    /// may be one of its.
+    pub entries_known: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

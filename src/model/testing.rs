@@ -439,6 +439,7 @@ impl NetworkBuilder {
             vpc,
             is_default: false,
             subnets: Vec::new(),
+            entries_known: true,
         })
     }
 

@@ -3,7 +3,7 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::nacl::{entry_covers, NaclIndex};
-use crate::model::{Direction, NaclAction, NaclEntry, Network, PortRange, Protocol};
+use crate::model::{Direction, NaclAction, NaclEntry, Network, PortRange, Protocol, Provenance};
 
 pub struct NaclRuleShadowed;
 
@@ -85,11 +85,17 @@ fn finding(earlier: &NaclEntry, later: &NaclEntry) -> Finding {
         Direction::Ingress => "inbound",
         Direction::Egress => "outbound",
     };
+    // AWS's own entry of a default NACL the code only references.
+    let whose = if earlier.rule_number.provenance == Provenance::Default {
+        ", the entry AWS gives every default NACL,"
+    } else {
+        ""
+    };
     Finding {
         rule: META.name,
         level: META.level,
         message: format!(
-            "{way} {} never matches: {} matches all of its traffic first",
+            "{way} {} never matches: {}{whose} matches all of its traffic first",
             describe(later),
             describe(earlier)
         ),

@@ -187,8 +187,9 @@ fn groups_per_interface(network: &Network, quotas: &Quotas, findings: &mut Vec<F
     }
 }
 
-/// Entries the code declares per network ACL and direction (the default deny entries AWS
-/// adds are not counted).
+/// Entries per network ACL and direction: those the code declares, and the allow-all
+/// entries AWS gave a default NACL the code only references (the final deny entries AWS
+/// adds to every NACL are not counted).
 fn nacl_rules(network: &Network, quotas: &Quotas, findings: &mut Vec<Finding>) {
     let quota = quotas.nacl_rules;
     let mut counts: BTreeMap<_, BTreeSet<(u32, bool)>> = BTreeMap::new();

@@ -437,6 +437,7 @@ fn evaluate(
             }
         }
     }
+    let first_resource = unit.resources.len();
     for entry in resources {
         let span = entry.span();
         if entry.key.starts_with("Fn::") {
@@ -518,6 +519,7 @@ fn evaluate(
             called_from: Default::default(),
         });
     }
+    custom_resource_additions(&mut ev, unit, first_resource, &nesting.prefix);
     let outputs = if nesting.given.is_some() {
         stack_outputs(&mut ev, root)
     } else {
@@ -529,6 +531,132 @@ fn evaluate(
     unit.provenance.append(&mut ev.provenance);
     unit.diagnostics.append(&mut ev.diagnostics);
     outputs
+}
+
+/// The resource types whose identifier, handed to a custom resource, lets its code add to
+/// them what the template does not declare: routes to a route table, a subnet's route
+/// table association, rules to a security group or NACL. A VPC or gateway identifier alone
+/// is taken as not enough: custom resources are given one for many other tasks (clean up
+/// ENIs, read the VPC's CIDR), and adding a route needs the table.
+const NETWORK_HANDLES: &[&str] = &[
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::NetworkAcl",
+    "AWS::EC2::TransitGatewayRouteTable",
+];
+
+/// What such code may add: resources of unknown instances of these types, so that what
+/// concludes from the absence of a route, rule or entry stays silent.
+const KINDS_CUSTOM_CODE_MAY_ADD: &[&str] = &[
+    "AWS::EC2::Route",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::VPNGatewayRoutePropagation",
+    "AWS::EC2::TransitGatewayRoute",
+    "AWS::EC2::TransitGatewayRouteTableAssociation",
+    "AWS::EC2::TransitGatewayRouteTablePropagation",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::NetworkAclEntry",
+];
+
+/// A custom resource (`Custom::*`, `AWS::CloudFormation::CustomResource`) runs code with
+/// the properties it is given: one given a network resource of the template may add routes,
+/// security group rules or NACL entries at deploy time (a Lambda that creates Gateway Load
+/// Balancer endpoints and routes to them). Said as not analyzed, with what it is given.
+fn custom_resource_additions(ev: &mut Evaluator, unit: &mut Unit, from: usize, prefix: &str) {
+    let mut additions = Vec::new();
+    for res in unit.resources.get(from..).unwrap_or_default() {
+        let custom =
+            &*res.kind == "AWS::CloudFormation::CustomResource" || res.kind.starts_with("Custom::");
+        let Some(decl) = res
+            .address
+            .strip_prefix(prefix)
+            .and_then(|id| ev.resources.get(id))
+            .filter(|_| custom)
+        else {
+            continue;
+        };
+        let mut given: Option<(&str, &str)> = None;
+        if let Some(properties) = decl.properties {
+            visit_named(properties, &mut |name| {
+                let kind = ev.resources.get(name).map(|d| d.kind);
+                if let (None, Some(kind)) = (given, kind) {
+                    if NETWORK_HANDLES.contains(&kind) {
+                        given = Some((name, kind));
+                    }
+                }
+            });
+        }
+        if let Some((name, kind)) = given {
+            let reason = format!(
+                "custom resource {} is given {prefix}{name} ({kind}): the routes, security group rules and NACL entries its code may add at deploy time are not known, so nothing is concluded from their absence",
+                res.address
+            );
+            additions.push((
+                res.address.clone(),
+                res.span,
+                res.name_span,
+                res.region.clone(),
+                reason,
+            ));
+        }
+    }
+    for (address, span, name_span, region, reason) in additions {
+        ev.gap(name_span, GapCause::UnsupportedConstruct, reason.clone());
+        for kind in KINDS_CUSTOM_CODE_MAY_ADD {
+            unit.resources.push(Resource {
+                kind: Arc::from(*kind),
+                address: address.clone(),
+                span,
+                name_span,
+                attrs: Val::new(span, V::Unknown(reason.clone())),
+                region: region.clone(),
+                called_from: Default::default(),
+            });
+        }
+    }
+}
+
+/// Calls `visit` with each logical ID `node` names: `Ref`, `Fn::GetAtt`, `${Name}` and
+/// `${Name.Attribute}` in `Fn::Sub`, at any depth.
+fn visit_named<'n>(node: &'n Node, visit: &mut impl FnMut(&'n str)) {
+    if let Some((function, arg)) = node.intrinsic() {
+        match function {
+            "Ref" => {
+                if let Some(name) = arg.as_str() {
+                    visit(name);
+                }
+            }
+            "Fn::GetAtt" => {
+                let name = match arg.as_seq() {
+                    Some(items) => items.first().and_then(Node::as_str),
+                    None => arg.as_str().and_then(|s| s.split('.').next()),
+                };
+                if let Some(name) = name {
+                    visit(name);
+                }
+            }
+            "Fn::Sub" => {
+                let template = arg
+                    .as_str()
+                    .or_else(|| arg.as_seq().and_then(|items| items.first()?.as_str()));
+                for part in template.unwrap_or_default().split("${").skip(1) {
+                    let name = part.split(['}', '.']).next().unwrap_or_default();
+                    if !name.starts_with('!') {
+                        visit(name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for child in node.as_seq().unwrap_or_default() {
+        visit_named(child, visit);
+    }
+    for entry in node.as_map().unwrap_or_default() {
+        visit_named(&entry.value, visit);
+    }
 }
 
 /// The `Outputs` with an `Export` (those whose condition holds), with their names as far as

@@ -126,6 +126,11 @@ const MODULE_META_ARGUMENTS: &[&str] = &[
     "depends_on",
 ];
 
+/// Whether a `module` block argument is a meta-argument rather than an input variable.
+pub(super) fn is_meta_argument(name: &str) -> bool {
+    MODULE_META_ARGUMENTS.contains(&name)
+}
+
 impl ModuleCall {
     /// The arguments `module` does not declare as variables: Terraform rejects each
     /// ("Unsupported argument"). None when the module has an error, since the variable may
@@ -143,10 +148,7 @@ impl ModuleCall {
         self.body
             .attrs
             .iter()
-            .filter(|a| {
-                !MODULE_META_ARGUMENTS.contains(&a.name.as_str())
-                    && !module.variables.contains_key(&a.name)
-            })
+            .filter(|a| !is_meta_argument(&a.name) && !module.variables.contains_key(&a.name))
             .collect()
     }
 }

@@ -10,6 +10,7 @@ use super::functions;
 use super::hcl::{ExprKind, Expression, TraversalOperator};
 use super::number::Number;
 use super::public_facts;
+use super::references;
 use super::render;
 use super::types::{self, Type};
 use super::value::{Map, Value};
@@ -2086,12 +2087,23 @@ impl<'s> Evaluator<'s> {
             let Ok(children) = self.children(id, &inst, call) else {
                 continue;
             };
+            let module_call = &inst.config.modules[call];
             if children.instances.is_empty() {
                 if let Some(config) = &children.config {
                     self.reject_calls_in_module(config);
                 }
+                if let Some(reason) = &children.unknown {
+                    let config = children.config.clone();
+                    self.unevaluated_call(&inst, module_call, config, reason, called_from, out);
+                }
+            } else if children.instances.iter().all(|c| c.1.is_none()) {
+                let reason = format!(
+                    "what module \"{}\" creates is unknown: its source was not read",
+                    module_call.name
+                );
+                self.unevaluated_call(&inst, module_call, None, &reason, called_from, out);
             }
-            let header = inst.config.modules[call].header;
+            let header = module_call.header;
             for child in children.instances.iter().filter_map(|c| c.1) {
                 let Some(prefix) = self.instance(child).map(|c| c.prefix.clone()) else {
                     continue;
@@ -2115,6 +2127,115 @@ impl<'s> Evaluator<'s> {
         outputs.sort();
         for name in outputs {
             let _ = self.output(id, &inst, name);
+        }
+    }
+}
+
+/// The resource kinds through which a module vpclint cannot read may add to what the
+/// analyzed code declares: routes, associations and propagations (of route tables and
+/// transit gateway route tables), security group rules and NACL entries.
+const KINDS_AN_UNREAD_MODULE_MAY_ADD: &[&str] = &[
+    "aws_route",
+    "aws_route_table_association",
+    "aws_vpn_gateway_route_propagation",
+    "aws_ec2_transit_gateway_route",
+    "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation",
+    "aws_security_group_rule",
+    "aws_network_acl_rule",
+];
+
+impl Evaluator<'_> {
+    /// What a module call whose instances are not evaluated may still create, as resources
+    /// none of whose instances is known: each resource of the called module (`config`) when
+    /// its `count`/`for_each` is unknown; the kinds that add to other resources when its
+    /// source cannot be read (`None`) and its arguments pass it something to add to. What
+    /// concludes from the absence of a route, rule or entry then stays silent.
+    fn unevaluated_call(
+        &self,
+        inst: &Instance,
+        call: &config::ModuleCall,
+        config: Option<Arc<ModuleConfig>>,
+        reason: &str,
+        called_from: &CallChain,
+        out: &mut Vec<crate::frontend::Resource>,
+    ) {
+        let address = [&*inst.prefix, "module.", &call.name].concat();
+        self.unread_resources(&address, call, config, reason, called_from, inst.depth, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn unread_resources(
+        &self,
+        address: &str,
+        call: &config::ModuleCall,
+        config: Option<Arc<ModuleConfig>>,
+        reason: &str,
+        called_from: &CallChain,
+        depth: usize,
+        out: &mut Vec<crate::frontend::Resource>,
+    ) {
+        let site = CallSite {
+            address: address.to_string(),
+            span: call.header,
+        };
+        let chain: CallChain = called_from.iter().cloned().chain([site]).collect();
+        let resource = |kind: Arc<str>, address: String, span: Span, name_span: Span| {
+            crate::frontend::Resource {
+                kind,
+                address,
+                span,
+                name_span,
+                attrs: Val::new(span, V::Unknown(reason.to_string())),
+                region: None,
+                called_from: chain.clone(),
+            }
+        };
+        let Some(config) = config else {
+            if references::call_names_anything(call) {
+                for kind in KINDS_AN_UNREAD_MODULE_MAY_ADD {
+                    out.push(resource(
+                        Arc::from(*kind),
+                        address.to_string(),
+                        call.span,
+                        call.header,
+                    ));
+                }
+            }
+            return;
+        };
+        for decl in config.resources.iter().filter(|d| d.mode == Mode::Managed) {
+            let at = [address, ".", &decl.kind, ".", &decl.name].concat();
+            out.push(resource(decl.kind.clone(), at, decl.span, decl.header));
+        }
+        if depth + 1 >= self.budget.limits().max_module_depth as usize {
+            return;
+        }
+        for child in &config.modules {
+            let dir = child
+                .source
+                .as_deref()
+                .filter(|s| s.starts_with("./") || s.starts_with("../"))
+                .map(|source| crate::source::lexically_normal(&config.dir.join(source)))
+                .filter(|dir| dir.is_dir());
+            let child_config = dir.map(|dir| {
+                let loaded = self.configs.borrow().get(&dir).cloned();
+                loaded.unwrap_or_else(|| {
+                    let child = config::load_module_once(&dir, self.sources);
+                    self.configs.borrow_mut().insert(dir, child.clone());
+                    child
+                })
+            });
+            let child_address = [address, ".module.", &child.name].concat();
+            self.unread_resources(
+                &child_address,
+                child,
+                child_config,
+                reason,
+                &chain,
+                depth + 1,
+                out,
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 //! the model is lowered from. Terraform has no other way to reach a resource's value (no
 //! lookup by a computed name), so a resource no expression names is never read back.
 
-use super::config::{Body, Expr, Mode, ModuleConfig};
+use super::config::{is_meta_argument, Body, Expr, Mode, ModuleCall, ModuleConfig};
 use super::hcl::{Element, ExprKind, Expression, ObjectKey, Template, TraversalOperator};
 use foldhash::HashSet;
 
@@ -84,6 +84,40 @@ impl<'a> Names<'a> {
         }
         each_child(expr, &mut |child| self.hcl(child));
     }
+}
+
+/// Whether an argument of a module call (its meta-arguments aside) names anything: a
+/// variable, local value, resource, data source or module. A module called with literals
+/// alone is given no identifier of the caller's resources to add routes or rules to.
+pub(super) fn call_names_anything(call: &ModuleCall) -> bool {
+    fn names(expr: &Expr) -> bool {
+        match expr {
+            Expr::Hcl(expr) => names_a_root(expr),
+            // Its references are in strings read when evaluated.
+            Expr::Json(_) => true,
+        }
+    }
+    fn body_names(body: &Body) -> bool {
+        body.attrs.iter().any(|a| names(&a.expr)) || body.blocks.iter().any(|b| body_names(&b.body))
+    }
+    call.body
+        .attrs
+        .iter()
+        .filter(|a| !is_meta_argument(&a.name))
+        .any(|a| names(&a.expr))
+        || call.body.blocks.iter().any(|b| body_names(&b.body))
+}
+
+/// Whether `expr` or an expression in it is a bare name other than `path`/`terraform`
+/// (`var.x`, `local.y`, `aws_vpc.main`, `module.net`).
+fn names_a_root(expr: &Expression) -> bool {
+    let named = match &expr.kind {
+        ExprKind::Variable(root) => !matches!(&**root, "path" | "terraform"),
+        _ => false,
+    };
+    let mut inner = false;
+    each_child(expr, &mut |child| inner |= names_a_root(child));
+    named || inner
 }
 
 /// Calls `visit` on each expression directly inside `expr` (a template's interpolations and

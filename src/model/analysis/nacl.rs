@@ -103,10 +103,16 @@ pub struct NaclIndex<'n> {
 
 impl<'n> NaclIndex<'n> {
     pub fn new(network: &'n Network) -> Self {
-        let mut entries: Vec<OrderedEntries> = (0..network.nacls.len())
-            .map(|_| OrderedEntries {
-                ingress: Some(Vec::new()),
-                egress: Some(Vec::new()),
+        // A NACL that an entry of unknown NACL may belong to has no known order.
+        let mut entries: Vec<OrderedEntries> = network
+            .nacls
+            .values()
+            .map(|nacl| {
+                let known = nacl.entries_known.then(Vec::new);
+                OrderedEntries {
+                    ingress: known.clone(),
+                    egress: known,
+                }
             })
             .collect();
         for (id, entry) in network.nacl_entries.iter() {

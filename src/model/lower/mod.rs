@@ -527,6 +527,16 @@ enum DirectionSource {
     EgressFlag(&'static str),
 }
 
+/// The directions a rule or entry whose direction is read from `source` may have.
+fn possible_directions(source: &DirectionSource) -> Vec<Direction> {
+    match source {
+        DirectionSource::Fixed(direction) => vec![*direction],
+        DirectionSource::Attr(_) | DirectionSource::EgressFlag(_) => {
+            vec![Direction::Ingress, Direction::Egress]
+        }
+    }
+}
+
 struct NetworkAclNames {
     vpc: Option<&'static str>,
     adopts_default_of: Option<&'static str>,
@@ -654,6 +664,8 @@ struct UnitLowering<'a> {
     /// The entity lowered from each resource, by resource index.
     primary: Vec<Option<Entity>>,
     implicit: HashMap<(usize, Implicit), Entity>,
+    /// The default NACLs the unit only references (none of its resources adopts them).
+    referenced_default_nacls: Vec<NaclId>,
     /// The entities of units lowered before whose resources this unit imports.
     others: &'a Exported,
     literal_gateways: &'a mut HashMap<String, TransitGatewayId>,
@@ -829,6 +841,7 @@ impl<'a> UnitLowering<'a> {
             resources,
             primary: vec![None; resources.len()],
             implicit: HashMap::new(),
+            referenced_default_nacls: Vec::new(),
             others,
             literal_gateways,
             diagnostics: Vec::new(),
@@ -844,6 +857,12 @@ impl<'a> UnitLowering<'a> {
             self.net.vgw_propagations.len(),
             self.net.route_table_associations.len(),
             self.net.subnets.len(),
+        );
+        let filters_start = (
+            self.net.security_groups.len(),
+            self.net.sg_rules.len(),
+            self.net.nacls.len(),
+            self.net.nacl_entries.len(),
         );
         let resources = self.resources;
         let mut lowerings: Vec<Option<Lowering>> = resources
@@ -880,6 +899,9 @@ impl<'a> UnitLowering<'a> {
                 self.default_ipv6_egress(id, res, names);
             }
         }
+        // After every VPC block is filled, whatever the resources' order.
+        self.default_nacl_entries();
+        self.unplaced_filter_rules(filters_start);
         // After every gateway is filled, whatever the resources' order.
         for (res, lowering) in resources.iter().zip(&lowerings) {
             if let Some(Lowering::TgwDefaultTableReplaced {
@@ -966,7 +988,81 @@ impl<'a> UnitLowering<'a> {
                     blackhole: false,
                 });
             }
+            Lowering::SgRule(names) => {
+                self.unknown_sg_rules(res, Field::unknown(span), &names.direction);
+            }
+            Lowering::NaclEntry(names) => {
+                self.unknown_nacl_entries(res, Field::unknown(span), &names.direction);
+            }
             _ => {}
+        }
+    }
+
+    /// A security group rule resource whose values are unknown: a rule of every direction
+    /// it may have, every field unknown, so that no group it may belong to looks complete.
+    fn unknown_sg_rules(
+        &mut self,
+        res: &'a Resource,
+        group: Field<SecurityGroupId>,
+        direction: &DirectionSource,
+    ) {
+        let span = res.name_span;
+        for direction in possible_directions(direction) {
+            self.net.sg_rules.push(SgRule {
+                origin: origin(res),
+                group: group.clone(),
+                direction,
+                protocol: Field::unknown(span),
+                ports: Field::unknown(span),
+                peer: Field::unknown(span),
+                inline: false,
+            });
+        }
+    }
+
+    /// A NACL entry resource whose values are unknown: an entry of every direction it may
+    /// have, every field unknown (its place in the evaluation order too).
+    fn unknown_nacl_entries(
+        &mut self,
+        res: &'a Resource,
+        nacl: Field<NaclId>,
+        direction: &DirectionSource,
+    ) {
+        let span = res.name_span;
+        for direction in possible_directions(direction) {
+            self.net.nacl_entries.push(NaclEntry {
+                origin: origin(res),
+                nacl: nacl.clone(),
+                rule_number: Field::unknown(span),
+                direction,
+                protocol: Field::unknown(span),
+                action: Field::unknown(span),
+                cidr: Field::unknown(span),
+                ports: Field::unknown(span),
+                inline: false,
+            });
+        }
+    }
+
+    /// A rule or entry of unknown group or NACL may be one of any group or NACL of the unit
+    /// (references do not cross units): none of them has all its rules in the model.
+    fn unplaced_filter_rules(
+        &mut self,
+        (groups, rules, nacls, entries): (usize, usize, usize, usize),
+    ) {
+        let sg_rules = &self.net.sg_rules;
+        if (rules..sg_rules.len()).any(|i| sg_rules[SgRuleId::new(i)].group.value.is_none()) {
+            for i in groups..self.net.security_groups.len() {
+                self.net.security_groups[SecurityGroupId::new(i)].rules_known = false;
+            }
+        }
+        let nacl_entries = &self.net.nacl_entries;
+        if (entries..nacl_entries.len())
+            .any(|i| nacl_entries[NaclEntryId::new(i)].nacl.value.is_none())
+        {
+            for i in nacls..self.net.nacls.len() {
+                self.net.nacls[NaclId::new(i)].entries_known = false;
+            }
         }
     }
 
@@ -1318,6 +1414,7 @@ impl<'a> UnitLowering<'a> {
                 vpc: Field::unknown(unknown),
                 is_default: names.adopts_default_of.is_some(),
                 subnets: Vec::new(),
+                entries_known: true,
             })),
             Lowering::VpnGateway { .. } => Entity::VpnGateway(net.vpn_gateways.push(VpnGateway {
                 origin: origin(res),
@@ -1490,12 +1587,15 @@ impl<'a> UnitLowering<'a> {
             }
             Implicit::DefaultNetworkAcl => {
                 let vpc = Vpc::pick(owner_entity)?;
-                Entity::NetworkAcl(net.nacls.push(NetworkAcl {
+                let nacl = net.nacls.push(NetworkAcl {
                     origin: o,
                     vpc: Field::known(vpc, span),
                     is_default: true,
                     subnets: Vec::new(),
-                }))
+                    entries_known: true,
+                });
+                self.referenced_default_nacls.push(nacl);
+                Entity::NetworkAcl(nacl)
             }
             Implicit::MainRouteTable => {
                 let vpc = Vpc::pick(owner_entity)?;
@@ -1681,11 +1781,13 @@ impl<'a> UnitLowering<'a> {
                 }
             }
             Lowering::SgRule(names) => {
-                let Some(direction) = self.direction(res, &names.direction) else {
-                    return;
-                };
                 let group = self.link(res, names.group);
-                self.sg_rules(res, &res.attrs, group, direction, names.rule, false);
+                match self.direction(res, &names.direction) {
+                    Some(direction) => {
+                        self.sg_rules(res, &res.attrs, group, direction, names.rule, false)
+                    }
+                    None => self.unknown_sg_rules(res, group, &names.direction),
+                }
             }
             Lowering::NetworkAcl(names) => {
                 if let Some(id) = me.and_then(NetworkAcl::pick) {
@@ -1693,10 +1795,11 @@ impl<'a> UnitLowering<'a> {
                 }
             }
             Lowering::NaclEntry(names) => {
+                let nacl = self.link(res, names.nacl);
                 let Some(direction) = self.direction(res, &names.direction) else {
+                    self.unknown_nacl_entries(res, nacl, &names.direction);
                     return;
                 };
-                let nacl = self.link(res, names.nacl);
                 self.nacl_entry(
                     origin(res),
                     nacl,
@@ -2559,6 +2662,41 @@ impl<'a> UnitLowering<'a> {
             peer: Field::default(SgPeer::Cidr(IpNet::V6(Ipv6Net::default())), span),
             inline: true,
         });
+    }
+
+    /// The entries AWS gives a VPC's default NACL, for one the code only references
+    /// (`aws_vpc.x.default_network_acl_id`, `!GetAtt Vpc.DefaultNetworkAcl`): rule 100
+    /// allows all IPv4 traffic in and out, rule 101 all IPv6 traffic once the VPC has an
+    /// IPv6 block. A NACL the code adopts (`aws_default_network_acl`) has only its own.
+    fn default_nacl_entries(&mut self) {
+        for id in std::mem::take(&mut self.referenced_default_nacls) {
+            let nacl = &self.net.nacls[id];
+            let origin = nacl.origin.clone();
+            let span = origin.name_span;
+            let ipv6 = nacl
+                .vpc
+                .copied()
+                .is_some_and(|vpc| !self.net.vpcs[vpc].ipv6_cidrs.is_empty());
+            let mut blocks = vec![(100, IpNet::V4(Ipv4Net::default()))];
+            if ipv6 {
+                blocks.push((101, IpNet::V6(Ipv6Net::default())));
+            }
+            for direction in [Direction::Ingress, Direction::Egress] {
+                for &(number, cidr) in &blocks {
+                    self.net.nacl_entries.push(NaclEntry {
+                        origin: origin.clone(),
+                        nacl: Field::known(id, span),
+                        rule_number: Field::default(number, span),
+                        direction,
+                        protocol: Field::default(Protocol::All, span),
+                        action: Field::default(NaclAction::Allow, span),
+                        cidr: Field::default(cidr, span),
+                        ports: Field::default(PortRange::ALL, span),
+                        inline: true,
+                    });
+                }
+            }
+        }
     }
 
     /// The permissions of one rule body: one `SgRule` per CIDR, group or prefix list.

@@ -1207,6 +1207,17 @@ impl<'a, 'n> Walk<'a, 'n> {
                 }
             }
         }
+        if unknown.is_none() {
+            if let Some(&partial) = groups
+                .iter()
+                .find(|&&g| !network.security_groups[g].rules_known)
+            {
+                unknown = Some(format!(
+                    "the rules of {} are not all in the code",
+                    network.security_groups[partial].origin.address
+                ));
+            }
+        }
         let first = &network.security_groups[groups[0]].origin;
         let names: Vec<&str> = groups
             .iter()
