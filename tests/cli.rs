@@ -985,3 +985,35 @@ fn a_cdk_project_says_how_to_lint_its_templates() {
          manifest.json to lint the synthesized templates"
     );
 }
+
+/// `terraform.workspace` is the workspace Terraform would select: `TF_WORKSPACE`, else the
+/// one recorded in `.terraform/environment`, else `default`.
+#[test]
+fn terraform_workspace_is_the_selected_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "locals {\n  cidrs = { dev = \"10.10.0.0/16\", prod = \"10.20.0.0/16\" }\n}\n\
+         resource \"aws_vpc\" \"main\" {\n  cidr_block = local.cidrs[terraform.workspace]\n}\n",
+    )
+    .unwrap();
+    let vpc_cidr = |workspace_env: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_vpclint"));
+        command
+            .args(["model", "--format", "json", "."])
+            .current_dir(dir.path())
+            .env_remove("TF_WORKSPACE");
+        if let Some(name) = workspace_env {
+            command.env("TF_WORKSPACE", name);
+        }
+        let output = command.output().expect("vpclint runs");
+        let model: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        model["vpcs"][0]["cidr"].clone()
+    };
+    // The default workspace: the map has no "default" key.
+    assert_eq!(vpc_cidr(None), serde_json::Value::Null);
+    std::fs::create_dir(dir.path().join(".terraform")).unwrap();
+    std::fs::write(dir.path().join(".terraform/environment"), "prod").unwrap();
+    assert_eq!(vpc_cidr(None), "10.20.0.0/16");
+    assert_eq!(vpc_cidr(Some("dev")), "10.10.0.0/16");
+}

@@ -380,6 +380,8 @@ pub(super) struct Evaluator<'s> {
     availability_zones: BTreeMap<String, Vec<String>>,
     /// Where file functions may read (`None`: they are unknown).
     sandbox: Option<functions::Sandbox>,
+    /// `terraform.workspace`.
+    workspace: String,
     /// What function calls had to say since the attribute being evaluated began.
     call_reports: RefCell<Vec<CallReport>>,
     /// Inside `templatefile`/`templatestring`: only the template's vars are names.
@@ -411,6 +413,7 @@ impl<'s> Evaluator<'s> {
             default_region: None,
             availability_zones: BTreeMap::new(),
             sandbox: None,
+            workspace: "default".into(),
             call_reports: RefCell::new(Vec::new()),
             template_depth: Cell::new(0),
         };
@@ -471,6 +474,11 @@ impl<'s> Evaluator<'s> {
     /// Lets file functions read inside `sandbox`.
     pub fn with_sandbox(mut self, sandbox: Option<functions::Sandbox>) -> Self {
         self.sandbox = sandbox;
+        self
+    }
+
+    pub fn with_workspace(mut self, workspace: String) -> Self {
+        self.workspace = workspace;
         self
     }
 
@@ -696,7 +704,7 @@ impl<'s> Evaluator<'s> {
                 other => return Err(format!("unknown path attribute \"{other}\"")),
             },
             "terraform" => match first_attr()? {
-                "workspace" => Value::String("default".into()),
+                "workspace" => Value::String(self.workspace.clone()),
                 other => return Err(format!("unknown terraform attribute \"{other}\"")),
             },
             "data" => {

@@ -116,7 +116,8 @@ fn evaluate_root_module_counted(dir: &Path, options: &Options, sources: &SourceM
     let installed = installed_modules(dir);
     let evaluator = Evaluator::new(sources, root, installed, inputs, options.limits)
         .with_facts(options.region.clone(), options.availability_zones.clone())
-        .with_sandbox(sandbox(dir, options));
+        .with_sandbox(sandbox(dir, options))
+        .with_workspace(selected_workspace(dir));
     let mut resources = Vec::new();
     evaluator.collect(0, &CallChain::default(), &mut resources);
     let mut suppressions = Vec::new();
@@ -144,6 +145,21 @@ fn evaluate_root_module_counted(dir: &Path, options: &Options, sources: &SourceM
 }
 
 /// `.terraform/modules/modules.json`: module key (`net`, `net.sub`) to its directory.
+/// The workspace `terraform.workspace` names, as Terraform selects it: `TF_WORKSPACE`, else
+/// the one `terraform workspace select` recorded in `.terraform/environment`, else
+/// `default`.
+fn selected_workspace(dir: &Path) -> String {
+    if let Some(name) = std::env::var("TF_WORKSPACE").ok().filter(|n| !n.is_empty()) {
+        return name;
+    }
+    let recorded = dir.join(".terraform").join("environment");
+    crate::source::read_at_most(&recorded, 1024, |_| String::new())
+        .ok()
+        .map(|text| text.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "default".into())
+}
+
 fn installed_modules(dir: &Path) -> HashMap<String, PathBuf> {
     #[derive(serde::Deserialize)]
     struct Manifest {
