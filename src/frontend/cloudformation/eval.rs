@@ -531,8 +531,7 @@ impl<'a> Evaluator<'a> {
 
     fn reference(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
         let Some(name) = arg.as_str() else {
-            self.note(span, "Ref needs a literal name");
-            return Some(unknown(span, "Ref needs a literal name"));
+            return Some(self.fail(span, "Ref needs a literal name".into()));
         };
         self.resolve_name(name, span)
     }
