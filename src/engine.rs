@@ -250,6 +250,9 @@ fn incomplete_analysis(gap: &NotAnalyzed) -> Finding {
         GapCause::BudgetExceeded => "raise the budget in vpclint.toml `[limits]` if the code is meant to be this large",
         GapCause::UnsupportedConstruct => "lint the expanded or packaged output, where one exists",
         GapCause::UnknownDataSource => "give the value it depends on as a variable or parameter",
+        GapCause::EvaluationFailed => {
+            "fix the expression, or give the values it is evaluated with (`--var`, `--parameter`) if they differ from the defaults"
+        }
     };
     Finding {
         rule: INCOMPLETE_ANALYSIS.name,
@@ -382,6 +385,7 @@ mod tests {
             suppressions,
             provenance: Vec::new(),
             exports: Vec::new(),
+            failures: Vec::new(),
             imports: Vec::new(),
         }
     }

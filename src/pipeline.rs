@@ -438,6 +438,7 @@ fn unreadable(path: &std::path::Path, message: String, sources: &SourceMap) -> U
         suppressions: Vec::new(),
         provenance: Vec::new(),
         exports: Vec::new(),
+        failures: Vec::new(),
         imports: Vec::new(),
     }
 }

@@ -78,6 +78,9 @@ pub struct Unit {
     pub provenance: Vec<Provenance>,
     /// Values this unit publishes to the other units of the run (CloudFormation `Export`s).
     pub exports: Vec<Export>,
+    /// Evaluations that failed on the values vpclint had; lowering reports those whose
+    /// unknown results a network resource holds.
+    pub failures: Vec<EvaluationFailure>,
     /// The export names this unit imports (`Fn::ImportValue` with a name known statically).
     pub imports: Vec<Import>,
 }
@@ -95,6 +98,17 @@ pub struct Provenance {
     /// stack's `Spoke1.`: one template nested twice has its spans twice, each with the
     /// values its own parent passes); empty for every resource.
     pub scope: String,
+}
+
+/// An evaluation that failed on the values it was given (a function rejecting its
+/// arguments, an index out of range): every value it left unknown has `message` in its
+/// reason, which is how lowering finds the resources it reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluationFailure {
+    /// The expression that failed.
+    pub span: Span,
+    /// The error, with the values it failed on.
+    pub message: String,
 }
 
 /// A named value a unit publishes to the others (CloudFormation `Outputs.X.Export.Name`).
@@ -361,16 +375,20 @@ pub enum GapCause {
     /// A data source or external value that a network resource needs and that vpclint does
     /// not know.
     UnknownDataSource,
+    /// An expression that failed on the values vpclint had (a function rejecting its
+    /// arguments, an index out of range): what a network resource takes from it is unknown.
+    EvaluationFailed,
 }
 
 impl GapCause {
-    pub const ALL: [GapCause; 6] = [
+    pub const ALL: [GapCause; 7] = [
         GapCause::ModuleNotInstalled,
         GapCause::UnknownCount,
         GapCause::UnknownCondition,
         GapCause::BudgetExceeded,
         GapCause::UnsupportedConstruct,
         GapCause::UnknownDataSource,
+        GapCause::EvaluationFailed,
     ];
 
     /// How the summary line names the cause.
@@ -382,6 +400,7 @@ impl GapCause {
             GapCause::BudgetExceeded => "evaluation budget exceeded",
             GapCause::UnsupportedConstruct => "construct not evaluated",
             GapCause::UnknownDataSource => "data source unknown",
+            GapCause::EvaluationFailed => "evaluation failed",
         }
     }
 
@@ -394,6 +413,7 @@ impl GapCause {
             GapCause::BudgetExceeded => "budget-exceeded",
             GapCause::UnsupportedConstruct => "unsupported-construct",
             GapCause::UnknownDataSource => "unknown-data-source",
+            GapCause::EvaluationFailed => "evaluation-failed",
         }
     }
 }

@@ -6,7 +6,7 @@ use super::cidr::{cidr, cidr_nth};
 use super::node::{Entry, Kind, Node};
 use super::serverless;
 use super::Exported;
-use crate::frontend::{Diagnostic, GapCause, Import, Provenance, Ref, Val, V};
+use crate::frontend::{Diagnostic, EvaluationFailure, GapCause, Import, Provenance, Ref, Val, V};
 use crate::source::Span;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -40,6 +40,8 @@ enum CondState {
 
 pub(super) struct Evaluator<'a> {
     pub region: String,
+    /// `region` is vpclint's default, not one the run was given.
+    pub region_assumed: bool,
     /// Evaluated parameter values.
     pub params: HashMap<&'a str, Val>,
     /// The parameters with no value (no `Default`, none given): the first `Ref` to one
@@ -57,6 +59,8 @@ pub(super) struct Evaluator<'a> {
     pub template_path: Option<PathBuf>,
     serverless_service: Option<Option<PathBuf>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Intrinsic functions that failed on their arguments (see [`Evaluator::fail`]).
+    pub failures: Vec<EvaluationFailure>,
     /// Prefix of this template's resource addresses (see `Nesting` in the module root).
     pub prefix: String,
     /// The evaluated outputs of the nested stacks this template creates, by logical ID.
@@ -256,6 +260,8 @@ impl<'a> Evaluator<'a> {
             template_path: None,
             serverless_service: None,
             diagnostics: Vec::new(),
+            failures: Vec::new(),
+            region_assumed: false,
             prefix: String::new(),
             stack_outputs: HashMap::new(),
             given: HashSet::new(),
@@ -273,6 +279,17 @@ impl<'a> Evaluator<'a> {
 
     pub fn note(&mut self, span: Span, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::note(span, message));
+    }
+
+    /// An intrinsic function that fails on the arguments it was given (CloudFormation
+    /// rejects the template): its value is unknown, with the error as the reason.
+    fn fail(&mut self, span: Span, message: String) -> Val {
+        self.note(span, message.clone());
+        self.failures.push(EvaluationFailure {
+            span,
+            message: message.clone(),
+        });
+        unknown(span, message)
     }
 
     /// A part of the template left out of the analysis (the run's "not analyzed" account).
@@ -514,8 +531,7 @@ impl<'a> Evaluator<'a> {
 
     fn reference(&mut self, arg: &'a Node, span: Span) -> Option<Val> {
         let Some(name) = arg.as_str() else {
-            self.note(span, "Ref needs a literal name");
-            return Some(unknown(span, "Ref needs a literal name"));
+            return Some(self.fail(span, "Ref needs a literal name".into()));
         };
         self.resolve_name(name, span)
     }
@@ -978,15 +994,12 @@ impl<'a> Evaluator<'a> {
             ));
         };
         if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
-            self.note(
-                span,
-                format!(
-                    "Fn::Select index {} is out of range for a list of {}",
-                    format_number(i),
-                    items.len()
-                ),
+            let message = format!(
+                "Fn::Select index {} is out of range for a list of {}",
+                format_number(i),
+                items.len()
             );
-            return Some(unknown(span, "Fn::Select index out of range"));
+            return Some(self.fail(span, message));
         }
         items.get(i as usize).map(|v| relabel(v.clone(), span))
     }
@@ -1090,11 +1103,21 @@ impl<'a> Evaluator<'a> {
                     let value = self.arg(default);
                     return relabel(value, span);
                 }
-                self.note(
+                let assumed = if self.region_assumed && keys.contains(&self.region) {
+                    format!(
+                        " (AWS::Region is assumed to be {}: give the region with --region)",
+                        self.region
+                    )
+                } else {
+                    String::new()
+                };
+                self.fail(
                     span,
-                    format!("Fn::FindInMap: no {} in the Mappings", keys.join(".")),
-                );
-                unknown(span, "Fn::FindInMap key not found")
+                    format!(
+                        "Fn::FindInMap: no {} in the Mappings{assumed}",
+                        keys.join(".")
+                    ),
+                )
             }
         }
     }
@@ -1107,9 +1130,7 @@ impl<'a> Evaluator<'a> {
             // A zone name (`us-east-1a`) or other text: CloudFormation looks the name up
             // in EC2 and knows no such region; no zone list is made up from it.
             V::String(s) => {
-                let message = format!("Fn::GetAZs: \"{s}\" is not a region name");
-                self.note(span, message.clone());
-                return unknown(span, message);
+                return self.fail(span, format!("Fn::GetAZs: \"{s}\" is not a region name"));
             }
             V::Null => self.region.clone(),
             other => return unknown(span, format!("Fn::GetAZs region: {}", why_not_known(other))),
@@ -1152,16 +1173,11 @@ impl<'a> Evaluator<'a> {
         };
         match cidr_nth(&block, count, bits, index) {
             Ok(Some(b)) => Val::new(span, V::String(b)),
-            Ok(None) => {
-                let message =
-                    format!("Fn::Select index {index} is out of range for a list of {count}");
-                self.note(span, message);
-                unknown(span, "Fn::Select index out of range")
-            }
-            Err(message) => {
-                self.note(span, message.clone());
-                unknown(span, message)
-            }
+            Ok(None) => self.fail(
+                span,
+                format!("Fn::Select index {index} is out of range for a list of {count}"),
+            ),
+            Err(message) => self.fail(span, message),
         }
     }
 
@@ -1180,10 +1196,7 @@ impl<'a> Evaluator<'a> {
                         .collect(),
                 ),
             ),
-            Err(message) => {
-                self.note(span, message.clone());
-                unknown(span, message)
-            }
+            Err(message) => self.fail(span, message),
         }
     }
 

@@ -80,6 +80,7 @@ pub fn load_template(
         suppressions: Vec::new(),
         provenance: Vec::new(),
         exports: Vec::new(),
+        failures: Vec::new(),
         imports: Vec::new(),
     };
     if text.len() > MAX_TEMPLATE_BYTES {
@@ -344,6 +345,7 @@ fn evaluate(
     // Language extensions are expanded first, whatever their place in the list: the other
     // transforms (SAM) are not run, and loops generate what they process.
     let mut diagnostics = Vec::new();
+    let mut failures = Vec::new();
     // Imports the loops' collections use: resolved like the others, and recorded so that
     // the template is evaluated again once the run's exports are known.
     let mut imported = Vec::new();
@@ -353,6 +355,7 @@ fn evaluate(
         .contains(&language_extensions::TRANSFORM)
         .then(|| {
             let mut ev = Evaluator::new(region.clone());
+            ev.region_assumed = options.region.is_none();
             ev.params = params.clone();
             ev.exports = options.exports.clone();
             ev.stack_name = stack_name.clone();
@@ -365,6 +368,7 @@ fn evaluate(
             }
             let expansion = language_extensions::expand(root, &mut ev);
             diagnostics = ev.diagnostics;
+            failures = ev.failures;
             imported = ev.imported;
             provenance = ev.provenance;
             expansion_incomplete = expansion.incomplete;
@@ -372,8 +376,10 @@ fn evaluate(
         });
     let root = expanded.as_ref().unwrap_or(root);
     let mut ev = Evaluator::new(region.clone());
+    ev.region_assumed = options.region.is_none();
     ev.template_path = Some(path.to_path_buf());
     ev.diagnostics = diagnostics;
+    ev.failures = failures;
     ev.imported = imported;
     ev.provenance = provenance;
     ev.params = params;
@@ -530,6 +536,7 @@ fn evaluate(
     unit.imports.append(&mut ev.imported);
     unit.provenance.append(&mut ev.provenance);
     unit.diagnostics.append(&mut ev.diagnostics);
+    unit.failures.append(&mut ev.failures);
     outputs
 }
 

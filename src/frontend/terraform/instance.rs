@@ -14,7 +14,7 @@ use super::references;
 use super::render;
 use super::types::{self, Type};
 use super::value::{Map, Value};
-use crate::frontend::{CallChain, CallSite, Diagnostic, GapCause, Ref, Val, V};
+use crate::frontend::{CallChain, CallSite, Diagnostic, EvaluationFailure, GapCause, Ref, Val, V};
 use crate::source::{SourceMap, Span};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cell::{Cell, OnceCell, RefCell};
@@ -365,6 +365,8 @@ pub(super) struct Evaluator<'s> {
     configs: RefCell<HashMap<PathBuf, Arc<ModuleConfig>>>,
     instances: RefCell<Vec<Rc<Instance>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Attributes whose evaluation failed, and why: their unknown values carry the reason.
+    failures: RefCell<Vec<EvaluationFailure>>,
     noted_calls: RefCell<HashSet<(PathBuf, String)>>,
     /// Module directories checked for calls to unknown functions without being evaluated.
     unexpanded_checked: RefCell<HashSet<PathBuf>>,
@@ -404,6 +406,7 @@ impl<'s> Evaluator<'s> {
             configs: RefCell::new(HashMap::from_iter([(root.dir.clone(), root.clone())])),
             instances: RefCell::new(Vec::new()),
             diagnostics: RefCell::new(Vec::new()),
+            failures: RefCell::new(Vec::new()),
             noted_calls: RefCell::new(HashSet::new()),
             unexpanded_checked: RefCell::new(HashSet::new()),
             depth: Cell::new(0),
@@ -532,6 +535,10 @@ impl<'s> Evaluator<'s> {
         std::mem::take(&mut *self.diagnostics.borrow_mut())
     }
 
+    pub fn take_failures(&self) -> Vec<EvaluationFailure> {
+        std::mem::take(&mut *self.failures.borrow_mut())
+    }
+
     pub fn note(&self, span: Span, message: String) {
         self.diagnostics
             .borrow_mut()
@@ -644,6 +651,10 @@ impl<'s> Evaluator<'s> {
             Err(message) if rejected || is_cycle(&message) => Value::Unknown(message),
             Err(message) => {
                 self.note(attr.span, format!("{}: {message}", attr.name));
+                self.failures.borrow_mut().push(EvaluationFailure {
+                    span: attr.span,
+                    message: message.clone(),
+                });
                 Value::Unknown(message)
             }
         };
@@ -843,6 +854,10 @@ impl<'s> Evaluator<'s> {
                     span,
                     format!("invalid value for variable \"{name}\": {message}"),
                 );
+                self.failures.borrow_mut().push(EvaluationFailure {
+                    span,
+                    message: message.clone(),
+                });
                 Value::Unknown(message)
             }),
             None => value,

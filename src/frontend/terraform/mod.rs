@@ -140,6 +140,7 @@ fn evaluate_root_module_counted(dir: &Path, options: &Options, sources: &SourceM
         suppressions,
         provenance: Vec::new(),
         exports: Vec::new(),
+        failures: evaluator.take_failures(),
         imports: Vec::new(),
     }
 }

@@ -26,6 +26,7 @@ pub(super) fn load(path: &Path, text: Arc<str>, sources: &SourceMap) -> Unit {
         suppressions: Vec::new(),
         provenance: Vec::new(),
         exports: Vec::new(),
+        failures: Vec::new(),
         imports: Vec::new(),
     };
     let plan: Json = match serde_json::from_str(&text) {

@@ -10,6 +10,7 @@
 //! account): one gateway wherever the same ID appears, whose settings stay unknown.
 
 mod cloudformation;
+mod failures;
 mod launch_template;
 mod terraform;
 
@@ -94,6 +95,7 @@ impl Lowerer {
             &mut self.literal_gateways,
         )
         .run();
+        failures::drop_superseded_notes(unit, &gaps);
         unit.diagnostics.extend(gaps);
         if self.exporters.contains(&unit.path) {
             let entities = resources
@@ -876,6 +878,7 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
+        self.failed_evaluation_gaps(&lowerings);
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.primary[index] = self.create(res, lowering);

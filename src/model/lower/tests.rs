@@ -88,6 +88,7 @@ impl UnitBuilder {
             suppressions: Vec::new(),
             provenance: Vec::new(),
             exports: Vec::new(),
+            failures: Vec::new(),
             imports: Vec::new(),
         };
         lower(&mut [unit], Declared::default(), &SourceMap::new())
