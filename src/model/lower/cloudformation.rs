@@ -306,6 +306,8 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 associated: &["AssociatedGatewayId"],
                 allowed_prefixes: "AllowedPrefixesToDirectConnectGateway",
                 tgw_attachment: "TransitGatewayAttachment",
+                // The association names the gateway itself, also across accounts.
+                proposal: None,
             })
         }
         "AWS::EC2::TransitGateway" => Lowering::TransitGateway(&TransitGatewayNames {

@@ -570,6 +570,21 @@ struct DxAssociationNames {
     allowed_prefixes: &'static str,
     /// How the transit gateway attachment AWS creates is named (`<address>.<this>`).
     tgw_attachment: &'static str,
+    /// An association that accepts another account's proposal (Terraform).
+    proposal: Option<&'static DxProposalNames>,
+}
+
+/// A proposal to associate a gateway with a Direct Connect gateway, and how the association
+/// that accepts it names it.
+struct DxProposalNames {
+    /// The association's proposal argument.
+    proposal: &'static str,
+    /// Set with the proposal when the association accepts it (the AWS provider accepts a
+    /// proposal only then).
+    owner_account: &'static str,
+    kind: &'static str,
+    associated: &'static str,
+    allowed_prefixes: &'static str,
 }
 
 struct TransitGatewayNames {
@@ -2804,20 +2819,29 @@ impl<'a> UnitLowering<'a> {
 
     fn dx_association(&mut self, res: &'a Resource, names: &DxAssociationNames) {
         let dx_gateway = self.link(res, names.dx_gateway);
+        let mut prefixes = attr(res, names.allowed_prefixes);
         let associated = match names.associated.iter().find_map(|name| attr(res, name)) {
-            Some(val) => match self.entity(val) {
-                Some(Entity::VpnGateway(id)) => {
-                    Field::known(DxAssociated::VpnGateway(id), val.span)
+            Some(val) => self.dx_associated(val),
+            None => match names
+                .proposal
+                .and_then(|proposal| self.accepted(res, proposal))
+            {
+                Some((accepted, proposal, names)) => {
+                    // AWS keeps the proposal's prefixes unless the acceptance overrides them.
+                    prefixes = prefixes.or_else(|| attr(proposal, names.allowed_prefixes));
+                    // Shown at the association's own argument, which names the proposal.
+                    let value = attr(proposal, names.associated)
+                        .and_then(|val| self.dx_associated(val).copied());
+                    match value {
+                        Some(value) => Field::known(value, accepted.span),
+                        None => Field::unknown(accepted.span),
+                    }
                 }
-                Some(Entity::TransitGateway(id)) => {
-                    Field::known(DxAssociated::TransitGateway(id), val.span)
-                }
-                _ => Field::unknown(val.span),
+                None => Field::unknown(res.name_span),
             },
-            None => Field::unknown(res.name_span),
         };
         let allowed_prefixes = self
-            .elements(attr(res, names.allowed_prefixes))
+            .elements(prefixes)
             .into_iter()
             .map(|val| self.ipv4(val))
             .collect();
@@ -2846,6 +2870,48 @@ impl<'a> UnitLowering<'a> {
             associated,
             allowed_prefixes,
         });
+    }
+
+    /// The virtual private or transit gateway a Direct Connect gateway association names.
+    fn dx_associated(&mut self, val: &'a Val) -> Field<DxAssociated> {
+        match self.entity(val) {
+            Some(Entity::VpnGateway(id)) => Field::known(DxAssociated::VpnGateway(id), val.span),
+            Some(Entity::TransitGateway(id)) => {
+                Field::known(DxAssociated::TransitGateway(id), val.span)
+            }
+            _ => Field::unknown(val.span),
+        }
+    }
+
+    /// The proposal a Direct Connect gateway association accepts, when the code creates it,
+    /// with the argument that names it. A proposal made elsewhere (in another account's
+    /// configuration) leaves the associated gateway unknown, and that is said.
+    fn accepted(
+        &mut self,
+        res: &'a Resource,
+        names: &'static DxProposalNames,
+    ) -> Option<(&'a Val, &'a Resource, &'static DxProposalNames)> {
+        let val = attr(res, names.proposal)?;
+        attr(res, names.owner_account)?;
+        let proposal = val.as_ref().and_then(|r| {
+            let proposal = self.resources.get(self.local_index(r)?)?;
+            ((self.dialect.identity)(&proposal.kind, &r.attribute) && *proposal.kind == *names.kind)
+                .then_some(proposal)
+        });
+        if proposal.is_none() {
+            self.diagnostics.push(Diagnostic::gap(
+                val.span,
+                GapCause::UnknownDataSource,
+                format!(
+                    "{}: the gateway it associates is named by a proposal that vpclint does not \
+                     find in this code (another configuration makes it, or it is unknown), so \
+                     it is unknown and the checks of the Direct Connect gateway's \
+                     associations skip it",
+                    res.address
+                ),
+            ));
+        }
+        proposal.map(|proposal| (val, proposal, names))
     }
 
     fn fill_tgw_vpc_attachment(

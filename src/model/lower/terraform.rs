@@ -389,6 +389,13 @@ fn lowering(kind: &str) -> Option<Lowering> {
             associated: &["associated_gateway_id", "vpn_gateway_id"],
             allowed_prefixes: "allowed_prefixes",
             tgw_attachment: "transit_gateway_attachment",
+            proposal: Some(&DxProposalNames {
+                proposal: "proposal_id",
+                owner_account: "associated_gateway_owner_account_id",
+                kind: "aws_dx_gateway_association_proposal",
+                associated: "associated_gateway_id",
+                allowed_prefixes: "allowed_prefixes",
+            }),
         }),
         "aws_ec2_transit_gateway" => Lowering::TransitGateway(&TransitGatewayNames {
             default_association: "default_route_table_association",
