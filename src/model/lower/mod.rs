@@ -435,6 +435,8 @@ struct InstanceNames {
     subnet: &'static str,
     source_dest_check: &'static str,
     security_groups: &'static str,
+    /// The groups named by name (default VPC): `security_groups`, `SecurityGroups`.
+    group_names: GroupNameNames,
     /// Inline network interface specs.
     interfaces: &'static str,
     interface: InterfaceSpecNames,
@@ -466,6 +468,7 @@ struct LaunchTemplateNames {
     /// The template's name argument (top level in both languages).
     name: &'static str,
     security_groups: &'static str,
+    group_names: GroupNameNames,
     interfaces: &'static str,
     interface: InterfaceSpecNames,
     /// In the instance's reference: the template by id, by name, and its version.
@@ -474,6 +477,15 @@ struct LaunchTemplateNames {
     version: &'static str,
     /// The template's attributes that name the version its code describes.
     code_versions: &'static [&'static str],
+}
+
+/// Security groups named by their names, as EC2 takes them for the default VPC.
+struct GroupNameNames {
+    /// The instance's or template's list of names.
+    list: &'static str,
+    /// The security group resource and its name argument.
+    group_kind: &'static str,
+    group_name: &'static str,
 }
 
 struct ElasticIpNames {
@@ -2322,9 +2334,15 @@ impl<'a> UnitLowering<'a> {
 
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let own_interfaces = self.elements(attr(res, names.interfaces));
+        let mut groups = self.links(attr(res, names.security_groups));
+        groups.extend(self.groups_by_name(
+            res,
+            attr(res, names.group_names.list),
+            &names.group_names,
+        ));
         let mut placement = Placement {
             subnet: self.opt_link(res, names.subnet),
-            groups: self.links(attr(res, names.security_groups)),
+            groups,
             public_ip: names.public_ip.and_then(|name| {
                 attr(res, name)?;
                 Some(self.boolean(res, name, None))
@@ -2353,6 +2371,73 @@ impl<'a> UnitLowering<'a> {
         instance.associate_public_ip = placement.public_ip;
         instance.primary_interface_precreated = placement.precreated;
         instance.primary_interface = placement.primary_interface;
+    }
+
+    /// The security groups a list of names gives: a reference to a group's name, or to its
+    /// ID (the AWS provider passes the list as IDs when the instance names a subnet, and a
+    /// CloudFormation `Ref` to a group in a VPC is its ID), or a name exactly one group of
+    /// the unit has. A literal ID is unknown as in a list of IDs; a name that no group or
+    /// several groups of the unit have is unknown, and said so.
+    fn groups_by_name(
+        &mut self,
+        res: &'a Resource,
+        list: Option<&'a Val>,
+        names: &GroupNameNames,
+    ) -> Vec<Field<SecurityGroupId>> {
+        let mut groups = Vec::new();
+        for val in self.elements(list) {
+            let by_reference = self.entity(val).or_else(|| {
+                let r = val.as_ref()?;
+                let index = self.local_index(r)?;
+                let group = self.resources.get(index)?;
+                (*group.kind == *names.group_kind && r.attribute == names.group_name)
+                    .then(|| self.primary.get(index).copied().flatten())
+                    .flatten()
+            });
+            if let Some(id) = by_reference.and_then(SecurityGroup::pick) {
+                groups.push(Field::known(id, val.span));
+                continue;
+            }
+            let Parsed::Known(name) = self.text(val) else {
+                groups.push(Field::unknown(val.span));
+                continue;
+            };
+            let named: Vec<SecurityGroupId> = self
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, group)| {
+                    *group.kind == *names.group_kind
+                        && attr(group, names.group_name)
+                            .is_some_and(|v| matches!(self.text(v), Parsed::Known(n) if n == name))
+                })
+                .filter_map(|(index, _)| self.primary.get(index).copied().flatten())
+                .filter_map(SecurityGroup::pick)
+                .collect();
+            if let [id] = named[..] {
+                groups.push(Field::known(id, val.span));
+                continue;
+            }
+            groups.push(Field::unknown(val.span));
+            if name.starts_with("sg-") {
+                continue;
+            }
+            let which = if named.is_empty() {
+                "no security group of this code is"
+            } else {
+                "several security groups of this code are"
+            };
+            self.diagnostics.push(Diagnostic::gap(
+                val.span,
+                GapCause::UnknownDataSource,
+                format!(
+                    "{}: {which} named \"{name}\", so the group it names is unknown and the \
+                     checks of this instance's security groups skip it",
+                    res.address
+                ),
+            ));
+        }
+        groups
     }
 
     /// Merges what interface specs say about the instance's primary interface (device 0)
