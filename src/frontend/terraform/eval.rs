@@ -179,6 +179,48 @@ fn values_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Whether two computed attributes are equal where that is known before apply: the same
+/// attribute of one resource instance is one value, and the `id`s of two managed instances
+/// of one resource type are two objects' IDs (which lets `[for s in fw.sync_states : ... if
+/// s.attachment[0].subnet_id == aws_subnet.a[count.index].id]` pick an endpoint).
+/// Unknown for anything else: a data source or an `aws_default_*` resource may read the
+/// same object as another, and an accepter's ID is the connection's.
+fn refs_equal(a: &crate::frontend::Ref, b: &crate::frontend::Ref) -> Option<bool> {
+    if a.attribute != "id" || b.attribute != "id" {
+        return None;
+    }
+    if a.address == b.address {
+        return Some(true);
+    }
+    let kind = managed_kind(&a.address)?;
+    (kind == managed_kind(&b.address)? && !kind.starts_with("aws_default_")).then_some(false)
+}
+
+/// The resource type of a managed resource instance's address (`module.a["k"].aws_subnet.b[0]`
+/// gives `aws_subnet`); `None` for a data source.
+fn managed_kind(address: &str) -> Option<&str> {
+    let mut rest = address;
+    while let Some(call) = rest.strip_prefix("module.") {
+        let mut after = call.get(call.find(['.', '['])?..)?;
+        if let Some(key) = after.strip_prefix("[\"") {
+            let mut escaped = false;
+            let end = key.find(|c| {
+                let closes = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                closes
+            })?;
+            after = key.get(end + 1..)?.strip_prefix(']')?;
+        } else if let Some(index) = after.strip_prefix('[') {
+            after = index.get(index.find(']')? + 1..)?;
+        }
+        rest = after.strip_prefix('.')?;
+    }
+    match rest.split_once('.')? {
+        ("data", _) => None,
+        (kind, _) => Some(kind),
+    }
+}
+
 impl Evaluator<'_> {
     pub(super) fn eval_expr(&self, inst: InstanceId, expr: &Expr, scope: &mut Scope) -> EvalResult {
         match expr {
@@ -939,12 +981,21 @@ fn binary(op: BinaryOperator, lhs: Value, rhs: Value) -> EvalResult {
                 _ => Value::Unknown(deferred_reason(if l.is_none() { &lhs } else { &rhs })),
             })
         }
+        B::Eq | B::NotEq => {
+            let equal = match (&lhs, &rhs) {
+                (Value::Ref(a), Value::Ref(b)) => refs_equal(a, b),
+                _ if is_unknown(&lhs) || is_unknown(&rhs) => None,
+                _ => Some(values_equal(&lhs, &rhs)),
+            };
+            Ok(match equal {
+                Some(equal) => Value::Bool(equal == (op == B::Eq)),
+                None => Value::Unknown(deferred_reason(if is_unknown(&lhs) { &lhs } else { &rhs })),
+            })
+        }
         _ if is_unknown(&lhs) || is_unknown(&rhs) => {
             let reason = if is_unknown(&lhs) { &lhs } else { &rhs };
             Ok(Value::Unknown(deferred_reason(reason)))
         }
-        B::Eq => Ok(Value::Bool(values_equal(&lhs, &rhs))),
-        B::NotEq => Ok(Value::Bool(!values_equal(&lhs, &rhs))),
         _ => {
             let (a, b) = (to_number(&lhs)?, to_number(&rhs)?);
             Ok(match op {
@@ -1095,5 +1146,65 @@ mod tests {
             eval_with("r == 1", &mut scope),
             Ok(Value::Unknown(_))
         ));
+    }
+
+    /// `==` between references is decided where the objects are known to be one or two:
+    /// the same instance's `id`, or the `id`s of two managed instances of one type.
+    #[test]
+    fn references_compare_equal_only_when_they_name_known_objects() {
+        let reference = |address: &str, attribute: &str| {
+            Value::reference(Ref {
+                address: address.into(),
+                attribute: attribute.into(),
+            })
+        };
+        let mut scope = vec![
+            ("a0".to_string(), reference("aws_subnet.a[0]", "id")),
+            ("a0_again".to_string(), reference("aws_subnet.a[0]", "id")),
+            ("a1".to_string(), reference("aws_subnet.a[1]", "id")),
+            (
+                "keyed".to_string(),
+                reference(r#"module.net["x.y\"]"].aws_subnet.a[0]"#, "id"),
+            ),
+            ("vpc".to_string(), reference("aws_vpc.main", "id")),
+            ("read".to_string(), reference("data.aws_subnet.a", "id")),
+            (
+                "default1".to_string(),
+                reference("aws_default_subnet.a", "id"),
+            ),
+            (
+                "default2".to_string(),
+                reference("aws_default_subnet.b", "id"),
+            ),
+            (
+                "zone".to_string(),
+                reference("aws_subnet.a[0]", "availability_zone"),
+            ),
+            (
+                "zone1".to_string(),
+                reference("aws_subnet.a[1]", "availability_zone"),
+            ),
+        ];
+        let mut check = |text: &str| eval_with(text, &mut scope);
+        assert_eq!(check("a0 == a0_again"), Ok(Value::Bool(true)));
+        assert_eq!(check("a0 != a0_again"), Ok(Value::Bool(false)));
+        assert_eq!(check("a0 == a1"), Ok(Value::Bool(false)));
+        assert_eq!(check("a0 != a1"), Ok(Value::Bool(true)));
+        assert_eq!(check("keyed == a0"), Ok(Value::Bool(false)));
+        for unknown in [
+            "a0 == vpc",
+            "a0 == read",
+            "default1 == default2",
+            "zone == zone1",
+            "zone == zone",
+            r#"a0 == "subnet-1""#,
+        ] {
+            assert!(matches!(check(unknown), Ok(Value::Unknown(_))), "{unknown}");
+        }
+        assert_eq!(
+            managed_kind(r#"module.a[0].module.b["k"].aws_vpc.c"#),
+            Some("aws_vpc")
+        );
+        assert_eq!(managed_kind("module.a.data.aws_vpc.c"), None);
     }
 }

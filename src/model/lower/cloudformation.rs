@@ -210,6 +210,11 @@ fn lowering(kind: &str) -> Option<Lowering> {
             subnet: "SubnetId",
             source_dest_check: "SourceDestCheck",
             security_groups: "SecurityGroupIds",
+            group_names: GroupNameNames {
+                list: "SecurityGroups",
+                group_kind: "AWS::EC2::SecurityGroup",
+                group_name: "GroupName",
+            },
             interfaces: "NetworkInterfaces",
             interface: InterfaceSpecNames {
                 device_index: "DeviceIndex",
@@ -226,6 +231,11 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 data: Some("LaunchTemplateData"),
                 name: "LaunchTemplateName",
                 security_groups: "SecurityGroupIds",
+                group_names: GroupNameNames {
+                    list: "SecurityGroups",
+                    group_kind: "AWS::EC2::SecurityGroup",
+                    group_name: "GroupName",
+                },
                 interfaces: "NetworkInterfaces",
                 interface: InterfaceSpecNames {
                     device_index: "DeviceIndex",
@@ -306,6 +316,8 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 associated: &["AssociatedGatewayId"],
                 allowed_prefixes: "AllowedPrefixesToDirectConnectGateway",
                 tgw_attachment: "TransitGatewayAttachment",
+                // The association names the gateway itself, also across accounts.
+                proposal: None,
             })
         }
         "AWS::EC2::TransitGateway" => Lowering::TransitGateway(&TransitGatewayNames {

@@ -39,14 +39,18 @@ impl<'a> UnitLowering<'a> {
             if placement.groups.is_empty() && !has_own_interfaces {
                 let groups = self.template_field(template, names_t, names_t.security_groups);
                 placement.groups = self.links(groups);
+                let by_name = self.template_field(template, names_t, names_t.group_names.list);
+                let by_name = self.groups_by_name(res, by_name, &names_t.group_names);
+                placement.groups.extend(by_name);
             }
             return;
         }
-        let conflicts: Vec<(&str, &Val)> = [names.subnet, names.security_groups]
-            .into_iter()
-            .filter_map(|name| Some((name, attr(res, name)?)))
-            .filter(|(_, val)| self.is_set(val))
-            .collect();
+        let conflicts: Vec<(&str, &Val)> =
+            [names.subnet, names.security_groups, names.group_names.list]
+                .into_iter()
+                .filter_map(|name| Some((name, attr(res, name)?)))
+                .filter(|(_, val)| self.is_set(val))
+                .collect();
         if conflicts.is_empty() {
             self.merge_interfaces(
                 id,

@@ -437,6 +437,8 @@ struct InstanceNames {
     subnet: &'static str,
     source_dest_check: &'static str,
     security_groups: &'static str,
+    /// The groups named by name (default VPC): `security_groups`, `SecurityGroups`.
+    group_names: GroupNameNames,
     /// Inline network interface specs.
     interfaces: &'static str,
     interface: InterfaceSpecNames,
@@ -468,6 +470,7 @@ struct LaunchTemplateNames {
     /// The template's name argument (top level in both languages).
     name: &'static str,
     security_groups: &'static str,
+    group_names: GroupNameNames,
     interfaces: &'static str,
     interface: InterfaceSpecNames,
     /// In the instance's reference: the template by id, by name, and its version.
@@ -476,6 +479,15 @@ struct LaunchTemplateNames {
     version: &'static str,
     /// The template's attributes that name the version its code describes.
     code_versions: &'static [&'static str],
+}
+
+/// Security groups named by their names, as EC2 takes them for the default VPC.
+struct GroupNameNames {
+    /// The instance's or template's list of names.
+    list: &'static str,
+    /// The security group resource and its name argument.
+    group_kind: &'static str,
+    group_name: &'static str,
 }
 
 struct ElasticIpNames {
@@ -582,6 +594,21 @@ struct DxAssociationNames {
     allowed_prefixes: &'static str,
     /// How the transit gateway attachment AWS creates is named (`<address>.<this>`).
     tgw_attachment: &'static str,
+    /// An association that accepts another account's proposal (Terraform).
+    proposal: Option<&'static DxProposalNames>,
+}
+
+/// A proposal to associate a gateway with a Direct Connect gateway, and how the association
+/// that accepts it names it.
+struct DxProposalNames {
+    /// The association's proposal argument.
+    proposal: &'static str,
+    /// Set with the proposal when the association accepts it (the AWS provider accepts a
+    /// proposal only then).
+    owner_account: &'static str,
+    kind: &'static str,
+    associated: &'static str,
+    allowed_prefixes: &'static str,
 }
 
 struct TransitGatewayNames {
@@ -2413,9 +2440,15 @@ impl<'a> UnitLowering<'a> {
 
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let own_interfaces = self.elements(attr(res, names.interfaces));
+        let mut groups = self.links(attr(res, names.security_groups));
+        groups.extend(self.groups_by_name(
+            res,
+            attr(res, names.group_names.list),
+            &names.group_names,
+        ));
         let mut placement = Placement {
             subnet: self.opt_link(res, names.subnet),
-            groups: self.links(attr(res, names.security_groups)),
+            groups,
             public_ip: names.public_ip.and_then(|name| {
                 attr(res, name)?;
                 Some(self.boolean(res, name, None))
@@ -2444,6 +2477,73 @@ impl<'a> UnitLowering<'a> {
         instance.associate_public_ip = placement.public_ip;
         instance.primary_interface_precreated = placement.precreated;
         instance.primary_interface = placement.primary_interface;
+    }
+
+    /// The security groups a list of names gives: a reference to a group's name, or to its
+    /// ID (the AWS provider passes the list as IDs when the instance names a subnet, and a
+    /// CloudFormation `Ref` to a group in a VPC is its ID), or a name exactly one group of
+    /// the unit has. A literal ID is unknown as in a list of IDs; a name that no group or
+    /// several groups of the unit have is unknown, and said so.
+    fn groups_by_name(
+        &mut self,
+        res: &'a Resource,
+        list: Option<&'a Val>,
+        names: &GroupNameNames,
+    ) -> Vec<Field<SecurityGroupId>> {
+        let mut groups = Vec::new();
+        for val in self.elements(list) {
+            let by_reference = self.entity(val).or_else(|| {
+                let r = val.as_ref()?;
+                let index = self.local_index(r)?;
+                let group = self.resources.get(index)?;
+                (*group.kind == *names.group_kind && r.attribute == names.group_name)
+                    .then(|| self.primary.get(index).copied().flatten())
+                    .flatten()
+            });
+            if let Some(id) = by_reference.and_then(SecurityGroup::pick) {
+                groups.push(Field::known(id, val.span));
+                continue;
+            }
+            let Parsed::Known(name) = self.text(val) else {
+                groups.push(Field::unknown(val.span));
+                continue;
+            };
+            let named: Vec<SecurityGroupId> = self
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, group)| {
+                    *group.kind == *names.group_kind
+                        && attr(group, names.group_name)
+                            .is_some_and(|v| matches!(self.text(v), Parsed::Known(n) if n == name))
+                })
+                .filter_map(|(index, _)| self.primary.get(index).copied().flatten())
+                .filter_map(SecurityGroup::pick)
+                .collect();
+            if let [id] = named[..] {
+                groups.push(Field::known(id, val.span));
+                continue;
+            }
+            groups.push(Field::unknown(val.span));
+            if name.starts_with("sg-") {
+                continue;
+            }
+            let which = if named.is_empty() {
+                "no security group of this code is"
+            } else {
+                "several security groups of this code are"
+            };
+            self.diagnostics.push(Diagnostic::gap(
+                val.span,
+                GapCause::UnknownDataSource,
+                format!(
+                    "{}: {which} named \"{name}\", so the group it names is unknown and the \
+                     checks of this instance's security groups skip it",
+                    res.address
+                ),
+            ));
+        }
+        groups
     }
 
     /// Merges what interface specs say about the instance's primary interface (device 0)
@@ -2945,20 +3045,29 @@ impl<'a> UnitLowering<'a> {
 
     fn dx_association(&mut self, res: &'a Resource, names: &DxAssociationNames) {
         let dx_gateway = self.link(res, names.dx_gateway);
+        let mut prefixes = attr(res, names.allowed_prefixes);
         let associated = match names.associated.iter().find_map(|name| attr(res, name)) {
-            Some(val) => match self.entity(val) {
-                Some(Entity::VpnGateway(id)) => {
-                    Field::known(DxAssociated::VpnGateway(id), val.span)
+            Some(val) => self.dx_associated(val),
+            None => match names
+                .proposal
+                .and_then(|proposal| self.accepted(res, proposal))
+            {
+                Some((accepted, proposal, names)) => {
+                    // AWS keeps the proposal's prefixes unless the acceptance overrides them.
+                    prefixes = prefixes.or_else(|| attr(proposal, names.allowed_prefixes));
+                    // Shown at the association's own argument, which names the proposal.
+                    let value = attr(proposal, names.associated)
+                        .and_then(|val| self.dx_associated(val).copied());
+                    match value {
+                        Some(value) => Field::known(value, accepted.span),
+                        None => Field::unknown(accepted.span),
+                    }
                 }
-                Some(Entity::TransitGateway(id)) => {
-                    Field::known(DxAssociated::TransitGateway(id), val.span)
-                }
-                _ => Field::unknown(val.span),
+                None => Field::unknown(res.name_span),
             },
-            None => Field::unknown(res.name_span),
         };
         let allowed_prefixes = self
-            .elements(attr(res, names.allowed_prefixes))
+            .elements(prefixes)
             .into_iter()
             .map(|val| self.ipv4(val))
             .collect();
@@ -2987,6 +3096,48 @@ impl<'a> UnitLowering<'a> {
             associated,
             allowed_prefixes,
         });
+    }
+
+    /// The virtual private or transit gateway a Direct Connect gateway association names.
+    fn dx_associated(&mut self, val: &'a Val) -> Field<DxAssociated> {
+        match self.entity(val) {
+            Some(Entity::VpnGateway(id)) => Field::known(DxAssociated::VpnGateway(id), val.span),
+            Some(Entity::TransitGateway(id)) => {
+                Field::known(DxAssociated::TransitGateway(id), val.span)
+            }
+            _ => Field::unknown(val.span),
+        }
+    }
+
+    /// The proposal a Direct Connect gateway association accepts, when the code creates it,
+    /// with the argument that names it. A proposal made elsewhere (in another account's
+    /// configuration) leaves the associated gateway unknown, and that is said.
+    fn accepted(
+        &mut self,
+        res: &'a Resource,
+        names: &'static DxProposalNames,
+    ) -> Option<(&'a Val, &'a Resource, &'static DxProposalNames)> {
+        let val = attr(res, names.proposal)?;
+        attr(res, names.owner_account)?;
+        let proposal = val.as_ref().and_then(|r| {
+            let proposal = self.resources.get(self.local_index(r)?)?;
+            ((self.dialect.identity)(&proposal.kind, &r.attribute) && *proposal.kind == *names.kind)
+                .then_some(proposal)
+        });
+        if proposal.is_none() {
+            self.diagnostics.push(Diagnostic::gap(
+                val.span,
+                GapCause::UnknownDataSource,
+                format!(
+                    "{}: the gateway it associates is named by a proposal that vpclint does not \
+                     find in this code (another configuration makes it, or it is unknown), so \
+                     it is unknown and the checks of the Direct Connect gateway's \
+                     associations skip it",
+                    res.address
+                ),
+            ));
+        }
+        proposal.map(|proposal| (val, proposal, names))
     }
 
     fn fill_tgw_vpc_attachment(

@@ -295,6 +295,11 @@ fn lowering(kind: &str) -> Option<Lowering> {
             subnet: "subnet_id",
             source_dest_check: "source_dest_check",
             security_groups: "vpc_security_group_ids",
+            group_names: GroupNameNames {
+                list: "security_groups",
+                group_kind: "aws_security_group",
+                group_name: "name",
+            },
             interfaces: "network_interface",
             interface: InterfaceSpecNames {
                 device_index: "device_index",
@@ -311,6 +316,11 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 data: None,
                 name: "name",
                 security_groups: "vpc_security_group_ids",
+                group_names: GroupNameNames {
+                    list: "security_group_names",
+                    group_kind: "aws_security_group",
+                    group_name: "name",
+                },
                 interfaces: "network_interfaces",
                 interface: InterfaceSpecNames {
                     device_index: "device_index",
@@ -389,6 +399,13 @@ fn lowering(kind: &str) -> Option<Lowering> {
             associated: &["associated_gateway_id", "vpn_gateway_id"],
             allowed_prefixes: "allowed_prefixes",
             tgw_attachment: "transit_gateway_attachment",
+            proposal: Some(&DxProposalNames {
+                proposal: "proposal_id",
+                owner_account: "associated_gateway_owner_account_id",
+                kind: "aws_dx_gateway_association_proposal",
+                associated: "associated_gateway_id",
+                allowed_prefixes: "allowed_prefixes",
+            }),
         }),
         "aws_ec2_transit_gateway" => Lowering::TransitGateway(&TransitGatewayNames {
             default_association: "default_route_table_association",
