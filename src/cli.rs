@@ -349,10 +349,11 @@ fn cdk_skipped(skipped: &[discover::Skipped]) -> impl Iterator<Item = &discover:
     })
 }
 
-/// Terragrunt configurations skipped: the first by name, the others counted (a live
-/// repository has one per deployed module).
-fn say_terragrunt_skipped(skipped: &[discover::Skipped], cwd: &Path) {
-    let mut configurations = skipped.iter().filter(|s| s.is_terragrunt());
+/// The skipped files of one kind (Terragrunt configurations, template sources): the first
+/// by name, the others counted (a live repository has a Terragrunt configuration per
+/// deployed module).
+fn say_skipped(skipped: &[discover::Skipped], cwd: &Path, kind: fn(&discover::Skipped) -> bool) {
+    let mut configurations = skipped.iter().filter(|s| kind(s));
     let Some(first) = configurations.next() else {
         return;
     };
@@ -518,7 +519,12 @@ fn lint(args: LintArgs) -> Result<i32, UsageError> {
             let path = report::display_path(&skipped.path, &cwd);
             eprintln!("vpclint: skipped {path}: {}", skipped.reason);
         }
-        say_terragrunt_skipped(&analysis.skipped, &cwd);
+        say_skipped(&analysis.skipped, &cwd, discover::Skipped::is_terragrunt);
+        say_skipped(
+            &analysis.skipped,
+            &cwd,
+            discover::Skipped::is_template_source,
+        );
     }
     let fail_level = match args.fail_level {
         FailLevel::Error => Some(Level::Error),

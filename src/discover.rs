@@ -69,6 +69,12 @@ impl Skipped {
     pub fn is_cdk(&self) -> bool {
         self.reason == CDK_APP || self.reason == CDK_ASSEMBLY
     }
+
+    /// A template source another tool renders: it reads like a template, so that it is
+    /// not linted is worth saying in every run.
+    pub fn is_template_source(&self) -> bool {
+        self.reason == TEMPLATE_SOURCE
+    }
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +86,7 @@ pub struct Discovered {
 
 const EXCLUDED: &str = "excluded by an exclude glob";
 const NOT_A_TEMPLATE: &str = "neither a CloudFormation template nor a Terraform plan";
+const TEMPLATE_SOURCE: &str = "a source another tool renders into a CloudFormation template (it holds template directives: Terraform `%{ for }`/`%{ if }`, Jinja `{% ... %}`), not a template CloudFormation reads: lint the rendered template";
 const TOOL_DIRECTORY: &str = "tool cache or vendored directory";
 const CDK_ASSEMBLY: &str =
     "CDK cloud assembly (generated): name its manifest.json to lint the synthesized templates";
@@ -188,12 +195,12 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, sources: &SourceMap) -> 
     }
     for document in documents {
         match classify_document(&document) {
-            Ok(Some(input)) => found.inputs.push(input),
-            Ok(None) => {
+            Ok(Ok(input)) => found.inputs.push(input),
+            Ok(Err(reason)) => {
                 let reason = if document.file_name().is_some_and(|n| n == "cdk.json") {
                     CDK_APP
                 } else {
-                    NOT_A_TEMPLATE
+                    reason
                 };
                 found.skipped.push(Skipped {
                     path: document,
@@ -376,8 +383,9 @@ fn is_cdk_manifest(path: &Path) -> bool {
         && std::fs::read_to_string(path).is_ok_and(|text| text.contains("\"artifacts\""))
 }
 
-/// Classifies a YAML/JSON file by its content (the first MiB of it).
-fn classify_document(path: &Path) -> Result<Option<Input>, String> {
+/// Classifies a YAML/JSON file by its content (the first MiB of it): what it is, or why it
+/// is not linted.
+fn classify_document(path: &Path) -> Result<Result<Input, &'static str>, String> {
     let mut head = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(CLASSIFY_BYTES).read_to_end(&mut head))
@@ -385,19 +393,63 @@ fn classify_document(path: &Path) -> Result<Option<Input>, String> {
     Ok(classify_text(path, &String::from_utf8_lossy(&head)))
 }
 
-/// Classifies a document by the beginning of its text.
-pub fn classify_text(path: &Path, head: &str) -> Option<Input> {
+/// Classifies a document by the beginning of its text: what it is, or why it is not linted.
+pub fn classify_text(path: &Path, head: &str) -> Result<Input, &'static str> {
     if head.contains("\"format_version\"") && head.contains("\"planned_values\"") {
-        return Some(Input::TerraformPlan(path.to_path_buf()));
+        return Ok(Input::TerraformPlan(path.to_path_buf()));
     }
     // The frontend decides on the parsed document; this only keeps other documents out.
     let template_type = ["AWS::", "Custom::", "Alexa::", "::MODULE"]
         .iter()
         .any(|t| head.contains(t));
     if head.contains("AWSTemplateFormatVersion") || (head.contains("Resources") && template_type) {
-        return Some(Input::CloudFormation(path.to_path_buf()));
+        if has_template_directive(head) {
+            return Err(TEMPLATE_SOURCE);
+        }
+        return Ok(Input::CloudFormation(path.to_path_buf()));
     }
-    None
+    Err(NOT_A_TEMPLATE)
+}
+
+/// Whether a text holds a directive of a template engine that renders it before
+/// CloudFormation sees it: Terraform's `%{ for ... }`, `%{ if ... }` (`templatefile()`) or
+/// a Jinja statement `{% for ... %}`, `{% if ... %}` (AWS Proton). A Step Functions JSONata
+/// expression `{% $states.input %}` is not one: it is a string of the template.
+/// `{{ ... }}` placeholders alone leave the file readable: their values are unknown.
+fn has_template_directive(text: &str) -> bool {
+    const TERRAFORM: &[&str] = &["for ", "endfor", "if ", "else", "endif"];
+    const JINJA: &[&str] = &[
+        "for ",
+        "endfor",
+        "if ",
+        "elif ",
+        "else",
+        "endif",
+        "set ",
+        "macro ",
+        "endmacro",
+        "block ",
+        "endblock",
+        "include ",
+        "import ",
+        "from ",
+        "raw",
+        "endraw",
+        "filter ",
+        "endfilter",
+        "with ",
+        "endwith",
+    ];
+    let opens = |line: &str, open: &str, trim: &[char], keywords: &[&str]| {
+        line.match_indices(open).any(|(at, _)| {
+            let rest = line[at + open.len()..]
+                .trim_start_matches(trim)
+                .trim_start();
+            keywords.iter().any(|k| rest.starts_with(k))
+        })
+    };
+    text.lines()
+        .any(|line| opens(line, "%{", &['~'], TERRAFORM) || opens(line, "{%", &['-', '+'], JINJA))
 }
 
 /// The root modules to lint for changed module directories: each changed directory that

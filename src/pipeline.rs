@@ -45,10 +45,10 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
     let mut discovered = discover::discover(paths, &options.excludes, &sources);
     if let Some(stdin) = &options.stdin {
         match discover::classify_text(&stdin.name, &stdin.text) {
-            Some(input) => discovered.inputs.push(input),
-            None => discovered.skipped.push(discover::Skipped {
+            Ok(input) => discovered.inputs.push(input),
+            Err(reason) => discovered.skipped.push(discover::Skipped {
                 path: stdin.name.clone(),
-                reason: "standard input is neither a CloudFormation template nor a Terraform plan",
+                reason,
             }),
         }
     }

@@ -157,6 +157,50 @@ fn templates_and_plans_are_recognised_by_content() {
 }
 
 #[test]
+fn template_sources_another_tool_renders_are_skipped_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    // A `templatefile()` source: Terraform expands the directives into the template body.
+    write(
+        &dir.path().join("exports.yml"),
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\nOutputs:\n%{ for name, value in values ~}\n  ${name}:\n    Value: ${value}\n%{ endfor ~}\n",
+    );
+    // An AWS Proton template with a Jinja loop.
+    write(
+        &dir.path().join("proton/infrastructure/cloudformation.yaml"),
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n{% for subnet in environment.inputs.subnets %}\n  Subnet{{ loop.index }}:\n    Type: AWS::EC2::Subnet\n{% endfor %}\n",
+    );
+    // A Step Functions JSONata expression is a string of a deployable template.
+    write(
+        &dir.path().join("states.yaml"),
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        QueryLanguage: JSONata\n        StartAt: Done\n        States:\n          Done: {Type: Pass, Output: '{% $states.input %}', End: true}\n",
+    );
+    // Placeholders alone leave a template readable (their values unknown).
+    write(
+        &dir.path().join("placeholders.yaml"),
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: '{{ environment.inputs.vpc_cidr }}'\n",
+    );
+    assert_eq!(
+        found(dir.path()),
+        [
+            "cloudformation placeholders.yaml",
+            "cloudformation states.yaml"
+        ]
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["lint", "--format", "compact", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("vpclint: skipped exports.yml and 1 other (--verbose lists it): a source another tool renders into a CloudFormation template"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("invalid-cidr"), "{stdout}");
+}
+
+#[test]
 fn local_child_modules_are_not_roots() {
     let dir = tempfile::tempdir().unwrap();
     write(

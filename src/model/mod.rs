@@ -437,8 +437,8 @@ pub struct Subnet {
     /// When `vpc` is unknown: the VPC outside the code it names, if another resource naming
     /// it alike is surely in the same VPC.
     pub external_vpc: Option<ExternalVpc>,
-    /// Availability Zone name or ID (CloudFormation `!GetAZs` gives symbolic names such
-    /// as `us-east-1a`, `us-east-1b` that are distinct and ordered).
+    /// Availability Zone name or ID; a position of CloudFormation's `!GetAZs` list is
+    /// `GetAZs(<region>)[<index>]`, which zone that is being known only at deploy time.
     pub az: Field<String>,
     pub map_public_ip_on_launch: Field<bool>,
 }

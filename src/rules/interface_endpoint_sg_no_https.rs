@@ -19,18 +19,29 @@ static META: RuleMeta = RuleMeta {
 
 const HTTPS: u16 = 443;
 
-/// Services of `com.amazonaws.<region>.<service>` whose clients may use other ports: Amazon
-/// SES SMTP (25, 587, 465, 2465, 2587), Amazon Keyspaces (9142), AWS Transfer Family
-/// servers (SFTP on 22), AWS IoT Core data (MQTT over TLS on 8883), CodeCommit Git (SSH
-/// on 22).
-const OTHER_PORT_SERVICES: &[&str] = &[
-    "email-smtp",
-    "cassandra",
-    "cassandra-fips",
-    "transfer.server",
-    "iot.data",
-    "git-codecommit",
-    "git-codecommit-fips",
+/// Services of `com.amazonaws.<region>.<service>` whose clients may use other ports than
+/// 443, by the service part's name or, where AWS appends an ID, its prefix: Amazon SES SMTP
+/// (25, 587, 465, 2465, 2587), Amazon Keyspaces (9142), AWS Transfer Family servers (SFTP
+/// on 22, FTP and FTPS on 21 and 8192-8200), AWS IoT Core data and Device Advisor test
+/// endpoints (MQTT over TLS on 8883), CodeCommit Git (SSH on 22), Aurora DSQL cluster
+/// connections (`dsql-<id>`, PostgreSQL on 5432), Amazon Managed Blockchain Hyperledger
+/// Fabric networks (`managedblockchain.<network id>`, ports 30001 and up).
+enum OtherPorts {
+    Named(&'static str),
+    Prefixed(&'static str),
+}
+
+const OTHER_PORT_SERVICES: &[OtherPorts] = &[
+    OtherPorts::Prefixed("email-smtp"),
+    OtherPorts::Named("cassandra"),
+    OtherPorts::Named("cassandra-fips"),
+    OtherPorts::Prefixed("transfer.server"),
+    OtherPorts::Named("iot.data"),
+    OtherPorts::Named("deviceadvisor.iot"),
+    OtherPorts::Named("git-codecommit"),
+    OtherPorts::Named("git-codecommit-fips"),
+    OtherPorts::Prefixed("dsql-"),
+    OtherPorts::Prefixed("managedblockchain."),
 ];
 
 impl Rule for InterfaceEndpointSgNoHttps {
@@ -83,7 +94,12 @@ fn is_https_service(name: &str) -> bool {
     let Some((region, service)) = rest.split_once('.') else {
         return false;
     };
-    region != "vpce" && !service.is_empty() && !OTHER_PORT_SERVICES.contains(&service)
+    region != "vpce"
+        && !service.is_empty()
+        && !OTHER_PORT_SERVICES.iter().any(|other| match other {
+            OtherPorts::Named(name) => service == *name,
+            OtherPorts::Prefixed(prefix) => service.starts_with(prefix),
+        })
 }
 
 /// The endpoint's groups: its own, or the VPC's default group when it names none and the
@@ -212,11 +228,30 @@ mod tests {
             "com.amazonaws.us-east-1.email-smtp",
             "com.amazonaws.us-east-1.cassandra",
             "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+            "com.amazonaws.eu-west-1.dsql-a1b2c3",
+            "com.amazonaws.us-east-1.managedblockchain.n-abcdefghijklmnopqrstuvwxyz",
         ] {
             assert!(InterfaceEndpointSgNoHttps
                 .check(&estate(service, 587).finish())
                 .is_empty());
         }
+    }
+
+    #[test]
+    fn other_port_services_match_by_name_or_id_prefix() {
+        assert!(!is_https_service("com.amazonaws.eu-west-1.dsql-a1b2c3"));
+        assert!(!is_https_service("com.amazonaws.us-east-1.transfer.server"));
+        assert!(!is_https_service(
+            "com.amazonaws.us-east-1.deviceadvisor.iot"
+        ));
+        // The management API of Aurora DSQL, Transfer Family and Managed Blockchain
+        // queries are HTTPS.
+        assert!(is_https_service("com.amazonaws.eu-west-1.dsql"));
+        assert!(is_https_service("com.amazonaws.us-east-1.transfer"));
+        assert!(is_https_service(
+            "com.amazonaws.us-east-1.managedblockchain-query"
+        ));
+        assert!(is_https_service("com.amazonaws.us-east-1.iot.credentials"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::internet::{default_route, DefaultRoute};
 use crate::model::analysis::routing::RoutingIndex;
+use crate::model::analysis::transit::one_notation;
 use crate::model::{NatGatewayId, Network, RouteId, SubnetId, Target, VpcId};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,7 +86,11 @@ fn check_vpc(network: &Network, vpc: VpcId, users: &[NatUser]) -> Vec<Finding> {
         subnet_zones.insert(zone.as_str());
         nat_zones.insert(nat_zone);
     }
-    if subnet_zones.len() < 2 || nat_zones.len() >= subnet_zones.len() {
+    // Zones written differently (a name, a zone ID, a `!GetAZs` position) may be one.
+    if subnet_zones.len() < 2
+        || nat_zones.len() >= subnet_zones.len()
+        || !one_notation(subnet_zones.iter().chain(&nat_zones).copied())
+    {
         return Vec::new();
     }
     // Report each NAT gateway that serves subnets of another zone.

@@ -43,18 +43,48 @@ impl Rule for TgwApplianceModeDisabled {
                 if zones.zones.len() < 2 {
                     return None;
                 }
-                // The first attachment subnet (in list order) whose table forwards to a
-                // middlebox of this VPC.
-                let (route, target) = attachment.subnets.iter().find_map(|subnet| {
-                    let table = routing.subnet_route_table(subnet.copied()?)?;
-                    let (route, target) = route_to_middlebox(network, &routing, table)?;
-                    (target_vpc(network, target) == Some(vpc)).then_some((route, target))
-                })?;
+                // The middlebox each attachment subnet's table forwards to, if any.
+                let middleboxes: Vec<Option<(RouteId, Target)>> = attachment
+                    .subnets
+                    .iter()
+                    .map(|subnet| {
+                        let table = routing.subnet_route_table(subnet.copied()?)?;
+                        let (route, target) = route_to_middlebox(network, &routing, table)?;
+                        (target_vpc(network, target) == Some(vpc)).then_some((route, target))
+                    })
+                    .collect();
+                // The first (in list order) that forwards to a middlebox of this VPC.
+                let (route, target) = middleboxes.iter().find_map(|m| *m)?;
+                let spread = if middleboxes.iter().any(Option::is_none) {
+                    Spread::Unknown
+                } else if middleboxes.iter().flatten().all(|&(_, t)| t == target) {
+                    Spread::One
+                } else {
+                    Spread::PerZone
+                };
                 let zone_names: Vec<&str> = zones.zones.keys().copied().collect();
-                Some(finding(network, attachment, &zone_names, route, target))
+                Some(finding(
+                    network,
+                    attachment,
+                    &zone_names,
+                    route,
+                    target,
+                    spread,
+                ))
             })
             .collect()
     }
+}
+
+/// Where the attachment subnets' route tables send traffic on.
+#[derive(Clone, Copy)]
+enum Spread {
+    /// Every subnet's table to the same middlebox.
+    One,
+    /// Every subnet's table to a middlebox, not all the same.
+    PerZone,
+    /// A subnet whose table is unknown or sends to no middlebox of the VPC.
+    Unknown,
 }
 
 fn finding(
@@ -63,6 +93,7 @@ fn finding(
     zones: &[&str],
     route: RouteId,
     target: Target,
+    spread: Spread,
 ) -> Finding {
     let r = &network.routes[route];
     let middlebox = target_address(network, target).unwrap_or("?");
@@ -70,6 +101,21 @@ fn finding(
         .route_table
         .copied()
         .map_or("?", |t| network.route_tables[t].origin.address.as_str());
+    let consequence = match spread {
+        Spread::One => format!(
+            "each direction of a cross-zone flow enters the VPC in its source's zone; \
+             every attachment subnet forwards to the same {middlebox}, so both directions \
+             still meet it, but once a middlebox per zone serves them the two directions \
+             reach different ones (AWS requires appliance mode for stateful inspection \
+             behind a transit gateway)"
+        ),
+        Spread::PerZone => {
+            "the two directions of a cross-zone flow reach different appliances".to_string()
+        }
+        Spread::Unknown => {
+            "the two directions of a cross-zone flow may reach different appliances".to_string()
+        }
+    };
     Finding {
         rule: META.name,
         level: META.level,
@@ -77,7 +123,7 @@ fn finding(
             "transit gateway attachment {} spans {} Availability Zones ({}) and its subnets' \
              route table {table} \
              sends traffic to the stateful middlebox {middlebox}, but appliance mode is off: \
-             the two directions of a cross-zone flow reach different appliances",
+             {consequence}",
             attachment.origin.address,
             zones.len(),
             zones.join(", "),
@@ -102,7 +148,7 @@ fn finding(
 mod tests {
     use super::*;
     use crate::model::testing::NetworkBuilder;
-    use crate::model::{EndpointKind, SubnetId, TgwAttachmentId};
+    use crate::model::{EndpointKind, Id, RouteTableAssociation, SubnetId, TgwAttachmentId, VpcId};
 
     /// An inspection VPC: attachment subnets in `zones`, their table sending 0.0.0.0/0 to
     /// an endpoint of `kind`.
@@ -145,9 +191,42 @@ mod tests {
             findings[0].message,
             "transit gateway attachment att spans 2 Availability Zones (us-east-1a, us-east-1b) \
              and its subnets' route table aws_route_table.tgw sends traffic to the stateful middlebox \
-             aws_vpc_endpoint.gwlb, but appliance mode is off: the two directions of a \
-             cross-zone flow reach different appliances"
+             aws_vpc_endpoint.gwlb, but appliance mode is off: each direction of a \
+             cross-zone flow enters the VPC in its source's zone; every attachment subnet \
+             forwards to the same aws_vpc_endpoint.gwlb, so both directions still meet it, \
+             but once a middlebox per zone serves them the two directions reach different \
+             ones (AWS requires appliance mode for stateful inspection behind a transit \
+             gateway)"
         );
+    }
+
+    #[test]
+    fn says_the_directions_split_with_a_middlebox_per_zone() {
+        let mut b = estate(
+            &["us-east-1a", "us-east-1b"],
+            EndpointKind::GatewayLoadBalancer,
+        );
+        let vpc = VpcId::new(0);
+        let second = b.vpc_endpoint(
+            "aws_vpc_endpoint.gwlb_b",
+            vpc,
+            EndpointKind::GatewayLoadBalancer,
+        );
+        let table = b.route_table("aws_route_table.tgw_b", vpc);
+        b.route(
+            "aws_route.inspect_b",
+            table,
+            "0.0.0.0/0",
+            Target::VpcEndpoint(second),
+        );
+        // The second zone's attachment subnet uses the second table.
+        b.network.route_table_associations[Id::<RouteTableAssociation>::new(1)].route_table =
+            b.known(table);
+        let findings = TgwApplianceModeDisabled.check(&b.finish());
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0]
+            .message
+            .ends_with("the two directions of a cross-zone flow reach different appliances"));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! resolver (that VPC's base + 2), which only answers inside its own VPC.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::cidr::{Containment, VpcCidrs};
 use crate::model::{DhcpOptions, DhcpOptionsId, Field, Network, Vpc, VpcId};
+use ipnet::Ipv4Net;
 use std::collections::{BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 
@@ -39,6 +41,7 @@ impl Rule for VpcResolverUnreachable {
                 users.entry(options).or_default().insert(id);
             }
         }
+        let cidrs = VpcCidrs::new(network);
         let mut findings = Vec::new();
         for (id, options) in network.dhcp_options.iter() {
             let Some(users) = users.get(&id).filter(|u| !u.is_empty()) else {
@@ -52,10 +55,16 @@ impl Rule for VpcResolverUnreachable {
                 let Some(owners) = resolver_of.get(&address) else {
                     continue;
                 };
+                // An address inside one of the VPC's own blocks stays in that VPC (the
+                // local route), whoever else's resolver it is; so may one of a VPC with a
+                // block not known.
                 let strangers: Vec<VpcId> = users
                     .iter()
                     .copied()
-                    .filter(|u| !owners.contains(u))
+                    .filter(|u| {
+                        !owners.contains(u)
+                            && cidrs.containment(*u, Ipv4Net::from(address)) == Containment::Outside
+                    })
                     .collect();
                 if let (Some(&owner), false) = (owners.first(), strangers.is_empty()) {
                     findings.push(finding(

@@ -107,6 +107,30 @@ fn relabel(mut val: Val, span: Span) -> Val {
     val
 }
 
+/// The first `{{...}}` in a string: a dynamic reference (`{{resolve:ssm:/name}}`,
+/// `ssm-secure`, `secretsmanager`), whose value CloudFormation substitutes during the stack
+/// operation, or a placeholder a template engine fills in before (AWS Proton's Jinja
+/// `{{ environment.inputs.vpc_cidr }}`). `None` when there is none.
+fn substituted_part(s: &str) -> Option<&str> {
+    let start = s.find("{{")?;
+    let rest = &s[start..];
+    let end = rest.find("}}")? + 2;
+    Some(&rest[..end])
+}
+
+/// A string, or unknown when part of it is substituted before the resource sees it.
+pub(super) fn string_value(s: String) -> V {
+    match substituted_part(&s) {
+        Some(part) if part.starts_with("{{resolve:") => V::Unknown(format!(
+            "dynamic reference {part}: CloudFormation resolves it at deploy time"
+        )),
+        Some(part) => V::Unknown(format!(
+            "placeholder {part}: a template engine fills it in before deployment"
+        )),
+        None => V::String(s),
+    }
+}
+
 /// The string CloudFormation makes of a scalar (`Fn::Join`, `Fn::Sub`, comparisons).
 pub(super) fn scalar_string(v: &V) -> Option<String> {
     match v {
@@ -188,8 +212,7 @@ fn has_unknown_or_ref(v: &V) -> bool {
 }
 
 /// Availability zones per region (as many as the region offers to most accounts);
-/// regions not listed get three. Names are symbolic (letters map to physical zones per
-/// account) but distinct, which is all a rule needs.
+/// regions not listed get three.
 fn az_count(region: &str) -> usize {
     match region {
         "us-east-1" => 6,
@@ -353,7 +376,7 @@ impl<'a> Evaluator<'a> {
                     None => V::String(s.clone()),
                 }
             }
-            Kind::Str(s) => V::String(s.clone()),
+            Kind::Str(s) => string_value(s.clone()),
             Kind::Seq(items) => V::List(items.iter().filter_map(|i| self.eval(i)).collect()),
             Kind::Map(entries) => {
                 if let Some((function, arg)) = node.intrinsic() {
@@ -803,6 +826,9 @@ impl<'a> Evaluator<'a> {
             }
         };
         let mut out = String::new();
+        // The first variable not known; the later ones are still resolved, since a name
+        // that is no parameter, resource or attribute is an error wherever it stands.
+        let mut not_known: Option<String> = None;
         let mut rest = template;
         while let Some(open) = rest.find("${") {
             out.push_str(&rest[..open]);
@@ -830,16 +856,18 @@ impl<'a> Evaluator<'a> {
                         return Val::new(span, value.v);
                     }
                     None => {
-                        return unknown(
-                            span,
-                            format!("Fn::Sub ${{{name}}}: {}", why_not_known(&value.v)),
-                        )
+                        not_known.get_or_insert_with(|| {
+                            format!("Fn::Sub ${{{name}}}: {}", why_not_known(&value.v))
+                        });
                     }
                 }
             }
         }
+        if let Some(reason) = not_known {
+            return unknown(span, reason);
+        }
         out.push_str(rest);
-        Val::new(span, V::String(out))
+        Val::new(span, string_value(out))
     }
 
     fn sub_variable(
@@ -923,7 +951,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        Val::new(span, V::String(strings.join(&delimiter)))
+        Val::new(span, string_value(strings.join(&delimiter)))
     }
 
     /// `!GetAtt Firewall.EndpointIds`: one `"<zone>:<endpoint id>"` entry per subnet
@@ -1135,9 +1163,12 @@ impl<'a> Evaluator<'a> {
             V::Null => self.region.clone(),
             other => return unknown(span, format!("Fn::GetAZs region: {}", why_not_known(other))),
         };
+        // `Fn::GetAZs` lists the zones with a default subnet (all when none has one), in
+        // an order that may change, and which names an account sees differs in the older
+        // regions: a position is a zone of its own, distinct from the other positions,
+        // never taken for a zone name written in the template.
         let zones = (0..az_count(&region))
-            .filter_map(|i| char::from_u32(u32::from(b'a') + i as u32))
-            .map(|letter| Val::new(span, V::String(format!("{region}{letter}"))))
+            .map(|i| Val::new(span, V::String(format!("GetAZs({region})[{i}]"))))
             .collect();
         Val::new(span, V::List(zones))
     }

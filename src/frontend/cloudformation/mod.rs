@@ -1092,7 +1092,10 @@ fn child_template<'a>(
             }
         }
         Some(url) => Ok(dir.join(url)),
-        None => Err(format!("its {property} is not known statically")),
+        None => Err(format!(
+            "its {property} is not known statically ({})",
+            eval::why_not_known(&url.v)
+        )),
     }
 }
 
@@ -1306,11 +1309,11 @@ fn parameter_value(name: &str, decl: &Node, given: Option<&Option<String>>) -> V
     if is_list {
         let items = raw
             .split(',')
-            .map(|item| Val::new(span, V::String(item.trim().to_string())))
+            .map(|item| Val::new(span, eval::string_value(item.trim().to_string())))
             .collect();
         Val::new(span, V::List(items))
     } else {
-        Val::new(span, V::String(raw))
+        Val::new(span, eval::string_value(raw))
     }
 }
 

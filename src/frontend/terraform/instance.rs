@@ -1969,8 +1969,9 @@ impl<'s> Evaluator<'s> {
         inst.regions.borrow_mut().insert(key.to_string(), None);
         let region = if let Some(provider) = inst.config.providers.iter().find(|p| p.key == key) {
             provider.region.as_ref().and_then(|attr| {
+                // An empty region is none: the provider takes AWS_REGION or the profile's.
                 match self.eval_attr(id, attr, &mut Vec::new()) {
-                    Value::String(region) => Some(region),
+                    Value::String(region) if !region.is_empty() => Some(region),
                     _ => None,
                 }
             })
@@ -2019,6 +2020,12 @@ impl<'s> Evaluator<'s> {
                 Some(attr) => match self.eval_attr(id, attr, &mut Vec::new()) {
                     Value::Unknown(why) => format!(
                         "the region of provider \"{key}\" ({at}) is unknown ({why}): give it a value (--var, --var-file) or pass --region"
+                    ),
+                    Value::String(region) if region.is_empty() && inst.parent.is_none() => format!(
+                        "the region of provider \"{key}\" ({at}) is empty (Terraform takes it from AWS_REGION or the profile): set it or pass --region"
+                    ),
+                    Value::String(region) if region.is_empty() => format!(
+                        "the region of provider \"{key}\" ({at}) is empty: set it"
                     ),
                     _ => format!("the region of provider \"{key}\" ({at}) is not a string"),
                 },

@@ -95,10 +95,15 @@ pub(super) fn evaluate(
     zones: &BTreeMap<String, Vec<String>>,
 ) -> Evaluated {
     let unknown = |reason: &str| Value::Unknown(reason.to_string());
-    // `region` (provider 6) or `name` (provider 5) selects another Region.
-    let given_region = ["region", "name"]
-        .iter()
-        .find_map(|name| args.get(name).filter(|v| !matches!(v, Value::Null)));
+    // `region` (provider 6) or `name` (provider 5) selects another Region; empty, it is
+    // the provider's (the zero value of an optional argument).
+    let given_region = ["region", "name"].iter().find_map(|name| {
+        args.get(name).filter(|v| match v {
+            Value::Null => false,
+            Value::String(region) => !region.is_empty(),
+            _ => true,
+        })
+    });
     let region = match given_region {
         Some(Value::String(region)) => Ok(region.as_str()),
         Some(_) => Err("the region argument is unknown".to_string()),
@@ -107,7 +112,9 @@ pub(super) fn evaluate(
     let mut attributes = args.clone();
     // Left null, they are computed: the provider's region, not null.
     for computed in ["region", "name"] {
-        if matches!(attributes.get(computed), Some(Value::Null)) {
+        if matches!(attributes.get(computed), Some(Value::Null))
+            || matches!(attributes.get(computed), Some(Value::String(s)) if s.is_empty())
+        {
             attributes.remove(computed);
         }
     }
@@ -323,6 +330,26 @@ mod tests {
 
     /// `region = null` (as a module passes an unset region on) is computed: unknown when
     /// the provider's region is, never null.
+    #[test]
+    fn an_empty_region_is_the_providers() {
+        let empty = Map::from_entries(vec![("region".to_string(), Value::String(String::new()))]);
+        let zones = evaluate(
+            "aws_availability_zones",
+            &empty,
+            Ok("eu-west-1"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            zones.attributes.get("region"),
+            None,
+            "computed from the provider's region"
+        );
+        assert!(matches!(
+            zones.attributes.get("names"),
+            Some(Value::List(_))
+        ));
+    }
+
     #[test]
     fn a_region_or_name_left_null_is_the_providers() {
         let null = |key: &str| Map::from_entries(vec![(key.to_string(), Value::Null)]);

@@ -15,20 +15,35 @@ use crate::model::{
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Whether a zone is written as a name (`us-east-1a`, or a `!GetAZs` position) or as a
-/// zone ID (`use1-az1`): AWS maps names to IDs per account, so only like compares with like.
+/// Whether a zone is written as a name (`us-east-1a`), as a zone ID (`use1-az1`) or as a
+/// position of a `!GetAZs` list (`GetAZs(us-east-1)[0]`): AWS maps names to IDs per account
+/// and `!GetAZs` depends on the account's default subnets, so only like compares with like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ZoneNotation {
     Name,
     Id,
+    Position,
 }
 
 pub fn zone_notation(zone: &str) -> ZoneNotation {
+    if zone.starts_with("GetAZs(") {
+        return ZoneNotation::Position;
+    }
     match zone.rsplit_once("-az") {
         Some((_, digits)) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
             ZoneNotation::Id
         }
         _ => ZoneNotation::Name,
+    }
+}
+
+/// Whether the zones are all written alike, so that equal and different strings are the
+/// same and different zones.
+pub fn one_notation<'z>(zones: impl IntoIterator<Item = &'z str>) -> bool {
+    let mut notations = zones.into_iter().map(zone_notation);
+    match notations.next() {
+        Some(first) => notations.all(|n| n == first),
+        None => true,
     }
 }
 
@@ -298,6 +313,16 @@ mod tests {
         assert_eq!(zone_notation("use1-az1"), ZoneNotation::Id);
         assert_eq!(zone_notation("usw2-az12"), ZoneNotation::Id);
         assert_eq!(zone_notation("us-west-2-lax-1a"), ZoneNotation::Name);
+        assert_eq!(
+            zone_notation("GetAZs(us-east-1)[0]"),
+            ZoneNotation::Position
+        );
+        assert!(one_notation([
+            "GetAZs(us-east-1)[0]",
+            "GetAZs(us-east-1)[1]"
+        ]));
+        assert!(!one_notation(["GetAZs(us-east-1)[0]", "us-east-1a"]));
+        assert!(!one_notation(["use1-az1", "us-east-1a"]));
     }
 
     #[test]

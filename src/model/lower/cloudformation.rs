@@ -205,6 +205,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
         "AWS::EC2::NatGateway" => Lowering::NatGateway {
             subnet: "SubnetId",
             connectivity: "ConnectivityType",
+            availability_mode: "AvailabilityMode",
         },
         "AWS::EC2::Instance" => Lowering::Instance(&InstanceNames {
             subnet: "SubnetId",

@@ -258,6 +258,7 @@ enum Lowering {
     NatGateway {
         subnet: &'static str,
         connectivity: &'static str,
+        availability_mode: &'static str,
     },
     Instance(&'static InstanceNames),
     NetworkInterface(&'static NetworkInterfaceNames),
@@ -1767,7 +1768,23 @@ impl<'a> UnitLowering<'a> {
             Lowering::NatGateway {
                 subnet,
                 connectivity,
+                availability_mode,
             } => {
+                if let Some(mode) = attr(res, availability_mode)
+                    .filter(|mode| matches!(self.text(mode), Parsed::Known("regional")))
+                {
+                    self.diagnostics.push(Diagnostic::gap(
+                        mode.span,
+                        GapCause::UnsupportedConstruct,
+                        format!(
+                            "{}: a regional NAT gateway (no subnet: AWS places it in the \
+                             VPC's zones) is not modelled: it stands as a zonal NAT gateway \
+                             whose subnet is unknown, so the checks and reach paths through \
+                             it stop there",
+                            res.address
+                        ),
+                    ));
+                }
                 if let Some(id) = me.and_then(NatGateway::pick) {
                     let subnet = self.link(res, subnet);
                     let connectivity = match attr(res, connectivity) {

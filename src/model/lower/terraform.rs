@@ -290,6 +290,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
         "aws_nat_gateway" => Lowering::NatGateway {
             subnet: "subnet_id",
             connectivity: "connectivity_type",
+            availability_mode: "availability_mode",
         },
         "aws_instance" => Lowering::Instance(&InstanceNames {
             subnet: "subnet_id",

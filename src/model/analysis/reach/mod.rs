@@ -30,7 +30,7 @@ use super::routing::{
     TgwVia, Via,
 };
 use super::sg::{describe_peer, SgIndex};
-use super::transit::{AttachmentAssociation, TgwAssociations};
+use super::transit::{one_notation, AttachmentAssociation, TgwAssociations};
 use crate::model::{
     Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, InternetGatewayId,
     NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, Provenance, RouteId,
@@ -2181,7 +2181,10 @@ impl<'a, 'n> Walk<'a, 'n> {
             .map(|s| network.subnets[s.copied()?].az.get())
             .collect();
         match (az, attachment_azs) {
-            (Some(az), Some(azs)) if !azs.contains(&az) => {
+            (Some(az), Some(azs))
+                if !azs.contains(&az)
+                    && one_notation(azs.iter().map(|z| z.as_str()).chain([az.as_str()])) =>
+            {
                 self.hop(
                     HopKind::TransitGateway,
                     Some(&attachment_entity.origin),
@@ -2189,7 +2192,19 @@ impl<'a, 'n> Walk<'a, 'n> {
                     format!("the attachment has no subnet in {az}, the source's Availability Zone: the transit gateway is not reachable from there"),
                 )?;
             }
-            (Some(_), Some(_)) => {}
+            (Some(az), Some(azs)) if azs.contains(&az) => {}
+            (Some(_), Some(_)) => {
+                self.hop(
+                    HopKind::TransitGateway,
+                    Some(&attachment_entity.origin),
+                    Decision::Unknown,
+                    "the Availability Zones of the source and of the attachment subnets are \
+                     written in different forms (zone name, zone ID, a position in the \
+                     account's zone list), so whether the attachment covers the source's zone \
+                     is not known"
+                        .to_string(),
+                )?;
+            }
             _ => {
                 self.hop(
                     HopKind::TransitGateway,
