@@ -55,7 +55,11 @@ impl Rule for TgwApplianceModeDisabled {
                     .collect();
                 // The first (in list order) that forwards to a middlebox of this VPC.
                 let (route, target) = middleboxes.iter().find_map(|m| *m)?;
-                let spread = if middleboxes.iter().any(Option::is_none) {
+                // A route to a Network Firewall names the firewall, not which of its
+                // endpoints (one per zone) the route's endpoint ID is.
+                let spread = if middleboxes.iter().any(Option::is_none)
+                    || matches!(target, Target::FirewallEndpoint(_))
+                {
                     Spread::Unknown
                 } else if middleboxes.iter().flatten().all(|&(_, t)| t == target) {
                     Spread::One
