@@ -292,6 +292,10 @@ pub struct Network {
     pub load_balancers: Arena<LoadBalancer>,
     pub prefix_lists: Arena<PrefixList>,
     pub elastic_ip_associations: Arena<ElasticIpAssociation>,
+    /// The subnets of NACL associations whose NACL is unknown (an unresolved reference, a
+    /// resource whose `count`, `for_each` or condition is unknown): such a subnet's NACL is
+    /// unknown, and an association of unknown subnet may be any subnet's.
+    pub unplaced_nacl_associations: Vec<Field<SubnetId>>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
     /// What each unit's lowering added, in lowering order: a route table or subnet that a

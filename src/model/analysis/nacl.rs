@@ -8,7 +8,7 @@ use crate::model::{
     VpcId,
 };
 use ipnet::IpNet;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 /// Bound on the pieces an address region is split into while evaluating one NACL: AWS
@@ -99,6 +99,8 @@ pub struct NaclIndex<'n> {
     default_of_vpc: HashMap<VpcId, NaclId>,
     /// Some NACL has a subnet association whose subnet is unknown.
     unknown_association: bool,
+    /// Subnets associated with a NACL that is unknown.
+    unknown_nacl: HashSet<SubnetId>,
 }
 
 impl<'n> NaclIndex<'n> {
@@ -140,6 +142,15 @@ impl<'n> NaclIndex<'n> {
         let mut explicit = HashMap::new();
         let mut default_of_vpc = HashMap::new();
         let mut unknown_association = false;
+        let mut unknown_nacl = HashSet::new();
+        for subnet in &network.unplaced_nacl_associations {
+            match subnet.copied() {
+                Some(subnet) => {
+                    unknown_nacl.insert(subnet);
+                }
+                None => unknown_association = true,
+            }
+        }
         for (nacl_id, nacl) in network.nacls.iter() {
             if let (true, Some(vpc)) = (nacl.is_default, nacl.vpc.copied()) {
                 default_of_vpc.entry(vpc).or_insert(nacl_id);
@@ -159,6 +170,7 @@ impl<'n> NaclIndex<'n> {
             explicit,
             default_of_vpc,
             unknown_association,
+            unknown_nacl,
         }
     }
 
@@ -178,7 +190,7 @@ impl<'n> NaclIndex<'n> {
         if let Some(&nacl) = self.explicit.get(&subnet) {
             return Some(nacl);
         }
-        if self.unknown_association {
+        if self.unknown_association || self.unknown_nacl.contains(&subnet) {
             return None;
         }
         let vpc = self.network.subnets[subnet].vpc.copied()?;
@@ -194,7 +206,7 @@ impl<'n> NaclIndex<'n> {
         let Some(vpc) = self.network.subnets[subnet].vpc.copied() else {
             return SubnetNacl::Unknown;
         };
-        if self.unknown_association {
+        if self.unknown_association || self.unknown_nacl.contains(&subnet) {
             return SubnetNacl::Unknown;
         }
         match self.default_of_vpc.get(&vpc) {
@@ -693,5 +705,29 @@ mod tests {
             split_off(cidr("::/0"), cidr("8000::/1")),
             vec![cidr("::/1")]
         );
+    }
+
+    /// A subnet associated with a NACL that is unknown (an unresolved reference, an
+    /// association of unknown count) may not use its VPC's default NACL; one association of
+    /// unknown subnet may be any subnet's.
+    #[test]
+    fn an_association_with_an_unknown_nacl_makes_the_subnets_nacl_unknown() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let app = b.subnet("aws_subnet.app", vpc, "10.0.1.0/24");
+        let db = b.subnet("aws_subnet.db", vpc, "10.0.2.0/24");
+        let default = b.nacl("aws_default_network_acl.a", vpc);
+        b.network.nacls[default].is_default = true;
+        let managed = |index: &NaclIndex, subnet| matches!(index.subnet_nacl(subnet), SubnetNacl::Managed(n) if n == default);
+        assert!(managed(&NaclIndex::new(&b.network), app));
+        let unplaced = b.known(app);
+        b.network.unplaced_nacl_associations.push(unplaced);
+        let index = NaclIndex::new(&b.network);
+        assert!(matches!(index.subnet_nacl(app), SubnetNacl::Unknown));
+        assert_eq!(index.effective_nacl(app), None);
+        assert!(managed(&index, db));
+        b.network.unplaced_nacl_associations[0].value = None;
+        let index = NaclIndex::new(&b.network);
+        assert!(matches!(index.subnet_nacl(db), SubnetNacl::Unknown));
     }
 }

@@ -1022,6 +1022,11 @@ impl<'a> UnitLowering<'a> {
             Lowering::SgRule(names) => {
                 self.unknown_sg_rules(res, Field::unknown(span), &names.direction);
             }
+            Lowering::NaclAssociation { .. } => {
+                self.net
+                    .unplaced_nacl_associations
+                    .push(Field::unknown(span));
+            }
             Lowering::NaclEntry(names) => {
                 self.unknown_nacl_entries(res, Field::unknown(span), &names.direction);
             }
@@ -1860,8 +1865,9 @@ impl<'a> UnitLowering<'a> {
             Lowering::NaclAssociation { nacl, subnet } => {
                 let nacl: Field<NaclId> = self.link(res, nacl);
                 let subnet = self.link(res, subnet);
-                if let Some(nacl) = nacl.copied() {
-                    self.net.nacls[nacl].subnets.push(subnet);
+                match nacl.copied() {
+                    Some(nacl) => self.net.nacls[nacl].subnets.push(subnet),
+                    None => self.net.unplaced_nacl_associations.push(subnet),
                 }
             }
             Lowering::CustomerGateway { bgp_asn } => {
