@@ -620,3 +620,53 @@ fn firewall_subnet_mappings_naming_its_own_endpoints_are_a_cycle_not_an_exponent
             .as_str()
             .is_some_and(|m| m.contains("circular reference through Firewall.EndpointIds"))));
 }
+
+/// A module whose `count` is unknown stands for every resource it may create, through the
+/// modules it calls: each module directory once, so a module calling itself twice (a
+/// cycle Terraform rejects, vpclint reports) or a diamond of modules ends at once.
+#[test]
+fn modules_of_unknown_count_calling_themselves_end() {
+    let dir = workspace(&[
+        (
+            "self/main.tf",
+            b"variable \"n\" {}\nmodule \"m\" {\n  source = \"./m\"\n  count  = var.n\n}\n",
+        ),
+        (
+            "self/m/main.tf",
+            b"resource \"aws_route\" \"r\" {\n  route_table_id         = \"rtb-1\"\n  destination_cidr_block = \"10.0.0.0/8\"\n  gateway_id             = \"igw-1\"\n}\nmodule \"a\" {\n  source = \"./\"\n}\nmodule \"b\" {\n  source = \"./\"\n}\n",
+        ),
+    ]);
+    assert_survives(dir.path());
+    let (unit, _) = load(&dir.path().join("hostile/self"), Limits::default());
+    let routes = unit
+        .resources
+        .iter()
+        .filter(|r| &*r.kind == "aws_route")
+        .count();
+    assert_eq!(routes, 1, "one placeholder for the module's one route");
+}
+
+/// Each instance of a counted resource whose expression fails is one failure: they are
+/// reported as one place, in time linear in their number.
+#[test]
+fn thousands_of_failing_instances_are_one_place() {
+    let module = "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n\
+                  resource \"aws_subnet\" \"s\" {\n  count      = 5000\n  vpc_id     = aws_vpc.a.id\n  \
+                  cidr_block = cidrsubnet(\"10.0.0.0/16\", 8, 300 + count.index)\n}\n";
+    let dir = workspace(&[("failing/main.tf", module.as_bytes())]);
+    assert_survives(dir.path());
+    let run = lint(&dir.path().join("hostile/failing"), "json");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let places = report["summary"]["not_analyzed"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(places.len(), 1, "{places:?}");
+    let message = places[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("aws_subnet.s[0].cidr_block")
+            && message.contains("numbered 300 ")
+            && message.contains("4999 more failures"),
+        "{message}"
+    );
+}

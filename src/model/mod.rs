@@ -316,13 +316,15 @@ pub struct UnitEntities {
 }
 
 impl UnitEntities {
-    /// The unit of the `index`-th item of an arena, given that arena's range per unit.
+    /// The unit of the `index`-th item of an arena, given that arena's range per unit. The
+    /// ranges follow each other in lowering order: a binary search.
     pub fn of(
         units: &[UnitEntities],
         index: usize,
         range: impl Fn(&UnitEntities) -> &std::ops::Range<usize>,
     ) -> Option<&UnitEntities> {
-        units.iter().find(|unit| range(unit).contains(&index))
+        let at = units.partition_point(|unit| range(unit).end <= index);
+        units.get(at).filter(|unit| range(unit).contains(&index))
     }
 }
 

@@ -274,26 +274,27 @@ mod tests {
         );
         b.network.routes[r].route_table.value = None;
         b.network.routes[r].target.value = None;
-        let units = |b: &mut NetworkBuilder, estate: usize| {
-            b.network.units = vec![
-                UnitEntities {
-                    route_tables: 0..2,
-                    routes: 0..1,
-                    ..Default::default()
-                },
-                UnitEntities {
-                    route_tables: 2..3,
-                    routes: 1..2,
-                    ..Default::default()
-                },
-            ];
-            b.network.units[estate].routes = 1..2;
-            b.network.units[1 - estate].routes = 0..1;
-        };
-        units(&mut b, 1);
+        // Units' ranges follow each other, in lowering order.
+        b.network.units = vec![
+            UnitEntities {
+                route_tables: 0..2,
+                routes: 0..1,
+                ..Default::default()
+            },
+            UnitEntities {
+                route_tables: 2..3,
+                routes: 1..2,
+                ..Default::default()
+            },
+        ];
         assert_eq!(PeeringMissingReturnRoute.check(&b.network).len(), 1);
-        // In the estate's own unit it may be the peer's way back: silent.
-        units(&mut b, 0);
+        // In the estate's own unit (one unit holding everything) it may be the peer's way
+        // back: silent.
+        b.network.units = vec![UnitEntities {
+            route_tables: 0..3,
+            routes: 0..2,
+            ..Default::default()
+        }];
         assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
     }
 

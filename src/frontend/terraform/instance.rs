@@ -1168,21 +1168,8 @@ impl<'s> Evaluator<'s> {
         }
         for call in &config.modules {
             self.reject_unevaluated_calls(&call.body, &[]);
-            if let Some(source) = call
-                .source
-                .as_deref()
-                .filter(|s| s.starts_with("./") || s.starts_with("../"))
-            {
-                let dir = crate::source::lexically_normal(&config.dir.join(source));
-                if dir.is_dir() {
-                    // Registered as the unit's: its files, parse errors and suppressions.
-                    let child = config::load_module_once(&dir, self.sources);
-                    self.configs
-                        .borrow_mut()
-                        .entry(dir)
-                        .or_insert_with(|| child.clone());
-                    self.reject_calls_in_module(&child);
-                }
+            if let Some(child) = self.local_child_config(config, call) {
+                self.reject_calls_in_module(&child);
             }
         }
     }
@@ -2191,9 +2178,17 @@ impl Evaluator<'_> {
         out: &mut Vec<crate::frontend::Resource>,
     ) {
         let address = [&*inst.prefix, "module.", &call.name].concat();
-        self.unread_resources(&address, call, config, reason, called_from, inst.depth, out);
+        let mut read = ReadModules {
+            dirs: HashSet::new(),
+            depth: inst.depth,
+        };
+        self.unread_resources(&address, call, config, reason, called_from, &mut read, out);
     }
 
+    /// [`Self::unevaluated_call`] for one call, then the calls of its module, down to the
+    /// module depth budget. Each module directory once: a module that calls itself, or a
+    /// diamond of modules, makes no more placeholders than its resources, which all stand
+    /// for "may exist" alike.
     #[allow(clippy::too_many_arguments)]
     fn unread_resources(
         &self,
@@ -2202,7 +2197,7 @@ impl Evaluator<'_> {
         config: Option<Arc<ModuleConfig>>,
         reason: &str,
         called_from: &CallChain,
-        depth: usize,
+        read: &mut ReadModules,
         out: &mut Vec<crate::frontend::Resource>,
     ) {
         let site = CallSite {
@@ -2234,40 +2229,61 @@ impl Evaluator<'_> {
             }
             return;
         };
+        if !read.dirs.insert(config.dir.clone()) {
+            return;
+        }
         for decl in config.resources.iter().filter(|d| d.mode == Mode::Managed) {
             let at = [address, ".", &decl.kind, ".", &decl.name].concat();
             out.push(resource(decl.kind.clone(), at, decl.span, decl.header));
         }
-        if depth + 1 >= self.budget.limits().max_module_depth as usize {
+        if read.depth + 1 >= self.budget.limits().max_module_depth as usize {
             return;
         }
+        read.depth += 1;
         for child in &config.modules {
-            let dir = child
-                .source
-                .as_deref()
-                .filter(|s| s.starts_with("./") || s.starts_with("../"))
-                .map(|source| crate::source::lexically_normal(&config.dir.join(source)))
-                .filter(|dir| dir.is_dir());
-            let child_config = dir.map(|dir| {
-                let loaded = self.configs.borrow().get(&dir).cloned();
-                loaded.unwrap_or_else(|| {
-                    let child = config::load_module_once(&dir, self.sources);
-                    self.configs.borrow_mut().insert(dir, child.clone());
-                    child
-                })
-            });
             let child_address = [address, ".module.", &child.name].concat();
+            let child_config = self.local_child_config(&config, child);
             self.unread_resources(
                 &child_address,
                 child,
                 child_config,
                 reason,
                 &chain,
-                depth + 1,
+                read,
                 out,
             );
         }
+        read.depth -= 1;
     }
+
+    /// The configuration of a call's local module (`./x`, `../x`) that exists, registered
+    /// as the unit's (its files, parse errors and suppressions).
+    fn local_child_config(
+        &self,
+        parent: &ModuleConfig,
+        call: &config::ModuleCall,
+    ) -> Option<Arc<ModuleConfig>> {
+        let source = call
+            .source
+            .as_deref()
+            .filter(|s| s.starts_with("./") || s.starts_with("../"))?;
+        let dir = crate::source::lexically_normal(&parent.dir.join(source));
+        if let Some(config) = self.configs.borrow().get(&dir) {
+            return Some(config.clone());
+        }
+        if !dir.is_dir() {
+            return None;
+        }
+        let config = config::load_module_once(&dir, self.sources);
+        self.configs.borrow_mut().insert(dir, config.clone());
+        Some(config)
+    }
+}
+
+/// The module directories [`Evaluator::unread_resources`] went through, and how deep it is.
+struct ReadModules {
+    dirs: HashSet<PathBuf>,
+    depth: usize,
 }
 
 fn is_cycle(message: &str) -> bool {

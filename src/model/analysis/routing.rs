@@ -287,9 +287,11 @@ impl<'n> RoutingIndex<'n> {
             }
         }
         // A subnet with no known association may be the unknown one's.
-        for (id, subnet) in network.subnets.iter() {
-            let slot = &mut explicit_table[id.index()];
-            if slot.is_none() && may_be_in(&unknown_subnet_in, id.index(), subnet.vpc.copied()) {
+        let may_be_associated = placed(unknown_subnet_in, network.subnets.len(), |i| {
+            network.subnets[SubnetId::new(i)].vpc.copied()
+        });
+        for (slot, may_be) in explicit_table.iter_mut().zip(may_be_associated) {
+            if slot.is_none() && may_be {
                 *slot = Some(None);
             }
         }
@@ -519,13 +521,23 @@ impl<'n> RoutingIndex<'n> {
 /// arena indexes of its unit's own tables or subnets (`None`: any).
 type Place = (Option<VpcId>, Option<std::ops::Range<usize>>);
 
-/// Whether something placed at one of `places` may be the entity of arena index `index`
-/// in `vpc`.
-fn may_be_in(places: &[Place], index: usize, vpc: Option<VpcId>) -> bool {
-    places.iter().any(|(v, unit)| {
-        (v.is_none() || vpc.is_none() || *v == vpc)
-            && unit.as_ref().is_none_or(|unit| unit.contains(&index))
-    })
+/// Per entity of an arena of `len` (whose VPC `vpc_of` gives): whether something placed at
+/// one of `places` may be it. Each distinct place marks its unit's range only, so the cost
+/// is the size of the units with such things, not every entity times every place.
+fn placed(places: Vec<Place>, len: usize, vpc_of: impl Fn(usize) -> Option<VpcId>) -> Vec<bool> {
+    let mut marked = vec![false; len];
+    let distinct: std::collections::HashSet<Place> = places.into_iter().collect();
+    for (vpc, unit) in distinct {
+        for index in unit.unwrap_or(0..len) {
+            let Some(slot) = marked.get_mut(index) else {
+                break;
+            };
+            if !*slot && (vpc.is_none() || vpc_of(index).is_none_or(|v| Some(v) == vpc)) {
+                *slot = true;
+            }
+        }
+    }
+    marked
 }
 
 /// Per route table: whether a route or VGW propagation whose table is unknown may be in
@@ -561,11 +573,9 @@ fn unplaced_tables(network: &Network) -> Vec<bool> {
             ));
         }
     }
-    network
-        .route_tables
-        .iter()
-        .map(|(id, table)| may_be_in(&places, id.index(), table.vpc.copied()))
-        .collect()
+    placed(places, network.route_tables.len(), |i| {
+        network.route_tables[RouteTableId::new(i)].vpc.copied()
+    })
 }
 
 /// The resource a route targets (`None` for the local route and for targets the model
@@ -1220,12 +1230,6 @@ mod tests {
         let table = b.route_table("aws_route_table.a", vpc);
         let other_table = b.route_table("aws_route_table.b", other);
         let igw = b.internet_gateway("aws_internet_gateway.b", other);
-        b.route(
-            "aws_route.b",
-            other_table,
-            "0.0.0.0/0",
-            Target::InternetGateway(igw),
-        );
         // A route of the first unit whose count is unknown: table and target unknown.
         let route = b.route(
             "aws_route.x",
@@ -1235,15 +1239,22 @@ mod tests {
         );
         b.network.routes[route].route_table.value = None;
         b.network.routes[route].target.value = None;
+        b.route(
+            "aws_route.b",
+            other_table,
+            "0.0.0.0/0",
+            Target::InternetGateway(igw),
+        );
+        // Units' ranges follow each other, in lowering order.
         b.network.units = vec![
             UnitEntities {
                 route_tables: 0..1,
-                routes: 1..2,
+                routes: 0..1,
                 ..Default::default()
             },
             UnitEntities {
                 route_tables: 1..2,
-                routes: 0..1,
+                routes: 1..2,
                 ..Default::default()
             },
         ];

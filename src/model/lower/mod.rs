@@ -922,7 +922,8 @@ impl<'a> UnitLowering<'a> {
                 self.fill(index, res, lowering);
             }
         }
-        // After every VPC block is filled, whatever the resources' order.
+        // After every VPC block is filled, whatever the resources' order: the default
+        // egress and NACL entries AWS adds depend on the VPC's IPv6 blocks.
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let (Some(Lowering::SecurityGroup(names)), Some(id)) =
                 (lowering, self.primary[index].and_then(SecurityGroup::pick))
@@ -930,7 +931,6 @@ impl<'a> UnitLowering<'a> {
                 self.default_ipv6_egress(id, res, names);
             }
         }
-        // After every VPC block is filled, whatever the resources' order.
         self.default_nacl_entries();
         self.unplaced_filter_rules(filters_start);
         // After every gateway is filled, whatever the resources' order.
