@@ -68,6 +68,8 @@ pub(super) struct Evaluator<'a> {
     /// The parameters the parent stack passes, and the parent's stack resource: a value
     /// read from them points back at the parent.
     pub given: HashSet<&'a str>,
+    /// The dynamic references and placeholders already noted (once each).
+    noted_substitutions: HashSet<String>,
     pub parent_stack: String,
     /// `AWS::StackName`, when the configuration names the stack.
     pub stack_name: Option<String>,
@@ -288,6 +290,7 @@ impl<'a> Evaluator<'a> {
             prefix: String::new(),
             stack_outputs: HashMap::new(),
             given: HashSet::new(),
+            noted_substitutions: HashSet::new(),
             parent_stack: String::new(),
             stack_name: None,
             exports: Arc::default(),
@@ -302,6 +305,18 @@ impl<'a> Evaluator<'a> {
 
     pub fn note(&mut self, span: Span, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic::note(span, message));
+    }
+
+    /// [`string_value`], noting (once per reason) a value left unknown because part of it
+    /// is substituted before the resource sees it.
+    fn substituted(&mut self, span: Span, s: String) -> V {
+        let value = string_value(s);
+        if let V::Unknown(reason) = &value {
+            if self.noted_substitutions.insert(reason.clone()) {
+                self.note(span, reason.clone());
+            }
+        }
+        value
     }
 
     /// An intrinsic function that fails on the arguments it was given (CloudFormation
@@ -376,7 +391,7 @@ impl<'a> Evaluator<'a> {
                     None => V::String(s.clone()),
                 }
             }
-            Kind::Str(s) => string_value(s.clone()),
+            Kind::Str(s) => self.substituted(span, s.clone()),
             Kind::Seq(items) => V::List(items.iter().filter_map(|i| self.eval(i)).collect()),
             Kind::Map(entries) => {
                 if let Some((function, arg)) = node.intrinsic() {
@@ -867,7 +882,8 @@ impl<'a> Evaluator<'a> {
             return unknown(span, reason);
         }
         out.push_str(rest);
-        Val::new(span, string_value(out))
+        let value = self.substituted(span, out);
+        Val::new(span, value)
     }
 
     fn sub_variable(
@@ -951,7 +967,8 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        Val::new(span, string_value(strings.join(&delimiter)))
+        let value = self.substituted(span, strings.join(&delimiter));
+        Val::new(span, value)
     }
 
     /// `!GetAtt Firewall.EndpointIds`: one `"<zone>:<endpoint id>"` entry per subnet
