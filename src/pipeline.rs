@@ -66,7 +66,7 @@ pub fn analyze(paths: &[PathBuf], options: &Options) -> Analysis {
         Err((discovered.inputs, templates))
     };
     let (inputs, mut units, network) = match streamed {
-        Ok((inputs, units)) => (inputs, units, lowerer.finish()),
+        Ok((inputs, units)) => (inputs, units, lowerer.finish(&sources)),
         Err((inputs, templates)) => {
             let (inputs, units): (Vec<Input>, Vec<Unit>) = inputs
                 .into_par_iter()

@@ -507,6 +507,19 @@ impl SourceMap {
         files.list.iter().map(|file| file.path.clone()).collect()
     }
 
+    /// The rank of each file (by id) in path order: file ids follow the order files were
+    /// read in, which parallel parsing makes differ from run to run.
+    pub fn path_ranks(&self) -> Vec<u32> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        let mut ids: Vec<usize> = (0..files.list.len()).collect();
+        ids.sort_by(|&a, &b| files.list[a].path.cmp(&files.list[b].path));
+        let mut ranks = vec![0; ids.len()];
+        for (rank, id) in ids.into_iter().enumerate() {
+            ranks[id] = rank as u32;
+        }
+        ranks
+    }
+
     /// Start line/column and end line/column of a span.
     pub fn resolve(&self, span: Span) -> (LineCol, LineCol) {
         let file = self.get(span.file);

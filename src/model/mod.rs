@@ -302,6 +302,12 @@ pub struct Network {
     /// unit names but that is unknown can only be one of that unit's own.
     #[serde(skip)]
     pub units: Vec<UnitEntities>,
+    /// The rank of each source file (by id) in path order, for [`source_order`]; empty in
+    /// networks built without sources (then file ids order files).
+    ///
+    /// [`source_order`]: analysis::source_order::source_order
+    #[serde(skip)]
+    pub file_ranks: Vec<u32>,
 }
 
 /// The arena index ranges of one unit's route tables, routes, VGW propagations, route

@@ -57,7 +57,13 @@ fn duplicates_in_table(network: &Network, routes: &[RouteId], findings: &mut Vec
     keyed.sort_unstable();
     for group in keyed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         let mut routes: Vec<RouteId> = group.iter().map(|&(_, id)| id).collect();
-        routes.sort_by(|&a, &b| source_order(&network.routes[a].origin, &network.routes[b].origin));
+        routes.sort_by(|&a, &b| {
+            source_order(
+                network,
+                &network.routes[a].origin,
+                &network.routes[b].origin,
+            )
+        });
         let first = &network.routes[routes[0]];
         let destination = match first.destination.copied() {
             Some(Destination::Ipv4(net)) => net.to_string(),

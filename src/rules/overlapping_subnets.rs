@@ -44,7 +44,7 @@ impl Rule for OverlappingSubnets {
         for subnets in by_vpc.iter().chain(by_external.values()) {
             for (a, b) in overlapping_pairs(subnets) {
                 let (a, b) = (&network.subnets[a], &network.subnets[b]);
-                let (first, second) = match source_order(&a.origin, &b.origin) {
+                let (first, second) = match source_order(network, &a.origin, &b.origin) {
                     std::cmp::Ordering::Greater => (b, a),
                     _ => (a, b),
                 };

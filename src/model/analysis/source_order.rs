@@ -2,14 +2,19 @@
 //! position, then the address, with `count` indices compared as numbers so that
 //! `aws_subnet.a[10]` follows `aws_subnet.a[2]`).
 
-use crate::model::Origin;
+use crate::model::{Network, Origin};
 use std::cmp::Ordering;
 
-/// Orders two entities by where they are declared. Instances of one `count`/`for_each`
-/// block share a span and are ordered by index or key.
-pub fn source_order(a: &Origin, b: &Origin) -> Ordering {
-    (a.span.file, a.span.start)
-        .cmp(&(b.span.file, b.span.start))
+/// Orders two entities by where they are declared: files in path order (not by file id,
+/// which follows the order parallel parsing read them in). Instances of one
+/// `count`/`for_each` block share a span and are ordered by index or key.
+pub fn source_order(network: &Network, a: &Origin, b: &Origin) -> Ordering {
+    let rank = |o: &Origin| {
+        let id = o.span.file.0;
+        network.file_ranks.get(id as usize).copied().unwrap_or(id)
+    };
+    (rank(a), a.span.start)
+        .cmp(&(rank(b), b.span.start))
         .then_with(|| address_order(&a.address, &b.address))
 }
 
@@ -59,6 +64,36 @@ fn split_digits(text: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{FileId, SourceMap, Span};
+    use std::sync::Arc;
+
+    fn origin(file: FileId, start: usize) -> Origin {
+        Origin {
+            address: "aws_subnet.a".into(),
+            kind: "aws_subnet".into(),
+            span: Span::new(file, start, start + 1),
+            name_span: Span::new(file, start, start + 1),
+            called_from: Default::default(),
+        }
+    }
+
+    #[test]
+    fn files_compare_by_path_not_by_the_order_they_were_read() {
+        let sources = SourceMap::new();
+        let network_yaml = sources.add("network.yaml".into(), Arc::from("x"));
+        let app_yaml = sources.add("app.yaml".into(), Arc::from("x"));
+        let network = Network {
+            file_ranks: sources.path_ranks(),
+            ..Network::default()
+        };
+        let (late, early) = (origin(network_yaml, 0), origin(app_yaml, 50));
+        assert_eq!(source_order(&network, &early, &late), Ordering::Less);
+        assert_eq!(source_order(&network, &late, &early), Ordering::Greater);
+        assert_eq!(
+            source_order(&network, &origin(app_yaml, 0), &early),
+            Ordering::Less
+        );
+    }
 
     #[test]
     fn count_indices_compare_as_numbers_and_keys_as_text() {

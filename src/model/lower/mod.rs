@@ -44,7 +44,7 @@ pub fn lower(units: &mut [Unit], declared: Declared, sources: &SourceMap) -> Net
     for index in ordered {
         drop(lowerer.add(&mut units[index], sources));
     }
-    lowerer.finish()
+    lowerer.finish(sources)
 }
 
 /// Builds one network from units lowered one at a time, in the order they are added: the
@@ -110,7 +110,8 @@ impl Lowerer {
         resources
     }
 
-    pub fn finish(self) -> Network {
+    pub fn finish(mut self, sources: &SourceMap) -> Network {
+        self.network.file_ranks = sources.path_ranks();
         self.network
     }
 }
