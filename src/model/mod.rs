@@ -114,6 +114,9 @@ impl<T> Arena<T> {
     pub fn values(&self) -> impl Iterator<Item = &T> + Clone + '_ {
         self.chunks.iter().flatten()
     }
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
+        self.chunks.iter_mut().flatten()
+    }
     pub fn get(&self, id: Id<T>) -> Option<&T> {
         let i = id.index();
         self.chunks.get(i >> CHUNK_BITS)?.get(i & (CHUNK - 1))
@@ -167,6 +170,17 @@ pub struct Origin {
     /// supplied the values of a resource in a module several roots use.
     #[serde(skip)]
     pub called_from: CallChain,
+}
+
+impl Origin {
+    /// The entity stands for what a module call whose module vpclint could not read may
+    /// create (it is addressed as the call itself, `module.eks`): its unknown fields name
+    /// what the call passes, or the module's own resources, never another unit's directly.
+    pub fn stands_for_an_unread_module(&self) -> bool {
+        self.called_from
+            .last()
+            .is_some_and(|call| call.address == self.address)
+    }
 }
 
 /// Whether a field was written in the source or filled in with the provider/service default.
@@ -311,7 +325,9 @@ pub struct Network {
 }
 
 /// The arena index ranges of one unit's route tables, routes, VGW propagations, route
-/// table associations and subnets (see [`Network::units`]).
+/// table associations and subnets (see [`Network::units`]). Something of unknown table,
+/// subnet, group or NACL that a unit names is one of the unit's own (references do not
+/// reach other units' resources), unless the unit has none of its own.
 #[derive(Debug, Default, Clone)]
 pub struct UnitEntities {
     pub route_tables: std::ops::Range<usize>,
@@ -319,6 +335,16 @@ pub struct UnitEntities {
     pub vgw_propagations: std::ops::Range<usize>,
     pub route_table_associations: std::ops::Range<usize>,
     pub subnets: std::ops::Range<usize>,
+    /// A route or VGW propagation of the unit has an unknown table, and the unit has no
+    /// table of its own: the unit names it from outside (an import, a parameter, a
+    /// variable, a data source), and it may be any other unit's.
+    pub route_in_outside_table: bool,
+    /// The same for a route table association of unknown subnet.
+    pub association_of_outside_subnet: bool,
+    /// The same for a security group rule of unknown group.
+    pub rule_of_outside_group: bool,
+    /// The same for a NACL entry of unknown NACL.
+    pub entry_of_outside_nacl: bool,
 }
 
 impl UnitEntities {

@@ -2,8 +2,11 @@
 //! the same direction matches all of its traffic first.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::analysis::nacl::{entry_covers, NaclIndex};
-use crate::model::{Direction, NaclAction, NaclEntry, Network, PortRange, Protocol, Provenance};
+use crate::model::analysis::nacl::entry_covers;
+use crate::model::{
+    Direction, NaclAction, NaclEntry, NaclId, Network, PortRange, Protocol, Provenance,
+};
+use std::collections::HashMap;
 
 pub struct NaclRuleShadowed;
 
@@ -23,28 +26,30 @@ impl Rule for NaclRuleShadowed {
     }
 
     fn check(&self, network: &Network) -> Vec<Finding> {
-        let index = NaclIndex::new(network);
+        // Each NACL's entries of known number, by direction. Entries the model lacks (an
+        // entry of unknown NACL or number) cannot make a known entry match first or not.
+        let mut by_nacl: HashMap<(NaclId, bool), Vec<&NaclEntry>> = HashMap::new();
+        for entry in network.nacl_entries.values() {
+            if let (Some(nacl), Some(_)) = (entry.nacl.copied(), entry.rule_number.copied()) {
+                let ingress = entry.direction == Direction::Ingress;
+                by_nacl.entry((nacl, ingress)).or_default().push(entry);
+            }
+        }
+        let mut lists: Vec<((NaclId, bool), Vec<&NaclEntry>)> = by_nacl.into_iter().collect();
+        lists.sort_unstable_by_key(|&(key, _)| key);
         let mut findings = Vec::new();
-        for (nacl, _) in network.nacls.iter() {
-            for direction in [Direction::Ingress, Direction::Egress] {
-                let Some(order) = index.ordered(nacl, direction) else {
-                    continue;
-                };
-                if order.len() > MAX_ENTRIES_PER_DIRECTION {
-                    continue;
-                }
-                for (position, &later) in order.iter().enumerate() {
-                    let later = &network.nacl_entries[later];
-                    let shadowing = order[..position]
-                        .iter()
-                        .map(|&id| &network.nacl_entries[id])
-                        .find(|earlier| {
-                            earlier.rule_number.copied() < later.rule_number.copied()
-                                && entry_covers(earlier, later) == Some(true)
-                        });
-                    if let Some(earlier) = shadowing {
-                        findings.push(finding(earlier, later));
-                    }
+        for (_, mut order) in lists {
+            if order.len() > MAX_ENTRIES_PER_DIRECTION {
+                continue;
+            }
+            order.sort_by_key(|entry| entry.rule_number.copied());
+            for (position, later) in order.iter().enumerate() {
+                let shadowing = order[..position].iter().find(|earlier| {
+                    earlier.rule_number.copied() < later.rule_number.copied()
+                        && entry_covers(earlier, later) == Some(true)
+                });
+                if let Some(earlier) = shadowing {
+                    findings.push(finding(earlier, later));
                 }
             }
         }

@@ -278,7 +278,9 @@ impl<'n> RoutingIndex<'n> {
                     UnitEntities::of(&network.units, id.index(), |u| &u.route_table_associations);
                 unknown_subnet_in.push((
                     table.and_then(|t| network.route_tables[t].vpc.copied()),
-                    unit.map(|unit| unit.subnets.clone()),
+                    unit.and_then(|unit| {
+                        Some(unit.subnets.clone()).filter(|_| !unit.association_of_outside_subnet)
+                    }),
                 ));
                 continue;
             };
@@ -541,12 +543,14 @@ fn placed(places: Vec<Place>, len: usize, vpc_of: impl Fn(usize) -> Option<VpcId
 }
 
 /// Per route table: whether a route or VGW propagation whose table is unknown may be in
-/// it. Such a route is in a table of its own unit (references do not cross units), of its
-/// target's VPC (both VPCs of a peering connection, the gateway's VPC for a propagation)
+/// it. Such a route is in a table of its own unit (see [`UnitEntities`]), of its target's
+/// VPC (both VPCs of a peering connection, the gateway's VPC for a propagation)
 /// when that is known.
 fn unplaced_tables(network: &Network) -> Vec<bool> {
     let unit_tables = |index: usize, range: fn(&UnitEntities) -> &std::ops::Range<usize>| {
-        UnitEntities::of(&network.units, index, range).map(|unit| unit.route_tables.clone())
+        UnitEntities::of(&network.units, index, range).and_then(|unit| {
+            Some(unit.route_tables.clone()).filter(|_| !unit.route_in_outside_table)
+        })
     };
     let mut places: Vec<Place> = Vec::new();
     for (id, route) in network.routes.iter() {
@@ -1263,5 +1267,13 @@ mod tests {
         assert!(!routing.routes_known(table));
         // Another unit's table cannot hold it: references do not cross units.
         assert!(routing.routes_known(other_table));
+        // Unless its unit has no table of its own: then it names one from outside.
+        let mut network = network;
+        network.units[0].route_tables = 0..0;
+        network.units[0].route_in_outside_table = true;
+        network.units[1].route_tables = 0..2;
+        let routing = RoutingIndex::new(&network);
+        assert!(!routing.routes_known(table));
+        assert!(!routing.routes_known(other_table));
     }
 }

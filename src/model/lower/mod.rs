@@ -111,9 +111,39 @@ impl Lowerer {
     }
 
     pub fn finish(mut self, sources: &SourceMap) -> Network {
-        self.network.file_ranks = sources.path_ranks();
+        let network = &mut self.network;
+        if network.units.iter().any(|unit| unit.rule_of_outside_group) {
+            for group in network.security_groups.values_mut() {
+                group.rules_known = false;
+            }
+        }
+        if network.units.iter().any(|unit| unit.entry_of_outside_nacl) {
+            for nacl in network.nacls.values_mut() {
+                nacl.entries_known = false;
+            }
+        }
+        network.file_ranks = sources.path_ranks();
         self.network
     }
+}
+
+/// Of the unit's entities whose table, subnet, group or NACL is unknown (`unplaced`), given
+/// the unit's own entities of that kind: `None` when there are none; else whether one
+/// names it from outside the unit (the unit has none of its own, and the entity is not a
+/// stand-in for an unread module, whose unknowns are its own resources or what its call
+/// passes).
+fn named_from_outside<'e, T: 'e>(
+    mut unplaced: impl Iterator<Item = &'e T>,
+    own: &std::ops::Range<usize>,
+    origin: impl Fn(&T) -> &Origin,
+) -> Option<bool> {
+    let first = unplaced.next()?;
+    Some(
+        own.is_empty()
+            && std::iter::once(first)
+                .chain(unplaced)
+                .any(|e| !origin(e).stands_for_an_unread_module()),
+    )
 }
 
 /// The entities of the units whose exports other units import: by unit, by resource
@@ -933,7 +963,8 @@ impl<'a> UnitLowering<'a> {
             }
         }
         self.default_nacl_entries();
-        self.unplaced_filter_rules(filters_start);
+        let (rule_of_outside_group, entry_of_outside_nacl) =
+            self.unplaced_filter_rules(filters_start);
         // After every gateway is filled, whatever the resources' order.
         for (res, lowering) in resources.iter().zip(&lowerings) {
             if let Some(Lowering::TgwDefaultTableReplaced {
@@ -952,12 +983,44 @@ impl<'a> UnitLowering<'a> {
                 }
             }
         }
+        let net = &*self.net;
+        let route_tables = start.0..net.route_tables.len();
+        let routes = start.1..net.routes.len();
+        let vgw_propagations = start.2..net.vgw_propagations.len();
+        let route_table_associations = start.3..net.route_table_associations.len();
+        let subnets = start.4..net.subnets.len();
+        let unplaced_routes = (routes.clone())
+            .map(|i| &net.routes[RouteId::new(i)])
+            .filter(|route| route.route_table.value.is_none())
+            .map(|route| &route.origin);
+        let unplaced_propagations = (vgw_propagations.clone())
+            .map(|i| &net.vgw_propagations[Id::<VgwPropagation>::new(i)])
+            .filter(|propagation| propagation.route_table.value.is_none())
+            .map(|propagation| &propagation.origin);
+        let route_in_outside_table = named_from_outside(
+            unplaced_routes.chain(unplaced_propagations),
+            &route_tables,
+            |origin| origin,
+        ) == Some(true);
+        let unplaced_associations = (route_table_associations.clone())
+            .map(|i| &net.route_table_associations[Id::<RouteTableAssociation>::new(i)])
+            .filter(|a| {
+                a.subnet
+                    .as_ref()
+                    .is_some_and(|subnet| subnet.value.is_none())
+            });
+        let association_of_outside_subnet =
+            named_from_outside(unplaced_associations, &subnets, |a| &a.origin) == Some(true);
         self.net.units.push(UnitEntities {
-            route_tables: start.0..self.net.route_tables.len(),
-            routes: start.1..self.net.routes.len(),
-            vgw_propagations: start.2..self.net.vgw_propagations.len(),
-            route_table_associations: start.3..self.net.route_table_associations.len(),
-            subnets: start.4..self.net.subnets.len(),
+            route_tables,
+            routes,
+            vgw_propagations,
+            route_table_associations,
+            subnets,
+            route_in_outside_table,
+            association_of_outside_subnet,
+            rule_of_outside_group,
+            entry_of_outside_nacl,
         });
         (self.primary, self.diagnostics)
     }
@@ -1081,26 +1144,38 @@ impl<'a> UnitLowering<'a> {
         }
     }
 
-    /// A rule or entry of unknown group or NACL may be one of any group or NACL of the unit
-    /// (references do not cross units): none of them has all its rules in the model.
+    /// A rule or entry of unknown group or NACL may be one of any group or NACL of the unit:
+    /// none of them has all its rules in the model. Whether the unit names one from outside
+    /// (see [`UnitEntities`]): then any unit's may hold it ([`Lowerer::finish`]).
     fn unplaced_filter_rules(
         &mut self,
         (groups, rules, nacls, entries): (usize, usize, usize, usize),
-    ) {
-        let sg_rules = &self.net.sg_rules;
-        if (rules..sg_rules.len()).any(|i| sg_rules[SgRuleId::new(i)].group.value.is_none()) {
-            for i in groups..self.net.security_groups.len() {
-                self.net.security_groups[SecurityGroupId::new(i)].rules_known = false;
+    ) -> (bool, bool) {
+        let net = &mut *self.net;
+        let own_groups = groups..net.security_groups.len();
+        let unplaced_rules = (rules..net.sg_rules.len())
+            .map(|i| &net.sg_rules[SgRuleId::new(i)])
+            .filter(|rule| rule.group.value.is_none());
+        let rule_of_outside_group = named_from_outside(unplaced_rules, &own_groups, |r| &r.origin);
+        if rule_of_outside_group.is_some() {
+            for i in own_groups {
+                net.security_groups[SecurityGroupId::new(i)].rules_known = false;
             }
         }
-        let nacl_entries = &self.net.nacl_entries;
-        if (entries..nacl_entries.len())
-            .any(|i| nacl_entries[NaclEntryId::new(i)].nacl.value.is_none())
-        {
-            for i in nacls..self.net.nacls.len() {
-                self.net.nacls[NaclId::new(i)].entries_known = false;
+        let own_nacls = nacls..net.nacls.len();
+        let unplaced_entries = (entries..net.nacl_entries.len())
+            .map(|i| &net.nacl_entries[NaclEntryId::new(i)])
+            .filter(|entry| entry.nacl.value.is_none());
+        let entry_of_outside_nacl = named_from_outside(unplaced_entries, &own_nacls, |e| &e.origin);
+        if entry_of_outside_nacl.is_some() {
+            for i in own_nacls {
+                net.nacls[NaclId::new(i)].entries_known = false;
             }
         }
+        (
+            rule_of_outside_group == Some(true),
+            entry_of_outside_nacl == Some(true),
+        )
     }
 
     /// A VPC block AWS allocates from an IPAM pool when it creates it: unknown, and said so,

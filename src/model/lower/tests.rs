@@ -79,9 +79,17 @@ impl UnitBuilder {
     }
 
     fn lower(self, lang: Lang) -> Network {
-        let unit = Unit {
+        lower(
+            &mut [self.unit(lang, "test")],
+            Declared::default(),
+            &SourceMap::new(),
+        )
+    }
+
+    fn unit(self, lang: Lang, path: &str) -> Unit {
+        Unit {
             lang,
-            path: "test".into(),
+            path: path.into(),
             files: vec![FileId(0)],
             resources: self.resources,
             diagnostics: Vec::new(),
@@ -90,8 +98,7 @@ impl UnitBuilder {
             exports: Vec::new(),
             failures: Vec::new(),
             imports: Vec::new(),
-        };
-        lower(&mut [unit], Declared::default(), &SourceMap::new())
+        }
     }
 }
 
@@ -882,4 +889,80 @@ fn cloudformation_empty_egress_list_keeps_the_default_egress() {
     assert_eq!(egress(None), ["0.0.0.0/0"]);
     assert_eq!(egress(Some(0)), ["0.0.0.0/0"]);
     assert_eq!(egress(Some(1)), ["10.0.0.0/8"]);
+}
+
+/// A rule of unknown group in `address`, standing for an unread module's when it is
+/// called from a module call of that address.
+fn rule_of_unknown_group(b: &mut UnitBuilder, address: &str, unread_module: bool) {
+    let (kind, group, proto, from, to, cidr) = (
+        b.s("ingress"),
+        b.unknown(),
+        b.s("tcp"),
+        b.n(443.0),
+        b.n(443.0),
+        b.s("10.0.0.0/8"),
+    );
+    let cidrs = b.list(vec![cidr]);
+    b.res(
+        "aws_security_group_rule",
+        address,
+        vec![
+            ("type", kind),
+            ("security_group_id", group),
+            ("protocol", proto),
+            ("from_port", from),
+            ("to_port", to),
+            ("cidr_blocks", cidrs),
+        ],
+    );
+    if unread_module {
+        let span = b.span();
+        let resource = b.resources.last_mut().expect("just added");
+        resource.called_from = vec![crate::frontend::CallSite {
+            address: address.into(),
+            span,
+        }]
+        .into();
+    }
+}
+
+#[test]
+fn a_unit_without_groups_names_a_group_from_outside_it() {
+    let rules_known = |rules_unit: UnitBuilder| {
+        let mut groups = UnitBuilder::new();
+        vpc_tf(&mut groups, "aws_vpc.a", "10.0.0.0/16");
+        let vpc = groups.r("aws_vpc.a", "id");
+        groups.res(
+            "aws_security_group",
+            "aws_security_group.a",
+            vec![("vpc_id", vpc)],
+        );
+        let mut units = [
+            groups.unit(Lang::Terraform, "a"),
+            rules_unit.unit(Lang::Terraform, "b"),
+        ];
+        let net = lower(&mut units, Declared::default(), &SourceMap::new());
+        net.security_groups
+            .values()
+            .map(|g| g.rules_known)
+            .collect::<Vec<_>>()
+    };
+    // A data source, variable or import: any unit's group may hold the rule.
+    let mut outside = UnitBuilder::new();
+    rule_of_unknown_group(&mut outside, "aws_security_group_rule.https", false);
+    assert_eq!(rules_known(outside), [false]);
+    // What an unread module may add names what its call passes, from its own unit.
+    let mut unread = UnitBuilder::new();
+    rule_of_unknown_group(&mut unread, "module.access", true);
+    assert_eq!(rules_known(unread), [true]);
+    // A unit with a group of its own names that one.
+    let mut own = UnitBuilder::new();
+    let vpc = own.unknown();
+    own.res(
+        "aws_security_group",
+        "aws_security_group.own",
+        vec![("vpc_id", vpc)],
+    );
+    rule_of_unknown_group(&mut own, "aws_security_group_rule.https", false);
+    assert_eq!(rules_known(own), [true, false]);
 }
