@@ -5,7 +5,7 @@
 //! inbound half of every flow of that subnet through inspection
 //! (<https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html>).
 
-use super::cidr::{Containment, VpcCidrs};
+use super::cidr::VpcCidrs;
 use super::internet::{default_route, ipv6_default_routes, DefaultRoute};
 use super::middlebox::is_stateful_middlebox;
 use super::routing::{
@@ -140,9 +140,9 @@ pub fn direct_return<'n>(
     family: IpNet,
 ) -> Option<DirectReturn> {
     if let EdgeGateway::InternetGateway(_) = gateway {
-        // More specific routes to a middlebox (`0.0.0.0/1` + `128.0.0.0/1`) may take the
-        // replies to internet clients through inspection after all.
-        if has_specific_middlebox_route(network, routing, cidrs, table, family) {
+        // Routes more specific than the default route (`0.0.0.0/1` + `128.0.0.0/1` to the
+        // middlebox) may take the replies to every internet client elsewhere after all.
+        if default_route_may_carry_no_reply(network, routing, cidrs, table, family) {
             return None;
         }
     }
@@ -184,9 +184,13 @@ pub fn direct_return<'n>(
     }
 }
 
-/// Whether a route of the table for part of the family's address space outside the VPC
-/// (not the default route) goes, or may go, to a middlebox.
-fn has_specific_middlebox_route(
+/// Whether no reply to an internet client may leave `table` by its default route: the
+/// routes more specific than it, outside the VPC, with the VPC's own blocks, cover every
+/// address of the `family`, or one of them is unknown (its table's routes, its
+/// destination, or a prefix list to what may be a middlebox). A more specific route that
+/// covers part of the internet (a partner's range to the middlebox) leaves the replies to
+/// every other client on the default route.
+fn default_route_may_carry_no_reply(
     network: &Network,
     routing: &RoutingIndex<'_>,
     cidrs: &VpcCidrs<'_>,
@@ -199,23 +203,63 @@ fn has_specific_middlebox_route(
     if !routing.routes_known(table) {
         return true;
     }
-    routing.routes(table).iter().any(|&route| {
+    let mut covered: Vec<(u128, u128)> = cidrs
+        .family_blocks(vpc, family)
+        .iter()
+        .map(|block| address_range(block.net))
+        .collect();
+    for &route in routing.routes(table) {
         let r = &network.routes[route];
-        let outside = |net: IpNet| {
-            net.prefix_len() > 0
-                && !matches!(cidrs.family_containment(vpc, net), Containment::Inside(_))
+        let destination = match (r.destination.copied(), family) {
+            (Some(Destination::Ipv4(net)), IpNet::V4(_)) => IpNet::V4(net),
+            (Some(Destination::Ipv6(net)), IpNet::V6(_)) => IpNet::V6(net),
+            (Some(Destination::PrefixList(_)) | None, _) => {
+                if r.target
+                    .copied()
+                    .is_none_or(|t| is_stateful_middlebox(network, t) != Some(false))
+                {
+                    return true;
+                }
+                continue;
+            }
+            _ => continue,
         };
-        let same_family = match (r.destination.copied(), family) {
-            (Some(Destination::Ipv4(net)), IpNet::V4(_)) => outside(IpNet::V4(net)),
-            (Some(Destination::Ipv6(net)), IpNet::V6(_)) => outside(IpNet::V6(net)),
-            (Some(Destination::PrefixList(_)) | None, _) => true,
-            _ => false,
-        };
-        same_family
-            && r.target
-                .copied()
-                .is_none_or(|t| is_stateful_middlebox(network, t) != Some(false))
-    })
+        if destination.prefix_len() > 0 {
+            covered.push(address_range(destination));
+        }
+    }
+    let last = match family {
+        IpNet::V4(_) => u128::from(u32::MAX),
+        IpNet::V6(_) => u128::MAX,
+    };
+    covers(covered, last)
+}
+
+/// The first and last address of `net`, as numbers.
+fn address_range(net: IpNet) -> (u128, u128) {
+    match net {
+        IpNet::V4(net) => (
+            u128::from(u32::from(net.network())),
+            u128::from(u32::from(net.broadcast())),
+        ),
+        IpNet::V6(net) => (u128::from(net.network()), u128::from(net.broadcast())),
+    }
+}
+
+/// Whether the ranges together cover every number from 0 to `last`.
+fn covers(mut ranges: Vec<(u128, u128)>, last: u128) -> bool {
+    ranges.sort_unstable();
+    let mut next = 0u128;
+    for (start, end) in ranges {
+        if start > next {
+            return false;
+        }
+        if end >= last {
+            return true;
+        }
+        next = next.max(end + 1);
+    }
+    false
 }
 
 /// The first known on-premises prefix behind `vgw` that `table` routes straight to it:
