@@ -5,8 +5,10 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::{
-    DxAssociated, DxAssociationId, Network, TransitGatewayId, VpnConnectionRoute, VpnGatewayId,
+    DxAssociated, DxAssociationId, Network, Origin, TgwAttachmentKind, TransitGatewayId,
+    VpnConnectionId, VpnGatewayId,
 };
+use crate::source::Span;
 use ipnet::Ipv4Net;
 use std::collections::HashMap;
 
@@ -45,6 +47,16 @@ impl Rule for BackupVpnMoreSpecific {
             };
             direct_connect.entry(gateway).or_insert(id);
         }
+        // The narrowest covering Direct Connect prefix names the range that is taken.
+        let covering = |prefix: Ipv4Net| {
+            network
+                .declared
+                .direct_connect
+                .iter()
+                .filter(|dx| dx.prefix_len() < prefix.prefix_len() && dx.contains(&prefix))
+                .max_by_key(|dx| dx.prefix_len())
+                .copied()
+        };
         let mut findings = Vec::new();
         for route in network.vpn_routes.values() {
             let (Some(prefix), Some(connection)) =
@@ -63,14 +75,13 @@ impl Rule for BackupVpnMoreSpecific {
             else {
                 continue;
             };
-            // The narrowest covering Direct Connect prefix names the range that is taken.
-            let covering = network
-                .declared
-                .direct_connect
-                .iter()
-                .filter(|dx| dx.prefix_len() < prefix.prefix_len() && dx.contains(&prefix))
-                .max_by_key(|dx| dx.prefix_len());
-            if let Some(&dx_prefix) = covering {
+            if let Some(dx_prefix) = covering(prefix) {
+                let route = VpnRoute {
+                    origin: &route.origin,
+                    destination: route.destination.span,
+                    connection: route.vpn_connection.copied(),
+                    in_transit_gateway_table: false,
+                };
                 findings.push(finding(
                     network,
                     route,
@@ -81,13 +92,57 @@ impl Rule for BackupVpnMoreSpecific {
                 ));
             }
         }
+        // A VPN on a transit gateway has its static routes in the gateway's route tables.
+        for route in network.tgw_routes.values() {
+            let attachment = route.attachment.as_ref().and_then(|a| a.copied());
+            let (Some(prefix), Some(attachment)) = (route.destination.copied(), attachment) else {
+                continue;
+            };
+            let attachment = &network.tgw_attachments[attachment];
+            let (Some(TgwAttachmentKind::Vpn(connection)), Some(tgw)) = (
+                attachment.kind.copied(),
+                attachment.transit_gateway.copied(),
+            ) else {
+                continue;
+            };
+            let Some(&association) = direct_connect.get(&Gateway::Tgw(tgw)) else {
+                continue;
+            };
+            if let Some(dx_prefix) = covering(prefix) {
+                let route = VpnRoute {
+                    origin: &route.origin,
+                    destination: route.destination.span,
+                    connection: Some(connection),
+                    in_transit_gateway_table: true,
+                };
+                findings.push(finding(
+                    network,
+                    route,
+                    prefix,
+                    dx_prefix,
+                    Gateway::Tgw(tgw),
+                    association,
+                ));
+            }
+        }
         findings
     }
 }
 
+/// A static route to a VPN: a VPN connection route (VGW) or a transit gateway route to a
+/// VPN attachment.
+struct VpnRoute<'n> {
+    origin: &'n Origin,
+    destination: Span,
+    connection: Option<VpnConnectionId>,
+    /// A route of a transit gateway route table: static, it beats a propagated Direct
+    /// Connect route of the same prefix too.
+    in_transit_gateway_table: bool,
+}
+
 fn finding(
     network: &Network,
-    route: &VpnConnectionRoute,
+    route: VpnRoute<'_>,
     prefix: Ipv4Net,
     dx_prefix: Ipv4Net,
     gateway: Gateway,
@@ -99,22 +154,41 @@ fn finding(
     };
     let association = &network.dx_associations[association].origin;
     let connection = route
-        .vpn_connection
-        .copied()
+        .connection
         .map(|c| network.vpn_connections[c].origin.address.as_str())
         .unwrap_or_default();
+    let (what, help) = if route.in_transit_gateway_table {
+        (
+            format!("transit gateway static route {prefix} to the VPN attachment of {connection}"),
+            format!(
+                "a static route beats a propagated Direct Connect route of the same prefix too: \
+                 give the VPN a static route less specific than {dx_prefix}, which carries traffic \
+                 only while Direct Connect does not advertise it, or use a BGP VPN advertising \
+                 {dx_prefix} (Direct Connect wins among propagated routes); or advertise {prefix} \
+                 over Direct Connect too and declare it in [onprem] direct_connect"
+            ),
+        )
+    } else {
+        (
+            format!("VPN route {prefix} on {connection}"),
+            format!(
+                "advertise the same prefix over the VPN as over Direct Connect ({dx_prefix}; for \
+                 equal prefixes Direct Connect wins), or advertise {prefix} over Direct Connect \
+                 too and declare it in [onprem] direct_connect"
+            ),
+        )
+    };
     Finding {
         rule: META.name,
         level: META.level,
         message: format!(
-            "VPN route {prefix} on {connection} is more specific than the Direct Connect prefix \
-             {dx_prefix} (declared in the config) of {gateway}: the longest prefix wins before \
-             Direct Connect is preferred, so traffic to {prefix} takes the backup VPN instead of \
-             Direct Connect"
+            "{what} is more specific than the Direct Connect prefix {dx_prefix} (declared in the \
+             config) of {gateway}: the longest prefix wins before Direct Connect is preferred, so \
+             traffic to {prefix} takes the backup VPN instead of Direct Connect"
         ),
         primary: Label::of(
-            route.destination.span,
-            &route.origin,
+            route.destination,
+            route.origin,
             format!("more specific than Direct Connect prefix {dx_prefix}"),
         ),
         related: vec![Label::of(
@@ -122,11 +196,7 @@ fn finding(
             association,
             format!("Direct Connect path of {gateway}"),
         )],
-        help: format!(
-            "advertise the same prefix over the VPN as over Direct Connect ({dx_prefix}; for equal \
-             prefixes Direct Connect wins), or advertise {prefix} over Direct Connect too and \
-             declare it in [onprem] direct_connect"
-        ),
+        help,
     }
 }
 
