@@ -292,6 +292,9 @@ pub struct Network {
     pub load_balancers: Arena<LoadBalancer>,
     pub prefix_lists: Arena<PrefixList>,
     pub elastic_ip_associations: Arena<ElasticIpAssociation>,
+    /// CIDR literals AWS rejects or changes, outside VPC, subnet and route blocks (those
+    /// keep theirs in `invalid_cidr` / `invalid_destination` and their own value).
+    pub flawed_cidrs: Vec<FlawedCidr>,
     /// The subnets of NACL associations whose NACL is unknown (an unresolved reference, a
     /// resource whose `count`, `for_each` or condition is unknown): such a subnet's NACL is
     /// unknown, and an association of unknown subnet may be any subnet's.
@@ -436,6 +439,33 @@ pub struct InvalidCidr {
     pub text: String,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// A CIDR literal of a security group rule, NACL entry, transit gateway route, VPN route,
+/// prefix list entry, Direct Connect allowed prefix or IPv6 block that AWS rejects or
+/// changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlawedCidr {
+    pub origin: Origin,
+    /// What holds the literal: "security group rule", "network ACL entry", ...
+    pub what: &'static str,
+    pub text: String,
+    pub flaw: CidrFlaw,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CidrFlaw {
+    /// Not a CIDR block: AWS rejects it; its field is unknown.
+    Unparsable,
+    /// Host bits set where it is established what the deploying tool does with them; its
+    /// field keeps the value as written.
+    HostBits {
+        network: IpNet,
+        handling: HostBitsHandling,
+    },
 }
 
 #[derive(Debug, Serialize)]

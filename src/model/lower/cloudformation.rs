@@ -103,6 +103,8 @@ const INGRESS: SgRuleNames = SgRuleNames {
     groups: &["SourceSecurityGroupId"],
     prefix_lists: &["SourcePrefixListId"],
     self_: None,
+    // EC2 masks a rule's CIDR to its network (ansible/ansible#25403).
+    host_bits: Some(HostBitsHandling::Truncated),
 };
 
 const EGRESS: SgRuleNames = SgRuleNames {
@@ -120,6 +122,7 @@ const NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     from_port: "",
     to_port: "",
     port_range: Some(("PortRange", "From", "To")),
+    host_bits: None,
 };
 
 const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
@@ -344,6 +347,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             destination: "DestinationCidrBlock",
             attachment: "TransitGatewayAttachmentId",
             blackhole: "Blackhole",
+            host_bits: None,
         }),
         "AWS::NetworkFirewall::Firewall" => Lowering::NetworkFirewall {
             vpc: "VpcId",

@@ -527,6 +527,8 @@ struct SgRuleNames {
     groups: &'static [&'static str],
     prefix_lists: &'static [&'static str],
     self_: Option<&'static str>,
+    /// What the deploying tool does with a CIDR with host bits set, where established.
+    host_bits: Option<HostBitsHandling>,
 }
 
 struct SgRuleResourceNames {
@@ -573,6 +575,8 @@ struct NaclEntryNames {
     to_port: &'static str,
     /// A `{From, To}` object instead of two attributes.
     port_range: Option<(&'static str, &'static str, &'static str)>,
+    /// What the deploying tool does with a CIDR with host bits set, where established.
+    host_bits: Option<HostBitsHandling>,
 }
 
 struct NaclEntryResourceNames {
@@ -646,6 +650,9 @@ struct TgwRouteNames {
     destination: &'static str,
     attachment: &'static str,
     blackhole: &'static str,
+    /// What the deploying tool does with a destination with host bits set, where
+    /// established.
+    host_bits: Option<HostBitsHandling>,
 }
 
 struct VpcEndpointNames {
@@ -710,6 +717,17 @@ enum Parsed<T> {
     Known(T),
     Unknown,
     Invalid(String),
+}
+
+/// Where a CIDR literal is, for [`RejectedCidr`].
+struct CidrAt<'r> {
+    res: &'r Resource,
+    /// The inline block holding it, if any.
+    block: Option<&'r Val>,
+    what: &'static str,
+    /// What the deploying tool does with host bits in this attribute, where established
+    /// (elsewhere they pass).
+    host_bits: Option<HostBitsHandling>,
 }
 
 /// A present attribute. Null and the empty string count as absent: the AWS provider treats
@@ -1299,26 +1317,40 @@ impl<'a> UnitLowering<'a> {
         })
     }
 
-    fn known_or_unknown<T>(&self, val: &'a Val, parsed: Parsed<T>) -> Field<T> {
-        match parsed {
-            Parsed::Known(v) => Field::known(v, val.span),
-            _ => Field::unknown(val.span),
-        }
-    }
-
-    fn ipv6(&self, val: &'a Val) -> Field<Ipv6Net> {
-        let parsed = self.parse::<Ipv6Net>(val);
-        self.known_or_unknown(val, parsed)
-    }
-
-    fn ip_net(&self, val: &'a Val) -> Field<IpNet> {
-        let parsed = self.parse::<IpNet>(val);
-        self.known_or_unknown(val, parsed)
-    }
-
-    fn ipv4(&self, val: &'a Val) -> Field<Ipv4Net> {
-        let parsed = self.parse::<Ipv4Net>(val);
-        self.known_or_unknown(val, parsed)
+    /// A CIDR literal; one AWS rejects or changes (see [`CidrAt`]) is recorded for
+    /// `invalid-cidr`.
+    fn cidr_literal<T>(&mut self, val: &'a Val, at: &CidrAt) -> Field<T>
+    where
+        T: FromStr + Copy + Into<IpNet>,
+    {
+        let (field, text, flaw) = match self.parse::<T>(val) {
+            Parsed::Known(net) => {
+                let written: IpNet = net.into();
+                let field = Field::known(net, val.span);
+                match at.host_bits {
+                    Some(handling) if written.trunc() != written => {
+                        let network = written.trunc();
+                        let flaw = CidrFlaw::HostBits { network, handling };
+                        (field, written.to_string(), flaw)
+                    }
+                    _ => return field,
+                }
+            }
+            Parsed::Unknown => return Field::unknown(val.span),
+            Parsed::Invalid(text) => (Field::unknown(val.span), text, CidrFlaw::Unparsable),
+        };
+        let origin = match at.block {
+            Some(block) => inline_origin(at.res, block),
+            None => origin(at.res),
+        };
+        self.net.flawed_cidrs.push(FlawedCidr {
+            origin,
+            what: at.what,
+            text,
+            flaw,
+            span: val.span,
+        });
+        field
     }
 
     fn boolean(&self, res: &'a Resource, name: &str, default: Option<bool>) -> Field<bool> {
@@ -1895,8 +1927,14 @@ impl<'a> UnitLowering<'a> {
                 destination,
             } => {
                 let vpn_connection = self.link(res, vpn_connection);
+                let at = CidrAt {
+                    res,
+                    block: None,
+                    what: "VPN connection route",
+                    host_bits: None,
+                };
                 let destination = match attr(res, destination) {
-                    Some(val) => self.ipv4(val),
+                    Some(val) => self.cidr_literal(val, &at),
                     None => Field::unknown(res.name_span),
                 };
                 self.net.vpn_routes.push(VpnConnectionRoute {
@@ -1973,8 +2011,14 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::TgwRoute(names) => {
                 let route_table = self.link(res, names.route_table);
+                let at = CidrAt {
+                    res,
+                    block: None,
+                    what: "transit gateway route",
+                    host_bits: names.host_bits,
+                };
                 let destination = match attr(res, names.destination) {
-                    Some(val) => self.ipv4(val),
+                    Some(val) => self.cidr_literal(val, &at),
                     None => Field::unknown(res.name_span),
                 };
                 let blackhole = self
@@ -2076,8 +2120,14 @@ impl<'a> UnitLowering<'a> {
                 let Some(list) = list.copied() else {
                     return;
                 };
+                let at = CidrAt {
+                    res,
+                    block: None,
+                    what: "prefix list entry",
+                    host_bits: None,
+                };
                 let cidr = match attr(res, cidr) {
-                    Some(val) => self.ip_net(val),
+                    Some(val) => self.cidr_literal(val, &at),
                     None => Field::unknown(res.name_span),
                 };
                 let list = &mut self.net.prefix_lists[list];
@@ -2107,17 +2157,23 @@ impl<'a> UnitLowering<'a> {
             },
             None => Field::unknown(res.name_span),
         };
-        let entries: Vec<PrefixListEntry> = self
-            .elements(attr(res, names.entries))
-            .into_iter()
-            .map(|block| PrefixListEntry {
+        let mut entries = Vec::new();
+        for block in self.elements(attr(res, names.entries)) {
+            let at = CidrAt {
+                res,
+                block: Some(block),
+                what: "prefix list entry",
+                host_bits: None,
+            };
+            let cidr = match get(block, names.entry_cidr) {
+                Some(val) => self.cidr_literal(val, &at),
+                None => Field::unknown(block.span),
+            };
+            entries.push(PrefixListEntry {
                 origin: inline_origin(res, block),
-                cidr: match get(block, names.entry_cidr) {
-                    Some(val) => self.ip_net(val),
-                    None => Field::unknown(block.span),
-                },
-            })
-            .collect();
+                cidr,
+            });
+        }
         let inline_complete =
             !entries.is_empty() && entries.iter().all(|entry| entry.cidr.value.is_some());
         let list = &mut self.net.prefix_lists[id];
@@ -2125,6 +2181,19 @@ impl<'a> UnitLowering<'a> {
         list.max_entries = max_entries;
         list.entries_complete = inline_complete && list.entries.is_empty();
         list.entries.splice(0..0, entries);
+    }
+
+    /// An IPv6 block of a VPC or subnet: the AWS provider rejects host bits in each
+    /// (`aws_vpc`, `aws_vpc_ipv6_cidr_block_association`, `aws_subnet`); what EC2 does with
+    /// them is not established, so CloudFormation's pass.
+    fn ipv6_block_at<'r>(&self, res: &'r Resource, what: &'static str) -> CidrAt<'r> {
+        CidrAt {
+            res,
+            block: None,
+            what,
+            host_bits: (self.dialect.host_bits == HostBitsHandling::Rejected)
+                .then_some(HostBitsHandling::Rejected),
+        }
     }
 
     fn fill_vpc(&mut self, id: VpcId, res: &'a Resource, names: &VpcNames) {
@@ -2139,7 +2208,8 @@ impl<'a> UnitLowering<'a> {
         }
         let mut ipv6 = Vec::new();
         if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
-            ipv6.push(self.ipv6(val));
+            let at = self.ipv6_block_at(res, "vpc");
+            ipv6.push(self.cidr_literal(val, &at));
         } else if let Some(val) = names.amazon_ipv6.and_then(|name| attr(res, name)) {
             if self.follow(val).as_bool() != Some(false) {
                 ipv6.push(Field::unknown(val.span));
@@ -2209,7 +2279,8 @@ impl<'a> UnitLowering<'a> {
             return;
         }
         let ipv6 = if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
-            Some(self.ipv6(val))
+            let at = self.ipv6_block_at(res, "secondary vpc block");
+            Some(self.cidr_literal(val, &at))
         } else {
             names
                 .amazon_ipv6
@@ -2230,7 +2301,8 @@ impl<'a> UnitLowering<'a> {
             _ => None,
         };
         let ipv4 = self.cidr4(attr(res, names.cidr));
-        let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.ipv6(val));
+        let at = self.ipv6_block_at(res, "subnet");
+        let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.cidr_literal(val, &at));
         let az = names
             .az
             .iter()
@@ -2846,11 +2918,18 @@ impl<'a> UnitLowering<'a> {
             fallback,
         );
         let mut peers: Vec<Field<SgPeer>> = Vec::new();
+        let at = CidrAt {
+            res,
+            block: inline.then_some(body),
+            what: "security group rule",
+            host_bits: names.host_bits,
+        };
         for name in names.cidrs {
             for val in self.elements(get(body, name)) {
-                peers.push(match self.parse::<IpNet>(val) {
-                    Parsed::Known(net) => Field::known(SgPeer::Cidr(net), val.span),
-                    _ => Field::unknown(val.span),
+                let cidr: Field<IpNet> = self.cidr_literal(val, &at);
+                peers.push(match cidr.copied() {
+                    Some(net) => Field::known(SgPeer::Cidr(net), val.span),
+                    None => Field::unknown(val.span),
                 });
             }
         }
@@ -3007,15 +3086,23 @@ impl<'a> UnitLowering<'a> {
             },
             None => Field::unknown(fallback),
         };
+        let at = CidrAt {
+            res,
+            block: inline.then_some(body),
+            what: "network ACL entry",
+            host_bits: names.host_bits,
+        };
         let cidr = if let Some(val) = get(body, names.cidr) {
-            match self.parse::<Ipv4Net>(val) {
-                Parsed::Known(net) => Field::known(IpNet::V4(net), val.span),
-                _ => Field::unknown(val.span),
+            let cidr: Field<Ipv4Net> = self.cidr_literal(val, &at);
+            match cidr.copied() {
+                Some(net) => Field::known(IpNet::V4(net), val.span),
+                None => Field::unknown(val.span),
             }
         } else if let Some(val) = get(body, names.ipv6_cidr) {
-            match self.parse::<Ipv6Net>(val) {
-                Parsed::Known(net) => Field::known(IpNet::V6(net), val.span),
-                _ => Field::unknown(val.span),
+            let cidr: Field<Ipv6Net> = self.cidr_literal(val, &at);
+            match cidr.copied() {
+                Some(net) => Field::known(IpNet::V6(net), val.span),
+                None => Field::unknown(val.span),
             }
         } else {
             Field::unknown(fallback)
@@ -3090,10 +3177,16 @@ impl<'a> UnitLowering<'a> {
                 None => Field::unknown(res.name_span),
             },
         };
+        let at = CidrAt {
+            res,
+            block: None,
+            what: "Direct Connect gateway association",
+            host_bits: None,
+        };
         let allowed_prefixes = self
             .elements(prefixes)
             .into_iter()
-            .map(|val| self.ipv4(val))
+            .map(|val| self.cidr_literal(val, &at))
             .collect();
         // AWS attaches the Direct Connect gateway to the transit gateway.
         if let (Some(DxAssociated::TransitGateway(tgw)), Some(dx)) =

@@ -110,6 +110,7 @@ const INLINE_SG_RULE: SgRuleNames = SgRuleNames {
     groups: &["security_groups"],
     prefix_lists: &["prefix_list_ids"],
     self_: Some("self"),
+    host_bits: Some(HostBitsHandling::Rejected),
 };
 
 const SECURITY_GROUP_RULE: SgRuleNames = SgRuleNames {
@@ -125,6 +126,7 @@ const VPC_SG_RULE: SgRuleNames = SgRuleNames {
     groups: &["referenced_security_group_id"],
     prefix_lists: &["prefix_list_id"],
     self_: None,
+    host_bits: Some(HostBitsHandling::Rejected),
 };
 
 const INLINE_NACL_ENTRY: NaclEntryNames = NaclEntryNames {
@@ -136,11 +138,14 @@ const INLINE_NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     from_port: "from_port",
     to_port: "to_port",
     port_range: None,
+    host_bits: Some(HostBitsHandling::Rejected),
 };
 
 const NACL_RULE: NaclEntryNames = NaclEntryNames {
     rule_number: "rule_number",
     action: "rule_action",
+    // `aws_network_acl_rule` passes `10.0.0.1/16` to EC2 (the inline blocks reject it).
+    host_bits: None,
     ..INLINE_NACL_ENTRY
 };
 
@@ -461,6 +466,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             destination: "destination_cidr_block",
             attachment: "transit_gateway_attachment_id",
             blackhole: "blackhole",
+            host_bits: Some(HostBitsHandling::Rejected),
         }),
         "aws_vpc_endpoint" => Lowering::VpcEndpoint(&VpcEndpointNames {
             vpc: "vpc_id",
