@@ -151,6 +151,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dns_support: "EnableDnsSupport",
             dns_hostnames: "EnableDnsHostnames",
             dns_hostnames_unset: Some(false),
+            is_default: false,
         }),
         "AWS::EC2::VPCCidrBlock" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "VpcId",
@@ -218,6 +219,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 list: "SecurityGroups",
                 group_kind: "AWS::EC2::SecurityGroup",
                 group_name: "GroupName",
+                group_vpc: "VpcId",
             },
             interfaces: "NetworkInterfaces",
             interface: InterfaceSpecNames {
@@ -239,6 +241,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                     list: "SecurityGroups",
                     group_kind: "AWS::EC2::SecurityGroup",
                     group_name: "GroupName",
+                    group_vpc: "VpcId",
                 },
                 interfaces: "NetworkInterfaces",
                 interface: InterfaceSpecNames {

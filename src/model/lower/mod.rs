@@ -356,6 +356,8 @@ struct VpcNames {
     /// `enableDnsHostnames` when not written: false for a new VPC; unknown for the default
     /// VPC, which AWS creates with it on and the code adopts as it is.
     dns_hostnames_unset: Option<bool>,
+    /// The region's default VPC (`aws_default_vpc`).
+    is_default: bool,
 }
 
 struct CidrBlockNames {
@@ -490,6 +492,21 @@ struct GroupNameNames {
     /// The security group resource and its name argument.
     group_kind: &'static str,
     group_name: &'static str,
+    /// The group's VPC argument: a group without it is in the default VPC.
+    group_vpc: &'static str,
+}
+
+/// A security group an instance names by a literal name: a group name is unique per VPC
+/// only, so it is resolved once every subnet and group has its VPC.
+struct NamedGroup<'a> {
+    instance: InstanceId,
+    address: &'a str,
+    name: &'a str,
+    span: Span,
+    /// The unit's groups of that name, each with whether its VPC argument is written.
+    candidates: Vec<(SecurityGroupId, bool)>,
+    /// The instance names a subnet (without one, it is in the default VPC).
+    subnet_written: bool,
 }
 
 struct ElasticIpNames {
@@ -710,6 +727,9 @@ struct UnitLowering<'a> {
     /// What lowering leaves out of the analysis (a block AWS allocates from an IPAM pool),
     /// and what AWS rejects (an instance that overrides its template's interfaces).
     diagnostics: Vec<Diagnostic>,
+    named_groups: Vec<NamedGroup<'a>>,
+    /// The VPCs that are the region's default VPC.
+    default_vpcs: HashSet<VpcId>,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -894,6 +914,8 @@ impl<'a> UnitLowering<'a> {
             others,
             literal_gateways,
             diagnostics: Vec::new(),
+            named_groups: Vec::new(),
+            default_vpcs: HashSet::new(),
         }
     }
 
@@ -941,6 +963,7 @@ impl<'a> UnitLowering<'a> {
                 self.fill(index, res, lowering);
             }
         }
+        self.resolve_named_groups();
         // After every VPC block is filled, whatever the resources' order: the default
         // egress and NACL entries AWS adds depend on the VPC's IPv6 blocks.
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
@@ -2219,6 +2242,9 @@ impl<'a> UnitLowering<'a> {
         }
         let dns_support = self.boolean(res, names.dns_support, Some(true));
         let dns_hostnames = self.boolean(res, names.dns_hostnames, names.dns_hostnames_unset);
+        if names.is_default {
+            self.default_vpcs.insert(id);
+        }
         let vpc = &mut self.net.vpcs[id];
         vpc.cidr = cidr;
         vpc.invalid_cidr = invalid;
@@ -2536,8 +2562,10 @@ impl<'a> UnitLowering<'a> {
 
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let own_interfaces = self.elements(attr(res, names.interfaces));
+        let named_from = self.named_groups.len();
         let mut groups = self.links(attr(res, names.security_groups));
         groups.extend(self.groups_by_name(
+            id,
             res,
             attr(res, names.group_names.list),
             &names.group_names,
@@ -2563,6 +2591,9 @@ impl<'a> UnitLowering<'a> {
         if let Some(spec) = self.elements(attr(res, names.launch_template)).first() {
             self.merge_launch_template(id, res, spec, names, has_own_interfaces, &mut placement);
         }
+        for named in &mut self.named_groups[named_from..] {
+            named.subnet_written = placement.subnet.is_some();
+        }
         let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
         let instance = &mut self.net.instances[id];
         instance.subnet = placement
@@ -2577,11 +2608,11 @@ impl<'a> UnitLowering<'a> {
 
     /// The security groups a list of names gives: a reference to a group's name, or to its
     /// ID (the AWS provider passes the list as IDs when the instance names a subnet, and a
-    /// CloudFormation `Ref` to a group in a VPC is its ID), or a name exactly one group of
-    /// the unit has. A literal ID is unknown as in a list of IDs; a name that no group or
-    /// several groups of the unit have is unknown, and said so.
+    /// CloudFormation `Ref` to a group in a VPC is its ID), or a literal name, unknown until
+    /// [`Self::resolve_named_groups`]. A literal ID is unknown as in a list of IDs.
     fn groups_by_name(
         &mut self,
+        instance: InstanceId,
         res: &'a Resource,
         list: Option<&'a Val>,
         names: &GroupNameNames,
@@ -2604,7 +2635,11 @@ impl<'a> UnitLowering<'a> {
                 groups.push(Field::unknown(val.span));
                 continue;
             };
-            let named: Vec<SecurityGroupId> = self
+            groups.push(Field::unknown(val.span));
+            if name.starts_with("sg-") {
+                continue;
+            }
+            let candidates = self
                 .resources
                 .iter()
                 .enumerate()
@@ -2613,33 +2648,100 @@ impl<'a> UnitLowering<'a> {
                         && attr(group, names.group_name)
                             .is_some_and(|v| matches!(self.text(v), Parsed::Known(n) if n == name))
                 })
-                .filter_map(|(index, _)| self.primary.get(index).copied().flatten())
-                .filter_map(SecurityGroup::pick)
+                .filter_map(|(index, group)| {
+                    let id = self.primary.get(index).copied().flatten()?;
+                    let id = SecurityGroup::pick(id)?;
+                    Some((id, attr(group, names.group_vpc).is_some()))
+                })
                 .collect();
-            if let [id] = named[..] {
-                groups.push(Field::known(id, val.span));
-                continue;
-            }
-            groups.push(Field::unknown(val.span));
-            if name.starts_with("sg-") {
-                continue;
-            }
-            let which = if named.is_empty() {
-                "no security group of this code is"
+            self.named_groups.push(NamedGroup {
+                instance,
+                address: &res.address,
+                name,
+                span: val.span,
+                candidates,
+                subnet_written: false,
+            });
+        }
+        groups
+    }
+
+    /// The group each literal name of an instance names: the one group of the instance's
+    /// VPC with that name (an instance without a subnet, and a group without a VPC, are in
+    /// the default VPC). No such group, several, one whose VPC is unknown, or an instance
+    /// whose VPC is unknown leave the group unknown, and that is said.
+    fn resolve_named_groups(&mut self) {
+        for named in std::mem::take(&mut self.named_groups) {
+            let instance = &self.net.instances[named.instance];
+            // `Some(None)`: the default VPC.
+            let scope: Option<Option<VpcId>> = if named.subnet_written {
+                instance
+                    .subnet
+                    .copied()
+                    .and_then(|subnet| self.net.subnets[subnet].vpc.copied())
+                    .map(Some)
             } else {
-                "several security groups of this code are"
+                Some(None)
+            };
+            let is_default =
+                |vpc: Option<VpcId>| vpc.is_none_or(|v| self.default_vpcs.contains(&v));
+            let why = match scope {
+                None => "the instance's VPC is unknown, and a group name is unique per VPC only",
+                Some(scope) => {
+                    let mut matched = Vec::new();
+                    let mut maybe = false;
+                    for &(group, vpc_written) in &named.candidates {
+                        match (self.net.security_groups[group].vpc.copied(), vpc_written) {
+                            (Some(vpc), _) if scope.is_some() => {
+                                if scope == Some(vpc) {
+                                    matched.push(group);
+                                }
+                            }
+                            (Some(vpc), _) => {
+                                if is_default(Some(vpc)) {
+                                    matched.push(group);
+                                }
+                            }
+                            (None, false) => {
+                                if is_default(scope) {
+                                    matched.push(group);
+                                }
+                            }
+                            (None, true) => maybe = true,
+                        }
+                    }
+                    match (&matched[..], maybe) {
+                        ([group], false) => {
+                            let group = *group;
+                            let slot = self.net.instances[named.instance]
+                                .security_groups
+                                .iter_mut()
+                                .find(|slot| slot.value.is_none() && slot.span == named.span);
+                            if let Some(slot) = slot {
+                                *slot = Field::known(group, named.span);
+                            }
+                            continue;
+                        }
+                        ([], false) => {
+                            "no security group of this code in the instance's VPC has it"
+                        }
+                        ([], true) => "a security group of this code has it whose VPC is unknown",
+                        _ => {
+                            "several security groups of this code in the instance's VPC may have it"
+                        }
+                    }
+                }
             };
             self.diagnostics.push(Diagnostic::gap(
-                val.span,
-                GapCause::UnknownDataSource,
+                named.span,
+                GapCause::UnresolvedName,
                 format!(
-                    "{}: {which} named \"{name}\", so the group it names is unknown and the \
-                     checks of this instance's security groups skip it",
-                    res.address
+                    "{}: it names security group \"{}\" by name; {why}, so the group is \
+                     unknown and the checks of this instance's security groups skip it",
+                    named.address, named.name
                 ),
             ));
         }
-        groups
     }
 
     /// Merges what interface specs say about the instance's primary interface (device 0)
@@ -3244,7 +3346,7 @@ impl<'a> UnitLowering<'a> {
         if proposal.is_none() {
             self.diagnostics.push(Diagnostic::gap(
                 val.span,
-                GapCause::UnknownDataSource,
+                GapCause::UnresolvedName,
                 format!(
                     "{}: the gateway it associates is named by a proposal that vpclint does not \
                      find in this code (another configuration makes it, or it is unknown), so \

@@ -202,6 +202,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dns_support: "enable_dns_support",
             dns_hostnames: "enable_dns_hostnames",
             dns_hostnames_unset: Some(false),
+            is_default: false,
         }),
         // The region's default VPC, adopted (or created) as AWS made it: its blocks are not
         // in the code, nor, unless written, its DNS hostnames attribute.
@@ -214,6 +215,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dns_support: "enable_dns_support",
             dns_hostnames: "enable_dns_hostnames",
             dns_hostnames_unset: None,
+            is_default: true,
         }),
         "aws_vpc_ipv4_cidr_block_association" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "vpc_id",
@@ -305,6 +307,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                 list: "security_groups",
                 group_kind: "aws_security_group",
                 group_name: "name",
+                group_vpc: "vpc_id",
             },
             interfaces: "network_interface",
             interface: InterfaceSpecNames {
@@ -326,6 +329,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                     list: "security_group_names",
                     group_kind: "aws_security_group",
                     group_name: "name",
+                    group_vpc: "vpc_id",
                 },
                 interfaces: "network_interfaces",
                 interface: InterfaceSpecNames {
