@@ -213,7 +213,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
         },
         "AWS::EC2::Instance" => Lowering::Instance(&InstanceNames {
             subnet: "SubnetId",
-            source_dest_check: "SourceDestCheck",
+            source_dest_check: Some("SourceDestCheck"),
             security_groups: "SecurityGroupIds",
             group_names: GroupNameNames {
                 list: "SecurityGroups",
@@ -231,7 +231,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             },
             eni_subnet: "SubnetId",
             public_ip: None,
-            launch_template: "LaunchTemplate",
+            launch_template: Some("LaunchTemplate"),
             template: LaunchTemplateNames {
                 kind: "AWS::EC2::LaunchTemplate",
                 data: Some("LaunchTemplateData"),

@@ -439,7 +439,8 @@ struct GatewayAttachmentNames {
 
 struct InstanceNames {
     subnet: &'static str,
-    source_dest_check: &'static str,
+    /// `None` where the check cannot be set at launch: it is on, as EC2 creates it.
+    source_dest_check: Option<&'static str>,
     security_groups: &'static str,
     /// The groups named by name (default VPC): `security_groups`, `SecurityGroups`.
     group_names: GroupNameNames,
@@ -453,7 +454,7 @@ struct InstanceNames {
     /// device 0 interface spec only).
     public_ip: Option<&'static str>,
     /// The launch template the instance names (`launch_template` block, `LaunchTemplate`).
-    launch_template: &'static str,
+    launch_template: Option<&'static str>,
     template: LaunchTemplateNames,
 }
 
@@ -2588,13 +2589,17 @@ impl<'a> UnitLowering<'a> {
             names.eni_subnet,
             &mut placement,
         );
-        if let Some(spec) = self.elements(attr(res, names.launch_template)).first() {
+        let template = names.launch_template.and_then(|name| attr(res, name));
+        if let Some(spec) = self.elements(template).first() {
             self.merge_launch_template(id, res, spec, names, has_own_interfaces, &mut placement);
         }
         for named in &mut self.named_groups[named_from..] {
             named.subnet_written = placement.subnet.is_some();
         }
-        let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
+        let source_dest_check = match names.source_dest_check {
+            Some(name) => self.boolean(res, name, Some(true)),
+            None => Field::default(true, res.name_span),
+        };
         let instance = &mut self.net.instances[id];
         instance.subnet = placement
             .subnet

@@ -38,10 +38,15 @@ fn unknown_name(_reason: &str, text: &str) -> Option<String> {
 }
 
 fn identity(kind: &str, attribute: &str) -> bool {
-    attribute == "id"
+    // A spot instance request's `id` is the request's (`sir-`), not its instance's.
+    (attribute == "id" && kind != "aws_spot_instance_request")
         || matches!(
             (kind, attribute),
             ("aws_instance", "primary_network_interface_id")
+                | (
+                    "aws_spot_instance_request",
+                    "spot_instance_id" | "primary_network_interface_id"
+                )
                 | ("aws_route53_zone", "zone_id")
                 | ("aws_lb" | "aws_alb", "arn")
         )
@@ -147,6 +152,63 @@ const NACL_RULE: NaclEntryNames = NaclEntryNames {
     // `aws_network_acl_rule` passes `10.0.0.1/16` to EC2 (the inline blocks reject it).
     host_bits: None,
     ..INLINE_NACL_ENTRY
+};
+
+const INSTANCE: InstanceNames = InstanceNames {
+    subnet: "subnet_id",
+    source_dest_check: Some("source_dest_check"),
+    security_groups: "vpc_security_group_ids",
+    group_names: GroupNameNames {
+        list: "security_groups",
+        group_kind: "aws_security_group",
+        group_name: "name",
+        group_vpc: "vpc_id",
+    },
+    interfaces: "network_interface",
+    interface: InterfaceSpecNames {
+        device_index: "device_index",
+        interface_id: "network_interface_id",
+        subnet: None,
+        groups: None,
+        public_ip: None,
+    },
+    eni_subnet: "subnet_id",
+    public_ip: Some("associate_public_ip_address"),
+    launch_template: Some("launch_template"),
+    template: LaunchTemplateNames {
+        kind: "aws_launch_template",
+        data: None,
+        name: "name",
+        security_groups: "vpc_security_group_ids",
+        group_names: GroupNameNames {
+            list: "security_group_names",
+            group_kind: "aws_security_group",
+            group_name: "name",
+            group_vpc: "vpc_id",
+        },
+        interfaces: "network_interfaces",
+        interface: InterfaceSpecNames {
+            device_index: "device_index",
+            interface_id: "network_interface_id",
+            subnet: Some("subnet_id"),
+            groups: Some("security_groups"),
+            public_ip: Some("associate_public_ip_address"),
+        },
+        by_id: "id",
+        by_name: "name",
+        version: "version",
+        code_versions: &["latest_version", "default_version"],
+    },
+};
+
+/// A spot instance request is an instance of the same schema, but the provider requests it
+/// with a launch specification that has no launch template and no source/destination check
+/// (hashicorp/terraform-provider-aws#2751): the instance keeps the check on, whatever the
+/// code says, and takes nothing from a template.
+const SPOT_INSTANCE_REQUEST: InstanceNames = InstanceNames {
+    source_dest_check: None,
+    launch_template: None,
+    ..INSTANCE
 };
 
 fn security_group(is_default: bool) -> &'static SecurityGroupNames {
@@ -299,52 +361,8 @@ fn lowering(kind: &str) -> Option<Lowering> {
             connectivity: "connectivity_type",
             availability_mode: "availability_mode",
         },
-        "aws_instance" => Lowering::Instance(&InstanceNames {
-            subnet: "subnet_id",
-            source_dest_check: "source_dest_check",
-            security_groups: "vpc_security_group_ids",
-            group_names: GroupNameNames {
-                list: "security_groups",
-                group_kind: "aws_security_group",
-                group_name: "name",
-                group_vpc: "vpc_id",
-            },
-            interfaces: "network_interface",
-            interface: InterfaceSpecNames {
-                device_index: "device_index",
-                interface_id: "network_interface_id",
-                subnet: None,
-                groups: None,
-                public_ip: None,
-            },
-            eni_subnet: "subnet_id",
-            public_ip: Some("associate_public_ip_address"),
-            launch_template: "launch_template",
-            template: LaunchTemplateNames {
-                kind: "aws_launch_template",
-                data: None,
-                name: "name",
-                security_groups: "vpc_security_group_ids",
-                group_names: GroupNameNames {
-                    list: "security_group_names",
-                    group_kind: "aws_security_group",
-                    group_name: "name",
-                    group_vpc: "vpc_id",
-                },
-                interfaces: "network_interfaces",
-                interface: InterfaceSpecNames {
-                    device_index: "device_index",
-                    interface_id: "network_interface_id",
-                    subnet: Some("subnet_id"),
-                    groups: Some("security_groups"),
-                    public_ip: Some("associate_public_ip_address"),
-                },
-                by_id: "id",
-                by_name: "name",
-                version: "version",
-                code_versions: &["latest_version", "default_version"],
-            },
-        }),
+        "aws_instance" => Lowering::Instance(&INSTANCE),
+        "aws_spot_instance_request" => Lowering::Instance(&SPOT_INSTANCE_REQUEST),
         "aws_network_interface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "subnet_id",
             source_dest_check: "source_dest_check",
