@@ -392,6 +392,7 @@ pub struct Vpc {
     pub region: Option<String>,
     /// The VPC's main route table when the code manages it (`aws_default_route_table`,
     /// `aws_main_route_table_association`); otherwise AWS's implicit one, not in the model.
+    /// An unknown field: an association of unknown table, VPC or count may set it.
     pub main_route_table: Option<Field<RouteTableId>>,
     pub dhcp_options: Option<Field<DhcpOptionsId>>,
 }

@@ -304,10 +304,12 @@ impl<'n> RoutingIndex<'n> {
                 }
             }
         }
+        // A main route table association replaces the table AWS made main; one of unknown
+        // table leaves the main table unknown.
         for (id, vpc) in network.vpcs.iter() {
-            if let Some(table) = vpc.main_route_table.as_ref().and_then(|f| f.copied()) {
+            if let Some(table) = &vpc.main_route_table {
                 if let Some(slot) = main_table.get_mut(id.index()) {
-                    *slot = Some(table);
+                    *slot = table.copied();
                 }
             }
         }

@@ -729,6 +729,9 @@ struct UnitLowering<'a> {
     /// and what AWS rejects (an instance that overrides its template's interfaces).
     diagnostics: Vec<Diagnostic>,
     named_groups: Vec<NamedGroup<'a>>,
+    /// A main route table association of unknown VPC (or unknown count) may be any VPC's
+    /// of the unit: where it is, every VPC's main route table is unknown.
+    unplaced_main_association: Option<Span>,
     /// The VPCs that are the region's default VPC.
     default_vpcs: HashSet<VpcId>,
 }
@@ -916,6 +919,7 @@ impl<'a> UnitLowering<'a> {
             literal_gateways,
             diagnostics: Vec::new(),
             named_groups: Vec::new(),
+            unplaced_main_association: None,
             default_vpcs: HashSet::new(),
         }
     }
@@ -930,6 +934,7 @@ impl<'a> UnitLowering<'a> {
             self.net.route_table_associations.len(),
             self.net.subnets.len(),
         );
+        let vpcs_start = self.net.vpcs.len();
         let filters_start = (
             self.net.security_groups.len(),
             self.net.sg_rules.len(),
@@ -965,6 +970,11 @@ impl<'a> UnitLowering<'a> {
             }
         }
         self.resolve_named_groups();
+        if let Some(span) = self.unplaced_main_association {
+            for index in vpcs_start..self.net.vpcs.len() {
+                self.net.vpcs[VpcId::new(index)].main_route_table = Some(Field::unknown(span));
+            }
+        }
         // After every VPC block is filled, whatever the resources' order: the default
         // egress and NACL entries AWS adds depend on the VPC's IPv6 blocks.
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
@@ -1072,6 +1082,9 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::NaclEntry(names) => {
                 self.unknown_nacl_entries(res, Field::unknown(span), &names.direction);
+            }
+            Lowering::MainRouteTableAssociation { .. } => {
+                self.unplaced_main_association = Some(span);
             }
             _ => {}
         }
@@ -1782,8 +1795,9 @@ impl<'a> UnitLowering<'a> {
             Lowering::MainRouteTableAssociation { vpc, route_table } => {
                 let vpc: Field<VpcId> = self.link(res, vpc);
                 let table = self.link(res, route_table);
-                if let Some(vpc) = vpc.copied() {
-                    self.net.vpcs[vpc].main_route_table = Some(table);
+                match vpc.copied() {
+                    Some(vpc) => self.net.vpcs[vpc].main_route_table = Some(table),
+                    None => self.unplaced_main_association = Some(vpc.span),
                 }
             }
             Lowering::VgwPropagation {
