@@ -297,7 +297,7 @@ pub struct Network {
     pub flawed_cidrs: Vec<FlawedCidr>,
     /// The subnets of NACL associations whose NACL is unknown (an unresolved reference, a
     /// resource whose `count`, `for_each` or condition is unknown): such a subnet's NACL is
-    /// unknown, and an association of unknown subnet may be any subnet's.
+    /// unknown, and an association of unknown subnet may be any subnet of its unit.
     pub unplaced_nacl_associations: Vec<Field<SubnetId>>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
@@ -314,7 +314,7 @@ pub struct Network {
 }
 
 /// The arena index ranges of one unit's route tables, routes, VGW propagations, route
-/// table associations and subnets (see [`Network::units`]).
+/// table associations, subnets and unplaced NACL associations (see [`Network::units`]).
 #[derive(Debug, Default, Clone)]
 pub struct UnitEntities {
     pub route_tables: std::ops::Range<usize>,
@@ -322,6 +322,7 @@ pub struct UnitEntities {
     pub vgw_propagations: std::ops::Range<usize>,
     pub route_table_associations: std::ops::Range<usize>,
     pub subnets: std::ops::Range<usize>,
+    pub unplaced_nacl_associations: std::ops::Range<usize>,
 }
 
 impl UnitEntities {

@@ -933,6 +933,7 @@ impl<'a> UnitLowering<'a> {
             self.net.vgw_propagations.len(),
             self.net.route_table_associations.len(),
             self.net.subnets.len(),
+            self.net.unplaced_nacl_associations.len(),
         );
         let vpcs_start = self.net.vpcs.len();
         let filters_start = (
@@ -1010,6 +1011,7 @@ impl<'a> UnitLowering<'a> {
             vgw_propagations: start.2..self.net.vgw_propagations.len(),
             route_table_associations: start.3..self.net.route_table_associations.len(),
             subnets: start.4..self.net.subnets.len(),
+            unplaced_nacl_associations: start.5..self.net.unplaced_nacl_associations.len(),
         });
         (self.primary, self.diagnostics)
     }
