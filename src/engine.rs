@@ -253,6 +253,9 @@ fn incomplete_analysis(gap: &NotAnalyzed) -> Finding {
         GapCause::EvaluationFailed => {
             "fix the expression, or give the values it is evaluated with (`--var`, `--parameter`) if they differ from the defaults"
         }
+        GapCause::UnresolvedName => {
+            "name the resource by a reference to it (`aws_security_group.web.id`, `!Ref WebGroup`, the proposal resource's `id`) when this code creates it; what another configuration creates stays unknown"
+        }
     };
     Finding {
         rule: INCOMPLETE_ANALYSIS.name,

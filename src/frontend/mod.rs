@@ -378,10 +378,14 @@ pub enum GapCause {
     /// An expression that failed on the values vpclint had (a function rejecting its
     /// arguments, an index out of range): what a network resource takes from it is unknown.
     EvaluationFailed,
+    /// A resource named by a literal name or ID rather than a reference (a security group
+    /// by name, a Direct Connect proposal by ID) that the code does not resolve to one
+    /// resource of its own.
+    UnresolvedName,
 }
 
 impl GapCause {
-    pub const ALL: [GapCause; 7] = [
+    pub const ALL: [GapCause; 8] = [
         GapCause::ModuleNotInstalled,
         GapCause::UnknownCount,
         GapCause::UnknownCondition,
@@ -389,6 +393,7 @@ impl GapCause {
         GapCause::UnsupportedConstruct,
         GapCause::UnknownDataSource,
         GapCause::EvaluationFailed,
+        GapCause::UnresolvedName,
     ];
 
     /// How the summary line names the cause.
@@ -401,6 +406,7 @@ impl GapCause {
             GapCause::UnsupportedConstruct => "construct not evaluated",
             GapCause::UnknownDataSource => "data source unknown",
             GapCause::EvaluationFailed => "evaluation failed",
+            GapCause::UnresolvedName => "name not resolved",
         }
     }
 
@@ -414,6 +420,7 @@ impl GapCause {
             GapCause::UnsupportedConstruct => "unsupported-construct",
             GapCause::UnknownDataSource => "unknown-data-source",
             GapCause::EvaluationFailed => "evaluation-failed",
+            GapCause::UnresolvedName => "unresolved-name",
         }
     }
 }

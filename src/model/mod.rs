@@ -306,9 +306,12 @@ pub struct Network {
     pub load_balancers: Arena<LoadBalancer>,
     pub prefix_lists: Arena<PrefixList>,
     pub elastic_ip_associations: Arena<ElasticIpAssociation>,
+    /// CIDR literals AWS rejects or changes, outside VPC, subnet and route blocks (those
+    /// keep theirs in `invalid_cidr` / `invalid_destination` and their own value).
+    pub flawed_cidrs: Vec<FlawedCidr>,
     /// The subnets of NACL associations whose NACL is unknown (an unresolved reference, a
     /// resource whose `count`, `for_each` or condition is unknown): such a subnet's NACL is
-    /// unknown, and an association of unknown subnet may be any subnet's.
+    /// unknown, and an association of unknown subnet may be any subnet of its unit.
     pub unplaced_nacl_associations: Vec<Field<SubnetId>>,
     /// Facts the code cannot contain, declared in the config file.
     pub declared: Declared,
@@ -325,9 +328,10 @@ pub struct Network {
 }
 
 /// The arena index ranges of one unit's route tables, routes, VGW propagations, route
-/// table associations and subnets (see [`Network::units`]). Something of unknown table,
-/// subnet, group or NACL that a unit names is one of the unit's own (references do not
-/// reach other units' resources), unless the unit has none of its own.
+/// table associations, subnets and unplaced NACL associations (see [`Network::units`]).
+/// Something of unknown table, subnet, group or NACL that a unit names is one of the unit's
+/// own (references do not reach other units' resources), unless the unit has none of its
+/// own.
 #[derive(Debug, Default, Clone)]
 pub struct UnitEntities {
     pub route_tables: std::ops::Range<usize>,
@@ -335,6 +339,7 @@ pub struct UnitEntities {
     pub vgw_propagations: std::ops::Range<usize>,
     pub route_table_associations: std::ops::Range<usize>,
     pub subnets: std::ops::Range<usize>,
+    pub unplaced_nacl_associations: std::ops::Range<usize>,
     /// A route or VGW propagation of the unit has an unknown table, and the unit has no
     /// table of its own: the unit names it from outside (an import, a parameter, a
     /// variable, a data source), and it may be any other unit's.
@@ -345,6 +350,8 @@ pub struct UnitEntities {
     pub rule_of_outside_group: bool,
     /// The same for a NACL entry of unknown NACL.
     pub entry_of_outside_nacl: bool,
+    /// The same for a NACL association of unknown subnet.
+    pub nacl_association_of_outside_subnet: bool,
 }
 
 impl UnitEntities {
@@ -415,6 +422,7 @@ pub struct Vpc {
     pub region: Option<String>,
     /// The VPC's main route table when the code manages it (`aws_default_route_table`,
     /// `aws_main_route_table_association`); otherwise AWS's implicit one, not in the model.
+    /// An unknown field: an association of unknown table, VPC or count may set it.
     pub main_route_table: Option<Field<RouteTableId>>,
     pub dhcp_options: Option<Field<DhcpOptionsId>>,
 }
@@ -462,6 +470,33 @@ pub struct InvalidCidr {
     pub text: String,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// A CIDR literal of a security group rule, NACL entry, transit gateway route, VPN route,
+/// prefix list entry, Direct Connect allowed prefix or IPv6 block that AWS rejects or
+/// changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlawedCidr {
+    pub origin: Origin,
+    /// What holds the literal: "security group rule", "network ACL entry", ...
+    pub what: &'static str,
+    pub text: String,
+    pub flaw: CidrFlaw,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CidrFlaw {
+    /// Not a CIDR block: AWS rejects it; its field is unknown.
+    Unparsable,
+    /// Host bits set where it is established what the deploying tool does with them; its
+    /// field keeps the value as written.
+    HostBits {
+        network: IpNet,
+        handling: HostBitsHandling,
+    },
 }
 
 #[derive(Debug, Serialize)]

@@ -1,17 +1,20 @@
-//! `invalid-cidr`: a VPC, subnet or route CIDR that AWS rejects (does not parse, a VPC or
+//! `invalid-cidr`: a CIDR block that AWS rejects or changes (does not parse, a VPC or
 //! subnet prefix outside /16–/28, host bits set, a route into 169.254.168.0/22).
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
-use crate::model::{self, CidrValue, Destination, Field, HostBitsHandling, Network, Origin};
-use ipnet::{Ipv4Net, Ipv6Net};
-use std::net::{Ipv4Addr, Ipv6Addr};
+use crate::model::{
+    self, CidrFlaw, CidrValue, Destination, Field, HostBitsHandling, Network, Origin,
+};
+use crate::source::Span;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 pub struct InvalidCidr;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-cidr",
     level: Level::Error,
-    summary: "A VPC, subnet or route CIDR that AWS rejects or silently changes.",
+    summary: "A CIDR block that AWS rejects or silently changes.",
     doc: include_str!("../../rules/invalid-cidr.md"),
 };
 
@@ -38,7 +41,7 @@ impl Rule for InvalidCidr {
                          cidr: Option<&Field<CidrValue>>,
                          invalid: Option<&model::InvalidCidr>| {
             if let Some(invalid) = invalid {
-                findings.push(unparsable(what, origin, invalid));
+                findings.push(unparsable(what, origin, &invalid.text, invalid.span));
             }
             if let Some(cidr) = cidr {
                 findings.extend(check_block(what, origin, cidr));
@@ -70,7 +73,12 @@ impl Rule for InvalidCidr {
         }
         for route in network.routes.values() {
             if let Some(invalid) = &route.invalid_destination {
-                findings.push(unparsable("route", &route.origin, invalid));
+                findings.push(unparsable(
+                    "route",
+                    &route.origin,
+                    &invalid.text,
+                    invalid.span,
+                ));
             }
             findings.extend(route_host_bits(route));
             let reserved = match route.destination.copied() {
@@ -83,6 +91,16 @@ impl Rule for InvalidCidr {
                 _ => continue,
             };
             findings.push(reserved_route(route, &reserved));
+        }
+        for flawed in &network.flawed_cidrs {
+            findings.push(match flawed.flaw {
+                CidrFlaw::HostBits { network, handling } => {
+                    literal_host_bits(flawed, network, handling)
+                }
+                CidrFlaw::Unparsable => {
+                    unparsable(flawed.what, &flawed.origin, &flawed.text, flawed.span)
+                }
+            });
         }
         findings
     }
@@ -178,17 +196,80 @@ fn route_host_bits(route: &model::Route) -> Option<Finding> {
     })
 }
 
-fn unparsable(what: &str, origin: &Origin, invalid: &model::InvalidCidr) -> Finding {
+/// A CIDR of a rule, entry or route that is rejected or changed for its host bits.
+fn literal_host_bits(
+    flawed: &model::FlawedCidr,
+    network: IpNet,
+    handling: HostBitsHandling,
+) -> Finding {
+    let (level, consequence) = match handling {
+        HostBitsHandling::Rejected => (
+            Level::Error,
+            format!("the AWS provider rejects it (the network is {network})"),
+        ),
+        HostBitsHandling::Truncated => (
+            Level::Warning,
+            format!("EC2 accepts it and stores {network}"),
+        ),
+    };
+    Finding {
+        rule: META.name,
+        level,
+        message: format!(
+            "{} {} has CIDR {} with host bits set: {consequence}",
+            flawed.what, flawed.origin.address, flawed.text
+        ),
+        primary: Label::of(
+            flawed.span,
+            &flawed.origin,
+            format!("host bits set; the network is {network}"),
+        ),
+        related: Vec::new(),
+        help: format!("write the network address: {network}"),
+    }
+}
+
+fn unparsable(what: &str, origin: &Origin, text: &str, span: Span) -> Finding {
     Finding {
         rule: META.name,
         level: META.level,
         message: format!(
-            "{what} {} has CIDR {:?}, which is not a valid CIDR block",
-            origin.address, invalid.text
+            "{what} {} has CIDR {text:?}, which is not a valid CIDR block: AWS rejects it",
+            origin.address
         ),
-        primary: Label::of(invalid.span, origin, "not a valid CIDR block"),
+        primary: Label::of(span, origin, why_unparsable(text)),
         related: Vec::new(),
-        help: "write an address and a prefix length, such as 10.0.0.0/16".to_string(),
+        help: "write an address and a prefix length, such as 10.0.0.0/16 (IPv4 prefixes are \
+               /0–/32, IPv6 ones /0–/128)"
+            .to_string(),
+    }
+}
+
+/// What is wrong with a CIDR that does not parse, in the terms of its parts.
+fn why_unparsable(text: &str) -> String {
+    let text = text.trim();
+    let Some((address, prefix)) = text.split_once('/') else {
+        return match text.parse::<IpAddr>() {
+            Ok(IpAddr::V4(_)) => format!("no prefix length (a single address is {text}/32)"),
+            Ok(IpAddr::V6(_)) => format!("no prefix length (a single address is {text}/128)"),
+            Err(_) => "not a CIDR block (address/prefix length)".to_string(),
+        };
+    };
+    let (family, max) = match address.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) => ("IPv4", 32),
+        Ok(IpAddr::V6(_)) => ("IPv6", 128),
+        Err(_) if address.contains(':') => {
+            return format!("{address} is not an IPv6 address");
+        }
+        Err(_) => {
+            return format!("{address} is not an IPv4 address (four numbers 0–255)");
+        }
+    };
+    match prefix.parse::<u32>() {
+        Ok(length) if length > max => {
+            format!("/{length} is longer than an {family} address (at most /{max})")
+        }
+        _ => format!("{prefix:?} is not a prefix length (0–{max})"),
     }
 }
 
@@ -290,7 +371,7 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(
             findings[0].message,
-            "vpc aws_vpc.a has CIDR \"10.0.0.0/33\", which is not a valid CIDR block"
+            "vpc aws_vpc.a has CIDR \"10.0.0.0/33\", which is not a valid CIDR block: AWS rejects it"
         );
         assert_eq!(findings[0].primary.span, span);
     }
@@ -362,6 +443,34 @@ mod tests {
         let route = b.route("aws_route.a", rt, "169.254.169.254/32", Target::Other);
         b.network.routes[route].destination.value = None;
         assert!(check(b).is_empty());
+    }
+
+    #[test]
+    fn unparsable_labels_say_which_part_is_wrong() {
+        assert_eq!(
+            why_unparsable("10.0.300.0/24"),
+            "10.0.300.0 is not an IPv4 address (four numbers 0–255)"
+        );
+        assert_eq!(
+            why_unparsable("0.0.0.0/33"),
+            "/33 is longer than an IPv4 address (at most /32)"
+        );
+        assert_eq!(
+            why_unparsable("2001:db8::/200"),
+            "/200 is longer than an IPv6 address (at most /128)"
+        );
+        assert_eq!(
+            why_unparsable("10.0.0.1"),
+            "no prefix length (a single address is 10.0.0.1/32)"
+        );
+        assert_eq!(
+            why_unparsable("10.0.0.0/8x"),
+            "\"8x\" is not a prefix length (0–32)"
+        );
+        assert_eq!(
+            why_unparsable("any"),
+            "not a CIDR block (address/prefix length)"
+        );
     }
 
     #[test]

@@ -76,6 +76,17 @@ const OPTIONAL_COMPUTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "aws_spot_instance_request",
+        &[
+            "availability_zone",
+            "subnet_id",
+            "private_ip",
+            "associate_public_ip_address",
+            "vpc_security_group_ids",
+            "ipv6_addresses",
+        ],
+    ),
+    (
         "aws_network_interface",
         &[
             "private_ip",

@@ -3,9 +3,10 @@
 //! protocol, CIDR, ports or action is unknown makes the answer unknown from that entry on.
 
 use super::ports::{matched_ports, PortSet};
+use super::routing::{placed, Place};
 use crate::model::{
     Direction, NaclAction, NaclEntry, NaclEntryId, NaclId, Network, PortRange, Protocol, SubnetId,
-    VpcId,
+    UnitEntities, VpcId,
 };
 use ipnet::IpNet;
 use std::collections::{HashMap, HashSet};
@@ -97,9 +98,8 @@ pub struct NaclIndex<'n> {
     entries: Vec<OrderedEntries>,
     explicit: HashMap<SubnetId, NaclId>,
     default_of_vpc: HashMap<VpcId, NaclId>,
-    /// Some NACL has a subnet association whose subnet is unknown.
-    unknown_association: bool,
-    /// Subnets associated with a NACL that is unknown.
+    /// Subnets associated with a NACL that is unknown, or that an association of unknown
+    /// subnet may be.
     unknown_nacl: HashSet<SubnetId>,
 }
 
@@ -141,14 +141,26 @@ impl<'n> NaclIndex<'n> {
         }
         let mut explicit = HashMap::new();
         let mut default_of_vpc = HashMap::new();
-        let mut unknown_association = false;
         let mut unknown_nacl = HashSet::new();
-        for subnet in &network.unplaced_nacl_associations {
+        // Associations of unknown subnet: by the VPC of their NACL (`None`: unknown) and
+        // their unit's subnets (`None`: any), as route table associations are placed.
+        let mut unknown_subnet_in: Vec<Place> = Vec::new();
+        for (index, subnet) in network.unplaced_nacl_associations.iter().enumerate() {
             match subnet.copied() {
                 Some(subnet) => {
                     unknown_nacl.insert(subnet);
                 }
-                None => unknown_association = true,
+                None => {
+                    let unit =
+                        UnitEntities::of(&network.units, index, |u| &u.unplaced_nacl_associations);
+                    unknown_subnet_in.push((
+                        None,
+                        unit.and_then(|unit| {
+                            Some(unit.subnets.clone())
+                                .filter(|_| !unit.nacl_association_of_outside_subnet)
+                        }),
+                    ));
+                }
             }
         }
         for (nacl_id, nacl) in network.nacls.iter() {
@@ -160,8 +172,17 @@ impl<'n> NaclIndex<'n> {
                     Some(subnet) => {
                         explicit.insert(subnet, nacl_id);
                     }
-                    None => unknown_association = true,
+                    // AWS associates a NACL with subnets of its own VPC only.
+                    None => unknown_subnet_in.push((nacl.vpc.copied(), None)),
                 }
+            }
+        }
+        let may_be_associated = placed(unknown_subnet_in, network.subnets.len(), |i| {
+            network.subnets[SubnetId::new(i)].vpc.copied()
+        });
+        for (index, may_be) in may_be_associated.into_iter().enumerate() {
+            if may_be {
+                unknown_nacl.insert(SubnetId::new(index));
             }
         }
         NaclIndex {
@@ -169,7 +190,6 @@ impl<'n> NaclIndex<'n> {
             entries,
             explicit,
             default_of_vpc,
-            unknown_association,
             unknown_nacl,
         }
     }
@@ -190,7 +210,7 @@ impl<'n> NaclIndex<'n> {
         if let Some(&nacl) = self.explicit.get(&subnet) {
             return Some(nacl);
         }
-        if self.unknown_association || self.unknown_nacl.contains(&subnet) {
+        if self.unknown_nacl.contains(&subnet) {
             return None;
         }
         let vpc = self.network.subnets[subnet].vpc.copied()?;
@@ -206,7 +226,7 @@ impl<'n> NaclIndex<'n> {
         let Some(vpc) = self.network.subnets[subnet].vpc.copied() else {
             return SubnetNacl::Unknown;
         };
-        if self.unknown_association || self.unknown_nacl.contains(&subnet) {
+        if self.unknown_nacl.contains(&subnet) {
             return SubnetNacl::Unknown;
         }
         match self.default_of_vpc.get(&vpc) {
@@ -729,5 +749,44 @@ mod tests {
         b.network.unplaced_nacl_associations[0].value = None;
         let index = NaclIndex::new(&b.network);
         assert!(matches!(index.subnet_nacl(db), SubnetNacl::Unknown));
+    }
+
+    /// An association of unknown subnet is one of its own unit's subnets (references do
+    /// not cross units); a NACL's subnet that is unknown is one of the NACL's VPC.
+    #[test]
+    fn an_association_of_unknown_subnet_stays_in_its_unit_and_vpc() {
+        let mut b = NetworkBuilder::new();
+        let vpc = b.vpc("aws_vpc.a", "10.0.0.0/16");
+        let app = b.subnet("aws_subnet.app", vpc, "10.0.1.0/24");
+        let other_vpc = b.vpc("aws_vpc.b", "10.1.0.0/16");
+        let other = b.subnet("OtherSubnet", other_vpc, "10.1.1.0/24");
+        let default = b.nacl("aws_default_network_acl.a", vpc);
+        b.network.nacls[default].is_default = true;
+        let other_default = b.nacl("OtherDefault", other_vpc);
+        b.network.nacls[other_default].is_default = true;
+        let unplaced = b.unknown();
+        b.network.unplaced_nacl_associations.push(unplaced);
+        b.network.units = vec![
+            UnitEntities {
+                subnets: 0..1,
+                unplaced_nacl_associations: 0..1,
+                ..Default::default()
+            },
+            UnitEntities {
+                subnets: 1..2,
+                unplaced_nacl_associations: 1..1,
+                ..Default::default()
+            },
+        ];
+        let index = NaclIndex::new(&b.network);
+        assert!(matches!(index.subnet_nacl(app), SubnetNacl::Unknown));
+        assert!(matches!(index.subnet_nacl(other), SubnetNacl::Managed(n) if n == other_default));
+        b.network.unplaced_nacl_associations.clear();
+        let acl = b.nacl("aws_network_acl.a", vpc);
+        let unknown_subnet = b.unknown();
+        b.network.nacls[acl].subnets.push(unknown_subnet);
+        let index = NaclIndex::new(&b.network);
+        assert!(matches!(index.subnet_nacl(app), SubnetNacl::Unknown));
+        assert!(matches!(index.subnet_nacl(other), SubnetNacl::Managed(n) if n == other_default));
     }
 }

@@ -306,10 +306,12 @@ impl<'n> RoutingIndex<'n> {
                 }
             }
         }
+        // A main route table association replaces the table AWS made main; one of unknown
+        // table leaves the main table unknown.
         for (id, vpc) in network.vpcs.iter() {
-            if let Some(table) = vpc.main_route_table.as_ref().and_then(|f| f.copied()) {
+            if let Some(table) = &vpc.main_route_table {
                 if let Some(slot) = main_table.get_mut(id.index()) {
-                    *slot = Some(table);
+                    *slot = table.copied();
                 }
             }
         }
@@ -521,12 +523,16 @@ impl<'n> RoutingIndex<'n> {
 
 /// Where something of unknown table or subnet may be: a VPC (`None`: unknown) and the
 /// arena indexes of its unit's own tables or subnets (`None`: any).
-type Place = (Option<VpcId>, Option<std::ops::Range<usize>>);
+pub(super) type Place = (Option<VpcId>, Option<std::ops::Range<usize>>);
 
 /// Per entity of an arena of `len` (whose VPC `vpc_of` gives): whether something placed at
 /// one of `places` may be it. Each distinct place marks its unit's range only, so the cost
 /// is the size of the units with such things, not every entity times every place.
-fn placed(places: Vec<Place>, len: usize, vpc_of: impl Fn(usize) -> Option<VpcId>) -> Vec<bool> {
+pub(super) fn placed(
+    places: Vec<Place>,
+    len: usize,
+    vpc_of: impl Fn(usize) -> Option<VpcId>,
+) -> Vec<bool> {
     let mut marked = vec![false; len];
     let distinct: std::collections::HashSet<Place> = places.into_iter().collect();
     for (vpc, unit) in distinct {

@@ -103,6 +103,8 @@ const INGRESS: SgRuleNames = SgRuleNames {
     groups: &["SourceSecurityGroupId"],
     prefix_lists: &["SourcePrefixListId"],
     self_: None,
+    // EC2 masks a rule's CIDR to its network (ansible/ansible#25403).
+    host_bits: Some(HostBitsHandling::Truncated),
 };
 
 const EGRESS: SgRuleNames = SgRuleNames {
@@ -120,6 +122,7 @@ const NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     from_port: "",
     to_port: "",
     port_range: Some(("PortRange", "From", "To")),
+    host_bits: None,
 };
 
 const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
@@ -148,6 +151,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dns_support: "EnableDnsSupport",
             dns_hostnames: "EnableDnsHostnames",
             dns_hostnames_unset: Some(false),
+            is_default: false,
         }),
         "AWS::EC2::VPCCidrBlock" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "VpcId",
@@ -209,12 +213,13 @@ fn lowering(kind: &str) -> Option<Lowering> {
         },
         "AWS::EC2::Instance" => Lowering::Instance(&InstanceNames {
             subnet: "SubnetId",
-            source_dest_check: "SourceDestCheck",
+            source_dest_check: Some("SourceDestCheck"),
             security_groups: "SecurityGroupIds",
             group_names: GroupNameNames {
                 list: "SecurityGroups",
                 group_kind: "AWS::EC2::SecurityGroup",
                 group_name: "GroupName",
+                group_vpc: "VpcId",
             },
             interfaces: "NetworkInterfaces",
             interface: InterfaceSpecNames {
@@ -226,7 +231,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             },
             eni_subnet: "SubnetId",
             public_ip: None,
-            launch_template: "LaunchTemplate",
+            launch_template: Some("LaunchTemplate"),
             template: LaunchTemplateNames {
                 kind: "AWS::EC2::LaunchTemplate",
                 data: Some("LaunchTemplateData"),
@@ -236,6 +241,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
                     list: "SecurityGroups",
                     group_kind: "AWS::EC2::SecurityGroup",
                     group_name: "GroupName",
+                    group_vpc: "VpcId",
                 },
                 interfaces: "NetworkInterfaces",
                 interface: InterfaceSpecNames {
@@ -344,6 +350,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             destination: "DestinationCidrBlock",
             attachment: "TransitGatewayAttachmentId",
             blackhole: "Blackhole",
+            host_bits: None,
         }),
         "AWS::NetworkFirewall::Firewall" => Lowering::NetworkFirewall {
             vpc: "VpcId",

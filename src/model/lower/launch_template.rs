@@ -40,7 +40,7 @@ impl<'a> UnitLowering<'a> {
                 let groups = self.template_field(template, names_t, names_t.security_groups);
                 placement.groups = self.links(groups);
                 let by_name = self.template_field(template, names_t, names_t.group_names.list);
-                let by_name = self.groups_by_name(res, by_name, &names_t.group_names);
+                let by_name = self.groups_by_name(id, res, by_name, &names_t.group_names);
                 placement.groups.extend(by_name);
             }
             return;

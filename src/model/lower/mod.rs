@@ -386,6 +386,8 @@ struct VpcNames {
     /// `enableDnsHostnames` when not written: false for a new VPC; unknown for the default
     /// VPC, which AWS creates with it on and the code adopts as it is.
     dns_hostnames_unset: Option<bool>,
+    /// The region's default VPC (`aws_default_vpc`).
+    is_default: bool,
 }
 
 struct CidrBlockNames {
@@ -467,7 +469,8 @@ struct GatewayAttachmentNames {
 
 struct InstanceNames {
     subnet: &'static str,
-    source_dest_check: &'static str,
+    /// `None` where the check cannot be set at launch: it is on, as EC2 creates it.
+    source_dest_check: Option<&'static str>,
     security_groups: &'static str,
     /// The groups named by name (default VPC): `security_groups`, `SecurityGroups`.
     group_names: GroupNameNames,
@@ -481,7 +484,7 @@ struct InstanceNames {
     /// device 0 interface spec only).
     public_ip: Option<&'static str>,
     /// The launch template the instance names (`launch_template` block, `LaunchTemplate`).
-    launch_template: &'static str,
+    launch_template: Option<&'static str>,
     template: LaunchTemplateNames,
 }
 
@@ -520,6 +523,21 @@ struct GroupNameNames {
     /// The security group resource and its name argument.
     group_kind: &'static str,
     group_name: &'static str,
+    /// The group's VPC argument: a group without it is in the default VPC.
+    group_vpc: &'static str,
+}
+
+/// A security group an instance names by a literal name: a group name is unique per VPC
+/// only, so it is resolved once every subnet and group has its VPC.
+struct NamedGroup<'a> {
+    instance: InstanceId,
+    address: &'a str,
+    name: &'a str,
+    span: Span,
+    /// The unit's groups of that name, each with whether its VPC argument is written.
+    candidates: Vec<(SecurityGroupId, bool)>,
+    /// The instance names a subnet (without one, it is in the default VPC).
+    subnet_written: bool,
 }
 
 struct ElasticIpNames {
@@ -557,6 +575,8 @@ struct SgRuleNames {
     groups: &'static [&'static str],
     prefix_lists: &'static [&'static str],
     self_: Option<&'static str>,
+    /// What the deploying tool does with a CIDR with host bits set, where established.
+    host_bits: Option<HostBitsHandling>,
 }
 
 struct SgRuleResourceNames {
@@ -603,6 +623,8 @@ struct NaclEntryNames {
     to_port: &'static str,
     /// A `{From, To}` object instead of two attributes.
     port_range: Option<(&'static str, &'static str, &'static str)>,
+    /// What the deploying tool does with a CIDR with host bits set, where established.
+    host_bits: Option<HostBitsHandling>,
 }
 
 struct NaclEntryResourceNames {
@@ -676,6 +698,9 @@ struct TgwRouteNames {
     destination: &'static str,
     attachment: &'static str,
     blackhole: &'static str,
+    /// What the deploying tool does with a destination with host bits set, where
+    /// established.
+    host_bits: Option<HostBitsHandling>,
 }
 
 struct VpcEndpointNames {
@@ -733,6 +758,12 @@ struct UnitLowering<'a> {
     /// What lowering leaves out of the analysis (a block AWS allocates from an IPAM pool),
     /// and what AWS rejects (an instance that overrides its template's interfaces).
     diagnostics: Vec<Diagnostic>,
+    named_groups: Vec<NamedGroup<'a>>,
+    /// A main route table association of unknown VPC (or unknown count) may be any VPC's
+    /// of the unit: where it is, every VPC's main route table is unknown.
+    unplaced_main_association: Option<Span>,
+    /// The VPCs that are the region's default VPC.
+    default_vpcs: HashSet<VpcId>,
 }
 
 /// A parsed scalar: its value, unknown, or text that does not parse.
@@ -740,6 +771,17 @@ enum Parsed<T> {
     Known(T),
     Unknown,
     Invalid(String),
+}
+
+/// Where a CIDR literal is, for [`RejectedCidr`].
+struct CidrAt<'r> {
+    res: &'r Resource,
+    /// The inline block holding it, if any.
+    block: Option<&'r Val>,
+    what: &'static str,
+    /// What the deploying tool does with host bits in this attribute, where established
+    /// (elsewhere they pass).
+    host_bits: Option<HostBitsHandling>,
 }
 
 /// A present attribute. Null and the empty string count as absent: the AWS provider treats
@@ -906,6 +948,9 @@ impl<'a> UnitLowering<'a> {
             others,
             literal_gateways,
             diagnostics: Vec::new(),
+            named_groups: Vec::new(),
+            unplaced_main_association: None,
+            default_vpcs: HashSet::new(),
         }
     }
 
@@ -918,7 +963,9 @@ impl<'a> UnitLowering<'a> {
             self.net.vgw_propagations.len(),
             self.net.route_table_associations.len(),
             self.net.subnets.len(),
+            self.net.unplaced_nacl_associations.len(),
         );
+        let vpcs_start = self.net.vpcs.len();
         let filters_start = (
             self.net.security_groups.len(),
             self.net.sg_rules.len(),
@@ -951,6 +998,12 @@ impl<'a> UnitLowering<'a> {
         for (index, (res, lowering)) in resources.iter().zip(&lowerings).enumerate() {
             if let Some(lowering) = lowering {
                 self.fill(index, res, lowering);
+            }
+        }
+        self.resolve_named_groups();
+        if let Some(span) = self.unplaced_main_association {
+            for index in vpcs_start..self.net.vpcs.len() {
+                self.net.vpcs[VpcId::new(index)].main_route_table = Some(Field::unknown(span));
             }
         }
         // After every VPC block is filled, whatever the resources' order: the default
@@ -1011,16 +1064,23 @@ impl<'a> UnitLowering<'a> {
             });
         let association_of_outside_subnet =
             named_from_outside(unplaced_associations, &subnets, |a| &a.origin) == Some(true);
+        let unplaced_nacl_associations = start.5..net.unplaced_nacl_associations.len();
+        let nacl_association_of_outside_subnet = subnets.is_empty()
+            && unplaced_nacl_associations
+                .clone()
+                .any(|i| net.unplaced_nacl_associations[i].value.is_none());
         self.net.units.push(UnitEntities {
             route_tables,
             routes,
             vgw_propagations,
             route_table_associations,
             subnets,
+            unplaced_nacl_associations,
             route_in_outside_table,
             association_of_outside_subnet,
             rule_of_outside_group,
             entry_of_outside_nacl,
+            nacl_association_of_outside_subnet,
         });
         (self.primary, self.diagnostics)
     }
@@ -1093,6 +1153,9 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::NaclEntry(names) => {
                 self.unknown_nacl_entries(res, Field::unknown(span), &names.direction);
+            }
+            Lowering::MainRouteTableAssociation { .. } => {
+                self.unplaced_main_association = Some(span);
             }
             _ => {}
         }
@@ -1374,26 +1437,40 @@ impl<'a> UnitLowering<'a> {
         })
     }
 
-    fn known_or_unknown<T>(&self, val: &'a Val, parsed: Parsed<T>) -> Field<T> {
-        match parsed {
-            Parsed::Known(v) => Field::known(v, val.span),
-            _ => Field::unknown(val.span),
-        }
-    }
-
-    fn ipv6(&self, val: &'a Val) -> Field<Ipv6Net> {
-        let parsed = self.parse::<Ipv6Net>(val);
-        self.known_or_unknown(val, parsed)
-    }
-
-    fn ip_net(&self, val: &'a Val) -> Field<IpNet> {
-        let parsed = self.parse::<IpNet>(val);
-        self.known_or_unknown(val, parsed)
-    }
-
-    fn ipv4(&self, val: &'a Val) -> Field<Ipv4Net> {
-        let parsed = self.parse::<Ipv4Net>(val);
-        self.known_or_unknown(val, parsed)
+    /// A CIDR literal; one AWS rejects or changes (see [`CidrAt`]) is recorded for
+    /// `invalid-cidr`.
+    fn cidr_literal<T>(&mut self, val: &'a Val, at: &CidrAt) -> Field<T>
+    where
+        T: FromStr + Copy + Into<IpNet>,
+    {
+        let (field, text, flaw) = match self.parse::<T>(val) {
+            Parsed::Known(net) => {
+                let written: IpNet = net.into();
+                let field = Field::known(net, val.span);
+                match at.host_bits {
+                    Some(handling) if written.trunc() != written => {
+                        let network = written.trunc();
+                        let flaw = CidrFlaw::HostBits { network, handling };
+                        (field, written.to_string(), flaw)
+                    }
+                    _ => return field,
+                }
+            }
+            Parsed::Unknown => return Field::unknown(val.span),
+            Parsed::Invalid(text) => (Field::unknown(val.span), text, CidrFlaw::Unparsable),
+        };
+        let origin = match at.block {
+            Some(block) => inline_origin(at.res, block),
+            None => origin(at.res),
+        };
+        self.net.flawed_cidrs.push(FlawedCidr {
+            origin,
+            what: at.what,
+            text,
+            flaw,
+            span: val.span,
+        });
+        field
     }
 
     fn boolean(&self, res: &'a Resource, name: &str, default: Option<bool>) -> Field<bool> {
@@ -1801,8 +1878,9 @@ impl<'a> UnitLowering<'a> {
             Lowering::MainRouteTableAssociation { vpc, route_table } => {
                 let vpc: Field<VpcId> = self.link(res, vpc);
                 let table = self.link(res, route_table);
-                if let Some(vpc) = vpc.copied() {
-                    self.net.vpcs[vpc].main_route_table = Some(table);
+                match vpc.copied() {
+                    Some(vpc) => self.net.vpcs[vpc].main_route_table = Some(table),
+                    None => self.unplaced_main_association = Some(vpc.span),
                 }
             }
             Lowering::VgwPropagation {
@@ -1970,8 +2048,14 @@ impl<'a> UnitLowering<'a> {
                 destination,
             } => {
                 let vpn_connection = self.link(res, vpn_connection);
+                let at = CidrAt {
+                    res,
+                    block: None,
+                    what: "VPN connection route",
+                    host_bits: None,
+                };
                 let destination = match attr(res, destination) {
-                    Some(val) => self.ipv4(val),
+                    Some(val) => self.cidr_literal(val, &at),
                     None => Field::unknown(res.name_span),
                 };
                 self.net.vpn_routes.push(VpnConnectionRoute {
@@ -2048,8 +2132,14 @@ impl<'a> UnitLowering<'a> {
             }
             Lowering::TgwRoute(names) => {
                 let route_table = self.link(res, names.route_table);
+                let at = CidrAt {
+                    res,
+                    block: None,
+                    what: "transit gateway route",
+                    host_bits: names.host_bits,
+                };
                 let destination = match attr(res, names.destination) {
-                    Some(val) => self.ipv4(val),
+                    Some(val) => self.cidr_literal(val, &at),
                     None => Field::unknown(res.name_span),
                 };
                 let blackhole = self
@@ -2151,8 +2241,14 @@ impl<'a> UnitLowering<'a> {
                 let Some(list) = list.copied() else {
                     return;
                 };
+                let at = CidrAt {
+                    res,
+                    block: None,
+                    what: "prefix list entry",
+                    host_bits: None,
+                };
                 let cidr = match attr(res, cidr) {
-                    Some(val) => self.ip_net(val),
+                    Some(val) => self.cidr_literal(val, &at),
                     None => Field::unknown(res.name_span),
                 };
                 let list = &mut self.net.prefix_lists[list];
@@ -2182,17 +2278,23 @@ impl<'a> UnitLowering<'a> {
             },
             None => Field::unknown(res.name_span),
         };
-        let entries: Vec<PrefixListEntry> = self
-            .elements(attr(res, names.entries))
-            .into_iter()
-            .map(|block| PrefixListEntry {
+        let mut entries = Vec::new();
+        for block in self.elements(attr(res, names.entries)) {
+            let at = CidrAt {
+                res,
+                block: Some(block),
+                what: "prefix list entry",
+                host_bits: None,
+            };
+            let cidr = match get(block, names.entry_cidr) {
+                Some(val) => self.cidr_literal(val, &at),
+                None => Field::unknown(block.span),
+            };
+            entries.push(PrefixListEntry {
                 origin: inline_origin(res, block),
-                cidr: match get(block, names.entry_cidr) {
-                    Some(val) => self.ip_net(val),
-                    None => Field::unknown(block.span),
-                },
-            })
-            .collect();
+                cidr,
+            });
+        }
         let inline_complete =
             !entries.is_empty() && entries.iter().all(|entry| entry.cidr.value.is_some());
         let list = &mut self.net.prefix_lists[id];
@@ -2200,6 +2302,19 @@ impl<'a> UnitLowering<'a> {
         list.max_entries = max_entries;
         list.entries_complete = inline_complete && list.entries.is_empty();
         list.entries.splice(0..0, entries);
+    }
+
+    /// An IPv6 block of a VPC or subnet: the AWS provider rejects host bits in each
+    /// (`aws_vpc`, `aws_vpc_ipv6_cidr_block_association`, `aws_subnet`); what EC2 does with
+    /// them is not established, so CloudFormation's pass.
+    fn ipv6_block_at<'r>(&self, res: &'r Resource, what: &'static str) -> CidrAt<'r> {
+        CidrAt {
+            res,
+            block: None,
+            what,
+            host_bits: (self.dialect.host_bits == HostBitsHandling::Rejected)
+                .then_some(HostBitsHandling::Rejected),
+        }
     }
 
     fn fill_vpc(&mut self, id: VpcId, res: &'a Resource, names: &VpcNames) {
@@ -2214,7 +2329,8 @@ impl<'a> UnitLowering<'a> {
         }
         let mut ipv6 = Vec::new();
         if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
-            ipv6.push(self.ipv6(val));
+            let at = self.ipv6_block_at(res, "vpc");
+            ipv6.push(self.cidr_literal(val, &at));
         } else if let Some(val) = names.amazon_ipv6.and_then(|name| attr(res, name)) {
             if self.follow(val).as_bool() != Some(false) {
                 ipv6.push(Field::unknown(val.span));
@@ -2224,6 +2340,9 @@ impl<'a> UnitLowering<'a> {
         }
         let dns_support = self.boolean(res, names.dns_support, Some(true));
         let dns_hostnames = self.boolean(res, names.dns_hostnames, names.dns_hostnames_unset);
+        if names.is_default {
+            self.default_vpcs.insert(id);
+        }
         let vpc = &mut self.net.vpcs[id];
         vpc.cidr = cidr;
         vpc.invalid_cidr = invalid;
@@ -2284,7 +2403,8 @@ impl<'a> UnitLowering<'a> {
             return;
         }
         let ipv6 = if let Some(val) = names.ipv6_cidr.and_then(|name| attr(res, name)) {
-            Some(self.ipv6(val))
+            let at = self.ipv6_block_at(res, "secondary vpc block");
+            Some(self.cidr_literal(val, &at))
         } else {
             names
                 .amazon_ipv6
@@ -2305,7 +2425,8 @@ impl<'a> UnitLowering<'a> {
             _ => None,
         };
         let ipv4 = self.cidr4(attr(res, names.cidr));
-        let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.ipv6(val));
+        let at = self.ipv6_block_at(res, "subnet");
+        let ipv6 = attr(res, names.ipv6_cidr).map(|val| self.cidr_literal(val, &at));
         let az = names
             .az
             .iter()
@@ -2539,8 +2660,10 @@ impl<'a> UnitLowering<'a> {
 
     fn fill_instance(&mut self, id: InstanceId, res: &'a Resource, names: &InstanceNames) {
         let own_interfaces = self.elements(attr(res, names.interfaces));
+        let named_from = self.named_groups.len();
         let mut groups = self.links(attr(res, names.security_groups));
         groups.extend(self.groups_by_name(
+            id,
             res,
             attr(res, names.group_names.list),
             &names.group_names,
@@ -2563,10 +2686,17 @@ impl<'a> UnitLowering<'a> {
             names.eni_subnet,
             &mut placement,
         );
-        if let Some(spec) = self.elements(attr(res, names.launch_template)).first() {
+        let template = names.launch_template.and_then(|name| attr(res, name));
+        if let Some(spec) = self.elements(template).first() {
             self.merge_launch_template(id, res, spec, names, has_own_interfaces, &mut placement);
         }
-        let source_dest_check = self.boolean(res, names.source_dest_check, Some(true));
+        for named in &mut self.named_groups[named_from..] {
+            named.subnet_written = placement.subnet.is_some();
+        }
+        let source_dest_check = match names.source_dest_check {
+            Some(name) => self.boolean(res, name, Some(true)),
+            None => Field::default(true, res.name_span),
+        };
         let instance = &mut self.net.instances[id];
         instance.subnet = placement
             .subnet
@@ -2580,11 +2710,11 @@ impl<'a> UnitLowering<'a> {
 
     /// The security groups a list of names gives: a reference to a group's name, or to its
     /// ID (the AWS provider passes the list as IDs when the instance names a subnet, and a
-    /// CloudFormation `Ref` to a group in a VPC is its ID), or a name exactly one group of
-    /// the unit has. A literal ID is unknown as in a list of IDs; a name that no group or
-    /// several groups of the unit have is unknown, and said so.
+    /// CloudFormation `Ref` to a group in a VPC is its ID), or a literal name, unknown until
+    /// [`Self::resolve_named_groups`]. A literal ID is unknown as in a list of IDs.
     fn groups_by_name(
         &mut self,
+        instance: InstanceId,
         res: &'a Resource,
         list: Option<&'a Val>,
         names: &GroupNameNames,
@@ -2607,7 +2737,11 @@ impl<'a> UnitLowering<'a> {
                 groups.push(Field::unknown(val.span));
                 continue;
             };
-            let named: Vec<SecurityGroupId> = self
+            groups.push(Field::unknown(val.span));
+            if name.starts_with("sg-") {
+                continue;
+            }
+            let candidates = self
                 .resources
                 .iter()
                 .enumerate()
@@ -2616,33 +2750,100 @@ impl<'a> UnitLowering<'a> {
                         && attr(group, names.group_name)
                             .is_some_and(|v| matches!(self.text(v), Parsed::Known(n) if n == name))
                 })
-                .filter_map(|(index, _)| self.primary.get(index).copied().flatten())
-                .filter_map(SecurityGroup::pick)
+                .filter_map(|(index, group)| {
+                    let id = self.primary.get(index).copied().flatten()?;
+                    let id = SecurityGroup::pick(id)?;
+                    Some((id, attr(group, names.group_vpc).is_some()))
+                })
                 .collect();
-            if let [id] = named[..] {
-                groups.push(Field::known(id, val.span));
-                continue;
-            }
-            groups.push(Field::unknown(val.span));
-            if name.starts_with("sg-") {
-                continue;
-            }
-            let which = if named.is_empty() {
-                "no security group of this code is"
+            self.named_groups.push(NamedGroup {
+                instance,
+                address: &res.address,
+                name,
+                span: val.span,
+                candidates,
+                subnet_written: false,
+            });
+        }
+        groups
+    }
+
+    /// The group each literal name of an instance names: the one group of the instance's
+    /// VPC with that name (an instance without a subnet, and a group without a VPC, are in
+    /// the default VPC). No such group, several, one whose VPC is unknown, or an instance
+    /// whose VPC is unknown leave the group unknown, and that is said.
+    fn resolve_named_groups(&mut self) {
+        for named in std::mem::take(&mut self.named_groups) {
+            let instance = &self.net.instances[named.instance];
+            // `Some(None)`: the default VPC.
+            let scope: Option<Option<VpcId>> = if named.subnet_written {
+                instance
+                    .subnet
+                    .copied()
+                    .and_then(|subnet| self.net.subnets[subnet].vpc.copied())
+                    .map(Some)
             } else {
-                "several security groups of this code are"
+                Some(None)
+            };
+            let is_default =
+                |vpc: Option<VpcId>| vpc.is_none_or(|v| self.default_vpcs.contains(&v));
+            let why = match scope {
+                None => "the instance's VPC is unknown, and a group name is unique per VPC only",
+                Some(scope) => {
+                    let mut matched = Vec::new();
+                    let mut maybe = false;
+                    for &(group, vpc_written) in &named.candidates {
+                        match (self.net.security_groups[group].vpc.copied(), vpc_written) {
+                            (Some(vpc), _) if scope.is_some() => {
+                                if scope == Some(vpc) {
+                                    matched.push(group);
+                                }
+                            }
+                            (Some(vpc), _) => {
+                                if is_default(Some(vpc)) {
+                                    matched.push(group);
+                                }
+                            }
+                            (None, false) => {
+                                if is_default(scope) {
+                                    matched.push(group);
+                                }
+                            }
+                            (None, true) => maybe = true,
+                        }
+                    }
+                    match (&matched[..], maybe) {
+                        ([group], false) => {
+                            let group = *group;
+                            let slot = self.net.instances[named.instance]
+                                .security_groups
+                                .iter_mut()
+                                .find(|slot| slot.value.is_none() && slot.span == named.span);
+                            if let Some(slot) = slot {
+                                *slot = Field::known(group, named.span);
+                            }
+                            continue;
+                        }
+                        ([], false) => {
+                            "no security group of this code in the instance's VPC has it"
+                        }
+                        ([], true) => "a security group of this code has it whose VPC is unknown",
+                        _ => {
+                            "several security groups of this code in the instance's VPC may have it"
+                        }
+                    }
+                }
             };
             self.diagnostics.push(Diagnostic::gap(
-                val.span,
-                GapCause::UnknownDataSource,
+                named.span,
+                GapCause::UnresolvedName,
                 format!(
-                    "{}: {which} named \"{name}\", so the group it names is unknown and the \
-                     checks of this instance's security groups skip it",
-                    res.address
+                    "{}: it names security group \"{}\" by name; {why}, so the group is \
+                     unknown and the checks of this instance's security groups skip it",
+                    named.address, named.name
                 ),
             ));
         }
-        groups
     }
 
     /// Merges what interface specs say about the instance's primary interface (device 0)
@@ -2921,11 +3122,18 @@ impl<'a> UnitLowering<'a> {
             fallback,
         );
         let mut peers: Vec<Field<SgPeer>> = Vec::new();
+        let at = CidrAt {
+            res,
+            block: inline.then_some(body),
+            what: "security group rule",
+            host_bits: names.host_bits,
+        };
         for name in names.cidrs {
             for val in self.elements(get(body, name)) {
-                peers.push(match self.parse::<IpNet>(val) {
-                    Parsed::Known(net) => Field::known(SgPeer::Cidr(net), val.span),
-                    _ => Field::unknown(val.span),
+                let cidr: Field<IpNet> = self.cidr_literal(val, &at);
+                peers.push(match cidr.copied() {
+                    Some(net) => Field::known(SgPeer::Cidr(net), val.span),
+                    None => Field::unknown(val.span),
                 });
             }
         }
@@ -3082,15 +3290,23 @@ impl<'a> UnitLowering<'a> {
             },
             None => Field::unknown(fallback),
         };
+        let at = CidrAt {
+            res,
+            block: inline.then_some(body),
+            what: "network ACL entry",
+            host_bits: names.host_bits,
+        };
         let cidr = if let Some(val) = get(body, names.cidr) {
-            match self.parse::<Ipv4Net>(val) {
-                Parsed::Known(net) => Field::known(IpNet::V4(net), val.span),
-                _ => Field::unknown(val.span),
+            let cidr: Field<Ipv4Net> = self.cidr_literal(val, &at);
+            match cidr.copied() {
+                Some(net) => Field::known(IpNet::V4(net), val.span),
+                None => Field::unknown(val.span),
             }
         } else if let Some(val) = get(body, names.ipv6_cidr) {
-            match self.parse::<Ipv6Net>(val) {
-                Parsed::Known(net) => Field::known(IpNet::V6(net), val.span),
-                _ => Field::unknown(val.span),
+            let cidr: Field<Ipv6Net> = self.cidr_literal(val, &at);
+            match cidr.copied() {
+                Some(net) => Field::known(IpNet::V6(net), val.span),
+                None => Field::unknown(val.span),
             }
         } else {
             Field::unknown(fallback)
@@ -3165,10 +3381,16 @@ impl<'a> UnitLowering<'a> {
                 None => Field::unknown(res.name_span),
             },
         };
+        let at = CidrAt {
+            res,
+            block: None,
+            what: "Direct Connect gateway association",
+            host_bits: None,
+        };
         let allowed_prefixes = self
             .elements(prefixes)
             .into_iter()
-            .map(|val| self.ipv4(val))
+            .map(|val| self.cidr_literal(val, &at))
             .collect();
         // AWS attaches the Direct Connect gateway to the transit gateway.
         if let (Some(DxAssociated::TransitGateway(tgw)), Some(dx)) =
@@ -3226,7 +3448,7 @@ impl<'a> UnitLowering<'a> {
         if proposal.is_none() {
             self.diagnostics.push(Diagnostic::gap(
                 val.span,
-                GapCause::UnknownDataSource,
+                GapCause::UnresolvedName,
                 format!(
                     "{}: the gateway it associates is named by a proposal that vpclint does not \
                      find in this code (another configuration makes it, or it is unknown), so \

@@ -38,10 +38,15 @@ fn unknown_name(_reason: &str, text: &str) -> Option<String> {
 }
 
 fn identity(kind: &str, attribute: &str) -> bool {
-    attribute == "id"
+    // A spot instance request's `id` is the request's (`sir-`), not its instance's.
+    (attribute == "id" && kind != "aws_spot_instance_request")
         || matches!(
             (kind, attribute),
             ("aws_instance", "primary_network_interface_id")
+                | (
+                    "aws_spot_instance_request",
+                    "spot_instance_id" | "primary_network_interface_id"
+                )
                 | ("aws_route53_zone", "zone_id")
                 | ("aws_lb" | "aws_alb", "arn")
         )
@@ -110,6 +115,7 @@ const INLINE_SG_RULE: SgRuleNames = SgRuleNames {
     groups: &["security_groups"],
     prefix_lists: &["prefix_list_ids"],
     self_: Some("self"),
+    host_bits: Some(HostBitsHandling::Rejected),
 };
 
 const SECURITY_GROUP_RULE: SgRuleNames = SgRuleNames {
@@ -125,6 +131,7 @@ const VPC_SG_RULE: SgRuleNames = SgRuleNames {
     groups: &["referenced_security_group_id"],
     prefix_lists: &["prefix_list_id"],
     self_: None,
+    host_bits: Some(HostBitsHandling::Rejected),
 };
 
 const INLINE_NACL_ENTRY: NaclEntryNames = NaclEntryNames {
@@ -136,12 +143,72 @@ const INLINE_NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     from_port: "from_port",
     to_port: "to_port",
     port_range: None,
+    host_bits: Some(HostBitsHandling::Rejected),
 };
 
 const NACL_RULE: NaclEntryNames = NaclEntryNames {
     rule_number: "rule_number",
     action: "rule_action",
+    // `aws_network_acl_rule` passes `10.0.0.1/16` to EC2 (the inline blocks reject it).
+    host_bits: None,
     ..INLINE_NACL_ENTRY
+};
+
+const INSTANCE: InstanceNames = InstanceNames {
+    subnet: "subnet_id",
+    source_dest_check: Some("source_dest_check"),
+    security_groups: "vpc_security_group_ids",
+    group_names: GroupNameNames {
+        list: "security_groups",
+        group_kind: "aws_security_group",
+        group_name: "name",
+        group_vpc: "vpc_id",
+    },
+    interfaces: "network_interface",
+    interface: InterfaceSpecNames {
+        device_index: "device_index",
+        interface_id: "network_interface_id",
+        subnet: None,
+        groups: None,
+        public_ip: None,
+    },
+    eni_subnet: "subnet_id",
+    public_ip: Some("associate_public_ip_address"),
+    launch_template: Some("launch_template"),
+    template: LaunchTemplateNames {
+        kind: "aws_launch_template",
+        data: None,
+        name: "name",
+        security_groups: "vpc_security_group_ids",
+        group_names: GroupNameNames {
+            list: "security_group_names",
+            group_kind: "aws_security_group",
+            group_name: "name",
+            group_vpc: "vpc_id",
+        },
+        interfaces: "network_interfaces",
+        interface: InterfaceSpecNames {
+            device_index: "device_index",
+            interface_id: "network_interface_id",
+            subnet: Some("subnet_id"),
+            groups: Some("security_groups"),
+            public_ip: Some("associate_public_ip_address"),
+        },
+        by_id: "id",
+        by_name: "name",
+        version: "version",
+        code_versions: &["latest_version", "default_version"],
+    },
+};
+
+/// A spot instance request is an instance of the same schema, but the provider requests it
+/// with a launch specification that has no launch template and no source/destination check
+/// (hashicorp/terraform-provider-aws#2751): the instance keeps the check on, whatever the
+/// code says, and takes nothing from a template.
+const SPOT_INSTANCE_REQUEST: InstanceNames = InstanceNames {
+    source_dest_check: None,
+    launch_template: None,
+    ..INSTANCE
 };
 
 fn security_group(is_default: bool) -> &'static SecurityGroupNames {
@@ -197,6 +264,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dns_support: "enable_dns_support",
             dns_hostnames: "enable_dns_hostnames",
             dns_hostnames_unset: Some(false),
+            is_default: false,
         }),
         // The region's default VPC, adopted (or created) as AWS made it: its blocks are not
         // in the code, nor, unless written, its DNS hostnames attribute.
@@ -209,6 +277,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             dns_support: "enable_dns_support",
             dns_hostnames: "enable_dns_hostnames",
             dns_hostnames_unset: None,
+            is_default: true,
         }),
         "aws_vpc_ipv4_cidr_block_association" => Lowering::CidrBlock(&CidrBlockNames {
             vpc: "vpc_id",
@@ -292,50 +361,8 @@ fn lowering(kind: &str) -> Option<Lowering> {
             connectivity: "connectivity_type",
             availability_mode: "availability_mode",
         },
-        "aws_instance" => Lowering::Instance(&InstanceNames {
-            subnet: "subnet_id",
-            source_dest_check: "source_dest_check",
-            security_groups: "vpc_security_group_ids",
-            group_names: GroupNameNames {
-                list: "security_groups",
-                group_kind: "aws_security_group",
-                group_name: "name",
-            },
-            interfaces: "network_interface",
-            interface: InterfaceSpecNames {
-                device_index: "device_index",
-                interface_id: "network_interface_id",
-                subnet: None,
-                groups: None,
-                public_ip: None,
-            },
-            eni_subnet: "subnet_id",
-            public_ip: Some("associate_public_ip_address"),
-            launch_template: "launch_template",
-            template: LaunchTemplateNames {
-                kind: "aws_launch_template",
-                data: None,
-                name: "name",
-                security_groups: "vpc_security_group_ids",
-                group_names: GroupNameNames {
-                    list: "security_group_names",
-                    group_kind: "aws_security_group",
-                    group_name: "name",
-                },
-                interfaces: "network_interfaces",
-                interface: InterfaceSpecNames {
-                    device_index: "device_index",
-                    interface_id: "network_interface_id",
-                    subnet: Some("subnet_id"),
-                    groups: Some("security_groups"),
-                    public_ip: Some("associate_public_ip_address"),
-                },
-                by_id: "id",
-                by_name: "name",
-                version: "version",
-                code_versions: &["latest_version", "default_version"],
-            },
-        }),
+        "aws_instance" => Lowering::Instance(&INSTANCE),
+        "aws_spot_instance_request" => Lowering::Instance(&SPOT_INSTANCE_REQUEST),
         "aws_network_interface" => Lowering::NetworkInterface(&NetworkInterfaceNames {
             subnet: "subnet_id",
             source_dest_check: "source_dest_check",
@@ -461,6 +488,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             destination: "destination_cidr_block",
             attachment: "transit_gateway_attachment_id",
             blackhole: "blackhole",
+            host_bits: Some(HostBitsHandling::Rejected),
         }),
         "aws_vpc_endpoint" => Lowering::VpcEndpoint(&VpcEndpointNames {
             vpc: "vpc_id",
