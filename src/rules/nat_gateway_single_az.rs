@@ -8,7 +8,7 @@ use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::internet::{default_route, DefaultRoute};
 use crate::model::analysis::routing::RoutingIndex;
 use crate::model::analysis::transit::one_notation;
-use crate::model::{NatGatewayId, Network, RouteId, SubnetId, Target, VpcId};
+use crate::model::{Connectivity, NatGatewayId, Network, RouteId, SubnetId, Target, VpcId};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub struct NatGatewaySingleAz;
@@ -72,6 +72,16 @@ fn nat_zone(network: &Network, nat: NatGatewayId, vpc: VpcId) -> Option<&str> {
     subnet.az.get().map(String::as_str)
 }
 
+/// What a NAT gateway carries: a private one gives no internet access, only a way to other
+/// networks (<https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>).
+fn egress(network: &Network, nat: NatGatewayId) -> &'static str {
+    match network.nat_gateways[nat].connectivity.copied() {
+        Some(Connectivity::Public) => "the internet egress",
+        Some(Connectivity::Private) => "the private egress (to other networks, not the internet)",
+        None => "the egress",
+    }
+}
+
 fn check_vpc(network: &Network, vpc: VpcId, users: &[NatUser]) -> Vec<Finding> {
     let mut subnet_zones = BTreeSet::new();
     let mut nat_zones = BTreeSet::new();
@@ -103,8 +113,26 @@ fn check_vpc(network: &Network, vpc: VpcId, users: &[NatUser]) -> Vec<Finding> {
     }
     cross_zone
         .into_iter()
-        .map(|(nat, served)| finding(network, vpc, nat, &served, &subnet_zones, &nat_zones))
+        .map(|(nat, served)| {
+            let all_public = users.iter().all(|u| {
+                network.nat_gateways[u.nat].connectivity.copied() == Some(Connectivity::Public)
+            });
+            let zones = Zones {
+                subnets: &subnet_zones,
+                nats: &nat_zones,
+                all_public,
+            };
+            finding(network, vpc, nat, &served, &zones)
+        })
         .collect()
+}
+
+/// The zones of a VPC's NAT users and of their NAT gateways.
+struct Zones<'a, 'z> {
+    subnets: &'a BTreeSet<&'z str>,
+    nats: &'a BTreeSet<&'z str>,
+    /// Every NAT gateway the VPC's subnets use is public: they reach the internet.
+    all_public: bool,
 }
 
 fn finding(
@@ -112,9 +140,14 @@ fn finding(
     vpc: VpcId,
     nat: NatGatewayId,
     served: &[&NatUser],
-    subnet_zones: &BTreeSet<&str>,
-    nat_zones: &BTreeSet<&str>,
+    zones: &Zones,
 ) -> Finding {
+    let (subnet_zones, nat_zones) = (zones.subnets, zones.nats);
+    let reach = if zones.all_public {
+        "reach the internet through"
+    } else {
+        "send 0.0.0.0/0 to"
+    };
     let gateway = &network.nat_gateways[nat];
     let own_zone = nat_zone(network, nat, vpc).unwrap_or_default();
     let other_zones: BTreeSet<&str> = served
@@ -143,11 +176,11 @@ fn finding(
         rule: META.name,
         level: META.level,
         message: format!(
-            "nat gateway {} ({own_zone}) carries the internet egress of subnets in {}: the \
-             subnets of vpc {} in {} Availability Zones ({}) reach the internet through NAT \
-             gateways in only {} ({}), so an outage of {own_zone} cuts egress for {} and that \
-             traffic is billed as cross-AZ data",
+            "nat gateway {} ({own_zone}) carries {} of subnets in {}: the subnets of vpc {} in \
+             {} Availability Zones ({}) {reach} NAT gateways in only {} ({}), so an outage of \
+             {own_zone} cuts egress for {} and that traffic is billed as cross-AZ data",
             gateway.origin.address,
+            egress(network, nat),
             join(&other_zones),
             network.vpcs[vpc].origin.address,
             subnet_zones.len(),
@@ -163,10 +196,14 @@ fn finding(
         ),
         related,
         help: format!(
-            "create a NAT gateway in a public subnet of each of {} and route each zone's \
+            "create a {} of each of {} and route each zone's \
              subnets to the NAT gateway of their own zone (terraform-aws-modules/vpc: \
              `one_nat_gateway_per_az = true`); a single NAT gateway is a cost trade-off you can \
              suppress deliberately",
+            match gateway.connectivity.copied() {
+                Some(Connectivity::Private) => "private NAT gateway in a subnet",
+                _ => "NAT gateway in a public subnet",
+            },
             join(&other_zones)
         ),
     }

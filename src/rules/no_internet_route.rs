@@ -3,7 +3,7 @@
 //! `internet-facing-lb-private-subnet`).
 
 use super::Label;
-use crate::model::analysis::routing::target_address;
+use crate::model::analysis::routing::{target_address, target_vpc};
 use crate::model::{Network, RouteId, RouteTableId, SubnetId, Target};
 
 /// Why a subnet has no way to the internet, ready for a finding.
@@ -12,7 +12,9 @@ pub(super) struct NoInternetRoute {
     pub cidr: String,
     /// The subnet's route table, and the route that sends `0.0.0.0/0` elsewhere if any.
     pub related: Vec<Label>,
-    /// `has no 0.0.0.0/0 route to {gateway}` or `sends 0.0.0.0/0 to X, not to {gateway}`.
+    /// `has no 0.0.0.0/0 route to {gateway}`, `sends 0.0.0.0/0 to X, not to {gateway}`, or
+    /// for another VPC's internet gateway `sends 0.0.0.0/0 to X, the internet gateway of vpc
+    /// V, not of this subnet's VPC`.
     pub what: String,
 }
 
@@ -48,7 +50,19 @@ pub(super) fn explain(
                 &route.origin,
                 format!("0.0.0.0/0 goes to {to}"),
             ));
-            format!("sends 0.0.0.0/0 to {to}, not to {gateway}")
+            match (target, target_vpc(network, target)) {
+                // An internet gateway of another VPC: AWS refuses the route.
+                (Target::InternetGateway(_), Some(vpc)) => format!(
+                    "sends 0.0.0.0/0 to {to}, the internet gateway of vpc {}, not of this \
+                     subnet's VPC",
+                    network.vpcs[vpc].origin.address
+                ),
+                (Target::InternetGateway(_), None) => format!(
+                    "sends 0.0.0.0/0 to {to}, an internet gateway not known to be attached to \
+                     this subnet's VPC"
+                ),
+                _ => format!("sends 0.0.0.0/0 to {to}, not to {gateway}"),
+            }
         }
     };
     NoInternetRoute {

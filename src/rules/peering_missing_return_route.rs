@@ -1,11 +1,13 @@
 //! `peering-missing-return-route`: VPC A routes to B over a peering connection, but no
-//! route table of B routes back to A over the same connection, so replies are dropped.
+//! route table of B leads A's blocks back into A, over the same connection or another way
+//! (another peering connection, a transit gateway), so replies do not reach A.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::{Containment, VpcCidrs};
 use crate::model::analysis::peering::{peer_of, PeerSide};
 use crate::model::analysis::routing::RoutingIndex;
-use crate::model::{Destination, Network, PeeringId, Route, RouteId, Target, VpcId};
+use crate::model::analysis::way_back::{Leads, WayBack};
+use crate::model::{Destination, Network, PeeringId, Route, RouteId, RouteTableId, Target, VpcId};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashSet};
 
@@ -66,6 +68,7 @@ impl Rule for PeeringMissingReturnRoute {
                 Some(_) => {}
             }
         }
+        let way_back = WayBack::new(network, &cidrs);
         let mut findings = Vec::new();
         for (&peering, routes) in &by_peering {
             if routes.uncertain {
@@ -101,16 +104,34 @@ impl Rule for PeeringMissingReturnRoute {
                     {
                         continue;
                     }
-                    if let Containment::Inside(_) = cidrs.family_containment(peer, destination) {
-                        findings.push(finding(
-                            network,
-                            &cidrs,
+                    if !matches!(
+                        cidrs.family_containment(peer, destination),
+                        Containment::Inside(_)
+                    ) {
+                        continue;
+                    }
+                    // Replies may come back another way (another connection, a transit
+                    // gateway): each table of the peer must be known to lead elsewhere.
+                    let Some(tables) = way_back.tables(peer, from, destination) else {
+                        continue;
+                    };
+                    let elsewhere: Option<Vec<(RouteTableId, String)>> = tables
+                        .into_iter()
+                        .map(|(table, leads)| match leads {
+                            Leads::Elsewhere { why, .. } => Some((table, why)),
+                            Leads::Into | Leads::Unknown => None,
+                        })
+                        .collect();
+                    if let Some(elsewhere) = elsewhere {
+                        let case = Case {
                             route,
                             destination,
                             peering,
                             from,
                             peer,
-                        ));
+                            elsewhere,
+                        };
+                        findings.push(finding(network, &cidrs, &case));
                     }
                 }
             }
@@ -119,47 +140,40 @@ impl Rule for PeeringMissingReturnRoute {
     }
 }
 
-fn finding(
-    network: &Network,
-    cidrs: &VpcCidrs,
-    route: &Route,
+struct Case<'n> {
+    route: &'n Route,
     destination: IpNet,
     peering: PeeringId,
     from: VpcId,
     peer: VpcId,
-) -> Finding {
-    let connection = &network.peerings[peering].origin;
-    let from_address = &network.vpcs[from].origin.address;
-    let peer_address = &network.vpcs[peer].origin.address;
-    let blocks = cidrs.describe_family(from, destination);
+    /// Each route table of the peer, and where it sends `from`'s blocks instead.
+    elsewhere: Vec<(RouteTableId, String)>,
+}
+
+fn finding(network: &Network, cidrs: &VpcCidrs, case: &Case) -> Finding {
+    let connection = &network.peerings[case.peering].origin;
+    let from_address = &network.vpcs[case.from].origin.address;
+    let peer_address = &network.vpcs[case.peer].origin.address;
+    let blocks = cidrs.describe_family(case.from, case.destination);
     let mut related = vec![Label::of(
         connection.name_span,
         connection,
         "peering connection",
     )];
-    related.extend(
-        network
-            .route_tables
-            .values()
-            .filter(|t| t.vpc.copied() == Some(peer))
-            .take(3)
-            .map(|t| {
-                Label::of(
-                    t.origin.name_span,
-                    &t.origin,
-                    format!("no route to {blocks} over {}", connection.address),
-                )
-            }),
-    );
+    related.extend(case.elsewhere.iter().take(3).map(|(table, why)| {
+        let table = &network.route_tables[*table].origin;
+        Label::of(table.name_span, table, why.clone())
+    }));
     Finding {
         rule: META.name,
         level: META.level,
         message: format!(
-            "route {destination} -> {}: no route table of vpc {peer_address} routes back to vpc \
-             {from_address} ({blocks}) over this connection, so replies are dropped",
-            connection.address
+            "route {} -> {}: no route table of vpc {peer_address} leads {blocks} back into \
+             vpc {from_address}, over this connection or another way, so replies do not \
+             reach it",
+            case.destination, connection.address
         ),
-        primary: Label::of(route.target.span, &route.origin, "one-way route"),
+        primary: Label::of(case.route.target.span, &case.route.origin, "one-way route"),
         related,
         help: format!(
             "add a route to {blocks} via {} in the route tables of vpc {peer_address}'s subnets",
@@ -199,10 +213,15 @@ mod tests {
         assert_eq!(
             findings[0].message,
             "route 10.1.0.0/16 -> aws_vpc_peering_connection.ab: no route table of vpc aws_vpc.b \
-             routes back to vpc aws_vpc.a (10.0.0.0/16) over this connection, so replies are dropped"
+             leads 10.0.0.0/16 back into vpc aws_vpc.a, over this connection or another way, so \
+             replies do not reach it"
         );
         assert_eq!(findings[0].primary.address, "aws_route.a_to_b");
         assert_eq!(findings[0].related[1].address, "aws_route_table.b");
+        assert_eq!(
+            findings[0].related[1].message,
+            "has no route to 10.0.0.0/16"
+        );
     }
 
     #[test]
@@ -213,7 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn a_return_route_over_another_connection_does_not_count() {
+    fn a_return_route_over_another_connection_counts() {
         let (mut b, _, rt_b, _) = estate();
         let a = VpcId::new(0);
         let peer = VpcId::new(1);
@@ -224,14 +243,23 @@ mod tests {
             "10.0.0.0/16",
             Target::Peering(other),
         );
-        // Each side is one-way on its own connection.
+        // Each direction takes its own connection: replies still arrive.
+        assert!(PeeringMissingReturnRoute.check(&b.finish()).is_empty());
+    }
+
+    #[test]
+    fn a_return_route_into_another_vpc_does_not_count() {
+        let (mut b, _, rt_b, _) = estate();
+        let peer = VpcId::new(1);
+        let other = b.vpc("aws_vpc.c", "10.2.0.0/16");
+        let bc = b.peering("aws_vpc_peering_connection.bc", peer, other);
+        b.route("aws_route.b_to_a", rt_b, "10.0.0.0/16", Target::Peering(bc));
         let findings = PeeringMissingReturnRoute.check(&b.finish());
-        let mut flagged: Vec<&str> = findings
-            .iter()
-            .map(|f| f.primary.address.as_str())
-            .collect();
-        flagged.sort();
-        assert_eq!(flagged, vec!["aws_route.a_to_b", "aws_route.b_to_a"]);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].related[1].message,
+            "sends 10.0.0.0/16 to aws_vpc_peering_connection.bc, which does not lead into that VPC"
+        );
     }
 
     #[test]
@@ -316,6 +344,6 @@ mod tests {
         let findings = PeeringMissingReturnRoute.check(&b.finish());
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.starts_with("route 2001:db8:b::/56 ->"));
-        assert!(findings[0].message.contains("(2001:db8:a::/56)"));
+        assert!(findings[0].message.contains("leads 2001:db8:a::/56 back"));
     }
 }

@@ -6,8 +6,9 @@ use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
 use crate::model::analysis::routing::{TgwRoutingIndex, TgwTable, TgwVia};
 use crate::model::analysis::transit::{AttachmentAssociation, TgwAssociations, VpcAttachments};
-use crate::model::{Network, TgwAttachmentId, TgwAttachmentKind, VpcId};
-use ipnet::Ipv4Net;
+use crate::model::analysis::way_back::{Leads, WayBack};
+use crate::model::{Network, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId, VpcId};
+use ipnet::{IpNet, Ipv4Net};
 use std::collections::BTreeSet;
 
 pub struct TgwMissingReturnRoute;
@@ -33,6 +34,7 @@ impl Rule for TgwMissingReturnRoute {
         let routing = TgwRoutingIndex::new(network, &cidrs);
         let associations = TgwAssociations::new(network);
         let vpc_attachments = VpcAttachments::new(network);
+        let vpc_way_back = WayBack::new(network, &cidrs);
         let table_of = |attachment| match associations.of(network, &routing, attachment) {
             AttachmentAssociation::Table(table) => Some(table),
             AttachmentAssociation::None | AttachmentAssociation::Unknown => None,
@@ -85,6 +87,12 @@ impl Rule for TgwMissingReturnRoute {
                 if way_back {
                     continue;
                 }
+                // The gateway sees the replies only when B's route tables send A's blocks
+                // to it; they may take another way back (a peering connection).
+                let gateway = network.tgw_attachments[b].transit_gateway.copied();
+                if !replies_meet_gateway(&vpc_way_back, vpc_b, vpc_a, prefix, gateway) {
+                    continue;
+                }
                 reported.insert((a, b));
                 let case = Case {
                     a,
@@ -101,6 +109,33 @@ impl Rule for TgwMissingReturnRoute {
         }
         findings
     }
+}
+
+/// Whether every route table of `vpc_b` is known not to lead A's blocks back into `vpc_a`
+/// and one sends them to `gateway`. True as well when no table of `vpc_b` is in the code.
+fn replies_meet_gateway(
+    way_back: &WayBack,
+    vpc_b: VpcId,
+    vpc_a: VpcId,
+    prefix: Ipv4Net,
+    gateway: Option<TransitGatewayId>,
+) -> bool {
+    let Some(tables) = way_back.tables(vpc_b, vpc_a, IpNet::V4(prefix)) else {
+        return false;
+    };
+    if tables.is_empty() {
+        return true;
+    }
+    let mut to_gateway = false;
+    for (_, leads) in tables {
+        match leads {
+            Leads::Elsewhere { target, .. } => {
+                to_gateway |= gateway.is_some_and(|g| target == Some(Target::TransitGateway(g)))
+            }
+            Leads::Into | Leads::Unknown => return false,
+        }
+    }
+    to_gateway
 }
 
 /// The attachment a route forwards to: `None` for a blackhole or an unknown attachment.

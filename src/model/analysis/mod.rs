@@ -1,7 +1,7 @@
 //! Reasoning shared by rules: CIDR sets and containment, route lookup, port ranges,
 //! NACL evaluation, which VPCs a connection joins, what a prefix list stands for,
 //! transit gateway attachments' zones, stateful middleboxes, edge (ingress) routing, public
-//! IPv4 addresses.
+//! IPv4 addresses, whether replies find a way back into a VPC.
 
 pub mod cidr;
 pub mod edge;
@@ -18,3 +18,4 @@ pub mod routing;
 pub mod sg;
 pub mod source_order;
 pub mod transit;
+pub mod way_back;
