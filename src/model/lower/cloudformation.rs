@@ -120,6 +120,7 @@ const NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     from_port: "",
     to_port: "",
     port_range: Some(("PortRange", "From", "To")),
+    icmp: IcmpNames::Object("Icmp", "Type", "Code"),
 };
 
 const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
@@ -356,6 +357,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             private_dns: "PrivateDnsEnabled",
             subnets: "SubnetIds",
             security_groups: "SecurityGroupIds",
+            route_tables: "RouteTableIds",
         }),
         "AWS::Route53::HostedZone" => Lowering::HostedZone {
             vpcs: "VPCs",
