@@ -18,8 +18,8 @@
 use super::cidr::{VpcBlock, VpcCidrs, VpcIpv6Block};
 use super::grouped::Grouped;
 use crate::model::{
-    Destination, DxAssociated, EndpointKind, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
-    TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
+    Destination, DxAssociated, EndpointKind, Id, Network, Origin, RouteId, RouteTableId, SubnetId,
+    Target, TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
     TransitGatewayId, UnitEntities, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};

@@ -20,8 +20,8 @@ pub mod endpoint;
 pub use endpoint::{resolve, Endpoint, Host, HostGroups};
 
 use super::cidr::{Containment, VpcCidrs};
-use super::middlebox::is_stateful_middlebox;
 use super::edge::{edge_associations, UnresolvedEdge};
+use super::middlebox::is_stateful_middlebox;
 use super::nacl::{NaclIndex, SubnetNacl};
 use super::peering::{inter_region, peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
@@ -35,10 +35,9 @@ use super::sg::{describe_peer, SgIndex};
 use super::transit::{one_notation, AttachmentAssociation, TgwAssociations};
 use crate::model::{
     Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, IcmpMessages,
-    InternetGatewayId,
-    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, Provenance, RouteId,
-    RouteTableId, SgPeer, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId,
-    VpcId, VpnGatewayId,
+    InternetGatewayId, NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol,
+    Provenance, RouteId, RouteTableId, SgPeer, SubnetId, Target, TgwAttachmentId,
+    TgwAttachmentKind, TransitGatewayId, VpcId, VpnGatewayId,
 };
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net};
@@ -391,7 +390,10 @@ impl<'n> Reach<'n> {
                 public_source: public_ipv4(to),
                 via_appliance: None,
             };
-            if ret.reply(from, from_place, to_place, reply, forward.nat).is_ok() {
+            if ret
+                .reply(from, from_place, to_place, reply, forward.nat)
+                .is_ok()
+            {
                 let _ = ret.one_way_middleboxes(&forward.middleboxes);
             }
         }
@@ -443,9 +445,11 @@ fn ipv6_path_not_followed(network: &Network, endpoint: &Endpoint) -> Option<Stri
     if host.address.is_some() {
         return None;
     }
-    let subnet = host.subnets.iter().map(|&id| &network.subnets[id]).find(|subnet| {
-        subnet.cidr.is_some() && subnet.ipv6_cidr.is_some()
-    })?;
+    let subnet = host
+        .subnets
+        .iter()
+        .map(|&id| &network.subnets[id])
+        .find(|subnet| subnet.cidr.is_some() && subnet.ipv6_cidr.is_some())?;
     Some(format!(
         "{} is in the dual-stack subnet {}: reach followed IPv4 packets only, so its IPv6 path (IPv6 routes, network ACL entries and security group rules) was not evaluated",
         endpoint.describe(),
@@ -554,8 +558,7 @@ impl<'a, 'n> Walk<'a, 'n> {
     /// middlebox keeps state is not in the code (a firewall does), so this is unknown.
     fn one_way_middleboxes(&mut self, request: &[(Target, usize)]) -> Step<()> {
         let network = self.network;
-        let stateful =
-            |target: Target| is_stateful_middlebox(network, target) != Some(false);
+        let stateful = |target: Target| is_stateful_middlebox(network, target) != Some(false);
         let targets = |walk: &[(Target, usize)]| -> Vec<Target> {
             walk.iter()
                 .map(|&(target, _)| target)
@@ -580,11 +583,17 @@ impl<'a, 'n> Walk<'a, 'n> {
             ),
             (Some(asked), None) => (
                 asked,
-                format!("the request went through {}, the reply does not", name(asked)),
+                format!(
+                    "the request went through {}, the reply does not",
+                    name(asked)
+                ),
             ),
             (None, Some(answered)) => (
                 answered,
-                format!("the reply goes through {}, the request did not", name(answered)),
+                format!(
+                    "the reply goes through {}, the request did not",
+                    name(answered)
+                ),
             ),
         };
         let kind = match at {
@@ -592,7 +601,11 @@ impl<'a, 'n> Walk<'a, 'n> {
             Target::NetworkInterface(_) => HopKind::NetworkInterface,
             _ => HopKind::Endpoint,
         };
-        let transit = if self.hops.iter().any(|hop| hop.kind == HopKind::TransitGateway) {
+        let transit = if self
+            .hops
+            .iter()
+            .any(|hop| hop.kind == HopKind::TransitGateway)
+        {
             " (appliance mode on the transit gateway attachment keeps both directions on one)"
         } else {
             ""
@@ -607,7 +620,11 @@ impl<'a, 'n> Walk<'a, 'n> {
 
     /// Notes a barrier to security group references; a sure one wins over an unsure one.
     fn reference_barrier(&mut self, sure: bool, why: String) {
-        if self.reference_barrier.as_ref().is_none_or(|b| sure && !b.sure) {
+        if self
+            .reference_barrier
+            .as_ref()
+            .is_none_or(|b| sure && !b.sure)
+        {
             self.reference_barrier = Some(ReferenceBarrier { sure, why });
         }
     }
@@ -1613,11 +1630,18 @@ impl<'a, 'n> Walk<'a, 'n> {
                 format!("routing loop: more than {MAX_ROUTE_LOOKUPS} route lookups"),
             )?;
         }
-        if let Some(first) = self.routed.iter().position(|&seen| seen == (subnet, packet)) {
-            let appliance = self.middleboxes.iter().find_map(|&(target, lookups)| match target {
-                Target::VpcEndpoint(_) if lookups > first => target_origin(network, target),
-                _ => None,
-            });
+        if let Some(first) = self
+            .routed
+            .iter()
+            .position(|&seen| seen == (subnet, packet))
+        {
+            let appliance = self
+                .middleboxes
+                .iter()
+                .find_map(|&(target, lookups)| match target {
+                    Target::VpcEndpoint(_) if lookups > first => target_origin(network, target),
+                    _ => None,
+                });
             if let Some(endpoint) = appliance {
                 self.hop(
                     HopKind::RouteTable,
@@ -1856,7 +1880,10 @@ impl<'a, 'n> Walk<'a, 'n> {
                             }
                             _ => None,
                         })
-                        .map_or_else(|| "its service".to_string(), |name| format!("service {name}"));
+                        .map_or_else(
+                            || "its service".to_string(),
+                            |name| format!("service {name}"),
+                        );
                     return format!(
                         "{} is a gateway endpoint on {}: AWS routes the AWS-managed prefix list of {service} to it, whose CIDRs are not in the code",
                         route.origin.address, network.route_tables[table].origin.address
