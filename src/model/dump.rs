@@ -169,6 +169,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.raw("direction", json!(e.direction));
                 o.field("protocol", &e.protocol);
                 o.field("ports", &e.ports);
+                if e.protocol.copied().is_some_and(Protocol::has_icmp_messages) {
+                    o.field("icmp", &e.icmp);
+                }
                 o.field("peer", &e.peer);
                 o.raw("inline", json!(e.inline));
             }),
@@ -191,6 +194,9 @@ pub fn to_json(network: &Network, sources: &SourceMap) -> Value {
                 o.field("action", &e.action);
                 o.field("cidr", &e.cidr);
                 o.field("ports", &e.ports);
+                if e.protocol.copied().is_some_and(Protocol::has_icmp_messages) {
+                    o.field("icmp", &e.icmp);
+                }
                 o.raw("inline", json!(e.inline));
             }),
         ),
@@ -833,6 +839,13 @@ impl Show for Protocol {
 impl Show for PortRange {
     fn show(&self, _: &Network) -> Value {
         json!({ "from": self.from, "to": self.to })
+    }
+}
+
+impl Show for IcmpMessages {
+    fn show(&self, _: &Network) -> Value {
+        let all = |value: Option<u8>| value.map_or(-1, i32::from);
+        json!({ "type": all(self.icmp_type), "code": all(self.code) })
     }
 }
 

@@ -759,6 +759,62 @@ impl PortRange {
     pub const ALL: PortRange = PortRange { from: 0, to: 65535 };
 }
 
+/// The ICMP (or ICMPv6) messages an entry or rule of that protocol matches: one type or all
+/// (`-1`), and of that type one code or all (`-1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct IcmpMessages {
+    /// `None`: every type (and then every code).
+    pub icmp_type: Option<u8>,
+    /// `None`: every code of the type.
+    pub code: Option<u8>,
+}
+
+impl IcmpMessages {
+    pub const ALL: IcmpMessages = IcmpMessages {
+        icmp_type: None,
+        code: None,
+    };
+    pub const ECHO_REQUEST: IcmpMessages = IcmpMessages {
+        icmp_type: Some(8),
+        code: Some(0),
+    };
+    pub const ECHO_REPLY: IcmpMessages = IcmpMessages {
+        icmp_type: Some(0),
+        code: Some(0),
+    };
+
+    /// The messages as a range of `type × 256 + code`: the analyses match ICMP messages as
+    /// they match ports, one message being one number.
+    pub fn as_range(self) -> PortRange {
+        match (self.icmp_type, self.code) {
+            (None, _) => PortRange::ALL,
+            (Some(t), None) => PortRange {
+                from: u16::from(t) << 8,
+                to: (u16::from(t) << 8) | 0xff,
+            },
+            (Some(t), Some(c)) => {
+                let message = (u16::from(t) << 8) | u16::from(c);
+                PortRange {
+                    from: message,
+                    to: message,
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for IcmpMessages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.icmp_type, self.code) {
+            (None, _) => f.write_str("every ICMP type"),
+            (Some(8), Some(0)) => f.write_str("echo request"),
+            (Some(0), Some(0)) => f.write_str("echo reply"),
+            (Some(t), None) => write!(f, "ICMP type {t}"),
+            (Some(t), Some(c)) => write!(f, "ICMP type {t} code {c}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
 pub enum SgPeer {
@@ -776,8 +832,11 @@ pub struct SgRule {
     pub group: Field<SecurityGroupId>,
     pub direction: Direction,
     pub protocol: Field<Protocol>,
-    /// For TCP/UDP; `ALL` for protocol `-1`. ICMP type/code are not modelled as ports.
+    /// For TCP/UDP; `ALL` for protocol `-1`. ICMP type/code are in `icmp`.
     pub ports: Field<PortRange>,
+    /// For ICMP and ICMPv6: `from_port`/`FromPort` is the type, `to_port`/`ToPort` the
+    /// code. `ALL` for other protocols.
+    pub icmp: Field<IcmpMessages>,
     pub peer: Field<SgPeer>,
     /// Part of the group resource (inline `ingress`/`egress` block or property).
     pub inline: bool,
@@ -814,6 +873,9 @@ pub struct NaclEntry {
     pub cidr: Field<IpNet>,
     /// For TCP/UDP; `ALL` for other protocols.
     pub ports: Field<PortRange>,
+    /// For ICMP and ICMPv6 (`icmp_type`/`icmp_code`, `Icmp {Type, Code}`); `ALL` for other
+    /// protocols.
+    pub icmp: Field<IcmpMessages>,
     pub inline: bool,
 }
 

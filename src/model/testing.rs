@@ -419,6 +419,7 @@ impl NetworkBuilder {
         let group = self.known(group);
         let protocol = self.known(protocol);
         let ports = self.known(ports);
+        let icmp = self.known(IcmpMessages::ALL);
         let peer = self.known(peer);
         self.network.sg_rules.push(SgRule {
             origin,
@@ -426,6 +427,7 @@ impl NetworkBuilder {
             direction,
             protocol,
             ports,
+            icmp,
             peer,
             inline: false,
         })
@@ -466,6 +468,7 @@ impl NetworkBuilder {
         let action = self.known(action);
         let cidr = self.known(cidr);
         let ports = self.known(ports);
+        let icmp = self.known(IcmpMessages::ALL);
         self.network.nacl_entries.push(NaclEntry {
             origin,
             nacl,
@@ -475,6 +478,7 @@ impl NetworkBuilder {
             action,
             cidr,
             ports,
+            icmp,
             inline: false,
         })
     }

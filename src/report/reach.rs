@@ -58,7 +58,7 @@ pub fn render_json(answer: &Answer, query: &Query, sources: &SourceMap, cwd: &Pa
         .traffic
         .port
         .filter(|_| query.traffic.protocol.has_ports());
-    let document = json!({
+    let mut document = json!({
         "version": 1,
         "verdict": answer.verdict.as_str(),
         "from": query.from,
@@ -69,6 +69,9 @@ pub fn render_json(answer: &Answer, query: &Query, sources: &SourceMap, cwd: &Pa
         "return": hops(&answer.ret),
         "blocked_by": answer.blocked_by.as_ref().map(|h| hop_json(h, sources, cwd)),
     });
+    if !answer.notes.is_empty() {
+        document["notes"] = json!(answer.notes);
+    }
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
 }
 
@@ -122,6 +125,9 @@ pub fn render_text(answer: &Answer, query: &Query, sources: &SourceMap, cwd: &Pa
             hop.kind.as_str(),
             hop.address.as_deref().unwrap_or("(outside)")
         ));
+    }
+    for note in &answer.notes {
+        out.push_str(&format!("note: {note}\n"));
     }
     out
 }

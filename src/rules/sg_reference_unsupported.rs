@@ -3,6 +3,7 @@
 //! with security group referencing, joins to its own.
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
+use crate::model::analysis::peering::inter_region;
 use crate::model::{
     Direction, Network, PeeringId, Provenance, SgPeer, SgRule, TgwAttachmentId, TgwAttachmentKind,
     VpcId,
@@ -110,15 +111,13 @@ impl<'n> Connections<'n> {
             .unwrap_or_default();
         for &id in pair {
             let peering = &network.peerings[id];
-            let accepter = &peering.accepter_region;
-            match (accepter.provenance, accepter.get(), peering.requester_region.as_deref()) {
-                (Provenance::Default, Some(_), _) => return Support::Supported,
-                (_, Some(a), Some(r)) if a == r => return Support::Supported,
-                (_, Some(a), Some(r)) => reasons.push((
+            match inter_region(network, id) {
+                Some(None) => return Support::Supported,
+                Some(Some((r, a))) => reasons.push((
                     format!("peering connection {} is inter-Region ({r} to {a}), which never supports references", peering.origin.address),
-                    Some(Label::of(accepter.span, &peering.origin, format!("peer Region {a}"))),
+                    Some(Label::of(peering.accepter_region.span, &peering.origin, format!("peer Region {a}"))),
                 )),
-                _ => unknown = true,
+                None => unknown = true,
             }
         }
         if pair.is_empty() {

@@ -349,8 +349,8 @@ impl<'n> NaclIndex<'n> {
 }
 
 /// Whether `earlier` matches all the traffic `later` matches (same direction assumed);
-/// `None` when a field of either is unknown. ICMP type/code are not modelled, so two entries
-/// of one non-TCP/UDP protocol are never said to cover each other.
+/// `None` when a field of either is unknown. ICMP types and codes are not compared, so two
+/// entries of one non-TCP/UDP protocol are never said to cover each other.
 pub fn entry_covers(earlier: &NaclEntry, later: &NaclEntry) -> Option<bool> {
     let (earlier_protocol, later_protocol) = (earlier.protocol.copied()?, later.protocol.copied()?);
     let (earlier_cidr, later_cidr) = (earlier.cidr.copied()?.trunc(), later.cidr.copied()?.trunc());
@@ -373,6 +373,9 @@ fn known_rectangle(entry: &NaclEntry, protocol: Protocol) -> Option<(IpNet, Opti
     let entry_protocol = entry.protocol.copied()?;
     if !entry_protocol.matches(protocol) {
         return Some((cidr, None));
+    }
+    if entry_protocol != Protocol::All && protocol.has_icmp_messages() {
+        return Some((cidr, Some(entry.icmp.copied()?.as_range())));
     }
     let ports = if entry_protocol == Protocol::All || !protocol.has_ports() {
         PortRange::ALL

@@ -1,7 +1,7 @@
 //! Which VPCs a peering connection joins, and what it does with traffic.
 
 use super::cidr::{overlaps, Containment, VpcBlock, VpcCidrs};
-use crate::model::{Network, PeeringId, VpcId};
+use crate::model::{Network, PeeringId, Provenance, VpcId};
 use ipnet::IpNet;
 
 /// The VPC on the other side of a peering connection, seen from one VPC.
@@ -48,6 +48,24 @@ pub fn overlapping_blocks<'c, 'n>(
                 .map(move |a| (r, a))
         })
         .collect()
+}
+
+/// The Regions (requester's, accepter's) of a peering connection that joins two Regions;
+/// `Some(None)` for a connection within one Region, `None` when a Region is unknown. A
+/// security group reference never matches across Regions.
+pub fn inter_region(network: &Network, peering: PeeringId) -> Option<Option<(&str, &str)>> {
+    let connection = &network.peerings[peering];
+    let accepter = &connection.accepter_region;
+    match (
+        accepter.provenance,
+        accepter.get(),
+        connection.requester_region.as_deref(),
+    ) {
+        (Provenance::Default, Some(_), _) => Some(None),
+        (_, Some(a), Some(r)) if a == r => Some(None),
+        (_, Some(a), Some(r)) => Some(Some((r, a))),
+        _ => None,
+    }
 }
 
 /// The VPC that `from` reaches over `peering`.

@@ -72,6 +72,14 @@ impl Protocol {
         self == Protocol::TCP || self == Protocol::UDP
     }
 
+    /// Whether the protocol's entries and rules name ICMP messages (ICMP and ICMPv6), which
+    /// the analyses match as ports (see [`IcmpMessages::as_range`]).
+    ///
+    /// [`IcmpMessages::as_range`]: crate::model::IcmpMessages::as_range
+    pub fn has_icmp_messages(self) -> bool {
+        self == Protocol::ICMP || self == Protocol::ICMPV6
+    }
+
     /// Whether a rule for `self` matches traffic of protocol `traffic`: `All` matches
     /// everything, otherwise the numbers must be equal.
     pub fn matches(self, traffic: Protocol) -> bool {

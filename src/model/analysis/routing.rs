@@ -18,8 +18,8 @@
 use super::cidr::{VpcBlock, VpcCidrs, VpcIpv6Block};
 use super::grouped::Grouped;
 use crate::model::{
-    Destination, DxAssociated, Id, Network, Origin, RouteId, RouteTableId, SubnetId, Target,
-    TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
+    Destination, DxAssociated, EndpointKind, Id, Network, Origin, RouteId, RouteTableId, SubnetId,
+    Target, TgwAttachmentId, TgwAttachmentKind, TgwPropagation, TgwRouteId, TgwRouteTableId,
     TransitGatewayId, UnitEntities, VgwPropagation, VpcId, VpnGatewayId, VpnRouteId,
 };
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -125,21 +125,30 @@ pub struct Candidate<'n, N: AddressFamily = Ipv4Net> {
 }
 
 impl<N: AddressFamily> Candidate<'_, N> {
-    /// Preference among routes with equal prefixes (lower wins).
-    fn rank(&self) -> u8 {
+    /// Preference among routes with equal prefixes (lower wins): static routes, then
+    /// prefix-list routes, then propagated ones.
+    fn rank(&self, network: &Network) -> u8 {
         match self.via {
+            Via::Static(route) if is_prefix_list_route(network, route) => 2,
             Via::Static(_) => 0,
             Via::Local(_) => 1,
             Via::Propagated(PropagatedRoute {
                 source: PropagatedSource::DirectConnect,
                 ..
-            }) => 2,
+            }) => 3,
             Via::Propagated(PropagatedRoute {
                 source: PropagatedSource::VpnStatic(_),
                 ..
-            }) => 3,
+            }) => 4,
         }
     }
+}
+
+fn is_prefix_list_route(network: &Network, route: RouteId) -> bool {
+    matches!(
+        network.routes[route].destination.copied(),
+        Some(Destination::PrefixList(_))
+    )
 }
 
 /// Why the effective route beat the runner-up.
@@ -151,6 +160,10 @@ pub enum Reason {
     /// The destination is inside the VPC: the local route beats propagated routes, even
     /// more specific ones.
     LocalOverPropagated,
+    /// Equal prefixes: a route to a CIDR beats a route to a prefix list.
+    StaticOverPrefixList,
+    /// Equal prefixes: a prefix list's entry beats a propagated route.
+    PrefixListOverPropagated,
     /// Equal prefixes: a static route beats a propagated one.
     StaticOverPropagated,
     /// Equal prefixes: a static route replacing the local route's target.
@@ -441,6 +454,17 @@ impl<'n> RoutingIndex<'n> {
             })
     }
 
+    /// A route to a gateway endpoint: it never takes an address of the VPC, since AWS
+    /// accepts a route more specific than the local route only toward a network interface,
+    /// a Gateway Load Balancer endpoint or a firewall endpoint.
+    pub fn is_gateway_endpoint_route(&self, route: RouteId) -> bool {
+        matches!(
+            self.network.routes[route].target.copied(),
+            Some(Target::VpcEndpoint(endpoint))
+                if self.network.vpc_endpoints[endpoint].kind.copied() == Some(EndpointKind::Gateway)
+        )
+    }
+
     /// The route traffic from a subnet using `table` to `destination` (IPv4 or IPv6)
     /// takes (the whole destination block must be covered by the route), and why it wins.
     pub fn effective_route<N: AddressFamily>(
@@ -474,7 +498,23 @@ impl<'n> RoutingIndex<'n> {
         }
         for &route in self.routes(table) {
             match self.network.routes[route].destination.copied() {
-                Some(Destination::PrefixList(_)) | None => complete = false,
+                Some(Destination::PrefixList(list)) => {
+                    match super::prefix_list::all_entries(self.network, list) {
+                        Some(entries) => matching.extend(
+                            entries
+                                .into_iter()
+                                .filter_map(|entry| N::of(entry.trunc()))
+                                .filter(|prefix| prefix.covers(destination))
+                                .map(|prefix| Candidate {
+                                    prefix,
+                                    via: Via::Static(route),
+                                }),
+                        ),
+                        None if inside_vpc && self.is_gateway_endpoint_route(route) => {}
+                        None => complete = false,
+                    }
+                }
+                None => complete = false,
                 Some(destination_of_route) => {
                     if let Some(prefix) = destination_of_route
                         .cidr()
@@ -504,12 +544,17 @@ impl<'n> RoutingIndex<'n> {
                 complete = false;
             }
         }
-        matching.sort_by_key(|c| (std::cmp::Reverse(c.prefix.into().prefix_len()), c.rank()));
+        matching.sort_by_key(|c| {
+            (
+                std::cmp::Reverse(c.prefix.into().prefix_len()),
+                c.rank(self.network),
+            )
+        });
         let mut ranked = matching.into_iter();
         let effective = ranked.next();
         let beaten: Vec<Candidate<'n, N>> = ranked.collect();
         let reason = match (effective, beaten.first()) {
-            (Some(winner), Some(runner_up)) => reason(&winner, runner_up),
+            (Some(winner), Some(runner_up)) => reason(self.network, &winner, runner_up),
             _ => Reason::OnlyMatch,
         };
         RouteLookup {
@@ -630,11 +675,23 @@ pub fn target_vpc(network: &Network, target: Target) -> Option<VpcId> {
     }
 }
 
-fn reason<N: AddressFamily>(winner: &Candidate<N>, runner_up: &Candidate<N>) -> Reason {
+fn reason<N: AddressFamily>(
+    network: &Network,
+    winner: &Candidate<N>,
+    runner_up: &Candidate<N>,
+) -> Reason {
     if winner.prefix.into().prefix_len() > runner_up.prefix.into().prefix_len() {
         return Reason::LongestPrefix;
     }
     match (winner.via, runner_up.via) {
+        (Via::Static(w), Via::Static(r))
+            if !is_prefix_list_route(network, w) && is_prefix_list_route(network, r) =>
+        {
+            Reason::StaticOverPrefixList
+        }
+        (Via::Static(w), Via::Propagated(_)) if is_prefix_list_route(network, w) => {
+            Reason::PrefixListOverPropagated
+        }
         (Via::Static(_), Via::Propagated(_)) => Reason::StaticOverPropagated,
         (Via::Static(_), Via::Local(_)) => Reason::StaticReplacesLocal,
         (Via::Local(_), Via::Propagated(_)) => Reason::LocalOverPropagated,

@@ -123,6 +123,7 @@ const NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     to_port: "",
     port_range: Some(("PortRange", "From", "To")),
     host_bits: None,
+    icmp: IcmpNames::Object("Icmp", "Type", "Code"),
 };
 
 const TGW_VPC_ATTACHMENT: TgwVpcAttachmentNames = TgwVpcAttachmentNames {
@@ -363,6 +364,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             private_dns: "PrivateDnsEnabled",
             subnets: "SubnetIds",
             security_groups: "SecurityGroupIds",
+            route_tables: "RouteTableIds",
         }),
         "AWS::Route53::HostedZone" => Lowering::HostedZone {
             vpcs: "VPCs",

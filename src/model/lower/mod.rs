@@ -334,6 +334,12 @@ enum Lowering {
         endpoint: &'static str,
         subnet: &'static str,
     },
+    /// A gateway endpoint's route table (`aws_vpc_endpoint_route_table_association`): a
+    /// route to the service's prefix list.
+    EndpointRouteTableAssociation {
+        endpoint: &'static str,
+        route_table: &'static str,
+    },
     NetworkFirewall {
         vpc: &'static str,
         /// The subnet mapping objects and their subnet attribute.
@@ -625,6 +631,17 @@ struct NaclEntryNames {
     port_range: Option<(&'static str, &'static str, &'static str)>,
     /// What the deploying tool does with a CIDR with host bits set, where established.
     host_bits: Option<HostBitsHandling>,
+    icmp: IcmpNames,
+}
+
+/// Where an ICMP entry or rule writes its type and code.
+enum IcmpNames {
+    /// The port attributes: from is the type, to the code (security group rules).
+    Ports,
+    /// Two attributes (`icmp_type`, `icmp_code`).
+    Attributes(&'static str, &'static str),
+    /// A `{Type, Code}` object.
+    Object(&'static str, &'static str, &'static str),
 }
 
 struct NaclEntryResourceNames {
@@ -710,6 +727,8 @@ struct VpcEndpointNames {
     private_dns: &'static str,
     subnets: &'static str,
     security_groups: &'static str,
+    /// A gateway endpoint's route tables: each gets a route to the service's prefix list.
+    route_tables: &'static str,
 }
 
 struct LoadBalancerNames {
@@ -1092,7 +1111,7 @@ impl<'a> UnitLowering<'a> {
     fn left_out(&mut self, res: &'a Resource, lowering: &Lowering) {
         let span = res.name_span;
         match lowering {
-            Lowering::Route(_) => {
+            Lowering::Route(_) | Lowering::EndpointRouteTableAssociation { .. } => {
                 self.net.routes.push(Route {
                     origin: origin(res),
                     route_table: Field::unknown(span),
@@ -1177,6 +1196,7 @@ impl<'a> UnitLowering<'a> {
                 direction,
                 protocol: Field::unknown(span),
                 ports: Field::unknown(span),
+                icmp: Field::unknown(span),
                 peer: Field::unknown(span),
                 inline: false,
             });
@@ -1202,6 +1222,7 @@ impl<'a> UnitLowering<'a> {
                 action: Field::unknown(span),
                 cidr: Field::unknown(span),
                 ports: Field::unknown(span),
+                icmp: Field::unknown(span),
                 inline: false,
             });
         }
@@ -2185,6 +2206,14 @@ impl<'a> UnitLowering<'a> {
                     self.net.vpc_endpoints[endpoint].subnets.push(subnet);
                 }
             }
+            Lowering::EndpointRouteTableAssociation {
+                endpoint,
+                route_table,
+            } => {
+                let endpoint: Field<VpcEndpointId> = self.link(res, endpoint);
+                let route_table = self.link(res, route_table);
+                self.push_endpoint_route(origin(res), route_table, endpoint);
+            }
             Lowering::HostedZone { vpcs, vpc_id } => {
                 if let Some(id) = me.and_then(PrivateHostedZone::pick) {
                     for block in self.elements(attr(res, vpcs)) {
@@ -3021,6 +3050,7 @@ impl<'a> UnitLowering<'a> {
                 direction: Direction::Egress,
                 protocol: Field::default(Protocol::All, span),
                 ports: Field::default(PortRange::ALL, span),
+                icmp: Field::default(IcmpMessages::ALL, span),
                 peer: Field::default(SgPeer::Cidr(IpNet::V4(Ipv4Net::default())), span),
                 inline: true,
             });
@@ -3062,6 +3092,7 @@ impl<'a> UnitLowering<'a> {
             direction: Direction::Egress,
             protocol: Field::default(Protocol::All, span),
             ports: Field::default(PortRange::ALL, span),
+            icmp: Field::default(IcmpMessages::ALL, span),
             peer: Field::default(SgPeer::Cidr(IpNet::V6(Ipv6Net::default())), span),
             inline: true,
         });
@@ -3095,6 +3126,7 @@ impl<'a> UnitLowering<'a> {
                         action: Field::default(NaclAction::Allow, span),
                         cidr: Field::default(cidr, span),
                         ports: Field::default(PortRange::ALL, span),
+                        icmp: Field::default(IcmpMessages::ALL, span),
                         inline: true,
                     });
                 }
@@ -3113,12 +3145,13 @@ impl<'a> UnitLowering<'a> {
         inline: bool,
     ) {
         let fallback = if inline { body.span } else { res.name_span };
-        let (protocol, ports) = self.protocol_and_ports(
+        let (protocol, ports, icmp) = self.protocol_and_ports(
             body,
             names.protocol,
             names.from_port,
             names.to_port,
             None,
+            &IcmpNames::Ports,
             fallback,
         );
         let mut peers: Vec<Field<SgPeer>> = Vec::new();
@@ -3170,14 +3203,17 @@ impl<'a> UnitLowering<'a> {
                 direction,
                 protocol: protocol.clone(),
                 ports: ports.clone(),
+                icmp: icmp.clone(),
                 peer,
                 inline,
             });
         }
     }
 
-    /// Protocol and port range of a rule. Protocols without ports (all, ICMP, others) get
-    /// `PortRange::ALL`; `-1` ports mean all.
+    /// Protocol, port range and ICMP messages of a rule. Protocols without ports (all,
+    /// ICMP, others) get `PortRange::ALL`; `-1` ports mean all. Protocols other than ICMP
+    /// and ICMPv6 get `IcmpMessages::ALL`.
+    #[allow(clippy::too_many_arguments)]
     fn protocol_and_ports(
         &self,
         body: &'a Val,
@@ -3185,8 +3221,9 @@ impl<'a> UnitLowering<'a> {
         from_name: &str,
         to_name: &str,
         port_range: Option<(&str, &str, &str)>,
+        icmp_names: &IcmpNames,
         fallback: Span,
-    ) -> (Field<Protocol>, Field<PortRange>) {
+    ) -> (Field<Protocol>, Field<PortRange>, Field<IcmpMessages>) {
         let protocol = match get(body, protocol_name) {
             Some(val) => match parse_protocol(self.follow(val)) {
                 Some(p) => Field::known(p, val.span),
@@ -3221,7 +3258,60 @@ impl<'a> UnitLowering<'a> {
                 _ => Field::unknown(protocol.span),
             },
         };
-        (protocol, ports)
+        let icmp = match protocol.copied() {
+            Some(p) if p == Protocol::ICMP || p == Protocol::ICMPV6 => {
+                let (icmp_type, code) = match *icmp_names {
+                    IcmpNames::Ports => (from, to),
+                    IcmpNames::Attributes(icmp_type, code) => {
+                        (get(body, icmp_type), get(body, code))
+                    }
+                    IcmpNames::Object(object, icmp_type, code) => match get(body, object) {
+                        Some(icmp) => (get(icmp, icmp_type), get(icmp, code)),
+                        None => (None, None),
+                    },
+                };
+                self.icmp_messages(icmp_type, code, protocol.span)
+            }
+            _ => Field::known(IcmpMessages::ALL, protocol.span),
+        };
+        (protocol, ports, icmp)
+    }
+
+    /// An ICMP type and code, `-1` meaning all; unknown when either is missing (AWS
+    /// requires both for an ICMP entry) or not a number in range.
+    fn icmp_messages(
+        &self,
+        icmp_type: Option<&'a Val>,
+        code: Option<&'a Val>,
+        fallback: Span,
+    ) -> Field<IcmpMessages> {
+        let number = |val: &'a Val| {
+            let n = self.follow(val).as_f64()?;
+            (n.fract() == 0.0 && (-1.0..=255.0).contains(&n)).then_some(n as i32)
+        };
+        match (icmp_type, code) {
+            (Some(icmp_type), Some(code)) => {
+                let span = cover(icmp_type.span, code.span);
+                let messages = match (number(icmp_type), number(code)) {
+                    (Some(-1), Some(_)) => Some(IcmpMessages::ALL),
+                    (Some(t), Some(-1)) => Some(IcmpMessages {
+                        icmp_type: Some(t as u8),
+                        code: None,
+                    }),
+                    (Some(t), Some(c)) => Some(IcmpMessages {
+                        icmp_type: Some(t as u8),
+                        code: Some(c as u8),
+                    }),
+                    _ => None,
+                };
+                match messages {
+                    Some(messages) => Field::known(messages, span),
+                    None => Field::unknown(span),
+                }
+            }
+            (Some(val), None) | (None, Some(val)) => Field::unknown(val.span),
+            (None, None) => Field::unknown(fallback),
+        }
     }
 
     fn fill_nacl(&mut self, id: NaclId, res: &'a Resource, names: &NetworkAclNames) {
@@ -3311,12 +3401,13 @@ impl<'a> UnitLowering<'a> {
         } else {
             Field::unknown(fallback)
         };
-        let (protocol, ports) = self.protocol_and_ports(
+        let (protocol, ports, icmp) = self.protocol_and_ports(
             body,
             names.protocol,
             names.from_port,
             names.to_port,
             names.port_range,
+            &names.icmp,
             fallback,
         );
         self.net.nacl_entries.push(NaclEntry {
@@ -3328,6 +3419,7 @@ impl<'a> UnitLowering<'a> {
             action,
             cidr,
             ports,
+            icmp,
             inline,
         });
     }
@@ -3522,6 +3614,10 @@ impl<'a> UnitLowering<'a> {
         let private_dns = self.boolean(res, names.private_dns, Some(false));
         let subnets = self.links(attr(res, names.subnets));
         let security_groups = self.links(attr(res, names.security_groups));
+        for route_table in self.links(attr(res, names.route_tables)) {
+            let span = route_table.span;
+            self.push_endpoint_route(origin(res), route_table, Field::known(id, span));
+        }
         let endpoint = &mut self.net.vpc_endpoints[id];
         endpoint.vpc = vpc;
         endpoint.kind = kind;
@@ -3529,6 +3625,30 @@ impl<'a> UnitLowering<'a> {
         endpoint.private_dns_enabled = private_dns;
         endpoint.subnets = subnets;
         endpoint.security_groups = security_groups;
+    }
+
+    /// The route AWS adds to a gateway endpoint's route table: to the AWS-managed prefix list
+    /// of the endpoint's service, whose entries are not in the code.
+    fn push_endpoint_route(
+        &mut self,
+        origin: Origin,
+        route_table: Field<RouteTableId>,
+        endpoint: Field<VpcEndpointId>,
+    ) {
+        let span = route_table.span;
+        self.net.routes.push(Route {
+            origin,
+            route_table,
+            destination: Field::known(Destination::PrefixList(None), span),
+            invalid_destination: None,
+            target: Field {
+                value: endpoint.value.map(Target::VpcEndpoint),
+                span: endpoint.span,
+                provenance: endpoint.provenance,
+            },
+            inline: false,
+            host_bits: self.dialect.host_bits,
+        });
     }
 
     fn fill_load_balancer(

@@ -144,6 +144,7 @@ const INLINE_NACL_ENTRY: NaclEntryNames = NaclEntryNames {
     to_port: "to_port",
     port_range: None,
     host_bits: Some(HostBitsHandling::Rejected),
+    icmp: IcmpNames::Attributes("icmp_type", "icmp_code"),
 };
 
 const NACL_RULE: NaclEntryNames = NaclEntryNames {
@@ -497,6 +498,7 @@ fn lowering(kind: &str) -> Option<Lowering> {
             private_dns: "private_dns_enabled",
             subnets: "subnet_ids",
             security_groups: "security_group_ids",
+            route_tables: "route_table_ids",
         }),
         "aws_networkfirewall_firewall" => Lowering::NetworkFirewall {
             vpc: "vpc_id",
@@ -505,6 +507,10 @@ fn lowering(kind: &str) -> Option<Lowering> {
         "aws_vpc_endpoint_subnet_association" => Lowering::EndpointSubnetAssociation {
             endpoint: "vpc_endpoint_id",
             subnet: "subnet_id",
+        },
+        "aws_vpc_endpoint_route_table_association" => Lowering::EndpointRouteTableAssociation {
+            endpoint: "vpc_endpoint_id",
+            route_table: "route_table_id",
         },
         "aws_route53_zone" => Lowering::HostedZone {
             vpcs: "vpc",

@@ -21,9 +21,11 @@ pub use endpoint::{resolve, Endpoint, Host, HostGroups};
 
 use super::cidr::{Containment, VpcCidrs};
 use super::edge::{edge_associations, UnresolvedEdge};
+use super::middlebox::is_stateful_middlebox;
 use super::nacl::{NaclIndex, SubnetNacl};
-use super::peering::{peering_forwarding, PeeringForwarding};
+use super::peering::{inter_region, peering_forwarding, PeeringForwarding};
 use super::ports::{matched_ports, EPHEMERAL_PORTS};
+use super::prefix_list;
 use super::public_ip::PublicIpv4;
 use super::routing::{
     target_origin, target_vpc, Reason, RouteLookup, RoutingIndex, TgwRoutingIndex, TgwTable,
@@ -32,10 +34,10 @@ use super::routing::{
 use super::sg::{describe_peer, SgIndex};
 use super::transit::{one_notation, AttachmentAssociation, TgwAssociations};
 use crate::model::{
-    Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, InternetGatewayId,
-    NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol, Provenance, RouteId,
-    RouteTableId, SgPeer, SubnetId, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId,
-    VpcId, VpnGatewayId,
+    Connectivity, Direction, DxAssociated, EdgeGateway, EndpointKind, Field, IcmpMessages,
+    InternetGatewayId, NaclAction, NatGatewayId, Network, Origin, PeeringId, PortRange, Protocol,
+    Provenance, RouteId, RouteTableId, SgPeer, SubnetId, Target, TgwAttachmentId,
+    TgwAttachmentKind, TransitGatewayId, VpcId, VpnGatewayId,
 };
 use crate::source::Span;
 use ipnet::{IpNet, Ipv4Net};
@@ -152,16 +154,22 @@ pub struct Traffic {
 }
 
 impl Traffic {
+    /// The destination port; for ICMP, the message (a ping: echo request), numbered as
+    /// [`IcmpMessages::as_range`] does.
     fn forward_ports(self) -> PortRange {
         match self.port {
             Some(port) if self.protocol.has_ports() => PortRange::single(port),
+            _ if self.protocol.has_icmp_messages() => IcmpMessages::ECHO_REQUEST.as_range(),
             _ => PortRange::ALL,
         }
     }
-    /// Replies go to the client's source port: an ephemeral port.
+    /// Replies go to the client's source port: an ephemeral port. A ping's reply is an
+    /// echo reply.
     fn return_ports(self) -> PortRange {
         if self.protocol.has_ports() {
             EPHEMERAL_PORTS
+        } else if self.protocol.has_icmp_messages() {
+            IcmpMessages::ECHO_REPLY.as_range()
         } else {
             PortRange::ALL
         }
@@ -169,9 +177,27 @@ impl Traffic {
     fn describe(self, ports: PortRange) -> String {
         if self.protocol.has_ports() {
             format!("{} {ports}", self.protocol)
+        } else if self.protocol.has_icmp_messages() {
+            format!("{} {}", self.protocol, icmp_messages(ports))
         } else {
             self.protocol.to_string()
         }
+    }
+}
+
+/// The ICMP messages a range numbered as [`IcmpMessages::as_range`] does stands for.
+fn icmp_messages(range: PortRange) -> IcmpMessages {
+    let (icmp_type, code) = ((range.from >> 8) as u8, (range.from & 0xff) as u8);
+    match (range.to - range.from, code) {
+        (0, _) => IcmpMessages {
+            icmp_type: Some(icmp_type),
+            code: Some(code),
+        },
+        (0xff, 0) => IcmpMessages {
+            icmp_type: Some(icmp_type),
+            code: None,
+        },
+        _ => IcmpMessages::ALL,
     }
 }
 
@@ -183,6 +209,8 @@ pub struct Answer {
     pub ret: Vec<Hop>,
     /// The hop that stopped the packet (or made the answer unknown).
     pub blocked_by: Option<Hop>,
+    /// What the verdict does not cover (the IPv6 path of a dual-stack host).
+    pub notes: Vec<String>,
 }
 
 /// A packet in flight.
@@ -314,7 +342,7 @@ impl<'n> Reach<'n> {
                 }
             }
         }
-        worst.unwrap_or_else(|| {
+        let mut answer = worst.unwrap_or_else(|| {
             let why = [from, to]
                 .into_iter()
                 .find_map(|endpoint| no_ipv4_place(self.network, endpoint));
@@ -323,8 +351,15 @@ impl<'n> Reach<'n> {
                 forward: why.iter().cloned().collect(),
                 ret: Vec::new(),
                 blocked_by: why,
+                notes: Vec::new(),
             }
-        })
+        });
+        answer.notes.extend(
+            [from, to]
+                .into_iter()
+                .filter_map(|endpoint| ipv6_path_not_followed(self.network, endpoint)),
+        );
+        answer
     }
 
     fn answer_pair(
@@ -355,7 +390,12 @@ impl<'n> Reach<'n> {
                 public_source: public_ipv4(to),
                 via_appliance: None,
             };
-            let _ = ret.reply(from, from_place, to_place, reply, forward.nat);
+            if ret
+                .reply(from, from_place, to_place, reply, forward.nat)
+                .is_ok()
+            {
+                let _ = ret.one_way_middleboxes(&forward.middleboxes);
+            }
         }
         // A hop that surely blocks decides over an earlier unknown filter.
         let hops = || forward.hops.iter().chain(&ret.hops);
@@ -373,6 +413,7 @@ impl<'n> Reach<'n> {
             forward: forward.hops,
             ret: ret.hops,
             blocked_by,
+            notes: Vec::new(),
         }
     }
 }
@@ -393,6 +434,27 @@ fn places(network: &Network, endpoint: &Endpoint) -> Vec<Place> {
             })
             .collect(),
     }
+}
+
+/// A host with IPv4 and IPv6 addresses: the verdict is about its IPv4 packets, and its
+/// IPv6 packets take other routes, entries and rules, which reach does not follow.
+fn ipv6_path_not_followed(network: &Network, endpoint: &Endpoint) -> Option<String> {
+    let Endpoint::Host(host) = endpoint else {
+        return None;
+    };
+    if host.address.is_some() {
+        return None;
+    }
+    let subnet = host
+        .subnets
+        .iter()
+        .map(|&id| &network.subnets[id])
+        .find(|subnet| subnet.cidr.is_some() && subnet.ipv6_cidr.is_some())?;
+    Some(format!(
+        "{} is in the dual-stack subnet {}: reach followed IPv4 packets only, so its IPv6 path (IPv6 routes, network ACL entries and security group rules) was not evaluated",
+        endpoint.describe(),
+        subnet.origin.address
+    ))
 }
 
 /// Why a host has no place to follow a packet from: its subnets have no known IPv4 block
@@ -457,6 +519,21 @@ struct Walk<'a, 'n> {
     source: Endpoint<'n>,
     /// The walk carries the reply of a connection, not a new one.
     replying: bool,
+    /// Why a security group reference may not match the packet where it is delivered.
+    reference_barrier: Option<ReferenceBarrier>,
+    /// The middleboxes the packet went through, each with the number of route lookups
+    /// (`routed`) made before it.
+    middleboxes: Vec<(Target, usize)>,
+}
+
+/// Something on the path that keeps a security group reference from matching the packet at
+/// its destination: an inter-Region peering connection, a middlebox that forwarded it (the
+/// packet then arrives from the middlebox's interface, not from the source's).
+#[derive(Debug, Clone)]
+struct ReferenceBarrier {
+    /// Surely no reference matches; else one may not.
+    sure: bool,
+    why: String,
 }
 
 impl<'a, 'n> Walk<'a, 'n> {
@@ -471,6 +548,84 @@ impl<'a, 'n> Walk<'a, 'n> {
             nat: None,
             source: source.clone(),
             replying: false,
+            reference_barrier: None,
+            middleboxes: Vec::new(),
+        }
+    }
+
+    /// A stateful middlebox that one direction of the connection went through and the other
+    /// did not: it drops what it sees of a connection whose start it did not see. Whether a
+    /// middlebox keeps state is not in the code (a firewall does), so this is unknown.
+    fn one_way_middleboxes(&mut self, request: &[(Target, usize)]) -> Step<()> {
+        let network = self.network;
+        let stateful = |target: Target| is_stateful_middlebox(network, target) != Some(false);
+        let targets = |walk: &[(Target, usize)]| -> Vec<Target> {
+            walk.iter()
+                .map(|&(target, _)| target)
+                .filter(|&target| stateful(target))
+                .collect()
+        };
+        let (request, reply) = (targets(request), targets(&self.middleboxes));
+        let name = |target: Target| {
+            target_origin(network, target).map_or("a middlebox", |o| o.address.as_str())
+        };
+        let request_only = request.iter().copied().find(|t| !reply.contains(t));
+        let reply_only = reply.iter().copied().find(|t| !request.contains(t));
+        let (at, detail) = match (request_only, reply_only) {
+            (None, None) => return Ok(()),
+            (Some(asked), Some(answered)) => (
+                answered,
+                format!(
+                    "the request went through {}, the reply goes through {}",
+                    name(asked),
+                    name(answered)
+                ),
+            ),
+            (Some(asked), None) => (
+                asked,
+                format!(
+                    "the request went through {}, the reply does not",
+                    name(asked)
+                ),
+            ),
+            (None, Some(answered)) => (
+                answered,
+                format!(
+                    "the reply goes through {}, the request did not",
+                    name(answered)
+                ),
+            ),
+        };
+        let kind = match at {
+            Target::Instance(_) => HopKind::Instance,
+            Target::NetworkInterface(_) => HopKind::NetworkInterface,
+            _ => HopKind::Endpoint,
+        };
+        let transit = if self
+            .hops
+            .iter()
+            .any(|hop| hop.kind == HopKind::TransitGateway)
+        {
+            " (appliance mode on the transit gateway attachment keeps both directions on one)"
+        } else {
+            ""
+        };
+        self.hop(
+            kind,
+            target_origin(network, at),
+            Decision::Unknown,
+            format!("{detail}: a stateful appliance (a firewall) drops the packets of a connection whose other direction it does not see, a stateless one passes them, and the code does not say which this is{transit}"),
+        )
+    }
+
+    /// Notes a barrier to security group references; a sure one wins over an unsure one.
+    fn reference_barrier(&mut self, sure: bool, why: String) {
+        if self
+            .reference_barrier
+            .as_ref()
+            .is_none_or(|b| sure && !b.sure)
+        {
+            self.reference_barrier = Some(ReferenceBarrier { sure, why });
         }
     }
 
@@ -1115,6 +1270,8 @@ impl<'a, 'n> Walk<'a, 'n> {
             Direction::Ingress => ("from", "inbound"),
         };
         let mut unknown: Option<String> = None;
+        // A rule that would allow the packet but for a reference barrier.
+        let mut barred: Option<String> = None;
         for &group in &groups {
             for (_, rule) in self.reach.sgs.rules_in(network, group, direction) {
                 let (Some(rule_protocol), Some(peer_value)) =
@@ -1139,14 +1296,29 @@ impl<'a, 'n> Walk<'a, 'n> {
                         continue;
                     }
                 };
-                let Some(opened) = matched_ports(rule_protocol, rule_ports, protocol) else {
+                let Some(mut opened) = matched_ports(rule_protocol, rule_ports, protocol) else {
                     continue;
                 };
+                if rule_protocol != Protocol::All && protocol.has_icmp_messages() {
+                    let Some(messages) = rule.icmp.copied() else {
+                        unknown.get_or_insert(format!(
+                            "{} has a rule whose ICMP type or code is unknown",
+                            rule.origin.address
+                        ));
+                        continue;
+                    };
+                    opened = messages.as_range();
+                }
                 if !opened.contains(ports) {
                     if opened.intersects(ports) {
+                        let opened = if protocol.has_icmp_messages() {
+                            icmp_messages(opened).to_string()
+                        } else {
+                            opened.to_string()
+                        };
                         unknown.get_or_insert(format!(
-                            "{} opens only {} of {what}",
-                            rule.origin.address, opened
+                            "{} opens only {opened} of {what}",
+                            rule.origin.address
                         ));
                     }
                     continue;
@@ -1167,10 +1339,51 @@ impl<'a, 'n> Walk<'a, 'n> {
                         }
                     }
                     SgPeer::Cidr(IpNet::V6(_)) => Some(false),
-                    SgPeer::Group(referenced) => peer_groups
-                        .as_ref()
-                        .map(|groups| groups.contains(&referenced)),
-                    SgPeer::PrefixList(_) => None,
+                    SgPeer::Group(referenced) => match (
+                        peer_groups
+                            .as_ref()
+                            .map(|groups| groups.contains(&referenced)),
+                        direction,
+                        &self.reference_barrier,
+                    ) {
+                        (Some(true), Direction::Ingress, Some(barrier)) => {
+                            let why = format!(
+                                "{} allows {} from {}, but {}",
+                                rule.origin.address,
+                                self.traffic.describe(opened),
+                                describe_peer(network, peer_value),
+                                barrier.why
+                            );
+                            if barrier.sure {
+                                barred.get_or_insert(why);
+                            } else {
+                                unknown.get_or_insert(why);
+                            }
+                            Some(false)
+                        }
+                        (matches, _, _) => matches,
+                    },
+                    SgPeer::PrefixList(list) => {
+                        prefix_list::all_entries(network, list).map(|entries| {
+                            let entries = entries.iter().filter_map(|entry| match entry.trunc() {
+                                IpNet::V4(net) => Some(net),
+                                IpNet::V6(_) => None,
+                            });
+                            let mut covered = false;
+                            for entry in entries {
+                                if entry.contains(&peer_net) {
+                                    covered = true;
+                                } else if peer_net.contains(&entry) {
+                                    unknown.get_or_insert(format!(
+                                        "{} allows only {entry} of {peer_net} ({})",
+                                        rule.origin.address,
+                                        prefix_list::describe(network, list)
+                                    ));
+                                }
+                            }
+                            covered
+                        })
+                    }
                 };
                 let opened_text = if rule_protocol == Protocol::All {
                     "all traffic".to_string()
@@ -1230,8 +1443,9 @@ impl<'a, 'n> Walk<'a, 'n> {
                 Some(first),
                 Decision::Deny,
                 format!(
-                    "no {rules_word} rule of {} allows {what} {to_from} {peer_net}",
-                    names.join(", ")
+                    "no {rules_word} rule of {} allows {what} {to_from} {peer_net}{}",
+                    names.join(", "),
+                    barred.map_or_else(String::new, |why| format!(": {why}"))
                 ),
             ),
         }
@@ -1298,6 +1512,10 @@ impl<'a, 'n> Walk<'a, 'n> {
             let entry_protocol = entry.protocol.copied();
             let entry_what = match (entry_protocol, entry.ports.copied()) {
                 (Some(p), Some(ports)) if p.has_ports() => format!("{p} {ports}"),
+                (Some(p), _) if p.has_icmp_messages() => match entry.icmp.copied() {
+                    Some(messages) => format!("{p} ({messages})"),
+                    None => format!("{p} (unknown type or code)"),
+                },
                 (Some(p), _) => p.to_string(),
                 (None, _) => "(unknown protocol)".to_string(),
             };
@@ -1320,18 +1538,45 @@ impl<'a, 'n> Walk<'a, 'n> {
             );
         }
         if allowed.allows_some() {
-            let (entry, described) = describe_entry(allowed.regions[0].entry);
-            // Any internet address: entries that deny some of them do not make the
-            // internet unreachable.
-            let (decision, detail) = if peer == Ipv4Net::default() && allowed.complete {
+            // Any internet address: one host that every port of the traffic passes for is
+            // enough. Only some of the ports (a reply to a client port the client picks)
+            // is not.
+            let whole_ports = |address: IpNet| {
+                let width: u32 = allowed
+                    .regions
+                    .iter()
+                    .filter(|region| region.peer.contains(&address))
+                    .flat_map(|region| region.ports.ranges())
+                    .map(|range| range.width())
+                    .sum();
+                width == ports.width()
+            };
+            let fully_allowed = allowed
+                .regions
+                .iter()
+                .find(|region| whole_ports(IpNet::from(region.peer.network())))
+                .filter(|_| peer == Ipv4Net::default() && allowed.complete);
+            let (entry, described) =
+                describe_entry(fully_allowed.unwrap_or(&allowed.regions[0]).entry);
+            let (decision, detail) = if let Some(region) = fully_allowed {
                 (
                     Decision::Allow,
-                    format!("{described} (earlier entries deny part of {peer})"),
+                    format!(
+                        "{described}: {what} {to_from} {} passes, and one internet host is enough",
+                        region.peer
+                    ),
                 )
             } else {
                 (
                     Decision::Unknown,
-                    format!("{described}: only part of {what} {to_from} {peer} is allowed, so it depends on the exact address and port"),
+                    format!(
+                        "{described}: only part of {what} {to_from} {peer} is allowed, so it depends on the exact {}",
+                        if allowed.regions.iter().all(|region| region.peer.contains(&peer_ip)) {
+                            "port"
+                        } else {
+                            "address and port"
+                        }
+                    ),
                 )
             };
             return self.hop(HopKind::NetworkAcl, Some(&entry.origin), decision, detail);
@@ -1385,7 +1630,29 @@ impl<'a, 'n> Walk<'a, 'n> {
                 format!("routing loop: more than {MAX_ROUTE_LOOKUPS} route lookups"),
             )?;
         }
-        if self.routed.contains(&(subnet, packet)) {
+        if let Some(first) = self
+            .routed
+            .iter()
+            .position(|&seen| seen == (subnet, packet))
+        {
+            let appliance = self
+                .middleboxes
+                .iter()
+                .find_map(|&(target, lookups)| match target {
+                    Target::VpcEndpoint(_) if lookups > first => target_origin(network, target),
+                    _ => None,
+                });
+            if let Some(endpoint) = appliance {
+                self.hop(
+                    HopKind::RouteTable,
+                    Some(subnet_origin),
+                    Decision::Unknown,
+                    format!(
+                        "the appliances behind {} decide: if they return the packet to the endpoint (one-arm), it is back in {} unchanged and its route table sends it around again (a routing loop); if they forward it themselves (two-arm, NAT), it goes on from them. The code does not say which",
+                        endpoint.address, subnet_origin.address
+                    ),
+                )?;
+            }
             self.hop(
                 HopKind::RouteTable,
                 Some(subnet_origin),
@@ -1493,12 +1760,18 @@ impl<'a, 'n> Walk<'a, 'n> {
             None if target == Target::Local => "local".to_string(),
             None => "a target vpclint does not follow".to_string(),
         };
+        let entry_of = match route.destination.copied() {
+            Some(crate::model::Destination::PrefixList(list)) => {
+                format!(" (an entry of {})", prefix_list::describe(network, list))
+            }
+            _ => String::new(),
+        };
         self.hop_at(
             HopKind::RouteTable,
             Some((route.origin.address.clone(), route.origin.span)),
             Decision::Forward,
             format!(
-                "{table}: {} matches route {prefix} -> {target_name}{why}",
+                "{table}: {} matches route {prefix}{entry_of} -> {target_name}{why}",
                 packet.dst
             ),
         )?;
@@ -1567,7 +1840,12 @@ impl<'a, 'n> Walk<'a, 'n> {
             .routing
             .effective_route(&self.reach.cidrs, table, packet.dst);
         if !lookup.complete {
-            let why = self.unknown_route(table, vpc);
+            let inside_vpc = lookup
+                .effective
+                .iter()
+                .chain(&lookup.beaten)
+                .any(|candidate| matches!(candidate.via, Via::Local(_)));
+            let why = self.unknown_route(table, vpc, inside_vpc);
             let origin = &self.network.route_tables[table].origin;
             self.hop(HopKind::RouteTable, Some(origin), Decision::Unknown, why)?;
         }
@@ -1575,7 +1853,7 @@ impl<'a, 'n> Walk<'a, 'n> {
     }
 
     /// Which value made a route lookup incomplete.
-    fn unknown_route(&self, table: RouteTableId, vpc: VpcId) -> String {
+    fn unknown_route(&self, table: RouteTableId, vpc: VpcId, inside_vpc: bool) -> String {
         let network = self.network;
         if !self.reach.routing.routes_known(table) {
             return format!(
@@ -1583,15 +1861,49 @@ impl<'a, 'n> Walk<'a, 'n> {
                 network.route_tables[table].origin.address
             );
         }
-        for &route in self.reach.routing.routes(table) {
-            let route = &network.routes[route];
+        for &id in self.reach.routing.routes(table) {
+            let route = &network.routes[id];
             match route.destination.copied() {
                 None => return format!("the destination of {} is unknown", route.origin.address),
-                Some(crate::model::Destination::PrefixList(_)) => {
+                Some(crate::model::Destination::PrefixList(_))
+                    if self.reach.routing.is_gateway_endpoint_route(id) =>
+                {
+                    if inside_vpc {
+                        continue;
+                    }
+                    let service = route
+                        .target
+                        .copied()
+                        .and_then(|target| match target {
+                            Target::VpcEndpoint(endpoint) => {
+                                network.vpc_endpoints[endpoint].service_name.get().cloned()
+                            }
+                            _ => None,
+                        })
+                        .map_or_else(
+                            || "its service".to_string(),
+                            |name| format!("service {name}"),
+                        );
                     return format!(
-                        "{} routes a managed prefix list, whose CIDRs are not in the code",
-                        route.origin.address
-                    )
+                        "{} is a gateway endpoint on {}: AWS routes the AWS-managed prefix list of {service} to it, whose CIDRs are not in the code",
+                        route.origin.address, network.route_tables[table].origin.address
+                    );
+                }
+                Some(crate::model::Destination::PrefixList(list)) => {
+                    if prefix_list::all_entries(network, list).is_some() {
+                        continue;
+                    }
+                    return match list {
+                        Some(list) => format!(
+                            "{} routes {}, whose entries are not all in the code (entry resources elsewhere may add to it)",
+                            route.origin.address,
+                            prefix_list::describe(network, Some(list))
+                        ),
+                        None => format!(
+                            "{} routes a managed prefix list, whose CIDRs are not in the code",
+                            route.origin.address
+                        ),
+                    };
                 }
                 _ => {}
             }
@@ -1721,6 +2033,19 @@ impl<'a, 'n> Walk<'a, 'n> {
         }
     }
 
+    /// A middlebox forwarded the packet: it arrives from the middlebox's interface, so a
+    /// security group reference to the source's group does not match it (AWS documents
+    /// this for appliances; for endpoints it is not documented either way: `sure` false).
+    fn forwarded_by_middlebox(&mut self, middlebox: Option<&Origin>, sure: bool) {
+        let name = middlebox.map_or("a middlebox", |o| o.address.as_str());
+        let why = if sure {
+            format!("the packet arrives from {name}, which forwarded it: a security group reference matches traffic from the referenced group's own network interfaces only")
+        } else {
+            format!("the packet arrives through {name}, and whether a security group reference still matches traffic it forwarded is not documented")
+        };
+        self.reference_barrier(sure, why);
+    }
+
     /// A middlebox a route sends the packet to (an appliance's instance or interface, a
     /// Gateway Load Balancer or Network Firewall endpoint); routing goes on from its subnet.
     fn through_middlebox(&mut self, target: Target, vpc: VpcId, packet: Packet) -> Step<Landing> {
@@ -1739,6 +2064,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
+                self.forwarded_by_middlebox(origin, true);
+                self.middleboxes.push((target, self.routed.len()));
                 let subnet = self.appliance_subnet(HopKind::Instance, origin, target)?;
                 self.continue_from(HopKind::Instance, origin, subnet, packet)
             }
@@ -1754,6 +2081,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
+                self.forwarded_by_middlebox(origin, true);
+                self.middleboxes.push((target, self.routed.len()));
                 let subnet = self.appliance_subnet(HopKind::NetworkInterface, origin, target)?;
                 self.continue_from(HopKind::NetworkInterface, origin, subnet, packet)
             }
@@ -1766,9 +2095,11 @@ impl<'a, 'n> Walk<'a, 'n> {
                             HopKind::Endpoint,
                             origin,
                             Decision::Forward,
-                            "inspection: the Gateway Load Balancer endpoint sends the packet to its appliances, which return it to the endpoint".to_string(),
+                            "inspection: the Gateway Load Balancer endpoint sends the packet to its appliances, assumed to return it to the endpoint (one-arm; what they run is not evaluated)".to_string(),
                         )?;
                         let subnet = endpoint.subnets.first().and_then(Field::copied);
+                        self.forwarded_by_middlebox(origin, false);
+                        self.middleboxes.push((target, self.routed.len()));
                         self.continue_from(HopKind::Endpoint, origin, subnet, packet)
                     }
                     _ => {
@@ -1795,6 +2126,8 @@ impl<'a, 'n> Walk<'a, 'n> {
                         Decision::Forward,
                         "inspection: the firewall's only endpoint inspects the packet (its policy is not evaluated) and routing goes on from its subnet".to_string(),
                     )?;
+                    self.forwarded_by_middlebox(origin, false);
+                    self.middleboxes.push((target, self.routed.len()));
                     return self.continue_from(HopKind::Endpoint, origin, only.copied(), packet);
                 }
                 self.hop(
@@ -2025,14 +2358,27 @@ impl<'a, 'n> Walk<'a, 'n> {
         let cidrs = &self.reach.cidrs;
         let (decision, detail, landing) =
             match peering_forwarding(network, cidrs, pcx, vpc, IpNet::V4(packet.dst)) {
-                PeeringForwarding::ToPeer(peer, block) => (
+                PeeringForwarding::ToPeer(peer, block) => {
+                    match inter_region(network, pcx) {
+                        Some(None) => {}
+                        Some(Some((requester, accepter))) => self.reference_barrier(
+                            true,
+                            format!("the packet crossed the inter-Region peering connection {address} ({requester} to {accepter}), across which a security group reference never matches"),
+                        ),
+                        None => self.reference_barrier(
+                            false,
+                            format!("the packet crossed {address}, whose Regions are unknown: a security group reference matches across it only within one Region"),
+                        ),
+                    }
+                    (
                     Decision::Forward,
                     format!(
                         "{} is inside {} ({block}), the peer of {address}",
                         packet.dst, network.vpcs[peer].origin.address
                     ),
                     Some(Landing::Vpc(peer)),
-                ),
+                )
+                }
                 PeeringForwarding::OutsidePeer(peer) => (
                     Decision::Drop,
                     format!(
@@ -2448,6 +2794,10 @@ fn reason_text(reason: Reason) -> &'static str {
         Reason::LongestPrefix => "longest prefix",
         Reason::LocalOverPropagated => "the local route beats propagated routes",
         Reason::StaticOverPropagated => "a static route beats a propagated one of equal prefix",
+        Reason::StaticOverPrefixList => "a route to a CIDR beats a prefix list's equal entry",
+        Reason::PrefixListOverPropagated => {
+            "a prefix list's entry beats a propagated route of equal prefix"
+        }
         Reason::StaticReplacesLocal => "a static route replacing the local route's target",
         Reason::DirectConnectOverVpn => "Direct Connect beats VPN for equal prefixes",
         Reason::Tie => "tie between equal routes",
