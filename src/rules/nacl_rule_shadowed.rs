@@ -4,7 +4,8 @@
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::nacl::entry_covers;
 use crate::model::{
-    Direction, NaclAction, NaclEntry, NaclId, Network, PortRange, Protocol, Provenance,
+    Direction, IcmpMessages, NaclAction, NaclEntry, NaclId, Network, PortRange, Protocol,
+    Provenance,
 };
 use std::collections::HashMap;
 
@@ -74,7 +75,11 @@ fn describe(entry: &NaclEntry) -> String {
             format!("{p} {ports}")
         }
         (Some(p @ Protocol::All), _) => p.to_string(),
-        (Some(p), _) => format!("all {p}"),
+        (Some(p), _) => match entry.icmp.copied() {
+            Some(messages) if messages != IcmpMessages::ALL => format!("{p} {messages}"),
+            Some(_) => format!("all {p}"),
+            None => format!("{p} of unknown type"),
+        },
         (None, _) => "unknown protocol".to_string(),
     };
     let cidr = entry
