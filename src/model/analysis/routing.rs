@@ -510,7 +510,10 @@ impl<'n> RoutingIndex<'n> {
                                     via: Via::Static(route),
                                 }),
                         ),
-                        None if inside_vpc && self.is_gateway_endpoint_route(route) => {}
+                        // A gateway endpoint's list holds its service's public ranges:
+                        // never the VPC's own addresses, never the whole internet.
+                        None if (inside_vpc || destination.into().prefix_len() == 0)
+                            && self.is_gateway_endpoint_route(route) => {}
                         None => complete = false,
                     }
                 }
