@@ -365,6 +365,15 @@ impl UnitEntities {
         let at = units.partition_point(|unit| range(unit).end <= index);
         units.get(at).filter(|unit| range(unit).contains(&index))
     }
+
+    /// Where an unknown table, subnet, group or NACL the unit names may be: one of its own
+    /// (`own`), or any unit's (`None`) when it names one from outside.
+    pub fn scope(
+        own: &std::ops::Range<usize>,
+        named_from_outside: bool,
+    ) -> Option<std::ops::Range<usize>> {
+        (!named_from_outside).then(|| own.clone())
+    }
 }
 
 /// On-premises prefixes declared in `vpclint.toml` (`[onprem]`).
@@ -799,6 +808,23 @@ impl IcmpMessages {
                     to: message,
                 }
             }
+        }
+    }
+
+    /// The messages a range numbered as [`Self::as_range`] does stands for (a range that
+    /// is not one message or one type's codes stands for every message).
+    pub fn of_range(range: PortRange) -> IcmpMessages {
+        let (icmp_type, code) = ((range.from >> 8) as u8, (range.from & 0xff) as u8);
+        match (range.to - range.from, code) {
+            (0, _) => IcmpMessages {
+                icmp_type: Some(icmp_type),
+                code: Some(code),
+            },
+            (0xff, 0) => IcmpMessages {
+                icmp_type: Some(icmp_type),
+                code: None,
+            },
+            _ => IcmpMessages::ALL,
         }
     }
 }

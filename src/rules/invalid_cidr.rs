@@ -133,31 +133,14 @@ fn check_block(what: &str, origin: &Origin, cidr: &Field<CidrValue>) -> Vec<Find
     }
     if value.has_host_bits() {
         let network = value.network();
-        let (level, consequence) = match value.host_bits {
-            HostBitsHandling::Rejected => (
-                Level::Error,
-                format!("the AWS provider rejects it (the network is {network})"),
-            ),
-            HostBitsHandling::Truncated => (
-                Level::Warning,
-                format!("EC2 silently truncates it to {network}"),
-            ),
-        };
-        findings.push(Finding {
-            rule: META.name,
-            level,
-            message: format!(
-                "{what} {} has block {} with host bits set: {consequence}",
-                origin.address, value.net
-            ),
-            primary: Label::of(
-                cidr.span,
-                origin,
-                format!("host bits set; the network is {}", value.network()),
-            ),
-            related: Vec::new(),
-            help: format!("write the network address: {}", value.network()),
-        });
+        findings.push(host_bits(
+            format!("{what} {} has block {}", origin.address, value.net),
+            origin,
+            cidr.span,
+            IpNet::V4(network),
+            value.host_bits,
+            format!("EC2 silently truncates it to {network}"),
+        ));
     }
     findings
 }
@@ -169,31 +152,14 @@ fn route_host_bits(route: &model::Route) -> Option<Finding> {
     if written == network {
         return None;
     }
-    let (level, consequence) = match route.host_bits {
-        HostBitsHandling::Rejected => (
-            Level::Error,
-            format!("the AWS provider rejects it (the network is {network})"),
-        ),
-        HostBitsHandling::Truncated => (
-            Level::Warning,
-            format!("EC2 accepts it and stores the route as {network}"),
-        ),
-    };
-    Some(Finding {
-        rule: META.name,
-        level,
-        message: format!(
-            "route {} has destination {written} with host bits set: {consequence}",
-            route.origin.address
-        ),
-        primary: Label::of(
-            route.destination.span,
-            &route.origin,
-            format!("host bits set; the network is {network}"),
-        ),
-        related: Vec::new(),
-        help: format!("write the network address: {network}"),
-    })
+    Some(host_bits(
+        format!("route {} has destination {written}", route.origin.address),
+        &route.origin,
+        route.destination.span,
+        network,
+        route.host_bits,
+        format!("EC2 accepts it and stores the route as {network}"),
+    ))
 }
 
 /// A CIDR of a rule, entry or route that is rejected or changed for its host bits.
@@ -202,26 +168,43 @@ fn literal_host_bits(
     network: IpNet,
     handling: HostBitsHandling,
 ) -> Finding {
+    host_bits(
+        format!(
+            "{} {} has CIDR {}",
+            flawed.what, flawed.origin.address, flawed.text
+        ),
+        &flawed.origin,
+        flawed.span,
+        network,
+        handling,
+        format!("EC2 accepts it and stores {network}"),
+    )
+}
+
+/// `{subject} with host bits set`: an error where the provider rejects it, a warning where
+/// EC2 stores the network (`truncated` says how).
+fn host_bits(
+    subject: String,
+    origin: &Origin,
+    span: Span,
+    network: IpNet,
+    handling: HostBitsHandling,
+    truncated: String,
+) -> Finding {
     let (level, consequence) = match handling {
         HostBitsHandling::Rejected => (
             Level::Error,
             format!("the AWS provider rejects it (the network is {network})"),
         ),
-        HostBitsHandling::Truncated => (
-            Level::Warning,
-            format!("EC2 accepts it and stores {network}"),
-        ),
+        HostBitsHandling::Truncated => (Level::Warning, truncated),
     };
     Finding {
         rule: META.name,
         level,
-        message: format!(
-            "{} {} has CIDR {} with host bits set: {consequence}",
-            flawed.what, flawed.origin.address, flawed.text
-        ),
+        message: format!("{subject} with host bits set: {consequence}"),
         primary: Label::of(
-            flawed.span,
-            &flawed.origin,
+            span,
+            origin,
             format!("host bits set; the network is {network}"),
         ),
         related: Vec::new(),

@@ -111,19 +111,16 @@ fn check_vpc(network: &Network, vpc: VpcId, users: &[NatUser]) -> Vec<Finding> {
             cross_zone.entry(user.nat).or_default().push(user);
         }
     }
+    let zones = Zones {
+        subnets: &subnet_zones,
+        nats: &nat_zones,
+        all_public: users.iter().all(|u| {
+            network.nat_gateways[u.nat].connectivity.copied() == Some(Connectivity::Public)
+        }),
+    };
     cross_zone
         .into_iter()
-        .map(|(nat, served)| {
-            let all_public = users.iter().all(|u| {
-                network.nat_gateways[u.nat].connectivity.copied() == Some(Connectivity::Public)
-            });
-            let zones = Zones {
-                subnets: &subnet_zones,
-                nats: &nat_zones,
-                all_public,
-            };
-            finding(network, vpc, nat, &served, &zones)
-        })
+        .map(|(nat, served)| finding(network, vpc, nat, &served, &zones))
         .collect()
 }
 

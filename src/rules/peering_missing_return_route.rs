@@ -5,7 +5,6 @@
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::{Containment, VpcCidrs};
 use crate::model::analysis::peering::{peer_of, PeerSide};
-use crate::model::analysis::routing::RoutingIndex;
 use crate::model::analysis::way_back::{Leads, WayBack};
 use crate::model::{Destination, Network, PeeringId, Route, RouteId, RouteTableId, Target, VpcId};
 use ipnet::IpNet;
@@ -41,7 +40,8 @@ impl Rule for PeeringMissingReturnRoute {
         }
         // VPCs with a route of unknown target might route back over any connection, and so
         // might those whose tables may hold a route of unknown table (within its unit).
-        let routing = RoutingIndex::new(network);
+        let way_back = WayBack::new(network, &cidrs);
+        let routing = &way_back.routing;
         let mut unknown_targets: HashSet<VpcId> = network
             .route_tables
             .iter()
@@ -68,7 +68,6 @@ impl Rule for PeeringMissingReturnRoute {
                 Some(_) => {}
             }
         }
-        let way_back = WayBack::new(network, &cidrs);
         let mut findings = Vec::new();
         for (&peering, routes) in &by_peering {
             if routes.uncertain {

@@ -4,8 +4,8 @@
 
 use super::{Finding, Label, Level, Rule, RuleMeta};
 use crate::model::analysis::cidr::VpcCidrs;
-use crate::model::analysis::routing::{TgwRoutingIndex, TgwTable, TgwVia};
-use crate::model::analysis::transit::{AttachmentAssociation, TgwAssociations, VpcAttachments};
+use crate::model::analysis::routing::{TgwTable, TgwVia};
+use crate::model::analysis::transit::AttachmentAssociation;
 use crate::model::analysis::way_back::{Leads, WayBack};
 use crate::model::{Network, Target, TgwAttachmentId, TgwAttachmentKind, TransitGatewayId, VpcId};
 use ipnet::{IpNet, Ipv4Net};
@@ -31,11 +31,13 @@ impl Rule for TgwMissingReturnRoute {
             return Vec::new();
         }
         let cidrs = VpcCidrs::new(network);
-        let routing = TgwRoutingIndex::new(network, &cidrs);
-        let associations = TgwAssociations::new(network);
-        let vpc_attachments = VpcAttachments::new(network);
         let vpc_way_back = WayBack::new(network, &cidrs);
-        let table_of = |attachment| match associations.of(network, &routing, attachment) {
+        let (routing, associations, vpc_attachments) = (
+            &vpc_way_back.tgw_routing,
+            &vpc_way_back.associations,
+            &vpc_way_back.attachments,
+        );
+        let table_of = |attachment| match associations.of(network, routing, attachment) {
             AttachmentAssociation::Table(table) => Some(table),
             AttachmentAssociation::None | AttachmentAssociation::Unknown => None,
         };
@@ -167,22 +169,12 @@ struct Case {
     via: TgwVia,
 }
 
-fn table_name(network: &Network, table: TgwTable) -> String {
-    match table {
-        TgwTable::Declared(id) => network.tgw_route_tables[id].origin.address.clone(),
-        TgwTable::Default(gateway) => format!(
-            "the default route table of {}",
-            network.transit_gateways[gateway].origin.address
-        ),
-    }
-}
-
 fn finding(network: &Network, cidrs: &VpcCidrs, case: &Case) -> Finding {
     let address = |attachment: TgwAttachmentId| &network.tgw_attachments[attachment].origin.address;
     let vpc = |id: VpcId| &network.vpcs[id].origin.address;
     let (table_a, table_b) = (
-        table_name(network, case.table_a),
-        table_name(network, case.table_b),
+        case.table_a.describe(network),
+        case.table_b.describe(network),
     );
     let blocks_a = cidrs.describe(case.vpc_a);
     let (how, primary) = match case.via {

@@ -156,8 +156,10 @@ impl<'n> NaclIndex<'n> {
                     unknown_subnet_in.push((
                         None,
                         unit.and_then(|unit| {
-                            Some(unit.subnets.clone())
-                                .filter(|_| !unit.nacl_association_of_outside_subnet)
+                            UnitEntities::scope(
+                                &unit.subnets,
+                                unit.nacl_association_of_outside_subnet,
+                            )
                         }),
                     ));
                 }

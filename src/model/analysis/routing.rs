@@ -292,7 +292,7 @@ impl<'n> RoutingIndex<'n> {
                 unknown_subnet_in.push((
                     table.and_then(|t| network.route_tables[t].vpc.copied()),
                     unit.and_then(|unit| {
-                        Some(unit.subnets.clone()).filter(|_| !unit.association_of_outside_subnet)
+                        UnitEntities::scope(&unit.subnets, unit.association_of_outside_subnet)
                     }),
                 ));
                 continue;
@@ -602,9 +602,8 @@ pub(super) fn placed(
 /// when that is known.
 fn unplaced_tables(network: &Network) -> Vec<bool> {
     let unit_tables = |index: usize, range: fn(&UnitEntities) -> &std::ops::Range<usize>| {
-        UnitEntities::of(&network.units, index, range).and_then(|unit| {
-            Some(unit.route_tables.clone()).filter(|_| !unit.route_in_outside_table)
-        })
+        UnitEntities::of(&network.units, index, range)
+            .and_then(|unit| UnitEntities::scope(&unit.route_tables, unit.route_in_outside_table))
     };
     let mut places: Vec<Place> = Vec::new();
     for (id, route) in network.routes.iter() {
@@ -736,6 +735,19 @@ pub struct TgwPropagatedRoute {
 pub enum TgwTable {
     Declared(TgwRouteTableId),
     Default(TransitGatewayId),
+}
+
+impl TgwTable {
+    /// The table's address, or `the default route table of <gateway>`.
+    pub fn describe(self, network: &Network) -> String {
+        match self {
+            TgwTable::Declared(id) => network.tgw_route_tables[id].origin.address.clone(),
+            TgwTable::Default(gateway) => format!(
+                "the default route table of {}",
+                network.transit_gateways[gateway].origin.address
+            ),
+        }
+    }
 }
 
 /// How a matching route got into a transit gateway route table.

@@ -8,9 +8,7 @@
 
 use super::cidr::VpcCidrs;
 use super::peering::{peering_forwarding, PeeringForwarding};
-use super::routing::{
-    target_address, AddressFamily, RoutingIndex, TgwRoutingIndex, TgwTable, TgwVia, Via,
-};
+use super::routing::{target_address, AddressFamily, RoutingIndex, TgwRoutingIndex, TgwVia, Via};
 use super::transit::{AttachmentAssociation, TgwAssociations, VpcAttachments};
 use crate::model::{
     Destination, Network, RouteTableId, Target, TgwAttachmentKind, TransitGatewayId, VpcId,
@@ -30,18 +28,31 @@ pub enum Leads {
     Unknown,
 }
 
-/// The indexes the question needs, built once per network.
+/// The indexes the question needs, built once per network; the rules that ask it use
+/// them too.
 pub struct WayBack<'c, 'n> {
     network: &'n Network,
     cidrs: &'c VpcCidrs<'n>,
-    routing: RoutingIndex<'n>,
-    tgw_routing: TgwRoutingIndex,
-    associations: TgwAssociations<'n>,
-    attachments: VpcAttachments,
+    pub routing: RoutingIndex<'n>,
+    pub tgw_routing: TgwRoutingIndex,
+    pub associations: TgwAssociations<'n>,
+    pub attachments: VpcAttachments,
+    /// Each VPC's route tables, by VPC index.
+    tables_of_vpc: Vec<Vec<RouteTableId>>,
 }
 
 impl<'c, 'n> WayBack<'c, 'n> {
     pub fn new(network: &'n Network, cidrs: &'c VpcCidrs<'n>) -> Self {
+        let mut tables_of_vpc = vec![Vec::new(); network.vpcs.len()];
+        for (id, table) in network.route_tables.iter() {
+            if let Some(tables) = table
+                .vpc
+                .copied()
+                .and_then(|v| tables_of_vpc.get_mut(v.index()))
+            {
+                tables.push(id);
+            }
+        }
         WayBack {
             network,
             cidrs,
@@ -49,6 +60,7 @@ impl<'c, 'n> WayBack<'c, 'n> {
             tgw_routing: TgwRoutingIndex::new(network, cidrs),
             associations: TgwAssociations::new(network),
             attachments: VpcAttachments::new(network),
+            tables_of_vpc,
         }
     }
 
@@ -70,12 +82,14 @@ impl<'c, 'n> WayBack<'c, 'n> {
             .iter()
             .map(|b| b.net)
             .collect();
+        let tables = self
+            .tables_of_vpc
+            .get(from.index())
+            .map_or(&[][..], Vec::as_slice);
         Some(
-            self.network
-                .route_tables
+            tables
                 .iter()
-                .filter(|(_, table)| table.vpc.copied() == Some(from))
-                .map(|(table, _)| (table, self.table_leads(table, from, to, &blocks)))
+                .map(|&table| (table, self.table_leads(table, from, to, &blocks)))
                 .collect(),
         )
     }
@@ -245,13 +259,7 @@ impl<'c, 'n> WayBack<'c, 'n> {
         if !lookup.complete {
             return Leads::Unknown;
         }
-        let table_name = match table {
-            TgwTable::Declared(id) => network.tgw_route_tables[id].origin.address.clone(),
-            TgwTable::Default(gateway) => format!(
-                "the default route table of {}",
-                network.transit_gateways[gateway].origin.address
-            ),
-        };
+        let table_name = table.describe(network);
         let next = match lookup.effective {
             None => {
                 return Leads::Elsewhere {

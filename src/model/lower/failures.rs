@@ -121,13 +121,16 @@ pub(super) fn drop_superseded_notes(unit: &mut Unit, gaps: &[Diagnostic]) {
 /// How many of the arguments a failure leaves unknown its gap names.
 const SHOWN: usize = 4;
 
+/// Up to how many `: ` of a reason are tried as the start of a failure's message.
+const MAX_WRAPPINGS: usize = 16;
+
 /// Up to how many distinct failure messages a reason is searched for one it contains.
 const MAX_SCANNED_MESSAGES: usize = 256;
 
-/// Which failure an unknown value holds: the one whose message its reason is (exactly, in
-/// constant time: a failure per instance of a counted resource makes thousands, and
-/// "numbered 300" must not take "numbered 3000"), else the first whose message its reason
-/// contains. Two expressions may fail alike: the one in the
+/// Which failure an unknown value holds: the one whose message its reason is, or ends with
+/// after a `: ` (by lookup: a failure per instance of a counted resource makes thousands,
+/// and "numbered 300" must not take "numbered 3000"), else the first whose message its
+/// reason contains. Two expressions may fail alike: the one in the
 /// resource's own block is the one it holds.
 struct HeldFailures<'f> {
     failures: &'f [EvaluationFailure],
@@ -155,15 +158,24 @@ impl<'f> HeldFailures<'f> {
                 && res.span.start <= f.span.start
                 && f.span.end <= res.span.end
         };
-        if let Some(alike) = self.by_message.get(reason) {
-            return alike
-                .iter()
-                .copied()
-                .find(within)
-                .or(alike.first().copied());
+        // The reason itself, or what follows one of its `: ` (`cidr_block: <message>`).
+        let suffixes = std::iter::once(reason).chain(
+            reason
+                .match_indices(": ")
+                .take(MAX_WRAPPINGS)
+                .map(|(at, _)| &reason[at + 2..]),
+        );
+        for suffix in suffixes {
+            if let Some(alike) = self.by_message.get(suffix) {
+                return alike
+                    .iter()
+                    .copied()
+                    .find(within)
+                    .or(alike.first().copied());
+            }
         }
-        // A reason that wraps a message is rare: scanning for it is bounded, so that the
-        // unrelated unknowns of thousands of failing instances stay linear.
+        // A reason that holds a message elsewhere is rare: scanning for it is bounded, so
+        // that the unrelated unknowns of thousands of failing instances stay linear.
         if self.by_message.len() > MAX_SCANNED_MESSAGES {
             return None;
         }
@@ -190,5 +202,37 @@ fn each_unknown_reason<'v>(val: &'v Val, found: &mut impl FnMut(&'v str)) {
             .iter()
             .for_each(|(_, v)| each_unknown_reason(v, found)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontend::V;
+    use crate::source::FileId;
+
+    #[test]
+    fn a_wrapped_failure_is_found_among_many_distinct_ones() {
+        let failures: Vec<EvaluationFailure> = (0..MAX_SCANNED_MESSAGES * 2)
+            .map(|i| EvaluationFailure {
+                span: Span::new(FileId(0), i * 10, i * 10 + 5),
+                message: format!("numbered {i}"),
+            })
+            .collect();
+        let span = Span::new(FileId(1), 0, 10);
+        let res = Resource {
+            kind: "aws_subnet".into(),
+            address: "aws_subnet.s".into(),
+            span,
+            name_span: span,
+            attrs: Val::new(span, V::Null),
+            region: None,
+            called_from: Default::default(),
+        };
+        let held = HeldFailures::new(&failures);
+        assert_eq!(held.of(&res, "numbered 30"), Some(30));
+        assert_eq!(held.of(&res, "cidr_block: numbered 300"), Some(300));
+        assert_eq!(held.of(&res, "a: b: numbered 3"), Some(3));
+        assert_eq!(held.of(&res, "numbered 3000"), None);
     }
 }

@@ -2814,8 +2814,13 @@ impl<'a> UnitLowering<'a> {
             } else {
                 Some(None)
             };
+            // A group name is unique per VPC. `None` is the default VPC of the instance's or
+            // the group's provider, which may be the code's `aws_default_vpc`.
             let is_default =
                 |vpc: Option<VpcId>| vpc.is_none_or(|v| self.default_vpcs.contains(&v));
+            let same_vpc = |a: Option<VpcId>, b: Option<VpcId>| {
+                a == b || ((a.is_none() || b.is_none()) && is_default(a) && is_default(b))
+            };
             let why = match scope {
                 None => "the instance's VPC is unknown, and a group name is unique per VPC only",
                 Some(scope) => {
@@ -2823,27 +2828,13 @@ impl<'a> UnitLowering<'a> {
                     let mut maybe = false;
                     for &(group, vpc_written) in &named.candidates {
                         match (self.net.security_groups[group].vpc.copied(), vpc_written) {
-                            (Some(vpc), _) if scope.is_some() => {
-                                if scope == Some(vpc) {
-                                    matched.push(group);
-                                }
-                            }
-                            (Some(vpc), _) => {
-                                if is_default(Some(vpc)) {
-                                    matched.push(group);
-                                }
-                            }
-                            (None, false) => {
-                                if is_default(scope) {
-                                    matched.push(group);
-                                }
-                            }
                             (None, true) => maybe = true,
+                            (vpc, _) if same_vpc(vpc, scope) => matched.push(group),
+                            _ => {}
                         }
                     }
                     match (&matched[..], maybe) {
-                        ([group], false) => {
-                            let group = *group;
+                        (&[group], false) => {
                             let slot = self.net.instances[named.instance]
                                 .security_groups
                                 .iter_mut()

@@ -178,26 +178,10 @@ impl Traffic {
         if self.protocol.has_ports() {
             format!("{} {ports}", self.protocol)
         } else if self.protocol.has_icmp_messages() {
-            format!("{} {}", self.protocol, icmp_messages(ports))
+            format!("{} {}", self.protocol, IcmpMessages::of_range(ports))
         } else {
             self.protocol.to_string()
         }
-    }
-}
-
-/// The ICMP messages a range numbered as [`IcmpMessages::as_range`] does stands for.
-fn icmp_messages(range: PortRange) -> IcmpMessages {
-    let (icmp_type, code) = ((range.from >> 8) as u8, (range.from & 0xff) as u8);
-    match (range.to - range.from, code) {
-        (0, _) => IcmpMessages {
-            icmp_type: Some(icmp_type),
-            code: Some(code),
-        },
-        (0xff, 0) => IcmpMessages {
-            icmp_type: Some(icmp_type),
-            code: None,
-        },
-        _ => IcmpMessages::ALL,
     }
 }
 
@@ -1312,7 +1296,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                 if !opened.contains(ports) {
                     if opened.intersects(ports) {
                         let opened = if protocol.has_icmp_messages() {
-                            icmp_messages(opened).to_string()
+                            IcmpMessages::of_range(opened).to_string()
                         } else {
                             opened.to_string()
                         };
@@ -2036,7 +2020,9 @@ impl<'a, 'n> Walk<'a, 'n> {
     /// A middlebox forwarded the packet: it arrives from the middlebox's interface, so a
     /// security group reference to the source's group does not match it (AWS documents
     /// this for appliances; for endpoints it is not documented either way: `sure` false).
-    fn forwarded_by_middlebox(&mut self, middlebox: Option<&Origin>, sure: bool) {
+    /// It is also recorded among the packet's middleboxes, with the route lookups before it.
+    fn forwarded_by_middlebox(&mut self, target: Target, middlebox: Option<&Origin>, sure: bool) {
+        self.middleboxes.push((target, self.routed.len()));
         let name = middlebox.map_or("a middlebox", |o| o.address.as_str());
         let why = if sure {
             format!("the packet arrives from {name}, which forwarded it: a security group reference matches traffic from the referenced group's own network interfaces only")
@@ -2064,8 +2050,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
-                self.forwarded_by_middlebox(origin, true);
-                self.middleboxes.push((target, self.routed.len()));
+                self.forwarded_by_middlebox(target, origin, true);
                 let subnet = self.appliance_subnet(HopKind::Instance, origin, target)?;
                 self.continue_from(HopKind::Instance, origin, subnet, packet)
             }
@@ -2081,8 +2066,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                     via_appliance: Some(target),
                     ..packet
                 };
-                self.forwarded_by_middlebox(origin, true);
-                self.middleboxes.push((target, self.routed.len()));
+                self.forwarded_by_middlebox(target, origin, true);
                 let subnet = self.appliance_subnet(HopKind::NetworkInterface, origin, target)?;
                 self.continue_from(HopKind::NetworkInterface, origin, subnet, packet)
             }
@@ -2098,8 +2082,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                             "inspection: the Gateway Load Balancer endpoint sends the packet to its appliances, assumed to return it to the endpoint (one-arm; what they run is not evaluated)".to_string(),
                         )?;
                         let subnet = endpoint.subnets.first().and_then(Field::copied);
-                        self.forwarded_by_middlebox(origin, false);
-                        self.middleboxes.push((target, self.routed.len()));
+                        self.forwarded_by_middlebox(target, origin, false);
                         self.continue_from(HopKind::Endpoint, origin, subnet, packet)
                     }
                     _ => {
@@ -2126,8 +2109,7 @@ impl<'a, 'n> Walk<'a, 'n> {
                         Decision::Forward,
                         "inspection: the firewall's only endpoint inspects the packet (its policy is not evaluated) and routing goes on from its subnet".to_string(),
                     )?;
-                    self.forwarded_by_middlebox(origin, false);
-                    self.middleboxes.push((target, self.routed.len()));
+                    self.forwarded_by_middlebox(target, origin, false);
                     return self.continue_from(HopKind::Endpoint, origin, only.copied(), packet);
                 }
                 self.hop(
