@@ -62,6 +62,30 @@ impl UnitBuilder {
         self.val(V::Map(entries))
     }
 
+    /// An `aws_security_group_rule` letting HTTPS in from 10.0.0.0/8 into `group`.
+    fn https_ingress_rule(&mut self, address: &str, group: Val) {
+        let (kind, proto, from, to, cidr) = (
+            self.s("ingress"),
+            self.s("tcp"),
+            self.n(443.0),
+            self.n(443.0),
+            self.s("10.0.0.0/8"),
+        );
+        let cidrs = self.list(vec![cidr]);
+        self.res(
+            "aws_security_group_rule",
+            address,
+            vec![
+                ("type", kind),
+                ("security_group_id", group),
+                ("protocol", proto),
+                ("from_port", from),
+                ("to_port", to),
+                ("cidr_blocks", cidrs),
+            ],
+        );
+    }
+
     fn res(&mut self, kind: &str, address: &str, attrs: Vec<(&str, Val)>) -> Span {
         let span = self.span();
         let name_span = self.span();
@@ -323,27 +347,8 @@ fn default_resources_adopt_the_vpc_implicit_ones() {
     vpc_tf(&mut b, "aws_vpc.a", "10.0.0.0/16");
     vpc_tf(&mut b, "aws_vpc.b", "10.1.0.0/16");
     // A rule on aws_vpc.a's default group, written before the group itself.
-    let (kind, group, proto, from, to, cidrs) = (
-        b.s("ingress"),
-        b.r("aws_vpc.a", "default_security_group_id"),
-        b.s("tcp"),
-        b.n(443.0),
-        b.n(443.0),
-        b.s("10.0.0.0/8"),
-    );
-    let cidrs = b.list(vec![cidrs]);
-    b.res(
-        "aws_security_group_rule",
-        "aws_security_group_rule.https",
-        vec![
-            ("type", kind),
-            ("security_group_id", group),
-            ("protocol", proto),
-            ("from_port", from),
-            ("to_port", to),
-            ("cidr_blocks", cidrs),
-        ],
-    );
+    let group = b.r("aws_vpc.a", "default_security_group_id");
+    b.https_ingress_rule("aws_security_group_rule.https", group);
     let vpc = b.r("aws_vpc.a", "id");
     b.res(
         "aws_default_security_group",
@@ -894,27 +899,8 @@ fn cloudformation_empty_egress_list_keeps_the_default_egress() {
 /// A rule of unknown group in `address`, standing for an unread module's when it is
 /// called from a module call of that address.
 fn rule_of_unknown_group(b: &mut UnitBuilder, address: &str, unread_module: bool) {
-    let (kind, group, proto, from, to, cidr) = (
-        b.s("ingress"),
-        b.unknown(),
-        b.s("tcp"),
-        b.n(443.0),
-        b.n(443.0),
-        b.s("10.0.0.0/8"),
-    );
-    let cidrs = b.list(vec![cidr]);
-    b.res(
-        "aws_security_group_rule",
-        address,
-        vec![
-            ("type", kind),
-            ("security_group_id", group),
-            ("protocol", proto),
-            ("from_port", from),
-            ("to_port", to),
-            ("cidr_blocks", cidrs),
-        ],
-    );
+    let group = b.unknown();
+    b.https_ingress_rule(address, group);
     if unread_module {
         let span = b.span();
         let resource = b.resources.last_mut().expect("just added");
